@@ -1,0 +1,12 @@
+//! Server functions: the only way the UI reaches data. Each parses its input into domain types and
+//! checks the caller's role (and institution scope) on the server before anything else.
+
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod institutions;
+pub mod types;
+pub mod users;
+
+pub use error::ApiError;
+pub use types::*;

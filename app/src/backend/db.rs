@@ -1,0 +1,75 @@
+//! Connecting to SQLite (embedded default) or PostgreSQL, and applying the schema.
+
+use anyhow::Context;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+
+/// Connects to `url`. A SQLite file (and its folder) is created when missing.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let url = prepare_sqlite(url)?;
+    let mut options = ConnectOptions::new(url.clone());
+    options.sqlx_logging(false).max_connections(16);
+    let db = Database::connect(options)
+        .await
+        .with_context(|| format!("cannot connect to the database {}", redact(&url)))?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;")
+            .await
+            .context("cannot configure SQLite")?;
+    }
+    Ok(db)
+}
+
+/// Brings the schema up to date.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await.context("database migration failed")
+}
+
+fn prepare_sqlite(url: &str) -> anyhow::Result<String> {
+    let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+        return Ok(url.to_owned());
+    };
+    let path = rest.split('?').next().unwrap_or(rest);
+    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+    }
+    Ok(if rest.contains("mode=") {
+        format!("sqlite://{rest}")
+    } else if rest.contains('?') {
+        format!("sqlite://{rest}&mode=rwc")
+    } else {
+        format!("sqlite://{rest}?mode=rwc")
+    })
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden_in_database_urls() {
+        assert_eq!(redact("postgres://miv:geheim@db/miv"), "postgres://miv:***@db/miv");
+        assert_eq!(redact("sqlite://data/miv.sqlite"), "sqlite://data/miv.sqlite");
+    }
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        assert_eq!(prepare_sqlite("sqlite::memory:").ok(), Some("sqlite://:memory:?mode=rwc".into()));
+        assert_eq!(prepare_sqlite("postgres://x/y").ok(), Some("postgres://x/y".into()));
+    }
+}

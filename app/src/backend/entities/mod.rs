@@ -1,0 +1,9 @@
+//! Database entities: plain rows, separate from the types server functions return.
+
+pub mod audit_log;
+pub mod import_run;
+pub mod institution;
+pub mod password_token;
+pub mod session;
+pub mod user;
+pub mod user_institution;

@@ -1,0 +1,25 @@
+//! One-shot messages kept in memory per session, read once by the next page render. Used for the
+//! one-time password link, so it is shown once whether or not the browser runs WASM, and never
+//! stored in plain text in the database.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::api::PasswordLink;
+
+#[derive(Default)]
+pub struct Flash {
+    links: Mutex<HashMap<i32, PasswordLink>>,
+}
+
+impl Flash {
+    pub fn put_link(&self, session_id: i32, link: PasswordLink) {
+        if let Ok(mut links) = self.links.lock() {
+            links.insert(session_id, link);
+        }
+    }
+
+    pub fn take_link(&self, session_id: i32) -> Option<PasswordLink> {
+        self.links.lock().ok()?.remove(&session_id)
+    }
+}

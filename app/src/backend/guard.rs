@@ -1,0 +1,85 @@
+//! What every server function starts with: the state, the caller, and a role check.
+
+use leptos::prelude::*;
+
+use super::audit::Actor;
+use super::auth::CurrentUser;
+use super::http::{ClientIp, Viewer};
+use super::state::AppState;
+use crate::api::ApiError;
+use crate::domain::Role;
+
+/// Logs an internal error and returns the opaque error the user sees.
+pub fn internal(error: impl Into<anyhow::Error>) -> ApiError {
+    let error = error.into();
+    tracing::error!(error = format!("{error:#}"), "internal error");
+    ApiError::Internal
+}
+
+/// The application state provided by the router.
+pub fn state() -> Result<AppState, ApiError> {
+    use_context::<AppState>().ok_or_else(|| internal(anyhow::anyhow!("AppState not provided")))
+}
+
+fn parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+/// The logged-in user of this request, if any (resolved by the session middleware).
+pub fn viewer() -> Option<CurrentUser> {
+    parts()?.extensions.get::<Viewer>()?.0.clone()
+}
+
+/// The caller's IP address, for the audit log and the login limit.
+pub fn client_ip() -> Option<String> {
+    parts()?.extensions.get::<ClientIp>().map(|ip| ip.0.clone())
+}
+
+/// The caller as an audit actor.
+pub fn actor(user: &CurrentUser) -> Actor {
+    Actor::user(user, client_ip())
+}
+
+/// The caller, if logged in with one of `roles`.
+pub fn require(roles: &[Role]) -> Result<CurrentUser, ApiError> {
+    let user = viewer().ok_or(ApiError::Unauthenticated)?;
+    if roles.contains(&user.me.role) {
+        Ok(user)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// Any logged-in caller.
+pub fn require_login() -> Result<CurrentUser, ApiError> {
+    require(&Role::ALL)
+}
+
+/// Sets the HTTP status of a failed call. Plain form posts (no WASM) keep the redirect back to
+/// the form that server functions answer them with.
+pub fn respond<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+    if let Err(error) = &result {
+        let wants_html = parts()
+            .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
+            .and_then(|v| v.to_str().ok().map(|s| s.contains("text/html")))
+            .unwrap_or(false);
+        if !wants_html {
+            if let (Some(options), Ok(status)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                http::StatusCode::from_u16(error.status()),
+            ) {
+                options.set_status(status);
+            }
+        }
+    }
+    result
+}
+
+/// Sets a response header (for example `Set-Cookie`).
+pub fn set_header(name: http::HeaderName, value: &str) {
+    if let (Some(options), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
+    {
+        options.append_header(name, value);
+    }
+}

@@ -1,0 +1,16 @@
+//! Server-only code: database, sessions, authorisation, audit log and importers.
+
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod entities;
+pub mod flash;
+pub mod guard;
+pub mod http;
+pub mod institutions;
+pub mod rate_limit;
+pub mod register_import;
+pub mod state;
+pub mod users;
+
+pub use state::{AppState, Settings};

@@ -1,0 +1,158 @@
+//! Importing a register file (CSV or XLSX): read, check every row, then apply whole or not at all.
+
+use std::io::Cursor;
+
+use anyhow::Context;
+use calamine::{Data, Reader};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+
+use super::audit::{self, Actor};
+use super::entities::import_run;
+use super::institutions;
+use crate::api::ImportRunView;
+use crate::domain::register::{parse_register, ImportProblem, Problem, Table};
+
+/// Turns the uploaded bytes into a table, by file extension.
+pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
+    let lower = file_name.to_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".txt") {
+        read_csv(bytes)
+    } else if lower.ends_with(".xlsx") {
+        read_xlsx(bytes)
+    } else {
+        Err(vec![ImportProblem::file(Problem::UnsupportedFileType { name: file_name.to_owned() })])
+    }
+}
+
+/// Reads a Dutch CSV: UTF-8 with or without BOM, `;` separated, CRLF or LF.
+fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        vec![ImportProblem { line, column: None, problem: Problem::NotUtf8 }]
+    })?;
+    let first = text.lines().next().unwrap_or("");
+    if first.trim().is_empty() {
+        return Err(vec![ImportProblem::file(Problem::EmptyFile)]);
+    }
+    if !first.contains(';') {
+        let found = [(',', "komma (,)"), ('\t', "tab"), ('|', "|")]
+            .iter()
+            .find(|(c, _)| first.contains(*c))
+            .map(|(_, name)| (*name).to_owned());
+        if let Some(found) = found {
+            return Err(vec![ImportProblem { line: 1, column: None, problem: Problem::WrongDelimiter { found } }]);
+        }
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut table = Table::default();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+            vec![ImportProblem { line, column: None, problem: Problem::UnreadableFile { detail: e.to_string() } }]
+        })?;
+        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
+        if table.header.is_empty() {
+            table.header = cells;
+        } else {
+            table.rows.push((line, cells));
+        }
+    }
+    Ok(table)
+}
+
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Reads the first sheet of a workbook; row numbers are those Excel shows.
+fn read_xlsx(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
+    let unreadable = |detail: String| vec![ImportProblem::file(Problem::UnreadableFile { detail })];
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
+        .map_err(|e| unreadable(e.to_string()))?;
+    let range = match workbook.worksheet_range_at(0) {
+        Some(Ok(range)) => range,
+        Some(Err(e)) => return Err(unreadable(e.to_string())),
+        None => return Err(vec![ImportProblem::file(Problem::EmptyFile)]),
+    };
+    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    let mut table = Table::default();
+    for (i, row) in range.rows().enumerate() {
+        let cells: Vec<String> = row.iter().map(cell_text).collect();
+        if table.header.is_empty() {
+            table.header = cells;
+        } else {
+            table.rows.push((first_row + i + 1, cells));
+        }
+    }
+    Ok(table)
+}
+
+/// Checks and applies a register file. The institutions change only when the whole file is valid;
+/// either way the attempt is kept as an import run, which is returned.
+pub async fn import(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    file_name: &str,
+    bytes: &[u8],
+) -> anyhow::Result<ImportRunView> {
+    let checked = read_table(file_name, bytes).and_then(|t| parse_register(&t));
+    let txn = db.begin().await.context("begin import")?;
+    let (status, created, updated, problems) = match checked {
+        Ok(records) => {
+            let (created, updated) = institutions::upsert(&txn, &records).await?;
+            ("applied", created, updated, Vec::new())
+        }
+        Err(problems) => ("rejected", 0, 0, problems),
+    };
+    let run = import_run::ActiveModel {
+        kind: Set("institutions".into()),
+        file_name: Set(file_name.to_owned()),
+        status: Set(status.into()),
+        created: Set(created),
+        updated: Set(updated),
+        problems: Set(serde_json::to_string(&problems).context("encode problems")?),
+        user_id: Set(actor.user_id),
+        at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .context("store import run")?;
+    audit::record(
+        &txn,
+        actor,
+        "institutions.import",
+        &format!("import:{}", run.id),
+        serde_json::json!({"file": file_name, "status": status, "created": created, "updated": updated, "problems": problems.len()}),
+    )
+    .await?;
+    txn.commit().await.context("commit import")?;
+    Ok(view(run))
+}
+
+pub fn view(run: import_run::Model) -> ImportRunView {
+    ImportRunView {
+        id: run.id,
+        applied: run.status == "applied",
+        created: run.created,
+        updated: run.updated,
+        problems: serde_json::from_str(&run.problems).unwrap_or_default(),
+        at: run.at.format("%Y-%m-%d %H:%M").to_string(),
+        file_name: run.file_name,
+    }
+}
+
+pub async fn find_run(db: &impl ConnectionTrait, id: i32) -> anyhow::Result<Option<ImportRunView>> {
+    Ok(import_run::Entity::find_by_id(id).one(db).await.context("read import run")?.map(view))
+}

@@ -1,0 +1,51 @@
+//! Shared state handed to every request and server function.
+
+use std::sync::Arc;
+
+use leptos::config::LeptosOptions;
+use sea_orm::DatabaseConnection;
+
+use super::flash::Flash;
+use super::rate_limit::RateLimiter;
+
+/// Settings the application code needs at run time (already validated at start-up).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Public base URL, used to build links (no trailing slash).
+    pub base_url: String,
+    /// Set the `Secure` flag on cookies (behind HTTPS).
+    pub secure_cookies: bool,
+    pub session_hours: i64,
+    pub password_link_hours: i64,
+    /// Failed logins allowed per e-mail address (and 4× that per IP address) in the window.
+    pub login_max_failures: u32,
+    pub login_window_secs: u64,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub login_limiter: Arc<RateLimiter>,
+    pub flash: Arc<Flash>,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, db: DatabaseConnection, settings: Settings) -> Self {
+        let window = std::time::Duration::from_secs(settings.login_window_secs);
+        AppState {
+            leptos_options,
+            db,
+            login_limiter: Arc::new(RateLimiter::new(settings.login_max_failures, window)),
+            settings: Arc::new(settings),
+            flash: Arc::new(Flash::default()),
+        }
+    }
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,262 @@
+//! Accounts: creation, listing, institution binding and one-time password links.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+};
+
+use super::auth::{hash_password, new_token, token_hash};
+use super::entities::{institution, password_token, user, user_institution};
+use crate::api::{ApiError, UserRow};
+use crate::domain::{Email, InstitutionCode, NewPassword, Role};
+
+/// A validated request for a new account.
+pub struct NewUser {
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    pub institutions: Vec<InstitutionCode>,
+}
+
+/// Why an account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("an account with this e-mail address exists")]
+    DuplicateEmail,
+    #[error("unknown institution {0}")]
+    UnknownInstitution(String),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<CreateUserError> for ApiError {
+    fn from(e: CreateUserError) -> Self {
+        match e {
+            CreateUserError::DuplicateEmail => ApiError::invalid(
+                "email",
+                "Er bestaat al een account met dit e-mailadres.",
+                "An account with this e-mail address already exists.",
+            ),
+            CreateUserError::UnknownInstitution(code) => ApiError::invalid(
+                "institutions",
+                &format!("Instelling {code} staat niet in het register."),
+                &format!("Institution {code} is not in the register."),
+            ),
+            CreateUserError::Other(e) => super::guard::internal(e),
+        }
+    }
+}
+
+/// Creates an account without a password, bound to its institutions, in one transaction.
+pub async fn create_user(
+    db: &DatabaseConnection,
+    new: &NewUser,
+) -> Result<user::Model, CreateUserError> {
+    let txn = db.begin().await.context("begin")?;
+    let mut institution_ids = Vec::new();
+    let mut codes: Vec<&str> = new.institutions.iter().map(|c| c.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    for code in codes {
+        let found = institution::Entity::find()
+            .filter(institution::Column::Code.eq(code))
+            .one(&txn)
+            .await
+            .context("read institution")?;
+        match found {
+            Some(i) => institution_ids.push(i.id),
+            None => return Err(CreateUserError::UnknownInstitution(code.to_owned())),
+        }
+    }
+    let inserted = user::ActiveModel {
+        email: Set(new.email.as_str().to_owned()),
+        display_name: Set(new.name.clone()),
+        role: Set(new.role.as_str().to_owned()),
+        password_hash: Set(None),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    let created = match inserted {
+        Ok(u) => u,
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(CreateUserError::DuplicateEmail)
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("insert user").into()),
+    };
+    for institution_id in institution_ids {
+        user_institution::ActiveModel { user_id: Set(created.id), institution_id: Set(institution_id) }
+            .insert(&txn)
+            .await
+            .context("bind institution")?;
+    }
+    txn.commit().await.context("commit")?;
+    Ok(created)
+}
+
+/// Sets a password directly (command line and demo data).
+pub async fn set_password(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    password: &NewPassword,
+) -> anyhow::Result<()> {
+    let hash = hash_password(password.expose().to_owned()).await?;
+    user::ActiveModel { id: Set(user_id), password_hash: Set(Some(hash)), ..Default::default() }
+        .update(db)
+        .await
+        .context("store password")?;
+    Ok(())
+}
+
+/// Issues a one-time link token for `user_id`; earlier unused links of that user stop working.
+pub async fn issue_password_token(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    hours: i64,
+) -> anyhow::Result<String> {
+    password_token::Entity::delete_many()
+        .filter(password_token::Column::UserId.eq(user_id))
+        .filter(password_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await
+        .context("revoke old links")?;
+    let (token, hash) = new_token();
+    let now = Utc::now();
+    password_token::ActiveModel {
+        user_id: Set(user_id),
+        token_hash: Set(hash),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::hours(hours)),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .context("store link")?;
+    Ok(token)
+}
+
+/// Uses a one-time link: sets the password and marks the link used. Returns the user.
+pub async fn redeem_password_token(
+    db: &DatabaseConnection,
+    token: &str,
+    password: &NewPassword,
+) -> Result<Option<user::Model>, anyhow::Error> {
+    let hash = hash_password(password.expose().to_owned()).await?;
+    let txn = db.begin().await.context("begin")?;
+    let found = password_token::Entity::find()
+        .filter(password_token::Column::TokenHash.eq(token_hash(token)))
+        .filter(password_token::Column::UsedAt.is_null())
+        .filter(password_token::Column::ExpiresAt.gt(Utc::now()))
+        .one(&txn)
+        .await
+        .context("read link")?;
+    let Some(link) = found else { return Ok(None) };
+    let updated = user::ActiveModel {
+        id: Set(link.user_id),
+        password_hash: Set(Some(hash)),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await
+    .context("store password")?;
+    let mut used: password_token::ActiveModel = link.into();
+    used.used_at = Set(Some(Utc::now()));
+    used.update(&txn).await.context("mark link used")?;
+    txn.commit().await.context("commit")?;
+    Ok(Some(updated))
+}
+
+pub async fn find_by_email(db: &impl ConnectionTrait, email: &Email) -> anyhow::Result<Option<user::Model>> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await
+        .context("read user")
+}
+
+pub async fn find_by_id(db: &impl ConnectionTrait, id: i32) -> anyhow::Result<Option<user::Model>> {
+    user::Entity::find_by_id(id).one(db).await.context("read user")
+}
+
+pub async fn admin_count(db: &impl ConnectionTrait) -> anyhow::Result<u64> {
+    user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .count(db)
+        .await
+        .context("count admins")
+}
+
+/// The institution codes a user is bound to.
+pub async fn institution_codes_of(db: &impl ConnectionTrait, user_id: i32) -> anyhow::Result<Vec<String>> {
+    let ids: Vec<i32> = user_institution::Entity::find()
+        .filter(user_institution::Column::UserId.eq(user_id))
+        .all(db)
+        .await
+        .context("read bindings")?
+        .into_iter()
+        .map(|b| b.institution_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(institution::Entity::find()
+        .filter(institution::Column::Id.is_in(ids))
+        .order_by_asc(institution::Column::Code)
+        .all(db)
+        .await
+        .context("read institutions")?
+        .into_iter()
+        .map(|i| i.code)
+        .collect())
+}
+
+/// Every account with its institutions, by e-mail address.
+pub async fn list(db: &impl ConnectionTrait) -> anyhow::Result<Vec<UserRow>> {
+    let users = user::Entity::find().order_by_asc(user::Column::Email).all(db).await.context("read users")?;
+    let codes: HashMap<i32, String> = institution::Entity::find()
+        .all(db)
+        .await
+        .context("read institutions")?
+        .into_iter()
+        .map(|i| (i.id, i.code))
+        .collect();
+    let mut bound: HashMap<i32, Vec<String>> = HashMap::new();
+    for b in user_institution::Entity::find().all(db).await.context("read bindings")? {
+        if let Some(code) = codes.get(&b.institution_id) {
+            bound.entry(b.user_id).or_default().push(code.clone());
+        }
+    }
+    Ok(users
+        .into_iter()
+        .filter_map(|u| {
+            Some(UserRow {
+                id: u.id,
+                role: Role::parse(&u.role)?,
+                has_password: u.password_hash.is_some(),
+                institutions: bound.remove(&u.id).unwrap_or_default(),
+                email: u.email,
+                name: u.display_name,
+                active: u.active,
+            })
+        })
+        .collect())
+}
+
+/// Activates or deactivates an account; deactivation ends its sessions.
+pub async fn set_active(db: &impl ConnectionTrait, user_id: i32, active: bool) -> anyhow::Result<()> {
+    user::ActiveModel { id: Set(user_id), active: Set(active), ..Default::default() }
+        .update(db)
+        .await
+        .context("update user")?;
+    if !active {
+        super::auth::delete_other_sessions(db, user_id, None).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! Pure domain rules. No I/O here: this module compiles for the server and for WASM, so the browser
+//! and the server apply the same rules.
+
+pub mod email;
+pub mod institution;
+pub mod password;
+pub mod register;
+pub mod role;
+
+pub use email::Email;
+pub use institution::{InstitutionCode, InstitutionKind, Region, SizeBand};
+pub use password::NewPassword;
+pub use role::Role;

@@ -1,0 +1,5 @@
+//! Pages for admins (and researchers, where they may read).
+
+pub mod audit;
+pub mod institutions;
+pub mod users;

@@ -1,0 +1,116 @@
+//! Accounts: list, create with a one-time link, new link, (de)activate.
+
+use leptos::prelude::*;
+
+use crate::api::users::{list_users, take_password_link, CreateUser, NewPasswordLink, SetUserActive};
+use crate::api::UserRow;
+use crate::domain::Role;
+use crate::i18n::use_lang;
+use crate::ui::layout::{Guarded, Problem};
+
+#[component]
+pub fn Users() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h1>{lang.pick("Gebruikers", "Users")}</h1>
+        <Guarded allow=|me| me.is(Role::Admin)>
+            <UsersBody />
+        </Guarded>
+    }
+}
+
+#[component]
+fn UsersBody() -> impl IntoView {
+    let lang = use_lang();
+    let create = ServerAction::<CreateUser>::new();
+    let relink = ServerAction::<NewPasswordLink>::new();
+    let toggle = ServerAction::<SetUserActive>::new();
+    let changes = move || (create.version().get(), relink.version().get(), toggle.version().get());
+    let users = Resource::new(changes, |_| list_users());
+    let link = Resource::new(changes, |_| take_password_link());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || link.get().and_then(Result::ok).flatten().map(|l| view! {
+                <div class="notice" role="status">
+                    <p>{lang.pick("Eenmalige link om een wachtwoord in te stellen voor", "One-time link to set a password for")} " " <strong>{l.email}</strong> ":"</p>
+                    <p><input class="copy" readonly aria-label=lang.pick("Link", "Link") value=l.url /></p>
+                    <p>{lang.pick("Deze link wordt maar één keer getoond en is 72 uur geldig. Geef hem veilig door.", "This link is shown only once and is valid for 72 hours. Pass it on securely.")}</p>
+                </div>
+            })}
+        </Suspense>
+        <h2>{lang.pick("Nieuwe gebruiker", "New user")}</h2>
+        <ActionForm action=create attr:class="stack">
+            <label for="email">{lang.pick("E-mailadres", "E-mail address")}</label>
+            <input id="email" name="email" type="email" required />
+            <label for="name">{lang.pick("Naam", "Name")}</label>
+            <input id="name" name="name" required />
+            <label for="role">{lang.pick("Rol", "Role")}</label>
+            <select id="role" name="role">
+                {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label(lang)}</option> }).collect_view()}
+            </select>
+            <label for="institutions">{lang.pick("Instellingscodes (alleen coördinatoren, gescheiden door komma's)", "Institution codes (coordinators only, comma-separated)")}</label>
+            <input id="institutions" name="institutions" placeholder="25PX, 30RR" />
+            <button type="submit">{lang.pick("Gebruiker aanmaken", "Create user")}</button>
+        </ActionForm>
+        {move || create.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
+        {move || toggle.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
+        <h2>{lang.pick("Alle gebruikers", "All users")}</h2>
+        <Suspense fallback=|| ()>
+            {move || users.get().map(|r| match r {
+                Ok(rows) => view! { <UserTable rows relink toggle /> }.into_any(),
+                Err(error) => view! { <Problem error /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UserTable(
+    rows: Vec<UserRow>,
+    relink: ServerAction<NewPasswordLink>,
+    toggle: ServerAction<SetUserActive>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <table>
+            <thead><tr>
+                <th scope="col">{lang.pick("Naam", "Name")}</th>
+                <th scope="col">{lang.pick("E-mailadres", "E-mail address")}</th>
+                <th scope="col">{lang.pick("Rol", "Role")}</th>
+                <th scope="col">{lang.pick("Instellingen", "Institutions")}</th>
+                <th scope="col">{lang.pick("Status", "Status")}</th>
+                <th scope="col">{lang.pick("Acties", "Actions")}</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|u| {
+                    let status = match (u.active, u.has_password) {
+                        (false, _) => lang.pick("Uitgeschakeld", "Deactivated"),
+                        (true, false) => lang.pick("Wacht op wachtwoord", "Awaiting password"),
+                        (true, true) => lang.pick("Actief", "Active"),
+                    };
+                    let (id_link, id_toggle) = (u.id.to_string(), u.id.to_string());
+                    view! {
+                        <tr>
+                            <td>{u.name.clone()}</td>
+                            <td>{u.email.clone()}</td>
+                            <td>{u.role.label(lang)}</td>
+                            <td>{u.institutions.join(", ")}</td>
+                            <td>{status}</td>
+                            <td class="actions">
+                                <ActionForm action=relink attr:class="inline">
+                                    <input type="hidden" name="user_id" value=id_link />
+                                    <button type="submit" class="small" aria-label=format!("{} {}", lang.pick("Nieuwe link voor", "New link for"), u.email)>{lang.pick("Nieuwe link", "New link")}</button>
+                                </ActionForm>
+                                <ActionForm action=toggle attr:class="inline">
+                                    <input type="hidden" name="user_id" value=id_toggle />
+                                    <input type="hidden" name="active" value=(!u.active).to_string() />
+                                    <button type="submit" class="small">{if u.active { lang.pick("Uitschakelen", "Deactivate") } else { lang.pick("Inschakelen", "Activate") }}</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,72 @@
+//! The start page: what each role can do next.
+
+use leptos::prelude::*;
+
+use super::layout::{use_me, Problem};
+use crate::api::institutions::my_institutions;
+use crate::api::Me;
+use crate::domain::Role;
+use crate::i18n::use_lang;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let lang = use_lang();
+    let me = use_me();
+    view! {
+        <h1>{lang.pick("Monitor Integrale Veiligheid mbo", "Integral Safety Monitor mbo")}</h1>
+        <Suspense fallback=|| ()>
+            {move || me.get().map(|m| match m.ok().flatten() {
+                None => view! {
+                    <p>{lang.pick(
+                        "Het platform voor de jaarlijkse vragenlijst aan veiligheidscoördinatoren van mbo-instellingen.",
+                        "The platform for the annual questionnaire to safety coordinators of mbo institutions.")}</p>
+                    <p><a class="button" href="/inloggen">{lang.pick("Inloggen", "Log in")}</a></p>
+                }.into_any(),
+                Some(me) => view! { <Dashboard me /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Dashboard(me: Me) -> impl IntoView {
+    let lang = use_lang();
+    let greeting = format!("{} {}", lang.pick("Welkom,", "Welcome,"), me.name);
+    let body = match me.role {
+        Role::Admin => view! {
+            <ul class="cards">
+                <li><a href="/instellingen">{lang.pick("Instellingenregister: importeren en bewerken", "Institution register: import and edit")}</a></li>
+                <li><a href="/beheer/gebruikers">{lang.pick("Gebruikers en rollen", "Users and roles")}</a></li>
+                <li><a href="/beheer/audit">{lang.pick("Auditlog", "Audit log")}</a></li>
+            </ul>
+        }.into_any(),
+        Role::Researcher => view! {
+            <ul class="cards">
+                <li><a href="/instellingen">{lang.pick("Instellingenregister", "Institution register")}</a></li>
+            </ul>
+        }.into_any(),
+        Role::Coordinator => view! { <MyInstitutions /> }.into_any(),
+    };
+    view! { <p>{greeting}</p> {body} }
+}
+
+#[component]
+fn MyInstitutions() -> impl IntoView {
+    let lang = use_lang();
+    let rows = Resource::new(|| (), |_| my_institutions());
+    view! {
+        <h2>{lang.pick("Mijn instellingen", "My institutions")}</h2>
+        <Suspense fallback=|| ()>
+            {move || rows.get().map(|r| match r {
+                Ok(rows) => view! {
+                    <ul>
+                        {rows.into_iter().map(|i| view! {
+                            <li><a href=format!("/instellingen/{}", i.code)>{i.name} " (" {i.code.clone()} ")"</a></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(error) => view! { <Problem error /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,83 @@
+//! Login, setting a password through a one-time link, and the own account page.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::layout::{Guarded, Outcome, Problem};
+use crate::api::auth::{ChangePassword, Login as LoginFn, SetPassword as SetPasswordFn};
+use crate::i18n::use_lang;
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<LoginFn>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
+    let password_set = move || query.read().get("wachtwoord").is_some();
+    view! {
+        <h1>{lang.pick("Inloggen", "Log in")}</h1>
+        {move || password_set().then(|| view! {
+            <p class="ok" role="status">{lang.pick("Uw wachtwoord is ingesteld. U kunt nu inloggen.", "Your password has been set. You can now log in.")}</p>
+        })}
+        <ActionForm action=action attr:class="stack">
+            <input type="hidden" name="next" prop:value=next />
+            <label for="email">{lang.pick("E-mailadres", "E-mail address")}</label>
+            <input id="email" name="email" type="email" autocomplete="username" required />
+            <label for="password">{lang.pick("Wachtwoord", "Password")}</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" required />
+            <button type="submit">{lang.pick("Inloggen", "Log in")}</button>
+        </ActionForm>
+        {move || action.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
+    }
+}
+
+#[component]
+pub fn SetPassword() -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<SetPasswordFn>::new();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    view! {
+        <h1>{lang.pick("Wachtwoord instellen", "Set your password")}</h1>
+        <p>{lang.pick("Kies een wachtwoord van minstens 12 tekens.", "Choose a password of at least 12 characters.")}</p>
+        <ActionForm action=action attr:class="stack">
+            <input type="hidden" name="token" prop:value=token />
+            <label for="new">{lang.pick("Nieuw wachtwoord", "New password")}</label>
+            <input id="new" name="new" type="password" autocomplete="new-password" minlength="12" required />
+            <label for="repeat">{lang.pick("Herhaal wachtwoord", "Repeat password")}</label>
+            <input id="repeat" name="repeat" type="password" autocomplete="new-password" minlength="12" required />
+            <button type="submit">{lang.pick("Wachtwoord opslaan", "Save password")}</button>
+        </ActionForm>
+        {move || action.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
+    }
+}
+
+#[component]
+pub fn Account() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h1>{lang.pick("Mijn account", "My account")}</h1>
+        <Guarded allow=|_| true>
+            <ChangePasswordForm />
+        </Guarded>
+    }
+}
+
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<ChangePassword>::new();
+    view! {
+        <h2>{lang.pick("Wachtwoord wijzigen", "Change password")}</h2>
+        <ActionForm action=action attr:class="stack">
+            <label for="current">{lang.pick("Huidig wachtwoord", "Current password")}</label>
+            <input id="current" name="current" type="password" autocomplete="current-password" required />
+            <label for="new">{lang.pick("Nieuw wachtwoord (minstens 12 tekens)", "New password (at least 12 characters)")}</label>
+            <input id="new" name="new" type="password" autocomplete="new-password" minlength="12" required />
+            <label for="repeat">{lang.pick("Herhaal nieuw wachtwoord", "Repeat new password")}</label>
+            <input id="repeat" name="repeat" type="password" autocomplete="new-password" minlength="12" required />
+            <button type="submit">{lang.pick("Wachtwoord wijzigen", "Change password")}</button>
+        </ActionForm>
+        <Outcome action=action success=lang.pick("Uw wachtwoord is gewijzigd.", "Your password has been changed.") />
+    }
+}

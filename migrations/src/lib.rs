@@ -1,0 +1,22 @@
+//! Database schema history. Migrations are history: one that has landed is never edited; a change
+//! is a new dated file. Every migration implements `down`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_accounts;
+mod m20261125_000002_institutions;
+mod m20261125_000003_audit_and_imports;
+
+/// Applies the schema in order; used at start-up, by `server migrate` and by the tests.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_accounts::Migration),
+            Box::new(m20261125_000002_institutions::Migration),
+            Box::new(m20261125_000003_audit_and_imports::Migration),
+        ]
+    }
+}

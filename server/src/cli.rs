@@ -1,0 +1,134 @@
+//! Command-line interface: `server` serves; subcommands run one task and exit.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use app::backend::audit::{self, Actor};
+use app::backend::{db, register_import, users};
+use app::domain::{Email, InstitutionCode, Role};
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::seed;
+use crate::startup::Application;
+use crate::telemetry;
+
+#[derive(Parser, Debug)]
+#[command(name = "server", version, about = "MIV-mbo: Monitor Integrale Veiligheid mbo")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the application (the default).
+    Serve {
+        /// Load demo institutions and demo accounts into an empty database, and print the logins.
+        #[arg(long, env = "MIV_DEMO")]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create an admin account and print its one-time set-password link.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Beheerder")]
+        name: String,
+    },
+    /// Manage accounts.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Manage the institution register.
+    #[command(subcommand)]
+    Institutions(InstitutionsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UsersCommand {
+    /// Create an account and print its one-time set-password link.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, researcher or coordinator
+        #[arg(long)]
+        role: String,
+        /// Institution code (coordinators); repeat for several.
+        #[arg(long = "institution")]
+        institutions: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum InstitutionsCommand {
+    /// Import a DUO-style register file (.csv or .xlsx); nothing is written when any row is wrong.
+    Import { file: PathBuf },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load()?;
+    telemetry::init(config.log_format == "json");
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve(&config, demo).await,
+        Command::Migrate => {
+            let db = db::connect(&config.database_url).await?;
+            db::migrate(&db).await?;
+            println!("Database is bijgewerkt / database is up to date.");
+            Ok(())
+        }
+        Command::CreateAdmin { email, name } => create_user(&config, &email, &name, "admin", &[]).await,
+        Command::Users(UsersCommand::Create { email, name, role, institutions }) => {
+            create_user(&config, &email, &name, &role, &institutions).await
+        }
+        Command::Institutions(InstitutionsCommand::Import { file }) => import_institutions(&config, &file).await,
+    }
+}
+
+async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
+    let app = Application::build(config).await?;
+    let url = config.public_url(app.port());
+    let logins = seed::first_start(&app.state().db, &url, demo).await?;
+    println!("\nMIV-mbo draait op / is running at {url}");
+    if !logins.is_empty() {
+        println!("{logins}");
+    }
+    tracing::info!(%url, "listening");
+    app.run_until_stopped().await
+}
+
+async fn create_user(config: &Config, email: &str, name: &str, role: &str, codes: &[String]) -> anyhow::Result<()> {
+    let email = Email::parse(email).with_context(|| format!("{email:?} is geen geldig e-mailadres / is not a valid e-mail address"))?;
+    let role = Role::parse(role).context("rol moet admin, researcher of coordinator zijn / role must be admin, researcher or coordinator")?;
+    let institutions = codes
+        .iter()
+        .map(|c| InstitutionCode::parse(c).with_context(|| format!("{c:?} is geen instellingscode / is not an institution code")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    let new = users::NewUser { email, name: name.trim().to_owned(), role, institutions };
+    let created = users::create_user(&db, &new).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    audit::record(&db, &Actor::cli(), "user.create", &format!("user:{}", created.id), serde_json::json!({"email": created.email, "role": created.role})).await?;
+    let token = users::issue_password_token(&db, created.id, config.password_link_hours).await?;
+    let port = config.socket_addr()?.port();
+    println!("{}/wachtwoord-instellen?token={token}", config.public_url(port));
+    Ok(())
+}
+
+async fn import_institutions(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("bestand.csv");
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    let run = register_import::import(&db, &Actor::cli(), name, &bytes).await?;
+    if run.applied {
+        println!("{}: {} nieuw / new, {} bijgewerkt / updated", run.file_name, run.created, run.updated);
+        return Ok(());
+    }
+    for p in &run.problems {
+        eprintln!("regel/line {}, kolom/column {}: {}", p.line, p.column.as_deref().unwrap_or("-"), p.message(app::i18n::Lang::Nl));
+    }
+    anyhow::bail!("{} geweigerd / rejected: {} problemen / problems; niets opgeslagen / nothing saved", run.file_name, run.problems.len())
+}

@@ -1,0 +1,9 @@
+//! The server binary's library: configuration, telemetry, the HTTP application and the
+//! command-line tasks. Integration tests build the application through [`startup::Application`].
+
+pub mod cli;
+pub mod config;
+pub mod routes;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,5 @@
+//! Plain HTTP endpoints beside the Leptos pages and server functions.
+
+pub mod health;
+pub mod import;
+pub mod lang;

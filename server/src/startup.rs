@@ -1,0 +1,123 @@
+//! Builds the HTTP application on a given address (tests use port 0).
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use app::backend::{db, http as mw, AppState, Settings};
+use app::{shell, App};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::routes;
+
+/// A bound, not yet running server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    port: u16,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to and migrates the database, binds the address and builds the router.
+    pub async fn build(config: &Config) -> anyhow::Result<Application> {
+        let addr = config.socket_addr()?;
+        let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+        let port = listener.local_addr().context("local address")?.port();
+        let db = db::connect(&config.database_url).await?;
+        db::migrate(&db).await?;
+        let state = AppState::new(leptos_options(addr), db, settings(config, port));
+        let router = router(state.clone());
+        Ok(Application { listener, router, port, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until Ctrl-C or SIGTERM.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("server failed")
+    }
+}
+
+fn settings(config: &Config, port: u16) -> Settings {
+    Settings {
+        base_url: config.public_url(port),
+        secure_cookies: config.secure_cookies,
+        session_hours: config.session_hours,
+        password_link_hours: config.password_link_hours,
+        login_max_failures: config.login_max_failures,
+        login_window_secs: config.login_window_secs,
+    }
+}
+
+/// Where cargo-leptos put the compiled site (`LEPTOS_SITE_ROOT`, default `target/site`).
+fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+    let env = std::env::var("LEPTOS_ENV").unwrap_or_default();
+    LeptosOptions::builder()
+        .output_name("miv")
+        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+        .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
+        .site_addr(addr)
+        .env(if env.eq_ignore_ascii_case("PROD") { leptos::config::Env::PROD } else { leptos::config::Env::DEV })
+        .build()
+}
+
+/// All routes: Leptos pages and server functions, plain HTTP endpoints, static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/health", get(routes::health::health))
+        .route("/taal", post(routes::lang::switch))
+        .route("/import/instellingen", post(routes::import::institutions))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || leptos::prelude::provide_context(state.clone())
+            },
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(mw::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), mw::resolve_session))
+        .layer(axum::extract::DefaultBodyLimit::max(20 * 1024 * 1024))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
