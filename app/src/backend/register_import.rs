@@ -51,12 +51,17 @@ fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut table = Table::default();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+    let mut record = csv::StringRecord::new();
+    let mut start = 0usize;
+    loop {
+        let line = first_line_from(text, start);
+        let more = reader.read_record(&mut record).map_err(|e| {
             vec![ImportProblem { line, column: None, problem: Problem::UnreadableFile { detail: e.to_string() } }]
         })?;
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        if !more {
+            break;
+        }
+        start = reader.position().byte() as usize;
         let cells: Vec<String> = record.iter().map(str::to_owned).collect();
         if table.header.is_empty() {
             table.header = cells;
@@ -65,6 +70,17 @@ fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
         }
     }
     Ok(table)
+}
+
+/// The 1-based line of the first non-empty line at or after byte `offset` (the reader skips
+/// empty lines, so that is where the next record starts).
+fn first_line_from(text: &str, offset: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = offset.min(bytes.len());
+    while at < bytes.len() && (bytes[at] == b'\r' || bytes[at] == b'\n') {
+        at += 1;
+    }
+    bytes[..at].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 fn cell_text(cell: &Data) -> String {
@@ -155,4 +171,18 @@ pub fn view(run: import_run::Model) -> ImportRunView {
 
 pub async fn find_run(db: &impl ConnectionTrait, id: i32) -> anyhow::Result<Option<ImportRunView>> {
     Ok(import_run::Entity::find_by_id(id).one(db).await.context("read import run")?.map(view))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_lines_are_numbered_as_an_editor_shows_them() {
+        let bytes = "\u{feff}A;B\r\n1;2\r\n\r\n3;4\r\n".as_bytes();
+        let table = read_table("x.csv", bytes).expect("table");
+        assert_eq!(table.header, vec!["A", "B"]);
+        let lines: Vec<usize> = table.rows.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, vec![2, 4]);
+    }
 }

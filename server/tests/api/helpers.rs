@@ -1,0 +1,163 @@
+//! `spawn_app()` and helpers on [`TestApp`].
+
+use app::backend::{db, users};
+use app::domain::{Email, InstitutionCode, NewPassword, Role};
+use reqwest::multipart;
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
+use server::config::Config;
+use server::startup::Application;
+
+/// Runs an async test function once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await).await
+            }
+        }
+    };
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: DatabaseConnection,
+    pub database_url: String,
+}
+
+pub const PASSWORD: &str = "een-lang-test-wachtwoord";
+
+/// The PostgreSQL server for tests (`MIV_TEST_POSTGRES`, default the local trust-auth server).
+fn postgres_admin_url() -> String {
+    std::env::var("MIV_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+async fn fresh_database(backend: Backend) -> String {
+    let name = format!("miv_test_{}", uuid::Uuid::new_v4().simple());
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("{name}.sqlite"));
+            format!("sqlite://{}", path.display())
+        }
+        Backend::Postgres => {
+            let admin = sea_orm::Database::connect(format!("{}/postgres", postgres_admin_url()))
+                .await
+                .expect("PostgreSQL must run for the tests (the test command starts it)");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            admin.close().await.ok();
+            format!("{}/{name}", postgres_admin_url())
+        }
+    }
+}
+
+/// Starts the app on a random port with a fresh, migrated database and the demo register.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let database_url = fresh_database(backend).await;
+    let config = Config {
+        database_url: database_url.clone(),
+        site_addr: "127.0.0.1:0".into(),
+        ..Config::default()
+    };
+    let application = Application::build(&config).await.expect("build app");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    tokio::spawn(application.run_until_stopped());
+    let db = db::connect(&database_url).await.expect("connect");
+    TestApp { address, db, database_url }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects, sends same-origin headers.
+pub fn client() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("sec-fetch-site", "same-origin".parse().expect("header"));
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Imports the register file the demo uses (10 institutions, including 25PX and 27GH).
+    pub async fn load_demo_register(&self) {
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/institutions.csv")).expect("demo file");
+        let actor = app::backend::audit::Actor::cli();
+        let run = app::backend::register_import::import(&self.db, &actor, "demo.csv", &bytes).await.expect("import");
+        assert!(run.applied, "{:?}", run.problems);
+    }
+
+    /// Creates an account with [`PASSWORD`].
+    pub async fn create_user(&self, email: &str, role: Role, codes: &[&str]) -> i32 {
+        let new = users::NewUser {
+            email: Email::parse(email).expect("email"),
+            name: format!("Test {email}"),
+            role,
+            institutions: codes.iter().map(|c| InstitutionCode::parse(c).expect("code")).collect(),
+        };
+        let user = users::create_user(&self.db, &new).await.expect("create user");
+        let password = NewPassword::parse(PASSWORD, PASSWORD).expect("password");
+        users::set_password(&self.db, user.id, &password).await.expect("set password");
+        user.id
+    }
+
+    pub async fn login(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        client
+            .post(self.url("/api/login"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    /// A new client logged in as a new user of `role`.
+    pub async fn logged_in(&self, email: &str, role: Role, codes: &[&str]) -> reqwest::Client {
+        self.create_user(email, role, codes).await;
+        let client = client();
+        let response = self.login(&client, email, PASSWORD).await;
+        assert_eq!(response.status(), 200, "login of {email}");
+        client
+    }
+
+    pub async fn call(&self, client: &reqwest::Client, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client.post(self.url(&format!("/api/{function}"))).form(form).send().await.expect("server function call")
+    }
+
+    pub async fn upload(&self, client: &reqwest::Client, file_name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let part = multipart::Part::bytes(bytes).file_name(file_name.to_owned());
+        client
+            .post(self.url("/import/instellingen"))
+            .multipart(multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .expect("upload")
+    }
+
+    pub async fn institution_count(&self) -> u64 {
+        app::backend::entities::institution::Entity::find().count(&self.db).await.expect("count")
+    }
+
+    pub async fn audit_actions(&self) -> Vec<String> {
+        app::backend::entities::audit_log::Entity::find()
+            .all(&self.db)
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|a| a.action)
+            .collect()
+    }
+}

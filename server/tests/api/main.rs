@@ -1,0 +1,10 @@
+//! Integration tests: each test spawns the application on port 0 with a fresh database, once on
+//! SQLite and once on PostgreSQL (`both!`).
+
+mod helpers;
+
+mod auth;
+mod authorisation;
+mod health;
+mod institutions;
+mod users;
