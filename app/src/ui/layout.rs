@@ -88,7 +88,7 @@ fn LangSwitch() -> impl IntoView {
     let back = move || format!("{}{}", location.pathname.get(), location.search.get());
     view! {
         <form method="post" action="/taal" class="lang">
-            <input type="hidden" name="back" prop:value=back />
+            <input type="hidden" name="back" value=back />
             <button type="submit" name="lang" value="nl" lang="nl" aria-pressed=(lang == crate::i18n::Lang::Nl).to_string()>"Nederlands"</button>
             <button type="submit" name="lang" value="en" lang="en" aria-pressed=(lang == crate::i18n::Lang::En).to_string()>"English"</button>
         </form>

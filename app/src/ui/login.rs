@@ -20,7 +20,7 @@ pub fn Login() -> impl IntoView {
             <p class="ok" role="status">{lang.pick("Uw wachtwoord is ingesteld. U kunt nu inloggen.", "Your password has been set. You can now log in.")}</p>
         })}
         <ActionForm action=action attr:class="stack">
-            <input type="hidden" name="next" prop:value=next />
+            <input type="hidden" name="next" value=next />
             <label for="email">{lang.pick("E-mailadres", "E-mail address")}</label>
             <input id="email" name="email" type="email" autocomplete="username" required />
             <label for="password">{lang.pick("Wachtwoord", "Password")}</label>
@@ -41,7 +41,7 @@ pub fn SetPassword() -> impl IntoView {
         <h1>{lang.pick("Wachtwoord instellen", "Set your password")}</h1>
         <p>{lang.pick("Kies een wachtwoord van minstens 12 tekens.", "Choose a password of at least 12 characters.")}</p>
         <ActionForm action=action attr:class="stack">
-            <input type="hidden" name="token" prop:value=token />
+            <input type="hidden" name="token" value=token />
             <label for="new">{lang.pick("Nieuw wachtwoord", "New password")}</label>
             <input id="new" name="new" type="password" autocomplete="new-password" minlength="12" required />
             <label for="repeat">{lang.pick("Herhaal wachtwoord", "Repeat password")}</label>

@@ -29,7 +29,7 @@ fn AuditBody() -> impl IntoView {
     view! {
         <Form method="GET" action="" attr:class="filters">
             <label for="actie">{lang.pick("Actie begint met", "Action starts with")}</label>
-            <input id="actie" name="actie" prop:value=action placeholder="institution." />
+            <input id="actie" name="actie" value=action placeholder="institution." />
             <button type="submit">{lang.pick("Filteren", "Filter")}</button>
         </Form>
         <Suspense fallback=|| ()>

@@ -59,7 +59,7 @@ fn RegisterTable() -> impl IntoView {
     view! {
         <Form method="GET" action="" attr:class="filters">
             <label for="zoek">{lang.pick("Zoek op naam, gemeente of code", "Search by name, municipality or code")}</label>
-            <input id="zoek" name="zoek" type="search" prop:value=move || get("zoek") />
+            <input id="zoek" name="zoek" type="search" value=move || get("zoek") />
             <label for="soort">{lang.pick("Soort", "Type")}</label>
             <select id="soort" name="soort">
                 <option value="">{lang.pick("Alle", "All")}</option>

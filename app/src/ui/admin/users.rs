@@ -11,6 +11,7 @@ use crate::ui::layout::{Guarded, Problem};
 #[component]
 pub fn Users() -> impl IntoView {
     let lang = use_lang();
+    provide_context(UsersPage::new());
     view! {
         <h1>{lang.pick("Gebruikers", "Users")}</h1>
         <Guarded allow=|me| me.is(Role::Admin)>
@@ -19,21 +20,43 @@ pub fn Users() -> impl IntoView {
     }
 }
 
+/// Actions and resources of the users page. Created once per page, outside the guard's
+/// `Suspense` (which may render its children more than once): reading the one-time link consumes it.
+#[derive(Clone, Copy)]
+struct UsersPage {
+    create: ServerAction<CreateUser>,
+    relink: ServerAction<NewPasswordLink>,
+    toggle: ServerAction<SetUserActive>,
+    users: Resource<Result<Vec<UserRow>, crate::api::ApiError>>,
+    link: Resource<Result<Option<crate::api::PasswordLink>, crate::api::ApiError>>,
+}
+
+impl UsersPage {
+    fn new() -> Self {
+        let create = ServerAction::<CreateUser>::new();
+        let relink = ServerAction::<NewPasswordLink>::new();
+        let toggle = ServerAction::<SetUserActive>::new();
+        let changes = move || (create.version().get(), relink.version().get(), toggle.version().get());
+        UsersPage {
+            create,
+            relink,
+            toggle,
+            users: Resource::new(changes, |_| list_users()),
+            link: Resource::new(changes, |_| take_password_link()),
+        }
+    }
+}
+
 #[component]
 fn UsersBody() -> impl IntoView {
     let lang = use_lang();
-    let create = ServerAction::<CreateUser>::new();
-    let relink = ServerAction::<NewPasswordLink>::new();
-    let toggle = ServerAction::<SetUserActive>::new();
-    let changes = move || (create.version().get(), relink.version().get(), toggle.version().get());
-    let users = Resource::new(changes, |_| list_users());
-    let link = Resource::new(changes, |_| take_password_link());
+    let UsersPage { create, relink, toggle, users, link } = expect_context::<UsersPage>();
     view! {
         <Suspense fallback=|| ()>
             {move || link.get().and_then(Result::ok).flatten().map(|l| view! {
                 <div class="notice" role="status">
                     <p>{lang.pick("Eenmalige link om een wachtwoord in te stellen voor", "One-time link to set a password for")} " " <strong>{l.email}</strong> ":"</p>
-                    <p><input class="copy" readonly aria-label=lang.pick("Link", "Link") value=l.url /></p>
+                    <p><input class="copy" readonly aria-label=lang.pick("Eenmalige link", "One-time link") value=l.url /></p>
                     <p>{lang.pick("Deze link wordt maar één keer getoond en is 72 uur geldig. Geef hem veilig door.", "This link is shown only once and is valid for 72 hours. Pass it on securely.")}</p>
                 </div>
             })}

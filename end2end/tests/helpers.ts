@@ -1,0 +1,30 @@
+import { expect, Page } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const PASSWORD = 'een-lang-e2e-wachtwoord';
+
+export function link(who: 'admin' | 'coordinator'): string {
+  const links = JSON.parse(fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, 'links.json'), 'utf8'));
+  return links[who];
+}
+
+/** Sets the password through the one-time link (first use only), then logs in. */
+export async function activateAndLogin(page: Page, who: 'admin' | 'coordinator', email: string) {
+  const url = new URL(link(who));
+  await page.goto(url.pathname + url.search);
+  await page.getByLabel('Nieuw wachtwoord').fill(PASSWORD);
+  await page.getByLabel('Herhaal wachtwoord').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await expect(page).toHaveURL(/\/inloggen/);
+  await login(page, email);
+}
+
+export async function login(page: Page, email: string) {
+  if (!page.url().includes('/inloggen')) await page.goto('/inloggen');
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect(page.getByRole('button', { name: 'Uitloggen' })).toBeVisible();
+}
+
