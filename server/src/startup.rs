@@ -1,6 +1,7 @@
 //! Builds the HTTP application on a given address (tests use port 0).
 
 use std::net::SocketAddr;
+use std::sync::OnceLock;
 
 use anyhow::Context;
 use app::backend::{db, http as mw, AppState, Settings};
@@ -8,7 +9,7 @@ use app::{shell, App};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -78,9 +79,17 @@ fn leptos_options(addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
+/// The app's route list, generated once per process. Generating it sets a process-wide flag that
+/// suspends resources first polled meanwhile (leptos issue #4773), so it must never overlap with
+/// serving: several apps in one process (the tests) share this one list.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// All routes: Leptos pages and server functions, plain HTTP endpoints, static files.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/health", get(routes::health::health))

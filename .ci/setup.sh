@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what building and testing MIV-mbo needs, only where it is missing. Safe to run again.
+#   .ci/setup.sh          build tools (wasm target, cargo-leptos, wasm-bindgen, npm packages)
+#   .ci/setup.sh --test   also Chromium (Debian) and a running PostgreSQL
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  say "Adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# cargo-leptos would download wasm-bindgen, wasm-opt and sass from GitHub (unreachable here):
+# every tool it needs is put on PATH first. See README, "Toolchain".
+if ! cargo leptos --version 2>/dev/null | grep -q '0.3.10'; then
+  say "Installing cargo-leptos 0.3.10 (takes 15-30 minutes once)"
+  cargo install cargo-leptos --version 0.3.10 --locked
+fi
+wbg=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
+  say "Installing wasm-bindgen-cli $wbg (matches Cargo.lock)"
+  cargo install wasm-bindgen-cli --version "$wbg"
+fi
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ]; then
+  say "Installing npm packages (Playwright, axe-core, binaryen's wasm-opt)"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    say "Installing Chromium from Debian"
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  fi
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    say "Starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+fi

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The README's test command: every test. Unit and integration tests (each integration test on a
+# fresh SQLite file and a fresh PostgreSQL database), then Playwright journeys in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.ci/setup.sh --test
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# Databases left by earlier runs.
+psql -h 127.0.0.1 -U postgres -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'miv_test_%'" postgres \
+  | while read -r db; do psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS \"$db\"" postgres; done
+rm -f "${TMPDIR:-/tmp}"/miv_test_*.sqlite*
+
+# One debug build serves all steps: cargo-leptos builds with `--cfg erase_components`, and the
+# tests use the same flags so nothing is compiled twice.
+say "Building (server and WASM)"
+cargo leptos build
+export RUSTFLAGS="--cfg erase_components"
+say "Unit and integration tests (SQLite and PostgreSQL)"
+cargo test -p app -p server -p migrations --lib --bins --tests
+
+say "End-to-end journeys (Playwright, Chromium)"
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+export SERVER_BIN="$target_dir/debug/server"
+(cd end2end && npx playwright test)
