@@ -28,3 +28,11 @@ export async function login(page: Page, email: string) {
   await expect(page.getByRole('button', { name: 'Uitloggen' })).toBeVisible();
 }
 
+
+/** Fails on any WCAG 2.1 A/AA violation that axe-core finds on the current page. */
+export async function expectAccessible(page: Page) {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import * as path from 'path';
-import { activateAndLogin, login } from './helpers';
+import { activateAndLogin, expectAccessible, login } from './helpers';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', name);
 
@@ -10,6 +10,7 @@ test.describe.serial('foundation journeys', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await activateAndLogin(page, 'admin', 'beheer@e2e.test');
     await page.waitForSelector('body[data-hydrated="true"]');
+    await expectAccessible(page);
 
     await page.getByRole('button', { name: 'English' }).click();
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');
@@ -21,6 +22,7 @@ test.describe.serial('foundation journeys', () => {
     await page.getByRole('button', { name: 'Import' }).click();
     await expect(page.getByRole('alert')).toContainText('Nothing was saved');
     await expect(page.getByRole('cell', { name: /Expected semicolon/ })).toBeVisible();
+    await expectAccessible(page);
 
     await page.goto('/instellingen');
     await page.getByLabel('File (.csv or .xlsx)').setInputFiles(fixture('register.csv'));
@@ -33,10 +35,23 @@ test.describe.serial('foundation journeys', () => {
     await expect(page).toHaveURL(/zoek=zadelmakers/);
     await expect(page.getByRole('cell', { name: 'Zadelmakerscollege Playwright' })).toBeVisible();
     await expect(page.getByRole('status').first()).toContainText('1 institutions');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: '77XY' }).click();
+    await expect(page.getByRole('heading', { name: /Zadelmakerscollege Playwright/ })).toBeVisible();
+    await expectAccessible(page);
+
+    await page.goto('/beheer/gebruikers');
+    await expectAccessible(page);
+    await page.goto('/beheer/audit');
+    await expect(page.getByRole('cell', { name: 'institutions.import' }).first()).toBeVisible();
+    await expectAccessible(page);
+    await page.goto('/account');
+    await expectAccessible(page);
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await expect(page).toHaveURL(/\/inloggen/);
     await expect(page.getByRole('link', { name: 'Log in' })).toBeVisible();
+    await expectAccessible(page);
     await page.getByRole('button', { name: 'Nederlands' }).click();
     await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
     expect(errors).toEqual([]);
