@@ -11,6 +11,11 @@ psql -h 127.0.0.1 -U postgres -Atc "SELECT datname FROM pg_database WHERE datnam
   | while read -r db; do psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS \"$db\"" postgres; done
 rm -f "${TMPDIR:-/tmp}"/miv_test_*.sqlite*
 
+say "Formatting and lints"
+cargo fmt --all -- --check
+cargo clippy -p app -p server -p migrations --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
 # One debug build serves all steps: cargo-leptos builds with `--cfg erase_components`, and the
 # tests use the same flags so nothing is compiled twice.
 say "Building (server and WASM)"

@@ -14,7 +14,11 @@ use crate::startup::Application;
 use crate::telemetry;
 
 #[derive(Parser, Debug)]
-#[command(name = "server", version, about = "MIV-mbo: Monitor Integrale Veiligheid mbo")]
+#[command(
+    name = "server",
+    version,
+    about = "MIV-mbo: Monitor Integrale Veiligheid mbo"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -79,11 +83,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Database is bijgewerkt / database is up to date.");
             Ok(())
         }
-        Command::CreateAdmin { email, name } => create_user(&config, &email, &name, "admin", &[]).await,
-        Command::Users(UsersCommand::Create { email, name, role, institutions }) => {
-            create_user(&config, &email, &name, &role, &institutions).await
+        Command::CreateAdmin { email, name } => {
+            create_user(&config, &email, &name, "admin", &[]).await
         }
-        Command::Institutions(InstitutionsCommand::Import { file }) => import_institutions(&config, &file).await,
+        Command::Users(UsersCommand::Create {
+            email,
+            name,
+            role,
+            institutions,
+        }) => create_user(&config, &email, &name, &role, &institutions).await,
+        Command::Institutions(InstitutionsCommand::Import { file }) => {
+            import_institutions(&config, &file).await
+        }
     }
 }
 
@@ -99,36 +110,80 @@ async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     app.run_until_stopped().await
 }
 
-async fn create_user(config: &Config, email: &str, name: &str, role: &str, codes: &[String]) -> anyhow::Result<()> {
-    let email = Email::parse(email).with_context(|| format!("{email:?} is geen geldig e-mailadres / is not a valid e-mail address"))?;
+async fn create_user(
+    config: &Config,
+    email: &str,
+    name: &str,
+    role: &str,
+    codes: &[String],
+) -> anyhow::Result<()> {
+    let email = Email::parse(email).with_context(|| {
+        format!("{email:?} is geen geldig e-mailadres / is not a valid e-mail address")
+    })?;
     let role = Role::parse(role).context("rol moet admin, researcher of coordinator zijn / role must be admin, researcher or coordinator")?;
     let institutions = codes
         .iter()
-        .map(|c| InstitutionCode::parse(c).with_context(|| format!("{c:?} is geen instellingscode / is not an institution code")))
+        .map(|c| {
+            InstitutionCode::parse(c).with_context(|| {
+                format!("{c:?} is geen instellingscode / is not an institution code")
+            })
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
-    let new = users::NewUser { email, name: name.trim().to_owned(), role, institutions };
-    let created = users::create_user(&db, &new).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    audit::record(&db, &Actor::cli(), "user.create", &format!("user:{}", created.id), serde_json::json!({"email": created.email, "role": created.role})).await?;
+    let new = users::NewUser {
+        email,
+        name: name.trim().to_owned(),
+        role,
+        institutions,
+    };
+    let created = users::create_user(&db, &new)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    audit::record(
+        &db,
+        &Actor::cli(),
+        "user.create",
+        &format!("user:{}", created.id),
+        serde_json::json!({"email": created.email, "role": created.role}),
+    )
+    .await?;
     let token = users::issue_password_token(&db, created.id, config.password_link_hours).await?;
     let port = config.socket_addr()?.port();
-    println!("{}/wachtwoord-instellen?token={token}", config.public_url(port));
+    println!(
+        "{}/wachtwoord-instellen?token={token}",
+        config.public_url(port)
+    );
     Ok(())
 }
 
 async fn import_institutions(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("bestand.csv");
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("bestand.csv");
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
     let run = register_import::import(&db, &Actor::cli(), name, &bytes).await?;
     if run.applied {
-        println!("{}: {} nieuw / new, {} bijgewerkt / updated", run.file_name, run.created, run.updated);
+        println!(
+            "{}: {} nieuw / new, {} bijgewerkt / updated",
+            run.file_name, run.created, run.updated
+        );
         return Ok(());
     }
     for p in &run.problems {
-        eprintln!("regel/line {}, kolom/column {}: {}", p.line, p.column.as_deref().unwrap_or("-"), p.message(app::i18n::Lang::Nl));
+        eprintln!(
+            "regel/line {}, kolom/column {}: {}",
+            p.line,
+            p.column.as_deref().unwrap_or("-"),
+            p.message(app::i18n::Lang::Nl)
+        );
     }
-    anyhow::bail!("{} geweigerd / rejected: {} problemen / problems; niets opgeslagen / nothing saved", run.file_name, run.problems.len())
+    anyhow::bail!(
+        "{} geweigerd / rejected: {} problemen / problems; niets opgeslagen / nothing saved",
+        run.file_name,
+        run.problems.len()
+    )
 }

@@ -50,7 +50,9 @@ pub enum ConfigError {
     Unreadable(String),
     #[error("MIV_DATABASE_URL / DATABASE_URL must start with sqlite: or postgres://, got {0:?}")]
     DatabaseUrl(String),
-    #[error("MIV_SITE_ADDR / LEPTOS_SITE_ADDR must be host:port such as 127.0.0.1:3000, got {0:?}")]
+    #[error(
+        "MIV_SITE_ADDR / LEPTOS_SITE_ADDR must be host:port such as 127.0.0.1:3000, got {0:?}"
+    )]
     SiteAddr(String),
     #[error("MIV_BASE_URL must start with http:// or https://, got {0:?}")]
     BaseUrl(String),
@@ -73,14 +75,19 @@ impl Config {
         if let Ok(addr) = std::env::var("LEPTOS_SITE_ADDR") {
             figment = figment.merge(Serialized::default("site_addr", addr));
         }
-        let config: Config = figment.extract().map_err(|e| ConfigError::Unreadable(e.to_string()))?;
+        let config: Config = figment
+            .extract()
+            .map_err(|e| ConfigError::Unreadable(e.to_string()))?;
         config.validate()?;
         Ok(config)
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
         let db = &self.database_url;
-        if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+        if !(db.starts_with("sqlite:")
+            || db.starts_with("postgres://")
+            || db.starts_with("postgresql://"))
+        {
             return Err(ConfigError::DatabaseUrl(db.clone()));
         }
         self.socket_addr()?;
@@ -108,7 +115,9 @@ impl Config {
     }
 
     pub fn socket_addr(&self) -> Result<SocketAddr, ConfigError> {
-        self.site_addr.parse().map_err(|_| ConfigError::SiteAddr(self.site_addr.clone()))
+        self.site_addr
+            .parse()
+            .map_err(|_| ConfigError::SiteAddr(self.site_addr.clone()))
     }
 
     /// The public base URL without a trailing slash.
@@ -116,7 +125,11 @@ impl Config {
         match &self.base_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => {
-                let host = self.site_addr.rsplit_once(':').map(|(h, _)| h).unwrap_or("127.0.0.1");
+                let host = self
+                    .site_addr
+                    .rsplit_once(':')
+                    .map(|(h, _)| h)
+                    .unwrap_or("127.0.0.1");
                 format!("http://{host}:{port}")
             }
         }
@@ -134,17 +147,41 @@ mod tests {
 
     #[test]
     fn bad_values_are_refused_with_the_variable_named() {
-        let bad = Config { database_url: "mysql://x".into(), ..Config::default() };
-        assert!(bad.validate().unwrap_err().to_string().contains("DATABASE_URL"));
-        let bad = Config { site_addr: "localhost".into(), ..Config::default() };
-        assert!(bad.validate().unwrap_err().to_string().contains("LEPTOS_SITE_ADDR"));
-        let bad = Config { session_hours: 0, ..Config::default() };
-        assert!(bad.validate().unwrap_err().to_string().contains("MIV_SESSION_HOURS"));
+        let bad = Config {
+            database_url: "mysql://x".into(),
+            ..Config::default()
+        };
+        assert!(bad
+            .validate()
+            .expect_err("invalid")
+            .to_string()
+            .contains("DATABASE_URL"));
+        let bad = Config {
+            site_addr: "localhost".into(),
+            ..Config::default()
+        };
+        assert!(bad
+            .validate()
+            .expect_err("invalid")
+            .to_string()
+            .contains("LEPTOS_SITE_ADDR"));
+        let bad = Config {
+            session_hours: 0,
+            ..Config::default()
+        };
+        assert!(bad
+            .validate()
+            .expect_err("invalid")
+            .to_string()
+            .contains("MIV_SESSION_HOURS"));
     }
 
     #[test]
     fn the_public_url_follows_the_bound_port() {
-        let config = Config { site_addr: "127.0.0.1:0".into(), ..Config::default() };
+        let config = Config {
+            site_addr: "127.0.0.1:0".into(),
+            ..Config::default()
+        };
         assert_eq!(config.public_url(4321), "http://127.0.0.1:4321");
     }
 }

@@ -14,7 +14,11 @@ const LOGINS_FILE: &str = "data/demo-logins.txt";
 /// Seeds an empty database and returns the text to print (logins or a set-password link).
 pub async fn first_start(db: &DatabaseConnection, url: &str, demo: bool) -> anyhow::Result<String> {
     if users::admin_count(db).await? > 0 {
-        return Ok(if demo { std::fs::read_to_string(LOGINS_FILE).unwrap_or_default() } else { String::new() });
+        return Ok(if demo {
+            std::fs::read_to_string(LOGINS_FILE).unwrap_or_default()
+        } else {
+            String::new()
+        });
     }
     if !demo {
         let admin = create(db, "admin@miv.local", "Beheerder", Role::Admin, &[]).await?;
@@ -23,20 +27,49 @@ pub async fn first_start(db: &DatabaseConnection, url: &str, demo: bool) -> anyh
             "Eerste beheerder / first admin: admin@miv.local\nStel het wachtwoord in / set the password: {url}/wachtwoord-instellen?token={token}"
         ));
     }
-    let run = register_import::import(db, &Actor::cli(), "demo-instellingen.csv", DEMO_INSTITUTIONS).await?;
-    anyhow::ensure!(run.applied, "demo institutions rejected: {:?}", run.problems);
+    let run = register_import::import(
+        db,
+        &Actor::cli(),
+        "demo-instellingen.csv",
+        DEMO_INSTITUTIONS,
+    )
+    .await?;
+    anyhow::ensure!(
+        run.applied,
+        "demo institutions rejected: {:?}",
+        run.problems
+    );
     let mut lines = vec![format!("Demo-logins voor / for {url}:")];
     for (email, name, role, codes) in [
         ("admin@miv.local", "Demo Beheerder", Role::Admin, vec![]),
-        ("onderzoeker@miv.local", "Demo Onderzoeker", Role::Researcher, vec!["25PX"]),
-        ("coordinator@miv.local", "Demo Coördinator", Role::Coordinator, vec!["25PX"]),
+        (
+            "onderzoeker@miv.local",
+            "Demo Onderzoeker",
+            Role::Researcher,
+            vec!["25PX"],
+        ),
+        (
+            "coordinator@miv.local",
+            "Demo Coördinator",
+            Role::Coordinator,
+            vec!["25PX"],
+        ),
     ] {
-        let codes = if role == Role::Coordinator { codes } else { vec![] };
+        let codes = if role == Role::Coordinator {
+            codes
+        } else {
+            vec![]
+        };
         let id = create(db, email, name, role, &codes).await?;
         let password = Alphanumeric.sample_string(&mut rand::thread_rng(), 16);
-        let password = NewPassword::parse(&password, &password).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let password =
+            NewPassword::parse(&password, &password).map_err(|e| anyhow::anyhow!("{e:?}"))?;
         users::set_password(db, id, &password).await?;
-        lines.push(format!("  {:<12} {email:<24} {}", role.as_str(), password.expose()));
+        lines.push(format!(
+            "  {:<12} {email:<24} {}",
+            role.as_str(),
+            password.expose()
+        ));
     }
     let text = lines.join("\n");
     std::fs::create_dir_all("data").context("create data/")?;
@@ -44,13 +77,24 @@ pub async fn first_start(db: &DatabaseConnection, url: &str, demo: bool) -> anyh
     Ok(text)
 }
 
-async fn create(db: &DatabaseConnection, email: &str, name: &str, role: Role, codes: &[&str]) -> anyhow::Result<i32> {
+async fn create(
+    db: &DatabaseConnection,
+    email: &str,
+    name: &str,
+    role: Role,
+    codes: &[&str],
+) -> anyhow::Result<i32> {
     let new = users::NewUser {
         email: Email::parse(email).context("demo e-mail")?,
         name: name.into(),
         role,
-        institutions: codes.iter().filter_map(|c| InstitutionCode::parse(c)).collect(),
+        institutions: codes
+            .iter()
+            .filter_map(|c| InstitutionCode::parse(c))
+            .collect(),
     };
-    let created = users::create_user(db, &new).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let created = users::create_user(db, &new)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(created.id)
 }

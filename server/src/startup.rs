@@ -29,13 +29,20 @@ impl Application {
     /// Connects to and migrates the database, binds the address and builds the router.
     pub async fn build(config: &Config) -> anyhow::Result<Application> {
         let addr = config.socket_addr()?;
-        let listener = TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
         let port = listener.local_addr().context("local address")?.port();
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
         let state = AppState::new(leptos_options(addr), db, settings(config, port));
         let router = router(state.clone());
-        Ok(Application { listener, router, port, state })
+        Ok(Application {
+            listener,
+            router,
+            port,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -48,7 +55,9 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
@@ -75,7 +84,11 @@ fn leptos_options(addr: SocketAddr) -> LeptosOptions {
         .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
         .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
         .site_addr(addr)
-        .env(if env.eq_ignore_ascii_case("PROD") { leptos::config::Env::PROD } else { leptos::config::Env::DEV })
+        .env(if env.eq_ignore_ascii_case("PROD") {
+            leptos::config::Env::PROD
+        } else {
+            leptos::config::Env::DEV
+        })
         .build()
 }
 
@@ -106,7 +119,10 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(mw::refuse_cross_site))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), mw::resolve_session))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            mw::resolve_session,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(20 * 1024 * 1024))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
@@ -119,7 +135,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -15,48 +15,70 @@ pub async fn current_user() -> Result<Option<Me>, ApiError> {
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), ApiError> {
     use crate::backend::{audit, auth, guard, users};
     use crate::domain::Email;
-    guard::respond(async move {
-        let state = guard::state()?;
-        let ip = guard::client_ip().unwrap_or_default();
-        let limiter = &state.login_limiter;
-        let email_key = format!("email:{}", email.trim().to_lowercase());
-        let ip_key = format!("ip:{ip}");
-        if let Err(wait) = limiter.check(&email_key, 1).and(limiter.check(&ip_key, 4)) {
-            return Err(ApiError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
-        }
-        let user = match Email::parse(&email) {
-            Some(email) => users::find_by_email(&state.db, &email).await.map_err(guard::internal)?,
-            None => None,
-        };
-        let user = user.filter(|u| u.active);
-        let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-        if !auth::verify_password(hash, password).await {
-            limiter.record_failure(&email_key);
-            limiter.record_failure(&ip_key);
-            return Err(ApiError::BadCredentials);
-        }
-        let Some(user) = user else { return Err(ApiError::BadCredentials) };
-        limiter.reset(&email_key);
-        let hours = state.settings.session_hours;
-        let token = auth::create_session(&state.db, user.id, hours).await.map_err(guard::internal)?;
-        let actor = audit::Actor { user_id: Some(user.id), email: user.email.clone(), ip: Some(ip) };
-        audit::record(&state.db, &actor, "auth.login", &format!("user:{}", user.id), serde_json::json!({}))
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let ip = guard::client_ip().unwrap_or_default();
+            let limiter = &state.login_limiter;
+            let email_key = format!("email:{}", email.trim().to_lowercase());
+            let ip_key = format!("ip:{ip}");
+            if let Err(wait) = limiter.check(&email_key, 1).and(limiter.check(&ip_key, 4)) {
+                return Err(ApiError::RateLimited {
+                    retry_after_secs: wait.as_secs().max(1),
+                });
+            }
+            let user = match Email::parse(&email) {
+                Some(email) => users::find_by_email(&state.db, &email)
+                    .await
+                    .map_err(guard::internal)?,
+                None => None,
+            };
+            let user = user.filter(|u| u.active);
+            let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+            if !auth::verify_password(hash, password).await {
+                limiter.record_failure(&email_key);
+                limiter.record_failure(&ip_key);
+                return Err(ApiError::BadCredentials);
+            }
+            let Some(user) = user else {
+                return Err(ApiError::BadCredentials);
+            };
+            limiter.reset(&email_key);
+            let hours = state.settings.session_hours;
+            let token = auth::create_session(&state.db, user.id, hours)
+                .await
+                .map_err(guard::internal)?;
+            let actor = audit::Actor {
+                user_id: Some(user.id),
+                email: user.email.clone(),
+                ip: Some(ip),
+            };
+            audit::record(
+                &state.db,
+                &actor,
+                "auth.login",
+                &format!("user:{}", user.id),
+                serde_json::json!({}),
+            )
             .await
             .map_err(guard::internal)?;
-        guard::set_header(
-            http::header::SET_COOKIE,
-            &auth::session_cookie(Some(&token), state.settings.secure_cookies, hours),
-        );
-        leptos_axum::redirect(&safe_next(next.as_deref()));
-        Ok(())
-    }
-    .await)
+            guard::set_header(
+                http::header::SET_COOKIE,
+                &auth::session_cookie(Some(&token), state.settings.secure_cookies, hours),
+            );
+            leptos_axum::redirect(&safe_next(next.as_deref()));
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Only local paths are followed after login, never another site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -65,19 +87,23 @@ pub fn safe_next(next: Option<&str>) -> String {
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), ApiError> {
     use crate::backend::{auth, guard};
-    guard::respond(async move {
-        let state = guard::state()?;
-        if let Some(user) = guard::viewer() {
-            auth::delete_session(&state.db, user.session_id).await.map_err(guard::internal)?;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            if let Some(user) = guard::viewer() {
+                auth::delete_session(&state.db, user.session_id)
+                    .await
+                    .map_err(guard::internal)?;
+            }
+            guard::set_header(
+                http::header::SET_COOKIE,
+                &auth::session_cookie(None, state.settings.secure_cookies, 0),
+            );
+            leptos_axum::redirect("/inloggen");
+            Ok(())
         }
-        guard::set_header(
-            http::header::SET_COOKIE,
-            &auth::session_cookie(None, state.settings.secure_cookies, 0),
-        );
-        leptos_axum::redirect("/inloggen");
-        Ok(())
-    }
-    .await)
+        .await,
+    )
 }
 
 /// Changes the caller's own password; other sessions of the account end.
@@ -85,23 +111,41 @@ pub async fn logout() -> Result<(), ApiError> {
 pub async fn change_password(current: String, new: String, repeat: String) -> Result<(), ApiError> {
     use crate::backend::{audit, auth, guard, users};
     use crate::domain::NewPassword;
-    guard::respond(async move {
-        let state = guard::state()?;
-        let user = guard::require_login()?;
-        let stored = users::find_by_id(&state.db, user.me.id).await.map_err(guard::internal)?;
-        let hash = stored.and_then(|u| u.password_hash);
-        if !auth::verify_password(hash, current).await {
-            return Err(ApiError::invalid("current", "Het huidige wachtwoord klopt niet.", "The current password is incorrect."));
-        }
-        let password = NewPassword::parse(&new, &repeat).map_err(password_error)?;
-        users::set_password(&state.db, user.me.id, &password).await.map_err(guard::internal)?;
-        auth::delete_other_sessions(&state.db, user.me.id, Some(user.session_id)).await.map_err(guard::internal)?;
-        audit::record(&state.db, &guard::actor(&user), "auth.password_changed", &format!("user:{}", user.me.id), serde_json::json!({}))
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require_login()?;
+            let stored = users::find_by_id(&state.db, user.me.id)
+                .await
+                .map_err(guard::internal)?;
+            let hash = stored.and_then(|u| u.password_hash);
+            if !auth::verify_password(hash, current).await {
+                return Err(ApiError::invalid(
+                    "current",
+                    "Het huidige wachtwoord klopt niet.",
+                    "The current password is incorrect.",
+                ));
+            }
+            let password = NewPassword::parse(&new, &repeat).map_err(password_error)?;
+            users::set_password(&state.db, user.me.id, &password)
+                .await
+                .map_err(guard::internal)?;
+            auth::delete_other_sessions(&state.db, user.me.id, Some(user.session_id))
+                .await
+                .map_err(guard::internal)?;
+            audit::record(
+                &state.db,
+                &guard::actor(&user),
+                "auth.password_changed",
+                &format!("user:{}", user.me.id),
+                serde_json::json!({}),
+            )
             .await
             .map_err(guard::internal)?;
-        Ok(())
-    }
-    .await)
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// Sets a password through a one-time link, then sends the user to the login page.
@@ -109,35 +153,64 @@ pub async fn change_password(current: String, new: String, repeat: String) -> Re
 pub async fn set_password(token: String, new: String, repeat: String) -> Result<(), ApiError> {
     use crate::backend::{audit, guard, users};
     use crate::domain::NewPassword;
-    guard::respond(async move {
-        let state = guard::state()?;
-        let ip = guard::client_ip().unwrap_or_default();
-        let key = format!("token-ip:{ip}");
-        if let Err(wait) = state.login_limiter.check(&key, 4) {
-            return Err(ApiError::RateLimited { retry_after_secs: wait.as_secs().max(1) });
-        }
-        let password = NewPassword::parse(&new, &repeat).map_err(password_error)?;
-        let Some(user) = users::redeem_password_token(&state.db, token.trim(), &password).await.map_err(guard::internal)? else {
-            state.login_limiter.record_failure(&key);
-            return Err(ApiError::InvalidToken);
-        };
-        let actor = audit::Actor { user_id: Some(user.id), email: user.email.clone(), ip: Some(ip) };
-        audit::record(&state.db, &actor, "auth.password_set", &format!("user:{}", user.id), serde_json::json!({}))
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let ip = guard::client_ip().unwrap_or_default();
+            let key = format!("token-ip:{ip}");
+            if let Err(wait) = state.login_limiter.check(&key, 4) {
+                return Err(ApiError::RateLimited {
+                    retry_after_secs: wait.as_secs().max(1),
+                });
+            }
+            let password = NewPassword::parse(&new, &repeat).map_err(password_error)?;
+            let Some(user) = users::redeem_password_token(&state.db, token.trim(), &password)
+                .await
+                .map_err(guard::internal)?
+            else {
+                state.login_limiter.record_failure(&key);
+                return Err(ApiError::InvalidToken);
+            };
+            let actor = audit::Actor {
+                user_id: Some(user.id),
+                email: user.email.clone(),
+                ip: Some(ip),
+            };
+            audit::record(
+                &state.db,
+                &actor,
+                "auth.password_set",
+                &format!("user:{}", user.id),
+                serde_json::json!({}),
+            )
             .await
             .map_err(guard::internal)?;
-        leptos_axum::redirect("/inloggen?wachtwoord=ingesteld");
-        Ok(())
-    }
-    .await)
+            leptos_axum::redirect("/inloggen?wachtwoord=ingesteld");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
 fn password_error(problem: crate::domain::password::PasswordProblem) -> ApiError {
     use crate::domain::password::PasswordProblem::*;
     match problem {
-        TooShort => ApiError::invalid("new", "Het nieuwe wachtwoord moet minstens 12 tekens hebben.", "The new password must have at least 12 characters."),
-        TooLong => ApiError::invalid("new", "Het nieuwe wachtwoord mag hoogstens 128 tekens hebben.", "The new password may have at most 128 characters."),
-        Mismatch => ApiError::invalid("repeat", "De herhaling komt niet overeen met het nieuwe wachtwoord.", "The repetition does not match the new password."),
+        TooShort => ApiError::invalid(
+            "new",
+            "Het nieuwe wachtwoord moet minstens 12 tekens hebben.",
+            "The new password must have at least 12 characters.",
+        ),
+        TooLong => ApiError::invalid(
+            "new",
+            "Het nieuwe wachtwoord mag hoogstens 128 tekens hebben.",
+            "The new password may have at most 128 characters.",
+        ),
+        Mismatch => ApiError::invalid(
+            "repeat",
+            "De herhaling komt niet overeen met het nieuwe wachtwoord.",
+            "The repetition does not match the new password.",
+        ),
     }
 }
 

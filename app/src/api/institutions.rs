@@ -6,16 +6,28 @@ use super::{ApiError, ImportRunView, InstitutionRow};
 
 /// Register list with filters. Admins and researchers.
 #[server(prefix = "/api", endpoint = "list_institutions")]
-pub async fn list_institutions(search: String, kind: String, province: String) -> Result<Vec<InstitutionRow>, ApiError> {
+pub async fn list_institutions(
+    search: String,
+    kind: String,
+    province: String,
+) -> Result<Vec<InstitutionRow>, ApiError> {
     use crate::backend::{guard, institutions};
     use crate::domain::{InstitutionKind, Role};
-    guard::respond(async move {
-        let state = guard::state()?;
-        guard::require(&[Role::Admin, Role::Researcher])?;
-        let filter = institutions::Filter { search, kind: InstitutionKind::parse(&kind), province };
-        institutions::list(&state.db, &filter).await.map_err(guard::internal)
-    }
-    .await)
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            guard::require(&[Role::Admin, Role::Researcher])?;
+            let filter = institutions::Filter {
+                search,
+                kind: InstitutionKind::parse(&kind),
+                province,
+            };
+            institutions::list(&state.db, &filter)
+                .await
+                .map_err(guard::internal)
+        }
+        .await,
+    )
 }
 
 /// The provinces present in the register. Admins and researchers.
@@ -23,52 +35,71 @@ pub async fn list_institutions(search: String, kind: String, province: String) -
 pub async fn list_provinces() -> Result<Vec<String>, ApiError> {
     use crate::backend::{guard, institutions};
     use crate::domain::Role;
-    guard::respond(async move {
-        let state = guard::state()?;
-        guard::require(&[Role::Admin, Role::Researcher])?;
-        institutions::provinces(&state.db).await.map_err(guard::internal)
-    }
-    .await)
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            guard::require(&[Role::Admin, Role::Researcher])?;
+            institutions::provinces(&state.db)
+                .await
+                .map_err(guard::internal)
+        }
+        .await,
+    )
 }
 
 /// One institution: admins, researchers, and coordinators bound to it.
 #[server(prefix = "/api", endpoint = "get_institution")]
 pub async fn get_institution(code: String) -> Result<InstitutionRow, ApiError> {
     use crate::backend::{guard, institutions};
-    guard::respond(async move {
-        let state = guard::state()?;
-        let user = guard::require_login()?;
-        let code = code.trim().to_uppercase();
-        if !user.me.may_see_institution(&code) {
-            return Err(ApiError::Forbidden);
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require_login()?;
+            let code = code.trim().to_uppercase();
+            if !user.me.may_see_institution(&code) {
+                return Err(ApiError::Forbidden);
+            }
+            let found = institutions::find(&state.db, &code)
+                .await
+                .map_err(guard::internal)?;
+            found.map(institutions::to_row).ok_or(ApiError::NotFound)
         }
-        let found = institutions::find(&state.db, &code).await.map_err(guard::internal)?;
-        found.map(institutions::to_row).ok_or(ApiError::NotFound)
-    }
-    .await)
+        .await,
+    )
 }
 
 /// The institutions the caller is bound to (coordinators).
 #[server(prefix = "/api", endpoint = "my_institutions")]
 pub async fn my_institutions() -> Result<Vec<InstitutionRow>, ApiError> {
     use crate::backend::{guard, institutions};
-    guard::respond(async move {
-        let state = guard::state()?;
-        let user = guard::require_login()?;
-        let mut rows = Vec::new();
-        for code in &user.me.institutions {
-            if let Some(found) = institutions::find(&state.db, code).await.map_err(guard::internal)? {
-                rows.push(institutions::to_row(found));
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require_login()?;
+            let mut rows = Vec::new();
+            for code in &user.me.institutions {
+                if let Some(found) = institutions::find(&state.db, code)
+                    .await
+                    .map_err(guard::internal)?
+                {
+                    rows.push(institutions::to_row(found));
+                }
             }
+            Ok(rows)
         }
-        Ok(rows)
-    }
-    .await)
+        .await,
+    )
 }
 
 /// Edits name, municipality, province and type. Admins only.
 #[server(prefix = "/api", endpoint = "update_institution")]
-pub async fn update_institution(code: String, name: String, municipality: String, province: String, kind: String) -> Result<(), ApiError> {
+pub async fn update_institution(
+    code: String,
+    name: String,
+    municipality: String,
+    province: String,
+    kind: String,
+) -> Result<(), ApiError> {
     use crate::api::error::FieldError;
     use crate::backend::{audit, guard, institutions};
     use crate::domain::{InstitutionKind, Role};
@@ -113,10 +144,15 @@ pub async fn update_institution(code: String, name: String, municipality: String
 pub async fn get_import_run(id: i32) -> Result<ImportRunView, ApiError> {
     use crate::backend::{guard, register_import};
     use crate::domain::Role;
-    guard::respond(async move {
-        let state = guard::state()?;
-        guard::require(&[Role::Admin])?;
-        register_import::find_run(&state.db, id).await.map_err(guard::internal)?.ok_or(ApiError::NotFound)
-    }
-    .await)
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            guard::require(&[Role::Admin])?;
+            register_import::find_run(&state.db, id)
+                .await
+                .map_err(guard::internal)?
+                .ok_or(ApiError::NotFound)
+        }
+        .await,
+    )
 }

@@ -9,18 +9,25 @@ use super::{ApiError, PasswordLink, UserRow};
 pub async fn list_users() -> Result<Vec<UserRow>, ApiError> {
     use crate::backend::{guard, users};
     use crate::domain::Role;
-    guard::respond(async move {
-        let state = guard::state()?;
-        guard::require(&[Role::Admin])?;
-        users::list(&state.db).await.map_err(guard::internal)
-    }
-    .await)
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            guard::require(&[Role::Admin])?;
+            users::list(&state.db).await.map_err(guard::internal)
+        }
+        .await,
+    )
 }
 
 /// Creates an account and issues its one-time set-password link, which the users page shows once.
 /// `institutions`: comma- or space-separated codes, required for coordinators.
 #[server(prefix = "/api", endpoint = "create_user")]
-pub async fn create_user(email: String, name: String, role: String, institutions: Option<String>) -> Result<(), ApiError> {
+pub async fn create_user(
+    email: String,
+    name: String,
+    role: String,
+    institutions: Option<String>,
+) -> Result<(), ApiError> {
     use crate::backend::{audit, guard, users};
     use crate::domain::Role;
     guard::respond(async move {
@@ -47,16 +54,27 @@ pub async fn create_user(email: String, name: String, role: String, institutions
 pub async fn new_password_link(user_id: i32) -> Result<(), ApiError> {
     use crate::backend::{audit, guard, users};
     use crate::domain::Role;
-    guard::respond(async move {
-        let state = guard::state()?;
-        let admin = guard::require(&[Role::Admin])?;
-        let user = users::find_by_id(&state.db, user_id).await.map_err(guard::internal)?.ok_or(ApiError::NotFound)?;
-        audit::record(&state.db, &guard::actor(&admin), "user.password_link", &format!("user:{}", user.id), serde_json::json!({}))
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let admin = guard::require(&[Role::Admin])?;
+            let user = users::find_by_id(&state.db, user_id)
+                .await
+                .map_err(guard::internal)?
+                .ok_or(ApiError::NotFound)?;
+            audit::record(
+                &state.db,
+                &guard::actor(&admin),
+                "user.password_link",
+                &format!("user:{}", user.id),
+                serde_json::json!({}),
+            )
             .await
             .map_err(guard::internal)?;
-        issue_link(&state, &admin, user.id, user.email).await
-    }
-    .await)
+            issue_link(&state, &admin, user.id, user.email).await
+        }
+        .await,
+    )
 }
 
 /// The link issued by this admin's last call, once.
@@ -64,12 +82,14 @@ pub async fn new_password_link(user_id: i32) -> Result<(), ApiError> {
 pub async fn take_password_link() -> Result<Option<PasswordLink>, ApiError> {
     use crate::backend::guard;
     use crate::domain::Role;
-    guard::respond(async move {
-        let state = guard::state()?;
-        let admin = guard::require(&[Role::Admin])?;
-        Ok(state.flash.take_link(admin.session_id))
-    }
-    .await)
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let admin = guard::require(&[Role::Admin])?;
+            Ok(state.flash.take_link(admin.session_id))
+        }
+        .await,
+    )
 }
 
 /// Activates or deactivates an account. Admins cannot deactivate themselves.
@@ -77,20 +97,41 @@ pub async fn take_password_link() -> Result<Option<PasswordLink>, ApiError> {
 pub async fn set_user_active(user_id: i32, active: bool) -> Result<(), ApiError> {
     use crate::backend::{audit, guard, users};
     use crate::domain::Role;
-    guard::respond(async move {
-        let state = guard::state()?;
-        let admin = guard::require(&[Role::Admin])?;
-        if admin.me.id == user_id && !active {
-            return Err(ApiError::invalid("user", "U kunt uw eigen account niet uitschakelen.", "You cannot deactivate your own account."));
-        }
-        users::find_by_id(&state.db, user_id).await.map_err(guard::internal)?.ok_or(ApiError::NotFound)?;
-        users::set_active(&state.db, user_id, active).await.map_err(guard::internal)?;
-        let action = if active { "user.activate" } else { "user.deactivate" };
-        audit::record(&state.db, &guard::actor(&admin), action, &format!("user:{user_id}"), serde_json::json!({}))
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let admin = guard::require(&[Role::Admin])?;
+            if admin.me.id == user_id && !active {
+                return Err(ApiError::invalid(
+                    "user",
+                    "U kunt uw eigen account niet uitschakelen.",
+                    "You cannot deactivate your own account.",
+                ));
+            }
+            users::find_by_id(&state.db, user_id)
+                .await
+                .map_err(guard::internal)?
+                .ok_or(ApiError::NotFound)?;
+            users::set_active(&state.db, user_id, active)
+                .await
+                .map_err(guard::internal)?;
+            let action = if active {
+                "user.activate"
+            } else {
+                "user.deactivate"
+            };
+            audit::record(
+                &state.db,
+                &guard::actor(&admin),
+                action,
+                &format!("user:{user_id}"),
+                serde_json::json!({}),
+            )
             .await
             .map_err(guard::internal)
-    }
-    .await)
+        }
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -104,45 +145,89 @@ async fn issue_link(
     let token = users::issue_password_token(&state.db, user_id, state.settings.password_link_hours)
         .await
         .map_err(guard::internal)?;
-    let url = format!("{}/wachtwoord-instellen?token={token}", state.settings.base_url);
-    state.flash.put_link(admin.session_id, PasswordLink { email, url });
+    let url = format!(
+        "{}/wachtwoord-instellen?token={token}",
+        state.settings.base_url
+    );
+    state
+        .flash
+        .put_link(admin.session_id, PasswordLink { email, url });
     Ok(())
 }
 
 /// Checks the fields of a new account.
 #[cfg(feature = "ssr")]
-pub fn parse_new_user(email: &str, name: &str, role: &str, institutions: &str) -> Result<crate::backend::users::NewUser, ApiError> {
+pub fn parse_new_user(
+    email: &str,
+    name: &str,
+    role: &str,
+    institutions: &str,
+) -> Result<crate::backend::users::NewUser, ApiError> {
     use crate::api::error::FieldError;
     use crate::domain::{Email, InstitutionCode, Role};
     let mut errors = Vec::new();
-    let mut refuse = |field: &str, nl: String, en: String| errors.push(FieldError { field: field.into(), message_nl: nl, message_en: en });
+    let mut refuse = |field: &str, nl: String, en: String| {
+        errors.push(FieldError {
+            field: field.into(),
+            message_nl: nl,
+            message_en: en,
+        })
+    };
     let parsed_email = Email::parse(email);
     if parsed_email.is_none() {
-        refuse("email", "Vul een geldig e-mailadres in.".into(), "Enter a valid e-mail address.".into());
+        refuse(
+            "email",
+            "Vul een geldig e-mailadres in.".into(),
+            "Enter a valid e-mail address.".into(),
+        );
     }
     let name = name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
-        refuse("name", "Vul een naam in (hoogstens 200 tekens).".into(), "Enter a name (at most 200 characters).".into());
+        refuse(
+            "name",
+            "Vul een naam in (hoogstens 200 tekens).".into(),
+            "Enter a name (at most 200 characters).".into(),
+        );
     }
     let parsed_role = Role::parse(role);
     if parsed_role.is_none() {
         refuse("role", "Kies een rol.".into(), "Choose a role.".into());
     }
     let mut codes = Vec::new();
-    for raw in institutions.split([',', ' ', ';']).filter(|s| !s.trim().is_empty()) {
+    for raw in institutions
+        .split([',', ' ', ';'])
+        .filter(|s| !s.trim().is_empty())
+    {
         match InstitutionCode::parse(raw) {
             Some(code) => codes.push(code),
-            None => refuse("institutions", format!("‘{raw}’ is geen instellingscode."), format!("‘{raw}’ is not an institution code.")),
+            None => refuse(
+                "institutions",
+                format!("‘{raw}’ is geen instellingscode."),
+                format!("‘{raw}’ is not an institution code."),
+            ),
         }
     }
     if parsed_role == Some(Role::Coordinator) && codes.is_empty() {
-        refuse("institutions", "Een coördinator hoort bij minstens één instelling.".into(), "A coordinator belongs to at least one institution.".into());
+        refuse(
+            "institutions",
+            "Een coördinator hoort bij minstens één instelling.".into(),
+            "A coordinator belongs to at least one institution.".into(),
+        );
     }
     if parsed_role.is_some_and(|r| r != Role::Coordinator) && !codes.is_empty() {
-        refuse("institutions", "Alleen coördinatoren horen bij een instelling.".into(), "Only coordinators belong to an institution.".into());
+        refuse(
+            "institutions",
+            "Alleen coördinatoren horen bij een instelling.".into(),
+            "Only coordinators belong to an institution.".into(),
+        );
     }
     match (parsed_email, parsed_role, errors.is_empty()) {
-        (Some(email), Some(role), true) => Ok(crate::backend::users::NewUser { email, name, role, institutions: codes }),
+        (Some(email), Some(role), true) => Ok(crate::backend::users::NewUser {
+            email,
+            name,
+            role,
+            institutions: codes,
+        }),
         _ => Err(ApiError::Invalid(errors)),
     }
 }

@@ -17,11 +17,19 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(user: &CurrentUser, ip: Option<String>) -> Actor {
-        Actor { user_id: Some(user.me.id), email: user.me.email.clone(), ip }
+        Actor {
+            user_id: Some(user.me.id),
+            email: user.me.email.clone(),
+            ip,
+        }
     }
 
     pub fn cli() -> Actor {
-        Actor { user_id: None, email: "cli".into(), ip: None }
+        Actor {
+            user_id: None,
+            email: "cli".into(),
+            ip: None,
+        }
     }
 }
 

@@ -6,9 +6,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use chrono::{Duration, Utc};
 use rand::RngCore;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 use super::entities::{session, user};
@@ -40,7 +38,11 @@ pub async fn verify_password(hash: Option<String>, password: String) -> bool {
     let hash = hash.unwrap_or_else(|| DUMMY.to_owned());
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -100,7 +102,9 @@ pub async fn lookup_session(
         .one(db)
         .await
         .context("cannot read session")?;
-    let Some(session) = found else { return Ok(None) };
+    let Some(session) = found else {
+        return Ok(None);
+    };
     let Some(user) = user::Entity::find_by_id(session.user_id)
         .filter(user::Column::Active.eq(true))
         .one(db)
@@ -109,17 +113,28 @@ pub async fn lookup_session(
     else {
         return Ok(None);
     };
-    let Some(role) = Role::parse(&user.role) else { return Ok(None) };
+    let Some(role) = Role::parse(&user.role) else {
+        return Ok(None);
+    };
     let institutions = institution_codes_of(db, user.id).await?;
     Ok(Some(CurrentUser {
         session_id: session.id,
-        me: Me { id: user.id, email: user.email, name: user.display_name, role, institutions },
+        me: Me {
+            id: user.id,
+            email: user.email,
+            name: user.display_name,
+            role,
+            institutions,
+        },
     }))
 }
 
 /// Ends one session.
 pub async fn delete_session(db: &impl ConnectionTrait, session_id: i32) -> anyhow::Result<()> {
-    session::Entity::delete_by_id(session_id).exec(db).await.context("cannot delete session")?;
+    session::Entity::delete_by_id(session_id)
+        .exec(db)
+        .await
+        .context("cannot delete session")?;
     Ok(())
 }
 
@@ -164,7 +179,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_password_verifies_against_its_argon2id_hash_only() {
-        let hash = hash_password("correct horse battery".into()).await.expect("hash");
+        let hash = hash_password("correct horse battery".into())
+            .await
+            .expect("hash");
         assert!(hash.starts_with("$argon2id$"));
         assert!(verify_password(Some(hash.clone()), "correct horse battery".into()).await);
         assert!(!verify_password(Some(hash), "wrong horse battery".into()).await);
@@ -184,7 +201,14 @@ mod tests {
     #[test]
     fn session_cookies_are_http_only_and_same_site() {
         let cookie = session_cookie(Some("abc"), true, 1);
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Secure"));
-        assert_eq!(cookie_value("x=1; miv_session=abc", SESSION_COOKIE), Some("abc"));
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+                && cookie.contains("Secure")
+        );
+        assert_eq!(
+            cookie_value("x=1; miv_session=abc", SESSION_COOKIE),
+            Some("abc")
+        );
     }
 }

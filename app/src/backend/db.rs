@@ -22,15 +22,23 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 
 /// Brings the schema up to date.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("database migration failed")
+    Migrator::up(db, None)
+        .await
+        .context("database migration failed")
 }
 
 fn prepare_sqlite(url: &str) -> anyhow::Result<String> {
-    let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
         return Ok(url.to_owned());
     };
     let path = rest.split('?').next().unwrap_or(rest);
-    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create the folder {}", parent.display()))?;
     }
@@ -63,13 +71,25 @@ mod tests {
 
     #[test]
     fn passwords_are_hidden_in_database_urls() {
-        assert_eq!(redact("postgres://miv:geheim@db/miv"), "postgres://miv:***@db/miv");
-        assert_eq!(redact("sqlite://data/miv.sqlite"), "sqlite://data/miv.sqlite");
+        assert_eq!(
+            redact("postgres://miv:geheim@db/miv"),
+            "postgres://miv:***@db/miv"
+        );
+        assert_eq!(
+            redact("sqlite://data/miv.sqlite"),
+            "sqlite://data/miv.sqlite"
+        );
     }
 
     #[test]
     fn sqlite_urls_get_create_mode() {
-        assert_eq!(prepare_sqlite("sqlite::memory:").ok(), Some("sqlite://:memory:?mode=rwc".into()));
-        assert_eq!(prepare_sqlite("postgres://x/y").ok(), Some("postgres://x/y".into()));
+        assert_eq!(
+            prepare_sqlite("sqlite::memory:").ok(),
+            Some("sqlite://:memory:?mode=rwc".into())
+        );
+        assert_eq!(
+            prepare_sqlite("postgres://x/y").ok(),
+            Some("postgres://x/y".into())
+        );
     }
 }

@@ -77,9 +77,10 @@ pub fn respond<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
 
 /// Sets a response header (for example `Set-Cookie`).
 pub fn set_header(name: http::HeaderName, value: &str) {
-    if let (Some(options), Ok(value)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
-    {
+    if let (Some(options), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
         options.append_header(name, value);
     }
 }

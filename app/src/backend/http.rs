@@ -41,8 +41,14 @@ pub async fn resolve_session(
         },
         None => None,
     };
-    if let Some(ConnectInfo(addr)) = request.extensions().get::<ConnectInfo<SocketAddr>>().cloned() {
-        request.extensions_mut().insert(ClientIp(addr.ip().to_string()));
+    if let Some(ConnectInfo(addr)) = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .cloned()
+    {
+        request
+            .extensions_mut()
+            .insert(ClientIp(addr.ip().to_string()));
     }
     request.extensions_mut().insert(Viewer(viewer));
     next.run(request).await
@@ -55,12 +61,18 @@ pub async fn resolve_session(
 /// CSRF protection; it needs no token in forms, so forms work before WASM has loaded. Requests
 /// without either header (command-line clients) carry no ambient browser credentials and pass.
 pub async fn refuse_cross_site(request: Request<Body>, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return next.run(request).await;
     }
     if is_cross_site(&request) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
-        return (StatusCode::FORBIDDEN, "Cross-site request refused / Verzoek van andere site geweigerd")
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-site request refused / Verzoek van andere site geweigerd",
+        )
             .into_response();
     }
     next.run(request).await
@@ -74,7 +86,10 @@ fn is_cross_site(request: &Request<Body>) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
     origin == "null" || origin_host != host
 }

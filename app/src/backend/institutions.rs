@@ -22,7 +22,8 @@ pub struct Filter {
 }
 
 pub fn to_row(m: institution::Model) -> InstitutionRow {
-    let total = i64::from(m.students_bolvt) + i64::from(m.students_boldt) + i64::from(m.students_bbl);
+    let total =
+        i64::from(m.students_bolvt) + i64::from(m.students_boldt) + i64::from(m.students_bbl);
     InstitutionRow {
         size_band: SizeBand::from_students(total),
         region: Region::from_province(&m.province),
@@ -38,7 +39,10 @@ pub fn to_row(m: institution::Model) -> InstitutionRow {
     }
 }
 
-pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> anyhow::Result<Vec<InstitutionRow>> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+) -> anyhow::Result<Vec<InstitutionRow>> {
     let mut query = institution::Entity::find().order_by_asc(institution::Column::Code);
     let search = filter.search.trim();
     if !search.is_empty() {
@@ -46,7 +50,10 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> anyhow::Result<
         query = query.filter(
             Condition::any()
                 .add(Expr::expr(Func::lower(Expr::col(institution::Column::Name))).like(&pattern))
-                .add(Expr::expr(Func::lower(Expr::col(institution::Column::Municipality))).like(&pattern))
+                .add(
+                    Expr::expr(Func::lower(Expr::col(institution::Column::Municipality)))
+                        .like(&pattern),
+                )
                 .add(institution::Column::Code.eq(search.to_uppercase())),
         );
     }
@@ -56,7 +63,13 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> anyhow::Result<
     if !filter.province.trim().is_empty() {
         query = query.filter(institution::Column::Province.eq(filter.province.trim()));
     }
-    Ok(query.all(db).await.context("read institutions")?.into_iter().map(to_row).collect())
+    Ok(query
+        .all(db)
+        .await
+        .context("read institutions")?
+        .into_iter()
+        .map(to_row)
+        .collect())
 }
 
 /// The distinct provinces in the register, for the filter.
@@ -73,7 +86,10 @@ pub async fn provinces(db: &impl ConnectionTrait) -> anyhow::Result<Vec<String>>
     Ok(all)
 }
 
-pub async fn find(db: &impl ConnectionTrait, code: &str) -> anyhow::Result<Option<institution::Model>> {
+pub async fn find(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> anyhow::Result<Option<institution::Model>> {
     institution::Entity::find()
         .filter(institution::Column::Code.eq(code))
         .one(db)
@@ -90,7 +106,11 @@ pub struct Edit {
     pub kind: InstitutionKind,
 }
 
-pub async fn update(db: &impl ConnectionTrait, current: institution::Model, edit: &Edit) -> anyhow::Result<()> {
+pub async fn update(
+    db: &impl ConnectionTrait,
+    current: institution::Model,
+    edit: &Edit,
+) -> anyhow::Result<()> {
     let mut active: institution::ActiveModel = current.into();
     active.name = Set(edit.name.clone());
     active.municipality = Set(edit.municipality.clone());
@@ -104,7 +124,10 @@ pub async fn update(db: &impl ConnectionTrait, current: institution::Model, edit
 /// Inserts new institutions and updates known ones (by code). A type from the file wins; without
 /// one, an existing institution keeps its (possibly hand-edited) type and a new one gets a guess.
 /// Returns (created, updated). Call inside a transaction.
-pub async fn upsert(db: &impl ConnectionTrait, records: &[RegisterRecord]) -> anyhow::Result<(i32, i32)> {
+pub async fn upsert(
+    db: &impl ConnectionTrait,
+    records: &[RegisterRecord],
+) -> anyhow::Result<(i32, i32)> {
     let (mut created, mut updated) = (0, 0);
     let now = Utc::now();
     for r in records {
@@ -113,7 +136,11 @@ pub async fn upsert(db: &impl ConnectionTrait, records: &[RegisterRecord]) -> an
             .kind
             .map(|k| k.as_str().to_owned())
             .or_else(|| existing.as_ref().map(|e| e.kind.clone()))
-            .unwrap_or_else(|| InstitutionKind::guess_from_name(&r.name).as_str().to_owned());
+            .unwrap_or_else(|| {
+                InstitutionKind::guess_from_name(&r.name)
+                    .as_str()
+                    .to_owned()
+            });
         let mut active = match existing {
             Some(e) => {
                 updated += 1;
@@ -121,7 +148,10 @@ pub async fn upsert(db: &impl ConnectionTrait, records: &[RegisterRecord]) -> an
             }
             None => {
                 created += 1;
-                institution::ActiveModel { code: Set(r.code.to_string()), ..Default::default() }
+                institution::ActiveModel {
+                    code: Set(r.code.to_string()),
+                    ..Default::default()
+                }
             }
         };
         active.name = Set(r.name.clone());
@@ -132,7 +162,10 @@ pub async fn upsert(db: &impl ConnectionTrait, records: &[RegisterRecord]) -> an
         active.students_boldt = Set(r.boldt);
         active.students_bbl = Set(r.bbl);
         active.updated_at = Set(now);
-        active.save(db).await.with_context(|| format!("save institution {}", r.code))?;
+        active
+            .save(db)
+            .await
+            .with_context(|| format!("save institution {}", r.code))?;
     }
     Ok((created, updated))
 }

@@ -12,15 +12,26 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(max: u32, window: Duration) -> Self {
-        RateLimiter { max, window, failures: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            max,
+            window,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     /// `Err(wait)` when `key` has used up its failures (scaled by `factor`) in the window.
     pub fn check(&self, key: &str, factor: u32) -> Result<(), Duration> {
         let now = Instant::now();
-        let Ok(mut map) = self.failures.lock() else { return Ok(()) };
-        let Some(times) = map.get_mut(key) else { return Ok(()) };
-        while times.front().is_some_and(|t| now.duration_since(*t) > self.window) {
+        let Ok(mut map) = self.failures.lock() else {
+            return Ok(());
+        };
+        let Some(times) = map.get_mut(key) else {
+            return Ok(());
+        };
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > self.window)
+        {
             times.pop_front();
         }
         match times.front() {
@@ -33,7 +44,9 @@ impl RateLimiter {
 
     pub fn record_failure(&self, key: &str) {
         if let Ok(mut map) = self.failures.lock() {
-            map.entry(key.to_owned()).or_default().push_back(Instant::now());
+            map.entry(key.to_owned())
+                .or_default()
+                .push_back(Instant::now());
         }
     }
 

@@ -5,7 +5,9 @@ use std::io::Cursor;
 use anyhow::Context;
 use calamine::{Data, Reader};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
+};
 
 use super::audit::{self, Actor};
 use super::entities::import_run;
@@ -21,7 +23,9 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, Vec<ImportProb
     } else if lower.ends_with(".xlsx") {
         read_xlsx(bytes)
     } else {
-        Err(vec![ImportProblem::file(Problem::UnsupportedFileType { name: file_name.to_owned() })])
+        Err(vec![ImportProblem::file(Problem::UnsupportedFileType {
+            name: file_name.to_owned(),
+        })])
     }
 }
 
@@ -29,8 +33,16 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, Vec<ImportProb
 fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-        vec![ImportProblem { line, column: None, problem: Problem::NotUtf8 }]
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        vec![ImportProblem {
+            line,
+            column: None,
+            problem: Problem::NotUtf8,
+        }]
     })?;
     let first = text.lines().next().unwrap_or("");
     if first.trim().is_empty() {
@@ -42,7 +54,11 @@ fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
             .find(|(c, _)| first.contains(*c))
             .map(|(_, name)| (*name).to_owned());
         if let Some(found) = found {
-            return Err(vec![ImportProblem { line: 1, column: None, problem: Problem::WrongDelimiter { found } }]);
+            return Err(vec![ImportProblem {
+                line: 1,
+                column: None,
+                problem: Problem::WrongDelimiter { found },
+            }]);
         }
     }
     let mut reader = csv::ReaderBuilder::new()
@@ -56,7 +72,13 @@ fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
     loop {
         let line = first_line_from(text, start);
         let more = reader.read_record(&mut record).map_err(|e| {
-            vec![ImportProblem { line, column: None, problem: Problem::UnreadableFile { detail: e.to_string() } }]
+            vec![ImportProblem {
+                line,
+                column: None,
+                problem: Problem::UnreadableFile {
+                    detail: e.to_string(),
+                },
+            }]
         })?;
         if !more {
             break;
@@ -170,7 +192,11 @@ pub fn view(run: import_run::Model) -> ImportRunView {
 }
 
 pub async fn find_run(db: &impl ConnectionTrait, id: i32) -> anyhow::Result<Option<ImportRunView>> {
-    Ok(import_run::Entity::find_by_id(id).one(db).await.context("read import run")?.map(view))
+    Ok(import_run::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("read import run")?
+        .map(view))
 }
 
 #[cfg(test)]

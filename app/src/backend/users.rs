@@ -91,10 +91,13 @@ pub async fn create_user(
         Err(e) => return Err(anyhow::Error::new(e).context("insert user").into()),
     };
     for institution_id in institution_ids {
-        user_institution::ActiveModel { user_id: Set(created.id), institution_id: Set(institution_id) }
-            .insert(&txn)
-            .await
-            .context("bind institution")?;
+        user_institution::ActiveModel {
+            user_id: Set(created.id),
+            institution_id: Set(institution_id),
+        }
+        .insert(&txn)
+        .await
+        .context("bind institution")?;
     }
     txn.commit().await.context("commit")?;
     Ok(created)
@@ -107,10 +110,14 @@ pub async fn set_password(
     password: &NewPassword,
 ) -> anyhow::Result<()> {
     let hash = hash_password(password.expose().to_owned()).await?;
-    user::ActiveModel { id: Set(user_id), password_hash: Set(Some(hash)), ..Default::default() }
-        .update(db)
-        .await
-        .context("store password")?;
+    user::ActiveModel {
+        id: Set(user_id),
+        password_hash: Set(Some(hash)),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .context("store password")?;
     Ok(())
 }
 
@@ -173,7 +180,10 @@ pub async fn redeem_password_token(
     Ok(Some(updated))
 }
 
-pub async fn find_by_email(db: &impl ConnectionTrait, email: &Email) -> anyhow::Result<Option<user::Model>> {
+pub async fn find_by_email(
+    db: &impl ConnectionTrait,
+    email: &Email,
+) -> anyhow::Result<Option<user::Model>> {
     user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(db)
@@ -182,7 +192,10 @@ pub async fn find_by_email(db: &impl ConnectionTrait, email: &Email) -> anyhow::
 }
 
 pub async fn find_by_id(db: &impl ConnectionTrait, id: i32) -> anyhow::Result<Option<user::Model>> {
-    user::Entity::find_by_id(id).one(db).await.context("read user")
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("read user")
 }
 
 pub async fn admin_count(db: &impl ConnectionTrait) -> anyhow::Result<u64> {
@@ -194,7 +207,10 @@ pub async fn admin_count(db: &impl ConnectionTrait) -> anyhow::Result<u64> {
 }
 
 /// The institution codes a user is bound to.
-pub async fn institution_codes_of(db: &impl ConnectionTrait, user_id: i32) -> anyhow::Result<Vec<String>> {
+pub async fn institution_codes_of(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> anyhow::Result<Vec<String>> {
     let ids: Vec<i32> = user_institution::Entity::find()
         .filter(user_institution::Column::UserId.eq(user_id))
         .all(db)
@@ -219,7 +235,11 @@ pub async fn institution_codes_of(db: &impl ConnectionTrait, user_id: i32) -> an
 
 /// Every account with its institutions, by e-mail address.
 pub async fn list(db: &impl ConnectionTrait) -> anyhow::Result<Vec<UserRow>> {
-    let users = user::Entity::find().order_by_asc(user::Column::Email).all(db).await.context("read users")?;
+    let users = user::Entity::find()
+        .order_by_asc(user::Column::Email)
+        .all(db)
+        .await
+        .context("read users")?;
     let codes: HashMap<i32, String> = institution::Entity::find()
         .all(db)
         .await
@@ -228,7 +248,11 @@ pub async fn list(db: &impl ConnectionTrait) -> anyhow::Result<Vec<UserRow>> {
         .map(|i| (i.id, i.code))
         .collect();
     let mut bound: HashMap<i32, Vec<String>> = HashMap::new();
-    for b in user_institution::Entity::find().all(db).await.context("read bindings")? {
+    for b in user_institution::Entity::find()
+        .all(db)
+        .await
+        .context("read bindings")?
+    {
         if let Some(code) = codes.get(&b.institution_id) {
             bound.entry(b.user_id).or_default().push(code.clone());
         }
@@ -250,11 +274,19 @@ pub async fn list(db: &impl ConnectionTrait) -> anyhow::Result<Vec<UserRow>> {
 }
 
 /// Activates or deactivates an account; deactivation ends its sessions.
-pub async fn set_active(db: &impl ConnectionTrait, user_id: i32, active: bool) -> anyhow::Result<()> {
-    user::ActiveModel { id: Set(user_id), active: Set(active), ..Default::default() }
-        .update(db)
-        .await
-        .context("update user")?;
+pub async fn set_active(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    active: bool,
+) -> anyhow::Result<()> {
+    user::ActiveModel {
+        id: Set(user_id),
+        active: Set(active),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .context("update user")?;
     if !active {
         super::auth::delete_other_sessions(db, user_id, None).await?;
     }

@@ -149,7 +149,10 @@ mod tests {
 
     #[test]
     fn codes_are_two_digits_and_two_letters() {
-        assert_eq!(InstitutionCode::parse(" 25px ").map(|c| c.to_string()), Some("25PX".into()));
+        assert_eq!(
+            InstitutionCode::parse(" 25px ").map(|c| c.to_string()),
+            Some("25PX".into())
+        );
         for bad in ["25PX00", "P25X", "2PX", "25P1", ""] {
             assert!(InstitutionCode::parse(bad).is_none(), "{bad}");
         }
@@ -157,11 +160,26 @@ mod tests {
 
     #[test]
     fn kind_is_guessed_from_the_name_and_parsed_from_files() {
-        assert_eq!(InstitutionKind::guess_from_name("ROC Midden Nederland"), InstitutionKind::Roc);
-        assert_eq!(InstitutionKind::guess_from_name("Aoc Terra"), InstitutionKind::Aoc);
-        assert_eq!(InstitutionKind::guess_from_name("Grafisch Lyceum Rotterdam"), InstitutionKind::Vakinstelling);
-        assert_eq!(InstitutionKind::guess_from_name("Procentrum"), InstitutionKind::Vakinstelling);
-        assert_eq!(InstitutionKind::parse(" Vakinstelling"), Some(InstitutionKind::Vakinstelling));
+        assert_eq!(
+            InstitutionKind::guess_from_name("ROC Midden Nederland"),
+            InstitutionKind::Roc
+        );
+        assert_eq!(
+            InstitutionKind::guess_from_name("Aoc Terra"),
+            InstitutionKind::Aoc
+        );
+        assert_eq!(
+            InstitutionKind::guess_from_name("Grafisch Lyceum Rotterdam"),
+            InstitutionKind::Vakinstelling
+        );
+        assert_eq!(
+            InstitutionKind::guess_from_name("Procentrum"),
+            InstitutionKind::Vakinstelling
+        );
+        assert_eq!(
+            InstitutionKind::parse(" Vakinstelling"),
+            Some(InstitutionKind::Vakinstelling)
+        );
         assert_eq!(InstitutionKind::parse("hbo"), None);
     }
 

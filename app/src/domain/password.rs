@@ -48,9 +48,15 @@ mod tests {
 
     #[test]
     fn short_long_and_mismatched_passwords_are_refused() {
-        assert_eq!(NewPassword::parse("kort", "kort").err(), Some(PasswordProblem::TooShort));
+        assert_eq!(
+            NewPassword::parse("kort", "kort").err(),
+            Some(PasswordProblem::TooShort)
+        );
         let long = "x".repeat(129);
-        assert_eq!(NewPassword::parse(&long, &long).err(), Some(PasswordProblem::TooLong));
+        assert_eq!(
+            NewPassword::parse(&long, &long).err(),
+            Some(PasswordProblem::TooLong)
+        );
         assert_eq!(
             NewPassword::parse("lang-genoeg-wachtwoord", "lang-genoeg-wachtwoorD").err(),
             Some(PasswordProblem::Mismatch)

@@ -60,7 +60,11 @@ pub struct ImportProblem {
 
 impl ImportProblem {
     pub fn file(problem: Problem) -> Self {
-        ImportProblem { line: 0, column: None, problem }
+        ImportProblem {
+            line: 0,
+            column: None,
+            problem,
+        }
     }
 
     /// The message for the user.
@@ -98,7 +102,12 @@ impl ImportProblem {
 /// Accepted header names per field, after normalising (upper case, single spaces).
 const CODE: &[&str] = &["INSTELLINGSCODE", "BRIN NUMMER", "BRINNUMMER", "BRIN"];
 const NAME: &[&str] = &["INSTELLINGSNAAM", "NAAM INSTELLING", "NAAM"];
-const MUNICIPALITY: &[&str] = &["GEMEENTE", "GEMEENTENAAM", "GEMEENTE INSTELLING", "PLAATSNAAM"];
+const MUNICIPALITY: &[&str] = &[
+    "GEMEENTE",
+    "GEMEENTENAAM",
+    "GEMEENTE INSTELLING",
+    "PLAATSNAAM",
+];
 const PROVINCE: &[&str] = &["PROVINCIE INSTELLING", "PROVINCIE"];
 const BOLVT: &[&str] = &["BOLVT", "BOL VT"];
 const BOLDT: &[&str] = &["BOLDT", "BOL DT"];
@@ -125,24 +134,35 @@ impl Columns {
         let mut index = HashMap::new();
         let required = [CODE, NAME, MUNICIPALITY, PROVINCE, BOLVT, BOLDT, BBL];
         for aliases in required.iter().chain(std::iter::once(&KIND)) {
-            match normalised.iter().position(|h| aliases.contains(&h.as_str())) {
+            match normalised
+                .iter()
+                .position(|h| aliases.contains(&h.as_str()))
+            {
                 Some(i) => {
                     index.insert(aliases[0], i);
                 }
                 None if !std::ptr::eq(*aliases, KIND) => problems.push(ImportProblem {
                     line: 1,
                     column: Some(aliases[0].to_owned()),
-                    problem: Problem::MissingColumn { column: aliases[0].to_owned() },
+                    problem: Problem::MissingColumn {
+                        column: aliases[0].to_owned(),
+                    },
                 }),
                 None => {}
             }
         }
-        Columns { index, names: normalised }
+        Columns {
+            index,
+            names: normalised,
+        }
     }
 
     fn cell<'a>(&self, row: &'a [String], field: &'static str) -> Option<(&'a str, &str)> {
         let i = *self.index.get(field)?;
-        Some((row.get(i).map(|s| s.trim()).unwrap_or(""), self.names[i].as_str()))
+        Some((
+            row.get(i).map(|s| s.trim()).unwrap_or(""),
+            self.names[i].as_str(),
+        ))
     }
 }
 
@@ -154,8 +174,8 @@ fn parse_count(raw: &str) -> Option<i32> {
         return Some(0);
     }
     let digits: String = raw.chars().filter(|c| *c != '.').collect();
-    let grouped_ok = !raw.contains('.')
-        || raw.split('.').skip(1).all(|g| g.len() == 3) && !raw.starts_with('.');
+    let grouped_ok =
+        !raw.contains('.') || raw.split('.').skip(1).all(|g| g.len() == 3) && !raw.starts_with('.');
     if grouped_ok && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
         digits.parse().ok()
     } else {
@@ -183,7 +203,10 @@ pub fn parse_register(table: &Table) -> Result<Vec<RegisterRecord>, Vec<ImportPr
             problems.push(ImportProblem {
                 line: *line,
                 column: None,
-                problem: Problem::WrongFieldCount { expected: table.header.len(), found: row.len() },
+                problem: Problem::WrongFieldCount {
+                    expected: table.header.len(),
+                    found: row.len(),
+                },
             });
             continue;
         }
@@ -207,13 +230,23 @@ fn parse_row(
 ) -> Option<RegisterRecord> {
     let before = problems.len();
     let mut at = |column: &str, problem: Problem| {
-        problems.push(ImportProblem { line, column: Some(column.to_owned()), problem })
+        problems.push(ImportProblem {
+            line,
+            column: Some(column.to_owned()),
+            problem,
+        })
     };
     let (raw_code, code_col) = columns.cell(row, CODE[0])?;
     let code = match InstitutionCode::parse(raw_code) {
         Some(code) => match seen.get(code.as_str()) {
             Some(first) => {
-                at(code_col, Problem::DuplicateCode { value: code.to_string(), first_line: *first });
+                at(
+                    code_col,
+                    Problem::DuplicateCode {
+                        value: code.to_string(),
+                        first_line: *first,
+                    },
+                );
                 None
             }
             None => {
@@ -226,7 +259,12 @@ fn parse_row(
             None
         }
         None => {
-            at(code_col, Problem::BadCode { value: raw_code.to_owned() });
+            at(
+                code_col,
+                Problem::BadCode {
+                    value: raw_code.to_owned(),
+                },
+            );
             None
         }
     };
@@ -243,7 +281,12 @@ fn parse_row(
     let mut count = |field: &'static str| -> i32 {
         let (value, column) = columns.cell(row, field).unwrap_or(("", field));
         parse_count(value).unwrap_or_else(|| {
-            at(column, Problem::NotACount { value: value.to_owned() });
+            at(
+                column,
+                Problem::NotACount {
+                    value: value.to_owned(),
+                },
+            );
             0
         })
     };
@@ -253,7 +296,12 @@ fn parse_row(
         Some((value, column)) => {
             let kind = InstitutionKind::parse(value);
             if kind.is_none() {
-                at(column, Problem::BadKind { value: value.to_owned() });
+                at(
+                    column,
+                    Problem::BadKind {
+                        value: value.to_owned(),
+                    },
+                );
             }
             kind
         }
@@ -261,7 +309,17 @@ fn parse_row(
     if problems.len() > before {
         return None;
     }
-    Some(RegisterRecord { line, code: code?, name, municipality, province, kind, bolvt, boldt, bbl })
+    Some(RegisterRecord {
+        line,
+        code: code?,
+        name,
+        municipality,
+        province,
+        kind,
+        bolvt,
+        boldt,
+        bbl,
+    })
 }
 
 #[cfg(test)]
@@ -272,19 +330,30 @@ mod tests {
         let split = |s: &str| s.split(';').map(str::to_owned).collect::<Vec<_>>();
         Table {
             header: split(header),
-            rows: rows.iter().enumerate().map(|(i, r)| (i + 2, split(r))).collect(),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (i + 2, split(r)))
+                .collect(),
         }
     }
 
-    const HEADER: &str = "\u{feff}INSTELLINGSCODE;INSTELLINGSNAAM;PROVINCIE INSTELLING;GEMEENTE;BOLVT;BOLDT;BBL;EX";
+    const HEADER: &str =
+        "\u{feff}INSTELLINGSCODE;INSTELLINGSNAAM;PROVINCIE INSTELLING;GEMEENTE;BOLVT;BOLDT;BBL;EX";
 
     #[test]
     fn a_duo_file_maps_to_records() {
-        let t = table(HEADER, &["25PX;ROC Voorbeeld;Utrecht;Utrecht;1.234;<5;300;0"]);
+        let t = table(
+            HEADER,
+            &["25PX;ROC Voorbeeld;Utrecht;Utrecht;1.234;<5;300;0"],
+        );
         let records = parse_register(&t).expect("valid");
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].code.as_str(), "25PX");
-        assert_eq!((records[0].bolvt, records[0].boldt, records[0].bbl), (1234, 0, 300));
+        assert_eq!(
+            (records[0].bolvt, records[0].boldt, records[0].bbl),
+            (1234, 0, 300)
+        );
         assert_eq!(records[0].kind, None);
     }
 
@@ -300,8 +369,10 @@ mod tests {
             ],
         );
         let problems = parse_register(&t).expect_err("invalid");
-        let places: Vec<(usize, Option<&str>)> =
-            problems.iter().map(|p| (p.line, p.column.as_deref())).collect();
+        let places: Vec<(usize, Option<&str>)> = problems
+            .iter()
+            .map(|p| (p.line, p.column.as_deref()))
+            .collect();
         assert_eq!(
             places,
             vec![
@@ -312,14 +383,23 @@ mod tests {
                 (5, None),
             ]
         );
-        assert_eq!(problems[0].problem, Problem::DuplicateCode { value: "25PX".into(), first_line: 2 });
+        assert_eq!(
+            problems[0].problem,
+            Problem::DuplicateCode {
+                value: "25PX".into(),
+                first_line: 2
+            }
+        );
     }
 
     #[test]
     fn missing_columns_are_named() {
         let t = table("INSTELLINGSCODE;INSTELLINGSNAAM", &[]);
         let problems = parse_register(&t).expect_err("invalid");
-        assert!(problems.iter().any(|p| p.problem == Problem::MissingColumn { column: "GEMEENTE".into() }));
+        assert!(problems.iter().any(|p| p.problem
+            == Problem::MissingColumn {
+                column: "GEMEENTE".into()
+            }));
         assert_eq!(problems.len(), 5);
     }
 

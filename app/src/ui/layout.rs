@@ -135,7 +135,7 @@ pub fn Problem(error: ApiError) -> impl IntoView {
 
 /// The outcome of a form: the error, or a confirmation once it succeeded.
 #[component]
-pub fn Outcome<T: Clone + Send + Sync + 'static>(
+pub fn Outcome<T>(
     action: ServerAction<T>,
     #[prop(into)] success: String,
 ) -> impl IntoView

@@ -37,17 +37,27 @@ pub async fn institutions(
             Err(_) => return bad_request(),
         }
     }
-    let Some((name, bytes)) = upload else { return bad_request() };
+    let Some((name, bytes)) = upload else {
+        return bad_request();
+    };
     let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
     match register_import::import(&state.db, &actor, &name, &bytes).await {
         Ok(run) => Redirect::to(&format!("/import/{}", run.id)).into_response(),
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "register import failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Er ging iets mis / Something went wrong").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Er ging iets mis / Something went wrong",
+            )
+                .into_response()
         }
     }
 }
 
 fn bad_request() -> Response {
-    (StatusCode::BAD_REQUEST, "Kies een bestand om te importeren / Choose a file to import").into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        "Kies een bestand om te importeren / Choose a file to import",
+    )
+        .into_response()
 }

@@ -14,10 +14,20 @@ pub struct Choice {
     back: Option<String>,
 }
 
-pub async fn switch(State(state): State<AppState>, Form(choice): Form<Choice>) -> impl IntoResponse {
+pub async fn switch(
+    State(state): State<AppState>,
+    Form(choice): Form<Choice>,
+) -> impl IntoResponse {
     let lang = Lang::from_code(&choice.lang);
     let back = app::api::auth::safe_next(choice.back.as_deref());
-    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}", lang.code());
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        lang.code()
+    );
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back))
 }

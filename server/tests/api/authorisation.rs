@@ -15,8 +15,19 @@ enum Who {
     Admin,
 }
 
-const EVERYONE: &[Who] = &[Who::Anonymous, Who::CoordinatorA, Who::CoordinatorB, Who::Researcher, Who::Admin];
-const LOGGED_IN: &[Who] = &[Who::CoordinatorA, Who::CoordinatorB, Who::Researcher, Who::Admin];
+const EVERYONE: &[Who] = &[
+    Who::Anonymous,
+    Who::CoordinatorA,
+    Who::CoordinatorB,
+    Who::Researcher,
+    Who::Admin,
+];
+const LOGGED_IN: &[Who] = &[
+    Who::CoordinatorA,
+    Who::CoordinatorB,
+    Who::Researcher,
+    Who::Admin,
+];
 const STAFF: &[Who] = &[Who::Researcher, Who::Admin];
 const ADMIN: &[Who] = &[Who::Admin];
 const SCOPE_A: &[Who] = &[Who::CoordinatorA, Who::Researcher, Who::Admin];
@@ -31,14 +42,35 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
     app.load_demo_register().await;
     let clients = [
         (Who::Anonymous, client()),
-        (Who::CoordinatorA, app.logged_in("coord-a@roc.nl", Role::Coordinator, &["25PX"]).await),
-        (Who::CoordinatorB, app.logged_in("coord-b@roc.nl", Role::Coordinator, &["27GH"]).await),
-        (Who::Researcher, app.logged_in("onderzoek@miv.nl", Role::Researcher, &[]).await),
-        (Who::Admin, app.logged_in("beheer@miv.nl", Role::Admin, &[]).await),
+        (
+            Who::CoordinatorA,
+            app.logged_in("coord-a@roc.nl", Role::Coordinator, &["25PX"])
+                .await,
+        ),
+        (
+            Who::CoordinatorB,
+            app.logged_in("coord-b@roc.nl", Role::Coordinator, &["27GH"])
+                .await,
+        ),
+        (
+            Who::Researcher,
+            app.logged_in("onderzoek@miv.nl", Role::Researcher, &[])
+                .await,
+        ),
+        (
+            Who::Admin,
+            app.logged_in("beheer@miv.nl", Role::Admin, &[]).await,
+        ),
     ];
-    let target = app.create_user("doel@miv.nl", Role::Researcher, &[]).await.to_string();
+    let target = app
+        .create_user("doel@miv.nl", Role::Researcher, &[])
+        .await
+        .to_string();
     let run = app.upload(&clients[4].1, "r.csv", b"x".to_vec()).await;
-    let run_path = run.headers()["location"].to_str().expect("location").to_owned();
+    let run_path = run.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
     let run_id = run_path.trim_start_matches("/import/").to_owned();
     let s = |v: &str| v.to_owned();
     let matrix: Vec<(Request, &[Who])> = vec![
@@ -49,33 +81,96 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         (Request::Page("/instellingen/25PX"), SCOPE_A),
         (Request::Page("/beheer/gebruikers"), ADMIN),
         (Request::Page("/beheer/audit"), ADMIN),
-        (Request::Page(Box::leak(run_path.clone().into_boxed_str())), ADMIN),
+        (
+            Request::Page(Box::leak(run_path.clone().into_boxed_str())),
+            ADMIN,
+        ),
         (Request::Function("me", vec![]), EVERYONE),
         (Request::Function("my_institutions", vec![]), LOGGED_IN),
-        (Request::Function("change_password", vec![("current", s("x")), ("new", s("y")), ("repeat", s("y"))]), LOGGED_IN),
-        (Request::Function("list_institutions", vec![("search", s("")), ("kind", s("")), ("province", s(""))]), STAFF),
+        (
+            Request::Function(
+                "change_password",
+                vec![("current", s("x")), ("new", s("y")), ("repeat", s("y"))],
+            ),
+            LOGGED_IN,
+        ),
+        (
+            Request::Function(
+                "list_institutions",
+                vec![("search", s("")), ("kind", s("")), ("province", s(""))],
+            ),
+            STAFF,
+        ),
         (Request::Function("list_provinces", vec![]), STAFF),
-        (Request::Function("get_institution", vec![("code", s("25PX"))]), SCOPE_A),
-        (Request::Function("update_institution", vec![("code", s("25PX")), ("name", s("ROC")), ("municipality", s("Utrecht")), ("province", s("Utrecht")), ("kind", s("roc"))]), ADMIN),
-        (Request::Function("get_import_run", vec![("id", run_id)]), ADMIN),
+        (
+            Request::Function("get_institution", vec![("code", s("25PX"))]),
+            SCOPE_A,
+        ),
+        (
+            Request::Function(
+                "update_institution",
+                vec![
+                    ("code", s("25PX")),
+                    ("name", s("ROC")),
+                    ("municipality", s("Utrecht")),
+                    ("province", s("Utrecht")),
+                    ("kind", s("roc")),
+                ],
+            ),
+            ADMIN,
+        ),
+        (
+            Request::Function("get_import_run", vec![("id", run_id)]),
+            ADMIN,
+        ),
         (Request::Function("list_users", vec![]), ADMIN),
-        (Request::Function("create_user", vec![("email", s("x@miv.nl")), ("name", s("X")), ("role", s("researcher")), ("institutions", s(""))]), ADMIN),
-        (Request::Function("new_password_link", vec![("user_id", target.clone())]), ADMIN),
+        (
+            Request::Function(
+                "create_user",
+                vec![
+                    ("email", s("x@miv.nl")),
+                    ("name", s("X")),
+                    ("role", s("researcher")),
+                    ("institutions", s("")),
+                ],
+            ),
+            ADMIN,
+        ),
+        (
+            Request::Function("new_password_link", vec![("user_id", target.clone())]),
+            ADMIN,
+        ),
         (Request::Function("take_password_link", vec![]), ADMIN),
-        (Request::Function("set_user_active", vec![("user_id", target), ("active", s("true"))]), ADMIN),
-        (Request::Function("list_audit", vec![("action", s(""))]), ADMIN),
+        (
+            Request::Function(
+                "set_user_active",
+                vec![("user_id", target), ("active", s("true"))],
+            ),
+            ADMIN,
+        ),
+        (
+            Request::Function("list_audit", vec![("action", s(""))]),
+            ADMIN,
+        ),
         (Request::Upload, ADMIN),
     ];
     let mut failures = Vec::new();
     for (request, allowed) in &matrix {
         for (who, c) in &clients {
             let (label, response) = match request {
-                Request::Page(path) => (path.to_string(), c.get(app.url(path)).send().await.expect("get")),
+                Request::Page(path) => (
+                    path.to_string(),
+                    c.get(app.url(path)).send().await.expect("get"),
+                ),
                 Request::Function(name, form) => {
-                    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    let form: Vec<(&str, &str)> =
+                        form.iter().map(|(k, v)| (*k, v.as_str())).collect();
                     (format!("/api/{name}"), app.call(c, name, &form).await)
                 }
-                Request::Upload => ("/import/instellingen".into(), app.upload(c, "r.csv", b"x".to_vec()).await),
+                Request::Upload => (
+                    "/import/instellingen".into(),
+                    app.upload(c, "r.csv", b"x".to_vec()).await,
+                ),
             };
             let status = response.status().as_u16();
             let expected_ok = allowed.contains(who);
@@ -87,10 +182,17 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
                 status == 403
             };
             if !ok {
-                failures.push(format!("{label} as {who:?}: status {status}, expected {}", if expected_ok { "allowed" } else { "refused" }));
+                failures.push(format!(
+                    "{label} as {who:?}: status {status}, expected {}",
+                    if expected_ok { "allowed" } else { "refused" }
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "authorisation matrix:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "authorisation matrix:\n{}",
+        failures.join("\n")
+    );
 }
 both!(every_route_and_server_function_checks_role_and_institution);

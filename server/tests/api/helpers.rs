@@ -14,11 +14,13 @@ macro_rules! both {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await).await
+                super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await)
+                    .await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await).await
+                super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await)
+                    .await
             }
         }
     };
@@ -40,7 +42,8 @@ pub const PASSWORD: &str = "een-lang-test-wachtwoord";
 
 /// The PostgreSQL server for tests (`MIV_TEST_POSTGRES`, default the local trust-auth server).
 fn postgres_admin_url() -> String {
-    std::env::var("MIV_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("MIV_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 async fn fresh_database(backend: Backend) -> String {
@@ -54,7 +57,10 @@ async fn fresh_database(backend: Backend) -> String {
             let admin = sea_orm::Database::connect(format!("{}/postgres", postgres_admin_url()))
                 .await
                 .expect("PostgreSQL must run for the tests (the test command starts it)");
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
             admin.close().await.ok();
             format!("{}/{name}", postgres_admin_url())
         }
@@ -73,7 +79,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let address = format!("http://127.0.0.1:{}", application.port());
     tokio::spawn(application.run_until_stopped());
     let db = db::connect(&database_url).await.expect("connect");
-    TestApp { address, db, database_url }
+    TestApp {
+        address,
+        db,
+        database_url,
+    }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects, sends same-origin headers.
@@ -95,9 +105,15 @@ impl TestApp {
 
     /// Imports the register file the demo uses (10 institutions, including 25PX and 27GH).
     pub async fn load_demo_register(&self) {
-        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/institutions.csv")).expect("demo file");
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/demo/institutions.csv"
+        ))
+        .expect("demo file");
         let actor = app::backend::audit::Actor::cli();
-        let run = app::backend::register_import::import(&self.db, &actor, "demo.csv", &bytes).await.expect("import");
+        let run = app::backend::register_import::import(&self.db, &actor, "demo.csv", &bytes)
+            .await
+            .expect("import");
         assert!(run.applied, "{:?}", run.problems);
     }
 
@@ -107,15 +123,27 @@ impl TestApp {
             email: Email::parse(email).expect("email"),
             name: format!("Test {email}"),
             role,
-            institutions: codes.iter().map(|c| InstitutionCode::parse(c).expect("code")).collect(),
+            institutions: codes
+                .iter()
+                .map(|c| InstitutionCode::parse(c).expect("code"))
+                .collect(),
         };
-        let user = users::create_user(&self.db, &new).await.expect("create user");
+        let user = users::create_user(&self.db, &new)
+            .await
+            .expect("create user");
         let password = NewPassword::parse(PASSWORD, PASSWORD).expect("password");
-        users::set_password(&self.db, user.id, &password).await.expect("set password");
+        users::set_password(&self.db, user.id, &password)
+            .await
+            .expect("set password");
         user.id
     }
 
-    pub async fn login(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
         client
             .post(self.url("/api/login"))
             .form(&[("email", email), ("password", password)])
@@ -133,11 +161,26 @@ impl TestApp {
         client
     }
 
-    pub async fn call(&self, client: &reqwest::Client, function: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        client.post(self.url(&format!("/api/{function}"))).form(form).send().await.expect("server function call")
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        function: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{function}")))
+            .form(form)
+            .send()
+            .await
+            .expect("server function call")
     }
 
-    pub async fn upload(&self, client: &reqwest::Client, file_name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    pub async fn upload(
+        &self,
+        client: &reqwest::Client,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
         let part = multipart::Part::bytes(bytes).file_name(file_name.to_owned());
         client
             .post(self.url("/import/instellingen"))
@@ -148,7 +191,10 @@ impl TestApp {
     }
 
     pub async fn institution_count(&self) -> u64 {
-        app::backend::entities::institution::Entity::find().count(&self.db).await.expect("count")
+        app::backend::entities::institution::Entity::find()
+            .count(&self.db)
+            .await
+            .expect("count")
     }
 
     pub async fn audit_actions(&self) -> Vec<String> {

@@ -4,7 +4,9 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::institutions::{get_import_run, get_institution, list_institutions, list_provinces, UpdateInstitution};
+use crate::api::institutions::{
+    get_import_run, get_institution, list_institutions, list_provinces, UpdateInstitution,
+};
 use crate::api::{ImportRunView, InstitutionRow};
 use crate::domain::{InstitutionKind, Role};
 use crate::i18n::use_lang;
@@ -31,7 +33,12 @@ pub fn InstitutionList() -> impl IntoView {
 fn ImportForm() -> impl IntoView {
     let lang = use_lang();
     let me = use_me();
-    let is_admin = move || me.get().and_then(Result::ok).flatten().is_some_and(|m| m.is(Role::Admin));
+    let is_admin = move || {
+        me.get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|m| m.is(Role::Admin))
+    };
     view! {
         <Show when=is_admin>
             <section aria-labelledby="import-title" class="panel">
@@ -54,7 +61,10 @@ fn RegisterTable() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let get = move |key: &str| query.read().get(key).unwrap_or_default();
-    let rows = Resource::new(move || (get("zoek"), get("soort"), get("provincie")), |(s, k, p)| list_institutions(s, k, p));
+    let rows = Resource::new(
+        move || (get("zoek"), get("soort"), get("provincie")),
+        |(s, k, p)| list_institutions(s, k, p),
+    );
     let provinces = Resource::new(|| (), |_| list_provinces());
     view! {
         <Form method="GET" action="" attr:class="filters">
@@ -128,7 +138,10 @@ pub fn InstitutionDetail() -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
     let update = ServerAction::<UpdateInstitution>::new();
-    let row = Resource::new(move || (code(), update.version().get()), |(c, _)| get_institution(c));
+    let row = Resource::new(
+        move || (code(), update.version().get()),
+        |(c, _)| get_institution(c),
+    );
     view! {
         <Guarded allow=|_| true>
             <Suspense fallback=|| ()>
@@ -148,7 +161,12 @@ pub fn InstitutionDetail() -> impl IntoView {
 fn Detail(i: InstitutionRow, update: ServerAction<UpdateInstitution>) -> impl IntoView {
     let lang = use_lang();
     let me = use_me();
-    let is_admin = move || me.get().and_then(Result::ok).flatten().is_some_and(|m| m.is(Role::Admin));
+    let is_admin = move || {
+        me.get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|m| m.is(Role::Admin))
+    };
     let edit = StoredValue::new(i.clone());
     let field = move |f: fn(&InstitutionRow) -> String| edit.with_value(f);
     view! {
@@ -190,7 +208,13 @@ fn Detail(i: InstitutionRow, update: ServerAction<UpdateInstitution>) -> impl In
 pub fn ImportResult() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| s.parse::<i32>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i32>().ok())
+            .unwrap_or(0)
+    };
     let run = Resource::new(id, get_import_run);
     view! {
         <h1>{lang.pick("Resultaat van de import", "Import result")}</h1>
@@ -211,8 +235,14 @@ fn RunView(run: ImportRunView) -> impl IntoView {
     let lang = use_lang();
     if run.applied {
         let text = match lang {
-            crate::i18n::Lang::Nl => format!("{}: {} nieuwe en {} bijgewerkte instellingen.", run.file_name, run.created, run.updated),
-            crate::i18n::Lang::En => format!("{}: {} new and {} updated institutions.", run.file_name, run.created, run.updated),
+            crate::i18n::Lang::Nl => format!(
+                "{}: {} nieuwe en {} bijgewerkte instellingen.",
+                run.file_name, run.created, run.updated
+            ),
+            crate::i18n::Lang::En => format!(
+                "{}: {} new and {} updated institutions.",
+                run.file_name, run.created, run.updated
+            ),
         };
         return view! { <p class="ok" role="status">{text}</p> }.into_any();
     }

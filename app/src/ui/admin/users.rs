@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::users::{list_users, take_password_link, CreateUser, NewPasswordLink, SetUserActive};
+use crate::api::users::{
+    list_users, take_password_link, CreateUser, NewPasswordLink, SetUserActive,
+};
 use crate::api::UserRow;
 use crate::domain::Role;
 use crate::i18n::use_lang;
@@ -36,7 +38,13 @@ impl UsersPage {
         let create = ServerAction::<CreateUser>::new();
         let relink = ServerAction::<NewPasswordLink>::new();
         let toggle = ServerAction::<SetUserActive>::new();
-        let changes = move || (create.version().get(), relink.version().get(), toggle.version().get());
+        let changes = move || {
+            (
+                create.version().get(),
+                relink.version().get(),
+                toggle.version().get(),
+            )
+        };
         UsersPage {
             create,
             relink,
@@ -50,7 +58,13 @@ impl UsersPage {
 #[component]
 fn UsersBody() -> impl IntoView {
     let lang = use_lang();
-    let UsersPage { create, relink, toggle, users, link } = expect_context::<UsersPage>();
+    let UsersPage {
+        create,
+        relink,
+        toggle,
+        users,
+        link,
+    } = expect_context::<UsersPage>();
     view! {
         <Suspense fallback=|| ()>
             {move || link.get().and_then(Result::ok).flatten().map(|l| view! {
