@@ -39,6 +39,23 @@ impl Lang {
         }
     }
 
+    /// A whole number with the thousands separator of the language (`12.345` / `12,345`).
+    pub fn count(self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let sep = self.pick(".", ",");
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push_str(sep);
+            }
+            out.push(c);
+        }
+        if n < 0 {
+            out.insert(0, '-');
+        }
+        out
+    }
+
     /// Reads the language from a `Cookie` header value.
     pub fn from_cookie_header(header: &str) -> Lang {
         header
@@ -88,6 +105,13 @@ pub fn use_lang() -> Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_use_the_thousands_separator_of_the_language() {
+        assert_eq!(Lang::Nl.count(1_234_567), "1.234.567");
+        assert_eq!(Lang::En.count(-1_234), "-1,234");
+        assert_eq!(Lang::Nl.count(999), "999");
+    }
 
     #[test]
     fn the_cookie_chooses_the_language_and_dutch_is_the_default() {

@@ -13,7 +13,7 @@ pub async fn current_user() -> Result<Option<Me>, ApiError> {
 /// Checks the password and starts a session; then goes to `next` (a local path) or home.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), ApiError> {
-    use crate::backend::{audit, auth, guard, users};
+    use crate::backend::{auth, guard, users};
     use crate::domain::Email;
     guard::respond(
         async move {
@@ -22,11 +22,8 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             let limiter = &state.login_limiter;
             let email_key = format!("email:{}", email.trim().to_lowercase());
             let ip_key = format!("ip:{ip}");
-            if let Err(wait) = limiter.check(&email_key, 1).and(limiter.check(&ip_key, 4)) {
-                return Err(ApiError::RateLimited {
-                    retry_after_secs: wait.as_secs().max(1),
-                });
-            }
+            guard::within_limit(&state, &email_key, 1)?;
+            guard::within_limit(&state, &ip_key, 4)?;
             let user = match Email::parse(&email) {
                 Some(email) => users::find_by_email(&state.db, &email)
                     .await
@@ -48,20 +45,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             let token = auth::create_session(&state.db, user.id, hours)
                 .await
                 .map_err(guard::internal)?;
-            let actor = audit::Actor {
-                user_id: Some(user.id),
-                email: user.email.clone(),
-                ip: Some(ip),
-            };
-            audit::record(
-                &state.db,
-                &actor,
-                "auth.login",
-                &format!("user:{}", user.id),
-                serde_json::json!({}),
-            )
-            .await
-            .map_err(guard::internal)?;
+            guard::audit_own(&state, &user, "auth.login").await?;
             guard::set_header(
                 http::header::SET_COOKIE,
                 &auth::session_cookie(Some(&token), state.settings.secure_cookies, hours),
@@ -151,18 +135,14 @@ pub async fn change_password(current: String, new: String, repeat: String) -> Re
 /// Sets a password through a one-time link, then sends the user to the login page.
 #[server(prefix = "/api", endpoint = "set_password")]
 pub async fn set_password(token: String, new: String, repeat: String) -> Result<(), ApiError> {
-    use crate::backend::{audit, guard, users};
+    use crate::backend::{guard, users};
     use crate::domain::NewPassword;
     guard::respond(
         async move {
             let state = guard::state()?;
             let ip = guard::client_ip().unwrap_or_default();
             let key = format!("token-ip:{ip}");
-            if let Err(wait) = state.login_limiter.check(&key, 4) {
-                return Err(ApiError::RateLimited {
-                    retry_after_secs: wait.as_secs().max(1),
-                });
-            }
+            guard::within_limit(&state, &key, 4)?;
             let password = NewPassword::parse(&new, &repeat).map_err(password_error)?;
             let Some(user) = users::redeem_password_token(&state.db, token.trim(), &password)
                 .await
@@ -171,20 +151,7 @@ pub async fn set_password(token: String, new: String, repeat: String) -> Result<
                 state.login_limiter.record_failure(&key);
                 return Err(ApiError::InvalidToken);
             };
-            let actor = audit::Actor {
-                user_id: Some(user.id),
-                email: user.email.clone(),
-                ip: Some(ip),
-            };
-            audit::record(
-                &state.db,
-                &actor,
-                "auth.password_set",
-                &format!("user:{}", user.id),
-                serde_json::json!({}),
-            )
-            .await
-            .map_err(guard::internal)?;
+            guard::audit_own(&state, &user, "auth.password_set").await?;
             leptos_axum::redirect("/inloggen?wachtwoord=ingesteld");
             Ok(())
         }

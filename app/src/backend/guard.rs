@@ -84,3 +84,38 @@ pub fn set_header(name: http::HeaderName, value: &str) {
         options.append_header(name, value);
     }
 }
+
+/// Refuses the call while `key` has used up its failed attempts (see [`RateLimiter`]).
+///
+/// [`RateLimiter`]: super::rate_limit::RateLimiter
+pub fn within_limit(state: &AppState, key: &str, factor: u32) -> Result<(), ApiError> {
+    state
+        .login_limiter
+        .check(key, factor)
+        .map_err(|wait| ApiError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        })
+}
+
+/// Records an action a user takes on their own account before a session exists (login, first
+/// password), with the caller's IP address.
+pub async fn audit_own(
+    state: &AppState,
+    user: &super::entities::user::Model,
+    action: &str,
+) -> Result<(), ApiError> {
+    let actor = Actor {
+        user_id: Some(user.id),
+        email: user.email.clone(),
+        ip: client_ip(),
+    };
+    super::audit::record(
+        &state.db,
+        &actor,
+        action,
+        &format!("user:{}", user.id),
+        serde_json::json!({}),
+    )
+    .await
+    .map_err(internal)
+}

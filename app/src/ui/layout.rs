@@ -15,6 +15,17 @@ pub fn use_me() -> MeResource {
     expect_context::<MeResource>()
 }
 
+/// Whether the logged-in user is an admin (for showing admin-only controls; the server checks too).
+pub fn use_is_admin() -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    let me = use_me();
+    move || {
+        me.get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|m| m.is(Role::Admin))
+    }
+}
+
 /// Sets the HTTP status of the page being rendered on the server.
 pub fn set_page_status(code: u16) {
     #[cfg(feature = "ssr")]
@@ -135,10 +146,7 @@ pub fn Problem(error: ApiError) -> impl IntoView {
 
 /// The outcome of a form: the error, or a confirmation once it succeeded.
 #[component]
-pub fn Outcome<T>(
-    action: ServerAction<T>,
-    #[prop(into)] success: String,
-) -> impl IntoView
+pub fn Outcome<T>(action: ServerAction<T>, #[prop(into)] success: String) -> impl IntoView
 where
     T: leptos::server_fn::ServerFn<Error = ApiError> + Clone + Send + Sync + 'static,
     T::Output: Clone + Send + Sync + 'static,

@@ -12,20 +12,25 @@ use crate::ui::layout::{Guarded, Problem};
 #[component]
 pub fn AuditLog() -> impl IntoView {
     let lang = use_lang();
+    let query = use_query_map();
+    let action = move || query.read().get("actie").unwrap_or_default();
+    // Created outside the guard, whose `Suspense` may render its children more than once.
+    let rows = Resource::new(action, list_audit);
     view! {
         <h1>{lang.pick("Auditlog", "Audit log")}</h1>
         <Guarded allow=|me| me.is(Role::Admin)>
-            <AuditBody />
+            <AuditBody rows />
         </Guarded>
     }
 }
 
 #[component]
-fn AuditBody() -> impl IntoView {
+fn AuditBody(
+    rows: Resource<Result<Vec<crate::api::AuditRow>, crate::api::ApiError>>,
+) -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let action = move || query.read().get("actie").unwrap_or_default();
-    let rows = Resource::new(action, list_audit);
     view! {
         <Form method="GET" action="" attr:class="filters">
             <label for="actie">{lang.pick("Actie begint met", "Action starts with")}</label>

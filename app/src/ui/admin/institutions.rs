@@ -10,20 +10,31 @@ use crate::api::institutions::{
 use crate::api::{ImportRunView, InstitutionRow};
 use crate::domain::{InstitutionKind, Role};
 use crate::i18n::use_lang;
-use crate::ui::layout::{use_me, Guarded, Outcome, Problem};
+use crate::ui::layout::{use_is_admin, Guarded, Outcome, Problem};
 
 fn reads_register(me: &crate::api::Me) -> bool {
     me.is(Role::Admin) || me.is(Role::Researcher)
 }
 
+type Rows = Resource<Result<Vec<InstitutionRow>, crate::api::ApiError>>;
+type Provinces = Resource<Result<Vec<String>, crate::api::ApiError>>;
+
 #[component]
 pub fn InstitutionList() -> impl IntoView {
     let lang = use_lang();
+    // Resources live outside the guard, whose `Suspense` may render its children more than once.
+    let query = use_query_map();
+    let get = move |key: &str| query.read().get(key).unwrap_or_default();
+    let rows: Rows = Resource::new(
+        move || (get("zoek"), get("soort"), get("provincie")),
+        |(s, k, p)| list_institutions(s, k, p),
+    );
+    let provinces: Provinces = Resource::new(|| (), |_| list_provinces());
     view! {
         <h1>{lang.pick("Instellingenregister", "Institution register")}</h1>
         <Guarded allow=reads_register>
             <ImportForm />
-            <RegisterTable />
+            <RegisterTable rows provinces />
         </Guarded>
     }
 }
@@ -32,13 +43,7 @@ pub fn InstitutionList() -> impl IntoView {
 #[component]
 fn ImportForm() -> impl IntoView {
     let lang = use_lang();
-    let me = use_me();
-    let is_admin = move || {
-        me.get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|m| m.is(Role::Admin))
-    };
+    let is_admin = use_is_admin();
     view! {
         <Show when=is_admin>
             <section aria-labelledby="import-title" class="panel">
@@ -57,15 +62,10 @@ fn ImportForm() -> impl IntoView {
 }
 
 #[component]
-fn RegisterTable() -> impl IntoView {
+fn RegisterTable(rows: Rows, provinces: Provinces) -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let get = move |key: &str| query.read().get(key).unwrap_or_default();
-    let rows = Resource::new(
-        move || (get("zoek"), get("soort"), get("provincie")),
-        |(s, k, p)| list_institutions(s, k, p),
-    );
-    let provinces = Resource::new(|| (), |_| list_provinces());
     view! {
         <Form method="GET" action="" attr:class="filters">
             <label for="zoek">{lang.pick("Zoek op naam, gemeente of code", "Search by name, municipality or code")}</label>
@@ -123,7 +123,7 @@ fn Table(rows: Vec<InstitutionRow>) -> impl IntoView {
                         <td>{i.kind.label(lang)}</td>
                         <td>{i.municipality}</td>
                         <td>{i.province}</td>
-                        <td class="num">{i.total}</td>
+                        <td class="num">{lang.count(i.total)}</td>
                         <td>{i.size_band.label(lang)}</td>
                     </tr>
                 }).collect_view()}
@@ -160,13 +160,7 @@ pub fn InstitutionDetail() -> impl IntoView {
 #[component]
 fn Detail(i: InstitutionRow, update: ServerAction<UpdateInstitution>) -> impl IntoView {
     let lang = use_lang();
-    let me = use_me();
-    let is_admin = move || {
-        me.get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|m| m.is(Role::Admin))
-    };
+    let is_admin = use_is_admin();
     let edit = StoredValue::new(i.clone());
     let field = move |f: fn(&InstitutionRow) -> String| edit.with_value(f);
     view! {
@@ -176,9 +170,9 @@ fn Detail(i: InstitutionRow, update: ServerAction<UpdateInstitution>) -> impl In
             <dt>{lang.pick("Gemeente", "Municipality")}</dt><dd>{i.municipality.clone()}</dd>
             <dt>{lang.pick("Provincie", "Province")}</dt><dd>{i.province.clone()}</dd>
             <dt>{lang.pick("Regio", "Region")}</dt><dd>{i.region.label(lang)}</dd>
-            <dt>"BOL voltijd"</dt><dd>{i.bolvt}</dd>
-            <dt>"BOL deeltijd"</dt><dd>{i.boldt}</dd>
-            <dt>"BBL"</dt><dd>{i.bbl}</dd>
+            <dt>"BOL voltijd"</dt><dd>{lang.count(i.bolvt.into())}</dd>
+            <dt>"BOL deeltijd"</dt><dd>{lang.count(i.boldt.into())}</dd>
+            <dt>"BBL"</dt><dd>{lang.count(i.bbl.into())}</dd>
             <dt>{lang.pick("Grootte", "Size")}</dt><dd>{i.size_band.label(lang)}</dd>
         </dl>
         <Show when=is_admin>
