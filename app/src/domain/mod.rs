@@ -2,6 +2,7 @@
 //! and the server apply the same rules.
 
 pub mod email;
+pub mod expr;
 pub mod institution;
 pub mod password;
 pub mod register;

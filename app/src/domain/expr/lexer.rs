@@ -1,0 +1,182 @@
+//! Splits expression text into tokens with their byte positions.
+
+use super::ast::Span;
+use super::parser::{ParseError, ParseErrorKind};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Token {
+    Number(f64),
+    Text(String),
+    Ref(String),
+    Dot,
+    Name(String),
+    LParen,
+    RParen,
+    Comma,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Plus,
+    Minus,
+    Star,
+}
+
+pub fn tokenize(src: &str) -> Result<Vec<(Token, Span)>, ParseError> {
+    let bytes = src.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let start = i;
+        let single = |t: Token| {
+            (
+                t,
+                Span {
+                    start,
+                    end: start + 1,
+                },
+            )
+        };
+        match c {
+            b' ' | b'\t' | b'\r' | b'\n' => {
+                i += 1;
+                continue;
+            }
+            b'(' => tokens.push(single(Token::LParen)),
+            b')' => tokens.push(single(Token::RParen)),
+            b',' => tokens.push(single(Token::Comma)),
+            b'+' => tokens.push(single(Token::Plus)),
+            b'-' => tokens.push(single(Token::Minus)),
+            b'*' => tokens.push(single(Token::Star)),
+            b'=' => tokens.push(single(Token::Eq)),
+            b'!' if bytes.get(i + 1) == Some(&b'=') => {
+                tokens.push((Token::Ne, Span { start, end: i + 2 }));
+                i += 2;
+                continue;
+            }
+            b'<' | b'>' => {
+                let eq = bytes.get(i + 1) == Some(&b'=');
+                let token = match (c, eq) {
+                    (b'<', true) => Token::Le,
+                    (b'<', false) => Token::Lt,
+                    (_, true) => Token::Ge,
+                    (_, false) => Token::Gt,
+                };
+                let len = if eq { 2 } else { 1 };
+                tokens.push((
+                    token,
+                    Span {
+                        start,
+                        end: i + len,
+                    },
+                ));
+                i += len;
+                continue;
+            }
+            b'\'' | b'"' => {
+                let close = src[i + 1..].find(c as char).ok_or(ParseError {
+                    kind: ParseErrorKind::UnclosedString,
+                    span: Span {
+                        start,
+                        end: src.len(),
+                    },
+                })?;
+                let end = i + 1 + close;
+                tokens.push((
+                    Token::Text(src[i + 1..end].to_owned()),
+                    Span {
+                        start,
+                        end: end + 1,
+                    },
+                ));
+                i = end + 1;
+                continue;
+            }
+            b'$' => {
+                let rest = &src[i..];
+                let close = rest.find('}').filter(|_| rest.starts_with("${"));
+                let Some(close) = close else {
+                    return Err(ParseError {
+                        kind: ParseErrorKind::BadReference,
+                        span: Span {
+                            start,
+                            end: src.len(),
+                        },
+                    });
+                };
+                let key = &rest[2..close];
+                if !is_key(key) {
+                    return Err(ParseError {
+                        kind: ParseErrorKind::BadReference,
+                        span: Span {
+                            start,
+                            end: i + close + 1,
+                        },
+                    });
+                }
+                tokens.push((
+                    Token::Ref(key.to_owned()),
+                    Span {
+                        start,
+                        end: i + close + 1,
+                    },
+                ));
+                i += close + 1;
+                continue;
+            }
+            b'0'..=b'9' | b'.' => {
+                let mut end = i;
+                while end < bytes.len() && (bytes[end].is_ascii_digit() || bytes[end] == b'.') {
+                    end += 1;
+                }
+                let text = &src[i..end];
+                if text == "." {
+                    tokens.push(single(Token::Dot));
+                } else {
+                    let value = text.parse::<f64>().map_err(|_| ParseError {
+                        kind: ParseErrorKind::BadNumber,
+                        span: Span { start, end },
+                    })?;
+                    tokens.push((Token::Number(value), Span { start, end }));
+                }
+                i = end;
+                continue;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let mut end = i;
+                while end < bytes.len()
+                    && (bytes[end].is_ascii_alphanumeric()
+                        || bytes[end] == b'-'
+                        || bytes[end] == b'_')
+                {
+                    end += 1;
+                }
+                tokens.push((Token::Name(src[i..end].to_owned()), Span { start, end }));
+                i = end;
+                continue;
+            }
+            _ => {
+                let len = src[i..].chars().next().map(char::len_utf8).unwrap_or(1);
+                return Err(ParseError {
+                    kind: ParseErrorKind::UnexpectedCharacter,
+                    span: Span {
+                        start,
+                        end: i + len,
+                    },
+                });
+            }
+        }
+        i += 1;
+    }
+    Ok(tokens)
+}
+
+/// Item keys: a letter or `_` first, then letters, digits and `_` (XLSForm names).
+pub fn is_key(key: &str) -> bool {
+    let mut chars = key.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
