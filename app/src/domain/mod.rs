@@ -5,6 +5,7 @@ pub mod email;
 pub mod expr;
 pub mod institution;
 pub mod password;
+pub mod questionnaire;
 pub mod register;
 pub mod role;
 

@@ -18,6 +18,7 @@ mod print;
 pub use ast::{BinaryOp, Expr, Node, Span, UnaryOp};
 pub use check::{check, CheckError, CheckErrorKind, Scope, ValueType};
 pub use eval::{evaluate, Env, Value};
+pub use lexer::is_key;
 pub use parser::{parse, ParseError};
 
 #[cfg(test)]

@@ -1,0 +1,322 @@
+//! The semantic difference between two versions, and the concordance that links items and codes
+//! across versions so year-on-year figures stay comparable.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::model::{Definition, Item, ItemKind};
+use crate::i18n::Lang;
+
+/// How a change affects comparing results across the two versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Wording or place only: figures stay comparable.
+    Cosmetic,
+    /// Content changes that keep old answers meaningful (new item, new option, other logic).
+    Compatible,
+    /// Old and new answers cannot be compared as they are.
+    Breaking,
+}
+
+/// Old key → new key and, per new key, old option code → new code.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Concordance {
+    #[serde(default)]
+    pub keys: HashMap<String, String>,
+    #[serde(default)]
+    pub codes: HashMap<String, HashMap<String, String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Moved { from: String, to: String },
+    Renamed { from: String },
+    TextChanged { field: String },
+    TypeChanged { from: String, to: String },
+    OptionAdded { code: String },
+    OptionRemoved { code: String },
+    OptionRecoded { from: String, to: String },
+    ScaleChanged,
+    LogicChanged { field: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// The item's key in the newer version (the old key for removed items).
+    pub key: String,
+    #[serde(flatten)]
+    pub kind: ChangeKind,
+    pub severity: Severity,
+}
+
+impl Change {
+    fn new(key: &str, kind: ChangeKind) -> Change {
+        let severity = match &kind {
+            ChangeKind::Moved { .. } | ChangeKind::TextChanged { .. } => Severity::Cosmetic,
+            ChangeKind::Added
+            | ChangeKind::OptionAdded { .. }
+            | ChangeKind::LogicChanged { .. } => Severity::Compatible,
+            _ => Severity::Breaking,
+        };
+        Change {
+            key: key.into(),
+            kind,
+            severity,
+        }
+    }
+
+    /// What changed and, where comparisons are at risk, why.
+    pub fn describe(&self, lang: Lang) -> String {
+        use ChangeKind::*;
+        let k = &self.key;
+        match (&self.kind, lang) {
+            (Added, Lang::Nl) => format!("{k}: nieuw; geen vergelijking met eerdere jaren"),
+            (Added, Lang::En) => format!("{k}: new; no comparison with earlier years"),
+            (Removed, Lang::Nl) => format!("{k}: verwijderd; de tijdreeks stopt"),
+            (Removed, Lang::En) => format!("{k}: removed; the time series stops"),
+            (Moved { from, to }, Lang::Nl) => format!("{k}: verplaatst van {from} naar {to}"),
+            (Moved { from, to }, Lang::En) => format!("{k}: moved from {from} to {to}"),
+            (Renamed { from }, Lang::Nl) => {
+                format!("{k}: hernoemd (was {from}); vergelijk via de concordantie")
+            }
+            (Renamed { from }, Lang::En) => {
+                format!("{k}: renamed (was {from}); compare through the concordance")
+            }
+            (TextChanged { field }, Lang::Nl) => format!("{k}: tekst gewijzigd ({field})"),
+            (TextChanged { field }, Lang::En) => format!("{k}: text changed ({field})"),
+            (TypeChanged { from, to }, Lang::Nl) => {
+                format!("{k}: vraagtype {from} → {to}; antwoorden niet vergelijkbaar")
+            }
+            (TypeChanged { from, to }, Lang::En) => {
+                format!("{k}: question type {from} → {to}; answers not comparable")
+            }
+            (OptionAdded { code }, Lang::Nl) => {
+                format!("{k}: optie {code} toegevoegd; aandelen kunnen verschuiven")
+            }
+            (OptionAdded { code }, Lang::En) => {
+                format!("{k}: option {code} added; shares may shift")
+            }
+            (OptionRemoved { code }, Lang::Nl) => format!(
+                "{k}: optie {code} verwijderd; eerdere antwoorden {code} hebben geen tegenhanger"
+            ),
+            (OptionRemoved { code }, Lang::En) => {
+                format!("{k}: option {code} removed; earlier answers {code} have no counterpart")
+            }
+            (OptionRecoded { from, to }, Lang::Nl) => {
+                format!("{k}: optiecode {from} → {to}; hercodeer eerdere antwoorden")
+            }
+            (OptionRecoded { from, to }, Lang::En) => {
+                format!("{k}: option code {from} → {to}; recode earlier answers")
+            }
+            (ScaleChanged, Lang::Nl) => {
+                format!("{k}: schaal gewijzigd; scores niet rechtstreeks vergelijkbaar")
+            }
+            (ScaleChanged, Lang::En) => {
+                format!("{k}: scale changed; scores not directly comparable")
+            }
+            (LogicChanged { field }, Lang::Nl) => {
+                format!("{k}: logica gewijzigd ({field}); wie de vraag krijgt kan verschillen")
+            }
+            (LogicChanged { field }, Lang::En) => {
+                format!("{k}: logic changed ({field}); who gets the question may differ")
+            }
+        }
+    }
+}
+
+/// The changes from `old` to `new`, in the order of the new version (removed items last).
+pub fn diff(old: &Definition, new: &Definition, concordance: &Concordance) -> Vec<Change> {
+    let old_items: HashMap<&str, (&str, &Item)> = old
+        .items()
+        .map(|(s, i)| (i.key.as_str(), (s.key.as_str(), i)))
+        .collect();
+    let renamed_to: HashMap<&str, &str> = concordance
+        .keys
+        .iter()
+        .map(|(o, n)| (n.as_str(), o.as_str()))
+        .collect();
+    let mut matched = Vec::new();
+    let mut changes = Vec::new();
+    for (section, item) in new.items() {
+        let old_key = renamed_to
+            .get(item.key.as_str())
+            .copied()
+            .unwrap_or(item.key.as_str());
+        let Some((old_section, old_item)) = old_items.get(old_key) else {
+            changes.push(Change::new(&item.key, ChangeKind::Added));
+            continue;
+        };
+        matched.push(old_key);
+        if old_key != item.key {
+            changes.push(Change::new(
+                &item.key,
+                ChangeKind::Renamed {
+                    from: old_key.into(),
+                },
+            ));
+        }
+        if *old_section != section.key {
+            let kind = ChangeKind::Moved {
+                from: (*old_section).into(),
+                to: section.key.clone(),
+            };
+            changes.push(Change::new(&item.key, kind));
+        }
+        let codes = concordance.codes.get(&item.key);
+        compare_item(old_item, item, codes, &mut changes);
+    }
+    for (_, item) in old.items() {
+        if !matched.contains(&item.key.as_str()) {
+            changes.push(Change::new(&item.key, ChangeKind::Removed));
+        }
+    }
+    changes
+}
+
+fn compare_item(
+    old: &Item,
+    new: &Item,
+    codes: Option<&HashMap<String, String>>,
+    out: &mut Vec<Change>,
+) {
+    let key = new.key.as_str();
+    if old.kind.name() != new.kind.name() {
+        let kind = ChangeKind::TypeChanged {
+            from: old.kind.name().into(),
+            to: new.kind.name().into(),
+        };
+        out.push(Change::new(key, kind));
+        return;
+    }
+    if old.label != new.label {
+        out.push(Change::new(
+            key,
+            ChangeKind::TextChanged {
+                field: "label".into(),
+            },
+        ));
+    }
+    if old.hint != new.hint {
+        out.push(Change::new(
+            key,
+            ChangeKind::TextChanged {
+                field: "hint".into(),
+            },
+        ));
+    }
+    for (field, a, b) in [
+        ("relevant", old.relevant.clone(), new.relevant.clone()),
+        (
+            "required",
+            Some(format!("{:?}", old.required)),
+            Some(format!("{:?}", new.required)),
+        ),
+        (
+            "constraint",
+            old.constraint.as_ref().map(|c| c.expression.clone()),
+            new.constraint.as_ref().map(|c| c.expression.clone()),
+        ),
+    ] {
+        if a != b {
+            out.push(Change::new(
+                key,
+                ChangeKind::LogicChanged {
+                    field: field.into(),
+                },
+            ));
+        }
+    }
+    match (&old.kind, &new.kind) {
+        (ItemKind::Likert { points: a, .. }, ItemKind::Likert { points: b, .. }) if a != b => {
+            out.push(Change::new(key, ChangeKind::ScaleChanged));
+        }
+        (ItemKind::Matrix { scale: a, .. }, ItemKind::Matrix { scale: b, .. })
+            if a.iter().map(|c| &c.code).ne(b.iter().map(|c| &c.code)) =>
+        {
+            out.push(Change::new(key, ChangeKind::ScaleChanged));
+        }
+        _ => compare_options(old, new, codes, out),
+    }
+}
+
+fn options(kind: &ItemKind) -> Vec<(&str, &super::model::Text)> {
+    match kind {
+        ItemKind::SingleChoice { options } | ItemKind::MultipleChoice { options } => options
+            .iter()
+            .map(|o| (o.code.as_str(), &o.label))
+            .collect(),
+        ItemKind::IncidentGrid { categories } => categories
+            .iter()
+            .map(|o| (o.code.as_str(), &o.label))
+            .collect(),
+        ItemKind::Matrix { rows, .. } => rows.iter().map(|o| (o.code.as_str(), &o.label)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn compare_options(
+    old: &Item,
+    new: &Item,
+    codes: Option<&HashMap<String, String>>,
+    out: &mut Vec<Change>,
+) {
+    let key = new.key.as_str();
+    let (before, after) = (options(&old.kind), options(&new.kind));
+    let mut labels_changed = false;
+    for (code, label) in &before {
+        let mapped = codes
+            .and_then(|m| m.get(*code))
+            .map(String::as_str)
+            .unwrap_or(code);
+        match after.iter().find(|(c, _)| *c == mapped) {
+            Some((_, new_label)) => {
+                if mapped != *code {
+                    out.push(Change::new(
+                        key,
+                        ChangeKind::OptionRecoded {
+                            from: (*code).into(),
+                            to: mapped.into(),
+                        },
+                    ));
+                }
+                labels_changed |= label != new_label;
+            }
+            None => out.push(Change::new(
+                key,
+                ChangeKind::OptionRemoved {
+                    code: (*code).into(),
+                },
+            )),
+        }
+    }
+    for (code, _) in &after {
+        let known = before.iter().any(|(c, _)| {
+            codes
+                .and_then(|m| m.get(*c))
+                .map(String::as_str)
+                .unwrap_or(c)
+                == *code
+        });
+        if !known {
+            out.push(Change::new(
+                key,
+                ChangeKind::OptionAdded {
+                    code: (*code).into(),
+                },
+            ));
+        }
+    }
+    if labels_changed {
+        out.push(Change::new(
+            key,
+            ChangeKind::TextChanged {
+                field: "options".into(),
+            },
+        ));
+    }
+}

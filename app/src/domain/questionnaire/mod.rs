@@ -1,0 +1,13 @@
+//! The questionnaire definition model: versions hold sections of items with stable keys, texts in
+//! Dutch and English, and logic expressions. Pure data and rules; storage lives in the backend.
+
+mod diff;
+mod model;
+mod validate;
+
+pub use diff::{diff, Change, ChangeKind, Concordance, Severity};
+pub use model::*;
+pub use validate::{validate, DefinitionProblem, ProblemKind};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,216 @@
+//! Types of a questionnaire version's content, serialised as the JSON definition format.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::expr::ValueType;
+use crate::i18n::Lang;
+
+/// A text in Dutch (required) and English (optional: falls back to Dutch).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    pub nl: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(nl: &str, en: &str) -> Text {
+        Text {
+            nl: nl.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !self.en.is_empty() => &self.en,
+            _ => &self.nl,
+        }
+    }
+}
+
+/// The life of a version: a draft can change; a published version never does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VersionStatus {
+    Draft,
+    Published,
+    Retired,
+}
+
+/// An answer option with a stable code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub code: String,
+    pub label: Text,
+}
+
+/// Whether an answer is required: never, always, or when an expression holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Required {
+    #[default]
+    No,
+    Always(bool),
+    When(String),
+}
+
+/// A condition on the item's own value (`.`) with the message shown when it fails.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Constraint {
+    pub expression: String,
+    pub message: Text,
+}
+
+/// What kind of answer an item takes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ItemKind {
+    SingleChoice {
+        options: Vec<Choice>,
+    },
+    MultipleChoice {
+        options: Vec<Choice>,
+    },
+    /// A scale of `points` (codes 1..=points) with labels for some or all points.
+    Likert {
+        points: u8,
+        anchors: Vec<Choice>,
+    },
+    /// Rows that share one scale; each row is answered like a single choice.
+    Matrix {
+        rows: Vec<Choice>,
+        scale: Vec<Choice>,
+    },
+    Integer {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<Text>,
+    },
+    Decimal {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<Text>,
+    },
+    ShortText,
+    LongText,
+    Date,
+    /// Ja / nee / weet niet, with the codes `ja`, `nee`, `weet_niet`.
+    YesNoDontKnow,
+    /// Categories × the number in the last school year.
+    IncidentGrid {
+        categories: Vec<Choice>,
+    },
+    /// Text only, no answer.
+    Note,
+}
+
+impl ItemKind {
+    /// The type of the answer in logic expressions.
+    pub fn value_type(&self) -> ValueType {
+        match self {
+            ItemKind::SingleChoice { .. } | ItemKind::YesNoDontKnow | ItemKind::Likert { .. } => {
+                ValueType::Choice
+            }
+            ItemKind::MultipleChoice { .. } => ValueType::Multi,
+            ItemKind::Integer { .. } | ItemKind::Decimal { .. } => ValueType::Number,
+            ItemKind::ShortText | ItemKind::LongText => ValueType::Text,
+            ItemKind::Date => ValueType::Date,
+            ItemKind::Matrix { .. } | ItemKind::IncidentGrid { .. } | ItemKind::Note => {
+                ValueType::NoValue
+            }
+        }
+    }
+
+    /// The stable name of the type, as in the JSON format.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ItemKind::SingleChoice { .. } => "single_choice",
+            ItemKind::MultipleChoice { .. } => "multiple_choice",
+            ItemKind::Likert { .. } => "likert",
+            ItemKind::Matrix { .. } => "matrix",
+            ItemKind::Integer { .. } => "integer",
+            ItemKind::Decimal { .. } => "decimal",
+            ItemKind::ShortText => "short_text",
+            ItemKind::LongText => "long_text",
+            ItemKind::Date => "date",
+            ItemKind::YesNoDontKnow => "yes_no_dont_know",
+            ItemKind::IncidentGrid { .. } => "incident_grid",
+            ItemKind::Note => "note",
+        }
+    }
+
+    /// The option codes an answer can take (choices, Likert points, yes/no/don't know).
+    pub fn codes(&self) -> Vec<String> {
+        match self {
+            ItemKind::SingleChoice { options } | ItemKind::MultipleChoice { options } => {
+                options.iter().map(|o| o.code.clone()).collect()
+            }
+            ItemKind::Likert { points, .. } => (1..=*points).map(|p| p.to_string()).collect(),
+            ItemKind::Matrix { scale, .. } => scale.iter().map(|o| o.code.clone()).collect(),
+            ItemKind::YesNoDontKnow => ["ja", "nee", "weet_niet"].map(String::from).to_vec(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// One question or note.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub key: String,
+    #[serde(flatten)]
+    pub kind: ItemKind,
+    pub label: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<Text>,
+    #[serde(default, skip_serializing_if = "is_not_required")]
+    pub required: Required,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relevant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<Constraint>,
+}
+
+fn is_not_required(r: &Required) -> bool {
+    matches!(r, Required::No | Required::Always(false))
+}
+
+/// A page of items, optionally shown only when `relevant` holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub key: String,
+    pub title: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intro: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relevant: Option<String>,
+    pub items: Vec<Item>,
+}
+
+/// The content of one questionnaire version.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Definition {
+    /// The questionnaire's stable key.
+    pub key: String,
+    pub title: Text,
+    pub sections: Vec<Section>,
+}
+
+impl Definition {
+    /// Every item in order, with the section it stands in.
+    pub fn items(&self) -> impl Iterator<Item = (&Section, &Item)> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(move |i| (s, i)))
+    }
+
+    pub fn item(&self, key: &str) -> Option<&Item> {
+        self.items().map(|(_, i)| i).find(|i| i.key == key)
+    }
+}

@@ -1,0 +1,222 @@
+use super::*;
+
+fn sample() -> Definition {
+    serde_json::from_value(serde_json::json!({
+        "key": "veiligheidscoordinatoren",
+        "title": {"nl": "Vragenlijst veiligheidscoördinatoren", "en": "Safety coordinators questionnaire"},
+        "sections": [{
+            "key": "registratie",
+            "title": {"nl": "Melden en registreren", "en": "Reporting and registration"},
+            "items": [
+                {"key": "heeft_registratie", "type": "yes_no_dont_know", "required": true,
+                 "label": {"nl": "Registreert uw instelling incidenten?", "en": "Does your institution register incidents?"}},
+                {"key": "aantallen", "type": "incident_grid", "relevant": "${heeft_registratie} = 'ja'",
+                 "label": {"nl": "Aantal incidenten vorig schooljaar", "en": "Number of incidents last school year"},
+                 "categories": [{"code": "agressie", "label": {"nl": "Agressie"}}, {"code": "diefstal", "label": {"nl": "Diefstal"}}]},
+                {"key": "uren", "type": "integer", "min": 0, "max": 2000, "unit": {"nl": "uur per jaar"},
+                 "label": {"nl": "Uren voor de coördinator"},
+                 "constraint": {"expression": ". >= 0 and . <= 2000", "message": {"nl": "Tussen 0 en 2000", "en": "Between 0 and 2000"}}},
+                {"key": "modules", "type": "multiple_choice", "required": "${uren} > 0",
+                 "label": {"nl": "Welke modules gebruikt u?"},
+                 "options": [{"code": "radicalisering", "label": {"nl": "Radicalisering"}}, {"code": "cyber", "label": {"nl": "Cyberveiligheid"}}]}
+            ]
+        }]
+    }))
+    .expect("sample definition")
+}
+
+#[test]
+fn a_well_formed_definition_has_no_problems_and_round_trips_through_json() {
+    let def = sample();
+    assert_eq!(validate(&def), vec![]);
+    let json = serde_json::to_string(&def).expect("json");
+    let back: Definition = serde_json::from_str(&json).expect("parse");
+    assert_eq!(back, def);
+    assert_eq!(def.item("uren").map(|i| i.kind.name()), Some("integer"));
+}
+
+#[test]
+fn every_problem_is_reported_with_its_place() {
+    let mut def = sample();
+    let items = &mut def.sections[0].items;
+    items[1].key = "heeft_registratie".into();
+    items[1].relevant = Some("${later} = 'ja'".into());
+    items[2].constraint.as_mut().expect("constraint").expression = ". >= 0 and".into();
+    items[3].required = Required::When("${uren} + 1".into());
+    if let ItemKind::MultipleChoice { options } = &mut items[3].kind {
+        options[1].code = "radicalisering".into();
+    }
+    items[3].label.nl.clear();
+    let problems = validate(&def);
+    let places: Vec<&str> = problems.iter().map(|p| p.location.as_str()).collect();
+    assert_eq!(
+        places,
+        vec![
+            "registratie/heeft_registratie",
+            "registratie/heeft_registratie.relevant",
+            "registratie/uren.constraint",
+            "registratie/modules.label",
+            "registratie/modules.options",
+            "registratie/modules.required",
+        ]
+    );
+    let message = problems[1].message(crate::i18n::Lang::Nl);
+    assert!(
+        message.contains("Onbekende vraag ${later}") && message.contains("positie 1–8"),
+        "{message}"
+    );
+    assert!(matches!(problems[2].kind, ProblemKind::Syntax { .. }));
+    assert_eq!(problems[5].kind, ProblemKind::NotACondition);
+}
+
+#[test]
+fn references_must_point_backwards() {
+    let mut def = sample();
+    def.sections[0].items[0].relevant = Some("${uren} > 3".into());
+    let problems = validate(&def);
+    assert_eq!(problems.len(), 1);
+    assert!(matches!(
+        &problems[0].kind,
+        ProblemKind::Logic { error } if error.kind == crate::domain::expr::CheckErrorKind::ForwardReference("uren".into())
+    ));
+}
+
+fn changes(
+    old: &Definition,
+    new: &Definition,
+    concordance: &Concordance,
+) -> Vec<(String, Severity, String)> {
+    diff(old, new, concordance)
+        .into_iter()
+        .map(|c| (c.key.clone(), c.severity, c.describe(crate::i18n::Lang::En)))
+        .collect()
+}
+
+#[test]
+fn wording_changes_are_cosmetic() {
+    let old = sample();
+    let mut new = sample();
+    new.sections[0].items[0].label.nl = "Registreert uw instelling incidenten systematisch?".into();
+    assert_eq!(
+        changes(&old, &new, &Concordance::default()),
+        vec![(
+            "heeft_registratie".into(),
+            Severity::Cosmetic,
+            "heeft_registratie: text changed (label)".into()
+        )]
+    );
+    assert!(changes(&old, &old, &Concordance::default()).is_empty());
+}
+
+#[test]
+fn type_changes_removed_codes_and_renames_are_breaking() {
+    let old = sample();
+    let mut new = sample();
+    new.sections[0].items[2].kind = ItemKind::Decimal {
+        min: None,
+        max: None,
+        unit: None,
+    };
+    if let ItemKind::MultipleChoice { options } = &mut new.sections[0].items[3].kind {
+        options.remove(1);
+        options.push(Choice {
+            code: "kennisveiligheid".into(),
+            label: Text::new("Kennisveiligheid", ""),
+        });
+    }
+    let found = changes(&old, &new, &Concordance::default());
+    assert_eq!(found[0].0, "uren");
+    assert_eq!(found[0].1, Severity::Breaking);
+    assert!(found.iter().any(|c| c.2
+        == "modules: option cyber removed; earlier answers cyber have no counterpart"
+        && c.1 == Severity::Breaking));
+    assert!(found.iter().any(
+        |c| c.2.starts_with("modules: option kennisveiligheid added")
+            && c.1 == Severity::Compatible
+    ));
+}
+
+#[test]
+fn a_concordance_links_renamed_keys_and_recoded_options() {
+    let old = sample();
+    let mut new = sample();
+    new.sections[0].items[3].key = "modules_gebruikt".into();
+    if let ItemKind::MultipleChoice { options } = &mut new.sections[0].items[3].kind {
+        options[1].code = "cyberveiligheid".into();
+    }
+    let without = changes(&old, &new, &Concordance::default());
+    let kinds: Vec<&str> = without.iter().map(|c| c.2.as_str()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "modules_gebruikt: new; no comparison with earlier years",
+            "modules: removed; the time series stops"
+        ]
+    );
+    let concordance = Concordance {
+        keys: [("modules".to_owned(), "modules_gebruikt".to_owned())].into(),
+        codes: [(
+            "modules_gebruikt".to_owned(),
+            [("cyber".to_owned(), "cyberveiligheid".to_owned())].into(),
+        )]
+        .into(),
+    };
+    let with = changes(&old, &new, &concordance);
+    let kinds: Vec<&str> = with.iter().map(|c| c.2.as_str()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "modules_gebruikt: renamed (was modules); compare through the concordance",
+            "modules_gebruikt: option code cyber → cyberveiligheid; recode earlier answers",
+        ]
+    );
+    assert!(with.iter().all(|c| c.1 == Severity::Breaking));
+}
+
+#[test]
+fn moved_items_and_new_logic_are_listed() {
+    let old = sample();
+    let mut new = sample();
+    let moved = new.sections[0].items.remove(2);
+    new.sections.push(Section {
+        key: "organisatie".into(),
+        title: Text::new("Organisatie", ""),
+        intro: None,
+        relevant: None,
+        items: vec![moved],
+    });
+    new.sections[0].items[2].relevant = Some("${heeft_registratie} = 'ja'".into());
+    let found = changes(&old, &new, &Concordance::default());
+    assert!(found.contains(&(
+        "uren".into(),
+        Severity::Cosmetic,
+        "uren: moved from registratie to organisatie".into()
+    )));
+    assert!(found.iter().any(|c| c.0 == "modules"
+        && c.1 == Severity::Compatible
+        && c.2.contains("logic changed (relevant)")));
+}
+
+#[test]
+fn the_default_coordinators_questionnaire_is_valid_and_bilingual() {
+    let source = include_str!("../../../../server/questionnaires/veiligheidscoordinatoren.json");
+    let def: Definition = serde_json::from_str(source).expect("definition parses");
+    let problems: Vec<String> = validate(&def)
+        .iter()
+        .map(|p| p.message(crate::i18n::Lang::Nl))
+        .collect();
+    assert_eq!(problems, Vec::<String>::new());
+    assert_eq!(def.sections.len(), 10, "the ten topic areas");
+    for (_, item) in def.items() {
+        assert!(
+            !item.label.en.is_empty(),
+            "{} has an English label",
+            item.key
+        );
+    }
+    let grid = def.item("incidenten").expect("incident grid");
+    assert_eq!(
+        grid.relevant.as_deref(),
+        Some("${heeft_registratie} = 'ja'")
+    );
+}

@@ -1,0 +1,286 @@
+//! Checks a definition as a whole: keys, texts, option lists and every logic expression. Run on
+//! every save and import; all problems are reported at once, each with its place.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::model::{Definition, Item, ItemKind, Required};
+use crate::domain::expr::{self, CheckError, ParseError, Scope, ValueType};
+use crate::i18n::Lang;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProblemKind {
+    BadKey { key: String },
+    DuplicateKey { key: String },
+    MissingText,
+    NoSections,
+    NoOptions,
+    BadCode { code: String },
+    DuplicateCode { code: String },
+    BadScale { points: u8 },
+    BadRange,
+    Syntax { error: ParseError },
+    Logic { error: CheckError },
+    NotACondition,
+}
+
+/// A problem at a place: `location` names the section/item and the field, such as
+/// `beleid/plan_actueel.relevant`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DefinitionProblem {
+    pub location: String,
+    #[serde(flatten)]
+    pub kind: ProblemKind,
+}
+
+impl DefinitionProblem {
+    pub fn message(&self, lang: Lang) -> String {
+        use ProblemKind::*;
+        let p = |nl: &str, en: &str| lang.pick(nl, en).to_owned();
+        let text = match &self.kind {
+            BadKey { key } => format!(
+                "{} ‘{key}’",
+                p(
+                    "Ongeldige sleutel (letters, cijfers en _; begint met een letter):",
+                    "Invalid key (letters, digits and _; starts with a letter):"
+                )
+            ),
+            DuplicateKey { key } => format!(
+                "{} ‘{key}’",
+                p("Sleutel komt vaker voor:", "Key occurs more than once:")
+            ),
+            MissingText => p("Nederlandse tekst ontbreekt", "Dutch text is missing"),
+            NoSections => p(
+                "De vragenlijst heeft geen onderdelen",
+                "The questionnaire has no sections",
+            ),
+            NoOptions => p("Geen antwoordopties", "No answer options"),
+            BadCode { code } => format!(
+                "{} ‘{code}’",
+                p("Ongeldige optiecode:", "Invalid option code:")
+            ),
+            DuplicateCode { code } => format!(
+                "{} ‘{code}’",
+                p(
+                    "Optiecode komt vaker voor:",
+                    "Option code occurs more than once:"
+                )
+            ),
+            BadScale { points } => format!(
+                "{} {points}",
+                p(
+                    "Een schaal heeft 2 tot 11 punten, niet",
+                    "A scale has 2 to 11 points, not"
+                )
+            ),
+            BadRange => p(
+                "Minimum is groter dan maximum",
+                "Minimum is greater than maximum",
+            ),
+            Syntax { error } => error.message(lang),
+            Logic { error } => error.message(lang),
+            NotACondition => p(
+                "Dit moet een voorwaarde zijn (waar/onwaar)",
+                "This must be a condition (true/false)",
+            ),
+        };
+        format!("{}: {text}", self.location)
+    }
+}
+
+/// Every problem in the definition; empty when it is valid.
+pub fn validate(def: &Definition) -> Vec<DefinitionProblem> {
+    let mut problems = Vec::new();
+    let mut add = |location: String, kind| problems.push(DefinitionProblem { location, kind });
+    if !expr::is_key(&def.key) {
+        add(
+            "key".into(),
+            ProblemKind::BadKey {
+                key: def.key.clone(),
+            },
+        );
+    }
+    if def.title.nl.trim().is_empty() {
+        add("title".into(), ProblemKind::MissingText);
+    }
+    if def.sections.is_empty() {
+        add("sections".into(), ProblemKind::NoSections);
+    }
+    let order: Vec<&str> = def.items().map(|(_, i)| i.key.as_str()).collect();
+    let mut seen = HashSet::new();
+    let mut types: HashMap<String, ValueType> = HashMap::new();
+    let mut position = 0;
+    for section in &def.sections {
+        let at = section.key.clone();
+        if !expr::is_key(&section.key) {
+            add(
+                at.clone(),
+                ProblemKind::BadKey {
+                    key: section.key.clone(),
+                },
+            );
+        } else if !seen.insert(section.key.clone()) {
+            add(
+                at.clone(),
+                ProblemKind::DuplicateKey {
+                    key: section.key.clone(),
+                },
+            );
+        }
+        if section.title.nl.trim().is_empty() {
+            add(format!("{at}.title"), ProblemKind::MissingText);
+        }
+        if let Some(relevant) = &section.relevant {
+            let scope = Scope {
+                before: types.clone(),
+                after: order[position..].iter().map(|k| k.to_string()).collect(),
+                own_key: section.key.clone(),
+                own_type: None,
+            };
+            check_condition(&format!("{at}.relevant"), relevant, &scope, &mut add);
+        }
+        for item in &section.items {
+            let at = format!("{}/{}", section.key, item.key);
+            if !expr::is_key(&item.key) {
+                add(
+                    at.clone(),
+                    ProblemKind::BadKey {
+                        key: item.key.clone(),
+                    },
+                );
+            } else if !seen.insert(item.key.clone()) {
+                add(
+                    at.clone(),
+                    ProblemKind::DuplicateKey {
+                        key: item.key.clone(),
+                    },
+                );
+            }
+            check_item(&at, item, &mut add);
+            let after: Vec<String> = order[position + 1..]
+                .iter()
+                .map(|k| k.to_string())
+                .collect();
+            let mut scope = Scope {
+                before: types.clone(),
+                after,
+                own_key: item.key.clone(),
+                own_type: None,
+            };
+            if let Some(relevant) = &item.relevant {
+                check_condition(&format!("{at}.relevant"), relevant, &scope, &mut add);
+            }
+            if let Required::When(condition) = &item.required {
+                check_condition(&format!("{at}.required"), condition, &scope, &mut add);
+            }
+            if let Some(constraint) = &item.constraint {
+                scope.own_type = Some(item.kind.value_type());
+                check_condition(
+                    &format!("{at}.constraint"),
+                    &constraint.expression,
+                    &scope,
+                    &mut add,
+                );
+                if constraint.message.nl.trim().is_empty() {
+                    add(format!("{at}.constraint_message"), ProblemKind::MissingText);
+                }
+            }
+            types.insert(item.key.clone(), item.kind.value_type());
+            position += 1;
+        }
+    }
+    problems
+}
+
+fn check_condition(
+    at: &str,
+    source: &str,
+    scope: &Scope,
+    add: &mut impl FnMut(String, ProblemKind),
+) {
+    match expr::parse(source) {
+        Err(error) => add(at.into(), ProblemKind::Syntax { error }),
+        Ok(node) => match expr::check(&node, scope) {
+            Err(errors) => errors
+                .into_iter()
+                .for_each(|error| add(at.into(), ProblemKind::Logic { error })),
+            Ok(ValueType::Bool | ValueType::Unknown) => {}
+            Ok(_) => add(at.into(), ProblemKind::NotACondition),
+        },
+    }
+}
+
+fn check_item(at: &str, item: &Item, add: &mut impl FnMut(String, ProblemKind)) {
+    if item.label.nl.trim().is_empty() {
+        add(format!("{at}.label"), ProblemKind::MissingText);
+    }
+    let mut check_choices = |field: &str, options: &[super::model::Choice]| {
+        if options.is_empty() {
+            add(format!("{at}.{field}"), ProblemKind::NoOptions);
+        }
+        let mut codes = HashSet::new();
+        for option in options {
+            let code = option.code.trim();
+            if code.is_empty() || code.contains(char::is_whitespace) {
+                add(
+                    format!("{at}.{field}"),
+                    ProblemKind::BadCode {
+                        code: option.code.clone(),
+                    },
+                );
+            } else if !codes.insert(code.to_owned()) {
+                add(
+                    format!("{at}.{field}"),
+                    ProblemKind::DuplicateCode {
+                        code: option.code.clone(),
+                    },
+                );
+            }
+            if option.label.nl.trim().is_empty() {
+                add(format!("{at}.{field}.{code}"), ProblemKind::MissingText);
+            }
+        }
+    };
+    match &item.kind {
+        ItemKind::SingleChoice { options } | ItemKind::MultipleChoice { options } => {
+            check_choices("options", options)
+        }
+        ItemKind::IncidentGrid { categories } => check_choices("categories", categories),
+        ItemKind::Matrix { rows, scale } => {
+            check_choices("rows", rows);
+            check_choices("scale", scale);
+        }
+        ItemKind::Likert { points, anchors } => {
+            if !(2..=11).contains(points) {
+                add(
+                    format!("{at}.points"),
+                    ProblemKind::BadScale { points: *points },
+                );
+            }
+            let valid = item.kind.codes();
+            for anchor in anchors {
+                if !valid.contains(&anchor.code) {
+                    add(
+                        format!("{at}.anchors"),
+                        ProblemKind::BadCode {
+                            code: anchor.code.clone(),
+                        },
+                    );
+                }
+            }
+        }
+        ItemKind::Integer {
+            min: Some(lo),
+            max: Some(hi),
+            ..
+        } if lo > hi => add(format!("{at}.range"), ProblemKind::BadRange),
+        ItemKind::Decimal {
+            min: Some(lo),
+            max: Some(hi),
+            ..
+        } if lo > hi => add(format!("{at}.range"), ProblemKind::BadRange),
+        _ => {}
+    }
+}
