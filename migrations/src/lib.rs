@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_accounts;
 mod m20261125_000002_institutions;
 mod m20261125_000003_audit_and_imports;
+mod m20261125_000004_questionnaires;
 
 /// Applies the schema in order; used at start-up, by `server migrate` and by the tests.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_accounts::Migration),
             Box::new(m20261125_000002_institutions::Migration),
             Box::new(m20261125_000003_audit_and_imports::Migration),
+            Box::new(m20261125_000004_questionnaires::Migration),
         ]
     }
 }

@@ -47,6 +47,37 @@ pub enum Command {
     /// Manage the institution register.
     #[command(subcommand)]
     Institutions(InstitutionsCommand),
+    /// Manage questionnaires and their versions.
+    #[command(subcommand)]
+    Questionnaire(QuestionnaireCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QuestionnaireCommand {
+    /// Store a JSON definition as a new draft; prints the version id.
+    Import { file: PathBuf },
+    /// Write a version's definition.
+    Export {
+        id: i32,
+        #[arg(long, default_value = "json")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// List what changed from version A to version B.
+    Diff {
+        a: i32,
+        b: i32,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Publish a draft; it never changes afterwards.
+    Publish {
+        id: i32,
+        #[arg(long, default_value = "")]
+        changelog: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -95,6 +126,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Institutions(InstitutionsCommand::Import { file }) => {
             import_institutions(&config, &file).await
         }
+        Command::Questionnaire(command) => crate::cli_questionnaire::run(&config, command).await,
     }
 }
 

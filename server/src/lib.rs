@@ -2,6 +2,7 @@
 //! command-line tasks. Integration tests build the application through [`startup::Application`].
 
 pub mod cli;
+pub mod cli_questionnaire;
 pub mod config;
 pub mod routes;
 pub mod seed;

@@ -3,12 +3,15 @@
 
 use anyhow::Context;
 use app::backend::audit::Actor;
-use app::backend::{register_import, users};
+use app::backend::{questionnaires, register_import, users};
 use app::domain::{Email, InstitutionCode, NewPassword, Role};
 use rand::distributions::{Alphanumeric, DistString};
 use sea_orm::DatabaseConnection;
 
 const DEMO_INSTITUTIONS: &[u8] = include_bytes!("../demo/institutions.csv");
+/// The default coordinators' questionnaire, published as version 1 in the demo.
+pub const DEFAULT_QUESTIONNAIRE: &str =
+    include_str!("../questionnaires/veiligheidscoordinatoren.json");
 const LOGINS_FILE: &str = "data/demo-logins.txt";
 
 /// Seeds an empty database and returns the text to print (logins or a set-password link).
@@ -39,6 +42,14 @@ pub async fn first_start(db: &DatabaseConnection, url: &str, demo: bool) -> anyh
         "demo institutions rejected: {:?}",
         run.problems
     );
+    let definition =
+        serde_json::from_str(DEFAULT_QUESTIONNAIRE).context("default questionnaire")?;
+    let draft = questionnaires::create_draft(db, &Actor::cli(), &definition, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    questionnaires::publish(db, &Actor::cli(), draft.id, "Eerste versie / first version")
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut lines = vec![format!("Demo-logins voor / for {url}:")];
     for (email, name, role, codes) in [
         ("admin@miv.local", "Demo Beheerder", Role::Admin, vec![]),

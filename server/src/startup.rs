@@ -107,6 +107,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(routes::health::health))
         .route("/taal", post(routes::lang::switch))
+        .route(
+            "/schema/questionnaire.json",
+            get(routes::schema::questionnaire),
+        )
         .route("/import/instellingen", post(routes::import::institutions))
         .leptos_routes_with_context(
             &state,

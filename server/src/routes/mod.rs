@@ -3,3 +3,4 @@
 pub mod health;
 pub mod import;
 pub mod lang;
+pub mod schema;

@@ -7,4 +7,5 @@ mod auth;
 mod authorisation;
 mod health;
 mod institutions;
+mod questionnaires;
 mod users;

@@ -4,6 +4,8 @@ pub mod audit_log;
 pub mod import_run;
 pub mod institution;
 pub mod password_token;
+pub mod questionnaire;
+pub mod questionnaire_version;
 pub mod session;
 pub mod user;
 pub mod user_institution;

@@ -1,0 +1,102 @@
+//! `server questionnaire …`: import, export, diff and publish versions from scripts.
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use app::backend::audit::Actor;
+use app::backend::db;
+use app::backend::questionnaires::{self, QuestionnaireError, StoredVersion};
+use app::domain::questionnaire::{diff, Concordance, Definition};
+use app::i18n::Lang;
+use sea_orm::DatabaseConnection;
+
+use crate::cli::QuestionnaireCommand;
+use crate::config::Config;
+
+pub async fn run(config: &Config, command: QuestionnaireCommand) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    match command {
+        QuestionnaireCommand::Import { file } => {
+            let definition = read_definition(&file)?;
+            let stored = questionnaires::create_draft(&db, &Actor::cli(), &definition, None)
+                .await
+                .map_err(explain)?;
+            println!("{}", stored.id);
+        }
+        QuestionnaireCommand::Export { id, format, out } => {
+            let version = load(&db, id).await?;
+            match format.as_str() {
+                "json" => {
+                    let text =
+                        serde_json::to_string_pretty(&version.definition).context("encode")?;
+                    std::fs::write(&out, text + "\n")
+                        .with_context(|| format!("cannot write {}", out.display()))?;
+                }
+                other => bail!("format {other:?} is not supported (json)"),
+            }
+        }
+        QuestionnaireCommand::Diff { a, b, json } => {
+            let (old, new) = (load(&db, a).await?, load(&db, b).await?);
+            let changes = diff(&old.definition, &new.definition, &Concordance::default());
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&changes).context("encode")?
+                );
+            } else if changes.is_empty() {
+                println!("geen verschillen / no differences");
+            } else {
+                for change in changes {
+                    println!("[{:?}] {}", change.severity, change.describe(Lang::Nl));
+                }
+            }
+        }
+        QuestionnaireCommand::Publish { id, changelog } => {
+            let version = questionnaires::publish(&db, &Actor::cli(), id, &changelog)
+                .await
+                .map_err(explain)?;
+            println!(
+                "{} versie/version {} gepubliceerd / published",
+                version.key, version.number
+            );
+        }
+    }
+    Ok(())
+}
+
+fn read_definition(file: &Path) -> anyhow::Result<Definition> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: line {}, column {}: {e}",
+            file.display(),
+            e.line(),
+            e.column()
+        )
+    })
+}
+
+async fn load(db: &DatabaseConnection, id: i32) -> anyhow::Result<StoredVersion> {
+    questionnaires::find(db, id)
+        .await
+        .map_err(explain)?
+        .with_context(|| format!("version {id} not found"))
+}
+
+/// Turns a refusal into a message listing every problem.
+fn explain(error: QuestionnaireError) -> anyhow::Error {
+    match error {
+        QuestionnaireError::Invalid(problems) => {
+            for p in &problems {
+                eprintln!("{}", p.message(Lang::Nl));
+            }
+            anyhow::anyhow!(
+                "{} problemen / problems; niets opgeslagen / nothing stored",
+                problems.len()
+            )
+        }
+        other => anyhow::Error::new(other),
+    }
+}

@@ -1,0 +1,209 @@
+use app::backend::audit::Actor;
+use app::backend::entities::questionnaire_version;
+use app::backend::questionnaires::{self, QuestionnaireError};
+use app::domain::questionnaire::{Definition, VersionStatus};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+
+use crate::both;
+use crate::helpers::{client, TestApp};
+
+fn default_definition() -> Definition {
+    serde_json::from_str(server::seed::DEFAULT_QUESTIONNAIRE).expect("default questionnaire")
+}
+
+async fn a_published_version_never_changes(app: TestApp) {
+    let actor = Actor::cli();
+    let draft = questionnaires::create_draft(&app.db, &actor, &default_definition(), None)
+        .await
+        .expect("draft");
+    assert_eq!((draft.number, draft.status), (1, VersionStatus::Draft));
+    let mut edited = default_definition();
+    edited.title.nl = "Aangepaste titel".into();
+    questionnaires::save_draft(&app.db, &actor, draft.id, &edited)
+        .await
+        .expect("a draft can change");
+
+    let published = questionnaires::publish(&app.db, &actor, draft.id, "Eerste versie")
+        .await
+        .expect("publish");
+    assert_eq!(published.status, VersionStatus::Published);
+    assert_eq!(published.definition.title.nl, "Aangepaste titel");
+
+    let again = questionnaires::save_draft(&app.db, &actor, draft.id, &default_definition()).await;
+    assert!(
+        matches!(again, Err(QuestionnaireError::NotDraft(id)) if id == draft.id),
+        "{again:?}"
+    );
+    let republish = questionnaires::publish(&app.db, &actor, draft.id, "nog eens").await;
+    assert!(matches!(republish, Err(QuestionnaireError::NotDraft(_))));
+
+    let raw_update = app
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE questionnaire_versions SET definition = '{{}}' WHERE id = {}",
+            draft.id
+        ))
+        .await;
+    assert!(raw_update.is_err(), "the database refuses too");
+    let raw_delete = app
+        .db
+        .execute_unprepared(&format!(
+            "DELETE FROM questionnaire_versions WHERE id = {}",
+            draft.id
+        ))
+        .await;
+    assert!(raw_delete.is_err());
+    let stored = questionnaires::find(&app.db, draft.id)
+        .await
+        .expect("find")
+        .expect("exists");
+    assert_eq!(stored.definition.title.nl, "Aangepaste titel");
+
+    let second =
+        questionnaires::create_draft(&app.db, &actor, &default_definition(), Some(draft.id))
+            .await
+            .expect("next draft");
+    assert_eq!(second.number, 2);
+}
+both!(a_published_version_never_changes);
+
+async fn an_invalid_definition_is_refused_whole_with_every_problem(app: TestApp) {
+    let mut definition = default_definition();
+    definition.sections[0].items[1].key = definition.sections[0].items[0].key.clone();
+    definition.sections[3].items[2].relevant = Some("${bestaat_niet} = 'ja'".into());
+    let result = questionnaires::create_draft(&app.db, &Actor::cli(), &definition, None).await;
+    let Err(QuestionnaireError::Invalid(problems)) = result else {
+        panic!("refused: {result:?}")
+    };
+    let places: Vec<&str> = problems.iter().map(|p| p.location.as_str()).collect();
+    // The renamed second item now refers to itself in its own condition: reported as well.
+    assert_eq!(
+        places,
+        vec![
+            "beleid/integraal_plan",
+            "beleid/integraal_plan.relevant",
+            "registratie/incidenten.relevant"
+        ]
+    );
+    let stored = questionnaire_version::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(stored, 0, "nothing stored");
+}
+both!(an_invalid_definition_is_refused_whole_with_every_problem);
+
+async fn the_json_schema_is_served(app: TestApp) {
+    let response = client()
+        .get(app.url("/schema/questionnaire.json"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/schema+json"
+    );
+    let schema: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(schema["$id"], "/schema/questionnaire.json");
+    assert!(
+        schema["$defs"]["item"]["oneOf"]
+            .as_array()
+            .expect("kinds")
+            .len()
+            >= 12
+    );
+}
+both!(the_json_schema_is_served);
+
+#[test]
+fn the_command_line_imports_publishes_diffs_and_exports() {
+    let dir = std::env::temp_dir().join(format!("miv-q-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = format!("sqlite://{}/miv.sqlite", dir.display());
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(args)
+            .env("DATABASE_URL", &db)
+            .output()
+            .expect("run server");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).trim().to_owned(),
+            String::from_utf8_lossy(&output.stderr).to_string(),
+        )
+    };
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/questionnaires/veiligheidscoordinatoren.json"
+    );
+    let (ok, first, err) = run(&["questionnaire", "import", file]);
+    assert!(ok, "{err}");
+    let (ok, out, _) = run(&[
+        "questionnaire",
+        "publish",
+        &first,
+        "--changelog",
+        "Eerste versie",
+    ]);
+    assert!(ok && out.contains("gepubliceerd"), "{out}");
+
+    let mut changed: serde_json::Value =
+        serde_json::from_str(server::seed::DEFAULT_QUESTIONNAIRE).expect("json");
+    changed["sections"][0]["items"][0]["label"]["nl"] =
+        "Is er een actueel integraal veiligheidsplan?".into();
+    changed["sections"][9]["items"]
+        .as_array_mut()
+        .expect("items")
+        .remove(3);
+    let changed_file = dir.join("v2.json");
+    std::fs::write(&changed_file, changed.to_string()).expect("write");
+    let (ok, second, err) = run(&[
+        "questionnaire",
+        "import",
+        changed_file.to_str().expect("path"),
+    ]);
+    assert!(ok, "{err}");
+    let (ok, out, _) = run(&["questionnaire", "diff", &first, &second]);
+    assert!(ok);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        vec![
+            "[Cosmetic] integraal_plan: tekst gewijzigd (label)",
+            "[Breaking] opmerkingen: verwijderd; de tijdreeks stopt"
+        ]
+    );
+    let (ok, out, _) = run(&["questionnaire", "diff", &first, &second, "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json diff");
+    assert!(
+        ok && json[1]["change"] == "removed" && json[1]["severity"] == "breaking",
+        "{out}"
+    );
+
+    let exported = dir.join("export.json");
+    let (ok, _, err) = run(&[
+        "questionnaire",
+        "export",
+        &first,
+        "--format",
+        "json",
+        "--out",
+        exported.to_str().expect("path"),
+    ]);
+    assert!(ok, "{err}");
+    let back: Definition =
+        serde_json::from_str(&std::fs::read_to_string(&exported).expect("read")).expect("parse");
+    assert_eq!(
+        back,
+        serde_json::from_str::<Definition>(server::seed::DEFAULT_QUESTIONNAIRE).expect("default")
+    );
+
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, r#"{"key": "x", "title": {"nl": "X"}, "sections": [{"key": "a", "title": {"nl": "A"}, "items": [{"key": "q", "type": "integer", "label": {"nl": "Q"}, "relevant": "${q2} >"}]}]}"#).expect("write");
+    let (ok, _, err) = run(&["questionnaire", "import", broken.to_str().expect("path")]);
+    assert!(!ok);
+    assert!(
+        err.contains("a/q.relevant: De expressie houdt te vroeg op"),
+        "{err}"
+    );
+}
