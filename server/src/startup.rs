@@ -112,6 +112,11 @@ pub fn router(state: AppState) -> Router {
             get(routes::schema::questionnaire),
         )
         .route("/import/instellingen", post(routes::import::institutions))
+        .route("/import/vragenlijst", post(routes::import::questionnaire))
+        .route(
+            "/export/vragenlijst/{id}",
+            get(routes::export::questionnaire),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

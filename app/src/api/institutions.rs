@@ -139,7 +139,7 @@ pub async fn update_institution(
     .await)
 }
 
-/// The outcome of a register import. Admins only.
+/// The outcome of an import (register or questionnaire). Admins and researchers.
 #[server(prefix = "/api", endpoint = "get_import_run")]
 pub async fn get_import_run(id: i32) -> Result<ImportRunView, ApiError> {
     use crate::backend::{guard, register_import};
@@ -147,7 +147,7 @@ pub async fn get_import_run(id: i32) -> Result<ImportRunView, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin])?;
+            guard::require(&[Role::Admin, Role::Researcher])?;
             register_import::find_run(&state.db, id)
                 .await
                 .map_err(guard::internal)?

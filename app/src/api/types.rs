@@ -76,6 +76,8 @@ pub struct AuditRow {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportRunView {
     pub id: i32,
+    /// `institutions` or `questionnaire`.
+    pub kind: String,
     pub file_name: String,
     pub applied: bool,
     pub created: i32,

@@ -8,6 +8,7 @@ pub mod flash;
 pub mod guard;
 pub mod http;
 pub mod institutions;
+pub mod questionnaire_import;
 pub mod questionnaires;
 pub mod rate_limit;
 pub mod register_import;

@@ -153,35 +153,59 @@ pub async fn import(
         }
         Err(problems) => ("rejected", 0, 0, problems),
     };
-    let run = import_run::ActiveModel {
-        kind: Set("institutions".into()),
-        file_name: Set(file_name.to_owned()),
-        status: Set(status.into()),
-        created: Set(created),
-        updated: Set(updated),
-        problems: Set(serde_json::to_string(&problems).context("encode problems")?),
-        user_id: Set(actor.user_id),
-        at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .context("store import run")?;
-    audit::record(
+    let run = record_run(
         &txn,
         actor,
-        "institutions.import",
-        &format!("import:{}", run.id),
-        serde_json::json!({"file": file_name, "status": status, "created": created, "updated": updated, "problems": problems.len()}),
+        "institutions",
+        file_name,
+        status,
+        (created, updated),
+        &problems,
     )
     .await?;
     txn.commit().await.context("commit import")?;
     Ok(view(run))
 }
 
+/// Keeps one import attempt (and its audit entry); call inside the import's transaction.
+pub async fn record_run(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    kind: &str,
+    file_name: &str,
+    status: &str,
+    (created, updated): (i32, i32),
+    problems: &[ImportProblem],
+) -> anyhow::Result<import_run::Model> {
+    let run = import_run::ActiveModel {
+        kind: Set(kind.into()),
+        file_name: Set(file_name.to_owned()),
+        status: Set(status.into()),
+        created: Set(created),
+        updated: Set(updated),
+        problems: Set(serde_json::to_string(problems).context("encode problems")?),
+        user_id: Set(actor.user_id),
+        at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .context("store import run")?;
+    audit::record(
+        db,
+        actor,
+        &format!("{kind}.import"),
+        &format!("import:{}", run.id),
+        serde_json::json!({"file": file_name, "status": status, "created": created, "updated": updated, "problems": problems.len()}),
+    )
+    .await?;
+    Ok(run)
+}
+
 pub fn view(run: import_run::Model) -> ImportRunView {
     ImportRunView {
         id: run.id,
+        kind: run.kind.clone(),
         applied: run.status == "applied",
         created: run.created,
         updated: run.updated,

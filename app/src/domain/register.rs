@@ -38,16 +38,41 @@ pub struct RegisterRecord {
 pub enum Problem {
     EmptyFile,
     NotUtf8,
-    UnsupportedFileType { name: String },
-    UnreadableFile { detail: String },
-    WrongDelimiter { found: String },
-    MissingColumn { column: String },
-    WrongFieldCount { expected: usize, found: usize },
+    UnsupportedFileType {
+        name: String,
+    },
+    UnreadableFile {
+        detail: String,
+    },
+    WrongDelimiter {
+        found: String,
+    },
+    MissingColumn {
+        column: String,
+    },
+    WrongFieldCount {
+        expected: usize,
+        found: usize,
+    },
     MissingValue,
-    BadCode { value: String },
-    DuplicateCode { value: String, first_line: usize },
-    NotACount { value: String },
-    BadKind { value: String },
+    BadCode {
+        value: String,
+    },
+    DuplicateCode {
+        value: String,
+        first_line: usize,
+    },
+    NotACount {
+        value: String,
+    },
+    BadKind {
+        value: String,
+    },
+    /// A problem described elsewhere (questionnaire definitions), in both languages.
+    Message {
+        nl: String,
+        en: String,
+    },
 }
 
 /// A problem at a place in the file. `line` 0 means the file as a whole.
@@ -95,6 +120,8 @@ impl ImportProblem {
             (NotACount { value }, Lang::En) => format!("‘{value}’ is not a count (a whole number, 0 or more)."),
             (BadKind { value }, Lang::Nl) => format!("‘{value}’ is geen soort instelling (ROC, AOC of vakinstelling)."),
             (BadKind { value }, Lang::En) => format!("‘{value}’ is not an institution type (ROC, AOC or vakinstelling)."),
+            (Message { nl, .. }, Lang::Nl) => nl.clone(),
+            (Message { en, .. }, Lang::En) => en.clone(),
         }
     }
 }

@@ -5,6 +5,7 @@ mod admin;
 mod home;
 mod layout;
 mod login;
+mod questionnaires;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -51,6 +52,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/instellingen") view=admin::institutions::InstitutionList ssr=SsrMode::Async />
                     <Route path=path!("/instellingen/:code") view=admin::institutions::InstitutionDetail ssr=SsrMode::Async />
                     <Route path=path!("/import/:id") view=admin::institutions::ImportResult ssr=SsrMode::Async />
+                    <Route path=path!("/vragenlijsten") view=questionnaires::list::QuestionnaireList ssr=SsrMode::Async />
+                    <Route path=path!("/vragenlijsten/versie/:id") view=questionnaires::version::VersionPage ssr=SsrMode::Async />
+                    <Route path=path!("/vragenlijsten/verschil") view=questionnaires::diff::VersionDiff ssr=SsrMode::Async />
                     <Route path=path!("/beheer/gebruikers") view=admin::users::Users ssr=SsrMode::Async />
                     <Route path=path!("/beheer/audit") view=admin::audit::AuditLog ssr=SsrMode::Async />
                 </Routes>

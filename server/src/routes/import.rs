@@ -1,10 +1,14 @@
-//! `POST /import/instellingen`: a register file as multipart upload (works without JavaScript).
-//! Admins only. Answers with a redirect to the import's result page.
+//! File uploads as plain multipart forms (they work without JavaScript):
+//! `POST /import/instellingen` (register, admins) and `POST /import/vragenlijst` (questionnaire
+//! definition, researchers and admins). Both answer with a redirect to the result.
 
 use app::backend::audit::Actor;
+use app::backend::auth::CurrentUser;
 use app::backend::http::{ClientIp, Viewer};
+use app::backend::questionnaire_import::{self, Outcome};
 use app::backend::{register_import, AppState};
 use app::domain::Role;
+use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,44 +18,47 @@ pub async fn institutions(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     ip: Option<Extension<ClientIp>>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
-    let Some(user) = viewer.0 else {
-        return (StatusCode::UNAUTHORIZED, "Log eerst in / Please log in").into_response();
-    };
-    if user.me.role != Role::Admin {
-        return (StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response();
-    }
-    let mut upload = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
-                let name = field.file_name().unwrap_or("bestand.csv").to_owned();
-                match field.bytes().await {
-                    Ok(bytes) => upload = Some((name, bytes)),
-                    Err(_) => return bad_request(),
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(_) => return bad_request(),
-        }
-    }
-    let Some((name, bytes)) = upload else {
-        return bad_request();
+    let (user, name, bytes) = match upload(viewer, &[Role::Admin], multipart).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
     match register_import::import(&state.db, &actor, &name, &bytes).await {
         Ok(run) => Redirect::to(&format!("/import/{}", run.id)).into_response(),
-        Err(error) => {
-            tracing::error!(error = format!("{error:#}"), "register import failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Er ging iets mis / Something went wrong",
-            )
-                .into_response()
-        }
+        Err(error) => failed(error),
     }
+}
+
+pub async fn questionnaire(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    ip: Option<Extension<ClientIp>>,
+    multipart: Multipart,
+) -> Response {
+    let (user, name, bytes) =
+        match upload(viewer, &[Role::Admin, Role::Researcher], multipart).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+    let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
+    match questionnaire_import::import(&state.db, &actor, &name, &bytes).await {
+        Ok(Outcome::Draft(id)) => {
+            Redirect::to(&format!("/vragenlijsten/versie/{id}")).into_response()
+        }
+        Ok(Outcome::Rejected(run)) => Redirect::to(&format!("/import/{run}")).into_response(),
+        Err(error) => failed(error),
+    }
+}
+
+fn failed(error: anyhow::Error) -> Response {
+    tracing::error!(error = format!("{error:#}"), "import failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Er ging iets mis / Something went wrong",
+    )
+        .into_response()
 }
 
 fn bad_request() -> Response {
@@ -60,4 +67,33 @@ fn bad_request() -> Response {
         "Kies een bestand om te importeren / Choose a file to import",
     )
         .into_response()
+}
+
+/// Checks the role and reads the `file` field: (user, file name, bytes), or the refusal.
+async fn upload(
+    viewer: Viewer,
+    roles: &[Role],
+    mut multipart: Multipart,
+) -> Result<(CurrentUser, String, Bytes), Response> {
+    let Some(user) = viewer.0 else {
+        return Err((StatusCode::UNAUTHORIZED, "Log eerst in / Please log in").into_response());
+    };
+    if !roles.contains(&user.me.role) {
+        return Err((StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response());
+    }
+    let mut upload = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or("bestand").to_owned();
+                let bytes = field.bytes().await.map_err(|_| bad_request())?;
+                upload = Some((name, bytes));
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return Err(bad_request()),
+        }
+    }
+    let (name, bytes) = upload.ok_or_else(bad_request)?;
+    Ok((user, name, bytes))
 }

@@ -33,9 +33,9 @@ const ADMIN: &[Who] = &[Who::Admin];
 const SCOPE_A: &[Who] = &[Who::CoordinatorA, Who::Researcher, Who::Admin];
 
 enum Request {
-    Page(&'static str),
+    Page(String),
     Function(&'static str, Vec<(&'static str, String)>),
-    Upload,
+    Upload(&'static str),
 }
 
 async fn every_route_and_server_function_checks_role_and_institution(app: TestApp) {
@@ -72,19 +72,26 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         .expect("location")
         .to_owned();
     let run_id = run_path.trim_start_matches("/import/").to_owned();
+    let definition = serde_json::from_str(server::seed::DEFAULT_QUESTIONNAIRE).expect("definition");
+    let draft = app::backend::questionnaires::create_draft(
+        &app.db,
+        &app::backend::audit::Actor::cli(),
+        &definition,
+        None,
+    )
+    .await
+    .expect("draft");
+    let vid = draft.id.to_string();
     let s = |v: &str| v.to_owned();
     let matrix: Vec<(Request, &[Who])> = vec![
-        (Request::Page("/"), EVERYONE),
-        (Request::Page("/inloggen"), EVERYONE),
-        (Request::Page("/account"), LOGGED_IN),
-        (Request::Page("/instellingen"), STAFF),
-        (Request::Page("/instellingen/25PX"), SCOPE_A),
-        (Request::Page("/beheer/gebruikers"), ADMIN),
-        (Request::Page("/beheer/audit"), ADMIN),
-        (
-            Request::Page(Box::leak(run_path.clone().into_boxed_str())),
-            ADMIN,
-        ),
+        (Request::Page(s("/")), EVERYONE),
+        (Request::Page(s("/inloggen")), EVERYONE),
+        (Request::Page(s("/account")), LOGGED_IN),
+        (Request::Page(s("/instellingen")), STAFF),
+        (Request::Page(s("/instellingen/25PX")), SCOPE_A),
+        (Request::Page(s("/beheer/gebruikers")), ADMIN),
+        (Request::Page(s("/beheer/audit")), ADMIN),
+        (Request::Page(run_path.clone()), STAFF),
         (Request::Function("me", vec![]), EVERYONE),
         (Request::Function("my_institutions", vec![]), LOGGED_IN),
         (
@@ -121,7 +128,7 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         ),
         (
             Request::Function("get_import_run", vec![("id", run_id)]),
-            ADMIN,
+            STAFF,
         ),
         (Request::Function("list_users", vec![]), ADMIN),
         (
@@ -152,14 +159,45 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             Request::Function("list_audit", vec![("action", s(""))]),
             ADMIN,
         ),
-        (Request::Upload, ADMIN),
+        (Request::Upload("/import/instellingen"), ADMIN),
+        (Request::Upload("/import/vragenlijst"), STAFF),
+        (Request::Page(s("/vragenlijsten")), STAFF),
+        (Request::Page(format!("/vragenlijsten/versie/{vid}")), STAFF),
+        (
+            Request::Page(format!("/vragenlijsten/verschil?a={vid}&b={vid}")),
+            STAFF,
+        ),
+        (Request::Page(format!("/export/vragenlijst/{vid}")), STAFF),
+        (Request::Function("list_questionnaires", vec![]), STAFF),
+        (
+            Request::Function("get_version", vec![("id", vid.clone())]),
+            STAFF,
+        ),
+        (
+            Request::Function(
+                "diff_versions",
+                vec![("a", vid.clone()), ("b", vid.clone())],
+            ),
+            STAFF,
+        ),
+        (
+            Request::Function("new_draft", vec![("from", vid.clone())]),
+            STAFF,
+        ),
+        (
+            Request::Function(
+                "publish_version",
+                vec![("id", vid.clone()), ("changelog", s("Eerste versie"))],
+            ),
+            STAFF,
+        ),
     ];
     let mut failures = Vec::new();
     for (request, allowed) in &matrix {
         for (who, c) in &clients {
             let (label, response) = match request {
                 Request::Page(path) => (
-                    path.to_string(),
+                    path.clone(),
                     c.get(app.url(path)).send().await.expect("get"),
                 ),
                 Request::Function(name, form) => {
@@ -167,9 +205,9 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
                         form.iter().map(|(k, v)| (*k, v.as_str())).collect();
                     (format!("/api/{name}"), app.call(c, name, &form).await)
                 }
-                Request::Upload => (
-                    "/import/instellingen".into(),
-                    app.upload(c, "r.csv", b"x".to_vec()).await,
+                Request::Upload(path) => (
+                    path.to_string(),
+                    app.upload_to(c, path, "r.csv", b"x".to_vec()).await,
                 ),
             };
             let status = response.status().as_u16();

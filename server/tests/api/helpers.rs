@@ -181,9 +181,21 @@ impl TestApp {
         file_name: &str,
         bytes: Vec<u8>,
     ) -> reqwest::Response {
+        self.upload_to(client, "/import/instellingen", file_name, bytes)
+            .await
+    }
+
+    /// Posts a file as the `file` field of a multipart form, as the upload forms do.
+    pub async fn upload_to(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
         let part = multipart::Part::bytes(bytes).file_name(file_name.to_owned());
         client
-            .post(self.url("/import/instellingen"))
+            .post(self.url(path))
             .multipart(multipart::Form::new().part("file", part))
             .send()
             .await

@@ -207,3 +207,79 @@ fn the_command_line_imports_publishes_diffs_and_exports() {
         "{err}"
     );
 }
+
+async fn a_definition_uploaded_over_http_becomes_a_draft_and_downloads_unchanged(app: TestApp) {
+    let researcher = app
+        .logged_in("onderzoek@miv.nl", app::domain::Role::Researcher, &[])
+        .await;
+    let upload = app
+        .upload_to(
+            &researcher,
+            "/import/vragenlijst",
+            "vragenlijst.json",
+            server::seed::DEFAULT_QUESTIONNAIRE.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(upload.status(), 303);
+    let location = upload.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let id = location
+        .trim_start_matches("/vragenlijsten/versie/")
+        .to_owned();
+    let page = researcher
+        .get(app.url(&location))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("Vragenlijst veiligheidscoördinatoren — versie 1"),
+        "{page}"
+    );
+    let download = researcher
+        .get(app.url(&format!("/export/vragenlijst/{id}")))
+        .send()
+        .await
+        .expect("export");
+    assert!(download.headers()["content-disposition"]
+        .to_str()
+        .expect("header")
+        .contains("veiligheidscoordinatoren-v1.json"));
+    let exported: Definition = download.json().await.expect("json");
+    assert_eq!(exported, default_definition());
+
+    let broken = app
+        .upload_to(
+            &researcher,
+            "/import/vragenlijst",
+            "kapot.json",
+            b"{\"key\": ".to_vec(),
+        )
+        .await;
+    let run = broken.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(run.starts_with("/import/"), "{run}");
+    let page = researcher
+        .get(app.url(&run))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("Er is niets opgeslagen"), "{page}");
+    assert_eq!(
+        questionnaire_version::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        1
+    );
+}
+both!(a_definition_uploaded_over_http_becomes_a_draft_and_downloads_unchanged);

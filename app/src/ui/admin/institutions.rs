@@ -212,7 +212,7 @@ pub fn ImportResult() -> impl IntoView {
     let run = Resource::new(id, get_import_run);
     view! {
         <h1>{lang.pick("Resultaat van de import", "Import result")}</h1>
-        <Guarded allow=|me| me.is(Role::Admin)>
+        <Guarded allow=reads_register>
             <Suspense fallback=|| ()>
                 {move || run.get().map(|r| match r {
                     Ok(run) => view! { <RunView run /> }.into_any(),
@@ -220,7 +220,13 @@ pub fn ImportResult() -> impl IntoView {
                 })}
             </Suspense>
         </Guarded>
-        <p><a href="/instellingen">{lang.pick("Terug naar het register", "Back to the register")}</a></p>
+        <Suspense fallback=|| ()>
+            {move || run.get().and_then(Result::ok).map(|r| if r.kind == "questionnaire" {
+                view! { <p><a href="/vragenlijsten">{lang.pick("Terug naar de vragenlijsten", "Back to the questionnaires")}</a></p> }.into_any()
+            } else {
+                view! { <p><a href="/instellingen">{lang.pick("Terug naar het register", "Back to the register")}</a></p> }.into_any()
+            })}
+        </Suspense>
     }
 }
 

@@ -1,0 +1,77 @@
+//! Uploading a questionnaire definition file: it becomes a new draft, or an import run that lists
+//! every problem (nothing else is stored).
+
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+
+use super::audit::Actor;
+use super::questionnaires::{self, QuestionnaireError};
+use super::register_import::record_run;
+use crate::domain::questionnaire::Definition;
+use crate::domain::register::{ImportProblem, Problem};
+use crate::i18n::Lang;
+
+/// Where an upload led: the new draft, or the rejected import run.
+pub enum Outcome {
+    Draft(i32),
+    Rejected(i32),
+}
+
+/// Reads a `.json` definition file and stores it as a draft.
+pub async fn import(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    file_name: &str,
+    bytes: &[u8],
+) -> anyhow::Result<Outcome> {
+    let parsed = parse(file_name, bytes);
+    let problems = match parsed {
+        Ok(definition) => match questionnaires::create_draft(db, actor, &definition, None).await {
+            Ok(draft) => return Ok(Outcome::Draft(draft.id)),
+            Err(QuestionnaireError::Invalid(problems)) => problems
+                .iter()
+                .map(|p| ImportProblem {
+                    line: 0,
+                    column: Some(p.location.clone()),
+                    problem: Problem::Message {
+                        nl: p.message(Lang::Nl),
+                        en: p.message(Lang::En),
+                    },
+                })
+                .collect(),
+            Err(other) => return Err(anyhow::Error::new(other)),
+        },
+        Err(problems) => problems,
+    };
+    let run = record_run(
+        db,
+        actor,
+        "questionnaire",
+        file_name,
+        "rejected",
+        (0, 0),
+        &problems,
+    )
+    .await
+    .context("record rejected questionnaire import")?;
+    Ok(Outcome::Rejected(run.id))
+}
+
+fn parse(file_name: &str, bytes: &[u8]) -> Result<Definition, Vec<ImportProblem>> {
+    if !file_name.to_lowercase().ends_with(".json") {
+        return Err(vec![ImportProblem::file(Problem::UnsupportedFileType {
+            name: file_name.to_owned(),
+        })]);
+    }
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| vec![ImportProblem::file(Problem::NotUtf8)])?;
+    serde_json::from_str(text).map_err(|e| {
+        vec![ImportProblem {
+            line: e.line(),
+            column: Some(e.column().to_string()),
+            problem: Problem::UnreadableFile {
+                detail: e.to_string(),
+            },
+        }]
+    })
+}

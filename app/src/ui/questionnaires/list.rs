@@ -1,0 +1,61 @@
+//! `/vragenlijsten`: every questionnaire with its versions, and the upload of a definition.
+
+use leptos::prelude::*;
+
+use super::{designs, status_label};
+use crate::api::questionnaires::list_questionnaires;
+use crate::i18n::use_lang;
+use crate::ui::layout::{Guarded, Problem};
+
+#[component]
+pub fn QuestionnaireList() -> impl IntoView {
+    let lang = use_lang();
+    let versions = Resource::new(|| (), |_| list_questionnaires());
+    view! {
+        <h1>{lang.pick("Vragenlijsten", "Questionnaires")}</h1>
+        <Guarded allow=designs>
+            <section aria-labelledby="upload-title" class="panel">
+                <h2 id="upload-title">{lang.pick("Definitie uploaden", "Upload a definition")}</h2>
+                <p>{lang.pick(
+                    "Een JSON-definitie (zie /schema/questionnaire.json) wordt een nieuwe conceptversie. Bij een fout wordt niets opgeslagen en ziet u elk probleem.",
+                    "A JSON definition (see /schema/questionnaire.json) becomes a new draft. On any error nothing is stored and every problem is listed.")}</p>
+                <form method="post" action="/import/vragenlijst" enctype="multipart/form-data" class="stack">
+                    <label for="file">{lang.pick("Bestand (.json)", "File (.json)")}</label>
+                    <input id="file" name="file" type="file" accept=".json" required />
+                    <button type="submit">{lang.pick("Uploaden", "Upload")}</button>
+                </form>
+            </section>
+            <Suspense fallback=|| ()>
+                {move || versions.get().map(|r| match r {
+                    Ok(rows) if rows.is_empty() => view! { <p>{lang.pick("Nog geen vragenlijsten.", "No questionnaires yet.")}</p> }.into_any(),
+                    Ok(rows) => view! {
+                        <table>
+                            <thead><tr>
+                                <th scope="col">{lang.pick("Vragenlijst", "Questionnaire")}</th>
+                                <th scope="col">{lang.pick("Versie", "Version")}</th>
+                                <th scope="col">{lang.pick("Status", "Status")}</th>
+                                <th scope="col">{lang.pick("Gepubliceerd", "Published")}</th>
+                                <th scope="col">{lang.pick("Wijzigingen", "Changes")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|v| {
+                                    let title = if lang == crate::i18n::Lang::En && !v.title_en.is_empty() { v.title_en.clone() } else { v.title_nl.clone() };
+                                    view! {
+                                        <tr>
+                                            <td><a href=format!("/vragenlijsten/versie/{}", v.id)>{title}</a> " " <code>{v.key.clone()}</code></td>
+                                            <td>{v.number}</td>
+                                            <td>{status_label(v.status, lang)}</td>
+                                            <td>{v.published_at.clone().unwrap_or_default()}</td>
+                                            <td>{v.changelog.clone()}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                    Err(error) => view! { <Problem error /> }.into_any(),
+                })}
+            </Suspense>
+        </Guarded>
+    }
+}

@@ -1,0 +1,91 @@
+//! `/vragenlijsten/versie/:id`: one version — publish, new draft, download, compare, preview.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::{designs, preview::Preview, status_label};
+use crate::api::questionnaires::{get_version, NewDraft, PublishVersion, VersionView};
+use crate::domain::questionnaire::VersionStatus;
+use crate::i18n::use_lang;
+use crate::ui::layout::{Guarded, Problem};
+
+#[component]
+pub fn VersionPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i32>().ok())
+            .unwrap_or(0)
+    };
+    let publish = ServerAction::<PublishVersion>::new();
+    let version = Resource::new(
+        move || (id(), publish.version().get()),
+        |(id, _)| get_version(id),
+    );
+    let lang = use_lang();
+    view! {
+        <Guarded allow=designs>
+            <Suspense fallback=|| ()>
+                {move || version.get().map(|r| match r {
+                    Ok(v) => view! { <VersionBody v publish /> }.into_any(),
+                    Err(error) => view! { <h1>{lang.pick("Versie", "Version")}</h1><Problem error /> }.into_any(),
+                })}
+            </Suspense>
+        </Guarded>
+    }
+}
+
+#[component]
+fn VersionBody(v: VersionView, publish: ServerAction<PublishVersion>) -> impl IntoView {
+    let lang = use_lang();
+    let new_draft = ServerAction::<NewDraft>::new();
+    let s = v.summary.clone();
+    let title = v.definition.title.get(lang).to_owned();
+    let heading = format!("{title} — {} {}", lang.pick("versie", "version"), s.number);
+    let is_draft = s.status == VersionStatus::Draft;
+    let (draft_from, publish_id) = (s.id.to_string(), s.id.to_string());
+    view! {
+        <h1>{heading}</h1>
+        <p><strong>{status_label(s.status, lang)}</strong> " · " <code>{s.key.clone()}</code>
+            {s.published_at.clone().map(|at| format!(" · {} {at}", lang.pick("gepubliceerd", "published")))}</p>
+        {(!s.changelog.is_empty()).then(|| view! { <p>{s.changelog.clone()}</p> })}
+        <div class="toolbar">
+            <a class="button" href=format!("/export/vragenlijst/{}", s.id) download="">{lang.pick("Download JSON", "Download JSON")}</a>
+            {(!is_draft).then(|| view! {
+                <ActionForm action=new_draft attr:class="inline">
+                    <input type="hidden" name="from" value=draft_from.clone() />
+                    <button type="submit">{lang.pick("Nieuwe conceptversie op basis hiervan", "New draft based on this")}</button>
+                </ActionForm>
+            })}
+        </div>
+        {move || new_draft.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
+        {(!v.siblings.is_empty()).then(|| view! {
+            <form method="get" action="/vragenlijsten/verschil" class="filters">
+                <input type="hidden" name="b" value=s.id.to_string() />
+                <label for="a">{lang.pick("Vergelijk met versie", "Compare with version")}</label>
+                <select id="a" name="a">
+                    {v.siblings.iter().map(|o| view! { <option value=o.id.to_string()>{o.number} " (" {status_label(o.status, lang)} ")"</option> }).collect_view()}
+                </select>
+                <button type="submit">{lang.pick("Toon verschillen", "Show differences")}</button>
+            </form>
+        })}
+        {is_draft.then(|| view! {
+            <section class="panel" aria-labelledby="publish-title">
+                <h2 id="publish-title">{lang.pick("Publiceren", "Publish")}</h2>
+                <p>{lang.pick("Een gepubliceerde versie verandert nooit meer; antwoorden verwijzen ernaar.", "A published version never changes again; answers refer to it.")}</p>
+                <ActionForm action=publish attr:class="stack">
+                    <input type="hidden" name="id" value=publish_id.clone() />
+                    <label for="changelog">{lang.pick("Wat is er veranderd?", "What changed?")}</label>
+                    <textarea id="changelog" name="changelog" rows="3" required></textarea>
+                    <button type="submit">{lang.pick("Publiceren", "Publish")}</button>
+                </ActionForm>
+                {move || publish.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
+            </section>
+        })}
+        <h2>{lang.pick("Voorbeeld", "Preview")}</h2>
+        <p>{lang.pick("Zo ziet de coördinator de vragen; de logica werkt zoals in de echte vragenlijst.", "This is how the coordinator sees the questions; the logic works as in the real questionnaire.")}</p>
+        <Preview definition=v.definition today=v.today />
+    }
+}

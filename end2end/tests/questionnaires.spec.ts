@@ -1,0 +1,49 @@
+import { test, expect } from '@playwright/test';
+import * as path from 'path';
+import { expectAccessible, login } from './helpers';
+
+const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', name);
+
+// Runs after journeys.spec.ts (files run in name order with one worker), which set the admin's password.
+test('a researcher uploads a version, previews its logic, publishes it and compares the next version', async ({ page }) => {
+  await login(page, 'beheer@e2e.test');
+  await page.goto('/vragenlijsten');
+  await page.waitForSelector('body[data-hydrated="true"]');
+
+  await page.getByLabel('Bestand (.json)').setInputFiles(fixture('vragenlijst-fout.json'));
+  await page.getByRole('button', { name: 'Uploaden' }).click();
+  await expect(page.getByRole('alert')).toContainText('Er is niets opgeslagen');
+  await expect(page.getByRole('cell', { name: /Onbekende vraag \$\{bestaat_niet\}/ })).toBeVisible();
+
+  await page.goto('/vragenlijsten');
+  await page.getByLabel('Bestand (.json)').setInputFiles(fixture('vragenlijst-v1.json'));
+  await page.getByRole('button', { name: 'Uploaden' }).click();
+  await expect(page.getByRole('heading', { name: 'E2E-vragenlijst — versie 1' })).toBeVisible();
+  await page.waitForSelector('body[data-hydrated="true"]');
+
+  const year = page.getByLabel('In welk jaar is het plan vastgesteld?');
+  await expect(year).toBeHidden();
+  await page.getByRole('radio', { name: 'Ja' }).check();
+  await expect(year).toBeVisible();
+  await year.fill('1999');
+  await expect(page.getByText('Vul een jaar tussen 2000 en 2030 in.')).toBeVisible();
+  await year.fill('2024');
+  await expect(page.getByText('Vul een jaar tussen 2000 en 2030 in.')).toBeHidden();
+  await page.getByRole('radio', { name: 'Nee' }).check();
+  await expect(year).toBeHidden();
+  await expectAccessible(page);
+
+  await page.getByLabel('Wat is er veranderd?').fill('Eerste versie voor de test');
+  await page.getByRole('button', { name: 'Publiceren' }).click();
+  await expect(page.getByText('Gepubliceerd', { exact: true })).toBeVisible();
+
+  await page.goto('/vragenlijsten');
+  await page.getByLabel('Bestand (.json)').setInputFiles(fixture('vragenlijst-v2.json'));
+  await page.getByRole('button', { name: 'Uploaden' }).click();
+  await expect(page.getByRole('heading', { name: 'E2E-vragenlijst — versie 2' })).toBeVisible();
+  await page.getByLabel('Vergelijk met versie').selectOption({ label: '1 (Gepubliceerd)' });
+  await page.getByRole('button', { name: 'Toon verschillen' }).click();
+  await expect(page.getByRole('heading', { name: 'Verschillen tussen versies' })).toBeVisible();
+  await expect(page.getByRole('listitem')).toContainText(['plan_evaluatie: nieuw; geen vergelijking met eerdere jaren']);
+  await expectAccessible(page);
+});
