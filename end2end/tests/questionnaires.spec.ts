@@ -10,13 +10,13 @@ test('a researcher uploads a version, previews its logic, publishes it and compa
   await page.goto('/vragenlijsten');
   await page.waitForSelector('body[data-hydrated="true"]');
 
-  await page.getByLabel('Bestand (.json)').setInputFiles(fixture('vragenlijst-fout.json'));
+  await page.getByLabel('Bestand (.json of XLSForm .xlsx)').setInputFiles(fixture('vragenlijst-fout.json'));
   await page.getByRole('button', { name: 'Uploaden' }).click();
   await expect(page.getByRole('alert')).toContainText('Er is niets opgeslagen');
   await expect(page.getByRole('cell', { name: /Onbekende vraag \$\{bestaat_niet\}/ })).toBeVisible();
 
   await page.goto('/vragenlijsten');
-  await page.getByLabel('Bestand (.json)').setInputFiles(fixture('vragenlijst-v1.json'));
+  await page.getByLabel('Bestand (.json of XLSForm .xlsx)').setInputFiles(fixture('vragenlijst-v1.json'));
   await page.getByRole('button', { name: 'Uploaden' }).click();
   await expect(page.getByRole('heading', { name: 'E2E-vragenlijst — versie 1' })).toBeVisible();
   await page.waitForSelector('body[data-hydrated="true"]');
@@ -38,7 +38,7 @@ test('a researcher uploads a version, previews its logic, publishes it and compa
   await expect(page.getByText('Gepubliceerd', { exact: true })).toBeVisible();
 
   await page.goto('/vragenlijsten');
-  await page.getByLabel('Bestand (.json)').setInputFiles(fixture('vragenlijst-v2.json'));
+  await page.getByLabel('Bestand (.json of XLSForm .xlsx)').setInputFiles(fixture('vragenlijst-v2.json'));
   await page.getByRole('button', { name: 'Uploaden' }).click();
   await expect(page.getByRole('heading', { name: 'E2E-vragenlijst — versie 2' })).toBeVisible();
   await page.getByLabel('Vergelijk met versie').selectOption({ label: '1 (Gepubliceerd)' });

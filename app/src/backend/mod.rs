@@ -14,5 +14,6 @@ pub mod rate_limit;
 pub mod register_import;
 pub mod state;
 pub mod users;
+pub mod xlsform;
 
 pub use state::{AppState, Settings};

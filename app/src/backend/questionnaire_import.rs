@@ -17,7 +17,7 @@ pub enum Outcome {
     Rejected(i32),
 }
 
-/// Reads a `.json` definition file and stores it as a draft.
+/// Reads a `.json` definition or an XLSForm `.xlsx` and stores it as a draft.
 pub async fn import(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -57,7 +57,11 @@ pub async fn import(
     Ok(Outcome::Rejected(run.id))
 }
 
-fn parse(file_name: &str, bytes: &[u8]) -> Result<Definition, Vec<ImportProblem>> {
+/// Reads a definition from a `.json` file or an XLSForm `.xlsx` workbook.
+pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Definition, Vec<ImportProblem>> {
+    if file_name.to_lowercase().ends_with(".xlsx") {
+        return super::xlsform::import(bytes);
+    }
     if !file_name.to_lowercase().ends_with(".json") {
         return Err(vec![ImportProblem::file(Problem::UnsupportedFileType {
             name: file_name.to_owned(),

@@ -283,3 +283,43 @@ async fn a_definition_uploaded_over_http_becomes_a_draft_and_downloads_unchanged
     );
 }
 both!(a_definition_uploaded_over_http_becomes_a_draft_and_downloads_unchanged);
+
+async fn an_xlsform_round_trips_over_http(app: TestApp) {
+    let researcher = app
+        .logged_in("onderzoek@miv.nl", app::domain::Role::Researcher, &[])
+        .await;
+    let draft = questionnaires::create_draft(&app.db, &Actor::cli(), &default_definition(), None)
+        .await
+        .expect("draft");
+    let xlsx = researcher
+        .get(app.url(&format!("/export/vragenlijst/{}?formaat=xlsx", draft.id)))
+        .send()
+        .await
+        .expect("export")
+        .bytes()
+        .await
+        .expect("bytes");
+    let upload = app
+        .upload_to(
+            &researcher,
+            "/import/vragenlijst",
+            "vragenlijst.xlsx",
+            xlsx.to_vec(),
+        )
+        .await;
+    let location = upload.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let id: i32 = location
+        .trim_start_matches("/vragenlijsten/versie/")
+        .parse()
+        .expect("new version id");
+    let imported = questionnaires::find(&app.db, id)
+        .await
+        .expect("find")
+        .expect("stored");
+    assert_eq!(imported.number, 2);
+    assert_eq!(imported.definition, default_definition());
+}
+both!(an_xlsform_round_trips_over_http);

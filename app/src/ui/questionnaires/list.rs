@@ -17,11 +17,11 @@ pub fn QuestionnaireList() -> impl IntoView {
             <section aria-labelledby="upload-title" class="panel">
                 <h2 id="upload-title">{lang.pick("Definitie uploaden", "Upload a definition")}</h2>
                 <p>{lang.pick(
-                    "Een JSON-definitie (zie /schema/questionnaire.json) wordt een nieuwe conceptversie. Bij een fout wordt niets opgeslagen en ziet u elk probleem.",
-                    "A JSON definition (see /schema/questionnaire.json) becomes a new draft. On any error nothing is stored and every problem is listed.")}</p>
+                    "Een JSON-definitie (zie /schema/questionnaire.json) of XLSForm wordt een nieuwe conceptversie. Bij een fout wordt niets opgeslagen en ziet u elk probleem.",
+                    "A JSON definition (see /schema/questionnaire.json) or XLSForm becomes a new draft. On any error nothing is stored and every problem is listed.")}</p>
                 <form method="post" action="/import/vragenlijst" enctype="multipart/form-data" class="stack">
-                    <label for="file">{lang.pick("Bestand (.json)", "File (.json)")}</label>
-                    <input id="file" name="file" type="file" accept=".json" required />
+                    <label for="file">{lang.pick("Bestand (.json of XLSForm .xlsx)", "File (.json or XLSForm .xlsx)")}</label>
+                    <input id="file" name="file" type="file" accept=".json,.xlsx" required />
                     <button type="submit">{lang.pick("Uploaden", "Upload")}</button>
                 </form>
             </section>

@@ -53,6 +53,7 @@ fn VersionBody(v: VersionView, publish: ServerAction<PublishVersion>) -> impl In
         {(!s.changelog.is_empty()).then(|| view! { <p>{s.changelog.clone()}</p> })}
         <div class="toolbar">
             <a class="button" href=format!("/export/vragenlijst/{}", s.id) download="">{lang.pick("Download JSON", "Download JSON")}</a>
+            <a class="button" href=format!("/export/vragenlijst/{}?formaat=xlsx", s.id) download="">{lang.pick("Download XLSForm", "Download XLSForm")}</a>
             {(!is_draft).then(|| view! {
                 <ActionForm action=new_draft attr:class="inline">
                     <input type="hidden" name="from" value=draft_from.clone() />
