@@ -5,7 +5,7 @@ import { expectAccessible, login } from './helpers';
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', name);
 
 // Runs after journeys.spec.ts (files run in name order with one worker), which set the admin's password.
-test('a researcher uploads a version, previews its logic, publishes it and compares the next version', async ({ page }) => {
+test('a researcher uploads a version, previews its logic, publishes it, edits a new draft and compares', async ({ page }) => {
   await login(page, 'beheer@e2e.test');
   await page.goto('/vragenlijsten');
   await page.waitForSelector('body[data-hydrated="true"]');
@@ -37,10 +37,26 @@ test('a researcher uploads a version, previews its logic, publishes it and compa
   await page.getByRole('button', { name: 'Publiceren' }).click();
   await expect(page.getByText('Gepubliceerd', { exact: true })).toBeVisible();
 
-  await page.goto('/vragenlijsten');
-  await page.getByLabel('Bestand (.json of XLSForm .xlsx)').setInputFiles(fixture('vragenlijst-v2.json'));
-  await page.getByRole('button', { name: 'Uploaden' }).click();
+  await page.getByRole('button', { name: 'Nieuwe conceptversie op basis hiervan' }).click();
   await expect(page.getByRole('heading', { name: 'E2E-vragenlijst — versie 2' })).toBeVisible();
+  await page.getByLabel('Onderdeel', { exact: true }).selectOption('beleid');
+  await page.getByLabel('Sleutel (blijft gelijk over de jaren)').fill('plan_evaluatie');
+  await page.getByLabel('Vraagtype').selectOption('yes_no_dont_know');
+  await page.getByLabel('Vraag (Nederlands)').last().fill('Is het plan het afgelopen jaar geëvalueerd?');
+  await page.getByLabel("Alleen tonen als (voorwaarde, bv. ${vraag} = 'ja')").fill("${heeft_plan} = 'ja'");
+  await page.getByRole('button', { name: 'Vraag toevoegen' }).click();
+  await expect(page.getByText('plan_evaluatie · yes_no_dont_know')).toBeVisible();
+
+  const evaluated = page.getByRole('group', { name: 'Is het plan het afgelopen jaar geëvalueerd?' });
+  await expect(evaluated).toBeHidden();
+  await page.getByRole('radio', { name: 'Ja' }).first().check();
+  await expect(evaluated).toBeVisible();
+  await page.getByRole('radio', { name: 'Nee' }).first().check();
+  await expect(evaluated).toBeHidden();
+
+  await page.getByLabel('Wat is er veranderd?').fill('Vraag over evaluatie toegevoegd');
+  await page.getByRole('button', { name: 'Publiceren' }).click();
+  await expect(page.getByText('Gepubliceerd', { exact: true })).toBeVisible();
   await page.getByLabel('Vergelijk met versie').selectOption({ label: '1 (Gepubliceerd)' });
   await page.getByRole('button', { name: 'Toon verschillen' }).click();
   await expect(page.getByRole('heading', { name: 'Verschillen tussen versies' })).toBeVisible();

@@ -1,5 +1,9 @@
 //! Questionnaires and versions for researchers and admins.
 
+// The editor's server functions take one argument per form field, so plain HTML forms can post
+// them. `allow`, not `expect`: the lint fires only in the client code that `#[server]` generates.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -192,6 +196,173 @@ pub async fn new_draft(from: i32) -> Result<(), ApiError> {
             leptos_axum::redirect(&format!("/vragenlijsten/versie/{}", draft.id));
             Ok(())
         }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn edit_refusal(error: crate::domain::questionnaire::edit::EditError) -> ApiError {
+    use crate::domain::questionnaire::edit::EditError as E;
+    match error {
+        E::UnknownSection(k) => ApiError::invalid(
+            "section",
+            &format!("Onderdeel {k} bestaat niet."),
+            &format!("Section {k} does not exist."),
+        ),
+        E::UnknownItem(k) => ApiError::invalid(
+            "key",
+            &format!("Vraag {k} bestaat niet."),
+            &format!("Question {k} does not exist."),
+        ),
+        E::UnknownType(t) => ApiError::invalid(
+            "kind",
+            &format!("Onbekend vraagtype {t}."),
+            &format!("Unknown question type {t}."),
+        ),
+        E::BadOptionLine(n) => ApiError::invalid(
+            "options",
+            &format!("Optieregel {n}: schrijf ‘code | Nederlands | English’."),
+            &format!("Option line {n}: write ‘code | Nederlands | English’."),
+        ),
+    }
+}
+
+/// Applies one edit to a draft and stores it when the result is valid (otherwise every problem).
+#[cfg(feature = "ssr")]
+async fn edit_draft(
+    id: i32,
+    change: impl FnOnce(&mut Definition) -> Result<(), crate::domain::questionnaire::edit::EditError>,
+) -> Result<(), ApiError> {
+    use crate::backend::{guard, questionnaires};
+    use crate::domain::Role;
+    let state = guard::state()?;
+    let user = guard::require(&[Role::Admin, Role::Researcher])?;
+    let version = questionnaires::find(&state.db, id)
+        .await
+        .map_err(refusal)?
+        .ok_or(ApiError::NotFound)?;
+    if version.status != VersionStatus::Draft {
+        return Err(refusal(questionnaires::QuestionnaireError::NotDraft(id)));
+    }
+    let mut definition = version.definition;
+    change(&mut definition).map_err(edit_refusal)?;
+    questionnaires::save_draft(&state.db, &guard::actor(&user), id, &definition)
+        .await
+        .map_err(refusal)
+}
+
+#[cfg(feature = "ssr")]
+fn fields(parts: [&str; 10]) -> crate::domain::questionnaire::edit::ItemFields {
+    use crate::domain::questionnaire::Text;
+    let [label_nl, label_en, hint_nl, hint_en, required, relevant, constraint, constraint_nl, constraint_en, options] =
+        parts;
+    crate::domain::questionnaire::edit::ItemFields {
+        label: Text::new(label_nl.trim(), label_en.trim()),
+        hint: Text::new(hint_nl.trim(), hint_en.trim()),
+        required: required.into(),
+        relevant: relevant.into(),
+        constraint: constraint.into(),
+        constraint_message: Text::new(constraint_nl.trim(), constraint_en.trim()),
+        options: options.into(),
+    }
+}
+
+/// Adds a question at the end of a section of a draft. Researchers and admins.
+#[server(prefix = "/api", endpoint = "add_item")]
+pub async fn add_item(
+    id: i32,
+    section: String,
+    key: String,
+    kind: String,
+    label_nl: String,
+    label_en: String,
+    required: String,
+    relevant: String,
+    options: String,
+) -> Result<(), ApiError> {
+    use crate::backend::guard;
+    use crate::domain::questionnaire::edit;
+    guard::respond(
+        edit_draft(id, |def| {
+            let item_fields = fields([
+                &label_nl, &label_en, "", "", &required, &relevant, "", "", "", &options,
+            ]);
+            let new_kind = edit::new_kind(&kind, &options)?;
+            edit::add_item(def, &section, &key, new_kind, &item_fields)
+        })
+        .await,
+    )
+}
+
+/// Changes a question's texts, logic and options in a draft. Researchers and admins.
+#[server(prefix = "/api", endpoint = "update_item")]
+pub async fn update_item(
+    id: i32,
+    key: String,
+    label_nl: String,
+    label_en: String,
+    hint_nl: String,
+    hint_en: String,
+    required: String,
+    relevant: String,
+    constraint: String,
+    constraint_nl: String,
+    constraint_en: String,
+    options: String,
+) -> Result<(), ApiError> {
+    use crate::backend::guard;
+    use crate::domain::questionnaire::edit;
+    guard::respond(
+        edit_draft(id, |def| {
+            let item_fields = fields([
+                &label_nl,
+                &label_en,
+                &hint_nl,
+                &hint_en,
+                &required,
+                &relevant,
+                &constraint,
+                &constraint_nl,
+                &constraint_en,
+                &options,
+            ]);
+            edit::update_item(def, &key, &item_fields)
+        })
+        .await,
+    )
+}
+
+/// Moves a question one place up (`up=true`) or down in a draft. Researchers and admins.
+#[server(prefix = "/api", endpoint = "move_item")]
+pub async fn move_item(id: i32, key: String, up: bool) -> Result<(), ApiError> {
+    use crate::backend::guard;
+    use crate::domain::questionnaire::edit;
+    guard::respond(edit_draft(id, |def| edit::move_item(def, &key, up)).await)
+}
+
+/// Removes a question from a draft. Researchers and admins.
+#[server(prefix = "/api", endpoint = "remove_item")]
+pub async fn remove_item(id: i32, key: String) -> Result<(), ApiError> {
+    use crate::backend::guard;
+    use crate::domain::questionnaire::edit;
+    guard::respond(edit_draft(id, |def| edit::remove_item(def, &key)).await)
+}
+
+/// Adds an (empty) section to a draft. Researchers and admins.
+#[server(prefix = "/api", endpoint = "add_section")]
+pub async fn add_section(
+    id: i32,
+    key: String,
+    title_nl: String,
+    title_en: String,
+) -> Result<(), ApiError> {
+    use crate::backend::guard;
+    use crate::domain::questionnaire::{edit, Text};
+    guard::respond(
+        edit_draft(id, |def| {
+            edit::add_section(def, &key, Text::new(title_nl.trim(), title_en.trim()));
+            Ok(())
+        })
         .await,
     )
 }

@@ -170,6 +170,75 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         (Request::Page(format!("/export/vragenlijst/{vid}")), STAFF),
         (Request::Function("list_questionnaires", vec![]), STAFF),
         (
+            Request::Function(
+                "add_section",
+                vec![
+                    ("id", vid.clone()),
+                    ("key", s("extra")),
+                    ("title_nl", s("Extra")),
+                    ("title_en", s("")),
+                ],
+            ),
+            STAFF,
+        ),
+        (
+            Request::Function(
+                "move_item",
+                vec![
+                    ("id", vid.clone()),
+                    ("key", s("opmerkingen")),
+                    ("up", s("true")),
+                ],
+            ),
+            STAFF,
+        ),
+        (
+            Request::Function(
+                "remove_item",
+                vec![("id", vid.clone()), ("key", s("opmerkingen"))],
+            ),
+            STAFF,
+        ),
+        (
+            Request::Function(
+                "add_item",
+                [
+                    ("id", vid.clone()),
+                    ("section", s("beleid")),
+                    ("key", s("nieuw")),
+                    ("kind", s("date")),
+                    ("label_nl", s("Nieuw")),
+                    ("label_en", s("")),
+                    ("required", s("nee")),
+                    ("relevant", s("")),
+                    ("options", s("")),
+                ]
+                .to_vec(),
+            ),
+            STAFF,
+        ),
+        (
+            Request::Function(
+                "update_item",
+                [
+                    ("id", vid.clone()),
+                    ("key", s("benchmark")),
+                    ("label_nl", s("Vergelijkt u?")),
+                    ("label_en", s("")),
+                    ("hint_nl", s("")),
+                    ("hint_en", s("")),
+                    ("required", s("nee")),
+                    ("relevant", s("")),
+                    ("constraint", s("")),
+                    ("constraint_nl", s("")),
+                    ("constraint_en", s("")),
+                    ("options", s("")),
+                ]
+                .to_vec(),
+            ),
+            STAFF,
+        ),
+        (
             Request::Function("get_version", vec![("id", vid.clone())]),
             STAFF,
         ),

@@ -2,6 +2,7 @@
 //! Dutch and English, and logic expressions. Pure data and rules; storage lives in the backend.
 
 mod diff;
+pub mod edit;
 mod model;
 mod validate;
 

@@ -220,3 +220,54 @@ fn the_default_coordinators_questionnaire_is_valid_and_bilingual() {
         Some("${heeft_registratie} = 'ja'")
     );
 }
+
+#[test]
+fn editor_edits_change_the_definition_as_intended() {
+    use super::edit::*;
+    let mut def = sample();
+    let fields = ItemFields {
+        label: Text::new("Is het plan geëvalueerd?", "Was the plan evaluated?"),
+        relevant: "${heeft_registratie} = 'ja'".into(),
+        ..ItemFields::default()
+    };
+    add_item(
+        &mut def,
+        "registratie",
+        "evaluatie",
+        new_kind("yes_no_dont_know", "").expect("kind"),
+        &fields,
+    )
+    .expect("add");
+    assert_eq!(validate(&def), vec![]);
+    move_item(&mut def, "evaluatie", true).expect("move");
+    let keys: Vec<&str> = def.items().map(|(_, i)| i.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        vec![
+            "heeft_registratie",
+            "aantallen",
+            "uren",
+            "evaluatie",
+            "modules"
+        ]
+    );
+    let options = "a | Optie A | Option A\nb | Optie B";
+    let changed = ItemFields {
+        label: Text::new("Modules", ""),
+        options: options.into(),
+        ..ItemFields::default()
+    };
+    update_item(&mut def, "modules", &changed).expect("update");
+    let kind = &def.item("modules").expect("modules").kind;
+    assert_eq!(format_options(options_of(kind).expect("options")), options);
+    remove_item(&mut def, "evaluatie").expect("remove");
+    assert!(def.item("evaluatie").is_none());
+    assert_eq!(
+        parse_options("zonder label").err(),
+        Some(EditError::BadOptionLine(1))
+    );
+    assert_eq!(
+        remove_item(&mut def, "bestaat_niet").err(),
+        Some(EditError::UnknownItem("bestaat_niet".into()))
+    );
+}

@@ -1,6 +1,7 @@
 //! Pages for researchers: questionnaires and versions, a live preview, the diff and publishing.
 
 pub mod diff;
+pub mod editor;
 pub mod list;
 pub mod preview;
 pub mod version;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use super::editor::{Editor, EditorActions};
 use super::{designs, preview::Preview, status_label};
 use crate::api::questionnaires::{get_version, NewDraft, PublishVersion, VersionView};
 use crate::domain::questionnaire::VersionStatus;
@@ -20,16 +21,18 @@ pub fn VersionPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let publish = ServerAction::<PublishVersion>::new();
+    // Created outside the guard's Suspense, so each is made once per page.
+    let edits = EditorActions::new();
     let version = Resource::new(
-        move || (id(), publish.version().get()),
-        |(id, _)| get_version(id),
+        move || (id(), publish.version().get(), edits.version()),
+        |(id, _, _)| get_version(id),
     );
     let lang = use_lang();
     view! {
         <Guarded allow=designs>
             <Suspense fallback=|| ()>
                 {move || version.get().map(|r| match r {
-                    Ok(v) => view! { <VersionBody v publish /> }.into_any(),
+                    Ok(v) => view! { <VersionBody v publish edits /> }.into_any(),
                     Err(error) => view! { <h1>{lang.pick("Versie", "Version")}</h1><Problem error /> }.into_any(),
                 })}
             </Suspense>
@@ -38,7 +41,11 @@ pub fn VersionPage() -> impl IntoView {
 }
 
 #[component]
-fn VersionBody(v: VersionView, publish: ServerAction<PublishVersion>) -> impl IntoView {
+fn VersionBody(
+    v: VersionView,
+    publish: ServerAction<PublishVersion>,
+    edits: EditorActions,
+) -> impl IntoView {
     let lang = use_lang();
     let new_draft = ServerAction::<NewDraft>::new();
     let s = v.summary.clone();
@@ -85,6 +92,7 @@ fn VersionBody(v: VersionView, publish: ServerAction<PublishVersion>) -> impl In
                 {move || publish.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
             </section>
         })}
+        {is_draft.then(|| view! { <Editor id=s.id definition=v.definition.clone() actions=edits /> })}
         <h2>{lang.pick("Voorbeeld", "Preview")}</h2>
         <p>{lang.pick("Zo ziet de coördinator de vragen; de logica werkt zoals in de echte vragenlijst.", "This is how the coordinator sees the questions; the logic works as in the real questionnaire.")}</p>
         <Preview definition=v.definition today=v.today />
