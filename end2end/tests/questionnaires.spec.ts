@@ -43,7 +43,13 @@ test('a researcher uploads a version, previews its logic, publishes it, edits a 
   await page.getByLabel('Sleutel (blijft gelijk over de jaren)').fill('plan_evaluatie');
   await page.getByLabel('Vraagtype').selectOption('yes_no_dont_know');
   await page.getByLabel('Vraag (Nederlands)').last().fill('Is het plan het afgelopen jaar geëvalueerd?');
-  await page.getByLabel("Alleen tonen als (voorwaarde, bv. ${vraag} = 'ja')").fill("${heeft_plan} = 'ja'");
+  const condition = page.getByLabel("Alleen tonen als (voorwaarde, bv. ${vraag} = 'ja')");
+  await condition.fill('${heeft_pln} = ');
+  await expect(page.getByText('De expressie houdt te vroeg op (positie 16)')).toBeVisible();
+  await condition.fill("${heeft_pln} = 'ja'");
+  await expect(page.getByText('Onbekende vraag ${heeft_pln} (positie 1–12)')).toBeVisible();
+  await condition.fill("${heeft_plan} = 'ja'");
+  await expect(page.getByText(/Onbekende vraag/)).toBeHidden();
   await page.getByRole('button', { name: 'Vraag toevoegen' }).click();
   await expect(page.getByText('plan_evaluatie · yes_no_dont_know')).toBeVisible();
 

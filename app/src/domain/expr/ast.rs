@@ -9,6 +9,18 @@ pub struct Span {
     pub end: usize,
 }
 
+impl Span {
+    /// The 1-based character position(s) for messages: `positie 3–7`, or `positie 8` at one place.
+    pub fn describe(&self, lang: crate::i18n::Lang) -> String {
+        let word = lang.pick("positie", "position");
+        if self.end <= self.start + 1 {
+            format!("{word} {}", self.start + 1)
+        } else {
+            format!("{word} {}–{}", self.start + 1, self.end)
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnaryOp {
     Neg,

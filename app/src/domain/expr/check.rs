@@ -115,12 +115,7 @@ impl CheckError {
                 "‘.’ cannot be used here: this element has no value of its own".into()
             }
         };
-        format!(
-            "{text} ({} {}–{})",
-            lang.pick("positie", "position"),
-            self.span.start + 1,
-            self.span.end
-        )
+        format!("{text} ({})", self.span.describe(lang))
     }
 }
 

@@ -53,13 +53,7 @@ impl ParseError {
                 "Parenthesis ‘(’ is not closed",
             ),
         };
-        format!(
-            "{} (positie {}–{})",
-            lang.pick(nl, en),
-            self.span.start + 1,
-            self.span.end
-        )
-        .replace("positie", lang.pick("positie", "position"))
+        format!("{} ({})", lang.pick(nl, en), self.span.describe(lang))
     }
 }
 

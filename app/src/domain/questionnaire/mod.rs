@@ -8,7 +8,7 @@ mod validate;
 
 pub use diff::{diff, Change, ChangeKind, Concordance, Severity};
 pub use model::*;
-pub use validate::{validate, DefinitionProblem, ProblemKind};
+pub use validate::{scope_for, validate, DefinitionProblem, ProblemKind};
 
 #[cfg(test)]
 mod tests;

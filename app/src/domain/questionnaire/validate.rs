@@ -90,6 +90,30 @@ impl DefinitionProblem {
     }
 }
 
+/// What an expression of the item `key` may refer to: the items before it (with their types),
+/// the items after it (forward references), and itself. For a key not in the definition (a new
+/// item), every item counts as before it.
+pub fn scope_for(def: &Definition, key: &str, own_type: Option<ValueType>) -> Scope {
+    let mut scope = Scope {
+        own_key: key.to_owned(),
+        own_type,
+        ..Scope::default()
+    };
+    let mut seen_self = false;
+    for (_, item) in def.items() {
+        if item.key == key {
+            seen_self = true;
+        } else if seen_self {
+            scope.after.push(item.key.clone());
+        } else {
+            scope
+                .before
+                .insert(item.key.clone(), item.kind.value_type());
+        }
+    }
+    scope
+}
+
 /// Every problem in the definition; empty when it is valid.
 pub fn validate(def: &Definition) -> Vec<DefinitionProblem> {
     let mut problems = Vec::new();

@@ -3,9 +3,11 @@
 
 use leptos::prelude::*;
 
+use super::logic_field::LogicField;
 use crate::api::questionnaires::{AddItem, AddSection, MoveItem, RemoveItem, UpdateItem};
+use crate::domain::expr::Scope;
 use crate::domain::questionnaire::edit::{format_options, options_of};
-use crate::domain::questionnaire::{Definition, Item, Required};
+use crate::domain::questionnaire::{scope_for, Definition, Item, Required};
 use crate::i18n::use_lang;
 use crate::ui::layout::Problem;
 
@@ -83,6 +85,8 @@ fn errors(actions: EditorActions) -> impl IntoView {
 #[component]
 pub fn Editor(id: i32, definition: Definition, actions: EditorActions) -> impl IntoView {
     let lang = use_lang();
+    let new_scope = scope_for(&definition, "", None);
+    let all = StoredValue::new(definition.clone());
     let sections: Vec<(String, String)> = definition
         .sections
         .iter()
@@ -95,7 +99,10 @@ pub fn Editor(id: i32, definition: Definition, actions: EditorActions) -> impl I
             {definition.sections.into_iter().map(|section| view! {
                 <h3>{section.title.get(lang).to_owned()} " " <code>{section.key.clone()}</code></h3>
                 <ol class="editor-items">
-                    {section.items.into_iter().map(|item| view! { <ItemRow id item actions /> }).collect_view()}
+                    {section.items.into_iter().map(|item| {
+                        let relevant_scope = all.with_value(|d| scope_for(d, &item.key, None));
+                        view! { <ItemRow id item actions relevant_scope /> }
+                    }).collect_view()}
                 </ol>
             }).collect_view()}
             <h3>{lang.pick("Vraag toevoegen", "Add a question")}</h3>
@@ -117,8 +124,8 @@ pub fn Editor(id: i32, definition: Definition, actions: EditorActions) -> impl I
                 <input id="add-label-en" name="label_en" />
                 <label for="add-required">{lang.pick("Verplicht (ja, nee of een voorwaarde)", "Required (ja, nee or a condition)")}</label>
                 <input id="add-required" name="required" value="nee" />
-                <label for="add-relevant">{lang.pick("Alleen tonen als (voorwaarde, bv. ${vraag} = 'ja')", "Show only when (condition, e.g. ${question} = 'ja')")}</label>
-                <input id="add-relevant" name="relevant" />
+                <LogicField id="add-relevant".into() name="relevant" value=String::new() scope=new_scope
+                    label=lang.pick("Alleen tonen als (voorwaarde, bv. ${vraag} = 'ja')", "Show only when (condition, e.g. ${question} = 'ja')").into() />
                 <label for="add-options">{lang.pick("Opties, één per regel: code | Nederlands | English", "Options, one per line: code | Nederlands | English")}</label>
                 <textarea id="add-options" name="options" rows="3"></textarea>
                 <button type="submit">{lang.pick("Vraag toevoegen", "Add question")}</button>
@@ -139,7 +146,11 @@ pub fn Editor(id: i32, definition: Definition, actions: EditorActions) -> impl I
 }
 
 #[component]
-fn ItemRow(id: i32, item: Item, actions: EditorActions) -> impl IntoView {
+fn ItemRow(id: i32, item: Item, actions: EditorActions, relevant_scope: Scope) -> impl IntoView {
+    let constraint_scope = Scope {
+        own_type: Some(item.kind.value_type()),
+        ..relevant_scope.clone()
+    };
     let lang = use_lang();
     let key = item.key.clone();
     let label = item.label.get(lang).to_owned();
@@ -197,10 +208,10 @@ fn ItemRow(id: i32, item: Item, actions: EditorActions) -> impl IntoView {
                     <input id=f("hint-en") name="hint_en" value=hint.en.clone() />
                     <label for=f("required")>{lang.pick("Verplicht (ja, nee of een voorwaarde)", "Required (ja, nee or a condition)")}</label>
                     <input id=f("required") name="required" value=required />
-                    <label for=f("relevant")>{lang.pick("Alleen tonen als", "Show only when")}</label>
-                    <input id=f("relevant") name="relevant" value=item.relevant.clone().unwrap_or_default() />
-                    <label for=f("constraint")>{lang.pick("Controle op het antwoord (met .)", "Check on the answer (using .)")}</label>
-                    <input id=f("constraint") name="constraint" value=constraint.as_ref().map(|c| c.expression.clone()).unwrap_or_default() />
+                    <LogicField id=f("relevant") name="relevant" value=item.relevant.clone().unwrap_or_default()
+                        scope=relevant_scope label=lang.pick("Alleen tonen als", "Show only when").into() />
+                    <LogicField id=f("constraint") name="constraint" value=constraint.as_ref().map(|c| c.expression.clone()).unwrap_or_default()
+                        scope=constraint_scope label=lang.pick("Controle op het antwoord (met .)", "Check on the answer (using .)").into() />
                     <label for=f("cm-nl")>{lang.pick("Melding bij fout (Nederlands)", "Message when wrong (Dutch)")}</label>
                     <input id=f("cm-nl") name="constraint_nl" value=constraint.as_ref().map(|c| c.message.nl.clone()).unwrap_or_default() />
                     <label for=f("cm-en")>{lang.pick("Melding bij fout (Engels)", "Message when wrong (English)")}</label>

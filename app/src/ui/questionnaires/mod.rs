@@ -3,6 +3,7 @@
 pub mod diff;
 pub mod editor;
 pub mod list;
+pub mod logic_field;
 pub mod preview;
 pub mod version;
 
