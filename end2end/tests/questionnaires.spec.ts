@@ -53,6 +53,13 @@ test('a researcher uploads a version, previews its logic, publishes it, edits a 
   await page.getByRole('button', { name: 'Vraag toevoegen' }).click();
   await expect(page.getByText('plan_evaluatie · yes_no_dont_know')).toBeVisible();
 
+  const planYear = page.locator('details', { hasText: 'Wijzig plan_jaar' });
+  await planYear.getByText('Wijzig plan_jaar').click();
+  await planYear.getByLabel('Nieuwe sleutel (verwijzingen en concordantie volgen)').fill('plan_vastgesteld');
+  await planYear.getByRole('button', { name: 'Hernoemen' }).click();
+  await expect(page.getByRole('heading', { name: 'Concordantie met de vorige versie' })).toBeVisible();
+  await expect(page.getByText('plan_jaar → plan_vastgesteld')).toBeVisible();
+
   const evaluated = page.getByRole('group', { name: 'Is het plan het afgelopen jaar geëvalueerd?' });
   await expect(evaluated).toBeHidden();
   await page.getByRole('radio', { name: 'Ja' }).first().check();
@@ -66,6 +73,9 @@ test('a researcher uploads a version, previews its logic, publishes it, edits a 
   await page.getByLabel('Vergelijk met versie').selectOption({ label: '1 (Gepubliceerd)' });
   await page.getByRole('button', { name: 'Toon verschillen' }).click();
   await expect(page.getByRole('heading', { name: 'Verschillen tussen versies' })).toBeVisible();
-  await expect(page.getByRole('listitem')).toContainText(['plan_evaluatie: nieuw; geen vergelijking met eerdere jaren']);
+  await expect(page.getByRole('listitem')).toContainText([
+    'plan_vastgesteld: hernoemd (was plan_jaar); vergelijk via de concordantie',
+    'plan_evaluatie: nieuw; geen vergelijking met eerdere jaren',
+  ]);
   await expectAccessible(page);
 });

@@ -6,7 +6,7 @@ use anyhow::{bail, Context};
 use app::backend::audit::Actor;
 use app::backend::db;
 use app::backend::questionnaires::{self, QuestionnaireError, StoredVersion};
-use app::domain::questionnaire::{diff, Concordance, Definition};
+use app::domain::questionnaire::{diff, Definition};
 use app::i18n::Lang;
 use sea_orm::DatabaseConnection;
 
@@ -38,7 +38,11 @@ pub async fn run(config: &Config, command: QuestionnaireCommand) -> anyhow::Resu
         }
         QuestionnaireCommand::Diff { a, b, json } => {
             let (old, new) = (load(&db, a).await?, load(&db, b).await?);
-            let changes = diff(&old.definition, &new.definition, &Concordance::default());
+            let changes = diff(
+                &old.definition,
+                &new.definition,
+                &new.definition.concordance,
+            );
             if json {
                 println!(
                     "{}",

@@ -123,7 +123,7 @@ pub async fn get_version(id: i32) -> Result<VersionView, ApiError> {
 #[server(prefix = "/api", endpoint = "diff_versions")]
 pub async fn diff_versions(a: i32, b: i32) -> Result<Vec<Change>, ApiError> {
     use crate::backend::{guard, questionnaires};
-    use crate::domain::questionnaire::{diff, Concordance};
+    use crate::domain::questionnaire::diff;
     use crate::domain::Role;
     guard::respond(
         async move {
@@ -140,7 +140,7 @@ pub async fn diff_versions(a: i32, b: i32) -> Result<Vec<Change>, ApiError> {
             Ok(diff(
                 &old.definition,
                 &new.definition,
-                &Concordance::default(),
+                &new.definition.concordance,
             ))
         }
         .await,
@@ -218,6 +218,11 @@ fn edit_refusal(error: crate::domain::questionnaire::edit::EditError) -> ApiErro
             "kind",
             &format!("Onbekend vraagtype {t}."),
             &format!("Unknown question type {t}."),
+        ),
+        E::UnknownOption(c) => ApiError::invalid(
+            "code",
+            &format!("Optie {c} bestaat niet."),
+            &format!("Option {c} does not exist."),
         ),
         E::BadOptionLine(n) => ApiError::invalid(
             "options",
@@ -365,4 +370,25 @@ pub async fn add_section(
         })
         .await,
     )
+}
+
+/// Renames a question in a draft (references and concordance follow). Researchers and admins.
+#[server(prefix = "/api", endpoint = "rename_item")]
+pub async fn rename_item(id: i32, key: String, new_key: String) -> Result<(), ApiError> {
+    use crate::backend::guard;
+    use crate::domain::questionnaire::edit;
+    guard::respond(edit_draft(id, |def| edit::rename_item(def, &key, &new_key)).await)
+}
+
+/// Gives an option of a question in a draft a new code (recorded in the concordance).
+#[server(prefix = "/api", endpoint = "recode_option")]
+pub async fn recode_option(
+    id: i32,
+    key: String,
+    code: String,
+    new_code: String,
+) -> Result<(), ApiError> {
+    use crate::backend::guard;
+    use crate::domain::questionnaire::edit;
+    guard::respond(edit_draft(id, |def| edit::recode_option(def, &key, &code, &new_code)).await)
 }

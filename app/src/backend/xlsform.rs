@@ -221,6 +221,7 @@ pub fn import(bytes: &[u8]) -> Result<Definition, Vec<ImportProblem>> {
         key,
         title,
         sections,
+        concordance: Default::default(),
     };
     for p in validate(&definition) {
         let (place, field) = p

@@ -171,6 +171,29 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         (Request::Function("list_questionnaires", vec![]), STAFF),
         (
             Request::Function(
+                "rename_item",
+                vec![
+                    ("id", vid.clone()),
+                    ("key", s("benchmark")),
+                    ("new_key", s("vergelijking")),
+                ],
+            ),
+            STAFF,
+        ),
+        (
+            Request::Function(
+                "recode_option",
+                vec![
+                    ("id", vid.clone()),
+                    ("key", s("samenwerking")),
+                    ("code", s("ggd")),
+                    ("new_code", s("gezondheidsdienst")),
+                ],
+            ),
+            STAFF,
+        ),
+        (
+            Request::Function(
                 "add_section",
                 vec![
                     ("id", vid.clone()),

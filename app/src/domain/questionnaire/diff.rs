@@ -1,7 +1,7 @@
 //! The semantic difference between two versions, and the concordance that links items and codes
 //! across versions so year-on-year figures stay comparable.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -24,9 +24,49 @@ pub enum Severity {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Concordance {
     #[serde(default)]
-    pub keys: HashMap<String, String>,
+    pub keys: BTreeMap<String, String>,
     #[serde(default)]
-    pub codes: HashMap<String, HashMap<String, String>>,
+    pub codes: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Concordance {
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty() && self.codes.is_empty()
+    }
+
+    /// Records that `from` is now called `to` (following an earlier rename of the same item).
+    pub fn rename(&mut self, from: &str, to: &str) {
+        let original = self
+            .keys
+            .iter()
+            .find(|(_, new)| *new == from)
+            .map(|(old, _)| old.clone());
+        let original = original.unwrap_or_else(|| from.to_owned());
+        self.keys.remove(&original);
+        if original != to {
+            self.keys.insert(original, to.to_owned());
+        }
+        if let Some(codes) = self.codes.remove(from) {
+            self.codes.insert(to.to_owned(), codes);
+        }
+    }
+
+    /// Records that option `from` of item `key` is now coded `to`.
+    pub fn recode(&mut self, key: &str, from: &str, to: &str) {
+        let codes = self.codes.entry(key.to_owned()).or_default();
+        let original = codes
+            .iter()
+            .find(|(_, new)| *new == from)
+            .map(|(old, _)| old.clone());
+        let original = original.unwrap_or_else(|| from.to_owned());
+        codes.remove(&original);
+        if original != to {
+            codes.insert(original, to.to_owned());
+        }
+        if codes.is_empty() {
+            self.codes.remove(key);
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -181,7 +221,7 @@ pub fn diff(old: &Definition, new: &Definition, concordance: &Concordance) -> Ve
 fn compare_item(
     old: &Item,
     new: &Item,
-    codes: Option<&HashMap<String, String>>,
+    codes: Option<&BTreeMap<String, String>>,
     out: &mut Vec<Change>,
 ) {
     let key = new.key.as_str();
@@ -262,7 +302,7 @@ fn options(kind: &ItemKind) -> Vec<(&str, &super::model::Text)> {
 fn compare_options(
     old: &Item,
     new: &Item,
-    codes: Option<&HashMap<String, String>>,
+    codes: Option<&BTreeMap<String, String>>,
     out: &mut Vec<Change>,
 ) {
     let key = new.key.as_str();

@@ -10,6 +10,7 @@ pub enum EditError {
     UnknownItem(String),
     UnknownType(String),
     BadOptionLine(usize),
+    UnknownOption(String),
 }
 
 /// Reads options written one per line as `code | Nederlands | English`.
@@ -213,4 +214,55 @@ pub fn add_section(def: &mut Definition, key: &str, title: Text) {
         relevant: None,
         items: Vec::new(),
     });
+}
+
+/// Renames an item: its key, every `${key}` that refers to it, and the concordance, so results
+/// stay comparable with the version this draft is based on.
+pub fn rename_item(def: &mut Definition, key: &str, new_key: &str) -> Result<(), EditError> {
+    let (s, i) = locate(def, key)?;
+    let new_key = new_key.trim();
+    def.sections[s].items[i].key = new_key.to_owned();
+    let (from, to) = (format!("${{{key}}}"), format!("${{{new_key}}}"));
+    let update = |e: &mut Option<String>| {
+        if let Some(text) = e {
+            *text = text.replace(&from, &to);
+        }
+    };
+    for section in &mut def.sections {
+        update(&mut section.relevant);
+        for item in &mut section.items {
+            update(&mut item.relevant);
+            if let Required::When(c) = &mut item.required {
+                *c = c.replace(&from, &to);
+            }
+            if let Some(constraint) = &mut item.constraint {
+                constraint.expression = constraint.expression.replace(&from, &to);
+            }
+        }
+    }
+    def.concordance.rename(key, new_key);
+    Ok(())
+}
+
+/// Gives an option a new code and records it in the concordance.
+pub fn recode_option(
+    def: &mut Definition,
+    key: &str,
+    code: &str,
+    new_code: &str,
+) -> Result<(), EditError> {
+    let (s, i) = locate(def, key)?;
+    let item = &mut def.sections[s].items[i];
+    let options = match &mut item.kind {
+        ItemKind::SingleChoice { options } | ItemKind::MultipleChoice { options } => options,
+        ItemKind::IncidentGrid { categories } => categories,
+        _ => return Err(EditError::UnknownOption(code.into())),
+    };
+    let option = options
+        .iter_mut()
+        .find(|o| o.code == code)
+        .ok_or_else(|| EditError::UnknownOption(code.into()))?;
+    option.code = new_code.trim().to_owned();
+    def.concordance.recode(key, code, new_code.trim());
+    Ok(())
 }

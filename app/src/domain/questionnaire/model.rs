@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::diff::Concordance;
 use crate::domain::expr::ValueType;
 use crate::i18n::Lang;
 
@@ -200,6 +201,9 @@ pub struct Definition {
     pub key: String,
     pub title: Text,
     pub sections: Vec<Section>,
+    /// Renamed keys and recoded options since the version this one was based on.
+    #[serde(default, skip_serializing_if = "Concordance::is_empty")]
+    pub concordance: Concordance,
 }
 
 impl Definition {

@@ -271,3 +271,41 @@ fn editor_edits_change_the_definition_as_intended() {
         Some(EditError::UnknownItem("bestaat_niet".into()))
     );
 }
+
+#[test]
+fn renaming_and_recoding_in_the_editor_keep_versions_comparable() {
+    use super::edit::*;
+    let old = sample();
+    let mut new = sample();
+    rename_item(&mut new, "heeft_registratie", "registreert").expect("rename");
+    assert_eq!(
+        new.item("aantallen").and_then(|i| i.relevant.as_deref()),
+        Some("${registreert} = 'ja'")
+    );
+    recode_option(&mut new, "modules", "cyber", "cyberveiligheid").expect("recode");
+    rename_item(&mut new, "registreert", "registreert_incidenten").expect("rename again");
+    assert_eq!(validate(&new), vec![]);
+    assert_eq!(
+        new.concordance
+            .keys
+            .get("heeft_registratie")
+            .map(String::as_str),
+        Some("registreert_incidenten")
+    );
+    let found = changes(&old, &new, &new.concordance);
+    let texts: Vec<&str> = found.iter().map(|c| c.2.as_str()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "registreert_incidenten: renamed (was heeft_registratie); compare through the concordance",
+            "aantallen: logic changed (relevant); who gets the question may differ",
+            "modules: option code cyber → cyberveiligheid; recode earlier answers",
+        ]
+    );
+    let json = serde_json::to_string(&new).expect("json");
+    assert_eq!(
+        serde_json::from_str::<Definition>(&json).expect("parse"),
+        new,
+        "the concordance travels with the version"
+    );
+}

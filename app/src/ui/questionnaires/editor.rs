@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 
 use super::logic_field::LogicField;
-use crate::api::questionnaires::{AddItem, AddSection, MoveItem, RemoveItem, UpdateItem};
+use crate::api::questionnaires::{
+    AddItem, AddSection, MoveItem, RecodeOption, RemoveItem, RenameItem, UpdateItem,
+};
 use crate::domain::expr::Scope;
 use crate::domain::questionnaire::edit::{format_options, options_of};
 use crate::domain::questionnaire::{scope_for, Definition, Item, Required};
@@ -19,6 +21,8 @@ pub struct EditorActions {
     pub moved: ServerAction<MoveItem>,
     pub remove: ServerAction<RemoveItem>,
     pub section: ServerAction<AddSection>,
+    pub rename: ServerAction<RenameItem>,
+    pub recode: ServerAction<RecodeOption>,
 }
 
 impl EditorActions {
@@ -29,18 +33,22 @@ impl EditorActions {
             moved: ServerAction::new(),
             remove: ServerAction::new(),
             section: ServerAction::new(),
+            rename: ServerAction::new(),
+            recode: ServerAction::new(),
         }
     }
 
     /// Changes whenever any edit completes.
-    pub fn version(&self) -> (usize, usize, usize, usize, usize) {
-        (
+    pub fn version(&self) -> [usize; 7] {
+        [
             self.add.version().get(),
             self.update.version().get(),
             self.moved.version().get(),
             self.remove.version().get(),
             self.section.version().get(),
-        )
+            self.rename.version().get(),
+            self.recode.version().get(),
+        ]
     }
 }
 
@@ -74,6 +82,8 @@ fn errors(actions: EditorActions) -> impl IntoView {
             actions.moved.value().get().and_then(Result::err),
             actions.remove.value().get().and_then(Result::err),
             actions.section.value().get().and_then(Result::err),
+            actions.rename.value().get().and_then(Result::err),
+            actions.recode.value().get().and_then(Result::err),
         ];
         all.into_iter()
             .flatten()
@@ -162,8 +172,10 @@ fn ItemRow(id: i32, item: Item, actions: EditorActions, relevant_scope: Scope) -
     let hint = item.hint.clone().unwrap_or_default();
     let constraint = item.constraint.clone();
     let options = options_of(&item.kind).map(|o| format_options(o));
-    let prefix = key.clone();
-    let f = move |suffix: &str| format!("{prefix}-{suffix}");
+    let codes =
+        options_of(&item.kind).map(|o| o.iter().map(|c| c.code.clone()).collect::<Vec<_>>());
+    let prefix = StoredValue::new(key.clone());
+    let f = move |suffix: &str| prefix.with_value(|p| format!("{p}-{suffix}"));
     let (k_up, k_down, k_remove, k_update, k_summary) = (
         key.clone(),
         key.clone(),
@@ -171,6 +183,7 @@ fn ItemRow(id: i32, item: Item, actions: EditorActions, relevant_scope: Scope) -
         key.clone(),
         key.clone(),
     );
+    let (k_rename, k_recode) = (key.clone(), key.clone());
     view! {
         <li>
             <span class="item-head"><code>{key.clone()}</code> " · " {item.kind.name()} " · " {label.clone()}</span>
@@ -225,6 +238,26 @@ fn ItemRow(id: i32, item: Item, actions: EditorActions, relevant_scope: Scope) -
                     }}
                     <button type="submit">{lang.pick("Opslaan", "Save")}</button>
                 </ActionForm>
+                <ActionForm action=actions.rename attr:class="stack">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <input type="hidden" name="key" value=k_rename />
+                    <label for=f("rename")>{lang.pick("Nieuwe sleutel (verwijzingen en concordantie volgen)", "New key (references and concordance follow)")}</label>
+                    <input id=f("rename") name="new_key" required pattern="[A-Za-z_][A-Za-z0-9_]*" />
+                    <button type="submit">{lang.pick("Hernoemen", "Rename")}</button>
+                </ActionForm>
+                {codes.map(|codes| view! {
+                    <ActionForm action=actions.recode attr:class="stack">
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <input type="hidden" name="key" value=k_recode />
+                        <label for=f("code")>{lang.pick("Optiecode", "Option code")}</label>
+                        <select id=f("code") name="code">
+                            {codes.into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                        </select>
+                        <label for=f("new-code")>{lang.pick("Nieuwe code (wordt vastgelegd in de concordantie)", "New code (recorded in the concordance)")}</label>
+                        <input id=f("new-code") name="new_code" required />
+                        <button type="submit">{lang.pick("Code wijzigen", "Change code")}</button>
+                    </ActionForm>
+                })}
             </details>
         </li>
     }

@@ -58,6 +58,15 @@ fn VersionBody(
         <p><strong>{status_label(s.status, lang)}</strong> " · " <code>{s.key.clone()}</code>
             {s.published_at.clone().map(|at| format!(" · {} {at}", lang.pick("gepubliceerd", "published")))}</p>
         {(!s.changelog.is_empty()).then(|| view! { <p>{s.changelog.clone()}</p> })}
+        {(!v.definition.concordance.is_empty()).then(|| {
+            let c = v.definition.concordance.clone();
+            let keys = c.keys.into_iter().map(|(old, new)| format!("{old} → {new}"));
+            let codes = c.codes.into_iter().flat_map(|(key, m)| m.into_iter().map(move |(old, new)| format!("{key}: {old} → {new}")));
+            view! {
+                <h2>{lang.pick("Concordantie met de vorige versie", "Concordance with the previous version")}</h2>
+                <ul>{keys.chain(codes).map(|line| view! { <li><code>{line}</code></li> }).collect_view()}</ul>
+            }
+        })}
         <div class="toolbar">
             <a class="button" href=format!("/export/vragenlijst/{}", s.id) download="">{lang.pick("Download JSON", "Download JSON")}</a>
             <a class="button" href=format!("/export/vragenlijst/{}?formaat=xlsx", s.id) download="">{lang.pick("Download XLSForm", "Download XLSForm")}</a>
