@@ -168,3 +168,27 @@ pub fn NotFound() -> impl IntoView {
         <p><a href="/">{lang.pick("Naar de startpagina", "To the home page")}</a></p>
     }
 }
+
+/// A panel with a plain multipart upload form (works without WASM); the server answers with a
+/// redirect to the result.
+#[component]
+pub fn UploadPanel(
+    title: &'static str,
+    #[prop(into)] explanation: String,
+    action: &'static str,
+    #[prop(into)] file_label: String,
+    accept: &'static str,
+    #[prop(into)] button: String,
+) -> impl IntoView {
+    view! {
+        <section aria-labelledby="upload-title" class="panel">
+            <h2 id="upload-title">{title}</h2>
+            <p>{explanation}</p>
+            <form method="post" action=action enctype="multipart/form-data" class="stack">
+                <label for="file">{file_label}</label>
+                <input id="file" name="file" type="file" accept=accept required />
+                <button type="submit">{button}</button>
+            </form>
+        </section>
+    }
+}

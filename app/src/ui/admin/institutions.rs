@@ -10,7 +10,7 @@ use crate::api::institutions::{
 use crate::api::{ImportRunView, InstitutionRow};
 use crate::domain::{InstitutionKind, Role};
 use crate::i18n::use_lang;
-use crate::ui::layout::{use_is_admin, Guarded, Outcome, Problem};
+use crate::ui::layout::{use_is_admin, Guarded, Outcome, Problem, UploadPanel};
 
 fn reads_register(me: &crate::api::Me) -> bool {
     me.is(Role::Admin) || me.is(Role::Researcher)
@@ -46,17 +46,15 @@ fn ImportForm() -> impl IntoView {
     let is_admin = use_is_admin();
     view! {
         <Show when=is_admin>
-            <section aria-labelledby="import-title" class="panel">
-                <h2 id="import-title">{lang.pick("Register importeren", "Import register")}</h2>
-                <p>{lang.pick(
+            <UploadPanel
+                title=lang.pick("Register importeren", "Import register")
+                explanation=lang.pick(
                     "DUO-bestand als CSV (puntkomma, UTF-8) of XLSX met INSTELLINGSCODE, INSTELLINGSNAAM, GEMEENTE, PROVINCIE, BOLVT, BOLDT en BBL. Bestaande instellingen worden bijgewerkt; bij een fout wordt niets opgeslagen.",
-                    "DUO file as CSV (semicolon, UTF-8) or XLSX with INSTELLINGSCODE, INSTELLINGSNAAM, GEMEENTE, PROVINCIE, BOLVT, BOLDT and BBL. Known institutions are updated; on any error nothing is saved.")}</p>
-                <form method="post" action="/import/instellingen" enctype="multipart/form-data" class="stack">
-                    <label for="file">{lang.pick("Bestand (.csv of .xlsx)", "File (.csv or .xlsx)")}</label>
-                    <input id="file" name="file" type="file" accept=".csv,.xlsx" required />
-                    <button type="submit">{lang.pick("Importeren", "Import")}</button>
-                </form>
-            </section>
+                    "DUO file as CSV (semicolon, UTF-8) or XLSX with INSTELLINGSCODE, INSTELLINGSNAAM, GEMEENTE, PROVINCIE, BOLVT, BOLDT and BBL. Known institutions are updated; on any error nothing is saved.")
+                action="/import/instellingen"
+                file_label=lang.pick("Bestand (.csv of .xlsx)", "File (.csv or .xlsx)")
+                accept=".csv,.xlsx"
+                button=lang.pick("Importeren", "Import") />
         </Show>
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{designs, status_label};
 use crate::api::questionnaires::list_questionnaires;
 use crate::i18n::use_lang;
-use crate::ui::layout::{Guarded, Problem};
+use crate::ui::layout::{Guarded, Problem, UploadPanel};
 
 #[component]
 pub fn QuestionnaireList() -> impl IntoView {
@@ -14,17 +14,15 @@ pub fn QuestionnaireList() -> impl IntoView {
     view! {
         <h1>{lang.pick("Vragenlijsten", "Questionnaires")}</h1>
         <Guarded allow=designs>
-            <section aria-labelledby="upload-title" class="panel">
-                <h2 id="upload-title">{lang.pick("Definitie uploaden", "Upload a definition")}</h2>
-                <p>{lang.pick(
+            <UploadPanel
+                title=lang.pick("Definitie uploaden", "Upload a definition")
+                explanation=lang.pick(
                     "Een JSON-definitie (zie /schema/questionnaire.json) of XLSForm wordt een nieuwe conceptversie. Bij een fout wordt niets opgeslagen en ziet u elk probleem.",
-                    "A JSON definition (see /schema/questionnaire.json) or XLSForm becomes a new draft. On any error nothing is stored and every problem is listed.")}</p>
-                <form method="post" action="/import/vragenlijst" enctype="multipart/form-data" class="stack">
-                    <label for="file">{lang.pick("Bestand (.json of XLSForm .xlsx)", "File (.json or XLSForm .xlsx)")}</label>
-                    <input id="file" name="file" type="file" accept=".json,.xlsx" required />
-                    <button type="submit">{lang.pick("Uploaden", "Upload")}</button>
-                </form>
-            </section>
+                    "A JSON definition (see /schema/questionnaire.json) or XLSForm becomes a new draft. On any error nothing is stored and every problem is listed.")
+                action="/import/vragenlijst"
+                file_label=lang.pick("Bestand (.json of XLSForm .xlsx)", "File (.json or XLSForm .xlsx)")
+                accept=".json,.xlsx"
+                button=lang.pick("Uploaden", "Upload") />
             <Suspense fallback=|| ()>
                 {move || versions.get().map(|r| match r {
                     Ok(rows) if rows.is_empty() => view! { <p>{lang.pick("Nog geen vragenlijsten.", "No questionnaires yet.")}</p> }.into_any(),
