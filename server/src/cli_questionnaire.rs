@@ -33,7 +33,14 @@ pub async fn run(config: &Config, command: QuestionnaireCommand) -> anyhow::Resu
                     std::fs::write(&out, text + "\n")
                         .with_context(|| format!("cannot write {}", out.display()))?;
                 }
-                other => bail!("format {other:?} is not supported (json)"),
+                "xlsx" => {
+                    let bytes =
+                        app::backend::xlsform::export(&version.definition, Some(version.number))
+                            .context("write XLSForm")?;
+                    std::fs::write(&out, bytes)
+                        .with_context(|| format!("cannot write {}", out.display()))?;
+                }
+                other => bail!("format {other:?} is not supported (json or xlsx)"),
             }
         }
         QuestionnaireCommand::Diff { a, b, json } => {
@@ -69,15 +76,23 @@ pub async fn run(config: &Config, command: QuestionnaireCommand) -> anyhow::Resu
     Ok(())
 }
 
+/// Reads `.json` or XLSForm `.xlsx`, printing every problem (line or row, column) to stderr.
 fn read_definition(file: &Path) -> anyhow::Result<Definition> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    serde_json::from_str(&text).map_err(|e| {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    app::backend::questionnaire_import::parse(name, &bytes).map_err(|problems| {
+        for p in &problems {
+            eprintln!(
+                "regel/line {}, {}: {}",
+                p.line,
+                p.column.as_deref().unwrap_or("-"),
+                p.message(Lang::Nl)
+            );
+        }
         anyhow::anyhow!(
-            "{}: line {}, column {}: {e}",
+            "{}: {} problemen / problems; niets opgeslagen / nothing stored",
             file.display(),
-            e.line(),
-            e.column()
+            problems.len()
         )
     })
 }

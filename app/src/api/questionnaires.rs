@@ -53,6 +53,11 @@ fn refusal(error: crate::backend::questionnaires::QuestionnaireError) -> ApiErro
     use crate::backend::questionnaires::QuestionnaireError as E;
     match error {
         E::NotFound(_) => ApiError::NotFound,
+        E::NotPublished(_) => ApiError::invalid(
+            "version",
+            "Alleen een gepubliceerde versie kan worden ingetrokken.",
+            "Only a published version can be retired.",
+        ),
         E::NotDraft(_) => ApiError::invalid(
             "version",
             "Deze versie is gepubliceerd en verandert nooit meer. Maak een nieuwe conceptversie.",
@@ -391,4 +396,21 @@ pub async fn recode_option(
     use crate::backend::guard;
     use crate::domain::questionnaire::edit;
     guard::respond(edit_draft(id, |def| edit::recode_option(def, &key, &code, &new_code)).await)
+}
+
+/// Retires a published version (its content never changes). Researchers and admins.
+#[server(prefix = "/api", endpoint = "retire_version")]
+pub async fn retire_version(id: i32) -> Result<(), ApiError> {
+    use crate::backend::{guard, questionnaires};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require(&[Role::Admin, Role::Researcher])?;
+            questionnaires::retire(&state.db, &guard::actor(&user), id)
+                .await
+                .map_err(refusal)
+        }
+        .await,
+    )
 }

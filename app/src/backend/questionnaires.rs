@@ -23,6 +23,8 @@ pub enum QuestionnaireError {
     NotDraft(i32),
     #[error("version {0} not found")]
     NotFound(i32),
+    #[error("version {0} is not published")]
+    NotPublished(i32),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -223,6 +225,45 @@ pub async fn publish(
     .await?;
     txn.commit().await.context("commit")?;
     find(db, id).await?.ok_or(QuestionnaireError::NotFound(id))
+}
+
+/// Retires a published version: no new rounds use it; its content stays as it is.
+pub async fn retire(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+) -> Result<(), QuestionnaireError> {
+    let result = version::Entity::update_many()
+        .col_expr(
+            version::Column::Status,
+            sea_orm::sea_query::Expr::value("retired"),
+        )
+        .filter(version::Column::Id.eq(id))
+        .filter(version::Column::Status.eq("published"))
+        .exec(db)
+        .await
+        .context("retire")?;
+    if result.rows_affected == 0 {
+        return Err(
+            match version::Entity::find_by_id(id)
+                .one(db)
+                .await
+                .context("read version")?
+            {
+                Some(_) => QuestionnaireError::NotPublished(id),
+                None => QuestionnaireError::NotFound(id),
+            },
+        );
+    }
+    audit::record(
+        db,
+        actor,
+        "questionnaire.retire",
+        &format!("questionnaire_version:{id}"),
+        serde_json::json!({}),
+    )
+    .await?;
+    Ok(())
 }
 
 pub async fn find(

@@ -382,8 +382,11 @@ fn item(key: String, kind: ItemKind, row: &[String], survey: &Sheet) -> Item {
     }
 }
 
-/// Writes a definition as an XLSForm workbook.
-pub fn export(def: &Definition) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+/// Writes a definition as an XLSForm workbook; `version` goes to `settings.version`.
+pub fn export(
+    def: &Definition,
+    version: Option<i32>,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let survey_header = [
         "type".to_owned(),
@@ -546,7 +549,7 @@ pub fn export(def: &Definition) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
             def.key.clone(),
             def.title.nl.clone(),
             def.title.en.clone(),
-            String::new(),
+            version.map(|v| v.to_string()).unwrap_or_default(),
         ],
     ];
     for (name, rows) in [
@@ -581,7 +584,7 @@ mod tests {
     #[test]
     fn export_then_import_gives_the_same_version() {
         let def = default_definition();
-        let bytes = export(&def).expect("export");
+        let bytes = export(&def, Some(3)).expect("export");
         let back = import(&bytes).unwrap_or_else(|p| {
             panic!(
                 "{:?}",
@@ -589,7 +592,11 @@ mod tests {
             )
         });
         assert_eq!(back, def);
-        assert_eq!(export(&back).expect("export again"), bytes, "stable output");
+        assert_eq!(
+            export(&back, Some(3)).expect("export again"),
+            bytes,
+            "stable output"
+        );
     }
 
     fn sheet_bytes(survey: &[&[&str]], choices: &[&[&str]]) -> Vec<u8> {

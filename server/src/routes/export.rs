@@ -33,7 +33,7 @@ pub async fn questionnaire(
     };
     let xlsx = query.formaat.as_deref() == Some("xlsx");
     let body = if xlsx {
-        xlsform::export(&version.definition).map_err(|e| e.to_string())
+        xlsform::export(&version.definition, Some(version.number)).map_err(|e| e.to_string())
     } else {
         serde_json::to_vec_pretty(&version.definition).map_err(|e| e.to_string())
     };

@@ -170,6 +170,10 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         (Request::Page(format!("/export/vragenlijst/{vid}")), STAFF),
         (Request::Function("list_questionnaires", vec![]), STAFF),
         (
+            Request::Function("retire_version", vec![("id", vid.clone())]),
+            STAFF,
+        ),
+        (
             Request::Function(
                 "rename_item",
                 vec![

@@ -11,6 +11,42 @@ fn default_definition() -> Definition {
     serde_json::from_str(server::seed::DEFAULT_QUESTIONNAIRE).expect("default questionnaire")
 }
 
+async fn a_published_version_can_be_retired_and_stays_unchanged(app: TestApp) {
+    let actor = Actor::cli();
+    let draft = questionnaires::create_draft(&app.db, &actor, &default_definition(), None)
+        .await
+        .expect("draft");
+    let early = questionnaires::retire(&app.db, &actor, draft.id).await;
+    assert!(
+        matches!(early, Err(QuestionnaireError::NotPublished(_))),
+        "a draft is not retired: {early:?}"
+    );
+    questionnaires::publish(&app.db, &actor, draft.id, "v1")
+        .await
+        .expect("publish");
+    questionnaires::retire(&app.db, &actor, draft.id)
+        .await
+        .expect("retire");
+    let stored = questionnaires::find(&app.db, draft.id)
+        .await
+        .expect("find")
+        .expect("exists");
+    assert_eq!(stored.status, VersionStatus::Retired);
+    assert_eq!(stored.definition, default_definition());
+    let back_to_draft = app
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE questionnaire_versions SET status = 'draft' WHERE id = {}",
+            draft.id
+        ))
+        .await;
+    assert!(
+        back_to_draft.is_err(),
+        "a retired version never becomes a draft again"
+    );
+}
+both!(a_published_version_can_be_retired_and_stays_unchanged);
+
 async fn a_published_version_never_changes(app: TestApp) {
     let actor = Actor::cli();
     let draft = questionnaires::create_draft(&app.db, &actor, &default_definition(), None)
@@ -197,6 +233,32 @@ fn the_command_line_imports_publishes_diffs_and_exports() {
         back,
         serde_json::from_str::<Definition>(server::seed::DEFAULT_QUESTIONNAIRE).expect("default")
     );
+
+    let xlsx = dir.join("export.xlsx");
+    let (ok, _, err) = run(&[
+        "questionnaire",
+        "export",
+        &first,
+        "--format",
+        "xlsx",
+        "--out",
+        xlsx.to_str().expect("path"),
+    ]);
+    assert!(ok, "{err}");
+    let (ok, third, err) = run(&["questionnaire", "import", xlsx.to_str().expect("path")]);
+    assert!(ok, "{err}");
+    let (ok, out, _) = run(&["questionnaire", "diff", &first, &third]);
+    assert!(ok && out == "geen verschillen / no differences", "{out}");
+    let (ok, _, err) = run(&[
+        "questionnaire",
+        "export",
+        &first,
+        "--format",
+        "pdf",
+        "--out",
+        "x.pdf",
+    ]);
+    assert!(!ok && err.contains("not supported"), "{err}");
 
     let broken = dir.join("broken.json");
     std::fs::write(&broken, r#"{"key": "x", "title": {"nl": "X"}, "sections": [{"key": "a", "title": {"nl": "A"}, "items": [{"key": "q", "type": "integer", "label": {"nl": "Q"}, "relevant": "${q2} >"}]}]}"#).expect("write");

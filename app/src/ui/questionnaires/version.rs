@@ -5,7 +5,9 @@ use leptos_router::hooks::use_params_map;
 
 use super::editor::{Editor, EditorActions};
 use super::{designs, preview::Preview, status_label};
-use crate::api::questionnaires::{get_version, NewDraft, PublishVersion, VersionView};
+use crate::api::questionnaires::{
+    get_version, NewDraft, PublishVersion, RetireVersion, VersionView,
+};
 use crate::domain::questionnaire::VersionStatus;
 use crate::i18n::use_lang;
 use crate::ui::layout::{Guarded, Problem};
@@ -48,6 +50,9 @@ fn VersionBody(
 ) -> impl IntoView {
     let lang = use_lang();
     let new_draft = ServerAction::<NewDraft>::new();
+    let retire = ServerAction::<RetireVersion>::new();
+    let is_published = v.summary.status == VersionStatus::Published;
+    let retire_id = v.summary.id.to_string();
     let s = v.summary.clone();
     let title = v.definition.title.get(lang).to_owned();
     let heading = format!("{title} — {} {}", lang.pick("versie", "version"), s.number);
@@ -77,6 +82,16 @@ fn VersionBody(
                 </ActionForm>
             })}
         </div>
+        {is_published.then(|| view! {
+            <ActionForm action=retire attr:class="inline">
+                <input type="hidden" name="id" value=retire_id.clone() />
+                <button type="submit" class="secondary">{lang.pick("Intrekken (niet meer gebruiken voor nieuwe rondes)", "Retire (no longer use for new rounds)")}</button>
+            </ActionForm>
+        })}
+        {move || retire.value().get().map(|r| match r {
+            Ok(()) => view! { <p class="ok" role="status">{lang.pick("Ingetrokken. Ververs de pagina om de status te zien.", "Retired. Reload the page to see the status.")}</p> }.into_any(),
+            Err(error) => view! { <Problem error /> }.into_any(),
+        })}
         {move || new_draft.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
         {(!v.siblings.is_empty()).then(|| view! {
             <form method="get" action="/vragenlijsten/verschil" class="filters">
