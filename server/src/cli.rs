@@ -133,7 +133,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
     let url = config.public_url(app.port());
-    let logins = seed::first_start(&app.state().db, &url, demo).await?;
+    let logins_file = seed::logins_file(&config.database_url);
+    let logins = seed::first_start(&app.state().db, &url, demo, &logins_file).await?;
     println!("\nMIV-mbo draait op / is running at {url}");
     if !logins.is_empty() {
         println!("{logins}");

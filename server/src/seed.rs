@@ -12,13 +12,30 @@ const DEMO_INSTITUTIONS: &[u8] = include_bytes!("../demo/institutions.csv");
 /// The default coordinators' questionnaire, published as version 1 in the demo.
 pub const DEFAULT_QUESTIONNAIRE: &str =
     include_str!("../questionnaires/veiligheidscoordinatoren.json");
-const LOGINS_FILE: &str = "data/demo-logins.txt";
 
 /// Seeds an empty database and returns the text to print (logins or a set-password link).
-pub async fn first_start(db: &DatabaseConnection, url: &str, demo: bool) -> anyhow::Result<String> {
+/// Where the demo logins are kept: beside the SQLite file, or in `data/` for PostgreSQL.
+pub fn logins_file(database_url: &str) -> std::path::PathBuf {
+    let sqlite = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"));
+    let dir = sqlite
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .and_then(|path| std::path::Path::new(path).parent().map(|p| p.to_path_buf()))
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| "data".into());
+    dir.join("demo-logins.txt")
+}
+
+pub async fn first_start(
+    db: &DatabaseConnection,
+    url: &str,
+    demo: bool,
+    logins: &std::path::Path,
+) -> anyhow::Result<String> {
     if users::admin_count(db).await? > 0 {
         return Ok(if demo {
-            std::fs::read_to_string(LOGINS_FILE).unwrap_or_default()
+            std::fs::read_to_string(logins).unwrap_or_default()
         } else {
             String::new()
         });
@@ -83,8 +100,10 @@ pub async fn first_start(db: &DatabaseConnection, url: &str, demo: bool) -> anyh
         ));
     }
     let text = lines.join("\n");
-    std::fs::create_dir_all("data").context("create data/")?;
-    std::fs::write(LOGINS_FILE, &text).with_context(|| format!("write {LOGINS_FILE}"))?;
+    if let Some(dir) = logins.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+    }
+    std::fs::write(logins, &text).with_context(|| format!("write {}", logins.display()))?;
     Ok(text)
 }
 
@@ -108,4 +127,25 @@ async fn create(
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(created.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_logins_are_kept_beside_the_sqlite_file() {
+        assert_eq!(
+            logins_file("sqlite://data/miv.sqlite"),
+            std::path::Path::new("data/demo-logins.txt")
+        );
+        assert_eq!(
+            logins_file("sqlite:///tmp/x/miv.sqlite?mode=rwc"),
+            std::path::Path::new("/tmp/x/demo-logins.txt")
+        );
+        assert_eq!(
+            logins_file("postgres://localhost/miv"),
+            std::path::Path::new("data/demo-logins.txt")
+        );
+    }
 }
