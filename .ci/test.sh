@@ -16,13 +16,18 @@ cargo fmt --all -- --check
 cargo clippy -p app -p server -p migrations --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+# The README's run command builds a release. Release builds are not type-erased, so a view that
+# compiles in debug can still fail there: build it first (the debug build after it
+# puts the debug WASM back in target/site for the journeys).
+say "Release build (the README's run command)"
+PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release
+
 # One debug build serves all steps: cargo-leptos builds with `--cfg erase_components`, and the
 # tests use the same flags so nothing is compiled twice.
 say "Building (server and WASM)"
 cargo leptos build
-export RUSTFLAGS="--cfg erase_components"
 say "Unit and integration tests (SQLite and PostgreSQL)"
-cargo test -p app -p server -p migrations --lib --bins --tests
+RUSTFLAGS="--cfg erase_components" cargo test -p app -p server -p migrations --lib --bins --tests
 
 say "End-to-end journeys (Playwright, Chromium)"
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')

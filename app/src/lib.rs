@@ -5,6 +5,10 @@
 //! - [`ui`]: pages and components.
 //! - `backend` (server only): database entities, sessions, audit log, importers.
 
+// Deeply nested view types (the version page) exceed the default limit when components are not
+// type-erased (release builds).
+#![recursion_limit = "512"]
+
 pub mod api;
 pub mod domain;
 pub mod i18n;

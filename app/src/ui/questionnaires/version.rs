@@ -116,9 +116,9 @@ fn VersionBody(
                 {move || publish.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
             </section>
         })}
-        {is_draft.then(|| view! { <Editor id=s.id definition=v.definition.clone() actions=edits /> })}
+        {is_draft.then(|| view! { <Editor id=s.id definition=v.definition.clone() actions=edits /> }.into_any())}
         <h2>{lang.pick("Voorbeeld", "Preview")}</h2>
         <p>{lang.pick("Zo ziet de coördinator de vragen; de logica werkt zoals in de echte vragenlijst.", "This is how the coordinator sees the questions; the logic works as in the real questionnaire.")}</p>
-        <Preview definition=v.definition today=v.today />
+        {view! { <Preview definition=v.definition today=v.today /> }.into_any()}
     }
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Measures what the foundation promises, on the release build (`bash .ci/serve.sh` builds it):
+# cold start to the first /health answer on a new SQLite file, idle memory, and the compressed
+# size of everything a first page load transfers. Prints one line per number.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+bin="$target_dir/release/server"
+port=3300
+dir=$(mktemp -d)
+pid=""
+trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi; rm -rf "$dir"' EXIT
+# Starts the server in this shell (so $pid is known) and sets $ms to the time until /health answers.
+start_server() {
+  local t0; t0=$(date +%s%N)
+  DATABASE_URL="sqlite://$dir/miv.sqlite" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn "$bin" serve > "$dir/log" 2>&1 &
+  pid=$!
+  until curl -sf "http://127.0.0.1:$port/health" > /dev/null; do sleep 0.005; done
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+start_server
+echo "cold start to /health (new SQLite file, migrations, first admin): $ms ms"
+kill "$pid"; wait "$pid" 2>/dev/null || true
+start_server
+echo "start to /health (existing database): $ms ms"
+sleep 2
+echo "idle memory: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status) RSS"
+total=0
+for path in /inloggen /pkg/miv.css /pkg/miv.js /pkg/miv.wasm; do
+  raw=$(curl -s -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")
+  br=$(curl -s -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")
+  total=$((total + br))
+  echo "first load $path: $raw bytes raw, $br bytes brotli"
+done
+echo "first page load, compressed total: $total bytes"
