@@ -150,16 +150,7 @@ pub async fn save_draft(
         .await
         .context("save draft")?;
     if result.rows_affected == 0 {
-        return Err(
-            match version::Entity::find_by_id(id)
-                .one(db)
-                .await
-                .context("read version")?
-            {
-                Some(_) => QuestionnaireError::NotDraft(id),
-                None => QuestionnaireError::NotFound(id),
-            },
-        );
+        return Err(refusal(db, id, QuestionnaireError::NotDraft(id)).await);
     }
     audit::record(
         db,
@@ -244,16 +235,7 @@ pub async fn retire(
         .await
         .context("retire")?;
     if result.rows_affected == 0 {
-        return Err(
-            match version::Entity::find_by_id(id)
-                .one(db)
-                .await
-                .context("read version")?
-            {
-                Some(_) => QuestionnaireError::NotPublished(id),
-                None => QuestionnaireError::NotFound(id),
-            },
-        );
+        return Err(refusal(db, id, QuestionnaireError::NotPublished(id)).await);
     }
     audit::record(
         db,
@@ -264,6 +246,19 @@ pub async fn retire(
     )
     .await?;
     Ok(())
+}
+
+/// Why a guarded update changed no row: the version does not exist, or `in_wrong_state`.
+async fn refusal(
+    db: &DatabaseConnection,
+    id: i32,
+    in_wrong_state: QuestionnaireError,
+) -> QuestionnaireError {
+    match version::Entity::find_by_id(id).one(db).await {
+        Ok(Some(_)) => in_wrong_state,
+        Ok(None) => QuestionnaireError::NotFound(id),
+        Err(e) => QuestionnaireError::Other(anyhow::Error::new(e).context("read version")),
+    }
 }
 
 pub async fn find(
