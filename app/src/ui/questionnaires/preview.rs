@@ -168,8 +168,9 @@ fn ItemView(item: Item, answers: Answers, today: NaiveDate) -> impl IntoView {
             radios(&key, &options, lang, set).into_any()
         }
         ItemKind::MultipleChoice { options } => checkboxes(&key, &options, lang, answers).into_any(),
-        ItemKind::Integer { .. } | ItemKind::Decimal { .. } => {
+        ItemKind::Integer { ref unit, .. } | ItemKind::Decimal { ref unit, .. } => {
             let k = key.clone();
+            let unit = unit.as_ref().map(|u| u.get(lang).to_owned());
             view! {
                 <input id=key.clone() name=key.clone() type="number" inputmode="decimal"
                     on:input=move |ev| {
@@ -177,6 +178,7 @@ fn ItemView(item: Item, answers: Answers, today: NaiveDate) -> impl IntoView {
                         let v = raw.trim().replace(',', ".").parse::<f64>().map(Value::Number).unwrap_or(Value::Null);
                         set(k.clone(), v);
                     } />
+                {unit.map(|u| view! { <span class="unit">" " {u}</span> })}
             }
             .into_any()
         }
