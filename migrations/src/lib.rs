@@ -7,6 +7,7 @@ mod m20261125_000001_accounts;
 mod m20261125_000002_institutions;
 mod m20261125_000003_audit_and_imports;
 mod m20261125_000004_questionnaires;
+mod m20261125_000005_rounds_and_responses;
 
 /// Applies the schema in order; used at start-up, by `server migrate` and by the tests.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_institutions::Migration),
             Box::new(m20261125_000003_audit_and_imports::Migration),
             Box::new(m20261125_000004_questionnaires::Migration),
+            Box::new(m20261125_000005_rounds_and_responses::Migration),
         ]
     }
 }

@@ -23,6 +23,8 @@ pub struct Config {
     pub password_link_hours: i64,
     pub login_max_failures: u32,
     pub login_window_secs: u64,
+    /// Figures over institutions are shown only where at least this many answered (k-anonymity).
+    pub min_institutions: usize,
     /// `text` or `json`.
     pub log_format: String,
 }
@@ -38,6 +40,7 @@ impl Default for Config {
             password_link_hours: 72,
             login_max_failures: 5,
             login_window_secs: 900,
+            min_institutions: 5,
             log_format: "text".into(),
         }
     }
@@ -107,6 +110,9 @@ impl Config {
         }
         if self.login_window_secs == 0 {
             return Err(ConfigError::NotPositive("MIV_LOGIN_WINDOW_SECS"));
+        }
+        if self.min_institutions == 0 {
+            return Err(ConfigError::NotPositive("MIV_MIN_INSTITUTIONS"));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(ConfigError::LogFormat(self.log_format.clone()));

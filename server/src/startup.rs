@@ -73,6 +73,7 @@ fn settings(config: &Config, port: u16) -> Settings {
         password_link_hours: config.password_link_hours,
         login_max_failures: config.login_max_failures,
         login_window_secs: config.login_window_secs,
+        min_institutions: config.min_institutions,
     }
 }
 

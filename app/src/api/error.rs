@@ -8,6 +8,16 @@ use serde::{Deserialize, Serialize};
 use crate::domain::register::ImportProblem;
 use crate::i18n::Lang;
 
+/// An answer that someone else changed since the writer read it: what it is now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaleView {
+    pub key: String,
+    pub value: String,
+    pub revision: i32,
+    pub by: Option<String>,
+    pub at: String,
+}
+
 /// A field that was refused, with the reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -34,6 +44,12 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     #[error("already exists")]
     Conflict { field: String },
+    #[error("answers were changed by someone else")]
+    Stale(Vec<StaleView>),
+    #[error("the response is not complete")]
+    Incomplete { missing: usize, invalid: usize },
+    #[error("closed")]
+    Closed,
     #[error("import rejected")]
     ImportRejected(Vec<ImportProblem>),
     #[error("internal error")]
@@ -58,7 +74,8 @@ impl ApiError {
             ApiError::Unauthenticated | ApiError::BadCredentials => 401,
             ApiError::Forbidden => 403,
             ApiError::NotFound => 404,
-            ApiError::Conflict { .. } => 409,
+            ApiError::Conflict { .. } | ApiError::Stale(_) => 409,
+            ApiError::Incomplete { .. } | ApiError::Closed => 422,
             ApiError::Invalid(_) | ApiError::ImportRejected(_) | ApiError::InvalidToken => 422,
             ApiError::RateLimited { .. } => 429,
             ApiError::Internal | ApiError::Transport(_) => 500,
@@ -87,6 +104,22 @@ impl ApiError {
                 Lang::Nl => format!("Er bestaat al een record met deze waarde ({field})."),
                 Lang::En => format!("A record with this value already exists ({field})."),
             },
+            ApiError::Stale(answers) => {
+                let who = |s: &StaleView| s.by.clone().unwrap_or_else(|| p("een collega", "a colleague"));
+                answers
+                    .iter()
+                    .map(|s| match lang {
+                        Lang::Nl => format!("Vraag {} is intussen gewijzigd door {} ({}). Het huidige antwoord staat nu in het formulier; uw wijziging is niet opgeslagen.", s.key, who(s), s.at),
+                        Lang::En => format!("Question {} was changed meanwhile by {} ({}). The current answer is now in the form; your change was not saved.", s.key, who(s), s.at),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+            ApiError::Incomplete { missing, invalid } => match lang {
+                Lang::Nl => format!("Nog niet compleet: {missing} verplichte vragen zijn open en {invalid} antwoorden zijn ongeldig. De controlepagina laat zien welke."),
+                Lang::En => format!("Not complete yet: {missing} required questions are open and {invalid} answers are invalid. The review page shows which."),
+            },
+            ApiError::Closed => p("Deze vragenlijst kan niet meer worden gewijzigd: de ronde is gesloten of de antwoorden zijn ingediend.", "This questionnaire can no longer be changed: the round is closed or the answers have been submitted."),
             ApiError::ImportRejected(problems) => match lang {
                 Lang::Nl => format!("Het bestand is geweigerd: {} problemen. Er is niets opgeslagen.", problems.len()),
                 Lang::En => format!("The file was rejected: {} problems. Nothing was saved.", problems.len()),

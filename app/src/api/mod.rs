@@ -6,6 +6,8 @@ pub mod auth;
 pub mod error;
 pub mod institutions;
 pub mod questionnaires;
+pub mod rounds;
+pub mod survey;
 pub mod types;
 pub mod users;
 

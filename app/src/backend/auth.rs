@@ -63,11 +63,19 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The round and institution a session opened by a personal link is limited to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scope {
+    pub round_id: i32,
+    pub institution_id: i32,
+}
+
 /// The user behind a request's session cookie.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
     pub session_id: i32,
     pub me: Me,
+    pub scope: Option<Scope>,
 }
 
 /// Starts a session for `user_id`; returns the cookie value.
@@ -76,13 +84,34 @@ pub async fn create_session(
     user_id: i32,
     hours: i64,
 ) -> anyhow::Result<String> {
+    insert_session(db, user_id, Utc::now() + Duration::hours(hours), None).await
+}
+
+/// Starts a session opened by a personal link: it reaches only `scope` (round, institution) and
+/// ends at `expires_at` (when the round closes).
+pub async fn create_scoped_session(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    expires_at: chrono::DateTime<Utc>,
+    scope: Scope,
+) -> anyhow::Result<String> {
+    insert_session(db, user_id, expires_at, Some(scope)).await
+}
+
+async fn insert_session(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    expires_at: chrono::DateTime<Utc>,
+    scope: Option<Scope>,
+) -> anyhow::Result<String> {
     let (token, hash) = new_token();
-    let now = Utc::now();
     session::ActiveModel {
         token_hash: Set(hash),
         user_id: Set(user_id),
-        created_at: Set(now),
-        expires_at: Set(now + Duration::hours(hours)),
+        created_at: Set(Utc::now()),
+        expires_at: Set(expires_at),
+        scope_round_id: Set(scope.map(|s| s.round_id)),
+        scope_institution_id: Set(scope.map(|s| s.institution_id)),
         ..Default::default()
     }
     .insert(db)
@@ -116,9 +145,21 @@ pub async fn lookup_session(
     let Some(role) = Role::parse(&user.role) else {
         return Ok(None);
     };
-    let institutions = institution_codes_of(db, user.id).await?;
+    let scope = match (session.scope_round_id, session.scope_institution_id) {
+        (Some(round_id), Some(institution_id)) => Some(Scope {
+            round_id,
+            institution_id,
+        }),
+        _ => None,
+    };
+    let mut institutions = institution_codes_of(db, user.id).await?;
+    if let Some(scope) = scope {
+        let code = super::institutions::code_of(db, scope.institution_id).await?;
+        institutions.retain(|c| Some(c) == code.as_ref());
+    }
     Ok(Some(CurrentUser {
         session_id: session.id,
+        scope,
         me: Me {
             id: user.id,
             email: user.email,

@@ -12,6 +12,8 @@ pub mod questionnaire_import;
 pub mod questionnaires;
 pub mod rate_limit;
 pub mod register_import;
+pub mod responses;
+pub mod rounds;
 pub mod state;
 pub mod users;
 pub mod xlsform;

@@ -20,6 +20,8 @@ pub struct Settings {
     /// Failed logins allowed per e-mail address (and 4× that per IP address) in the window.
     pub login_max_failures: u32,
     pub login_window_secs: u64,
+    /// The least number of institutions behind any figure shown for a group of institutions.
+    pub min_institutions: usize,
 }
 
 #[derive(Clone)]
@@ -29,6 +31,10 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub login_limiter: Arc<RateLimiter>,
     pub flash: Arc<Flash>,
+    /// Parsed definitions of published versions (which never change), by version id.
+    pub definitions: Arc<std::sync::RwLock<std::collections::HashMap<i32, Arc<crate::domain::questionnaire::Definition>>>>,
+    /// Coordinators' personal links: failed attempts per IP address.
+    pub link_limiter: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -40,6 +46,8 @@ impl AppState {
             login_limiter: Arc::new(RateLimiter::new(settings.login_max_failures, window)),
             settings: Arc::new(settings),
             flash: Arc::new(Flash::default()),
+            definitions: Arc::default(),
+            link_limiter: Arc::new(RateLimiter::new(20, std::time::Duration::from_secs(900))),
         }
     }
 }

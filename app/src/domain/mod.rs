@@ -6,8 +6,10 @@ pub mod expr;
 pub mod institution;
 pub mod password;
 pub mod questionnaire;
+pub mod response;
 pub mod register;
 pub mod role;
+pub mod time;
 
 pub use email::Email;
 pub use institution::{InstitutionCode, InstitutionKind, Region, SizeBand};

@@ -1,11 +1,15 @@
 //! Database entities: plain rows, separate from the types server functions return.
 
+pub mod answer;
 pub mod audit_log;
 pub mod import_run;
 pub mod institution;
 pub mod password_token;
 pub mod questionnaire;
 pub mod questionnaire_version;
+pub mod response;
+pub mod response_link;
+pub mod round;
 pub mod session;
 pub mod user;
 pub mod user_institution;

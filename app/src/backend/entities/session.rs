@@ -11,6 +11,9 @@ pub struct Model {
     pub user_id: i32,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// Set for a session opened by a personal link: only this round and institution.
+    pub scope_round_id: Option<i32>,
+    pub scope_institution_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,337 @@
+//! Rounds for admins: open one, close early, extend, reopen a submitted response, and issue or
+//! revoke coordinators' personal links.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use crate::domain::response::ResponseStatus;
+
+/// A round in lists.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoundSummary {
+    pub id: i32,
+    pub name: String,
+    pub year: i32,
+    pub version_id: i32,
+    pub questionnaire: String,
+    pub version_number: i32,
+    pub opens_at: String,
+    pub closes_at: String,
+    /// `datetime-local` value of the closing moment, for the extend form.
+    pub closes_input: String,
+    pub open: bool,
+    pub upcoming: bool,
+    /// Responses per status, in the order of [`ResponseStatus::ALL`].
+    pub counts: Vec<(ResponseStatus, usize)>,
+}
+
+/// A participating institution with its response.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ParticipantRow {
+    pub response_id: i32,
+    pub code: String,
+    pub name: String,
+    pub status: ResponseStatus,
+    pub updated_at: String,
+    pub submitted_at: Option<String>,
+    pub coordinators: Vec<(i32, String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoundDetail {
+    pub summary: RoundSummary,
+    pub participants: Vec<ParticipantRow>,
+}
+
+/// A published version to choose for a new round.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VersionChoice {
+    pub id: i32,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewRoundChoices {
+    pub versions: Vec<VersionChoice>,
+    pub institutions: usize,
+    pub year: i32,
+    pub opens_input: String,
+    pub closes_input: String,
+}
+
+#[cfg(feature = "ssr")]
+fn refusal(error: crate::backend::rounds::RoundError) -> ApiError {
+    use crate::backend::rounds::RoundError as E;
+    let invalid = ApiError::invalid;
+    match error {
+        E::NotFound => ApiError::NotFound,
+        E::VersionNotPublished => invalid("version", "Kies een gepubliceerde versie van de vragenlijst.", "Choose a published version of the questionnaire."),
+        E::ClosesBeforeOpening => invalid("closes_at", "De sluitingsdatum moet na de openingsdatum liggen.", "The closing date must be after the opening date."),
+        E::NoInstitutions => invalid("institutions", "Er zijn geen instellingen om uit te nodigen: importeer eerst het instellingenregister.", "There are no institutions to invite: import the institution register first."),
+        E::UnknownInstitutions(codes) => ApiError::Invalid(vec![super::error::FieldError {
+            field: "institutions".into(),
+            message_nl: format!("Onbekende instellingscodes: {}. Er is niets opgeslagen.", codes.join(", ")),
+            message_en: format!("Unknown institution codes: {}. Nothing was saved.", codes.join(", ")),
+        }]),
+        E::EmptyName => invalid("name", "Geef de ronde een naam.", "Give the round a name."),
+        E::NotSubmitted => invalid("response", "Alleen een ingediende vragenlijst kan worden heropend.", "Only a submitted questionnaire can be reopened."),
+        E::NotACoordinator => invalid("user", "Deze gebruiker is geen coördinator van een instelling in deze ronde.", "This user is not a coordinator of an institution in this round."),
+        E::Other(e) => crate::backend::guard::internal(e),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn summary(info: &crate::backend::rounds::RoundInfo) -> RoundSummary {
+    use crate::domain::time::{format_local, input_value};
+    let now = chrono::Utc::now();
+    let r = &info.round;
+    RoundSummary {
+        id: r.id,
+        name: r.name.clone(),
+        year: r.year,
+        version_id: r.version_id,
+        questionnaire: info.version.definition.title.nl.clone(),
+        version_number: info.version.number,
+        opens_at: format_local(r.opens_at),
+        closes_at: format_local(r.closes_at),
+        closes_input: input_value(r.closes_at),
+        open: now >= r.opens_at && now < r.closes_at,
+        upcoming: now < r.opens_at,
+        counts: ResponseStatus::ALL
+            .iter()
+            .map(|s| (*s, info.counts.get(s.as_str()).copied().unwrap_or(0)))
+            .collect(),
+    }
+}
+
+/// Every round. Admins.
+#[server(prefix = "/api", endpoint = "list_rounds")]
+pub async fn list_rounds() -> Result<Vec<RoundSummary>, ApiError> {
+    use crate::backend::{guard, rounds};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            guard::require(&[Role::Admin])?;
+            Ok(rounds::list(&state.db).await.map_err(refusal)?.iter().map(summary).collect())
+        }
+        .await,
+    )
+}
+
+/// What the form for a new round offers. Admins.
+#[server(prefix = "/api", endpoint = "round_options")]
+pub async fn round_options() -> Result<NewRoundChoices, ApiError> {
+    use crate::backend::{guard, institutions, questionnaires};
+    use crate::domain::questionnaire::VersionStatus;
+    use crate::domain::{time, Role};
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            guard::require(&[Role::Admin])?;
+            let versions = questionnaires::list(&state.db)
+                .await
+                .map_err(|e| guard::internal(anyhow::anyhow!("{e}")))?
+                .into_iter()
+                .filter(|v| v.status == VersionStatus::Published)
+                .map(|v| VersionChoice {
+                    id: v.id,
+                    label: format!("{} — versie {}", v.definition.title.nl, v.number),
+                })
+                .collect();
+            let count = institutions::list(&state.db, &institutions::Filter::default())
+                .await
+                .map_err(guard::internal)?
+                .len();
+            let now = chrono::Utc::now();
+            Ok(NewRoundChoices {
+                versions,
+                institutions: count,
+                year: chrono::Datelike::year(&time::today(now)),
+                opens_input: time::input_value(now),
+                closes_input: time::input_value(now + chrono::Duration::days(42)),
+            })
+        }
+        .await,
+    )
+}
+
+/// Opens a round. `institutions` holds codes separated by commas or spaces; empty means every
+/// institution in the register. Admins.
+#[server(prefix = "/api", endpoint = "create_round")]
+pub async fn create_round(
+    name: String,
+    year: i32,
+    version_id: i32,
+    opens_at: String,
+    closes_at: String,
+    institutions: String,
+) -> Result<(), ApiError> {
+    use crate::backend::{guard, rounds};
+    use crate::domain::{time, Role};
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require(&[Role::Admin])?;
+            if !(2000..=2100).contains(&year) {
+                return Err(ApiError::invalid("year", "Vul een jaar tussen 2000 en 2100 in.", "Enter a year between 2000 and 2100."));
+            }
+            let bad_time = |field: &str| ApiError::invalid(field, "Vul datum en tijd in als dd-mm-jjjj uu:mm.", "Enter date and time as dd-mm-yyyy hh:mm.");
+            let opens = time::parse_local(&opens_at).ok_or_else(|| bad_time("opens_at"))?;
+            let closes = time::parse_local(&closes_at).ok_or_else(|| bad_time("closes_at"))?;
+            let mut wanted: Vec<String> = institutions
+                .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .map(str::to_uppercase)
+                .collect();
+            wanted.sort();
+            wanted.dedup();
+            let new = rounds::NewRound {
+                name,
+                year,
+                version_id,
+                opens_at: opens,
+                closes_at: closes,
+                institutions: wanted,
+            };
+            let id = rounds::create(&state.db, &guard::actor(&user), &new)
+                .await
+                .map_err(refusal)?;
+            leptos_axum::redirect(&format!("/beheer/rondes/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// A round with its participants. Admins.
+#[server(prefix = "/api", endpoint = "get_round")]
+pub async fn get_round(id: i32) -> Result<RoundDetail, ApiError> {
+    use crate::backend::{guard, rounds};
+    use crate::domain::{time::format_local, Role};
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            guard::require(&[Role::Admin])?;
+            let info = rounds::find(&state.db, id).await.map_err(refusal)?;
+            let participants = rounds::participants(&state.db, id)
+                .await
+                .map_err(refusal)?
+                .into_iter()
+                .map(|p| ParticipantRow {
+                    response_id: p.response.id,
+                    code: p.institution.code,
+                    name: p.institution.name,
+                    status: ResponseStatus::parse(&p.response.status).unwrap_or(ResponseStatus::NotStarted),
+                    updated_at: format_local(p.response.updated_at),
+                    submitted_at: p.response.submitted_at.map(format_local),
+                    coordinators: p
+                        .coordinators
+                        .into_iter()
+                        .filter(|c| c.role == "coordinator")
+                        .map(|c| (c.id, c.display_name, c.email))
+                        .collect(),
+                })
+                .collect();
+            Ok(RoundDetail {
+                summary: summary(&info),
+                participants,
+            })
+        }
+        .await,
+    )
+}
+
+/// Closes a round now. Admins.
+#[server(prefix = "/api", endpoint = "close_round")]
+pub async fn close_round(id: i32) -> Result<(), ApiError> {
+    use crate::backend::{guard, rounds};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require(&[Role::Admin])?;
+            rounds::set_closing(&state.db, &guard::actor(&user), id, chrono::Utc::now())
+                .await
+                .map_err(refusal)
+        }
+        .await,
+    )
+}
+
+/// Moves the closing moment of a round (to extend it, or reopen a closed one). Admins.
+#[server(prefix = "/api", endpoint = "extend_round")]
+pub async fn extend_round(id: i32, closes_at: String) -> Result<(), ApiError> {
+    use crate::backend::{guard, rounds};
+    use crate::domain::{time, Role};
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require(&[Role::Admin])?;
+            let closes = time::parse_local(&closes_at).ok_or_else(|| {
+                ApiError::invalid("closes_at", "Vul datum en tijd in als dd-mm-jjjj uu:mm.", "Enter date and time as dd-mm-yyyy hh:mm.")
+            })?;
+            if closes <= chrono::Utc::now() {
+                return Err(ApiError::invalid("closes_at", "Kies een sluitingsmoment in de toekomst.", "Choose a closing moment in the future."));
+            }
+            rounds::set_closing(&state.db, &guard::actor(&user), id, closes)
+                .await
+                .map_err(refusal)
+        }
+        .await,
+    )
+}
+
+/// Reopens one institution's submitted response. Admins; recorded in the audit log.
+#[server(prefix = "/api", endpoint = "reopen_response")]
+pub async fn reopen_response(id: i32) -> Result<(), ApiError> {
+    use crate::backend::{guard, rounds};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require(&[Role::Admin])?;
+            rounds::reopen(&state.db, &guard::actor(&user), id)
+                .await
+                .map_err(refusal)
+        }
+        .await,
+    )
+}
+
+/// A new personal link for a coordinator in a round (earlier ones stop working). The link is shown
+/// once. Admins.
+#[server(prefix = "/api", endpoint = "issue_link")]
+pub async fn issue_link(round_id: i32, user_id: i32) -> Result<String, ApiError> {
+    use crate::backend::{guard, rounds};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require(&[Role::Admin])?;
+            let token = rounds::issue_link(&state.db, &guard::actor(&user), round_id, user_id)
+                .await
+                .map_err(refusal)?;
+            Ok(format!("{}/r/{token}", state.settings.base_url))
+        }
+        .await,
+    )
+}
+
+/// Revokes a coordinator's links for a round. Admins.
+#[server(prefix = "/api", endpoint = "revoke_links")]
+pub async fn revoke_links(round_id: i32, user_id: i32) -> Result<u64, ApiError> {
+    use crate::backend::{guard, rounds};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require(&[Role::Admin])?;
+            rounds::revoke_links(&state.db, &guard::actor(&user), round_id, user_id)
+                .await
+                .map_err(refusal)
+        }
+        .await,
+    )
+}

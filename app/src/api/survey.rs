@@ -1,0 +1,384 @@
+//! The coordinator's survey: reading a response, saving answers as they are given, submitting, and
+//! the comparison with other institutions once submitted.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use crate::domain::questionnaire::Definition;
+use crate::domain::response::ResponseStatus;
+
+/// One stored answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerView {
+    pub key: String,
+    pub value: String,
+    pub revision: i32,
+    /// Carried forward from last year and not yet confirmed or changed.
+    pub prefilled: bool,
+    /// Last year's answer, where one was carried forward.
+    pub previous: Option<String>,
+    pub by: Option<String>,
+    pub at: String,
+}
+
+/// A response with its questionnaire, for the survey pages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SurveyView {
+    pub response_id: i32,
+    pub round_name: String,
+    pub institution_code: String,
+    pub institution_name: String,
+    pub status: ResponseStatus,
+    /// Whether the viewer can change answers now (round open, not submitted, a coordinator).
+    pub editable: bool,
+    pub round_open: bool,
+    pub closes_at: String,
+    pub submitted_at: Option<String>,
+    pub last_section: Option<String>,
+    pub definition: Definition,
+    pub answers: Vec<AnswerView>,
+    pub today: NaiveDate,
+}
+
+impl SurveyView {
+    pub fn raw(&self) -> crate::domain::response::Answers {
+        self.answers
+            .iter()
+            .filter(|a| !a.value.is_empty())
+            .map(|a| (a.key.clone(), a.value.clone()))
+            .collect()
+    }
+
+    pub fn answer(&self, key: &str) -> Option<&AnswerView> {
+        self.answers.iter().find(|a| a.key == key)
+    }
+}
+
+/// One answer to save: the value (empty clears it) and the revision it was based on (0: none).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerChange {
+    pub key: String,
+    pub value: String,
+    pub base: i32,
+}
+
+/// What a save stored, and where the response stands now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SaveResult {
+    pub revisions: Vec<(String, i32)>,
+    pub answered: usize,
+    pub total: usize,
+    pub missing: Vec<String>,
+    pub invalid: Vec<(String, String)>,
+}
+
+/// A response in the coordinator's list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyResponse {
+    pub id: i32,
+    pub round_name: String,
+    pub year: i32,
+    pub institution: String,
+    pub status: ResponseStatus,
+    pub open: bool,
+    pub closes_at: String,
+}
+
+/// One item of the comparison.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComparedItem {
+    pub key: String,
+    pub label: String,
+    pub own: Option<String>,
+    pub all: Option<Shares>,
+    pub same_kind: Option<Shares>,
+}
+
+/// How institutions answered: per option the number and share, or for numbers the median and range.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Shares {
+    pub n: usize,
+    pub options: Vec<(String, usize, u32)>,
+    pub median: Option<f64>,
+    pub range: Option<(f64, f64)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonView {
+    pub response_id: i32,
+    pub round_name: String,
+    pub institution_name: String,
+    pub kind: String,
+    pub k: usize,
+    pub items: Vec<ComparedItem>,
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn refusal(error: crate::backend::responses::ResponseError) -> ApiError {
+    use crate::backend::responses::ResponseError as E;
+    match error {
+        E::NotFound => ApiError::NotFound,
+        E::Forbidden => ApiError::Forbidden,
+        E::RoundClosed | E::Submitted => ApiError::Closed,
+        E::Invalid(problems) => ApiError::Invalid(
+            problems
+                .into_iter()
+                .map(|(key, e)| {
+                    let m = e.message();
+                    super::error::FieldError {
+                        field: key.clone(),
+                        message_nl: format!("{key}: {}", m.nl),
+                        message_en: format!("{key}: {}", m.en),
+                    }
+                })
+                .collect(),
+        ),
+        E::Stale(answers) => ApiError::Stale(
+            answers
+                .into_iter()
+                .map(|s| super::error::StaleView {
+                    key: s.key,
+                    value: s.value,
+                    revision: s.revision,
+                    by: s.by,
+                    at: crate::domain::time::format_local(s.at),
+                })
+                .collect(),
+        ),
+        E::Incomplete(e) => ApiError::Incomplete {
+            missing: e.missing.len(),
+            invalid: e.invalid.len(),
+        },
+        E::Other(e) => crate::backend::guard::internal(e),
+    }
+}
+
+/// A response and its questionnaire. Its coordinators (and admins, read-only).
+#[server(prefix = "/api", endpoint = "get_survey")]
+pub async fn get_survey(id: i32) -> Result<SurveyView, ApiError> {
+    use crate::backend::{guard, responses};
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require_login()?;
+            let ctx = responses::open(&state, &user, id, false)
+                .await
+                .map_err(refusal)?;
+            let rows = responses::answers(&state.db, id)
+                .await
+                .map_err(guard::internal)?;
+            let names = responses::editor_names(&state.db, &rows)
+                .await
+                .map_err(guard::internal)?;
+            let now = chrono::Utc::now();
+            let editable = ctx.editable(now) && responses::may_access(&user, &ctx, true);
+            let fmt = crate::domain::time::format_local;
+            Ok(SurveyView {
+                response_id: id,
+                round_name: ctx.round.name.clone(),
+                institution_code: ctx.institution.code.clone(),
+                institution_name: ctx.institution.name.clone(),
+                status: ctx.status(),
+                editable,
+                round_open: ctx.round_open(now),
+                closes_at: fmt(ctx.round.closes_at),
+                submitted_at: ctx.response.submitted_at.map(fmt),
+                last_section: ctx.response.last_section.clone(),
+                definition: (*ctx.definition).clone(),
+                answers: rows
+                    .into_iter()
+                    .map(|a| AnswerView {
+                        by: a.updated_by.and_then(|id| names.get(&id).cloned()),
+                        at: fmt(a.updated_at),
+                        key: a.item_key,
+                        value: a.value,
+                        revision: a.revision,
+                        prefilled: a.prefilled,
+                        previous: a.previous,
+                    })
+                    .collect(),
+                today: crate::domain::time::today(now),
+            })
+        }
+        .await,
+    )
+}
+
+/// Saves answers as they are given. Coordinators of the response's institution, while the round
+/// is open and the response not submitted. A stale write is refused with the current value.
+#[server(prefix = "/api", endpoint = "save_answers", input = Json)]
+pub async fn save_answers(
+    id: i32,
+    section: Option<String>,
+    changes: Vec<AnswerChange>,
+) -> Result<SaveResult, ApiError> {
+    use crate::backend::guard;
+    guard::respond(save(id, section, changes).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn save(
+    id: i32,
+    section: Option<String>,
+    changes: Vec<AnswerChange>,
+) -> Result<SaveResult, ApiError> {
+    use crate::backend::{guard, responses};
+    let state = guard::state()?;
+    let user = guard::require_login()?;
+    let ctx = responses::open(&state, &user, id, true)
+        .await
+        .map_err(refusal)?;
+    let changes: Vec<responses::Change> = changes
+        .into_iter()
+        .map(|c| responses::Change {
+            key: c.key,
+            value: c.value,
+            base: c.base,
+        })
+        .collect();
+    let saved = responses::save(&state.db, &ctx, user.me.id, &changes, section.as_deref())
+        .await
+        .map_err(refusal)?;
+    let e = saved.evaluation;
+    let lang = crate::i18n::detect_lang();
+    Ok(SaveResult {
+        revisions: saved.revisions,
+        answered: e.answered,
+        total: e.total,
+        missing: e.missing,
+        invalid: e
+            .invalid
+            .into_iter()
+            .map(|(k, m)| (k, m.get(lang).to_owned()))
+            .collect(),
+    })
+}
+
+/// Submits the response when it is complete. Its coordinators.
+#[server(prefix = "/api", endpoint = "submit_response")]
+pub async fn submit_response(id: i32) -> Result<(), ApiError> {
+    use crate::backend::{guard, responses};
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require_login()?;
+            let ctx = responses::open(&state, &user, id, true)
+                .await
+                .map_err(refusal)?;
+            responses::submit(&state.db, &ctx, user.me.id)
+                .await
+                .map_err(refusal)?;
+            leptos_axum::redirect(&format!("/vragenlijst/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The responses of the caller's institutions. Coordinators.
+#[server(prefix = "/api", endpoint = "my_responses")]
+pub async fn my_responses() -> Result<Vec<MyResponse>, ApiError> {
+    use crate::backend::{guard, responses};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require(&[Role::Coordinator])?;
+            let now = chrono::Utc::now();
+            Ok(responses::of_user(&state.db, &user)
+                .await
+                .map_err(guard::internal)?
+                .into_iter()
+                .map(|(r, round, inst)| MyResponse {
+                    id: r.id,
+                    round_name: round.name,
+                    year: round.year,
+                    institution: format!("{} ({})", inst.name, inst.code),
+                    status: ResponseStatus::parse(&r.status).unwrap_or(ResponseStatus::NotStarted),
+                    open: now >= round.opens_at && now < round.closes_at,
+                    closes_at: crate::domain::time::format_local(round.closes_at),
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// The institution's answers beside those of all submitted institutions of the round (and of the
+/// same type), only where at least k institutions answered. Coordinators, after submitting.
+#[server(prefix = "/api", endpoint = "get_comparison")]
+pub async fn get_comparison(id: i32) -> Result<ComparisonView, ApiError> {
+    use crate::backend::{guard, responses};
+    use crate::domain::response::display;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require_login()?;
+            let ctx = responses::open(&state, &user, id, false)
+                .await
+                .map_err(refusal)?;
+            if ctx.status() != ResponseStatus::Submitted {
+                return Err(ApiError::invalid(
+                    "status",
+                    "De vergelijking is te zien nadat de vragenlijst is ingediend.",
+                    "The comparison is shown once the questionnaire has been submitted.",
+                ));
+            }
+            let k = state.settings.min_institutions;
+            let lang = crate::i18n::detect_lang();
+            let own = responses::as_answers(
+                &responses::answers(&state.db, id)
+                    .await
+                    .map_err(guard::internal)?,
+            );
+            let dists = responses::distributions(&state, &ctx, k)
+                .await
+                .map_err(guard::internal)?;
+            let def = &ctx.definition;
+            let shares = |d: &responses::Distribution, key: &str| Shares {
+                n: d.n,
+                options: d
+                    .counts
+                    .iter()
+                    .map(|(code, n)| {
+                        (
+                            display(def, key, code, lang),
+                            *n,
+                            (*n * 100).checked_div(d.n).unwrap_or(0) as u32,
+                        )
+                    })
+                    .collect(),
+                median: d.median,
+                range: d.range,
+            };
+            let items = def
+                .items()
+                .filter_map(|(_, item)| {
+                    let (all, same) = dists.get(&item.key)?;
+                    Some(ComparedItem {
+                        key: item.key.clone(),
+                        label: item.label.get(lang).to_owned(),
+                        own: own.get(&item.key).map(|v| display(def, &item.key, v, lang)),
+                        all: all.as_ref().map(|d| shares(d, &item.key)),
+                        same_kind: same.as_ref().map(|d| shares(d, &item.key)),
+                    })
+                })
+                .collect();
+            let kind = crate::domain::InstitutionKind::parse(&ctx.institution.kind)
+                .map(|k| k.label(lang).to_owned())
+                .unwrap_or_else(|| ctx.institution.kind.clone());
+            Ok(ComparisonView {
+                response_id: id,
+                round_name: ctx.round.name.clone(),
+                institution_name: ctx.institution.name.clone(),
+                kind,
+                k,
+                items,
+            })
+        }
+        .await,
+    )
+}

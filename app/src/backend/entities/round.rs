@@ -1,0 +1,21 @@
+use sea_orm::entity::prelude::*;
+
+/// A yearly round (wave): one published questionnaire version, open between two moments.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "rounds")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub name: String,
+    pub year: i32,
+    pub version_id: i32,
+    pub opens_at: DateTimeUtc,
+    pub closes_at: DateTimeUtc,
+    pub created_by: Option<i32>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

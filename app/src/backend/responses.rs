@@ -1,0 +1,545 @@
+//! One institution's response: who may read and change it, saving answers (refusing stale writes),
+//! submitting, and the comparison with other institutions of the round.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+
+use super::auth::CurrentUser;
+use super::entities::{answer, institution, response, round, user};
+use super::state::AppState;
+use crate::domain::questionnaire::{Definition, ItemKind};
+use crate::domain::response::{
+    evaluate, normalise, AnswerError, Answers, Evaluation, ResponseStatus,
+};
+use crate::domain::{time, Role};
+
+/// Why a response could not be read or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum ResponseError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("the round is not open")]
+    RoundClosed,
+    #[error("the response has been submitted")]
+    Submitted,
+    #[error("answers do not fit their items")]
+    Invalid(Vec<(String, AnswerError)>),
+    #[error("answers were changed by someone else")]
+    Stale(Vec<StaleAnswer>),
+    #[error("the response is not complete")]
+    Incomplete(Box<Evaluation>),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// The answer as it is now, when a write was based on an older one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaleAnswer {
+    pub key: String,
+    pub value: String,
+    pub revision: i32,
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A response with what is needed to work on it.
+#[derive(Clone, Debug)]
+pub struct ResponseContext {
+    pub response: response::Model,
+    pub round: round::Model,
+    pub institution: institution::Model,
+    pub definition: Arc<Definition>,
+}
+
+impl ResponseContext {
+    pub fn status(&self) -> ResponseStatus {
+        ResponseStatus::parse(&self.response.status).unwrap_or(ResponseStatus::NotStarted)
+    }
+
+    /// Whether the round accepts answers now.
+    pub fn round_open(&self, now: DateTime<Utc>) -> bool {
+        now >= self.round.opens_at && now < self.round.closes_at
+    }
+
+    /// Whether coordinators can change answers now.
+    pub fn editable(&self, now: DateTime<Utc>) -> bool {
+        self.round_open(now) && self.status().editable()
+    }
+}
+
+/// Whether `user` may work on (or, for admins, read) a response of `institution` in `round`.
+pub fn may_access(user: &CurrentUser, ctx: &ResponseContext, write: bool) -> bool {
+    match user.me.role {
+        Role::Admin => !write,
+        Role::Researcher => false,
+        Role::Coordinator => {
+            let bound = user.me.institutions.contains(&ctx.institution.code);
+            let in_scope = user.scope.is_none_or(|s| {
+                s.round_id == ctx.round.id && s.institution_id == ctx.institution.id
+            });
+            bound && in_scope
+        }
+    }
+}
+
+/// The definition of a published version, parsed once: published versions never change.
+pub async fn definition(state: &AppState, version_id: i32) -> anyhow::Result<Arc<Definition>> {
+    if let Some(def) = state.definitions.read().ok().and_then(|m| m.get(&version_id).cloned()) {
+        return Ok(def);
+    }
+    let stored = super::questionnaires::find(&state.db, version_id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .context("response without version")?;
+    let def = Arc::new(stored.definition);
+    if stored.status != crate::domain::questionnaire::VersionStatus::Draft {
+        if let Ok(mut cache) = state.definitions.write() {
+            cache.insert(version_id, def.clone());
+        }
+    }
+    Ok(def)
+}
+
+/// Loads a response and checks that `user` may read it (or change it, with `write`).
+pub async fn open(
+    state: &AppState,
+    user: &CurrentUser,
+    response_id: i32,
+    write: bool,
+) -> Result<ResponseContext, ResponseError> {
+    let db = &state.db;
+    let response = response::Entity::find_by_id(response_id)
+        .one(db)
+        .await
+        .context("read response")?
+        .ok_or(ResponseError::NotFound)?;
+    let round = round::Entity::find_by_id(response.round_id)
+        .one(db)
+        .await
+        .context("read round")?
+        .context("response without round")?;
+    let institution = institution::Entity::find_by_id(response.institution_id)
+        .one(db)
+        .await
+        .context("read institution")?
+        .context("response without institution")?;
+    let definition = definition(state, response.version_id).await?;
+    let ctx = ResponseContext {
+        response,
+        round,
+        institution,
+        definition,
+    };
+    if !may_access(user, &ctx, write) {
+        // Someone else's response is reported as missing: its existence is not disclosed.
+        return Err(ResponseError::NotFound);
+    }
+    Ok(ctx)
+}
+
+/// The stored answers of a response (cleared answers are kept as an empty value with their
+/// revision, so later writes based on the old value are still noticed).
+pub async fn answers(
+    db: &impl ConnectionTrait,
+    response_id: i32,
+) -> anyhow::Result<Vec<answer::Model>> {
+    answer::Entity::find()
+        .filter(answer::Column::ResponseId.eq(response_id))
+        .all(db)
+        .await
+        .context("read answers")
+}
+
+/// The answers with a value, as the rules read them.
+pub fn as_answers(rows: &[answer::Model]) -> Answers {
+    rows.iter()
+        .filter(|a| !a.value.is_empty())
+        .map(|a| (a.item_key.clone(), a.value.clone()))
+        .collect()
+}
+
+/// One answer to store: the value (empty clears it) and the revision the writer saw (0: none).
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub key: String,
+    pub value: String,
+    pub base: i32,
+}
+
+/// What a save did.
+#[derive(Clone, Debug)]
+pub struct Saved {
+    /// The revision of every answer written (or found already as written).
+    pub revisions: Vec<(String, i32)>,
+    pub evaluation: Evaluation,
+}
+
+/// Stores answers in one transaction. Every value is checked against its item; a write whose base
+/// revision is not the current one is refused (unless it stores what is already there, as a retry
+/// does). The response row is updated first, which serialises writers of the same response.
+pub async fn save(
+    db: &DatabaseConnection,
+    ctx: &ResponseContext,
+    user_id: i32,
+    changes: &[Change],
+    section: Option<&str>,
+) -> Result<Saved, ResponseError> {
+    let now = Utc::now();
+    if !ctx.round_open(now) {
+        return Err(ResponseError::RoundClosed);
+    }
+    let def = &ctx.definition;
+    let mut normalised = Vec::with_capacity(changes.len());
+    let mut refused = Vec::new();
+    for c in changes {
+        match normalise(def, &c.key, &c.value) {
+            Ok(v) => normalised.push((c, v.unwrap_or_default())),
+            Err(e) => refused.push((c.key.clone(), e)),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(ResponseError::Invalid(refused));
+    }
+    let txn = db.begin().await.context("begin")?;
+    let mut lock = response::Entity::update_many()
+        .col_expr(
+            response::Column::Status,
+            Expr::cust("CASE WHEN status = 'not_started' THEN 'in_progress' ELSE status END"),
+        )
+        .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .filter(response::Column::Id.eq(ctx.response.id))
+        .filter(response::Column::Status.ne(ResponseStatus::Submitted.as_str()));
+    if let Some(section) = section.filter(|s| def.sections.iter().any(|x| x.key == *s)) {
+        lock = lock.col_expr(response::Column::LastSection, Expr::value(section));
+    }
+    if lock.exec(&txn).await.context("lock response")?.rows_affected == 0 {
+        return Err(ResponseError::Submitted);
+    }
+    let stored = answers(&txn, ctx.response.id).await?;
+    let current: HashMap<&str, &answer::Model> =
+        stored.iter().map(|a| (a.item_key.as_str(), a)).collect();
+    let mut stale = Vec::new();
+    let mut inserts = Vec::new();
+    let mut updates = Vec::new();
+    let mut revisions = Vec::new();
+    for (change, value) in &normalised {
+        let existing = current.get(change.key.as_str());
+        let revision = existing.map_or(0, |a| a.revision);
+        let same = existing.is_some_and(|a| a.value == *value && !a.prefilled)
+            || (existing.is_none() && value.is_empty());
+        if same {
+            revisions.push((change.key.clone(), revision));
+            continue;
+        }
+        if change.base != revision {
+            if let Some(a) = existing {
+                stale.push(StaleAnswer {
+                    key: a.item_key.clone(),
+                    value: a.value.clone(),
+                    revision: a.revision,
+                    by: None,
+                    at: a.updated_at,
+                });
+            }
+            continue;
+        }
+        revisions.push((change.key.clone(), revision + 1));
+        match existing {
+            None => inserts.push(answer::ActiveModel {
+                response_id: Set(ctx.response.id),
+                item_key: Set(change.key.clone()),
+                value: Set(value.clone()),
+                revision: Set(1),
+                previous: Set(None),
+                prefilled: Set(false),
+                updated_by: Set(Some(user_id)),
+                updated_at: Set(now),
+            }),
+            Some(a) => updates.push((a.item_key.clone(), value.clone(), a.revision)),
+        }
+    }
+    if !stale.is_empty() {
+        for s in &mut stale {
+            let by = current.get(s.key.as_str()).and_then(|a| a.updated_by);
+            if let Some(id) = by {
+                s.by = user::Entity::find_by_id(id)
+                    .one(&txn)
+                    .await
+                    .context("read user")?
+                    .map(|u| u.display_name);
+            }
+        }
+        return Err(ResponseError::Stale(stale));
+    }
+    if !inserts.is_empty() {
+        answer::Entity::insert_many(inserts)
+            .exec(&txn)
+            .await
+            .context("insert answers")?;
+    }
+    for (key, value, revision) in updates {
+        answer::Entity::update_many()
+            .col_expr(answer::Column::Value, Expr::value(value))
+            .col_expr(answer::Column::Revision, Expr::value(revision + 1))
+            .col_expr(answer::Column::Prefilled, Expr::value(false))
+            .col_expr(answer::Column::UpdatedBy, Expr::value(Some(user_id)))
+            .col_expr(answer::Column::UpdatedAt, Expr::value(now))
+            .filter(answer::Column::ResponseId.eq(ctx.response.id))
+            .filter(answer::Column::ItemKey.eq(key))
+            .filter(answer::Column::Revision.eq(revision))
+            .exec(&txn)
+            .await
+            .context("update answer")?;
+    }
+    let mut merged = as_answers(&stored);
+    for (change, value) in &normalised {
+        if value.is_empty() {
+            merged.remove(&change.key);
+        } else {
+            merged.insert(change.key.clone(), value.clone());
+        }
+    }
+    txn.commit().await.context("commit")?;
+    Ok(Saved {
+        revisions,
+        evaluation: evaluate(def, &merged, time::today(now)),
+    })
+}
+
+/// Submits a complete response; it is then read-only until an admin reopens it.
+pub async fn submit(
+    db: &DatabaseConnection,
+    ctx: &ResponseContext,
+    user_id: i32,
+) -> Result<(), ResponseError> {
+    let now = Utc::now();
+    if !ctx.round_open(now) {
+        return Err(ResponseError::RoundClosed);
+    }
+    let txn = db.begin().await.context("begin")?;
+    let done = response::Entity::update_many()
+        .col_expr(response::Column::Status, Expr::value(ResponseStatus::Submitted.as_str()))
+        .col_expr(response::Column::SubmittedAt, Expr::value(Some(now)))
+        .col_expr(response::Column::SubmittedBy, Expr::value(Some(user_id)))
+        .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .filter(response::Column::Id.eq(ctx.response.id))
+        .filter(response::Column::Status.ne(ResponseStatus::Submitted.as_str()))
+        .exec(&txn)
+        .await
+        .context("submit")?;
+    if done.rows_affected == 0 {
+        return Err(ResponseError::Submitted);
+    }
+    let stored = answers(&txn, ctx.response.id).await?;
+    let evaluation = evaluate(&ctx.definition, &as_answers(&stored), time::today(now));
+    if !evaluation.complete() {
+        return Err(ResponseError::Incomplete(Box::new(evaluation)));
+    }
+    super::audit::record(
+        &txn,
+        &super::audit::Actor {
+            user_id: Some(user_id),
+            email: String::new(),
+            ip: None,
+        },
+        "response.submit",
+        &format!("response:{}", ctx.response.id),
+        serde_json::json!({ "institution": ctx.institution.code, "round": ctx.round.id }),
+    )
+    .await?;
+    txn.commit().await.context("commit")?;
+    Ok(())
+}
+
+/// Names of the users who changed answers, by id.
+pub async fn editor_names(
+    db: &impl ConnectionTrait,
+    rows: &[answer::Model],
+) -> anyhow::Result<HashMap<i32, String>> {
+    let mut ids: Vec<i32> = rows.iter().filter_map(|a| a.updated_by).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .context("read users")?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// The share of each answer among institutions, for one item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Distribution {
+    /// Institutions that answered the item (where it applied).
+    pub n: usize,
+    /// Code → number of institutions (for choices), in option order.
+    pub counts: Vec<(String, usize)>,
+    /// For numbers: median, lowest and highest.
+    pub median: Option<f64>,
+    pub range: Option<(f64, f64)>,
+}
+
+/// Distributions over the submitted responses of a round per item, for all institutions and for
+/// those of `kind`. Items that fewer than `k` institutions answered are left out.
+pub async fn distributions(
+    state: &AppState,
+    ctx: &ResponseContext,
+    k: usize,
+) -> anyhow::Result<BTreeMap<String, (Option<Distribution>, Option<Distribution>)>> {
+    let db = &state.db;
+    let submitted = response::Entity::find()
+        .filter(response::Column::RoundId.eq(ctx.round.id))
+        .filter(response::Column::Status.eq(ResponseStatus::Submitted.as_str()))
+        .all(db)
+        .await
+        .context("read responses")?;
+    let ids: Vec<i32> = submitted.iter().map(|r| r.id).collect();
+    let kinds: HashMap<i32, String> = institution::Entity::find()
+        .filter(institution::Column::Id.is_in(submitted.iter().map(|r| r.institution_id)))
+        .all(db)
+        .await
+        .context("read institutions")?
+        .into_iter()
+        .map(|i| (i.id, i.kind))
+        .collect();
+    let mut by_response: HashMap<i32, Answers> = HashMap::new();
+    for a in answer::Entity::find()
+        .filter(answer::Column::ResponseId.is_in(ids))
+        .all(db)
+        .await
+        .context("read answers")?
+    {
+        if !a.value.is_empty() {
+            by_response.entry(a.response_id).or_default().insert(a.item_key, a.value);
+        }
+    }
+    let today = time::today(Utc::now());
+    let evaluated: Vec<(bool, Answers, Evaluation)> = submitted
+        .iter()
+        .map(|r| {
+            let answers = by_response.remove(&r.id).unwrap_or_default();
+            let e = evaluate(&ctx.definition, &answers, today);
+            let same = kinds.get(&r.institution_id) == Some(&ctx.institution.kind);
+            (same, answers, e)
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for (_, item) in ctx.definition.items() {
+        let codes = match &item.kind {
+            ItemKind::SingleChoice { .. }
+            | ItemKind::MultipleChoice { .. }
+            | ItemKind::Likert { .. }
+            | ItemKind::YesNoDontKnow => Some(item.kind.codes()),
+            ItemKind::Integer { .. } | ItemKind::Decimal { .. } => None,
+            _ => continue,
+        };
+        let distribution = |only_same: bool| -> Option<Distribution> {
+            let values: Vec<&String> = evaluated
+                .iter()
+                .filter(|(same, _, e)| (!only_same || *same) && e.applicable.contains(&item.key))
+                .filter_map(|(_, a, _)| a.get(&item.key))
+                .collect();
+            if values.len() < k {
+                return None;
+            }
+            let mut d = Distribution {
+                n: values.len(),
+                counts: Vec::new(),
+                median: None,
+                range: None,
+            };
+            match &codes {
+                Some(codes) => {
+                    d.counts = codes
+                        .iter()
+                        .map(|c| {
+                            let n = values
+                                .iter()
+                                .filter(|v| v.split_whitespace().any(|x| x == c))
+                                .count();
+                            (c.clone(), n)
+                        })
+                        .collect();
+                }
+                None => {
+                    let mut nums: Vec<f64> = values.iter().filter_map(|v| v.parse().ok()).collect();
+                    nums.sort_by(f64::total_cmp);
+                    let mid = nums.len() / 2;
+                    d.median = nums.get(mid).map(|m| {
+                        if nums.len() % 2 == 0 && mid > 0 {
+                            (nums[mid - 1] + m) / 2.0
+                        } else {
+                            *m
+                        }
+                    });
+                    d.range = nums.first().zip(nums.last()).map(|(a, b)| (*a, *b));
+                }
+            }
+            Some(d)
+        };
+        out.insert(item.key.clone(), (distribution(false), distribution(true)));
+    }
+    Ok(out)
+}
+
+/// The responses a coordinator works on: those of their institutions (only the scoped one for a
+/// link session), newest round first.
+pub async fn of_user(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+) -> anyhow::Result<Vec<(response::Model, round::Model, institution::Model)>> {
+    let institutions = institution::Entity::find()
+        .filter(institution::Column::Code.is_in(user.me.institutions.clone()))
+        .all(db)
+        .await
+        .context("read institutions")?;
+    let mut out = Vec::new();
+    for inst in institutions {
+        for r in response::Entity::find()
+            .filter(response::Column::InstitutionId.eq(inst.id))
+            .all(db)
+            .await
+            .context("read responses")?
+        {
+            if user.scope.is_some_and(|s| s.round_id != r.round_id) {
+                continue;
+            }
+            if let Some(round) = round::Entity::find_by_id(r.round_id)
+                .one(db)
+                .await
+                .context("read round")?
+            {
+                out.push((r, round, inst.clone()));
+            }
+        }
+    }
+    out.sort_by(|a, b| b.1.year.cmp(&a.1.year).then(b.1.id.cmp(&a.1.id)));
+    Ok(out)
+}
+
+/// Records the last page a coordinator looked at, so coming back resumes there.
+pub async fn remember_section(db: &impl ConnectionTrait, response_id: i32, section: &str) -> anyhow::Result<()> {
+    response::Entity::update_many()
+        .col_expr(response::Column::LastSection, Expr::value(section))
+        .filter(response::Column::Id.eq(response_id))
+        .exec(db)
+        .await
+        .context("remember section")?;
+    Ok(())
+}
+
