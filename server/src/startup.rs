@@ -113,6 +113,11 @@ pub fn router(state: AppState) -> Router {
             get(routes::schema::questionnaire),
         )
         .route("/import/instellingen", post(routes::import::institutions))
+        .route(
+            "/vragenlijst/{id}/deel/{section}",
+            post(routes::survey::post_section),
+        )
+        .route("/r/{token}", get(routes::survey::open_link))
         .route("/import/vragenlijst", post(routes::import::questionnaire))
         .route(
             "/export/vragenlijst/{id}",

@@ -301,19 +301,28 @@ pub async fn reopen_response(id: i32) -> Result<(), ApiError> {
 }
 
 /// A new personal link for a coordinator in a round (earlier ones stop working). The link is shown
-/// once. Admins.
+/// once, on the next page this admin loads ([`super::users::take_password_link`]). Admins.
 #[server(prefix = "/api", endpoint = "issue_link")]
-pub async fn issue_link(round_id: i32, user_id: i32) -> Result<String, ApiError> {
-    use crate::backend::{guard, rounds};
+pub async fn issue_link(round_id: i32, user_id: i32) -> Result<(), ApiError> {
+    use crate::backend::{guard, rounds, users};
     use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin])?;
-            let token = rounds::issue_link(&state.db, &guard::actor(&user), round_id, user_id)
+            let admin = guard::require(&[Role::Admin])?;
+            let token = rounds::issue_link(&state.db, &guard::actor(&admin), round_id, user_id)
                 .await
                 .map_err(refusal)?;
-            Ok(format!("{}/r/{token}", state.settings.base_url))
+            let email = users::find_by_id(&state.db, user_id)
+                .await
+                .map_err(guard::internal)?
+                .map(|u| u.email)
+                .unwrap_or_default();
+            let url = format!("{}/r/{token}", state.settings.base_url);
+            state
+                .flash
+                .put_link(admin.session_id, super::PasswordLink { email, url });
+            Ok(())
         }
         .await,
     )

@@ -75,6 +75,29 @@ pub struct SaveResult {
     pub invalid: Vec<(String, String)>,
 }
 
+/// What a plain form post of a section could not save: the messages, and the values as they were
+/// typed so the form shows them again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SurveyNotice {
+    pub response_id: i32,
+    pub messages: Vec<String>,
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+/// The notice left by this session's last form post of a survey page, once.
+#[server(prefix = "/api", endpoint = "take_survey_notice")]
+pub async fn take_survey_notice() -> Result<Option<SurveyNotice>, ApiError> {
+    use crate::backend::guard;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require_login()?;
+            Ok(state.flash.take_survey(user.session_id))
+        }
+        .await,
+    )
+}
+
 /// A response in the coordinator's list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MyResponse {

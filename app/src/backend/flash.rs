@@ -5,11 +5,13 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use crate::api::survey::SurveyNotice;
 use crate::api::PasswordLink;
 
 #[derive(Default)]
 pub struct Flash {
     links: Mutex<HashMap<i32, PasswordLink>>,
+    survey: Mutex<HashMap<i32, SurveyNotice>>,
 }
 
 impl Flash {
@@ -21,5 +23,16 @@ impl Flash {
 
     pub fn take_link(&self, session_id: i32) -> Option<PasswordLink> {
         self.links.lock().ok()?.remove(&session_id)
+    }
+
+    /// What a plain form post of a survey page could not save, for the page it returns to.
+    pub fn put_survey(&self, session_id: i32, notice: SurveyNotice) {
+        if let Ok(mut all) = self.survey.lock() {
+            all.insert(session_id, notice);
+        }
+    }
+
+    pub fn take_survey(&self, session_id: i32) -> Option<SurveyNotice> {
+        self.survey.lock().ok()?.remove(&session_id)
     }
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::layout::{use_me, Problem};
 use crate::api::institutions::my_institutions;
+use crate::api::survey::my_responses;
 use crate::api::Me;
 use crate::domain::Role;
 use crate::i18n::use_lang;
@@ -35,6 +36,7 @@ fn Dashboard(me: Me) -> impl IntoView {
     let body = match me.role {
         Role::Admin => view! {
             <ul class="cards">
+                <li><a href="/beheer/rondes">{lang.pick("Rondes: openen, volgen, links voor coördinatoren", "Rounds: open, follow, links for coordinators")}</a></li>
                 <li><a href="/instellingen">{lang.pick("Instellingenregister: importeren en bewerken", "Institution register: import and edit")}</a></li>
                 <li><a href="/beheer/gebruikers">{lang.pick("Gebruikers en rollen", "Users and roles")}</a></li>
                 <li><a href="/beheer/audit">{lang.pick("Auditlog", "Audit log")}</a></li>
@@ -45,7 +47,7 @@ fn Dashboard(me: Me) -> impl IntoView {
                 <li><a href="/instellingen">{lang.pick("Instellingenregister", "Institution register")}</a></li>
             </ul>
         }.into_any(),
-        Role::Coordinator => view! { <MyInstitutions /> }.into_any(),
+        Role::Coordinator => view! { <MyResponses /> <MyInstitutions /> }.into_any(),
     };
     view! { <p>{greeting}</p> {body} }
 }
@@ -62,6 +64,35 @@ fn MyInstitutions() -> impl IntoView {
                     <ul>
                         {rows.into_iter().map(|i| view! {
                             <li><a href=format!("/instellingen/{}", i.code)>{i.name} " (" {i.code.clone()} ")"</a></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(error) => view! { <Problem error /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MyResponses() -> impl IntoView {
+    let lang = use_lang();
+    let rows = Resource::new(|| (), |_| my_responses());
+    view! {
+        <h2>{lang.pick("Mijn vragenlijsten", "My questionnaires")}</h2>
+        <Suspense fallback=|| ()>
+            {move || rows.get().map(|r| match r {
+                Ok(rows) if rows.is_empty() => view! {
+                    <p>{lang.pick("Er staat nu geen vragenlijst voor u klaar.", "There is no questionnaire for you at the moment.")}</p>
+                }.into_any(),
+                Ok(rows) => view! {
+                    <ul class="cards">
+                        {rows.into_iter().map(|r| view! {
+                            <li>
+                                <a href=format!("/vragenlijst/{}", r.id)>{format!("{} — {}", r.round_name, r.institution)}</a>
+                                <br />
+                                {r.status.label(lang)} " · "
+                                {if r.open { format!("{} {}", lang.pick("open tot", "open until"), r.closes_at) } else { lang.pick("gesloten", "closed").to_owned() }}
+                            </li>
                         }).collect_view()}
                     </ul>
                 }.into_any(),

@@ -14,10 +14,16 @@ pub fn Login() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
     let password_set = move || query.read().get("wachtwoord").is_some();
+    let bad_link = move || query.read().get("link").is_some();
     view! {
         <h1>{lang.pick("Inloggen", "Log in")}</h1>
         {move || password_set().then(|| view! {
             <p class="ok" role="status">{lang.pick("Uw wachtwoord is ingesteld. U kunt nu inloggen.", "Your password has been set. You can now log in.")}</p>
+        })}
+        {move || bad_link().then(|| view! {
+            <p class="error" role="alert">{lang.pick(
+                "Deze link werkt niet (meer): hij is onbekend, ingetrokken, of de ronde is gesloten. Log in, of vraag de beheerder om een nieuwe link.",
+                "This link does not work (any more): it is unknown, revoked, or the round has closed. Log in, or ask the administrator for a new link.")}</p>
         })}
         <ActionForm action=action attr:class="stack">
             <input type="hidden" name="next" value=next />

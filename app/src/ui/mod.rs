@@ -6,6 +6,7 @@ mod home;
 mod layout;
 mod login;
 mod questionnaires;
+mod survey;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -14,9 +15,25 @@ use leptos_router::{path, SsrMode};
 
 use crate::i18n::{detect_lang, use_lang};
 
+/// Whether the page being rendered is a survey page. Those are not hydrated: they load the small
+/// `survey` module instead of the whole app (see `frontend`), and work as plain forms before that.
+fn is_survey_page() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .is_some_and(|p| p.uri.path().starts_with("/vragenlijst/"))
+    }
+    #[cfg(not(feature = "ssr"))]
+    false
+}
+
+/// Loads the survey module; `frontend/survey.sh` builds it into `pkg/survey*`.
+const SURVEY_SCRIPT: &str = "import init from '/pkg/survey.js'; init({ module_or_path: '/pkg/survey_bg.wasm' });";
+
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = detect_lang();
+    let survey = is_survey_page();
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -24,7 +41,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                {if survey {
+                    view! { <script type="module" inner_html=SURVEY_SCRIPT></script> }.into_any()
+                } else {
+                    view! { <HydrationScripts options /> }.into_any()
+                }}
                 <MetaTags />
             </head>
             <body>
@@ -57,6 +78,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/vragenlijsten/verschil") view=questionnaires::diff::VersionDiff ssr=SsrMode::Async />
                     <Route path=path!("/beheer/gebruikers") view=admin::users::Users ssr=SsrMode::Async />
                     <Route path=path!("/beheer/audit") view=admin::audit::AuditLog ssr=SsrMode::Async />
+                    <Route path=path!("/beheer/rondes") view=admin::rounds::RoundList ssr=SsrMode::Async />
+                    <Route path=path!("/beheer/rondes/:id") view=admin::rounds::RoundPage ssr=SsrMode::Async />
+                    <Route path=path!("/vragenlijst/:id") view=survey::SurveyOverview ssr=SsrMode::Async />
+                    <Route path=path!("/vragenlijst/:id/deel/:section") view=survey::SurveySection ssr=SsrMode::Async />
+                    <Route path=path!("/vragenlijst/:id/controle") view=survey::SurveyReview ssr=SsrMode::Async />
+                    <Route path=path!("/vragenlijst/:id/vergelijking") view=survey::SurveyComparison ssr=SsrMode::Async />
                 </Routes>
             </layout::Frame>
         </Router>

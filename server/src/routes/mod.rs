@@ -5,3 +5,4 @@ pub mod health;
 pub mod import;
 pub mod lang;
 pub mod schema;
+pub mod survey;

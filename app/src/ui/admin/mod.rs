@@ -2,4 +2,5 @@
 
 pub mod audit;
 pub mod institutions;
+pub mod rounds;
 pub mod users;

@@ -2,6 +2,7 @@
 
 pub mod diff;
 pub mod editor;
+pub mod fields;
 pub mod list;
 pub mod logic_field;
 pub mod preview;

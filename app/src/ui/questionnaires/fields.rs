@@ -1,0 +1,208 @@
+//! The form controls of one questionnaire item, shared by the researcher's live preview and the
+//! coordinator's survey. Values come from (and, where the page is hydrated, go to) a signal of raw
+//! answers; every control is a plain named form field, so a page without WASM posts them as is.
+
+use leptos::prelude::*;
+
+use crate::domain::questionnaire::{Choice, Item, ItemKind, Required};
+use crate::domain::response::{likert_options, yes_no_options, Answers};
+use crate::i18n::{use_lang, Lang};
+
+/// The raw answers on a page.
+pub type AnswerSignal = RwSignal<Answers>;
+
+fn set(answers: AnswerSignal, key: &str, value: String) {
+    let key = key.to_owned();
+    answers.update(|m| {
+        if value.trim().is_empty() {
+            m.remove(&key);
+        } else {
+            m.insert(key, value);
+        }
+    });
+}
+
+fn get(answers: AnswerSignal, key: &str) -> String {
+    answers.with(|m| m.get(key).cloned().unwrap_or_default())
+}
+
+/// The label with a star for required items.
+pub fn label_text(item: &Item, lang: Lang) -> String {
+    let star = if matches!(item.required, Required::Always(true) | Required::When(_)) {
+        " *"
+    } else {
+        ""
+    };
+    format!("{}{star}", item.label.get(lang))
+}
+
+/// Whether an item is shown as a group of controls (fieldset with legend).
+pub fn grouped(kind: &ItemKind) -> bool {
+    !matches!(
+        kind,
+        ItemKind::Integer { .. }
+            | ItemKind::Decimal { .. }
+            | ItemKind::ShortText
+            | ItemKind::LongText
+            | ItemKind::Date
+            | ItemKind::Note
+    )
+}
+
+/// The controls of `item`. Field names are `prefix` + answer key; `disabled` renders a read-only
+/// form. `described` is the id of the element that explains the item's problem, if any.
+#[component]
+pub fn ItemControls(
+    item: Item,
+    answers: AnswerSignal,
+    #[prop(default = "")] prefix: &'static str,
+    #[prop(default = false)] disabled: bool,
+    #[prop(optional)] described: Option<String>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let key = item.key.clone();
+    let name = format!("{prefix}{key}");
+    match item.kind {
+        ItemKind::Note => ().into_any(),
+        ItemKind::YesNoDontKnow => {
+            radios(&key, &name, yes_no_options(), answers, disabled, lang).into_any()
+        }
+        ItemKind::SingleChoice { options } => {
+            radios(&key, &name, options, answers, disabled, lang).into_any()
+        }
+        ItemKind::Likert { points, anchors } => {
+            radios(&key, &name, likert_options(points, &anchors, lang), answers, disabled, lang)
+                .into_any()
+        }
+        ItemKind::MultipleChoice { options } => options
+            .into_iter()
+            .map(|o| {
+                let id = format!("{key}-{}", o.code);
+                let (k, code) = (key.clone(), o.code.clone());
+                let checked = {
+                    let (k, code) = (k.clone(), code.clone());
+                    move || get(answers, &k).split_whitespace().any(|c| c == code)
+                };
+                view! {
+                    <div class="option">
+                        <input type="checkbox" id=id.clone() name=name.clone() value=o.code.clone() checked=checked disabled=disabled
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                let mut codes: Vec<String> = get(answers, &k).split_whitespace().filter(|c| *c != code).map(str::to_owned).collect();
+                                if on { codes.push(code.clone()); }
+                                set(answers, &k, codes.join(" "));
+                            } />
+                        <label for=id>{o.label.get(lang).to_owned()}</label>
+                    </div>
+                }
+            })
+            .collect_view()
+            .into_any(),
+        ItemKind::Integer { ref unit, .. } | ItemKind::Decimal { ref unit, .. } => {
+            let step = if matches!(item.kind, ItemKind::Integer { .. }) { "1" } else { "any" };
+            let unit = unit.as_ref().map(|u| u.get(lang).to_owned());
+            let k = key.clone();
+            let value = get(answers, &key);
+            view! {
+                <input id=key.clone() name=name type="number" step=step inputmode="decimal" value=value disabled=disabled
+                    aria-describedby=described
+                    on:input=move |ev| set(answers, &k, event_target_value(&ev)) />
+                {unit.map(|u| view! { <span class="unit">" " {u}</span> })}
+            }
+            .into_any()
+        }
+        ItemKind::ShortText | ItemKind::Date => {
+            let kind = if matches!(item.kind, ItemKind::Date) { "date" } else { "text" };
+            let k = key.clone();
+            let value = get(answers, &key);
+            view! {
+                <input id=key.clone() name=name type=kind value=value disabled=disabled aria-describedby=described
+                    on:input=move |ev| set(answers, &k, event_target_value(&ev)) />
+            }
+            .into_any()
+        }
+        ItemKind::LongText => {
+            let k = key.clone();
+            let value = get(answers, &key);
+            view! {
+                <textarea id=key.clone() name=name rows="4" disabled=disabled aria-describedby=described
+                    on:input=move |ev| set(answers, &k, event_target_value(&ev))>{value}</textarea>
+            }
+            .into_any()
+        }
+        ItemKind::IncidentGrid { categories } => view! {
+            <table class="grid">
+                <thead><tr>
+                    <th scope="col">{lang.pick("Soort incident", "Kind of incident")}</th>
+                    <th scope="col">{lang.pick("Aantal", "Number")}</th>
+                </tr></thead>
+                <tbody>
+                    {categories.into_iter().map(|c| {
+                        let id = format!("{key}.{}", c.code);
+                        let k = id.clone();
+                        let value = get(answers, &id);
+                        view! {
+                            <tr>
+                                <td><label for=id.clone()>{c.label.get(lang).to_owned()}</label></td>
+                                <td><input id=id.clone() name=format!("{prefix}{id}") type="number" min="0" step="1" inputmode="numeric" value=value disabled=disabled
+                                    on:input=move |ev| set(answers, &k, event_target_value(&ev)) /></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any(),
+        ItemKind::Matrix { rows, scale } => view! {
+            <table class="grid">
+                <thead><tr><td></td>{scale.iter().map(|s| view! { <th scope="col">{s.label.get(lang).to_owned()}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| {
+                        let sub = format!("{key}.{}", r.code);
+                        let row_label = r.label.get(lang).to_owned();
+                        view! {
+                            <tr>
+                                <th scope="row">{row_label.clone()}</th>
+                                {scale.iter().map(|s| {
+                                    let (k, code) = (sub.clone(), s.code.clone());
+                                    let checked = get(answers, &sub) == s.code;
+                                    view! {
+                                        <td><input type="radio" name=format!("{prefix}{sub}") value=s.code.clone() checked=checked disabled=disabled
+                                            aria-label=format!("{row_label}: {}", s.label.get(lang))
+                                            on:change=move |_| set(answers, &k, code.clone()) /></td>
+                                    }
+                                }).collect_view()}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any(),
+    }
+}
+
+fn radios(
+    key: &str,
+    name: &str,
+    options: Vec<Choice>,
+    answers: AnswerSignal,
+    disabled: bool,
+    lang: Lang,
+) -> impl IntoView {
+    options
+        .into_iter()
+        .map(|o| {
+            let id = format!("{key}-{}", o.code);
+            let (k, code) = (key.to_owned(), o.code.clone());
+            let checked = get(answers, key) == o.code;
+            view! {
+                <div class="option">
+                    <input type="radio" id=id.clone() name=name.to_owned() value=o.code.clone() checked=checked disabled=disabled
+                        on:change=move |_| set(answers, &k, code.clone()) />
+                    <label for=id>{o.label.get(lang).to_owned()}</label>
+                </div>
+            }
+        })
+        .collect_view()
+}

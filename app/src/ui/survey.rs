@@ -1,0 +1,523 @@
+//! The coordinator's survey: an overview, one page per section, a review page with submit, the
+//! read-only answers and the comparison. These pages are not hydrated: each is a plain form that
+//! posts and re-renders on the server, and the small `survey` module (see `frontend`) adds saving
+//! as the user answers, with the same rules as the server.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::layout::{set_page_status, Guarded, Outcome, Problem};
+use super::questionnaires::fields::{grouped, label_text, ItemControls};
+use crate::api::survey::{
+    get_comparison, get_survey, take_survey_notice, ComparisonView, Shares, SubmitResponse,
+    SurveyNotice, SurveyView,
+};
+use crate::api::ApiError;
+use crate::domain::questionnaire::{ItemKind, Section};
+use crate::domain::response::{display, evaluate, Evaluation, ResponseStatus};
+use crate::i18n::{use_lang, Lang};
+
+type SurveyResource = Resource<Result<SurveyView, ApiError>>;
+
+fn response_id() -> i32 {
+    use_params_map()
+        .with_untracked(|p| p.get("id").and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn survey_resource() -> SurveyResource {
+    let id = response_id();
+    Resource::new(move || id, get_survey)
+}
+
+fn any_user(_: &crate::api::Me) -> bool {
+    true
+}
+
+/// Shows the page once the survey has loaded, or the reason it cannot be shown.
+fn with_survey<V: IntoView + 'static>(
+    survey: SurveyResource,
+    page: impl Fn(SurveyView) -> V + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    view! {
+        <Guarded allow=any_user>
+            <Suspense fallback=|| ()>
+                {move || survey.get().map(|r| match r {
+                    Ok(s) => page(s).into_any(),
+                    Err(error) => {
+                        set_page_status(error.status());
+                        view! { <Problem error /> }.into_any()
+                    }
+                })}
+            </Suspense>
+        </Guarded>
+    }
+}
+
+fn base(id: i32) -> String {
+    format!("/vragenlijst/{id}")
+}
+
+fn section_href(id: i32, key: &str) -> String {
+    format!("/vragenlijst/{id}/deel/{key}")
+}
+
+/// The item keys of a section that ask a question.
+fn questions(section: &Section) -> impl Iterator<Item = &crate::domain::questionnaire::Item> {
+    section
+        .items
+        .iter()
+        .filter(|i| !matches!(i.kind, ItemKind::Note))
+}
+
+#[component]
+fn Progress(evaluation: Evaluation) -> impl IntoView {
+    let lang = use_lang();
+    let percent = evaluation.percent();
+    let text = match lang {
+        Lang::Nl => format!("{} van {} vragen beantwoord", evaluation.answered, evaluation.total),
+        Lang::En => format!("{} of {} questions answered", evaluation.answered, evaluation.total),
+    };
+    view! {
+        <div class="progress-wrap">
+            <div class="progress" role="progressbar" aria-label=lang.pick("Voortgang", "Progress")
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent.to_string() data-progress-bar="">
+                <span style=format!("width: {percent}%")></span>
+            </div>
+            <p class="progress-text" data-progress-text="">{text}</p>
+        </div>
+    }
+}
+
+#[component]
+fn Heading(s: SurveyView) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <p class="crumbs"><a href=base(s.response_id)>{s.definition.title.get(lang).to_owned()}</a></p>
+        <p class="meta">
+            {s.institution_name.clone()} " (" {s.institution_code.clone()} ") · " {s.round_name.clone()} " · "
+            {s.status.label(lang)} " · " {lang.pick("sluit", "closes")} " " {s.closes_at.clone()}
+        </p>
+    }
+}
+
+/// `/vragenlijst/:id`: where the response stands, the sections, and once submitted every answer.
+#[component]
+pub fn SurveyOverview() -> impl IntoView {
+    let survey = survey_resource();
+    with_survey(survey, |s| view! { <Overview s /> })
+}
+
+#[component]
+fn Overview(s: SurveyView) -> impl IntoView {
+    let lang = use_lang();
+    let id = s.response_id;
+    let evaluation = evaluate(&s.definition, &s.raw(), s.today);
+    let resume = s
+        .last_section
+        .clone()
+        .filter(|k| s.definition.sections.iter().any(|x| x.key == *k))
+        .or_else(|| s.definition.sections.first().map(|x| x.key.clone()))
+        .unwrap_or_default();
+    let submitted = s.status == ResponseStatus::Submitted;
+    let sections = s
+        .definition
+        .sections
+        .iter()
+        .filter(|sec| sec.items.iter().any(|i| evaluation.applicable.contains(&i.key)))
+        .map(|sec| {
+            let shown: Vec<_> = questions(sec).filter(|i| evaluation.applicable.contains(&i.key)).collect();
+            let open = shown.iter().filter(|i| evaluation.missing.contains(&i.key)).count();
+            let note = match (open, lang) {
+                (0, Lang::Nl) => "compleet".to_owned(),
+                (0, Lang::En) => "complete".to_owned(),
+                (n, Lang::Nl) => format!("{n} verplicht open"),
+                (n, Lang::En) => format!("{n} required open"),
+            };
+            view! { <li><a href=section_href(id, &sec.key)>{sec.title.get(lang).to_owned()}</a> " — " {note}</li> }
+        })
+        .collect_view();
+    view! {
+        <h1>{s.definition.title.get(lang).to_owned()}</h1>
+        <Heading s=s.clone() />
+        <Progress evaluation=evaluation.clone() />
+        {s.editable.then(|| view! {
+            <p class="actions">
+                <a class="button" href=section_href(id, &resume)>{lang.pick("Verder invullen", "Continue")}</a>
+                " " <a href=format!("{}/controle", base(id))>{lang.pick("Controleren en indienen", "Review and submit")}</a>
+            </p>
+        })}
+        {(!s.editable && !submitted).then(|| view! {
+            <p class="notice">{lang.pick("U kunt de antwoorden bekijken maar niet wijzigen.", "You can view the answers but not change them.")}</p>
+        })}
+        {submitted.then(|| view! {
+            <div class="notice" role="status">
+                <p>{lang.pick("Ingediend op", "Submitted on")} " " {s.submitted_at.clone().unwrap_or_default()} ". "
+                    {lang.pick("Hieronder staan alle antwoorden. Druk deze pagina af (Ctrl+P of ⌘P) voor een papieren of pdf-kopie.", "All answers are below. Print this page (Ctrl+P or ⌘P) for a paper or PDF copy.")}</p>
+                <p><a href=format!("{}/vergelijking", base(id))>{lang.pick("Vergelijk met andere instellingen", "Compare with other institutions")}</a></p>
+            </div>
+        })}
+        <h2>{lang.pick("Onderdelen", "Sections")}</h2>
+        <ul class="sections">{sections}</ul>
+        {(submitted || !s.editable).then(|| view! { <AllAnswers s=s.clone() evaluation=evaluation.clone() /> })}
+    }
+}
+
+/// Every applicable answer, by section, with who changed it last.
+#[component]
+fn AllAnswers(s: SurveyView, evaluation: Evaluation) -> impl IntoView {
+    let lang = use_lang();
+    let def = s.definition.clone();
+    view! {
+        <h2>{lang.pick("Alle antwoorden", "All answers")}</h2>
+        {def.sections.iter().map(|sec| {
+            let rows = questions(sec)
+                .filter(|i| evaluation.applicable.contains(&i.key))
+                .flat_map(|item| answer_keys(item).into_iter().map(move |(k, sub_label)| (item, k, sub_label)))
+                .map(|(item, k, sub_label)| {
+                    let a = s.answer(&k).filter(|a| !a.value.is_empty());
+                    let value = a.map(|a| display(&def, &k, &a.value, lang)).unwrap_or_else(|| "—".into());
+                    let who = a.and_then(|a| a.by.clone().map(|b| format!("{b}, {}", a.at))).unwrap_or_default();
+                    let label = match sub_label {
+                        Some(l) => format!("{} — {l}", item.label.get(lang)),
+                        None => item.label.get(lang).to_owned(),
+                    };
+                    view! { <tr><th scope="row">{label}</th><td>{value}</td><td class="who">{who}</td></tr> }
+                })
+                .collect_view();
+            view! {
+                <h3>{sec.title.get(lang).to_owned()}</h3>
+                <table class="answers">
+                    <thead><tr>
+                        <th scope="col">{lang.pick("Vraag", "Question")}</th>
+                        <th scope="col">{lang.pick("Antwoord", "Answer")}</th>
+                        <th scope="col">{lang.pick("Laatst gewijzigd", "Last changed")}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+        }).collect_view()}
+    }
+}
+
+/// The answer keys of an item: itself, or one per row or category, with the row's label.
+fn answer_keys(item: &crate::domain::questionnaire::Item) -> Vec<(String, Option<String>)> {
+    let lang = Lang::Nl;
+    match &item.kind {
+        ItemKind::Matrix { rows: subs, .. } | ItemKind::IncidentGrid { categories: subs } => subs
+            .iter()
+            .map(|c| (format!("{}.{}", item.key, c.code), Some(c.label.get(lang).to_owned())))
+            .collect(),
+        _ => vec![(item.key.clone(), None)],
+    }
+}
+
+/// `/vragenlijst/:id/deel/:section`: one section as a form.
+#[component]
+pub fn SurveySection() -> impl IntoView {
+    let survey = survey_resource();
+    let notice = Resource::new(|| (), |_| take_survey_notice());
+    let section = use_params_map().with_untracked(|p| p.get("section").unwrap_or_default());
+    let section = StoredValue::new(section);
+    with_survey(survey, move |s| {
+        let key = section.get_value();
+        let notice = notice.get().and_then(Result::ok).flatten().filter(|n| n.response_id == s.response_id);
+        view! { <SectionForm s section=key notice /> }
+    })
+}
+
+#[component]
+fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> impl IntoView {
+    let lang = use_lang();
+    let id = s.response_id;
+    let def = &s.definition;
+    let Some(index) = def.sections.iter().position(|x| x.key == section) else {
+        set_page_status(404);
+        return view! { <Problem error=ApiError::NotFound /> }.into_any();
+    };
+    let mut raw = s.raw();
+    if let Some(n) = &notice {
+        for (k, v) in &n.values {
+            raw.insert(k.clone(), v.clone());
+        }
+    }
+    let evaluation = evaluate(def, &raw, s.today);
+    let sec = def.sections[index].clone();
+    let shown = |k: &str| evaluation.applicable.contains(k);
+    let prev = def.sections[..index].iter().rev().find(|x| x.items.iter().any(|i| shown(&i.key)));
+    let next = def.sections[index + 1..].iter().find(|x| x.items.iter().any(|i| shown(&i.key)));
+    let after = next.map_or_else(|| format!("{}/controle", base(id)), |n| section_href(id, &n.key));
+    let editable = s.editable;
+    let answers = RwSignal::new(raw.clone());
+    let nav = def
+        .sections
+        .iter()
+        .filter(|x| x.items.iter().any(|i| shown(&i.key)))
+        .map(|x| {
+            let current = x.key == section;
+            let target = section_href(id, &x.key);
+            let title = x.title.get(lang).to_owned();
+            if editable {
+                view! {
+                    <li><button type="submit" form="survey-form" name="go" value=target class="link"
+                        aria-current=current.then_some("page")>{title}</button></li>
+                }
+                .into_any()
+            } else {
+                view! { <li><a href=target aria-current=current.then_some("page")>{title}</a></li> }.into_any()
+            }
+        })
+        .collect_view();
+    let config = serde_json::json!({
+        "response": id,
+        "section": section,
+        "today": s.today,
+        "editable": editable,
+        "lang": lang.code(),
+        "definition": def,
+    })
+    .to_string()
+    .replace("</", "<\\/");
+    let items = sec.items.iter().map(|item| {
+        let item = item.clone();
+        let k = item.key.clone();
+        let label = label_text(&item, lang);
+        let hint = item.hint.as_ref().map(|h| h.get(lang).to_owned());
+        let problem = evaluation.problem(&k).map(|m| m.get(lang).to_owned());
+        let missing_now = notice.is_some() && evaluation.missing.contains(&k);
+        let problem_id = format!("p-{k}");
+        let prefilled = s.answer(&k).filter(|a| a.prefilled && !a.value.is_empty()).map(|a| display(def, &k, &a.value, lang));
+        let hidden_inputs = answer_keys(&item)
+            .into_iter()
+            .map(|(ak, _)| {
+                let a = s.answer(&ak);
+                let rev = a.map_or(0, |a| a.revision).to_string();
+                let orig = a.map(|a| a.value.clone()).unwrap_or_default();
+                view! {
+                    <input type="hidden" name=format!("r:{ak}") value=rev />
+                    <input type="hidden" name=format!("o:{ak}") value=orig />
+                }
+            })
+            .collect_view();
+        let controls = view! {
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            {prefilled.map(|v| view! {
+                <p class="prefill" data-prefill=k.clone()>
+                    {lang.pick("Vorig jaar:", "Last year:")} " " <strong>{v}</strong> " — " {lang.pick("bevestig of wijzig.", "confirm or change.")} " "
+                    {editable.then(|| view! { <button type="submit" name="confirm" value=k.clone() class="small">{lang.pick("Klopt nog", "Still correct")}</button> })}
+                </p>
+            })}
+            <ItemControls item=item.clone() answers prefix="a:" disabled=!editable described=problem_id.clone() />
+            <p class="error" id=problem_id data-problem=k.clone() hidden=problem.is_none() && !missing_now>
+                {problem.clone().unwrap_or_else(|| if missing_now { lang.pick("Deze vraag is verplicht.", "This question is required.").to_owned() } else { String::new() })}
+            </p>
+            {hidden_inputs}
+        };
+        let inner = if grouped(&item.kind) {
+            view! { <fieldset><legend>{label}</legend>{controls}</fieldset> }.into_any()
+        } else if matches!(item.kind, ItemKind::Note) {
+            view! { <p class="note">{label}</p> }.into_any()
+        } else {
+            view! { <label for=k.clone()>{label}</label>{controls} }.into_any()
+        };
+        view! { <div class="q-item" id=format!("q-{k}") data-item=k.clone() hidden=!shown(&k)>{inner}</div> }
+    }).collect_view();
+    let messages = notice.map(|n| n.messages).unwrap_or_default();
+    view! {
+        <h1>{sec.title.get(lang).to_owned()}</h1>
+        <Heading s=s.clone() />
+        <Progress evaluation=evaluation.clone() />
+        <nav class="section-nav" aria-label=lang.pick("Onderdelen van de vragenlijst", "Sections of the questionnaire")>
+            <ol>{nav}</ol>
+        </nav>
+        {(!messages.is_empty()).then(|| view! {
+            <div class="error" role="alert">{messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div>
+        })}
+        {(!editable).then(|| view! {
+            <p class="notice">{lang.pick("Alleen lezen: de ronde is gesloten of de antwoorden zijn ingediend.", "Read only: the round is closed or the answers have been submitted.")}</p>
+        })}
+        <form id="survey-form" class="survey stack" method="post" action=section_href(id, &section) novalidate>
+            {sec.intro.map(|t| view! { <p>{t.get(lang).to_owned()}</p> })}
+            <p class="hint">{lang.pick("Vragen met * zijn verplicht. Uw antwoorden worden bewaard zodra u ze geeft.", "Questions marked * are required. Your answers are kept as soon as you give them.")}</p>
+            {items}
+            <p class="save-status" role="status" aria-live="polite" data-save-status="">
+                {editable.then(|| lang.pick("Antwoorden worden opgeslagen als u op een knop hieronder drukt.", "Answers are saved when you press a button below."))}
+            </p>
+            {editable.then(|| view! {
+                <div class="actions">
+                    {prev.map(|p| view! { <button type="submit" name="go" value=section_href(id, &p.key) class="secondary">{lang.pick("Vorige", "Previous")}</button> })}
+                    <button type="submit" name="go" value=after>{lang.pick("Opslaan en verder", "Save and continue")}</button>
+                </div>
+            })}
+        </form>
+        <script type="application/json" id="miv-survey" inner_html=config></script>
+    }
+    .into_any()
+}
+
+/// `/vragenlijst/:id/controle`: what is open or invalid, what changed since last year, and submit.
+#[component]
+pub fn SurveyReview() -> impl IntoView {
+    let survey = survey_resource();
+    let submit = ServerAction::<SubmitResponse>::new();
+    with_survey(survey, move |s| view! { <Review s submit /> })
+}
+
+#[component]
+fn Review(s: SurveyView, submit: ServerAction<SubmitResponse>) -> impl IntoView {
+    let lang = use_lang();
+    let id = s.response_id;
+    let def = s.definition.clone();
+    let evaluation = evaluate(&def, &s.raw(), s.today);
+    let place = |key: &str| {
+        let sec = def.sections.iter().find(|x| x.items.iter().any(|i| i.key == key));
+        let label = def.item(key).map(|i| i.label.get(lang).to_owned()).unwrap_or_default();
+        let href = sec.map(|x| format!("{}#q-{key}", section_href(id, &x.key))).unwrap_or_default();
+        (href, label)
+    };
+    let missing = evaluation.missing.iter().map(|k| {
+        let (href, label) = place(k);
+        view! { <li><a href=href>{label}</a></li> }
+    }).collect_view();
+    let invalid = evaluation.invalid.iter().map(|(k, m)| {
+        let (href, label) = place(k);
+        view! { <li><a href=href>{label}</a> ": " {m.get(lang).to_owned()}</li> }
+    }).collect_view();
+    let changes: Vec<_> = s
+        .answers
+        .iter()
+        .filter(|a| a.previous.as_ref().is_some_and(|p| *p != a.value))
+        .filter(|a| evaluation.applicable.contains(a.key.split('.').next().unwrap_or("")))
+        .map(|a| {
+            let (href, label) = place(a.key.split('.').next().unwrap_or(""));
+            let before = a.previous.as_deref().map(|p| display(&def, &a.key, p, lang)).unwrap_or_default();
+            let now = if a.value.is_empty() { "—".to_owned() } else { display(&def, &a.key, &a.value, lang) };
+            view! { <tr><th scope="row"><a href=href>{label}</a></th><td>{before}</td><td>{now}</td></tr> }
+        })
+        .collect();
+    let unconfirmed = s.answers.iter().filter(|a| a.prefilled && !a.value.is_empty()).count();
+    let complete = evaluation.complete();
+    view! {
+        <h1>{lang.pick("Controleren en indienen", "Review and submit")}</h1>
+        <Heading s=s.clone() />
+        <Progress evaluation=evaluation.clone() />
+        {(!evaluation.missing.is_empty()).then(|| view! {
+            <h2>{lang.pick("Verplichte vragen zonder antwoord", "Required questions without an answer")}</h2>
+            <ul>{missing}</ul>
+        })}
+        {(!evaluation.invalid.is_empty()).then(|| view! {
+            <h2>{lang.pick("Ongeldige antwoorden", "Invalid answers")}</h2>
+            <ul>{invalid}</ul>
+        })}
+        {(unconfirmed > 0).then(|| view! {
+            <p class="notice">{match lang {
+                Lang::Nl => format!("{unconfirmed} antwoorden zijn overgenomen van vorig jaar en nog niet bevestigd. Bij indienen gelden ze als bevestigd."),
+                Lang::En => format!("{unconfirmed} answers were carried over from last year and not yet confirmed. Submitting confirms them."),
+            }}</p>
+        })}
+        <h2>{lang.pick("Gewijzigd ten opzichte van vorig jaar", "Changed compared to last year")}</h2>
+        {if changes.is_empty() {
+            view! { <p>{lang.pick("Geen wijzigingen ten opzichte van vorig jaar (of geen antwoorden van vorig jaar).", "No changes compared to last year (or no answers from last year).")}</p> }.into_any()
+        } else {
+            view! {
+                <table class="answers">
+                    <thead><tr>
+                        <th scope="col">{lang.pick("Vraag", "Question")}</th>
+                        <th scope="col">{lang.pick("Vorig jaar", "Last year")}</th>
+                        <th scope="col">{lang.pick("Nu", "Now")}</th>
+                    </tr></thead>
+                    <tbody>{changes}</tbody>
+                </table>
+            }.into_any()
+        }}
+        {match (s.editable, complete) {
+            (true, true) => view! {
+                <h2>{lang.pick("Indienen", "Submit")}</h2>
+                <p>{lang.pick("Na indienen kunt u de antwoorden niet meer wijzigen. De beheerder kan de vragenlijst zo nodig heropenen.", "After submitting you can no longer change the answers. The administrator can reopen the questionnaire if needed.")}</p>
+                <ActionForm action=submit>
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <button type="submit">{lang.pick("Vragenlijst indienen", "Submit questionnaire")}</button>
+                </ActionForm>
+                <Outcome action=submit success=lang.pick("Ingediend.", "Submitted.") />
+            }.into_any(),
+            (true, false) => view! {
+                <p class="notice">{lang.pick("Indienen kan zodra alle verplichte vragen zijn beantwoord en alle antwoorden geldig zijn.", "You can submit once every required question is answered and every answer is valid.")}</p>
+            }.into_any(),
+            (false, _) => view! { <p><a href=base(id)>{lang.pick("Naar het overzicht", "To the overview")}</a></p> }.into_any(),
+        }}
+    }
+}
+
+/// `/vragenlijst/:id/vergelijking`: the institution's answers beside the others of the round.
+#[component]
+pub fn SurveyComparison() -> impl IntoView {
+    let lang = use_lang();
+    let id = response_id();
+    let data = Resource::new(move || id, get_comparison);
+    view! {
+        <Guarded allow=any_user>
+            <Suspense fallback=|| ()>
+                {move || data.get().map(|r| match r {
+                    Ok(c) => view! { <Comparison c /> }.into_any(),
+                    Err(error) => {
+                        set_page_status(error.status());
+                        view! { <h1>{lang.pick("Vergelijking", "Comparison")}</h1><Problem error /> }.into_any()
+                    }
+                })}
+            </Suspense>
+        </Guarded>
+    }
+}
+
+fn shares_view(s: Option<Shares>, k: usize, lang: Lang) -> AnyView {
+    match s {
+        None => view! { <span class="muted">{match lang {
+            Lang::Nl => format!("minder dan {k} instellingen — niet getoond"),
+            Lang::En => format!("fewer than {k} institutions — not shown"),
+        }}</span> }.into_any(),
+        Some(s) if s.options.is_empty() => {
+            let (lo, hi) = s.range.unwrap_or_default();
+            view! { <span>{format!("n = {}; {} {}; {lo}–{hi}", s.n, lang.pick("mediaan", "median"), s.median.unwrap_or_default())}</span> }.into_any()
+        }
+        Some(s) => view! {
+            <span>"n = " {s.n}</span>
+            <ul class="bars">
+                {s.options.into_iter().map(|(label, n, pct)| view! {
+                    <li><span class="bar" style=format!("width: {pct}%")></span> {format!("{label}: {pct}% ({n})")}</li>
+                }).collect_view()}
+            </ul>
+        }.into_any(),
+    }
+}
+
+#[component]
+fn Comparison(c: ComparisonView) -> impl IntoView {
+    let lang = use_lang();
+    let k = c.k;
+    view! {
+        <h1>{lang.pick("Vergelijking met andere instellingen", "Comparison with other institutions")}</h1>
+        <p class="crumbs"><a href=base(c.response_id)>{c.institution_name.clone()} " · " {c.round_name.clone()}</a></p>
+        <p>{match lang {
+            Lang::Nl => format!("Uw antwoorden naast de verdeling over alle instellingen die de vragenlijst van deze ronde hebben ingediend, en over de instellingen van hetzelfde type ({}). Een verdeling wordt alleen getoond als ten minste {k} instellingen de vraag beantwoordden.", c.kind),
+            Lang::En => format!("Your answers beside the distribution over all institutions that submitted this round's questionnaire, and over institutions of the same type ({}). A distribution is only shown where at least {k} institutions answered the question.", c.kind),
+        }}</p>
+        <table class="compare">
+            <thead><tr>
+                <th scope="col">{lang.pick("Vraag", "Question")}</th>
+                <th scope="col">{lang.pick("Uw antwoord", "Your answer")}</th>
+                <th scope="col">{lang.pick("Alle instellingen", "All institutions")}</th>
+                <th scope="col">{lang.pick("Zelfde type", "Same type")}</th>
+            </tr></thead>
+            <tbody>
+                {c.items.into_iter().map(|i| view! {
+                    <tr>
+                        <th scope="row">{i.label}</th>
+                        <td>{i.own.unwrap_or_else(|| "—".into())}</td>
+                        <td>{shares_view(i.all, k, lang)}</td>
+                        <td>{shares_view(i.same_kind, k, lang)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

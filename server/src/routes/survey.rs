@@ -1,0 +1,216 @@
+//! The survey's plain-HTML paths: `POST /vragenlijst/{id}/deel/{section}` saves a section posted
+//! as a form (without WASM, or when the user presses a button) and redirects; `GET /r/{token}`
+//! opens a coordinator's personal link.
+
+use std::collections::BTreeMap;
+
+use app::api::survey::SurveyNotice;
+use app::backend::auth::{create_scoped_session, session_cookie, Scope};
+use app::backend::http::{ClientIp, Viewer};
+use app::backend::responses::{self, Change, ResponseError};
+use app::backend::{rounds, AppState};
+use app::domain::questionnaire::ItemKind;
+use app::domain::response::{evaluate, normalise};
+use app::domain::time;
+use app::i18n::Lang;
+use axum::extract::{Form, Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+
+/// What a section form posts: `a:<key>` answers (repeated for multiple choice), `r:<key>` the
+/// revision and `o:<key>` the value the page was rendered with, `go` where to go next, and
+/// `confirm` an item whose answer from last year is confirmed unchanged.
+pub async fn post_section(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path((id, section)): Path<(i32, String)>,
+    headers: axum::http::HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let here = format!("/vragenlijst/{id}/deel/{section}");
+    let Some(user) = viewer.0 else {
+        return Redirect::to(&format!("/inloggen?next={here}")).into_response();
+    };
+    let lang = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| app::backend::auth::cookie_value(c, app::i18n::LANG_COOKIE))
+        .map_or(Lang::Nl, Lang::from_code);
+    let ctx = match responses::open(&state, &user, id, true).await {
+        Ok(ctx) => ctx,
+        Err(ResponseError::NotFound | ResponseError::Forbidden) => {
+            return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response()
+        }
+        Err(error) => return internal(error),
+    };
+    let def = ctx.definition.clone();
+    let Some(sec) = def.sections.iter().find(|s| s.key == section) else {
+        return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response();
+    };
+    let mut posted: BTreeMap<String, String> = BTreeMap::new();
+    let (mut revs, mut origs) = (BTreeMap::new(), BTreeMap::new());
+    let (mut go, mut confirm) = (None, None);
+    for (name, value) in fields {
+        if let Some(k) = name.strip_prefix("a:") {
+            let entry = posted.entry(k.to_owned()).or_default();
+            if !entry.is_empty() {
+                entry.push(' ');
+            }
+            entry.push_str(&value);
+        } else if let Some(k) = name.strip_prefix("r:") {
+            revs.insert(k.to_owned(), value.parse::<i32>().unwrap_or(0));
+        } else if let Some(k) = name.strip_prefix("o:") {
+            origs.insert(k.to_owned(), value);
+        } else if name == "go" {
+            go = Some(value);
+        } else if name == "confirm" {
+            confirm = Some(value);
+        }
+    }
+    let stored = match responses::answers(&state.db, id).await {
+        Ok(rows) => rows,
+        Err(error) => return internal(error),
+    };
+    let mut merged = responses::as_answers(&stored);
+    let mut candidates = Vec::new();
+    for item in sec.items.iter().filter(|i| !matches!(i.kind, ItemKind::Note)) {
+        let keys: Vec<String> = match &item.kind {
+            ItemKind::Matrix { rows: subs, .. } | ItemKind::IncidentGrid { categories: subs } => {
+                subs.iter().map(|c| format!("{}.{}", item.key, c.code)).collect()
+            }
+            _ => vec![item.key.clone()],
+        };
+        for k in keys {
+            let value = posted.get(&k).cloned().unwrap_or_default();
+            let orig = origs.get(&k).cloned().unwrap_or_default();
+            let confirmed = confirm.as_deref() == Some(item.key.as_str());
+            if value.trim() == orig.trim() && !confirmed {
+                continue;
+            }
+            match normalise(&def, &k, &value) {
+                Ok(v) => {
+                    match &v {
+                        Some(v) => merged.insert(k.clone(), v.clone()),
+                        None => merged.remove(&k),
+                    };
+                }
+                Err(_) => {}
+            }
+            candidates.push((item.key.clone(), k, value));
+        }
+    }
+    let applicable = evaluate(&def, &merged, time::today(chrono::Utc::now())).applicable;
+    let mut notice = SurveyNotice {
+        response_id: id,
+        ..SurveyNotice::default()
+    };
+    let mut changes = Vec::new();
+    for (item_key, k, value) in candidates {
+        if !applicable.contains(&item_key) {
+            continue;
+        }
+        if let Err(e) = normalise(&def, &k, &value) {
+            let label = def.item(&item_key).map(|i| i.label.get(lang).to_owned()).unwrap_or_default();
+            notice.messages.push(format!("{label}: {}", e.message().get(lang)));
+            notice.values.insert(k, value);
+            continue;
+        }
+        changes.push(Change {
+            base: revs.get(&k).copied().unwrap_or(0),
+            key: k,
+            value,
+        });
+    }
+    let mut target = go
+        .filter(|g| g.starts_with(&format!("/vragenlijst/{id}/")) && !g.contains("//"))
+        .unwrap_or_else(|| here.clone());
+    match responses::save(&state.db, &ctx, user.me.id, &changes, Some(&section)).await {
+        Ok(_) => {}
+        Err(ResponseError::Stale(stale)) => {
+            for s in stale {
+                let mine = changes.iter().find(|c| c.key == s.key).map(|c| c.value.clone()).unwrap_or_default();
+                let who = s.by.unwrap_or_else(|| lang.pick("een collega", "a colleague").into());
+                let label = def.item(s.key.split('.').next().unwrap_or("")).map(|i| i.label.get(lang).to_owned()).unwrap_or_default();
+                notice.messages.push(match lang {
+                    Lang::Nl => format!("{label}: intussen gewijzigd door {who} ({}). Het huidige antwoord staat in het formulier; uw antwoord ({mine}) is niet opgeslagen.", time::format_local(s.at)),
+                    Lang::En => format!("{label}: changed meanwhile by {who} ({}). The current answer is in the form; your answer ({mine}) was not saved.", time::format_local(s.at)),
+                });
+            }
+        }
+        Err(ResponseError::RoundClosed | ResponseError::Submitted) => {
+            notice.messages.push(lang.pick(
+                "Deze vragenlijst kan niet meer worden gewijzigd: de ronde is gesloten of de antwoorden zijn ingediend. Er is niets opgeslagen.",
+                "This questionnaire can no longer be changed: the round is closed or the answers have been submitted. Nothing was saved.").into());
+        }
+        Err(ResponseError::Invalid(problems)) => {
+            for (k, e) in problems {
+                notice.messages.push(format!("{k}: {}", e.message().get(lang)));
+            }
+        }
+        Err(error) => return internal(error),
+    }
+    if !notice.messages.is_empty() {
+        target = here;
+        state.flash.put_survey(user.session_id, notice);
+    }
+    Redirect::to(&target).into_response()
+}
+
+fn internal(error: impl Into<anyhow::Error>) -> Response {
+    let error = error.into();
+    tracing::error!(error = format!("{error:#}"), "survey form failed");
+    (StatusCode::INTERNAL_SERVER_ERROR, "Er ging iets mis / Something went wrong").into_response()
+}
+
+/// Opens a personal link: a session limited to the link's round and institution, until the round
+/// closes. Failed attempts count against the caller's IP address.
+pub async fn open_link(
+    State(state): State<AppState>,
+    ip: Option<Extension<ClientIp>>,
+    Path(token): Path<String>,
+) -> Response {
+    let ip = ip.map(|Extension(ip)| ip.0).unwrap_or_default();
+    let key = format!("link:{ip}");
+    if state.link_limiter.check(&key, 1).is_err() {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::REFERRER_POLICY, "no-referrer")],
+            "Te veel pogingen. Probeer het later opnieuw. / Too many attempts. Try again later.",
+        )
+            .into_response();
+    }
+    let redeemed = match rounds::redeem_link(&state.db, &token).await {
+        Ok(found) => found,
+        Err(error) => return internal(error),
+    };
+    let Some(link) = redeemed else {
+        state.link_limiter.record_failure(&key);
+        return (
+            [(header::REFERRER_POLICY, "no-referrer")],
+            Redirect::to("/inloggen?link=ongeldig"),
+        )
+            .into_response();
+    };
+    let scope = Scope {
+        round_id: link.round_id,
+        institution_id: link.institution_id,
+    };
+    let cookie = match create_scoped_session(&state.db, link.user_id, link.closes_at, scope).await {
+        Ok(token) => token,
+        Err(error) => return internal(error),
+    };
+    let hours = (link.closes_at - chrono::Utc::now()).num_hours().max(1);
+    let target = match link.last_section {
+        Some(section) => format!("/vragenlijst/{}/deel/{section}", link.response_id),
+        None => format!("/vragenlijst/{}", link.response_id),
+    };
+    (
+        [
+            (header::SET_COOKIE, session_cookie(Some(&cookie), state.settings.secure_cookies, hours)),
+            (header::REFERRER_POLICY, "no-referrer".to_owned()),
+        ],
+        Redirect::to(&target),
+    )
+        .into_response()
+}
