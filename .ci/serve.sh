@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 .ci/setup.sh
 export PATH="$PWD/end2end/node_modules/.bin:$PATH"   # wasm-opt from npm binaryen
 cargo leptos build --release
+.ci/survey.sh
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 export LEPTOS_ENV=PROD
 exec "$target_dir/release/server" serve --demo

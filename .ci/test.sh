@@ -15,6 +15,7 @@ say "Formatting and lints"
 cargo fmt --all -- --check
 cargo clippy -p app -p server -p migrations --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown --no-default-features --features survey -- -D warnings
 
 # The README's run command builds a release. Release builds are not type-erased, so a view that
 # compiles in debug can still fail there: build it first (the debug build after it
@@ -26,6 +27,7 @@ PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release
 # tests use the same flags so nothing is compiled twice.
 say "Building (server and WASM)"
 cargo leptos build
+.ci/survey.sh
 say "Unit and integration tests (SQLite and PostgreSQL)"
 RUSTFLAGS="--cfg erase_components" cargo test -p app -p server -p migrations --lib --bins --tests
 

@@ -1,5 +1,10 @@
-//! The browser entry point: hydrates the server-rendered page. Everything else lives in `app`.
+//! The browser entry points. `hydrate` hydrates the server-rendered app; the `survey` feature builds
+//! a separate, much smaller module for the coordinator's survey pages, which are not hydrated.
 
+#[cfg(feature = "survey")]
+mod survey;
+
+#[cfg(feature = "app-entry")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();

@@ -67,7 +67,11 @@ pub async fn first_start(
     questionnaires::publish(db, &Actor::cli(), draft.id, "Eerste versie / first version")
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut lines = vec![format!("Demo-logins voor / for {url}:")];
+    let institutions = demo_rounds(db, draft.id, &definition).await?;
+    let mut lines = vec![
+        format!("Demo: ronde 2025 (gesloten, {institutions} instellingen ingediend) en ronde 2026 (open, vooraf ingevuld; 6 instellingen al ingediend)."),
+        format!("Demo-logins voor / for {url}:"),
+    ];
     for (email, name, role, codes) in [
         ("admin@miv.local", "Demo Beheerder", Role::Admin, vec![]),
         (
@@ -105,6 +109,114 @@ pub async fn first_start(
     }
     std::fs::write(logins, &text).with_context(|| format!("write {}", logins.display()))?;
     Ok(text)
+}
+
+/// A closed 2025 round in which every demo institution submitted (made-up answers), and an open
+/// 2026 round, prefilled from 2025, in which six institutions other than 25PX have submitted: the
+/// demo coordinator (25PX) sees last year's answers and, after submitting, the comparison.
+async fn demo_rounds(
+    db: &DatabaseConnection,
+    version_id: i32,
+    definition: &app::domain::questionnaire::Definition,
+) -> anyhow::Result<usize> {
+    use app::backend::{responses, rounds};
+    use chrono::{Duration, Utc};
+    let now = Utc::now();
+    let round = |name: &str, year: i32, opens, closes| rounds::NewRound {
+        name: name.into(),
+        year,
+        version_id,
+        opens_at: opens,
+        closes_at: closes,
+        institutions: Vec::new(),
+    };
+    let reason = |e: responses::ResponseError| anyhow::anyhow!("demo response: {e}");
+    let last = rounds::create(db, &Actor::cli(), &round("Monitor 2025", 2025, now - Duration::days(400), now + Duration::hours(1)))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut submitted = 0;
+    for (i, p) in rounds::participants(db, last).await.map_err(|e| anyhow::anyhow!("{e}"))?.into_iter().enumerate() {
+        let ctx = responses::load(db, p.response.id).await.map_err(reason)?;
+        let changes = made_up_answers(definition, i);
+        responses::save(db, &ctx, None, &changes, None).await.map_err(reason)?;
+        responses::submit(db, &ctx, None).await.map_err(reason)?;
+        submitted += 1;
+    }
+    rounds::set_closing(db, &Actor::cli(), last, now - Duration::days(300))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let current = rounds::create(db, &Actor::cli(), &round("Monitor 2026", 2026, now - Duration::hours(1), now + Duration::days(42)))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let others = rounds::participants(db, current)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .into_iter()
+        .filter(|p| p.institution.code != "25PX")
+        .take(6);
+    for (i, p) in others.enumerate() {
+        let ctx = responses::load(db, p.response.id).await.map_err(reason)?;
+        let stored = responses::answers(db, p.response.id).await?;
+        let mut changes = made_up_answers(definition, i + 3);
+        for c in &mut changes {
+            c.base = stored.iter().find(|a| a.item_key == c.key).map_or(0, |a| a.revision);
+        }
+        responses::save(db, &ctx, None, &changes, None).await.map_err(reason)?;
+        responses::submit(db, &ctx, None).await.map_err(reason)?;
+    }
+    Ok(submitted)
+}
+
+/// Plausible answers to every question, varied by `seed`; valid for the default questionnaire.
+fn made_up_answers(
+    definition: &app::domain::questionnaire::Definition,
+    seed: usize,
+) -> Vec<app::backend::responses::Change> {
+    use app::domain::questionnaire::ItemKind;
+    let mut out = Vec::new();
+    let mut put = |key: String, value: String| {
+        out.push(app::backend::responses::Change { key, value, base: 0 })
+    };
+    for (n, (_, item)) in definition.items().enumerate() {
+        let pick = seed * 7 + n * 3;
+        let key = item.key.clone();
+        match &item.kind {
+            ItemKind::Note => {}
+            ItemKind::MultipleChoice { .. } => {
+                let codes = item.kind.codes();
+                put(key, codes[pick % codes.len()].clone());
+            }
+            ItemKind::SingleChoice { .. } | ItemKind::Likert { .. } | ItemKind::YesNoDontKnow => {
+                let codes = item.kind.codes();
+                // Mostly "ja" for yes/no items: a realistic spread that keeps follow-ups shown.
+                let index = if matches!(item.kind, ItemKind::YesNoDontKnow) && pick % 4 != 0 { 0 } else { pick % codes.len() };
+                put(key, codes[index].clone());
+            }
+            ItemKind::Integer { min, max, .. } => {
+                let low = min.unwrap_or(0);
+                let high = max.unwrap_or(low + 100).min(low + 200);
+                put(key, (low + (pick as i64 % (high - low + 1))).to_string());
+            }
+            ItemKind::Decimal { .. } => put(key, format!("{}.5", pick % 40)),
+            ItemKind::ShortText | ItemKind::LongText => put(key, "Demo-antwoord".into()),
+            ItemKind::Date => put(key, "2026-03-01".into()),
+            ItemKind::IncidentGrid { categories } => {
+                for (j, c) in categories.iter().enumerate() {
+                    put(format!("{key}.{}", c.code), ((pick + j) % 9).to_string());
+                }
+            }
+            ItemKind::Matrix { rows, scale } => {
+                for (j, r) in rows.iter().enumerate() {
+                    put(format!("{key}.{}", r.code), scale[(pick + j) % scale.len()].code.clone());
+                }
+            }
+        }
+    }
+    let answers: app::domain::response::Answers =
+        out.iter().map(|c| (c.key.clone(), c.value.clone())).collect();
+    let applicable = app::domain::response::evaluate(definition, &answers, chrono::Utc::now().date_naive()).applicable;
+    out.retain(|c| applicable.contains(c.key.split('.').next().unwrap_or("")));
+    out
 }
 
 async fn create(

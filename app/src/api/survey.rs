@@ -262,7 +262,7 @@ async fn save(
             base: c.base,
         })
         .collect();
-    let saved = responses::save(&state.db, &ctx, user.me.id, &changes, section.as_deref())
+    let saved = responses::save(&state.db, &ctx, Some(user.me.id), &changes, section.as_deref())
         .await
         .map_err(refusal)?;
     let e = saved.evaluation;
@@ -291,7 +291,7 @@ pub async fn submit_response(id: i32) -> Result<(), ApiError> {
             let ctx = responses::open(&state, &user, id, true)
                 .await
                 .map_err(refusal)?;
-            responses::submit(&state.db, &ctx, user.me.id)
+            responses::submit(&state.db, &ctx, Some(user.me.id))
                 .await
                 .map_err(refusal)?;
             leptos_axum::redirect(&format!("/vragenlijst/{id}"));

@@ -117,7 +117,44 @@ pub async fn open(
     response_id: i32,
     write: bool,
 ) -> Result<ResponseContext, ResponseError> {
-    let db = &state.db;
+    let (response, round, institution) = rows(&state.db, response_id).await?;
+    let definition = definition(state, response.version_id).await?;
+    let ctx = ResponseContext {
+        response,
+        round,
+        institution,
+        definition,
+    };
+    if !may_access(user, &ctx, write) {
+        // Someone else's response is reported as missing: its existence is not disclosed.
+        return Err(ResponseError::NotFound);
+    }
+    Ok(ctx)
+}
+
+/// Loads a response without a caller (command line, seeding).
+pub async fn load(
+    db: &impl ConnectionTrait,
+    response_id: i32,
+) -> Result<ResponseContext, ResponseError> {
+    let (response, round, institution) = rows(db, response_id).await?;
+    let definition = super::questionnaires::find(db, response.version_id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .context("response without version")?
+        .definition;
+    Ok(ResponseContext {
+        response,
+        round,
+        institution,
+        definition: Arc::new(definition),
+    })
+}
+
+async fn rows(
+    db: &impl ConnectionTrait,
+    response_id: i32,
+) -> Result<(response::Model, round::Model, institution::Model), ResponseError> {
     let response = response::Entity::find_by_id(response_id)
         .one(db)
         .await
@@ -133,18 +170,7 @@ pub async fn open(
         .await
         .context("read institution")?
         .context("response without institution")?;
-    let definition = definition(state, response.version_id).await?;
-    let ctx = ResponseContext {
-        response,
-        round,
-        institution,
-        definition,
-    };
-    if !may_access(user, &ctx, write) {
-        // Someone else's response is reported as missing: its existence is not disclosed.
-        return Err(ResponseError::NotFound);
-    }
-    Ok(ctx)
+    Ok((response, round, institution))
 }
 
 /// The stored answers of a response (cleared answers are kept as an empty value with their
@@ -190,7 +216,7 @@ pub struct Saved {
 pub async fn save(
     db: &DatabaseConnection,
     ctx: &ResponseContext,
-    user_id: i32,
+    user_id: Option<i32>,
     changes: &[Change],
     section: Option<&str>,
 ) -> Result<Saved, ResponseError> {
@@ -262,11 +288,30 @@ pub async fn save(
                 revision: Set(1),
                 previous: Set(None),
                 prefilled: Set(false),
-                updated_by: Set(Some(user_id)),
+                updated_by: Set(user_id),
                 updated_at: Set(now),
             }),
             Some(a) => updates.push((a.item_key.clone(), value.clone(), a.revision)),
         }
+    }
+    let mut merged = as_answers(&stored);
+    for (change, value) in &normalised {
+        if value.is_empty() {
+            merged.remove(&change.key);
+        } else {
+            merged.insert(change.key.clone(), value.clone());
+        }
+    }
+    let evaluation = evaluate(def, &merged, time::today(now));
+    let hidden: Vec<(String, AnswerError)> = normalised
+        .iter()
+        .filter(|(c, v)| {
+            !v.is_empty() && !evaluation.applicable.contains(c.key.split('.').next().unwrap_or(""))
+        })
+        .map(|(c, _)| (c.key.clone(), AnswerError::NotApplicable))
+        .collect();
+    if !hidden.is_empty() {
+        return Err(ResponseError::Invalid(hidden));
     }
     if !stale.is_empty() {
         for s in &mut stale {
@@ -292,7 +337,7 @@ pub async fn save(
             .col_expr(answer::Column::Value, Expr::value(value))
             .col_expr(answer::Column::Revision, Expr::value(revision + 1))
             .col_expr(answer::Column::Prefilled, Expr::value(false))
-            .col_expr(answer::Column::UpdatedBy, Expr::value(Some(user_id)))
+            .col_expr(answer::Column::UpdatedBy, Expr::value(user_id))
             .col_expr(answer::Column::UpdatedAt, Expr::value(now))
             .filter(answer::Column::ResponseId.eq(ctx.response.id))
             .filter(answer::Column::ItemKey.eq(key))
@@ -301,18 +346,10 @@ pub async fn save(
             .await
             .context("update answer")?;
     }
-    let mut merged = as_answers(&stored);
-    for (change, value) in &normalised {
-        if value.is_empty() {
-            merged.remove(&change.key);
-        } else {
-            merged.insert(change.key.clone(), value.clone());
-        }
-    }
     txn.commit().await.context("commit")?;
     Ok(Saved {
         revisions,
-        evaluation: evaluate(def, &merged, time::today(now)),
+        evaluation,
     })
 }
 
@@ -320,7 +357,7 @@ pub async fn save(
 pub async fn submit(
     db: &DatabaseConnection,
     ctx: &ResponseContext,
-    user_id: i32,
+    user_id: Option<i32>,
 ) -> Result<(), ResponseError> {
     let now = Utc::now();
     if !ctx.round_open(now) {
@@ -330,7 +367,7 @@ pub async fn submit(
     let done = response::Entity::update_many()
         .col_expr(response::Column::Status, Expr::value(ResponseStatus::Submitted.as_str()))
         .col_expr(response::Column::SubmittedAt, Expr::value(Some(now)))
-        .col_expr(response::Column::SubmittedBy, Expr::value(Some(user_id)))
+        .col_expr(response::Column::SubmittedBy, Expr::value(user_id))
         .col_expr(response::Column::UpdatedAt, Expr::value(now))
         .filter(response::Column::Id.eq(ctx.response.id))
         .filter(response::Column::Status.ne(ResponseStatus::Submitted.as_str()))
@@ -345,10 +382,18 @@ pub async fn submit(
     if !evaluation.complete() {
         return Err(ResponseError::Incomplete(Box::new(evaluation)));
     }
+    // Submitting confirms the answers carried over from last year.
+    answer::Entity::update_many()
+        .col_expr(answer::Column::Prefilled, Expr::value(false))
+        .filter(answer::Column::ResponseId.eq(ctx.response.id))
+        .filter(answer::Column::Prefilled.eq(true))
+        .exec(&txn)
+        .await
+        .context("confirm carried answers")?;
     super::audit::record(
         &txn,
         &super::audit::Actor {
-            user_id: Some(user_id),
+            user_id,
             email: String::new(),
             ip: None,
         },
@@ -531,15 +576,3 @@ pub async fn of_user(
     out.sort_by(|a, b| b.1.year.cmp(&a.1.year).then(b.1.id.cmp(&a.1.id)));
     Ok(out)
 }
-
-/// Records the last page a coordinator looked at, so coming back resumes there.
-pub async fn remember_section(db: &impl ConnectionTrait, response_id: i32, section: &str) -> anyhow::Result<()> {
-    response::Entity::update_many()
-        .col_expr(response::Column::LastSection, Expr::value(section))
-        .filter(response::Column::Id.eq(response_id))
-        .exec(db)
-        .await
-        .context("remember section")?;
-    Ok(())
-}
-

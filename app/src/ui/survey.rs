@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::layout::{set_page_status, Guarded, Outcome, Problem};
+use super::layout::{set_page_status, Outcome, Problem};
 use super::questionnaires::fields::{grouped, label_text, ItemControls};
 use crate::api::survey::{
     get_comparison, get_survey, take_survey_notice, ComparisonView, Shares, SubmitResponse,
@@ -17,40 +17,43 @@ use crate::domain::questionnaire::{ItemKind, Section};
 use crate::domain::response::{display, evaluate, Evaluation, ResponseStatus};
 use crate::i18n::{use_lang, Lang};
 
-type SurveyResource = Resource<Result<SurveyView, ApiError>>;
-
 fn response_id() -> i32 {
     use_params_map()
         .with_untracked(|p| p.get("id").and_then(|v| v.parse().ok()))
         .unwrap_or(0)
 }
 
-fn survey_resource() -> SurveyResource {
-    let id = response_id();
-    Resource::new(move || id, get_survey)
+/// Why a survey page cannot be shown: a login prompt, or the error.
+fn refused(error: ApiError) -> AnyView {
+    set_page_status(error.status());
+    if error == ApiError::Unauthenticated {
+        let lang = use_lang();
+        let next = leptos_router::hooks::use_location().pathname.get_untracked();
+        view! {
+            <h1>{lang.pick("Inloggen vereist", "Login required")}</h1>
+            <p><a href=format!("/inloggen?next={next}")>{lang.pick("Log in om verder te gaan.", "Log in to continue.")}</a></p>
+        }
+        .into_any()
+    } else {
+        view! { <Problem error /> }.into_any()
+    }
 }
 
-fn any_user(_: &crate::api::Me) -> bool {
-    true
-}
-
-/// Shows the page once the survey has loaded, or the reason it cannot be shown.
+/// Loads the response and shows `page`, or why it cannot be shown. The page is not hydrated, so
+/// the data is fetched in a `Suspend` (not a resource, which would also be sent to the browser).
 fn with_survey<V: IntoView + 'static>(
-    survey: SurveyResource,
     page: impl Fn(SurveyView) -> V + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
+    let id = response_id();
     view! {
-        <Guarded allow=any_user>
-            <Suspense fallback=|| ()>
-                {move || survey.get().map(|r| match r {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match get_survey(id).await {
                     Ok(s) => page(s).into_any(),
-                    Err(error) => {
-                        set_page_status(error.status());
-                        view! { <Problem error /> }.into_any()
-                    }
-                })}
-            </Suspense>
-        </Guarded>
+                    Err(error) => refused(error),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -104,8 +107,7 @@ fn Heading(s: SurveyView) -> impl IntoView {
 /// `/vragenlijst/:id`: where the response stands, the sections, and once submitted every answer.
 #[component]
 pub fn SurveyOverview() -> impl IntoView {
-    let survey = survey_resource();
-    with_survey(survey, |s| view! { <Overview s /> })
+    with_survey(|s| view! { <Overview s /> })
 }
 
 #[component]
@@ -215,15 +217,22 @@ fn answer_keys(item: &crate::domain::questionnaire::Item) -> Vec<(String, Option
 /// `/vragenlijst/:id/deel/:section`: one section as a form.
 #[component]
 pub fn SurveySection() -> impl IntoView {
-    let survey = survey_resource();
-    let notice = Resource::new(|| (), |_| take_survey_notice());
     let section = use_params_map().with_untracked(|p| p.get("section").unwrap_or_default());
     let section = StoredValue::new(section);
-    with_survey(survey, move |s| {
-        let key = section.get_value();
-        let notice = notice.get().and_then(Result::ok).flatten().filter(|n| n.response_id == s.response_id);
-        view! { <SectionForm s section=key notice /> }
-    })
+    let id = response_id();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match get_survey(id).await {
+                    Ok(s) => {
+                        let notice = take_survey_notice().await.ok().flatten().filter(|n| n.response_id == s.response_id);
+                        view! { <SectionForm s section=section.get_value() notice /> }.into_any()
+                    }
+                    Err(error) => refused(error),
+                }
+            })}
+        </Suspense>
+    }
 }
 
 #[component]
@@ -275,6 +284,7 @@ fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> 
         "editable": editable,
         "lang": lang.code(),
         "definition": def,
+        "answers": s.raw(),
     })
     .to_string()
     .replace("</", "<\\/");
@@ -358,9 +368,8 @@ fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> 
 /// `/vragenlijst/:id/controle`: what is open or invalid, what changed since last year, and submit.
 #[component]
 pub fn SurveyReview() -> impl IntoView {
-    let survey = survey_resource();
     let submit = ServerAction::<SubmitResponse>::new();
-    with_survey(survey, move |s| view! { <Review s submit /> })
+    with_survey(move |s| view! { <Review s submit /> })
 }
 
 #[component]
@@ -451,21 +460,16 @@ fn Review(s: SurveyView, submit: ServerAction<SubmitResponse>) -> impl IntoView 
 /// `/vragenlijst/:id/vergelijking`: the institution's answers beside the others of the round.
 #[component]
 pub fn SurveyComparison() -> impl IntoView {
-    let lang = use_lang();
     let id = response_id();
-    let data = Resource::new(move || id, get_comparison);
     view! {
-        <Guarded allow=any_user>
-            <Suspense fallback=|| ()>
-                {move || data.get().map(|r| match r {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match get_comparison(id).await {
                     Ok(c) => view! { <Comparison c /> }.into_any(),
-                    Err(error) => {
-                        set_page_status(error.status());
-                        view! { <h1>{lang.pick("Vergelijking", "Comparison")}</h1><Problem error /> }.into_any()
-                    }
-                })}
-            </Suspense>
-        </Guarded>
+                    Err(error) => refused(error),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -28,6 +28,8 @@ pub enum AnswerError {
     NotADate,
     Negative,
     TooLong,
+    /// The item does not apply given the other answers (its condition does not hold).
+    NotApplicable,
 }
 
 impl AnswerError {
@@ -40,6 +42,7 @@ impl AnswerError {
             AnswerError::NotAWholeNumber => t("Vul een geheel getal in.", "Enter a whole number."),
             AnswerError::NotADate => t("Vul een datum in als jjjj-mm-dd.", "Enter a date as yyyy-mm-dd."),
             AnswerError::Negative => t("Vul een aantal van 0 of meer in.", "Enter a count of 0 or more."),
+            AnswerError::NotApplicable => t("Deze vraag is niet van toepassing bij uw andere antwoorden.", "This question does not apply given your other answers."),
             AnswerError::TooLong => t("Het antwoord is te lang (maximaal 10.000 tekens).", "The answer is too long (at most 10,000 characters)."),
         }
     }
