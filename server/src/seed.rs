@@ -168,7 +168,7 @@ async fn demo_rounds(
 }
 
 /// Plausible answers to every question, varied by `seed`; valid for the default questionnaire.
-fn made_up_answers(
+pub fn made_up_answers(
     definition: &app::domain::questionnaire::Definition,
     seed: usize,
 ) -> Vec<app::backend::responses::Change> {

@@ -79,20 +79,22 @@ pub struct SaveResult {
 /// typed so the form shows them again.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SurveyNotice {
+    /// Random; the page it is meant for carries it in its address (`?melding=`).
+    pub id: u64,
     pub response_id: i32,
     pub messages: Vec<String>,
     pub values: std::collections::BTreeMap<String, String>,
 }
 
-/// The notice left by this session's last form post of a survey page, once.
-#[server(prefix = "/api", endpoint = "take_survey_notice")]
-pub async fn take_survey_notice() -> Result<Option<SurveyNotice>, ApiError> {
+/// The notice `id` left by this session's last form post of a survey page.
+#[server(prefix = "/api", endpoint = "get_survey_notice")]
+pub async fn get_survey_notice(id: u64) -> Result<Option<SurveyNotice>, ApiError> {
     use crate::backend::guard;
     guard::respond(
         async move {
             let state = guard::state()?;
             let user = guard::require_login()?;
-            Ok(state.flash.take_survey(user.session_id))
+            Ok(state.flash.survey(user.session_id, id))
         }
         .await,
     )

@@ -25,14 +25,22 @@ impl Flash {
         self.links.lock().ok()?.remove(&session_id)
     }
 
-    /// What a plain form post of a survey page could not save, for the page it returns to.
+    /// What a plain form post of a survey page could not save, for the page it returns to (one per
+    /// session: a newer post replaces it).
     pub fn put_survey(&self, session_id: i32, notice: SurveyNotice) {
         if let Ok(mut all) = self.survey.lock() {
             all.insert(session_id, notice);
         }
     }
 
-    pub fn take_survey(&self, session_id: i32) -> Option<SurveyNotice> {
-        self.survey.lock().ok()?.remove(&session_id)
+    /// The notice of this session's last form post, if it is the one with `id`. It stays until
+    /// the next post replaces it, so reloading the page it was shown on shows it again.
+    pub fn survey(&self, session_id: i32, id: u64) -> Option<SurveyNotice> {
+        self.survey
+            .lock()
+            .ok()?
+            .get(&session_id)
+            .filter(|n| n.id == id)
+            .cloned()
     }
 }

@@ -126,8 +126,12 @@ pub async fn open(
         definition,
     };
     if !may_access(user, &ctx, write) {
-        // Someone else's response is reported as missing: its existence is not disclosed.
-        return Err(ResponseError::NotFound);
+        // A role that never reaches responses is refused; another institution's response is
+        // reported as missing, so its existence is not disclosed.
+        return Err(match user.me.role {
+            Role::Coordinator => ResponseError::NotFound,
+            Role::Admin | Role::Researcher => ResponseError::Forbidden,
+        });
     }
     Ok(ctx)
 }

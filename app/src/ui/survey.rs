@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use super::layout::{set_page_status, Outcome, Problem};
 use super::questionnaires::fields::{grouped, label_text, ItemControls};
 use crate::api::survey::{
-    get_comparison, get_survey, take_survey_notice, ComparisonView, Shares, SubmitResponse,
+    get_comparison, get_survey, get_survey_notice, ComparisonView, Shares, SubmitResponse,
     SurveyNotice, SurveyView,
 };
 use crate::api::ApiError;
@@ -220,12 +220,17 @@ pub fn SurveySection() -> impl IntoView {
     let section = use_params_map().with_untracked(|p| p.get("section").unwrap_or_default());
     let section = StoredValue::new(section);
     let id = response_id();
+    let notice_id = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("melding").and_then(|m| m.parse::<u64>().ok()));
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match get_survey(id).await {
                     Ok(s) => {
-                        let notice = take_survey_notice().await.ok().flatten().filter(|n| n.response_id == s.response_id);
+                        let notice = match notice_id {
+                            Some(n) => get_survey_notice(n).await.ok().flatten().filter(|n| n.response_id == s.response_id),
+                            None => None,
+                        };
                         view! { <SectionForm s section=section.get_value() notice /> }.into_any()
                     }
                     Err(error) => refused(error),

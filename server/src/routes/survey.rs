@@ -151,7 +151,8 @@ pub async fn post_section(
         Err(error) => return internal(error),
     }
     if !notice.messages.is_empty() {
-        target = here;
+        notice.id = rand::random();
+        target = format!("{here}?melding={}", notice.id);
         state.flash.put_survey(user.session_id, notice);
     }
     Redirect::to(&target).into_response()

@@ -31,11 +31,16 @@ const LOGGED_IN: &[Who] = &[
 const STAFF: &[Who] = &[Who::Researcher, Who::Admin];
 const ADMIN: &[Who] = &[Who::Admin];
 const SCOPE_A: &[Who] = &[Who::CoordinatorA, Who::Researcher, Who::Admin];
+const COORDINATORS: &[Who] = &[Who::CoordinatorA, Who::CoordinatorB];
+const RESPONSE_A: &[Who] = &[Who::CoordinatorA, Who::Admin];
+const WRITE_A: &[Who] = &[Who::CoordinatorA];
 
 enum Request {
     Page(String),
     Function(&'static str, Vec<(&'static str, String)>),
     Upload(&'static str),
+    /// A response of institution A: coordinators of B are told it does not exist (404).
+    Response(&'static str, Vec<(&'static str, String)>),
 }
 
 async fn every_route_and_server_function_checks_role_and_institution(app: TestApp) {
@@ -83,6 +88,8 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
     .expect("draft");
     let vid = draft.id.to_string();
     let s = |v: &str| v.to_owned();
+    let (round, response_a, coordinator_a) = open_round(&app).await;
+    let (round, response_a, coordinator_a) = (round.to_string(), response_a.to_string(), coordinator_a.to_string());
     let matrix: Vec<(Request, &[Who])> = vec![
         (Request::Page(s("/")), EVERYONE),
         (Request::Page(s("/inloggen")), EVERYONE),
@@ -93,6 +100,47 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         (Request::Page(s("/beheer/audit")), ADMIN),
         (Request::Page(run_path.clone()), STAFF),
         (Request::Function("me", vec![]), EVERYONE),
+        (Request::Page(s("/beheer/rondes")), ADMIN),
+        (Request::Page(format!("/beheer/rondes/{round}")), ADMIN),
+        (Request::Response("", vec![("page", format!("/vragenlijst/{response_a}"))]), RESPONSE_A),
+        (Request::Response("", vec![("page", format!("/vragenlijst/{response_a}/deel/beleid"))]), RESPONSE_A),
+        (Request::Response("", vec![("page", format!("/vragenlijst/{response_a}/controle"))]), RESPONSE_A),
+        (Request::Response("get_survey", vec![("id", response_a.clone())]), RESPONSE_A),
+        (Request::Response("get_comparison", vec![("id", response_a.clone())]), RESPONSE_A),
+        (Request::Response("submit_response", vec![("id", response_a.clone())]), WRITE_A),
+        (Request::Function("my_responses", vec![]), COORDINATORS),
+        (Request::Function("get_survey_notice", vec![("id", s("1"))]), LOGGED_IN),
+        (Request::Function("list_rounds", vec![]), ADMIN),
+        (Request::Function("round_options", vec![]), ADMIN),
+        (Request::Function("get_round", vec![("id", round.clone())]), ADMIN),
+        (
+            Request::Function(
+                "create_round",
+                vec![
+                    ("name", s("Extra ronde")),
+                    ("year", s("2027")),
+                    ("version_id", s("0")),
+                    ("opens_at", s("2027-01-01T09:00")),
+                    ("closes_at", s("2027-02-01T09:00")),
+                    ("institutions", s("")),
+                ],
+            ),
+            ADMIN,
+        ),
+        (
+            Request::Function("extend_round", vec![("id", round.clone()), ("closes_at", s("2099-01-01T12:00"))]),
+            ADMIN,
+        ),
+        (Request::Function("reopen_response", vec![("id", response_a.clone())]), ADMIN),
+        (
+            Request::Function("issue_link", vec![("round_id", round.clone()), ("user_id", coordinator_a.clone())]),
+            ADMIN,
+        ),
+        (
+            Request::Function("revoke_links", vec![("round_id", round.clone()), ("user_id", coordinator_a.clone())]),
+            ADMIN,
+        ),
+        (Request::Function("close_round", vec![("id", s("999999"))]), ADMIN),
         (Request::Function("my_institutions", vec![]), LOGGED_IN),
         (
             Request::Function(
@@ -305,13 +353,26 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
                     path.to_string(),
                     app.upload_to(c, path, "r.csv", b"x".to_vec()).await,
                 ),
+                Request::Response(name, form) if name.is_empty() => {
+                    let path = form[0].1.clone();
+                    let response = c.get(app.url(&path)).send().await.expect("get");
+                    (path, response)
+                }
+                Request::Response(name, form) => {
+                    let form: Vec<(&str, &str)> =
+                        form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    (format!("/api/{name}"), app.call(c, name, &form).await)
+                }
             };
+            let hidden = matches!(request, Request::Response(..)) && *who == Who::CoordinatorB;
             let status = response.status().as_u16();
             let expected_ok = allowed.contains(who);
             let ok = if expected_ok {
                 status != 401 && status != 403 && status < 500
             } else if *who == Who::Anonymous {
                 status == 401
+            } else if hidden {
+                status == 404
             } else {
                 status == 403
             };
@@ -330,3 +391,45 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
     );
 }
 both!(every_route_and_server_function_checks_role_and_institution);
+
+/// A round with institutions 25PX (A) and 27GH (B): (round id, response of A, coordinator A's id).
+async fn open_round(app: &TestApp) -> (i32, i32, i32) {
+    use app::backend::{audit::Actor, questionnaires, rounds};
+    let definition = serde_json::from_str(server::seed::DEFAULT_QUESTIONNAIRE).expect("definition");
+    let version = questionnaires::create_draft(&app.db, &Actor::cli(), &definition, None)
+        .await
+        .expect("draft");
+    questionnaires::publish(&app.db, &Actor::cli(), version.id, "v1")
+        .await
+        .expect("publish");
+    let now = chrono::Utc::now();
+    let round = rounds::create(
+        &app.db,
+        &Actor::cli(),
+        &rounds::NewRound {
+            name: "Monitor".into(),
+            year: 2026,
+            version_id: version.id,
+            opens_at: now - chrono::Duration::hours(1),
+            closes_at: now + chrono::Duration::days(10),
+            institutions: vec!["25PX".into(), "27GH".into()],
+        },
+    )
+    .await
+    .expect("round");
+    let response = rounds::participants(&app.db, round)
+        .await
+        .expect("participants")
+        .into_iter()
+        .find(|p| p.institution.code == "25PX")
+        .expect("25PX takes part")
+        .response
+        .id;
+    let email = app::domain::Email::parse("coord-a@roc.nl").expect("email");
+    let coordinator = app::backend::users::find_by_email(&app.db, &email)
+        .await
+        .expect("find")
+        .expect("coordinator A")
+        .id;
+    (round, response, coordinator)
+}

@@ -8,4 +8,5 @@ mod authorisation;
 mod health;
 mod institutions;
 mod questionnaires;
+mod rounds;
 mod users;
