@@ -14,7 +14,12 @@ export default async function globalSetup() {
   };
   const run = (args: string[]) => execFileSync(bin, args, { env, cwd: path.resolve(__dirname, '..') }).toString().trim();
   run(['institutions', 'import', 'server/demo/institutions.csv']);
+  const version = run(['questionnaire', 'import', 'server/questionnaires/veiligheidscoordinatoren.json']);
+  run(['questionnaire', 'publish', version, '--changelog', 'Eerste versie']);
+  run(['users', 'create', '--email', 'survey-a@e2e.test', '--name', 'Coördinator A', '--role', 'coordinator', '--institution', '25PX']);
+  run(['users', 'create', '--email', 'survey-b@e2e.test', '--name', 'Coördinator B', '--role', 'coordinator', '--institution', '27GH']);
   const links = {
+    rounds: run(['create-admin', '--email', 'rondes@e2e.test', '--name', 'E2E Rondebeheerder']),
     admin: run(['create-admin', '--email', 'beheer@e2e.test', '--name', 'E2E Beheerder']),
     coordinator: run(['users', 'create', '--email', 'coord@e2e.test', '--name', 'E2E Coördinator', '--role', 'coordinator', '--institution', '25PX']),
   };

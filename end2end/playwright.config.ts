@@ -37,6 +37,8 @@ export default defineConfig({
       DATABASE_URL: process.env.E2E_DATABASE_URL,
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       RUST_LOG: 'warn',
+      // Few institutions take part in the journeys: show comparisons from one institution on.
+      MIV_MIN_INSTITUTIONS: '1',
     },
   },
 });

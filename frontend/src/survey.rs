@@ -45,6 +45,10 @@ struct Survey {
     retry_scheduled: bool,
     /// Bumped on every input, so a debounced save only runs for the latest one.
     generation: u32,
+    /// The page is being left: requests are sent with `keepalive`.
+    leaving: bool,
+    /// Values the server refused (key → value): not sent again until the user changes them.
+    refused: std::collections::BTreeMap<String, String>,
 }
 
 thread_local! {
@@ -66,7 +70,10 @@ fn hidden_input(prefix: &str, key: &str) -> Option<HtmlInputElement> {
 }
 
 fn form() -> Option<HtmlFormElement> {
-    document()?.get_element_by_id("survey-form")?.dyn_into().ok()
+    document()?
+        .get_element_by_id("survey-form")?
+        .dyn_into()
+        .ok()
 }
 
 fn pick(lang: Lang, nl: &str, en: &str) -> String {
@@ -77,11 +84,18 @@ fn pick(lang: Lang, nl: &str, en: &str) -> String {
 pub fn start() {
     console_error_panic_hook::set_once();
     let Some(doc) = document() else { return };
+    let mark_ready = || {
+        if let Some(body) = doc.body() {
+            let _ = body.set_attribute("data-ready", "true");
+        }
+    };
     let Some(config) = doc
         .get_element_by_id("miv-survey")
         .and_then(|e| e.text_content())
         .and_then(|t| serde_json::from_str::<Config>(&t).ok())
     else {
+        // Pages without a form (overview, review, comparison) need nothing more.
+        mark_ready();
         return;
     };
     let lang = Lang::from_code(&config.lang);
@@ -96,6 +110,8 @@ pub fn start() {
             in_flight: false,
             retry_scheduled: false,
             generation: 0,
+            leaving: false,
+            refused: Default::default(),
         })
     });
     if editable {
@@ -104,12 +120,27 @@ pub fn start() {
             listen(&form, "input", |event| on_edit(&event, false));
             listen(&form, "click", on_click);
         }
-        status(&with(|s| pick(s.lang, "Uw antwoorden worden opgeslagen zodra u ze geeft.", "Your answers are saved as soon as you give them.")).unwrap_or_default(), "");
+        if let Some(window) = web_sys::window() {
+            // Leaving or reloading the page sends what the debounce still held back.
+            listen(&window, "pagehide", |_| {
+                with(|s| s.leaving = true);
+                wasm_bindgen_futures::spawn_local(save_dirty());
+            });
+        }
+        status(
+            &with(|s| {
+                pick(
+                    s.lang,
+                    "Uw antwoorden worden opgeslagen zodra u ze geeft.",
+                    "Your answers are saved as soon as you give them.",
+                )
+            })
+            .unwrap_or_default(),
+            "",
+        );
     }
     refresh();
-    if let Some(body) = doc.body() {
-        let _ = body.set_attribute("data-ready", "true");
-    }
+    mark_ready();
 }
 
 fn listen(target: &web_sys::EventTarget, name: &str, f: impl FnMut(Event) + 'static) {
@@ -131,10 +162,11 @@ fn section_keys(def: &Definition, section: &str) -> Vec<String> {
         .iter()
         .flat_map(|item| match &item.kind {
             ItemKind::Note => Vec::new(),
-            ItemKind::Matrix { rows: subs, .. } | ItemKind::IncidentGrid { categories: subs } => subs
-                .iter()
-                .map(|c| format!("{}.{}", item.key, c.code))
-                .collect(),
+            ItemKind::Matrix { rows: subs, .. } | ItemKind::IncidentGrid { categories: subs } => {
+                subs.iter()
+                    .map(|c| format!("{}.{}", item.key, c.code))
+                    .collect()
+            }
             _ => vec![item.key.clone()],
         })
         .collect()
@@ -228,8 +260,14 @@ fn refresh() {
     }
     if let Some(text) = by_selector("[data-progress-text]") {
         text.set_text_content(Some(&match lang {
-            Lang::Nl => format!("{} van {} vragen beantwoord", evaluation.answered, evaluation.total),
-            Lang::En => format!("{} of {} questions answered", evaluation.answered, evaluation.total),
+            Lang::Nl => format!(
+                "{} van {} vragen beantwoord",
+                evaluation.answered, evaluation.total
+            ),
+            Lang::En => format!(
+                "{} of {} questions answered",
+                evaluation.answered, evaluation.total
+            ),
         }));
     }
 }
@@ -272,6 +310,12 @@ fn on_edit(event: &Event, immediate: bool) {
         return;
     };
     refresh();
+    if let Some(lang) = with(|s| s.lang) {
+        status(
+            &pick(lang, "Nog niet opgeslagen…", "Not saved yet…"),
+            "pending",
+        );
+    }
     if immediate {
         save_soon(0, generation);
     } else {
@@ -292,7 +336,11 @@ fn on_click(event: Event) {
     let key = button.get_attribute("value").unwrap_or_default();
     let value = form_values().get(&key).cloned().unwrap_or_default();
     let base = revision(&key);
-    let change = AnswerChange { key: key.clone(), value, base };
+    let change = AnswerChange {
+        key: key.clone(),
+        value,
+        base,
+    };
     wasm_bindgen_futures::spawn_local(async move {
         if send(vec![change]).await {
             if let Some(note) = by_selector(&format!("[data-prefill=\"{key}\"]")) {
@@ -327,7 +375,7 @@ fn save_soon(delay_ms: i32, generation: u32) {
 async fn save_dirty() {
     let values = form_values();
     let Some(changes) = with(|s| {
-        if s.in_flight {
+        if s.in_flight && !s.leaving {
             return None;
         }
         let all = all_answers(s, &values);
@@ -339,7 +387,8 @@ async fn save_dirty() {
             .filter_map(|k| {
                 let now = values.get(k).cloned().unwrap_or_default();
                 let saved = hidden_input("o:", k).map(|i| i.value()).unwrap_or_default();
-                (now.trim() != saved.trim()).then(|| AnswerChange {
+                let refused = s.refused.get(k).is_some_and(|r| r.trim() == now.trim());
+                (now.trim() != saved.trim() && !refused).then(|| AnswerChange {
                     key: k.clone(),
                     value: now,
                     base: revision(k),
@@ -365,23 +414,29 @@ async fn save_dirty() {
 
 /// Posts changes; updates the hidden fields and the status. Returns whether they were stored.
 async fn send(changes: Vec<AnswerChange>) -> bool {
-    let Some((id, section, lang)) =
-        with(|s| (s.config.response, s.config.section.clone(), s.lang))
-    else {
+    let Some((id, section, lang, leaving)) = with(|s| {
+        (
+            s.config.response,
+            s.config.section.clone(),
+            s.lang,
+            s.leaving,
+        )
+    }) else {
         return false;
     };
     status(&pick(lang, "Opslaan…", "Saving…"), "saving");
     let body = serde_json::json!({ "id": id, "section": section, "changes": changes }).to_string();
-    match post("/api/save_answers", &body).await {
+    match post("/api/save_answers", &body, leaving).await {
         Ok((200, text)) => {
             if let Ok(result) = serde_json::from_str::<SaveResult>(&text) {
                 for (key, rev) in &result.revisions {
                     if let Some(input) = hidden_input("r:", key) {
                         input.set_value(&rev.to_string());
                     }
-                    if let (Some(input), Some(c)) =
-                        (hidden_input("o:", key), changes.iter().find(|c| c.key == *key))
-                    {
+                    if let (Some(input), Some(c)) = (
+                        hidden_input("o:", key),
+                        changes.iter().find(|c| c.key == *key),
+                    ) {
                         input.set_value(c.value.trim());
                     }
                 }
@@ -393,7 +448,10 @@ async fn send(changes: Vec<AnswerChange>) -> bool {
             }
             let time = js_sys::Date::new_0();
             let stamp = format!("{:02}:{:02}", time.get_hours(), time.get_minutes());
-            status(&format!("{} {stamp}", pick(lang, "Opgeslagen om", "Saved at")), "saved");
+            status(
+                &format!("{} {stamp}", pick(lang, "Opgeslagen om", "Saved at")),
+                "saved",
+            );
             true
         }
         Ok((status_code, text)) if (400..500).contains(&status_code) => {
@@ -404,6 +462,13 @@ async fn send(changes: Vec<AnswerChange>) -> bool {
                 }
                 refresh();
             }
+            if !matches!(error, ApiError::Stale(_) | ApiError::Unauthenticated) {
+                with(|s| {
+                    for c in &changes {
+                        s.refused.insert(c.key.clone(), c.value.clone());
+                    }
+                });
+            }
             if matches!(error, ApiError::Unauthenticated) {
                 status(&pick(lang, "Niet opgeslagen: uw sessie is verlopen. Open uw link opnieuw of log opnieuw in; wat u invulde staat nog in het formulier.", "Not saved: your session has expired. Open your link again or log in again; what you entered is still in the form."), "error");
             } else {
@@ -412,7 +477,14 @@ async fn send(changes: Vec<AnswerChange>) -> bool {
             false
         }
         _ => {
-            status(&pick(lang, "Niet opgeslagen: de server is niet bereikbaar. Nieuwe poging over 5 seconden…", "Not saved: the server cannot be reached. Trying again in 5 seconds…"), "error");
+            status(
+                &pick(
+                    lang,
+                    "Niet opgeslagen: de server is niet bereikbaar. Nieuwe poging over 5 seconden…",
+                    "Not saved: the server cannot be reached. Trying again in 5 seconds…",
+                ),
+                "error",
+            );
             let schedule = with(|s| {
                 let first = !s.retry_scheduled;
                 s.retry_scheduled = true;
@@ -462,9 +534,14 @@ fn apply_current(key: &str, value: &str, revision: i32) {
     }
 }
 
-async fn post(url: &str, body: &str) -> Result<(u16, String), JsValue> {
+async fn post(url: &str, body: &str, keepalive: bool) -> Result<(u16, String), JsValue> {
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
+    js_sys::Reflect::set(
+        &init,
+        &JsValue::from_str("keepalive"),
+        &JsValue::from_bool(keepalive),
+    )?;
     init.set_body(&JsValue::from_str(body));
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     let request = web_sys::Request::new_with_str_and_init(url, &init)?;

@@ -131,23 +131,48 @@ async fn demo_rounds(
         institutions: Vec::new(),
     };
     let reason = |e: responses::ResponseError| anyhow::anyhow!("demo response: {e}");
-    let last = rounds::create(db, &Actor::cli(), &round("Monitor 2025", 2025, now - Duration::days(400), now + Duration::hours(1)))
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let last = rounds::create(
+        db,
+        &Actor::cli(),
+        &round(
+            "Monitor 2025",
+            2025,
+            now - Duration::days(400),
+            now + Duration::hours(1),
+        ),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut submitted = 0;
-    for (i, p) in rounds::participants(db, last).await.map_err(|e| anyhow::anyhow!("{e}"))?.into_iter().enumerate() {
+    for (i, p) in rounds::participants(db, last)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .into_iter()
+        .enumerate()
+    {
         let ctx = responses::load(db, p.response.id).await.map_err(reason)?;
         let changes = made_up_answers(definition, i);
-        responses::save(db, &ctx, None, &changes, None).await.map_err(reason)?;
+        responses::save(db, &ctx, None, &changes, None)
+            .await
+            .map_err(reason)?;
         responses::submit(db, &ctx, None).await.map_err(reason)?;
         submitted += 1;
     }
     rounds::set_closing(db, &Actor::cli(), last, now - Duration::days(300))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let current = rounds::create(db, &Actor::cli(), &round("Monitor 2026", 2026, now - Duration::hours(1), now + Duration::days(42)))
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let current = rounds::create(
+        db,
+        &Actor::cli(),
+        &round(
+            "Monitor 2026",
+            2026,
+            now - Duration::hours(1),
+            now + Duration::days(42),
+        ),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let others = rounds::participants(db, current)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -159,9 +184,14 @@ async fn demo_rounds(
         let stored = responses::answers(db, p.response.id).await?;
         let mut changes = made_up_answers(definition, i + 3);
         for c in &mut changes {
-            c.base = stored.iter().find(|a| a.item_key == c.key).map_or(0, |a| a.revision);
+            c.base = stored
+                .iter()
+                .find(|a| a.item_key == c.key)
+                .map_or(0, |a| a.revision);
         }
-        responses::save(db, &ctx, None, &changes, None).await.map_err(reason)?;
+        responses::save(db, &ctx, None, &changes, None)
+            .await
+            .map_err(reason)?;
         responses::submit(db, &ctx, None).await.map_err(reason)?;
     }
     Ok(submitted)
@@ -175,7 +205,11 @@ pub fn made_up_answers(
     use app::domain::questionnaire::ItemKind;
     let mut out = Vec::new();
     let mut put = |key: String, value: String| {
-        out.push(app::backend::responses::Change { key, value, base: 0 })
+        out.push(app::backend::responses::Change {
+            key,
+            value,
+            base: 0,
+        })
     };
     for (n, (_, item)) in definition.items().enumerate() {
         let pick = seed * 7 + n * 3;
@@ -189,7 +223,11 @@ pub fn made_up_answers(
             ItemKind::SingleChoice { .. } | ItemKind::Likert { .. } | ItemKind::YesNoDontKnow => {
                 let codes = item.kind.codes();
                 // Mostly "ja" for yes/no items: a realistic spread that keeps follow-ups shown.
-                let index = if matches!(item.kind, ItemKind::YesNoDontKnow) && pick % 4 != 0 { 0 } else { pick % codes.len() };
+                let index = if matches!(item.kind, ItemKind::YesNoDontKnow) && pick % 4 != 0 {
+                    0
+                } else {
+                    pick % codes.len()
+                };
                 put(key, codes[index].clone());
             }
             ItemKind::Integer { min, max, .. } => {
@@ -207,14 +245,21 @@ pub fn made_up_answers(
             }
             ItemKind::Matrix { rows, scale } => {
                 for (j, r) in rows.iter().enumerate() {
-                    put(format!("{key}.{}", r.code), scale[(pick + j) % scale.len()].code.clone());
+                    put(
+                        format!("{key}.{}", r.code),
+                        scale[(pick + j) % scale.len()].code.clone(),
+                    );
                 }
             }
         }
     }
-    let answers: app::domain::response::Answers =
-        out.iter().map(|c| (c.key.clone(), c.value.clone())).collect();
-    let applicable = app::domain::response::evaluate(definition, &answers, chrono::Utc::now().date_naive()).applicable;
+    let answers: app::domain::response::Answers = out
+        .iter()
+        .map(|c| (c.key.clone(), c.value.clone()))
+        .collect();
+    let applicable =
+        app::domain::response::evaluate(definition, &answers, chrono::Utc::now().date_naive())
+            .applicable;
     out.retain(|c| applicable.contains(c.key.split('.').next().unwrap_or("")));
     out
 }

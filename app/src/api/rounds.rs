@@ -114,7 +114,12 @@ pub async fn list_rounds() -> Result<Vec<RoundSummary>, ApiError> {
         async move {
             let state = guard::state()?;
             guard::require(&[Role::Admin])?;
-            Ok(rounds::list(&state.db).await.map_err(refusal)?.iter().map(summary).collect())
+            Ok(rounds::list(&state.db)
+                .await
+                .map_err(refusal)?
+                .iter()
+                .map(summary)
+                .collect())
         }
         .await,
     )
@@ -175,9 +180,19 @@ pub async fn create_round(
             let state = guard::state()?;
             let user = guard::require(&[Role::Admin])?;
             if !(2000..=2100).contains(&year) {
-                return Err(ApiError::invalid("year", "Vul een jaar tussen 2000 en 2100 in.", "Enter a year between 2000 and 2100."));
+                return Err(ApiError::invalid(
+                    "year",
+                    "Vul een jaar tussen 2000 en 2100 in.",
+                    "Enter a year between 2000 and 2100.",
+                ));
             }
-            let bad_time = |field: &str| ApiError::invalid(field, "Vul datum en tijd in als dd-mm-jjjj uu:mm.", "Enter date and time as dd-mm-yyyy hh:mm.");
+            let bad_time = |field: &str| {
+                ApiError::invalid(
+                    field,
+                    "Vul datum en tijd in als dd-mm-jjjj uu:mm.",
+                    "Enter date and time as dd-mm-yyyy hh:mm.",
+                )
+            };
             let opens = time::parse_local(&opens_at).ok_or_else(|| bad_time("opens_at"))?;
             let closes = time::parse_local(&closes_at).ok_or_else(|| bad_time("closes_at"))?;
             let mut wanted: Vec<String> = institutions
@@ -223,7 +238,8 @@ pub async fn get_round(id: i32) -> Result<RoundDetail, ApiError> {
                     response_id: p.response.id,
                     code: p.institution.code,
                     name: p.institution.name,
-                    status: ResponseStatus::parse(&p.response.status).unwrap_or(ResponseStatus::NotStarted),
+                    status: ResponseStatus::parse(&p.response.status)
+                        .unwrap_or(ResponseStatus::NotStarted),
                     updated_at: format_local(p.response.updated_at),
                     submitted_at: p.response.submitted_at.map(format_local),
                     coordinators: p
@@ -270,10 +286,18 @@ pub async fn extend_round(id: i32, closes_at: String) -> Result<(), ApiError> {
             let state = guard::state()?;
             let user = guard::require(&[Role::Admin])?;
             let closes = time::parse_local(&closes_at).ok_or_else(|| {
-                ApiError::invalid("closes_at", "Vul datum en tijd in als dd-mm-jjjj uu:mm.", "Enter date and time as dd-mm-yyyy hh:mm.")
+                ApiError::invalid(
+                    "closes_at",
+                    "Vul datum en tijd in als dd-mm-jjjj uu:mm.",
+                    "Enter date and time as dd-mm-yyyy hh:mm.",
+                )
             })?;
             if closes <= chrono::Utc::now() {
-                return Err(ApiError::invalid("closes_at", "Kies een sluitingsmoment in de toekomst.", "Choose a closing moment in the future."));
+                return Err(ApiError::invalid(
+                    "closes_at",
+                    "Kies een sluitingsmoment in de toekomst.",
+                    "Choose a closing moment in the future.",
+                ));
             }
             rounds::set_closing(&state.db, &guard::actor(&user), id, closes)
                 .await

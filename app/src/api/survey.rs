@@ -264,9 +264,15 @@ async fn save(
             base: c.base,
         })
         .collect();
-    let saved = responses::save(&state.db, &ctx, Some(user.me.id), &changes, section.as_deref())
-        .await
-        .map_err(refusal)?;
+    let saved = responses::save(
+        &state.db,
+        &ctx,
+        Some(user.me.id),
+        &changes,
+        section.as_deref(),
+    )
+    .await
+    .map_err(refusal)?;
     let e = saved.evaluation;
     let lang = crate::i18n::detect_lang();
     Ok(SaveResult {

@@ -8,8 +8,8 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 
 use super::auth::CurrentUser;
@@ -94,7 +94,12 @@ pub fn may_access(user: &CurrentUser, ctx: &ResponseContext, write: bool) -> boo
 
 /// The definition of a published version, parsed once: published versions never change.
 pub async fn definition(state: &AppState, version_id: i32) -> anyhow::Result<Arc<Definition>> {
-    if let Some(def) = state.definitions.read().ok().and_then(|m| m.get(&version_id).cloned()) {
+    if let Some(def) = state
+        .definitions
+        .read()
+        .ok()
+        .and_then(|m| m.get(&version_id).cloned())
+    {
         return Ok(def);
     }
     let stored = super::questionnaires::find(&state.db, version_id)
@@ -252,7 +257,13 @@ pub async fn save(
     if let Some(section) = section.filter(|s| def.sections.iter().any(|x| x.key == *s)) {
         lock = lock.col_expr(response::Column::LastSection, Expr::value(section));
     }
-    if lock.exec(&txn).await.context("lock response")?.rows_affected == 0 {
+    if lock
+        .exec(&txn)
+        .await
+        .context("lock response")?
+        .rows_affected
+        == 0
+    {
         return Err(ResponseError::Submitted);
     }
     let stored = answers(&txn, ctx.response.id).await?;
@@ -310,7 +321,10 @@ pub async fn save(
     let hidden: Vec<(String, AnswerError)> = normalised
         .iter()
         .filter(|(c, v)| {
-            !v.is_empty() && !evaluation.applicable.contains(c.key.split('.').next().unwrap_or(""))
+            !v.is_empty()
+                && !evaluation
+                    .applicable
+                    .contains(c.key.split('.').next().unwrap_or(""))
         })
         .map(|(c, _)| (c.key.clone(), AnswerError::NotApplicable))
         .collect();
@@ -369,7 +383,10 @@ pub async fn submit(
     }
     let txn = db.begin().await.context("begin")?;
     let done = response::Entity::update_many()
-        .col_expr(response::Column::Status, Expr::value(ResponseStatus::Submitted.as_str()))
+        .col_expr(
+            response::Column::Status,
+            Expr::value(ResponseStatus::Submitted.as_str()),
+        )
         .col_expr(response::Column::SubmittedAt, Expr::value(Some(now)))
         .col_expr(response::Column::SubmittedBy, Expr::value(user_id))
         .col_expr(response::Column::UpdatedAt, Expr::value(now))
@@ -474,7 +491,10 @@ pub async fn distributions(
         .context("read answers")?
     {
         if !a.value.is_empty() {
-            by_response.entry(a.response_id).or_default().insert(a.item_key, a.value);
+            by_response
+                .entry(a.response_id)
+                .or_default()
+                .insert(a.item_key, a.value);
         }
     }
     let today = time::today(Utc::now());

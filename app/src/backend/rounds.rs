@@ -185,14 +185,14 @@ async fn previous_answers(
             continue;
         }
         let between = version::Entity::find()
-            .filter(version::Column::QuestionnaireId.eq(
-                version::Entity::find_by_id(target.id)
+            .filter(
+                version::Column::QuestionnaireId.eq(version::Entity::find_by_id(target.id)
                     .one(db)
                     .await
                     .context("read version")?
                     .context("version vanished")?
-                    .questionnaire_id,
-            ))
+                    .questionnaire_id),
+            )
             .filter(version::Column::Number.gt(old.number))
             .filter(version::Column::Number.lte(target.number))
             .order_by_asc(version::Column::Number)
@@ -360,10 +360,17 @@ pub async fn set_closing(
 }
 
 /// Reopens a submitted response so its coordinators can change it again.
-pub async fn reopen(db: &DatabaseConnection, actor: &Actor, response_id: i32) -> Result<(), RoundError> {
+pub async fn reopen(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    response_id: i32,
+) -> Result<(), RoundError> {
     let txn = db.begin().await.context("begin")?;
     let done = response::Entity::update_many()
-        .col_expr(response::Column::Status, Expr::value(ResponseStatus::Reopened.as_str()))
+        .col_expr(
+            response::Column::Status,
+            Expr::value(ResponseStatus::Reopened.as_str()),
+        )
         .col_expr(response::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(response::Column::Id.eq(response_id))
         .filter(response::Column::Status.eq(ResponseStatus::Submitted.as_str()))
@@ -371,13 +378,23 @@ pub async fn reopen(db: &DatabaseConnection, actor: &Actor, response_id: i32) ->
         .await
         .context("reopen")?;
     if done.rows_affected == 0 {
-        return match response::Entity::find_by_id(response_id).one(&txn).await.context("read")? {
+        return match response::Entity::find_by_id(response_id)
+            .one(&txn)
+            .await
+            .context("read")?
+        {
             None => Err(RoundError::NotFound),
             Some(_) => Err(RoundError::NotSubmitted),
         };
     }
-    audit::record(&txn, actor, "response.reopen", &format!("response:{response_id}"), serde_json::json!({}))
-        .await?;
+    audit::record(
+        &txn,
+        actor,
+        "response.reopen",
+        &format!("response:{response_id}"),
+        serde_json::json!({}),
+    )
+    .await?;
     txn.commit().await.context("commit")?;
     Ok(())
 }
@@ -391,10 +408,11 @@ pub async fn issue_link(
     user_id: i32,
 ) -> Result<String, RoundError> {
     let participants = participants(db, round_id).await?;
-    let Some(p) = participants
-        .iter()
-        .find(|p| p.coordinators.iter().any(|c| c.id == user_id && c.role == "coordinator"))
-    else {
+    let Some(p) = participants.iter().find(|p| {
+        p.coordinators
+            .iter()
+            .any(|c| c.id == user_id && c.role == "coordinator")
+    }) else {
         return Err(RoundError::NotACoordinator);
     };
     let txn = db.begin().await.context("begin")?;
@@ -440,15 +458,24 @@ pub async fn revoke_links(
 ) -> Result<u64, RoundError> {
     let txn = db.begin().await.context("begin")?;
     let done = response_link::Entity::update_many()
-        .col_expr(response_link::Column::RevokedAt, Expr::value(Some(Utc::now())))
+        .col_expr(
+            response_link::Column::RevokedAt,
+            Expr::value(Some(Utc::now())),
+        )
         .filter(response_link::Column::UserId.eq(user_id))
         .filter(response_link::Column::RoundId.eq(round_id))
         .filter(response_link::Column::RevokedAt.is_null())
         .exec(&txn)
         .await
         .context("revoke links")?;
-    audit::record(&txn, actor, "link.revoke", &format!("user:{user_id}"), serde_json::json!({ "round": round_id }))
-        .await?;
+    audit::record(
+        &txn,
+        actor,
+        "link.revoke",
+        &format!("user:{user_id}"),
+        serde_json::json!({ "round": round_id }),
+    )
+    .await?;
     txn.commit().await.context("commit")?;
     Ok(done.rows_affected)
 }
@@ -466,7 +493,10 @@ pub struct Redeemed {
 
 /// Checks a link: known, not revoked, its round open, its coordinator active and still bound to the
 /// institution.
-pub async fn redeem_link(db: &impl ConnectionTrait, token: &str) -> anyhow::Result<Option<Redeemed>> {
+pub async fn redeem_link(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> anyhow::Result<Option<Redeemed>> {
     let Some(link) = response_link::Entity::find()
         .filter(response_link::Column::TokenHash.eq(token_hash(token)))
         .filter(response_link::Column::RevokedAt.is_null())
@@ -477,7 +507,11 @@ pub async fn redeem_link(db: &impl ConnectionTrait, token: &str) -> anyhow::Resu
         return Ok(None);
     };
     let now = Utc::now();
-    let Some(round) = round::Entity::find_by_id(link.round_id).one(db).await.context("read round")? else {
+    let Some(round) = round::Entity::find_by_id(link.round_id)
+        .one(db)
+        .await
+        .context("read round")?
+    else {
         return Ok(None);
     };
     if now >= round.closes_at {

@@ -32,7 +32,11 @@ pub struct AppState {
     pub login_limiter: Arc<RateLimiter>,
     pub flash: Arc<Flash>,
     /// Parsed definitions of published versions (which never change), by version id.
-    pub definitions: Arc<std::sync::RwLock<std::collections::HashMap<i32, Arc<crate::domain::questionnaire::Definition>>>>,
+    pub definitions: Arc<
+        std::sync::RwLock<
+            std::collections::HashMap<i32, Arc<crate::domain::questionnaire::Definition>>,
+        >,
+    >,
     /// Coordinators' personal links: failed attempts per IP address.
     pub link_limiter: Arc<RateLimiter>,
 }

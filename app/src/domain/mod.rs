@@ -6,8 +6,8 @@ pub mod expr;
 pub mod institution;
 pub mod password;
 pub mod questionnaire;
-pub mod response;
 pub mod register;
+pub mod response;
 pub mod role;
 pub mod time;
 

@@ -88,15 +88,30 @@ mod tests {
 
     #[test]
     fn winter_is_utc_plus_one_and_summer_utc_plus_two() {
-        assert_eq!(from_local(at("2026-01-15 12:00")).naive_utc(), at("2026-01-15 11:00"));
-        assert_eq!(from_local(at("2026-07-15 12:00")).naive_utc(), at("2026-07-15 10:00"));
-        assert_eq!(to_local(from_local(at("2026-11-25 17:00"))), at("2026-11-25 17:00"));
+        assert_eq!(
+            from_local(at("2026-01-15 12:00")).naive_utc(),
+            at("2026-01-15 11:00")
+        );
+        assert_eq!(
+            from_local(at("2026-07-15 12:00")).naive_utc(),
+            at("2026-07-15 10:00")
+        );
+        assert_eq!(
+            to_local(from_local(at("2026-11-25 17:00"))),
+            at("2026-11-25 17:00")
+        );
     }
 
     #[test]
     fn summer_time_starts_and_ends_on_the_last_sundays_at_one_utc() {
-        assert_eq!(last_sunday(2026, 3), NaiveDate::from_ymd_opt(2026, 3, 29).expect("d"));
-        assert_eq!(last_sunday(2026, 10), NaiveDate::from_ymd_opt(2026, 10, 25).expect("d"));
+        assert_eq!(
+            last_sunday(2026, 3),
+            NaiveDate::from_ymd_opt(2026, 3, 29).expect("d")
+        );
+        assert_eq!(
+            last_sunday(2026, 10),
+            NaiveDate::from_ymd_opt(2026, 10, 25).expect("d")
+        );
         let before = DateTime::from_naive_utc_and_offset(at("2026-03-29 00:59"), Utc);
         let after = DateTime::from_naive_utc_and_offset(at("2026-03-29 01:00"), Utc);
         assert_eq!(to_local(before), at("2026-03-29 01:59"));

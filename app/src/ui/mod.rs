@@ -28,7 +28,8 @@ fn is_survey_page() -> bool {
 }
 
 /// Loads the survey module; `frontend/survey.sh` builds it into `pkg/survey*`.
-const SURVEY_SCRIPT: &str = "import init from '/pkg/survey.js'; init({ module_or_path: '/pkg/survey_bg.wasm' });";
+const SURVEY_SCRIPT: &str =
+    "import init from '/pkg/survey.js'; init({ module_or_path: '/pkg/survey_bg.wasm' });";
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

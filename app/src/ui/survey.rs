@@ -28,7 +28,9 @@ fn refused(error: ApiError) -> AnyView {
     set_page_status(error.status());
     if error == ApiError::Unauthenticated {
         let lang = use_lang();
-        let next = leptos_router::hooks::use_location().pathname.get_untracked();
+        let next = leptos_router::hooks::use_location()
+            .pathname
+            .get_untracked();
         view! {
             <h1>{lang.pick("Inloggen vereist", "Login required")}</h1>
             <p><a href=format!("/inloggen?next={next}")>{lang.pick("Log in om verder te gaan.", "Log in to continue.")}</a></p>
@@ -78,8 +80,14 @@ fn Progress(evaluation: Evaluation) -> impl IntoView {
     let lang = use_lang();
     let percent = evaluation.percent();
     let text = match lang {
-        Lang::Nl => format!("{} van {} vragen beantwoord", evaluation.answered, evaluation.total),
-        Lang::En => format!("{} of {} questions answered", evaluation.answered, evaluation.total),
+        Lang::Nl => format!(
+            "{} van {} vragen beantwoord",
+            evaluation.answered, evaluation.total
+        ),
+        Lang::En => format!(
+            "{} of {} questions answered",
+            evaluation.answered, evaluation.total
+        ),
     };
     view! {
         <div class="progress-wrap">
@@ -208,7 +216,12 @@ fn answer_keys(item: &crate::domain::questionnaire::Item) -> Vec<(String, Option
     match &item.kind {
         ItemKind::Matrix { rows: subs, .. } | ItemKind::IncidentGrid { categories: subs } => subs
             .iter()
-            .map(|c| (format!("{}.{}", item.key, c.code), Some(c.label.get(lang).to_owned())))
+            .map(|c| {
+                (
+                    format!("{}.{}", item.key, c.code),
+                    Some(c.label.get(lang).to_owned()),
+                )
+            })
             .collect(),
         _ => vec![(item.key.clone(), None)],
     }
@@ -258,9 +271,17 @@ fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> 
     let evaluation = evaluate(def, &raw, s.today);
     let sec = def.sections[index].clone();
     let shown = |k: &str| evaluation.applicable.contains(k);
-    let prev = def.sections[..index].iter().rev().find(|x| x.items.iter().any(|i| shown(&i.key)));
-    let next = def.sections[index + 1..].iter().find(|x| x.items.iter().any(|i| shown(&i.key)));
-    let after = next.map_or_else(|| format!("{}/controle", base(id)), |n| section_href(id, &n.key));
+    let prev = def.sections[..index]
+        .iter()
+        .rev()
+        .find(|x| x.items.iter().any(|i| shown(&i.key)));
+    let next = def.sections[index + 1..]
+        .iter()
+        .find(|x| x.items.iter().any(|i| shown(&i.key)));
+    let after = next.map_or_else(
+        || format!("{}/controle", base(id)),
+        |n| section_href(id, &n.key),
+    );
     let editable = s.editable;
     let answers = RwSignal::new(raw.clone());
     let nav = def
@@ -278,7 +299,8 @@ fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> 
                 }
                 .into_any()
             } else {
-                view! { <li><a href=target aria-current=current.then_some("page")>{title}</a></li> }.into_any()
+                view! { <li><a href=target aria-current=current.then_some("page")>{title}</a></li> }
+                    .into_any()
             }
         })
         .collect_view();
@@ -384,19 +406,35 @@ fn Review(s: SurveyView, submit: ServerAction<SubmitResponse>) -> impl IntoView 
     let def = s.definition.clone();
     let evaluation = evaluate(&def, &s.raw(), s.today);
     let place = |key: &str| {
-        let sec = def.sections.iter().find(|x| x.items.iter().any(|i| i.key == key));
-        let label = def.item(key).map(|i| i.label.get(lang).to_owned()).unwrap_or_default();
-        let href = sec.map(|x| format!("{}#q-{key}", section_href(id, &x.key))).unwrap_or_default();
+        let sec = def
+            .sections
+            .iter()
+            .find(|x| x.items.iter().any(|i| i.key == key));
+        let label = def
+            .item(key)
+            .map(|i| i.label.get(lang).to_owned())
+            .unwrap_or_default();
+        let href = sec
+            .map(|x| format!("{}#q-{key}", section_href(id, &x.key)))
+            .unwrap_or_default();
         (href, label)
     };
-    let missing = evaluation.missing.iter().map(|k| {
-        let (href, label) = place(k);
-        view! { <li><a href=href>{label}</a></li> }
-    }).collect_view();
-    let invalid = evaluation.invalid.iter().map(|(k, m)| {
-        let (href, label) = place(k);
-        view! { <li><a href=href>{label}</a> ": " {m.get(lang).to_owned()}</li> }
-    }).collect_view();
+    let missing = evaluation
+        .missing
+        .iter()
+        .map(|k| {
+            let (href, label) = place(k);
+            view! { <li><a href=href>{label}</a></li> }
+        })
+        .collect_view();
+    let invalid = evaluation
+        .invalid
+        .iter()
+        .map(|(k, m)| {
+            let (href, label) = place(k);
+            view! { <li><a href=href>{label}</a> ": " {m.get(lang).to_owned()}</li> }
+        })
+        .collect_view();
     let changes: Vec<_> = s
         .answers
         .iter()
@@ -409,7 +447,11 @@ fn Review(s: SurveyView, submit: ServerAction<SubmitResponse>) -> impl IntoView 
             view! { <tr><th scope="row"><a href=href>{label}</a></th><td>{before}</td><td>{now}</td></tr> }
         })
         .collect();
-    let unconfirmed = s.answers.iter().filter(|a| a.prefilled && !a.value.is_empty()).count();
+    let unconfirmed = s
+        .answers
+        .iter()
+        .filter(|a| a.prefilled && !a.value.is_empty())
+        .count();
     let complete = evaluation.complete();
     view! {
         <h1>{lang.pick("Controleren en indienen", "Review and submit")}</h1>

@@ -74,10 +74,16 @@ pub async fn post_section(
     };
     let mut merged = responses::as_answers(&stored);
     let mut candidates = Vec::new();
-    for item in sec.items.iter().filter(|i| !matches!(i.kind, ItemKind::Note)) {
+    for item in sec
+        .items
+        .iter()
+        .filter(|i| !matches!(i.kind, ItemKind::Note))
+    {
         let keys: Vec<String> = match &item.kind {
             ItemKind::Matrix { rows: subs, .. } | ItemKind::IncidentGrid { categories: subs } => {
-                subs.iter().map(|c| format!("{}.{}", item.key, c.code)).collect()
+                subs.iter()
+                    .map(|c| format!("{}.{}", item.key, c.code))
+                    .collect()
             }
             _ => vec![item.key.clone()],
         };
@@ -111,8 +117,13 @@ pub async fn post_section(
             continue;
         }
         if let Err(e) = normalise(&def, &k, &value) {
-            let label = def.item(&item_key).map(|i| i.label.get(lang).to_owned()).unwrap_or_default();
-            notice.messages.push(format!("{label}: {}", e.message().get(lang)));
+            let label = def
+                .item(&item_key)
+                .map(|i| i.label.get(lang).to_owned())
+                .unwrap_or_default();
+            notice
+                .messages
+                .push(format!("{label}: {}", e.message().get(lang)));
             notice.values.insert(k, value);
             continue;
         }
@@ -129,9 +140,17 @@ pub async fn post_section(
         Ok(_) => {}
         Err(ResponseError::Stale(stale)) => {
             for s in stale {
-                let mine = changes.iter().find(|c| c.key == s.key).map(|c| c.value.clone()).unwrap_or_default();
-                let who = s.by.unwrap_or_else(|| lang.pick("een collega", "a colleague").into());
-                let label = def.item(s.key.split('.').next().unwrap_or("")).map(|i| i.label.get(lang).to_owned()).unwrap_or_default();
+                let mine = changes
+                    .iter()
+                    .find(|c| c.key == s.key)
+                    .map(|c| c.value.clone())
+                    .unwrap_or_default();
+                let who =
+                    s.by.unwrap_or_else(|| lang.pick("een collega", "a colleague").into());
+                let label = def
+                    .item(s.key.split('.').next().unwrap_or(""))
+                    .map(|i| i.label.get(lang).to_owned())
+                    .unwrap_or_default();
                 notice.messages.push(match lang {
                     Lang::Nl => format!("{label}: intussen gewijzigd door {who} ({}). Het huidige antwoord staat in het formulier; uw antwoord ({mine}) is niet opgeslagen.", time::format_local(s.at)),
                     Lang::En => format!("{label}: changed meanwhile by {who} ({}). The current answer is in the form; your answer ({mine}) was not saved.", time::format_local(s.at)),
@@ -145,7 +164,9 @@ pub async fn post_section(
         }
         Err(ResponseError::Invalid(problems)) => {
             for (k, e) in problems {
-                notice.messages.push(format!("{k}: {}", e.message().get(lang)));
+                notice
+                    .messages
+                    .push(format!("{k}: {}", e.message().get(lang)));
             }
         }
         Err(error) => return internal(error),
@@ -161,7 +182,11 @@ pub async fn post_section(
 fn internal(error: impl Into<anyhow::Error>) -> Response {
     let error = error.into();
     tracing::error!(error = format!("{error:#}"), "survey form failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, "Er ging iets mis / Something went wrong").into_response()
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Er ging iets mis / Something went wrong",
+    )
+        .into_response()
 }
 
 /// Opens a personal link: a session limited to the link's round and institution, until the round
@@ -208,7 +233,10 @@ pub async fn open_link(
     };
     (
         [
-            (header::SET_COOKIE, session_cookie(Some(&cookie), state.settings.secure_cookies, hours)),
+            (
+                header::SET_COOKIE,
+                session_cookie(Some(&cookie), state.settings.secure_cookies, hours),
+            ),
             (header::REFERRER_POLICY, "no-referrer".to_owned()),
         ],
         Redirect::to(&target),

@@ -89,7 +89,11 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
     let vid = draft.id.to_string();
     let s = |v: &str| v.to_owned();
     let (round, response_a, coordinator_a) = open_round(&app).await;
-    let (round, response_a, coordinator_a) = (round.to_string(), response_a.to_string(), coordinator_a.to_string());
+    let (round, response_a, coordinator_a) = (
+        round.to_string(),
+        response_a.to_string(),
+        coordinator_a.to_string(),
+    );
     let matrix: Vec<(Request, &[Who])> = vec![
         (Request::Page(s("/")), EVERYONE),
         (Request::Page(s("/inloggen")), EVERYONE),
@@ -102,17 +106,47 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         (Request::Function("me", vec![]), EVERYONE),
         (Request::Page(s("/beheer/rondes")), ADMIN),
         (Request::Page(format!("/beheer/rondes/{round}")), ADMIN),
-        (Request::Response("", vec![("page", format!("/vragenlijst/{response_a}"))]), RESPONSE_A),
-        (Request::Response("", vec![("page", format!("/vragenlijst/{response_a}/deel/beleid"))]), RESPONSE_A),
-        (Request::Response("", vec![("page", format!("/vragenlijst/{response_a}/controle"))]), RESPONSE_A),
-        (Request::Response("get_survey", vec![("id", response_a.clone())]), RESPONSE_A),
-        (Request::Response("get_comparison", vec![("id", response_a.clone())]), RESPONSE_A),
-        (Request::Response("submit_response", vec![("id", response_a.clone())]), WRITE_A),
+        (
+            Request::Response("", vec![("page", format!("/vragenlijst/{response_a}"))]),
+            RESPONSE_A,
+        ),
+        (
+            Request::Response(
+                "",
+                vec![("page", format!("/vragenlijst/{response_a}/deel/beleid"))],
+            ),
+            RESPONSE_A,
+        ),
+        (
+            Request::Response(
+                "",
+                vec![("page", format!("/vragenlijst/{response_a}/controle"))],
+            ),
+            RESPONSE_A,
+        ),
+        (
+            Request::Response("get_survey", vec![("id", response_a.clone())]),
+            RESPONSE_A,
+        ),
+        (
+            Request::Response("get_comparison", vec![("id", response_a.clone())]),
+            RESPONSE_A,
+        ),
+        (
+            Request::Response("submit_response", vec![("id", response_a.clone())]),
+            WRITE_A,
+        ),
         (Request::Function("my_responses", vec![]), COORDINATORS),
-        (Request::Function("get_survey_notice", vec![("id", s("1"))]), LOGGED_IN),
+        (
+            Request::Function("get_survey_notice", vec![("id", s("1"))]),
+            LOGGED_IN,
+        ),
         (Request::Function("list_rounds", vec![]), ADMIN),
         (Request::Function("round_options", vec![]), ADMIN),
-        (Request::Function("get_round", vec![("id", round.clone())]), ADMIN),
+        (
+            Request::Function("get_round", vec![("id", round.clone())]),
+            ADMIN,
+        ),
         (
             Request::Function(
                 "create_round",
@@ -128,19 +162,40 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             ADMIN,
         ),
         (
-            Request::Function("extend_round", vec![("id", round.clone()), ("closes_at", s("2099-01-01T12:00"))]),
-            ADMIN,
-        ),
-        (Request::Function("reopen_response", vec![("id", response_a.clone())]), ADMIN),
-        (
-            Request::Function("issue_link", vec![("round_id", round.clone()), ("user_id", coordinator_a.clone())]),
+            Request::Function(
+                "extend_round",
+                vec![("id", round.clone()), ("closes_at", s("2099-01-01T12:00"))],
+            ),
             ADMIN,
         ),
         (
-            Request::Function("revoke_links", vec![("round_id", round.clone()), ("user_id", coordinator_a.clone())]),
+            Request::Function("reopen_response", vec![("id", response_a.clone())]),
             ADMIN,
         ),
-        (Request::Function("close_round", vec![("id", s("999999"))]), ADMIN),
+        (
+            Request::Function(
+                "issue_link",
+                vec![
+                    ("round_id", round.clone()),
+                    ("user_id", coordinator_a.clone()),
+                ],
+            ),
+            ADMIN,
+        ),
+        (
+            Request::Function(
+                "revoke_links",
+                vec![
+                    ("round_id", round.clone()),
+                    ("user_id", coordinator_a.clone()),
+                ],
+            ),
+            ADMIN,
+        ),
+        (
+            Request::Function("close_round", vec![("id", s("999999"))]),
+            ADMIN,
+        ),
         (Request::Function("my_institutions", vec![]), LOGGED_IN),
         (
             Request::Function(

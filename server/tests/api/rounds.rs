@@ -135,26 +135,76 @@ async fn rounds_are_opened_extended_closed_and_audited(app: TestApp) {
     let mut backwards = form("");
     backwards[4].1 = "2025-01-01T09:00".into();
     assert_eq!(call(backwards).await.status(), 422);
-    assert!(app.call(&admin, "list_rounds", &[]).await.json::<Value>().await.expect("json").as_array().expect("list").is_empty(), "a refused round leaves nothing behind");
+    assert!(
+        app.call(&admin, "list_rounds", &[])
+            .await
+            .json::<Value>()
+            .await
+            .expect("json")
+            .as_array()
+            .expect("list")
+            .is_empty(),
+        "a refused round leaves nothing behind"
+    );
 
     assert_eq!(call(form("25px 27GH")).await.status(), 200);
-    let listed: Value = app.call(&admin, "list_rounds", &[]).await.json().await.expect("json");
+    let listed: Value = app
+        .call(&admin, "list_rounds", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
     let round = listed[0]["id"].as_i64().expect("id") as i32;
-    assert_eq!(listed[0]["opens_at"], "05-01-2026 09:00", "shown in Dutch time");
+    assert_eq!(
+        listed[0]["opens_at"], "05-01-2026 09:00",
+        "shown in Dutch time"
+    );
     assert_eq!(listed[0]["open"], true);
-    let detail: Value = app.call(&admin, "get_round", &[("id", &round.to_string())]).await.json().await.expect("json");
-    let statuses: Vec<&str> = detail["participants"].as_array().expect("rows").iter().map(|p| p["status"].as_str().unwrap_or("")).collect();
+    let detail: Value = app
+        .call(&admin, "get_round", &[("id", &round.to_string())])
+        .await
+        .json()
+        .await
+        .expect("json");
+    let statuses: Vec<&str> = detail["participants"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|p| p["status"].as_str().unwrap_or(""))
+        .collect();
     assert_eq!(statuses, vec!["not_started", "not_started"]);
     assert_eq!(
-        app.call(&admin, "extend_round", &[("id", &round.to_string()), ("closes_at", "2099-04-01T12:00")]).await.status(),
+        app.call(
+            &admin,
+            "extend_round",
+            &[
+                ("id", &round.to_string()),
+                ("closes_at", "2099-04-01T12:00")
+            ]
+        )
+        .await
+        .status(),
         200
     );
-    assert_eq!(app.call(&admin, "close_round", &[("id", &round.to_string())]).await.status(), 200);
-    let listed: Value = app.call(&admin, "list_rounds", &[]).await.json().await.expect("json");
+    assert_eq!(
+        app.call(&admin, "close_round", &[("id", &round.to_string())])
+            .await
+            .status(),
+        200
+    );
+    let listed: Value = app
+        .call(&admin, "list_rounds", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(listed[0]["open"], false);
     let actions = app.audit_actions().await;
     for action in ["round.create", "round.extend", "round.close"] {
-        assert!(actions.iter().any(|a| a == action), "{action} in {actions:?}");
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
     }
 }
 both!(rounds_are_opened_extended_closed_and_audited);
@@ -164,9 +214,15 @@ async fn answers_are_saved_as_given_and_stale_writes_are_refused(app: TestApp) {
     let version = publish(&app, &default_definition(), None).await;
     let round = open_round(&app, version, 2026, &["25PX", "27GH"]).await;
     let id = response_of(&app, round, "25PX").await;
-    let first = app.logged_in("een@roc.nl", Role::Coordinator, &["25PX"]).await;
-    let second = app.logged_in("twee@roc.nl", Role::Coordinator, &["25PX"]).await;
-    let other = app.logged_in("ander@roc.nl", Role::Coordinator, &["27GH"]).await;
+    let first = app
+        .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let second = app
+        .logged_in("twee@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let other = app
+        .logged_in("ander@roc.nl", Role::Coordinator, &["27GH"])
+        .await;
 
     let (status, body) = save(&app, &first, id, &[("coordinator_uren", " 120 ", 0)]).await;
     assert_eq!(status, 200, "{body}");
@@ -174,28 +230,53 @@ async fn answers_are_saved_as_given_and_stale_writes_are_refused(app: TestApp) {
     let s = survey(&app, &second, id).await;
     assert_eq!(s["status"], "in_progress");
     let stored = answer(&s, "coordinator_uren").expect("stored");
-    assert_eq!((&stored["value"], &stored["revision"]), (&json!("120"), &json!(1)));
-    assert_eq!(stored["by"], "Test een@roc.nl", "who changed it is recorded");
+    assert_eq!(
+        (&stored["value"], &stored["revision"]),
+        (&json!("120"), &json!(1))
+    );
+    assert_eq!(
+        stored["by"], "Test een@roc.nl",
+        "who changed it is recorded"
+    );
 
     let (status, _) = save(&app, &second, id, &[("coordinator_uren", "80", 1)]).await;
     assert_eq!(status, 200);
     let (status, body) = save(&app, &first, id, &[("coordinator_uren", "95", 1)]).await;
     assert_eq!(status, 409, "a write based on revision 1 is stale: {body}");
-    assert_eq!(body["Stale"][0]["value"], "80", "the current value comes back");
+    assert_eq!(
+        body["Stale"][0]["value"], "80",
+        "the current value comes back"
+    );
     assert_eq!(body["Stale"][0]["by"], "Test twee@roc.nl");
     let (status, _) = save(&app, &first, id, &[("coordinator_uren", "80", 1)]).await;
-    assert_eq!(status, 200, "a retry that stores what is there already succeeds");
-    assert_eq!(answer(&survey(&app, &first, id).await, "coordinator_uren").expect("a")["value"], "80");
+    assert_eq!(
+        status, 200,
+        "a retry that stores what is there already succeeds"
+    );
+    assert_eq!(
+        answer(&survey(&app, &first, id).await, "coordinator_uren").expect("a")["value"],
+        "80"
+    );
 
     let (status, _) = save(&app, &other, id, &[("coordinator_uren", "1", 2)]).await;
-    assert_eq!(status, 404, "another institution's coordinator cannot write");
+    assert_eq!(
+        status, 404,
+        "another institution's coordinator cannot write"
+    );
     let (status, _) = save(&app, &client(), id, &[("coordinator_uren", "1", 2)]).await;
     assert_eq!(status, 401);
-    let researcher = app.logged_in("onderzoek@miv.nl", Role::Researcher, &[]).await;
+    let researcher = app
+        .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
+        .await;
     let (status, _) = save(&app, &researcher, id, &[("coordinator_uren", "1", 2)]).await;
     assert_eq!(status, 403);
     let other_id = response_of(&app, round, "27GH").await;
-    assert_eq!(app.call(&first, "get_survey", &[("id", &other_id.to_string())]).await.status(), 404);
+    assert_eq!(
+        app.call(&first, "get_survey", &[("id", &other_id.to_string())])
+            .await
+            .status(),
+        404
+    );
 }
 both!(answers_are_saved_as_given_and_stale_writes_are_refused);
 
@@ -204,26 +285,54 @@ async fn the_server_applies_relevance_types_and_constraints_to_every_save(app: T
     let version = publish(&app, &default_definition(), None).await;
     let round = open_round(&app, version, 2026, &["25PX"]).await;
     let id = response_of(&app, round, "25PX").await;
-    let c = app.logged_in("een@roc.nl", Role::Coordinator, &["25PX"]).await;
+    let c = app
+        .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
 
     let (status, body) = save(&app, &c, id, &[("integraal_plan", "misschien", 0)]).await;
     assert_eq!(status, 422, "{body}");
     let (status, body) = save(&app, &c, id, &[("coordinator_uren", "veel", 0)]).await;
     assert_eq!(status, 422, "{body}");
     assert!(body.to_string().contains("Vul een getal in"));
-    let (status, body) = save(&app, &c, id, &[("integraal_plan", "nee", 0), ("plan_datum", "2026-01-01", 0)]).await;
+    let (status, body) = save(
+        &app,
+        &c,
+        id,
+        &[
+            ("integraal_plan", "nee", 0),
+            ("plan_datum", "2026-01-01", 0),
+        ],
+    )
+    .await;
     assert_eq!(status, 422, "a hidden question is not stored: {body}");
     assert!(body.to_string().contains("niet van toepassing"));
-    let (status, body) = save(&app, &c, id, &[("integraal_plan", "ja", 0), ("plan_datum", "2099-01-01", 0)]).await;
+    let (status, body) = save(
+        &app,
+        &c,
+        id,
+        &[("integraal_plan", "ja", 0), ("plan_datum", "2099-01-01", 0)],
+    )
+    .await;
     assert_eq!(status, 200, "shown by the answer in the same save: {body}");
     assert!(
-        body["invalid"].as_array().expect("invalid").iter().any(|p| p[0] == "plan_datum"),
+        body["invalid"]
+            .as_array()
+            .expect("invalid")
+            .iter()
+            .any(|p| p[0] == "plan_datum"),
         "a date in the future breaks the constraint and is reported: {body}"
     );
     let (status, body) = save(&app, &c, id, &[("integraal_plan", "nee", 1)]).await;
     assert_eq!(status, 200);
-    assert!(body["invalid"].as_array().expect("invalid").is_empty(), "a hidden answer is not checked");
-    assert!(!body["missing"].as_array().expect("m").iter().any(|k| k == "plan_datum"));
+    assert!(
+        body["invalid"].as_array().expect("invalid").is_empty(),
+        "a hidden answer is not checked"
+    );
+    assert!(!body["missing"]
+        .as_array()
+        .expect("m")
+        .iter()
+        .any(|k| k == "plan_datum"));
 }
 both!(the_server_applies_relevance_types_and_constraints_to_every_save);
 
@@ -232,33 +341,83 @@ async fn a_complete_response_is_submitted_locked_and_reopened_by_an_admin(app: T
     let version = publish(&app, &default_definition(), None).await;
     let round = open_round(&app, version, 2026, &["25PX"]).await;
     let id = response_of(&app, round, "25PX").await;
-    let c = app.logged_in("een@roc.nl", Role::Coordinator, &["25PX"]).await;
+    let c = app
+        .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
     let admin = app.logged_in("beheer@miv.nl", Role::Admin, &[]).await;
     let ids = id.to_string();
 
     let early = app.call(&c, "submit_response", &[("id", &ids)]).await;
-    assert_eq!(early.status(), 422, "an incomplete response is not submitted");
+    assert_eq!(
+        early.status(),
+        422,
+        "an incomplete response is not submitted"
+    );
     assert!(early.text().await.expect("body").contains("Incomplete"));
     complete(&app, &c, id, 1).await;
-    assert_eq!(app.call(&admin, "submit_response", &[("id", &ids)]).await.status(), 403, "admins do not fill in");
-    assert_eq!(app.call(&c, "submit_response", &[("id", &ids)]).await.status(), 200);
+    assert_eq!(
+        app.call(&admin, "submit_response", &[("id", &ids)])
+            .await
+            .status(),
+        403,
+        "admins do not fill in"
+    );
+    assert_eq!(
+        app.call(&c, "submit_response", &[("id", &ids)])
+            .await
+            .status(),
+        200
+    );
     let s = survey(&app, &c, id).await;
-    assert_eq!((&s["status"], &s["editable"]), (&json!("submitted"), &json!(false)));
+    assert_eq!(
+        (&s["status"], &s["editable"]),
+        (&json!("submitted"), &json!(false))
+    );
     let (status, _) = save(&app, &c, id, &[("coordinator_uren", "1", 99)]).await;
     assert_eq!(status, 422, "a submitted response is locked");
-    let page = c.get(app.url(&format!("/vragenlijst/{id}"))).send().await.expect("page");
+    let page = c
+        .get(app.url(&format!("/vragenlijst/{id}")))
+        .send()
+        .await
+        .expect("page");
     let html = page.text().await.expect("html");
-    assert!(html.contains("Ingediend op") && html.contains("Alle antwoorden"), "read-only copy of the answers");
+    assert!(
+        html.contains("Ingediend op") && html.contains("Alle antwoorden"),
+        "read-only copy of the answers"
+    );
 
-    assert_eq!(app.call(&c, "reopen_response", &[("id", &ids)]).await.status(), 403);
-    assert_eq!(app.call(&admin, "reopen_response", &[("id", &ids)]).await.status(), 200);
-    assert_eq!(app.call(&admin, "reopen_response", &[("id", &ids)]).await.status(), 422, "only a submitted one reopens");
+    assert_eq!(
+        app.call(&c, "reopen_response", &[("id", &ids)])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.call(&admin, "reopen_response", &[("id", &ids)])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.call(&admin, "reopen_response", &[("id", &ids)])
+            .await
+            .status(),
+        422,
+        "only a submitted one reopens"
+    );
     assert_eq!(survey(&app, &c, id).await["status"], "reopened");
     let stored = responses::answers(&app.db, id).await.expect("answers");
-    let uren = stored.iter().find(|a| a.item_key == "coordinator_uren").expect("uren");
+    let uren = stored
+        .iter()
+        .find(|a| a.item_key == "coordinator_uren")
+        .expect("uren");
     let (status, _) = save(&app, &c, id, &[("coordinator_uren", "7", uren.revision)]).await;
     assert_eq!(status, 200, "a reopened response can change");
-    assert!(app.audit_actions().await.iter().any(|a| a == "response.reopen"));
+    assert!(app
+        .audit_actions()
+        .await
+        .iter()
+        .any(|a| a == "response.reopen"));
 }
 both!(a_complete_response_is_submitted_locked_and_reopened_by_an_admin);
 
@@ -266,11 +425,19 @@ async fn last_years_answers_are_prefilled_through_a_renamed_key(app: TestApp) {
     app.load_demo_register().await;
     let v1 = publish(&app, &default_definition(), None).await;
     let last_year = open_round(&app, v1, 2025, &["25PX", "27GH"]).await;
-    let c = app.logged_in("een@roc.nl", Role::Coordinator, &["25PX"]).await;
+    let c = app
+        .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
     let old = response_of(&app, last_year, "25PX").await;
     complete(&app, &c, old, 2).await;
-    assert_eq!(app.call(&c, "submit_response", &[("id", &old.to_string())]).await.status(), 200);
-    let old_hours = answer(&survey(&app, &c, old).await, "coordinator_uren").expect("uren")["value"].clone();
+    assert_eq!(
+        app.call(&c, "submit_response", &[("id", &old.to_string())])
+            .await
+            .status(),
+        200
+    );
+    let old_hours =
+        answer(&survey(&app, &c, old).await, "coordinator_uren").expect("uren")["value"].clone();
 
     let mut next = default_definition();
     edit::rename_item(&mut next, "coordinator_uren", "uren_coordinator").expect("rename");
@@ -284,13 +451,26 @@ async fn last_years_answers_are_prefilled_through_a_renamed_key(app: TestApp) {
     assert_eq!(carried["previous"], old_hours);
     assert!(answer(&s, "coordinator_uren").is_none());
     let untouched = response_of(&app, this_year, "27GH").await;
-    assert!(responses::answers(&app.db, untouched).await.expect("a").is_empty(), "nothing to carry without a submitted response");
+    assert!(
+        responses::answers(&app.db, untouched)
+            .await
+            .expect("a")
+            .is_empty(),
+        "nothing to carry without a submitted response"
+    );
 
     let (status, _) = save(&app, &c, id, &[("uren_coordinator", "999", 1)]).await;
     assert_eq!(status, 200);
-    let page = c.get(app.url(&format!("/vragenlijst/{id}/controle"))).send().await.expect("review");
+    let page = c
+        .get(app.url(&format!("/vragenlijst/{id}/controle")))
+        .send()
+        .await
+        .expect("review");
     let html = page.text().await.expect("html");
-    assert!(html.contains("Gewijzigd ten opzichte van vorig jaar") && html.contains("999"), "the review shows the change");
+    assert!(
+        html.contains("Gewijzigd ten opzichte van vorig jaar") && html.contains("999"),
+        "the review shows the change"
+    );
 }
 both!(last_years_answers_are_prefilled_through_a_renamed_key);
 
@@ -299,57 +479,115 @@ async fn a_personal_link_opens_one_institution_in_one_round(app: TestApp) {
     let version = publish(&app, &default_definition(), None).await;
     let round = open_round(&app, version, 2026, &["25PX", "27GH"]).await;
     let other_round = open_round(&app, version, 2027, &["25PX"]).await;
-    let coordinator = app.create_user("een@roc.nl", Role::Coordinator, &["25PX", "27GH"]).await;
+    let coordinator = app
+        .create_user("een@roc.nl", Role::Coordinator, &["25PX", "27GH"])
+        .await;
     let admin = app.logged_in("beheer@miv.nl", Role::Admin, &[]).await;
     let issue = |round: i32| {
         let (app, admin) = (&app, admin.clone());
         async move {
-            let f = [("round_id", round.to_string()), ("user_id", coordinator.to_string())];
+            let f = [
+                ("round_id", round.to_string()),
+                ("user_id", coordinator.to_string()),
+            ];
             let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
             assert_eq!(app.call(&admin, "issue_link", &f).await.status(), 200);
-            let link: Value = app.call(&admin, "take_password_link", &[]).await.json().await.expect("json");
+            let link: Value = app
+                .call(&admin, "take_password_link", &[])
+                .await
+                .json()
+                .await
+                .expect("json");
             link["url"].as_str().expect("url").to_owned()
         }
     };
     let url = issue(round).await;
-    let path = url.split_once("/r/").map(|(_, t)| format!("/r/{t}")).expect("link path");
-    let stored: Vec<String> = <app::backend::entities::response_link::Entity as sea_orm::EntityTrait>::find()
-        .all(&app.db)
-        .await
-        .expect("links")
-        .into_iter()
-        .map(|l| l.token_hash)
-        .collect();
+    let path = url
+        .split_once("/r/")
+        .map(|(_, t)| format!("/r/{t}"))
+        .expect("link path");
+    let stored: Vec<String> =
+        <app::backend::entities::response_link::Entity as sea_orm::EntityTrait>::find()
+            .all(&app.db)
+            .await
+            .expect("links")
+            .into_iter()
+            .map(|l| l.token_hash)
+            .collect();
     assert_eq!(stored.len(), 1);
-    assert!(!stored.iter().any(|h| path.ends_with(h.as_str())), "only the hash is stored");
+    assert!(
+        !stored.iter().any(|h| path.ends_with(h.as_str())),
+        "only the hash is stored"
+    );
 
     let visitor = client();
     let opened = visitor.get(app.url(&path)).send().await.expect("open link");
     assert_eq!(opened.status(), 303);
     let own = response_of(&app, round, "25PX").await;
-    let location = opened.headers()["location"].to_str().expect("location").to_owned();
-    assert!(location.starts_with(&format!("/vragenlijst/{own}")), "{location}");
-    assert_eq!(app.call(&visitor, "get_survey", &[("id", &own.to_string())]).await.status(), 200);
+    let location = opened.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(
+        location.starts_with(&format!("/vragenlijst/{own}")),
+        "{location}"
+    );
+    assert_eq!(
+        app.call(&visitor, "get_survey", &[("id", &own.to_string())])
+            .await
+            .status(),
+        200
+    );
     let b = response_of(&app, round, "27GH").await;
-    assert_eq!(app.call(&visitor, "get_survey", &[("id", &b.to_string())]).await.status(), 404, "the link reaches its institution only");
+    assert_eq!(
+        app.call(&visitor, "get_survey", &[("id", &b.to_string())])
+            .await
+            .status(),
+        404,
+        "the link reaches its institution only"
+    );
     let later = response_of(&app, other_round, "25PX").await;
-    assert_eq!(app.call(&visitor, "get_survey", &[("id", &later.to_string())]).await.status(), 404, "and its round only");
+    assert_eq!(
+        app.call(&visitor, "get_survey", &[("id", &later.to_string())])
+            .await
+            .status(),
+        404,
+        "and its round only"
+    );
     assert_eq!(app.call(&visitor, "list_rounds", &[]).await.status(), 403);
 
     let newer = issue(round).await;
     assert_ne!(newer, url);
     let stale = client().get(app.url(&path)).send().await.expect("old link");
-    assert_eq!(stale.headers()["location"], "/inloggen?link=ongeldig", "a new link revokes the old one");
-    let f = [("round_id", round.to_string()), ("user_id", coordinator.to_string())];
+    assert_eq!(
+        stale.headers()["location"],
+        "/inloggen?link=ongeldig",
+        "a new link revokes the old one"
+    );
+    let f = [
+        ("round_id", round.to_string()),
+        ("user_id", coordinator.to_string()),
+    ];
     let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(app.call(&admin, "revoke_links", &f).await.status(), 200);
-    let newer_path = newer.split_once("/r/").map(|(_, t)| format!("/r/{t}")).expect("path");
-    let revoked = client().get(app.url(&newer_path)).send().await.expect("revoked");
+    let newer_path = newer
+        .split_once("/r/")
+        .map(|(_, t)| format!("/r/{t}"))
+        .expect("path");
+    let revoked = client()
+        .get(app.url(&newer_path))
+        .send()
+        .await
+        .expect("revoked");
     assert_eq!(revoked.headers()["location"], "/inloggen?link=ongeldig");
     let guessing = client();
     let mut limited = false;
     for i in 0..30 {
-        let r = guessing.get(app.url(&format!("/r/{i:064}"))).send().await.expect("guess");
+        let r = guessing
+            .get(app.url(&format!("/r/{i:064}")))
+            .send()
+            .await
+            .expect("guess");
         limited |= r.status() == 429;
     }
     assert!(limited, "guessing tokens is rate limited");
@@ -361,8 +599,12 @@ async fn a_section_posted_as_a_plain_form_is_saved(app: TestApp) {
     let version = publish(&app, &default_definition(), None).await;
     let round = open_round(&app, version, 2026, &["25PX"]).await;
     let id = response_of(&app, round, "25PX").await;
-    let c = app.logged_in("een@roc.nl", Role::Coordinator, &["25PX"]).await;
-    let colleague = app.logged_in("twee@roc.nl", Role::Coordinator, &["25PX"]).await;
+    let c = app
+        .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let colleague = app
+        .logged_in("twee@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
     let post = |client: &reqwest::Client, fields: Vec<(&'static str, &'static str)>| {
         client
             .post(app.url(&format!("/vragenlijst/{id}/deel/beleid")))
@@ -371,41 +613,114 @@ async fn a_section_posted_as_a_plain_form_is_saved(app: TestApp) {
     };
     let next = format!("/vragenlijst/{id}/deel/wettelijk");
     let go: &'static str = Box::leak(next.clone().into_boxed_str());
-    let done = post(&c, vec![
-        ("a:integraal_plan", "ja"), ("r:integraal_plan", "0"), ("o:integraal_plan", ""),
-        ("a:coordinator_uren", "40"), ("r:coordinator_uren", "0"), ("o:coordinator_uren", ""),
-        ("a:betrokkenheid", "studenten"), ("a:betrokkenheid", "gemeente"), ("r:betrokkenheid", "0"), ("o:betrokkenheid", ""),
-        ("go", go),
-    ]).await.expect("post");
+    let done = post(
+        &c,
+        vec![
+            ("a:integraal_plan", "ja"),
+            ("r:integraal_plan", "0"),
+            ("o:integraal_plan", ""),
+            ("a:coordinator_uren", "40"),
+            ("r:coordinator_uren", "0"),
+            ("o:coordinator_uren", ""),
+            ("a:betrokkenheid", "studenten"),
+            ("a:betrokkenheid", "gemeente"),
+            ("r:betrokkenheid", "0"),
+            ("o:betrokkenheid", ""),
+            ("go", go),
+        ],
+    )
+    .await
+    .expect("post");
     assert_eq!(done.status(), 303);
     assert_eq!(done.headers()["location"], next.as_str());
     let s = survey(&app, &c, id).await;
-    assert_eq!(answer(&s, "betrokkenheid").expect("multi")["value"], "studenten gemeente");
+    assert_eq!(
+        answer(&s, "betrokkenheid").expect("multi")["value"],
+        "studenten gemeente"
+    );
     assert_eq!(answer(&s, "integraal_plan").expect("plan")["value"], "ja");
 
-    let changed = post(&colleague, vec![("a:coordinator_uren", "50"), ("r:coordinator_uren", "1"), ("o:coordinator_uren", "40")]).await.expect("post");
+    let changed = post(
+        &colleague,
+        vec![
+            ("a:coordinator_uren", "50"),
+            ("r:coordinator_uren", "1"),
+            ("o:coordinator_uren", "40"),
+        ],
+    )
+    .await
+    .expect("post");
     assert_eq!(changed.status(), 303);
-    let stale = post(&c, vec![
-        ("a:coordinator_uren", "45"), ("r:coordinator_uren", "1"), ("o:coordinator_uren", "40"),
-        ("a:integraal_plan", "ja"), ("r:integraal_plan", "1"), ("o:integraal_plan", "ja"),
-        ("go", go),
-    ]).await.expect("post");
-    let back = stale.headers()["location"].to_str().expect("location").to_owned();
-    assert!(back.starts_with(&format!("/vragenlijst/{id}/deel/beleid?melding=")), "back to the form: {back}");
+    let stale = post(
+        &c,
+        vec![
+            ("a:coordinator_uren", "45"),
+            ("r:coordinator_uren", "1"),
+            ("o:coordinator_uren", "40"),
+            ("a:integraal_plan", "ja"),
+            ("r:integraal_plan", "1"),
+            ("o:integraal_plan", "ja"),
+            ("go", go),
+        ],
+    )
+    .await
+    .expect("post");
+    let back = stale.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(
+        back.starts_with(&format!("/vragenlijst/{id}/deel/beleid?melding=")),
+        "back to the form: {back}"
+    );
     let page = c.get(app.url(&back)).send().await.expect("page");
     let html = page.text().await.expect("html");
-    assert!(html.contains("intussen gewijzigd door Test twee@roc.nl"), "the conflict is explained once");
+    assert!(
+        html.contains("intussen gewijzigd door Test twee@roc.nl"),
+        "the conflict is explained once"
+    );
     assert!(html.contains("(45)"), "with the answer that was not saved");
-    assert_eq!(answer(&survey(&app, &c, id).await, "coordinator_uren").expect("uren")["value"], "50");
+    assert_eq!(
+        answer(&survey(&app, &c, id).await, "coordinator_uren").expect("uren")["value"],
+        "50"
+    );
 
-    let typo = post(&c, vec![("a:coordinator_uren", "veertig"), ("r:coordinator_uren", "2"), ("o:coordinator_uren", "50")]).await.expect("post");
+    let typo = post(
+        &c,
+        vec![
+            ("a:coordinator_uren", "veertig"),
+            ("r:coordinator_uren", "2"),
+            ("o:coordinator_uren", "50"),
+        ],
+    )
+    .await
+    .expect("post");
     assert_eq!(typo.status(), 303);
-    let back = typo.headers()["location"].to_str().expect("location").to_owned();
-    let html = c.get(app.url(&back)).send().await.expect("page").text().await.expect("html");
+    let back = typo.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let html = c
+        .get(app.url(&back))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
     assert!(html.contains("Vul een getal in"), "the message is shown");
-    assert!(html.contains("value=\"veertig\""), "the typed value is kept: {}", &html[html.find("id=\"coordinator_uren\"").unwrap_or(0)..][..300]);
-    let anonymous = post(&client(), vec![("a:coordinator_uren", "1")]).await.expect("post");
-    assert!(anonymous.headers()["location"].to_str().expect("l").starts_with("/inloggen"));
+    assert!(
+        html.contains("value=\"veertig\""),
+        "the typed value is kept: {}",
+        &html[html.find("id=\"coordinator_uren\"").unwrap_or(0)..][..300]
+    );
+    let anonymous = post(&client(), vec![("a:coordinator_uren", "1")])
+        .await
+        .expect("post");
+    assert!(anonymous.headers()["location"]
+        .to_str()
+        .expect("l")
+        .starts_with("/inloggen"));
 }
 both!(a_section_posted_as_a_plain_form_is_saved);
 
@@ -417,23 +732,67 @@ async fn the_comparison_shows_only_what_k_institutions_answered(app: TestApp) {
     let c = app.logged_in("een@roc.nl", Role::Coordinator, &codes).await;
     let own = response_of(&app, round, "25PX").await;
     complete(&app, &c, own, 0).await;
-    assert_eq!(app.call(&c, "get_comparison", &[("id", &own.to_string())]).await.status(), 422, "only after submitting");
-    assert_eq!(app.call(&c, "submit_response", &[("id", &own.to_string())]).await.status(), 200);
-    let view: Value = app.call(&c, "get_comparison", &[("id", &own.to_string())]).await.json().await.expect("json");
+    assert_eq!(
+        app.call(&c, "get_comparison", &[("id", &own.to_string())])
+            .await
+            .status(),
+        422,
+        "only after submitting"
+    );
+    assert_eq!(
+        app.call(&c, "submit_response", &[("id", &own.to_string())])
+            .await
+            .status(),
+        200
+    );
+    let view: Value = app
+        .call(&c, "get_comparison", &[("id", &own.to_string())])
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(view["k"], 5);
-    assert!(view["items"].as_array().expect("items").iter().all(|i| i["all"].is_null()), "one institution: nothing shown");
+    assert!(
+        view["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|i| i["all"].is_null()),
+        "one institution: nothing shown"
+    );
     for (n, code) in codes.iter().enumerate().skip(1) {
         let id = response_of(&app, round, code).await;
         complete(&app, &c, id, n).await;
-        assert_eq!(app.call(&c, "submit_response", &[("id", &id.to_string())]).await.status(), 200);
+        assert_eq!(
+            app.call(&c, "submit_response", &[("id", &id.to_string())])
+                .await
+                .status(),
+            200
+        );
     }
-    let view: Value = app.call(&c, "get_comparison", &[("id", &own.to_string())]).await.json().await.expect("json");
+    let view: Value = app
+        .call(&c, "get_comparison", &[("id", &own.to_string())])
+        .await
+        .json()
+        .await
+        .expect("json");
     let items = view["items"].as_array().expect("items");
-    let plan = items.iter().find(|i| i["key"] == "integraal_plan").expect("plan");
+    let plan = items
+        .iter()
+        .find(|i| i["key"] == "integraal_plan")
+        .expect("plan");
     assert_eq!(plan["all"]["n"], 5, "five institutions answered: shown");
-    let shares: i64 = plan["all"]["options"].as_array().expect("o").iter().map(|o| o[1].as_i64().unwrap_or(0)).sum();
+    let shares: i64 = plan["all"]["options"]
+        .as_array()
+        .expect("o")
+        .iter()
+        .map(|o| o[1].as_i64().unwrap_or(0))
+        .sum();
     assert_eq!(shares, 5);
-    let hours = items.iter().find(|i| i["key"] == "coordinator_uren").expect("uren");
+    let hours = items
+        .iter()
+        .find(|i| i["key"] == "coordinator_uren")
+        .expect("uren");
     assert!(hours["all"]["median"].is_number());
     assert!(
         items.iter().any(|i| i["all"].is_null()),

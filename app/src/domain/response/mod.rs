@@ -36,14 +36,32 @@ impl AnswerError {
     pub fn message(&self) -> Text {
         let t = Text::new;
         match self {
-            AnswerError::UnknownKey => t("Deze vraag bestaat niet in deze vragenlijst.", "This question does not exist in this questionnaire."),
-            AnswerError::NotAnOption => t("Kies een van de gegeven antwoorden.", "Choose one of the given answers."),
+            AnswerError::UnknownKey => t(
+                "Deze vraag bestaat niet in deze vragenlijst.",
+                "This question does not exist in this questionnaire.",
+            ),
+            AnswerError::NotAnOption => t(
+                "Kies een van de gegeven antwoorden.",
+                "Choose one of the given answers.",
+            ),
             AnswerError::NotANumber => t("Vul een getal in.", "Enter a number."),
             AnswerError::NotAWholeNumber => t("Vul een geheel getal in.", "Enter a whole number."),
-            AnswerError::NotADate => t("Vul een datum in als jjjj-mm-dd.", "Enter a date as yyyy-mm-dd."),
-            AnswerError::Negative => t("Vul een aantal van 0 of meer in.", "Enter a count of 0 or more."),
-            AnswerError::NotApplicable => t("Deze vraag is niet van toepassing bij uw andere antwoorden.", "This question does not apply given your other answers."),
-            AnswerError::TooLong => t("Het antwoord is te lang (maximaal 10.000 tekens).", "The answer is too long (at most 10,000 characters)."),
+            AnswerError::NotADate => t(
+                "Vul een datum in als jjjj-mm-dd.",
+                "Enter a date as yyyy-mm-dd.",
+            ),
+            AnswerError::Negative => t(
+                "Vul een aantal van 0 of meer in.",
+                "Enter a count of 0 or more.",
+            ),
+            AnswerError::NotApplicable => t(
+                "Deze vraag is niet van toepassing bij uw andere antwoorden.",
+                "This question does not apply given your other answers.",
+            ),
+            AnswerError::TooLong => t(
+                "Het antwoord is te lang (maximaal 10.000 tekens).",
+                "The answer is too long (at most 10,000 characters).",
+            ),
         }
     }
 }
@@ -81,7 +99,12 @@ pub fn normalise(
     if raw.is_empty() {
         return Ok(None);
     }
-    let number = |s: &str| s.replace(',', ".").parse::<f64>().ok().filter(|n| n.is_finite());
+    let number = |s: &str| {
+        s.replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+    };
     let one_of = |codes: Vec<String>, v: &str| {
         codes
             .iter()
@@ -153,9 +176,7 @@ pub fn normalise(
 pub fn typed(item: &Item, raw: &str) -> Value {
     match item.kind.value_type() {
         expr::ValueType::Number => raw.parse().map(Value::Number).unwrap_or(Value::Null),
-        expr::ValueType::Multi => {
-            Value::Multi(raw.split_whitespace().map(str::to_owned).collect())
-        }
+        expr::ValueType::Multi => Value::Multi(raw.split_whitespace().map(str::to_owned).collect()),
         expr::ValueType::Date => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
             .map(Value::Date)
             .unwrap_or(Value::Null),
@@ -304,8 +325,8 @@ pub fn evaluate(def: &Definition, answers: &Answers, today: NaiveDate) -> Evalua
                 continue;
             };
             let value = typed(item, raw);
-            let problem = range_problem(item, &value).or_else(|| {
-                let c = item.constraint.as_ref()?;
+            // The researcher's own constraint message says more than the generic range one.
+            let broken = item.constraint.as_ref().and_then(|c| {
                 let env = MapEnv {
                     values: &values,
                     current: value.clone(),
@@ -313,6 +334,7 @@ pub fn evaluate(def: &Definition, answers: &Answers, today: NaiveDate) -> Evalua
                 };
                 (!holds(Some(&c.expression), &env)).then(|| c.message.clone())
             });
+            let problem = broken.or_else(|| range_problem(item, &value));
             if let Some(message) = problem {
                 out.invalid.push((item.key.clone(), message));
             }
@@ -388,10 +410,12 @@ pub fn display(def: &Definition, answer_key: &str, raw: &str, lang: crate::i18n:
             .iter()
             .find(|o| o.code == raw)
             .map_or_else(|| raw.to_owned(), |o| o.label.get(lang).to_owned()),
-        (ItemKind::Likert { anchors, .. }, _) => anchors
-            .iter()
-            .find(|a| a.code == raw)
-            .map_or_else(|| raw.to_owned(), |a| format!("{raw} – {}", a.label.get(lang))),
+        (ItemKind::Likert { anchors, .. }, _) => {
+            anchors.iter().find(|a| a.code == raw).map_or_else(
+                || raw.to_owned(),
+                |a| format!("{raw} – {}", a.label.get(lang)),
+            )
+        }
         _ => raw.to_owned(),
     }
 }
@@ -400,22 +424,38 @@ pub fn display(def: &Definition, answer_key: &str, raw: &str, lang: crate::i18n:
 pub fn yes_no_options() -> Vec<super::questionnaire::Choice> {
     use super::questionnaire::Choice;
     vec![
-        Choice { code: "ja".into(), label: Text::new("Ja", "Yes") },
-        Choice { code: "nee".into(), label: Text::new("Nee", "No") },
-        Choice { code: "weet_niet".into(), label: Text::new("Weet niet", "Don't know") },
+        Choice {
+            code: "ja".into(),
+            label: Text::new("Ja", "Yes"),
+        },
+        Choice {
+            code: "nee".into(),
+            label: Text::new("Nee", "No"),
+        },
+        Choice {
+            code: "weet_niet".into(),
+            label: Text::new("Weet niet", "Don't know"),
+        },
     ]
 }
 
 /// The options of a Likert item: its points, labelled with the anchors where they have one.
-pub fn likert_options(points: u8, anchors: &[super::questionnaire::Choice], lang: crate::i18n::Lang) -> Vec<super::questionnaire::Choice> {
+pub fn likert_options(
+    points: u8,
+    anchors: &[super::questionnaire::Choice],
+    lang: crate::i18n::Lang,
+) -> Vec<super::questionnaire::Choice> {
     (1..=points)
         .map(|p| {
             let code = p.to_string();
-            let label = anchors
-                .iter()
-                .find(|a| a.code == code)
-                .map_or_else(|| code.clone(), |a| format!("{code} – {}", a.label.get(lang)));
-            super::questionnaire::Choice { code, label: Text::new(&label, "") }
+            let label = anchors.iter().find(|a| a.code == code).map_or_else(
+                || code.clone(),
+                |a| format!("{code} – {}", a.label.get(lang)),
+            );
+            super::questionnaire::Choice {
+                code,
+                label: Text::new(&label, ""),
+            }
         })
         .collect()
 }

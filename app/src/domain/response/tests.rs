@@ -16,22 +16,42 @@ fn item(key: &str, kind: ItemKind) -> Item {
 fn choices(codes: &[&str]) -> Vec<Choice> {
     codes
         .iter()
-        .map(|c| Choice { code: (*c).into(), label: Text::new(c, "") })
+        .map(|c| Choice {
+            code: (*c).into(),
+            label: Text::new(c, ""),
+        })
         .collect()
 }
 
 fn definition() -> Definition {
     let mut incidents = item("incidenten", ItemKind::YesNoDontKnow);
     incidents.required = Required::Always(true);
-    let mut count = item("aantal", ItemKind::Integer { min: Some(0), max: Some(500), unit: None });
+    let mut count = item(
+        "aantal",
+        ItemKind::Integer {
+            min: Some(0),
+            max: Some(500),
+            unit: None,
+        },
+    );
     count.relevant = Some("${incidenten} = 'ja'".into());
     count.constraint = Some(Constraint {
         expression: ". != 13".into(),
         message: Text::new("Geen 13.", "No 13."),
     });
-    let mut soorten = item("soorten", ItemKind::MultipleChoice { options: choices(&["a", "b", "c"]) });
+    let mut soorten = item(
+        "soorten",
+        ItemKind::MultipleChoice {
+            options: choices(&["a", "b", "c"]),
+        },
+    );
     soorten.required = Required::No;
-    let grid = item("registratie", ItemKind::IncidentGrid { categories: choices(&["diefstal", "geweld"]) });
+    let grid = item(
+        "registratie",
+        ItemKind::IncidentGrid {
+            categories: choices(&["diefstal", "geweld"]),
+        },
+    );
     Definition {
         key: "test".into(),
         title: Text::new("Test", ""),
@@ -47,7 +67,10 @@ fn definition() -> Definition {
 }
 
 fn answers(pairs: &[(&str, &str)]) -> Answers {
-    pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect()
 }
 
 fn today() -> NaiveDate {
@@ -58,23 +81,54 @@ fn today() -> NaiveDate {
 fn answers_are_normalised_or_refused_by_their_item() {
     let d = definition();
     assert_eq!(normalise(&d, "aantal", " 12 "), Ok(Some("12".into())));
-    assert_eq!(normalise(&d, "aantal", "1,5"), Err(AnswerError::NotAWholeNumber));
-    assert_eq!(normalise(&d, "aantal", "veel"), Err(AnswerError::NotANumber));
+    assert_eq!(
+        normalise(&d, "aantal", "1,5"),
+        Err(AnswerError::NotAWholeNumber)
+    );
+    assert_eq!(
+        normalise(&d, "aantal", "veel"),
+        Err(AnswerError::NotANumber)
+    );
     assert_eq!(normalise(&d, "aantal", ""), Ok(None));
-    assert_eq!(normalise(&d, "incidenten", "misschien"), Err(AnswerError::NotAnOption));
+    assert_eq!(
+        normalise(&d, "incidenten", "misschien"),
+        Err(AnswerError::NotAnOption)
+    );
     assert_eq!(normalise(&d, "soorten", "c a a"), Ok(Some("a c".into())));
-    assert_eq!(normalise(&d, "soorten", "a z"), Err(AnswerError::NotAnOption));
-    assert_eq!(normalise(&d, "registratie.geweld", "3"), Ok(Some("3".into())));
-    assert_eq!(normalise(&d, "registratie.geweld", "-1"), Err(AnswerError::Negative));
-    assert_eq!(normalise(&d, "registratie", "3"), Err(AnswerError::UnknownKey));
-    assert_eq!(normalise(&d, "registratie.brand", "3"), Err(AnswerError::UnknownKey));
-    assert_eq!(normalise(&d, "bestaat_niet", "3"), Err(AnswerError::UnknownKey));
+    assert_eq!(
+        normalise(&d, "soorten", "a z"),
+        Err(AnswerError::NotAnOption)
+    );
+    assert_eq!(
+        normalise(&d, "registratie.geweld", "3"),
+        Ok(Some("3".into()))
+    );
+    assert_eq!(
+        normalise(&d, "registratie.geweld", "-1"),
+        Err(AnswerError::Negative)
+    );
+    assert_eq!(
+        normalise(&d, "registratie", "3"),
+        Err(AnswerError::UnknownKey)
+    );
+    assert_eq!(
+        normalise(&d, "registratie.brand", "3"),
+        Err(AnswerError::UnknownKey)
+    );
+    assert_eq!(
+        normalise(&d, "bestaat_niet", "3"),
+        Err(AnswerError::UnknownKey)
+    );
 }
 
 #[test]
 fn hidden_items_are_neither_counted_nor_required_nor_checked() {
     let d = definition();
-    let e = evaluate(&d, &answers(&[("incidenten", "nee"), ("aantal", "13")]), today());
+    let e = evaluate(
+        &d,
+        &answers(&[("incidenten", "nee"), ("aantal", "13")]),
+        today(),
+    );
     assert!(!e.applicable.contains("aantal"));
     assert!(e.invalid.is_empty(), "{:?}", e.invalid);
     assert_eq!(e.missing, vec!["registratie".to_string()]);
@@ -84,15 +138,38 @@ fn hidden_items_are_neither_counted_nor_required_nor_checked() {
 #[test]
 fn shown_items_are_required_ranged_and_constrained() {
     let d = definition();
-    let e = evaluate(&d, &answers(&[("incidenten", "ja"), ("aantal", "13"), ("registratie.diefstal", "1")]), today());
-    assert!(e.applicable.contains("aantal"));
-    assert_eq!(e.problem("aantal").map(|t| t.nl.as_str()), Some("Geen 13."));
-    assert_eq!(e.missing, vec!["registratie".to_string()], "a required grid needs every row");
-    let e = evaluate(&d, &answers(&[("incidenten", "ja"), ("aantal", "501")]), today());
-    assert!(e.problem("aantal").is_some_and(|t| t.nl.contains("maximaal 500")));
     let e = evaluate(
         &d,
-        &answers(&[("incidenten", "ja"), ("aantal", "2"), ("registratie.diefstal", "1"), ("registratie.geweld", "0")]),
+        &answers(&[
+            ("incidenten", "ja"),
+            ("aantal", "13"),
+            ("registratie.diefstal", "1"),
+        ]),
+        today(),
+    );
+    assert!(e.applicable.contains("aantal"));
+    assert_eq!(e.problem("aantal").map(|t| t.nl.as_str()), Some("Geen 13."));
+    assert_eq!(
+        e.missing,
+        vec!["registratie".to_string()],
+        "a required grid needs every row"
+    );
+    let e = evaluate(
+        &d,
+        &answers(&[("incidenten", "ja"), ("aantal", "501")]),
+        today(),
+    );
+    assert!(e
+        .problem("aantal")
+        .is_some_and(|t| t.nl.contains("maximaal 500")));
+    let e = evaluate(
+        &d,
+        &answers(&[
+            ("incidenten", "ja"),
+            ("aantal", "2"),
+            ("registratie.diefstal", "1"),
+            ("registratie.geweld", "0"),
+        ]),
         today(),
     );
     assert!(e.complete());
@@ -106,7 +183,15 @@ fn last_years_answers_follow_renamed_keys_and_recoded_options() {
     first.rename("incident", "incidenten");
     let mut second = Concordance::default();
     second.recode("soorten", "x", "c");
-    let old = answers(&[("incident", "ja"), ("soorten", "a x"), ("weg", "1"), ("aantal", "veel")]);
+    let old = answers(&[
+        ("incident", "ja"),
+        ("soorten", "a x"),
+        ("weg", "1"),
+        ("aantal", "veel"),
+    ]);
     let carried = carry_forward(&old, &[&first, &second], &d);
-    assert_eq!(carried, answers(&[("incidenten", "ja"), ("soorten", "a c")]));
+    assert_eq!(
+        carried,
+        answers(&[("incidenten", "ja"), ("soorten", "a c")])
+    );
 }

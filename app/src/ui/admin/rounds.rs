@@ -177,7 +177,15 @@ fn RoundBody(detail: RoundDetail, page: RoundPageState) -> impl IntoView {
     let lang = use_lang();
     let r = detail.summary.clone();
     let round_id = r.id;
-    let RoundPageState { close, extend, reopen, link, revoke, issued, .. } = page;
+    let RoundPageState {
+        close,
+        extend,
+        reopen,
+        link,
+        revoke,
+        issued,
+        ..
+    } = page;
     view! {
         <h1>{r.name.clone()}</h1>
         <p class="meta">
