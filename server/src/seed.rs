@@ -223,11 +223,12 @@ pub fn made_up_answers(
             ItemKind::SingleChoice { .. } | ItemKind::Likert { .. } | ItemKind::YesNoDontKnow => {
                 let codes = item.kind.codes();
                 // Mostly "ja" for yes/no items: a realistic spread that keeps follow-ups shown.
-                let index = if matches!(item.kind, ItemKind::YesNoDontKnow) && pick % 4 != 0 {
-                    0
-                } else {
-                    pick % codes.len()
-                };
+                let index =
+                    if matches!(item.kind, ItemKind::YesNoDontKnow) && !pick.is_multiple_of(4) {
+                        0
+                    } else {
+                        pick % codes.len()
+                    };
                 put(key, codes[index].clone());
             }
             ItemKind::Integer { min, max, .. } => {

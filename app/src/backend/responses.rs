@@ -550,7 +550,7 @@ pub async fn distributions(
                     nums.sort_by(f64::total_cmp);
                     let mid = nums.len() / 2;
                     d.median = nums.get(mid).map(|m| {
-                        if nums.len() % 2 == 0 && mid > 0 {
+                        if nums.len().is_multiple_of(2) && mid > 0 {
                             (nums[mid - 1] + m) / 2.0
                         } else {
                             *m

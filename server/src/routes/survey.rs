@@ -94,14 +94,11 @@ pub async fn post_section(
             if value.trim() == orig.trim() && !confirmed {
                 continue;
             }
-            match normalise(&def, &k, &value) {
-                Ok(v) => {
-                    match &v {
-                        Some(v) => merged.insert(k.clone(), v.clone()),
-                        None => merged.remove(&k),
-                    };
-                }
-                Err(_) => {}
+            if let Ok(v) = normalise(&def, &k, &value) {
+                match v {
+                    Some(v) => merged.insert(k.clone(), v),
+                    None => merged.remove(&k),
+                };
             }
             candidates.push((item.key.clone(), k, value));
         }

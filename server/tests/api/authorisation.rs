@@ -408,7 +408,7 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
                     path.to_string(),
                     app.upload_to(c, path, "r.csv", b"x".to_vec()).await,
                 ),
-                Request::Response(name, form) if name.is_empty() => {
+                Request::Response("", form) => {
                     let path = form[0].1.clone();
                     let response = c.get(app.url(&path)).send().await.expect("get");
                     (path, response)

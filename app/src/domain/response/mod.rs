@@ -238,11 +238,7 @@ impl Evaluation {
 
     /// Progress in whole percent.
     pub fn percent(&self) -> u32 {
-        if self.total == 0 {
-            100
-        } else {
-            (self.answered * 100 / self.total) as u32
-        }
+        (self.answered * 100).checked_div(self.total).unwrap_or(100) as u32
     }
 }
 
