@@ -46,7 +46,7 @@ fn postgres_admin_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
-async fn fresh_database(backend: Backend) -> String {
+pub async fn fresh_database(backend: Backend) -> String {
     let name = format!("miv_test_{}", uuid::Uuid::new_v4().simple());
     match backend {
         Backend::Sqlite => {
