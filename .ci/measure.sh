@@ -33,3 +33,27 @@ for path in /inloggen /pkg/miv.css /pkg/miv.js /pkg/miv.wasm; do
   echo "first load $path: $raw bytes raw, $br bytes brotli"
 done
 echo "first page load, compressed total: $total bytes"
+
+# The coordinator's survey page (issue 4): a demo database, logged in as the demo coordinator.
+kill "$pid"; wait "$pid" 2>/dev/null || true
+rm -rf "$dir"/*
+DATABASE_URL="sqlite://$dir/miv.sqlite" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn "$bin" serve --demo > "$dir/log" 2>&1 &
+pid=$!
+until curl -sf "http://127.0.0.1:$port/health" > /dev/null; do sleep 0.05; done
+password=$(awk '/coordinator@miv.local/ {print $3}' "$dir/demo-logins.txt")
+curl -s -c "$dir/cookies" -o /dev/null -H 'Accept: application/json' \
+  --data-urlencode 'email=coordinator@miv.local' --data-urlencode "password=$password" \
+  "http://127.0.0.1:$port/api/login"
+id=$(curl -s -b "$dir/cookies" -X POST -H 'Accept: application/json' "http://127.0.0.1:$port/api/my_responses" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+page="/vragenlijst/$id/deel/beleid"
+total=0
+for path in "$page" /pkg/miv.css /pkg/survey.js /pkg/survey_bg.wasm; do
+  raw=$(curl -s -b "$dir/cookies" -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")
+  br=$(curl -s -b "$dir/cookies" -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")
+  total=$((total + br))
+  echo "survey page $path: $raw bytes raw, $br bytes brotli"
+done
+echo "survey page first load, compressed total: $total bytes (goal ≤ 225280)"
+cookie=$(awk '/miv_session/ {print $7}' "$dir/cookies")
+(cd end2end && node measure/interactive.mjs "http://127.0.0.1:$port$page" "$cookie")
