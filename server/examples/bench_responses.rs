@@ -52,7 +52,10 @@ fn definition() -> Definition {
     let choices = |codes: &[&str]| {
         codes
             .iter()
-            .map(|c| Choice { code: (*c).into(), label: Text::new(c, "") })
+            .map(|c| Choice {
+                code: (*c).into(),
+                label: Text::new(c, ""),
+            })
             .collect::<Vec<_>>()
     };
     let items = (1..=100)
@@ -60,9 +63,14 @@ fn definition() -> Definition {
             key: format!("q{i:03}"),
             kind: match i % 10 {
                 0 => ItemKind::LongText,
-                1 | 4 | 7 => ItemKind::SingleChoice { options: choices(&["nooit", "soms", "vaak", "weet_niet"]) },
+                1 | 4 | 7 => ItemKind::SingleChoice {
+                    options: choices(&["nooit", "soms", "vaak", "weet_niet"]),
+                },
                 2 | 5 => ItemKind::YesNoDontKnow,
-                _ => ItemKind::Likert { points: 5, anchors: Vec::new() },
+                _ => ItemKind::Likert {
+                    points: 5,
+                    anchors: Vec::new(),
+                },
             },
             label: Text::new(&format!("Vraag {i}"), ""),
             hint: None,
@@ -74,7 +82,13 @@ fn definition() -> Definition {
     Definition {
         key: "bench".into(),
         title: Text::new("Benchmark", ""),
-        sections: vec![Section { key: "alles".into(), title: Text::new("Alles", ""), intro: None, relevant: None, items }],
+        sections: vec![Section {
+            key: "alles".into(),
+            title: Text::new("Alles", ""),
+            intro: None,
+            relevant: None,
+            items,
+        }],
         concordance: Default::default(),
     }
 }
@@ -84,7 +98,10 @@ fn answers(def: &Definition, seed: usize) -> Vec<serde_json::Value> {
         .enumerate()
         .map(|(n, (_, item))| {
             let value = match &item.kind {
-                ItemKind::LongText => format!("vrije tekst antwoord nummer {} over veiligheid op school", n + 1),
+                ItemKind::LongText => format!(
+                    "vrije tekst antwoord nummer {} over veiligheid op school",
+                    n + 1
+                ),
                 kind => {
                     let codes = kind.codes();
                     codes[(seed + n * 7) % codes.len()].clone()
@@ -97,22 +114,42 @@ fn answers(def: &Definition, seed: usize) -> Vec<serde_json::Value> {
 
 async fn create_database(admin_url: &str, name: &str) -> anyhow::Result<String> {
     let admin = sea_orm::Database::connect(format!("{admin_url}/postgres")).await?;
-    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await?;
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await?;
     admin.close().await.ok();
     Ok(format!("{admin_url}/{name}"))
 }
 
 async fn drop_database(admin_url: &str, name: &str) {
     if let Ok(admin) = sea_orm::Database::connect(format!("{admin_url}/postgres")).await {
-        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok();
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await
+            .ok();
     }
 }
 
 /// Runs a pgbench script; returns transactions per second and the average latency in ms.
 fn pgbench(url: &str, script: &str, clients: usize, seconds: u64) -> anyhow::Result<(f64, f64)> {
     let out = Command::new("pgbench")
-        .args(["-n", "-M", "prepared", "-c", &clients.to_string(), "-j", "2", "-T", &seconds.to_string(), "-f", script, url])
+        .args([
+            "-n",
+            "-M",
+            "prepared",
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+            "-T",
+            &seconds.to_string(),
+            "-f",
+            script,
+            url,
+        ])
         .output()
         .context("run pgbench (Debian package postgresql-client)")?;
     let text = String::from_utf8_lossy(&out.stdout);
@@ -122,7 +159,12 @@ fn pgbench(url: &str, script: &str, clients: usize, seconds: u64) -> anyhow::Res
             .and_then(|rest| rest.split_whitespace().next())
             .and_then(|n| n.parse::<f64>().ok())
     };
-    let tps = find("tps = ").with_context(|| format!("pgbench output:\n{text}{}", String::from_utf8_lossy(&out.stderr)))?;
+    let tps = find("tps = ").with_context(|| {
+        format!(
+            "pgbench output:\n{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })?;
     Ok((tps, find("latency average = ").unwrap_or(f64::NAN)))
 }
 
@@ -138,7 +180,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn main() -> anyhow::Result<()> {
     let a = args();
     let suffix = std::process::id();
-    let (app_db, pg_db) = (format!("miv_bench_app_{suffix}"), format!("miv_bench_pg_{suffix}"));
+    let (app_db, pg_db) = (
+        format!("miv_bench_app_{suffix}"),
+        format!("miv_bench_pg_{suffix}"),
+    );
     let result = run(&a, &app_db, &pg_db).await;
     drop_database(&a.postgres, &app_db).await;
     drop_database(&a.postgres, &pg_db).await;
@@ -162,7 +207,9 @@ async fn run(a: &Args, app_db: &str, pg_db: &str) -> anyhow::Result<()> {
     let application = server::startup::Application::build(&config).await?;
     let base = format!("http://127.0.0.1:{}", application.port());
     tokio::spawn(application.run_until_stopped());
-    let http = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()?;
     let sessions = Arc::new(sessions);
 
     // A: complete responses, `clients` at a time, each a fresh response of 100 answers.
@@ -171,12 +218,20 @@ async fn run(a: &Args, app_db: &str, pg_db: &str) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..a.clients {
-        let (http, base, next, sessions, def) = (http.clone(), base.clone(), next.clone(), sessions.clone(), def.clone());
+        let (http, base, next, sessions, def) = (
+            http.clone(),
+            base.clone(),
+            next.clone(),
+            sessions.clone(),
+            def.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let mut done = 0usize;
             while Instant::now() < deadline {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((id, cookie)) = sessions.get(i) else { break };
+                let Some((id, cookie)) = sessions.get(i) else {
+                    break;
+                };
                 let body = json!({ "id": id, "section": null, "changes": answers(&def, i) });
                 let r = http
                     .post(format!("{base}/api/save_answers"))
@@ -229,9 +284,19 @@ async fn run(a: &Args, app_db: &str, pg_db: &str) -> anyhow::Result<()> {
         .status()
         .context("run psql")?;
     anyhow::ensure!(status.success(), "psql schema.sql failed");
-    let (tps, latency) = pgbench(&pg_url, &format!("{}/b_questionnaire_100.sql", a.scripts), a.clients, a.seconds)?;
+    let (tps, latency) = pgbench(
+        &pg_url,
+        &format!("{}/b_questionnaire_100.sql", a.scripts),
+        a.clients,
+        a.seconds,
+    )?;
     println!("pgbench b_questionnaire_100: {tps:.0} questionnaires/s ({} clients, latency average {latency:.1} ms)", a.clients);
-    let (single_tps, single_latency) = pgbench(&pg_url, &format!("{}/a_single_insert.sql", a.scripts), clients, a.seconds.min(10))?;
+    let (single_tps, single_latency) = pgbench(
+        &pg_url,
+        &format!("{}/a_single_insert.sql", a.scripts),
+        clients,
+        a.seconds.min(10),
+    )?;
     println!("pgbench a_single_insert: {single_tps:.0} inserts/s ({clients} clients, latency average {single_latency:.1} ms)");
     println!(
         "ratio responses/s ÷ ceiling = {:.2} (goal ≥ 0.5); autosave p50 ÷ pgbench single-insert latency = {:.2}",
@@ -306,7 +371,9 @@ async fn current_revision(http: &reqwest::Client, base: &str, id: i32, cookie: &
         .send()
         .await;
     let Ok(survey) = survey else { return 0 };
-    let Ok(v) = survey.json::<serde_json::Value>().await else { return 0 };
+    let Ok(v) = survey.json::<serde_json::Value>().await else {
+        return 0;
+    };
     v["answers"]
         .as_array()
         .and_then(|a| a.iter().find(|x| x["key"] == "q003"))

@@ -364,7 +364,14 @@ pub async fn load_round(
         .map_err(|e| anyhow::anyhow!("{e}"))?
     {
         let code = p.institution.code.as_str();
-        let user = create(db, &format!("c-{}@load.test", code.to_lowercase()), code, Role::Coordinator, &[code]).await?;
+        let user = create(
+            db,
+            &format!("c-{}@load.test", code.to_lowercase()),
+            code,
+            Role::Coordinator,
+            &[code],
+        )
+        .await?;
         out.push((p.response.id, auth::create_session(db, user, 24).await?));
     }
     Ok((draft.id, out))

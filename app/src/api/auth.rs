@@ -78,6 +78,7 @@ pub async fn logout() -> Result<(), ApiError> {
                 auth::delete_session(&state.db, user.session_id)
                     .await
                     .map_err(guard::internal)?;
+                state.sessions.clear();
             }
             guard::set_header(
                 http::header::SET_COOKIE,
@@ -117,6 +118,7 @@ pub async fn change_password(current: String, new: String, repeat: String) -> Re
             auth::delete_other_sessions(&state.db, user.me.id, Some(user.session_id))
                 .await
                 .map_err(guard::internal)?;
+            state.sessions.clear();
             audit::record(
                 &state.db,
                 &guard::actor(&user),

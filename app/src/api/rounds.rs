@@ -270,7 +270,9 @@ pub async fn close_round(id: i32) -> Result<(), ApiError> {
             let user = guard::require(&[Role::Admin])?;
             rounds::set_closing(&state.db, &guard::actor(&user), id, chrono::Utc::now())
                 .await
-                .map_err(refusal)
+                .map_err(refusal)?;
+            state.contexts.clear();
+            Ok(())
         }
         .await,
     )
@@ -301,7 +303,9 @@ pub async fn extend_round(id: i32, closes_at: String) -> Result<(), ApiError> {
             }
             rounds::set_closing(&state.db, &guard::actor(&user), id, closes)
                 .await
-                .map_err(refusal)
+                .map_err(refusal)?;
+            state.contexts.clear();
+            Ok(())
         }
         .await,
     )
@@ -318,7 +322,9 @@ pub async fn reopen_response(id: i32) -> Result<(), ApiError> {
             let user = guard::require(&[Role::Admin])?;
             rounds::reopen(&state.db, &guard::actor(&user), id)
                 .await
-                .map_err(refusal)
+                .map_err(refusal)?;
+            state.contexts.clear();
+            Ok(())
         }
         .await,
     )

@@ -302,6 +302,7 @@ pub async fn submit_response(id: i32) -> Result<(), ApiError> {
             responses::submit(&state.db, &ctx, Some(user.me.id))
                 .await
                 .map_err(refusal)?;
+            state.contexts.clear();
             leptos_axum::redirect(&format!("/vragenlijst/{id}"));
             Ok(())
         }

@@ -115,6 +115,7 @@ pub async fn set_user_active(user_id: i32, active: bool) -> Result<(), ApiError>
             users::set_active(&state.db, user_id, active)
                 .await
                 .map_err(guard::internal)?;
+            state.sessions.clear();
             let action = if active {
                 "user.activate"
             } else {

@@ -32,13 +32,23 @@ pub async fn resolve_session(
         .filter_map(|v| v.to_str().ok())
         .find_map(|h| cookie_value(h, SESSION_COOKIE).map(str::to_owned));
     let viewer = match token {
-        Some(token) => match lookup_session(&state.db, &token).await {
-            Ok(user) => user,
-            Err(error) => {
-                tracing::error!(error = format!("{error:#}"), "session lookup failed");
-                return (StatusCode::SERVICE_UNAVAILABLE, "Service unavailable").into_response();
+        Some(token) => {
+            let key = super::auth::token_hash(&token);
+            match state.sessions.get(&key) {
+                Some(user) => user,
+                None => match lookup_session(&state.db, &token).await {
+                    Ok(user) => {
+                        state.sessions.put(key, user.clone());
+                        user
+                    }
+                    Err(error) => {
+                        tracing::error!(error = format!("{error:#}"), "session lookup failed");
+                        return (StatusCode::SERVICE_UNAVAILABLE, "Service unavailable")
+                            .into_response();
+                    }
+                },
             }
-        },
+        }
         None => None,
     };
     if let Some(ConnectInfo(addr)) = request

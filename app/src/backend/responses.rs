@@ -122,7 +122,16 @@ pub async fn open(
     response_id: i32,
     write: bool,
 ) -> Result<ResponseContext, ResponseError> {
-    let (response, round, institution) = rows(&state.db, response_id).await?;
+    // Writes read the rows through a short-lived cache: an autosave repeats them every second.
+    // Reads always go to the database (status and submission time are shown).
+    let (response, round, institution) = match state.contexts.get(&response_id).filter(|_| write) {
+        Some(found) => found,
+        None => {
+            let found = rows(&state.db, response_id).await?;
+            state.contexts.put(response_id, found.clone());
+            found
+        }
+    };
     let definition = definition(state, response.version_id).await?;
     let ctx = ResponseContext {
         response,
@@ -160,10 +169,10 @@ pub async fn load(
     })
 }
 
-async fn rows(
-    db: &impl ConnectionTrait,
-    response_id: i32,
-) -> Result<(response::Model, round::Model, institution::Model), ResponseError> {
+/// A response's row, its round and its institution.
+pub type ResponseRows = (response::Model, round::Model, institution::Model);
+
+async fn rows(db: &impl ConnectionTrait, response_id: i32) -> Result<ResponseRows, ResponseError> {
     let response = response::Entity::find_by_id(response_id)
         .one(db)
         .await
@@ -346,7 +355,7 @@ pub async fn save(
     }
     if !inserts.is_empty() {
         answer::Entity::insert_many(inserts)
-            .exec(&txn)
+            .exec_without_returning(&txn)
             .await
             .context("insert answers")?;
     }

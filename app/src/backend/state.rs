@@ -39,6 +39,11 @@ pub struct AppState {
     >,
     /// Coordinators' personal links: failed attempts per IP address.
     pub link_limiter: Arc<RateLimiter>,
+    /// Sessions by token hash, for 5 s (cleared at logout, password change and deactivation).
+    pub sessions: Arc<super::cache::TtlCache<String, Option<super::auth::CurrentUser>>>,
+    /// A response's row, round and institution by response id, for 5 s (cleared when a round's
+    /// closing moment or a response's status changes).
+    pub contexts: Arc<super::cache::TtlCache<i32, super::responses::ResponseRows>>,
 }
 
 impl AppState {
@@ -52,6 +57,14 @@ impl AppState {
             flash: Arc::new(Flash::default()),
             definitions: Arc::default(),
             link_limiter: Arc::new(RateLimiter::new(20, std::time::Duration::from_secs(900))),
+            sessions: Arc::new(super::cache::TtlCache::new(
+                std::time::Duration::from_secs(5),
+                10_000,
+            )),
+            contexts: Arc::new(super::cache::TtlCache::new(
+                std::time::Duration::from_secs(5),
+                10_000,
+            )),
         }
     }
 }

@@ -13,7 +13,13 @@ use tokio::sync::Mutex;
 
 use crate::helpers::{fresh_database, Backend};
 
-const CATEGORIES: [&str; 5] = ["fysieke_agressie", "verbale_agressie", "pesten", "diefstal", "drugs"];
+const CATEGORIES: [&str; 5] = [
+    "fysieke_agressie",
+    "verbale_agressie",
+    "pesten",
+    "diefstal",
+    "drugs",
+];
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -104,8 +110,12 @@ async fn acknowledged_saves_survive_sigkill(backend: Backend) {
     }
     // Kill while all of them are busy: once every client has had a save acknowledged.
     for _ in 0..400 {
-        let distinct: std::collections::HashSet<(i32, String)> =
-            acked.lock().await.iter().map(|(i, k, _, _)| (*i, k.clone())).collect();
+        let distinct: std::collections::HashSet<(i32, String)> = acked
+            .lock()
+            .await
+            .iter()
+            .map(|(i, k, _, _)| (*i, k.clone()))
+            .collect();
         if distinct.len() == 50 {
             break;
         }
@@ -118,7 +128,11 @@ async fn acknowledged_saves_survive_sigkill(backend: Backend) {
         client.await.expect("client task");
     }
     let acked = acked.lock().await.clone();
-    assert!(acked.len() > 50, "the clients saved before the kill ({} saves)", acked.len());
+    assert!(
+        acked.len() > 50,
+        "the clients saved before the kill ({} saves)",
+        acked.len()
+    );
 
     let mut server = start(&database_url, port);
     wait_healthy(&http, &base).await;
@@ -136,8 +150,11 @@ async fn acknowledged_saves_survive_sigkill(backend: Backend) {
             .await
             .expect("read");
         match stored {
-            Some(a) if a.revision > *revision || (a.revision == *revision && a.value == *value) => {}
-            other => missing.push(format!("{id}/{key}: acknowledged {value}@{revision}, stored {other:?}")),
+            Some(a) if a.revision > *revision || (a.revision == *revision && a.value == *value) => {
+            }
+            other => missing.push(format!(
+                "{id}/{key}: acknowledged {value}@{revision}, stored {other:?}"
+            )),
         }
     }
     let (id, cookie) = &sessions[0];
@@ -148,10 +165,18 @@ async fn acknowledged_saves_survive_sigkill(backend: Backend) {
         .send()
         .await
         .expect("after restart");
-    assert_eq!(after.status(), 200, "the restarted server serves the response");
+    assert_eq!(
+        after.status(),
+        200,
+        "the restarted server serves the response"
+    );
     server.kill().ok();
     server.wait().ok();
-    assert!(missing.is_empty(), "acknowledged saves lost:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "acknowledged saves lost:\n{}",
+        missing.join("\n")
+    );
     assert_eq!(last.len(), 50, "every client had a save acknowledged");
 }
 

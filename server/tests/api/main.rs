@@ -4,8 +4,8 @@
 mod helpers;
 
 mod auth;
-mod crash;
 mod authorisation;
+mod crash;
 mod health;
 mod institutions;
 mod questionnaires;
