@@ -18,6 +18,7 @@ export default async function globalSetup() {
   run(['questionnaire', 'publish', version, '--changelog', 'Eerste versie']);
   run(['users', 'create', '--email', 'survey-a@e2e.test', '--name', 'Coördinator A', '--role', 'coordinator', '--institution', '25PX']);
   run(['users', 'create', '--email', 'survey-b@e2e.test', '--name', 'Coördinator B', '--role', 'coordinator', '--institution', '27GH']);
+  run(['users', 'create', '--email', 'survey-c@e2e.test', '--name', 'Coördinator C', '--role', 'coordinator', '--institution', '30RR']);
   const links = {
     rounds: run(['create-admin', '--email', 'rondes@e2e.test', '--name', 'E2E Rondebeheerder']),
     admin: run(['create-admin', '--email', 'beheer@e2e.test', '--name', 'E2E Beheerder']),

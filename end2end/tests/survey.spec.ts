@@ -38,12 +38,12 @@ test.describe.serial('a round', () => {
     await page.getByRole('button', { name: 'Ronde openen' }).click();
     await expect(page.getByRole('alert')).toContainText('Onbekende instellingscodes: XXXX');
     await page.getByLabel('Vragenlijst (gepubliceerde versie)').selectOption({ label: 'Vragenlijst veiligheidscoördinatoren — versie 1' });
-    await page.getByLabel('Deelnemende instellingen').fill('25PX, 27GH');
+    await page.getByLabel('Deelnemende instellingen').fill('25PX, 27GH, 30RR');
     await page.getByRole('button', { name: 'Ronde openen' }).click();
     await expect(page).toHaveURL(/\/beheer\/rondes\/\d+$/);
     await expect(page.getByRole('cell', { name: /ROC Midden-Voorbeeld/ })).toBeVisible();
     await expectAccessible(page);
-    for (const [who, name] of [['a', 'Coördinator A'], ['b', 'Coördinator B']]) {
+    for (const [who, name] of [['a', 'Coördinator A'], ['b', 'Coördinator B'], ['c', 'Coördinator C']]) {
       await page.getByRole('button', { name: `Nieuwe link voor ${name}` }).click();
       const field = page.getByLabel('Persoonlijke link');
       await expect(field).toHaveValue(/\/r\/[0-9a-f]{64}$/);
@@ -51,6 +51,31 @@ test.describe.serial('a round', () => {
       await expect(page.getByRole('status').filter({ hasText: 'Persoonlijke link voor' })).toContainText(`survey-${who}@e2e.test`);
     }
     expect(links.a).not.toEqual(links.b);
+  });
+
+  test.describe('without JavaScript', () => {
+    test.use({ javaScriptEnabled: false });
+
+    test('a coordinator fills in a section as a plain form and the server applies the logic', async ({ page }) => {
+      await page.goto(links.c);
+      await page.getByRole('link', { name: 'Verder invullen' }).click();
+      await expect(page).toHaveURL(/\/deel\/beleid$/);
+      await expect(item(page, 'plan_datum')).toBeHidden();
+      await item(page, 'integraal_plan').getByLabel('Ja', { exact: true }).check();
+      await item(page, 'coordinator_uren').locator('input[name^="a:"]').fill('40');
+      await page.getByRole('button', { name: 'Opslaan en verder' }).click();
+      await expect(page).toHaveURL(/\/deel\/wettelijk$/);
+      await page.getByRole('button', { name: 'Vorige' }).click();
+      await expect(page).toHaveURL(/\/deel\/beleid$/);
+      await expect(item(page, 'integraal_plan').getByLabel('Ja', { exact: true })).toBeChecked();
+      await expect(item(page, 'coordinator_uren').locator('input[name^="a:"]')).toHaveValue('40');
+      await expect(item(page, 'plan_datum')).toBeVisible();
+      await item(page, 'plan_datum').locator('input[name^="a:"]').fill('2099-01-01');
+      await page.getByRole('button', { name: 'Opslaan en verder' }).click();
+      await page.goto(page.url().replace(/\/deel\/.*$/, '/controle'));
+      await expect(page.getByRole('link', { name: /Wanneer is het plan/ })).toBeVisible();
+      await expect(page.getByText('De datum ligt in de toekomst.')).toBeVisible();
+    });
   });
 
   test('a coordinator opens the link, answers, reloads, submits and compares', async ({ page }) => {

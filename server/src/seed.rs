@@ -287,27 +287,6 @@ async fn create(
     Ok(created.id)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn demo_logins_are_kept_beside_the_sqlite_file() {
-        assert_eq!(
-            logins_file("sqlite://data/miv.sqlite"),
-            std::path::Path::new("data/demo-logins.txt")
-        );
-        assert_eq!(
-            logins_file("sqlite:///tmp/x/miv.sqlite?mode=rwc"),
-            std::path::Path::new("/tmp/x/demo-logins.txt")
-        );
-        assert_eq!(
-            logins_file("postgres://localhost/miv"),
-            std::path::Path::new("data/demo-logins.txt")
-        );
-    }
-}
-
 /// A round of `n` made-up institutions, each with its own coordinator and session, for the
 /// benchmark (`examples/bench_responses.rs`) and the crash test. Returns the version id and, per
 /// institution, the response id and the session cookie value.
@@ -375,4 +354,25 @@ pub async fn load_round(
         out.push((p.response.id, auth::create_session(db, user, 24).await?));
     }
     Ok((draft.id, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_logins_are_kept_beside_the_sqlite_file() {
+        assert_eq!(
+            logins_file("sqlite://data/miv.sqlite"),
+            std::path::Path::new("data/demo-logins.txt")
+        );
+        assert_eq!(
+            logins_file("sqlite:///tmp/x/miv.sqlite?mode=rwc"),
+            std::path::Path::new("/tmp/x/demo-logins.txt")
+        );
+        assert_eq!(
+            logins_file("postgres://localhost/miv"),
+            std::path::Path::new("data/demo-logins.txt")
+        );
+    }
 }

@@ -125,23 +125,20 @@ pub async fn lookup_session(
     db: &impl ConnectionTrait,
     token: &str,
 ) -> anyhow::Result<Option<CurrentUser>> {
+    // One query for the session and its user: every request starts here.
     let found = session::Entity::find()
         .filter(session::Column::TokenHash.eq(token_hash(token)))
         .filter(session::Column::ExpiresAt.gt(Utc::now()))
+        .find_also_related(user::Entity)
         .one(db)
         .await
         .context("cannot read session")?;
-    let Some(session) = found else {
+    let Some((session, Some(user))) = found else {
         return Ok(None);
     };
-    let Some(user) = user::Entity::find_by_id(session.user_id)
-        .filter(user::Column::Active.eq(true))
-        .one(db)
-        .await
-        .context("cannot read session user")?
-    else {
+    if !user.active {
         return Ok(None);
-    };
+    }
     let Some(role) = Role::parse(&user.role) else {
         return Ok(None);
     };

@@ -173,16 +173,13 @@ pub async fn load(
 pub type ResponseRows = (response::Model, round::Model, institution::Model);
 
 async fn rows(db: &impl ConnectionTrait, response_id: i32) -> Result<ResponseRows, ResponseError> {
-    let response = response::Entity::find_by_id(response_id)
+    let (response, round) = response::Entity::find_by_id(response_id)
+        .find_also_related(round::Entity)
         .one(db)
         .await
         .context("read response")?
         .ok_or(ResponseError::NotFound)?;
-    let round = round::Entity::find_by_id(response.round_id)
-        .one(db)
-        .await
-        .context("read round")?
-        .context("response without round")?;
+    let round = round.context("response without round")?;
     let institution = institution::Entity::find_by_id(response.institution_id)
         .one(db)
         .await

@@ -211,26 +211,17 @@ pub async fn institution_codes_of(
     db: &impl ConnectionTrait,
     user_id: i32,
 ) -> anyhow::Result<Vec<String>> {
-    let ids: Vec<i32> = user_institution::Entity::find()
+    let mut codes: Vec<String> = user_institution::Entity::find()
         .filter(user_institution::Column::UserId.eq(user_id))
+        .find_also_related(institution::Entity)
         .all(db)
         .await
         .context("read bindings")?
         .into_iter()
-        .map(|b| b.institution_id)
+        .filter_map(|(_, institution)| institution.map(|i| i.code))
         .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(institution::Entity::find()
-        .filter(institution::Column::Id.is_in(ids))
-        .order_by_asc(institution::Column::Code)
-        .all(db)
-        .await
-        .context("read institutions")?
-        .into_iter()
-        .map(|i| i.code)
-        .collect())
+    codes.sort();
+    Ok(codes)
 }
 
 /// Every account with its institutions, by e-mail address.

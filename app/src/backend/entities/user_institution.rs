@@ -11,6 +11,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::institution::Entity",
+        from = "Column::InstitutionId",
+        to = "super::institution::Column::Id"
+    )]
+    Institution,
+}
+
+impl Related<super::institution::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Institution.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
