@@ -13,8 +13,8 @@ use std::collections::BTreeSet;
 
 use app::api::survey::{AnswerChange, SaveResult};
 use app::api::ApiError;
-use app::domain::questionnaire::{Definition, ItemKind};
-use app::domain::response::{evaluate, Answers};
+use app::domain::questionnaire::Definition;
+use app::domain::response::{answer_keys, evaluate, Answers};
 use app::i18n::Lang;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -160,15 +160,7 @@ fn section_keys(def: &Definition, section: &str) -> Vec<String> {
     };
     sec.items
         .iter()
-        .flat_map(|item| match &item.kind {
-            ItemKind::Note => Vec::new(),
-            ItemKind::Matrix { rows: subs, .. } | ItemKind::IncidentGrid { categories: subs } => {
-                subs.iter()
-                    .map(|c| format!("{}.{}", item.key, c.code))
-                    .collect()
-            }
-            _ => vec![item.key.clone()],
-        })
+        .flat_map(|item| answer_keys(item).into_iter().map(|(k, _)| k))
         .collect()
 }
 

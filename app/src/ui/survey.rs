@@ -14,7 +14,7 @@ use crate::api::survey::{
 };
 use crate::api::ApiError;
 use crate::domain::questionnaire::{ItemKind, Section};
-use crate::domain::response::{display, evaluate, Evaluation, ResponseStatus};
+use crate::domain::response::{answer_keys, display, evaluate, Evaluation, ResponseStatus};
 use crate::i18n::{use_lang, Lang};
 
 fn response_id() -> i32 {
@@ -183,7 +183,11 @@ fn AllAnswers(s: SurveyView, evaluation: Evaluation) -> impl IntoView {
         {def.sections.iter().map(|sec| {
             let rows = questions(sec)
                 .filter(|i| evaluation.applicable.contains(&i.key))
-                .flat_map(|item| answer_keys(item).into_iter().map(move |(k, sub_label)| (item, k, sub_label)))
+                .flat_map(|item| {
+                    answer_keys(item)
+                        .into_iter()
+                        .map(move |(k, row)| (item, k, row.map(|r| r.label.get(lang).to_owned())))
+                })
                 .map(|(item, k, sub_label)| {
                     let a = s.answer(&k).filter(|a| !a.value.is_empty());
                     let value = a.map(|a| display(&def, &k, &a.value, lang)).unwrap_or_else(|| "—".into());
@@ -207,23 +211,6 @@ fn AllAnswers(s: SurveyView, evaluation: Evaluation) -> impl IntoView {
                 </table>
             }
         }).collect_view()}
-    }
-}
-
-/// The answer keys of an item: itself, or one per row or category, with the row's label.
-fn answer_keys(item: &crate::domain::questionnaire::Item) -> Vec<(String, Option<String>)> {
-    let lang = Lang::Nl;
-    match &item.kind {
-        ItemKind::Matrix { rows: subs, .. } | ItemKind::IncidentGrid { categories: subs } => subs
-            .iter()
-            .map(|c| {
-                (
-                    format!("{}.{}", item.key, c.code),
-                    Some(c.label.get(lang).to_owned()),
-                )
-            })
-            .collect(),
-        _ => vec![(item.key.clone(), None)],
     }
 }
 

@@ -9,8 +9,7 @@ use app::backend::auth::{create_scoped_session, session_cookie, Scope};
 use app::backend::http::{ClientIp, Viewer};
 use app::backend::responses::{self, Change, ResponseError};
 use app::backend::{rounds, AppState};
-use app::domain::questionnaire::ItemKind;
-use app::domain::response::{evaluate, normalise};
+use app::domain::response::{answer_keys, evaluate, normalise};
 use app::domain::time;
 use app::i18n::Lang;
 use axum::extract::{Form, Path, State};
@@ -74,20 +73,8 @@ pub async fn post_section(
     };
     let mut merged = responses::as_answers(&stored);
     let mut candidates = Vec::new();
-    for item in sec
-        .items
-        .iter()
-        .filter(|i| !matches!(i.kind, ItemKind::Note))
-    {
-        let keys: Vec<String> = match &item.kind {
-            ItemKind::Matrix { rows: subs, .. } | ItemKind::IncidentGrid { categories: subs } => {
-                subs.iter()
-                    .map(|c| format!("{}.{}", item.key, c.code))
-                    .collect()
-            }
-            _ => vec![item.key.clone()],
-        };
-        for k in keys {
+    for item in &sec.items {
+        for (k, _) in answer_keys(item) {
             let value = posted.get(&k).cloned().unwrap_or_default();
             let orig = origs.get(&k).cloned().unwrap_or_default();
             let confirmed = confirm.as_deref() == Some(item.key.as_str());

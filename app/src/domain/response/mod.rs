@@ -242,19 +242,25 @@ impl Evaluation {
     }
 }
 
-/// Whether an item has an answer (a matrix or grid: at least one row; for required ones all rows
-/// count, see [`evaluate`]).
+/// The answer keys of an item: its own key, or `item.row` for each row of a matrix and each
+/// category of an incident grid (with that row). A note has none.
+pub fn answer_keys(item: &Item) -> Vec<(String, Option<&super::questionnaire::Choice>)> {
+    match &item.kind {
+        ItemKind::Note => Vec::new(),
+        ItemKind::Matrix { rows: subs, .. } | ItemKind::IncidentGrid { categories: subs } => subs
+            .iter()
+            .map(|c| (format!("{}.{}", item.key, c.code), Some(c)))
+            .collect(),
+        _ => vec![(item.key.clone(), None)],
+    }
+}
+
+/// How many of an item's answer keys have an answer, of how many (a matrix or grid counts as
+/// answered with one row; a required one needs all rows, see [`evaluate`]).
 fn answered_rows(item: &Item, answers: &Answers) -> (usize, usize) {
-    let subs = match &item.kind {
-        ItemKind::Matrix { rows, .. } => rows,
-        ItemKind::IncidentGrid { categories } => categories,
-        _ => return (usize::from(answers.contains_key(&item.key)), 1),
-    };
-    let given = subs
-        .iter()
-        .filter(|s| answers.contains_key(&format!("{}.{}", item.key, s.code)))
-        .count();
-    (given, subs.len())
+    let keys = answer_keys(item);
+    let given = keys.iter().filter(|(k, _)| answers.contains_key(k)).count();
+    (given, keys.len())
 }
 
 fn range_problem(item: &Item, value: &Value) -> Option<Text> {
