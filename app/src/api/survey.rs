@@ -379,7 +379,7 @@ pub async fn get_comparison(id: i32) -> Result<ComparisonView, ApiError> {
                         (
                             display(def, key, code, lang),
                             *n,
-                            (*n * 100).checked_div(d.n).unwrap_or(0) as u32,
+                            (*n * 100 + d.n / 2).checked_div(d.n).unwrap_or(0) as u32,
                         )
                     })
                     .collect(),
