@@ -338,15 +338,17 @@ pub async fn save(
         return Err(ResponseError::Invalid(hidden));
     }
     if !stale.is_empty() {
+        let changed: Vec<answer::Model> = stored
+            .iter()
+            .filter(|a| stale.iter().any(|s| s.key == a.item_key))
+            .cloned()
+            .collect();
+        let names = editor_names(&txn, &changed).await?;
         for s in &mut stale {
-            let by = current.get(s.key.as_str()).and_then(|a| a.updated_by);
-            if let Some(id) = by {
-                s.by = user::Entity::find_by_id(id)
-                    .one(&txn)
-                    .await
-                    .context("read user")?
-                    .map(|u| u.display_name);
-            }
+            s.by = current
+                .get(s.key.as_str())
+                .and_then(|a| a.updated_by)
+                .and_then(|id| names.get(&id).cloned());
         }
         return Err(ResponseError::Stale(stale));
     }

@@ -19,7 +19,7 @@ use super::entities::{
     user_institution,
 };
 use super::questionnaires;
-use crate::domain::questionnaire::VersionStatus;
+use crate::domain::questionnaire::{Concordance, Definition, VersionStatus};
 use crate::domain::response::{carry_forward, Answers, ResponseStatus};
 
 /// Why a round change was refused.
@@ -108,6 +108,7 @@ pub async fn create(
     if known.is_empty() {
         return Err(RoundError::NoInstitutions);
     }
+    let history = history(&txn, target.id).await?;
     let mut prefilled = 0;
     for inst in &known {
         let row = response::ActiveModel {
@@ -121,7 +122,7 @@ pub async fn create(
         .insert(&txn)
         .await
         .context("insert response")?;
-        let carried = previous_answers(&txn, inst.id, &target).await?;
+        let carried = previous_answers(&txn, inst.id, &history, &target.definition).await?;
         if !carried.is_empty() {
             prefilled += 1;
         }
@@ -160,63 +161,70 @@ pub async fn create(
     Ok(round.id)
 }
 
-/// The answers of the institution's most recent submitted response to an earlier version of the
-/// same questionnaire, carried through the concordances of the versions in between.
+/// The versions of the target's questionnaire up to the target, oldest first: (id, number,
+/// concordance with the version before). Read once per round.
+async fn history(
+    db: &impl ConnectionTrait,
+    target_id: i32,
+) -> Result<Vec<(i32, i32, Concordance)>, RoundError> {
+    let target = version::Entity::find_by_id(target_id)
+        .one(db)
+        .await
+        .context("read version")?
+        .ok_or(RoundError::NotFound)?;
+    let mut out = Vec::new();
+    for v in version::Entity::find()
+        .filter(version::Column::QuestionnaireId.eq(target.questionnaire_id))
+        .filter(version::Column::Number.lte(target.number))
+        .order_by_asc(version::Column::Number)
+        .all(db)
+        .await
+        .context("read versions")?
+    {
+        let def: Definition = serde_json::from_str(&v.definition).context("stored definition")?;
+        out.push((v.id, v.number, def.concordance));
+    }
+    Ok(out)
+}
+
+/// The answers of the institution's most recent submitted response to a version in `history`,
+/// carried through the concordances of the versions after it.
 async fn previous_answers(
     db: &impl ConnectionTrait,
     institution_id: i32,
-    target: &questionnaires::StoredVersion,
+    history: &[(i32, i32, Concordance)],
+    target: &Definition,
 ) -> Result<Answers, RoundError> {
-    let submitted = response::Entity::find()
+    let Some(earlier) = response::Entity::find()
         .filter(response::Column::InstitutionId.eq(institution_id))
         .filter(response::Column::Status.eq(ResponseStatus::Submitted.as_str()))
+        .filter(response::Column::VersionId.is_in(history.iter().map(|(id, _, _)| *id)))
         .order_by_desc(response::Column::SubmittedAt)
+        .one(db)
+        .await
+        .context("read earlier responses")?
+    else {
+        return Ok(Answers::new());
+    };
+    let from = history
+        .iter()
+        .find(|(id, _, _)| *id == earlier.version_id)
+        .map_or(0, |(_, number, _)| *number);
+    let concordances: Vec<&Concordance> = history
+        .iter()
+        .filter(|(_, number, _)| *number > from)
+        .map(|(_, _, c)| c)
+        .collect();
+    let old_answers: Answers = answer::Entity::find()
+        .filter(answer::Column::ResponseId.eq(earlier.id))
         .all(db)
         .await
-        .context("read earlier responses")?;
-    for earlier in submitted {
-        let Some(old) = questionnaires::find(db, earlier.version_id)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-        else {
-            continue;
-        };
-        if old.key != target.key || old.number > target.number {
-            continue;
-        }
-        let between = version::Entity::find()
-            .filter(
-                version::Column::QuestionnaireId.eq(version::Entity::find_by_id(target.id)
-                    .one(db)
-                    .await
-                    .context("read version")?
-                    .context("version vanished")?
-                    .questionnaire_id),
-            )
-            .filter(version::Column::Number.gt(old.number))
-            .filter(version::Column::Number.lte(target.number))
-            .order_by_asc(version::Column::Number)
-            .all(db)
-            .await
-            .context("read versions in between")?;
-        let mut definitions = Vec::new();
-        for v in between {
-            let def: crate::domain::questionnaire::Definition =
-                serde_json::from_str(&v.definition).context("stored definition")?;
-            definitions.push(def.concordance);
-        }
-        let old_answers: Answers = answer::Entity::find()
-            .filter(answer::Column::ResponseId.eq(earlier.id))
-            .all(db)
-            .await
-            .context("read earlier answers")?
-            .into_iter()
-            .map(|a| (a.item_key, a.value))
-            .collect();
-        let refs: Vec<_> = definitions.iter().collect();
-        return Ok(carry_forward(&old_answers, &refs, &target.definition));
-    }
-    Ok(Answers::new())
+        .context("read earlier answers")?
+        .into_iter()
+        .filter(|a| !a.value.is_empty())
+        .map(|a| (a.item_key, a.value))
+        .collect();
+    Ok(carry_forward(&old_answers, &concordances, target))
 }
 
 /// A round with its numbers per status.

@@ -34,8 +34,7 @@ pub async fn post_section(
     let lang = headers
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|c| app::backend::auth::cookie_value(c, app::i18n::LANG_COOKIE))
-        .map_or(Lang::Nl, Lang::from_code);
+        .map_or(Lang::Nl, Lang::from_cookie_header);
     let ctx = match responses::open(&state, &user, id, true).await {
         Ok(ctx) => ctx,
         Err(ResponseError::NotFound | ResponseError::Forbidden) => {
@@ -81,13 +80,17 @@ pub async fn post_section(
             if value.trim() == orig.trim() && !confirmed {
                 continue;
             }
-            if let Ok(v) = normalise(&def, &k, &value) {
-                match v {
-                    Some(v) => merged.insert(k.clone(), v),
-                    None => merged.remove(&k),
-                };
+            let checked = normalise(&def, &k, &value);
+            match &checked {
+                Ok(Some(v)) => {
+                    merged.insert(k.clone(), v.clone());
+                }
+                Ok(None) => {
+                    merged.remove(&k);
+                }
+                Err(_) => {}
             }
-            candidates.push((item.key.clone(), k, value));
+            candidates.push((item.key.clone(), k, value, checked));
         }
     }
     let applicable = evaluate(&def, &merged, time::today(chrono::Utc::now())).applicable;
@@ -96,11 +99,11 @@ pub async fn post_section(
         ..SurveyNotice::default()
     };
     let mut changes = Vec::new();
-    for (item_key, k, value) in candidates {
+    for (item_key, k, value, checked) in candidates {
         if !applicable.contains(&item_key) {
             continue;
         }
-        if let Err(e) = normalise(&def, &k, &value) {
+        if let Err(e) = checked {
             let label = def
                 .item(&item_key)
                 .map(|i| i.label.get(lang).to_owned())
