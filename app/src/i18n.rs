@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// The cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "miv_lang";
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Lang {
     #[default]
     Nl,

@@ -8,6 +8,8 @@ mod m20261125_000002_institutions;
 mod m20261125_000003_audit_and_imports;
 mod m20261125_000004_questionnaires;
 mod m20261125_000005_rounds_and_responses;
+mod m20261125_000006_response_answers_version;
+mod m20261125_000007_mail;
 
 /// Applies the schema in order; used at start-up, by `server migrate` and by the tests.
 pub struct Migrator;
@@ -21,6 +23,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_audit_and_imports::Migration),
             Box::new(m20261125_000004_questionnaires::Migration),
             Box::new(m20261125_000005_rounds_and_responses::Migration),
+            Box::new(m20261125_000006_response_answers_version::Migration),
+            Box::new(m20261125_000007_mail::Migration),
         ]
     }
 }

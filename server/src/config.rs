@@ -27,6 +27,26 @@ pub struct Config {
     pub min_institutions: usize,
     /// `text` or `json`.
     pub log_format: String,
+    /// `development` or `production` (production refuses the file and memory mail backends).
+    pub environment: String,
+    /// Where mail goes: `smtp`, `file` (`.eml` files in `mail_dir`) or `memory` (tests).
+    pub mail_backend: String,
+    pub mail_dir: String,
+    /// The sender of every mail, such as `MIV-mbo <noreply@example.nl>`.
+    pub mail_from: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    /// `none`, `starttls` or `tls`.
+    pub smtp_security: String,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    /// Mails per second at most, and in flight at once.
+    pub mail_per_second: u32,
+    pub mail_concurrency: usize,
+    /// Seconds a claimed mail stays with one process before another may send it.
+    pub mail_lease_secs: i64,
+    /// Attempts before a temporarily failing mail is given up.
+    pub mail_max_attempts: i32,
 }
 
 impl Default for Config {
@@ -42,6 +62,19 @@ impl Default for Config {
             login_window_secs: 900,
             min_institutions: 5,
             log_format: "text".into(),
+            environment: "development".into(),
+            mail_backend: "file".into(),
+            mail_dir: "data/mail".into(),
+            mail_from: "Monitor Integrale Veiligheid mbo <noreply@miv-mbo.localhost>".into(),
+            smtp_host: "127.0.0.1".into(),
+            smtp_port: 25,
+            smtp_security: "starttls".into(),
+            smtp_username: None,
+            smtp_password: None,
+            mail_per_second: 50,
+            mail_concurrency: 4,
+            mail_lease_secs: 120,
+            mail_max_attempts: 8,
         }
     }
 }
@@ -63,6 +96,18 @@ pub enum ConfigError {
     NotPositive(&'static str),
     #[error("MIV_LOG_FORMAT must be text or json, got {0:?}")]
     LogFormat(String),
+    #[error("MIV_ENVIRONMENT must be development or production, got {0:?}")]
+    Environment(String),
+    #[error("MIV_MAIL_BACKEND must be smtp, file or memory, got {0:?}")]
+    MailBackend(String),
+    #[error(
+        "in production mail must go through SMTP: set MIV_MAIL_BACKEND=smtp and MIV_SMTP_HOST"
+    )]
+    MailBackendInProduction,
+    #[error("MIV_SMTP_SECURITY must be none, starttls or tls, got {0:?}")]
+    SmtpSecurity(String),
+    #[error("MIV_MAIL_FROM must be an address such as MIV-mbo <noreply@example.nl>, got {0:?}")]
+    MailFrom(String),
 }
 
 impl Config {
@@ -117,7 +162,39 @@ impl Config {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(ConfigError::LogFormat(self.log_format.clone()));
         }
+        if !matches!(self.environment.as_str(), "development" | "production") {
+            return Err(ConfigError::Environment(self.environment.clone()));
+        }
+        if !matches!(self.mail_backend.as_str(), "smtp" | "file" | "memory") {
+            return Err(ConfigError::MailBackend(self.mail_backend.clone()));
+        }
+        if self.environment == "production" && self.mail_backend != "smtp" {
+            return Err(ConfigError::MailBackendInProduction);
+        }
+        if !matches!(self.smtp_security.as_str(), "none" | "starttls" | "tls") {
+            return Err(ConfigError::SmtpSecurity(self.smtp_security.clone()));
+        }
+        self.mail_sender()?;
+        if self.mail_per_second == 0 {
+            return Err(ConfigError::NotPositive("MIV_MAIL_PER_SECOND"));
+        }
+        if self.mail_concurrency == 0 {
+            return Err(ConfigError::NotPositive("MIV_MAIL_CONCURRENCY"));
+        }
+        if self.mail_lease_secs <= 0 {
+            return Err(ConfigError::NotPositive("MIV_MAIL_LEASE_SECS"));
+        }
+        if self.mail_max_attempts <= 0 {
+            return Err(ConfigError::NotPositive("MIV_MAIL_MAX_ATTEMPTS"));
+        }
         Ok(())
+    }
+
+    /// The sender mailbox.
+    pub fn mail_sender(&self) -> Result<lettre::message::Mailbox, ConfigError> {
+        self.mail_from
+            .parse()
+            .map_err(|_| ConfigError::MailFrom(self.mail_from.clone()))
     }
 
     pub fn socket_addr(&self) -> Result<SocketAddr, ConfigError> {
@@ -180,6 +257,32 @@ mod tests {
             .expect_err("invalid")
             .to_string()
             .contains("MIV_SESSION_HOURS"));
+    }
+
+    #[test]
+    fn production_refuses_mail_that_does_not_leave_the_machine() {
+        for backend in ["file", "memory"] {
+            let bad = Config {
+                environment: "production".into(),
+                mail_backend: backend.into(),
+                ..Config::default()
+            };
+            assert!(matches!(
+                bad.validate(),
+                Err(ConfigError::MailBackendInProduction)
+            ));
+        }
+        let good = Config {
+            environment: "production".into(),
+            mail_backend: "smtp".into(),
+            ..Config::default()
+        };
+        assert!(good.validate().is_ok());
+        let bad = Config {
+            mail_from: "not an address".into(),
+            ..Config::default()
+        };
+        assert!(matches!(bad.validate(), Err(ConfigError::MailFrom(_))));
     }
 
     #[test]

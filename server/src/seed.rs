@@ -152,7 +152,7 @@ async fn demo_rounds(
     {
         let ctx = responses::load(db, p.response.id).await.map_err(reason)?;
         let changes = made_up_answers(definition, i);
-        responses::save(db, &ctx, None, &changes, None)
+        responses::save(db, None, &ctx, None, &changes, None)
             .await
             .map_err(reason)?;
         responses::submit(db, &ctx, None).await.map_err(reason)?;
@@ -189,7 +189,7 @@ async fn demo_rounds(
                 .find(|a| a.item_key == c.key)
                 .map_or(0, |a| a.revision);
         }
-        responses::save(db, &ctx, None, &changes, None)
+        responses::save(db, None, &ctx, None, &changes, None)
             .await
             .map_err(reason)?;
         responses::submit(db, &ctx, None).await.map_err(reason)?;

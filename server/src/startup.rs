@@ -1,9 +1,13 @@
 //! Builds the HTTP application on a given address (tests use port 0).
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use anyhow::Context;
+use app::backend::mail::invitations::{self, Site};
+use app::backend::mail::outbox::{self, WorkerSettings};
+use app::backend::mail::transport::{SmtpSettings, Transport};
 use app::backend::{db, http as mw, AppState, Settings};
 use app::{shell, App};
 use axum::routing::{get, post};
@@ -23,6 +27,49 @@ pub struct Application {
     router: Router,
     port: u16,
     state: AppState,
+    mail: Mail,
+}
+
+/// The mail transport and how the outbox worker uses it.
+struct Mail {
+    transport: Arc<Transport>,
+    worker: WorkerSettings,
+    site: Site,
+    /// What the memory backend received (tests).
+    memory: Option<Arc<Mutex<Vec<lettre::Message>>>>,
+}
+
+fn mail(config: &Config, site: Site) -> anyhow::Result<Mail> {
+    let mut memory = None;
+    let transport = match config.mail_backend.as_str() {
+        "smtp" => Transport::smtp(&SmtpSettings {
+            host: config.smtp_host.clone(),
+            port: config.smtp_port,
+            security: config.smtp_security.clone(),
+            username: config.smtp_username.clone(),
+            password: config.smtp_password.clone(),
+            timeout_secs: 30,
+        })?,
+        "memory" => {
+            let (t, sent) = Transport::memory();
+            memory = Some(sent);
+            t
+        }
+        _ => Transport::file(PathBuf::from(&config.mail_dir))?,
+    };
+    Ok(Mail {
+        transport: Arc::new(transport),
+        worker: WorkerSettings {
+            from: config.mail_sender()?,
+            per_second: config.mail_per_second,
+            concurrency: config.mail_concurrency,
+            lease_secs: config.mail_lease_secs,
+            max_attempts: config.mail_max_attempts,
+            poll_ms: 500,
+        },
+        site,
+        memory,
+    })
 }
 
 impl Application {
@@ -35,14 +82,22 @@ impl Application {
         let port = listener.local_addr().context("local address")?.port();
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
-        let state = AppState::new(leptos_options(addr), db, settings(config, port));
+        let settings = settings(config, port)?;
+        let mail = mail(config, settings.site())?;
+        let state = AppState::new(leptos_options(addr), db, settings);
         let router = router(state.clone());
         Ok(Application {
             listener,
             router,
             port,
             state,
+            mail,
         })
+    }
+
+    /// The mails the memory backend received.
+    pub fn sent_mail(&self) -> Option<Arc<Mutex<Vec<lettre::Message>>>> {
+        self.mail.memory.clone()
     }
 
     pub fn port(&self) -> u16 {
@@ -53,8 +108,25 @@ impl Application {
         &self.state
     }
 
-    /// Serves until Ctrl-C or SIGTERM.
+    /// Serves until Ctrl-C or SIGTERM, delivering the outbox and sending scheduled reminders
+    /// meanwhile.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let db = self.state.db.clone();
+        tokio::spawn(outbox::run(
+            db.clone(),
+            self.mail.transport.clone(),
+            self.mail.worker.clone(),
+        ));
+        let site = self.mail.site.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                if let Err(e) = invitations::run_schedule(&db, &site).await {
+                    tracing::error!(error = format!("{e:#}"), "scheduled reminders failed");
+                }
+            }
+        });
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -65,8 +137,9 @@ impl Application {
     }
 }
 
-fn settings(config: &Config, port: u16) -> Settings {
-    Settings {
+fn settings(config: &Config, port: u16) -> anyhow::Result<Settings> {
+    let from = config.mail_sender()?;
+    Ok(Settings {
         base_url: config.public_url(port),
         secure_cookies: config.secure_cookies,
         session_hours: config.session_hours,
@@ -74,7 +147,8 @@ fn settings(config: &Config, port: u16) -> Settings {
         login_max_failures: config.login_max_failures,
         login_window_secs: config.login_window_secs,
         min_institutions: config.min_institutions,
-    }
+        mail_domain: from.email.domain().to_owned(),
+    })
 }
 
 /// Where cargo-leptos put the compiled site (`LEPTOS_SITE_ROOT`, default `target/site`).
@@ -113,6 +187,7 @@ pub fn router(state: AppState) -> Router {
             get(routes::schema::questionnaire),
         )
         .route("/import/instellingen", post(routes::import::institutions))
+        .route("/import/contactpersonen", post(routes::import::contacts))
         .route(
             "/vragenlijst/{id}/deel/{section}",
             post(routes::survey::post_section),

@@ -147,11 +147,16 @@ pub async fn get_import_run(id: i32) -> Result<ImportRunView, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin, Role::Researcher])?;
-            register_import::find_run(&state.db, id)
+            let user = guard::require(&[Role::Admin, Role::Researcher])?;
+            let run = register_import::find_run(&state.db, id)
                 .await
                 .map_err(guard::internal)?
-                .ok_or(ApiError::NotFound)
+                .ok_or(ApiError::NotFound)?;
+            // Contacts are personal data: their imports are for admins only.
+            if run.kind == "contacts" && user.me.role != Role::Admin {
+                return Err(ApiError::NotFound);
+            }
+            Ok(run)
         }
         .await,
     )

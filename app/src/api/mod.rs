@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod institutions;
+pub mod mail;
 pub mod questionnaires;
 pub mod rounds;
 pub mod survey;

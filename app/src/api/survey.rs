@@ -266,6 +266,7 @@ async fn save(
         .collect();
     let saved = responses::save(
         &state.db,
+        Some(&state.answers),
         &ctx,
         Some(user.me.id),
         &changes,

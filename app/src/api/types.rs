@@ -39,6 +39,8 @@ pub struct UserRow {
     pub active: bool,
     pub has_password: bool,
     pub institutions: Vec<String>,
+    /// The language mails are written in: `nl` or `en`.
+    pub language: String,
 }
 
 /// A one-time link for setting a password, shown once to the admin who asked for it.

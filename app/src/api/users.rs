@@ -27,6 +27,7 @@ pub async fn create_user(
     name: String,
     role: String,
     institutions: Option<String>,
+    language: Option<String>,
 ) -> Result<(), ApiError> {
     use crate::backend::{audit, guard, users};
     use crate::domain::Role;
@@ -35,6 +36,10 @@ pub async fn create_user(
         let admin = guard::require(&[Role::Admin])?;
         let new = parse_new_user(&email, &name, &role, institutions.as_deref().unwrap_or(""))?;
         let created = users::create_user(&state.db, &new).await?;
+        let language = crate::i18n::Lang::from_code(language.as_deref().unwrap_or("nl"));
+        users::set_language(&state.db, created.id, language)
+            .await
+            .map_err(guard::internal)?;
         audit::record(
             &state.db,
             &guard::actor(&admin),

@@ -3,12 +3,14 @@
 pub mod audit;
 pub mod auth;
 pub mod cache;
+pub mod contacts;
 pub mod db;
 pub mod entities;
 pub mod flash;
 pub mod guard;
 pub mod http;
 pub mod institutions;
+pub mod mail;
 pub mod questionnaire_import;
 pub mod questionnaires;
 pub mod rate_limit;

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, Statement, TransactionTrait,
 };
 
 use super::auth::CurrentUser;
@@ -225,11 +225,18 @@ pub struct Saved {
     pub evaluation: Evaluation,
 }
 
+/// The answers of responses as this process last read or wrote them, with the response's
+/// `answers_version` they belong to. Used only when the version still matches, so another
+/// process's writes are never hidden.
+pub type AnswerCache = super::cache::TtlCache<i32, (i32, Arc<Vec<answer::Model>>)>;
+
 /// Stores answers in one transaction. Every value is checked against its item; a write whose base
 /// revision is not the current one is refused (unless it stores what is already there, as a retry
-/// does). The response row is updated first, which serialises writers of the same response.
+/// does). The response row is updated first, which serialises writers of the same response and
+/// raises its answers version.
 pub async fn save(
     db: &DatabaseConnection,
+    cache: Option<&AnswerCache>,
     ctx: &ResponseContext,
     user_id: Option<i32>,
     changes: &[Change],
@@ -252,32 +259,18 @@ pub async fn save(
         return Err(ResponseError::Invalid(refused));
     }
     let txn = db.begin().await.context("begin")?;
-    let mut lock = response::Entity::update_many()
-        .col_expr(
-            response::Column::Status,
-            Expr::cust("CASE WHEN status = 'not_started' THEN 'in_progress' ELSE status END"),
-        )
-        .col_expr(response::Column::UpdatedAt, Expr::value(now))
-        .filter(response::Column::Id.eq(ctx.response.id))
-        .filter(response::Column::Status.ne(ResponseStatus::Submitted.as_str()));
-    if let Some(section) = section.filter(|s| def.sections.iter().any(|x| x.key == *s)) {
-        lock = lock.col_expr(response::Column::LastSection, Expr::value(section));
-    }
-    if lock
-        .exec(&txn)
-        .await
-        .context("lock response")?
-        .rows_affected
-        == 0
+    let version = lock(&txn, ctx, now, section).await?;
+    let stored = match cache
+        .and_then(|c| c.get(&ctx.response.id))
+        .filter(|(v, _)| *v == version - 1)
     {
-        return Err(ResponseError::Submitted);
-    }
-    let stored = answers(&txn, ctx.response.id).await?;
+        Some((_, rows)) => rows,
+        None => Arc::new(answers(&txn, ctx.response.id).await?),
+    };
     let current: HashMap<&str, &answer::Model> =
         stored.iter().map(|a| (a.item_key.as_str(), a)).collect();
     let mut stale = Vec::new();
-    let mut inserts = Vec::new();
-    let mut updates = Vec::new();
+    let mut writes: Vec<(&str, &str, Option<i32>)> = Vec::new();
     let mut revisions = Vec::new();
     for (change, value) in &normalised {
         let existing = current.get(change.key.as_str());
@@ -301,19 +294,7 @@ pub async fn save(
             continue;
         }
         revisions.push((change.key.clone(), revision + 1));
-        match existing {
-            None => inserts.push(answer::ActiveModel {
-                response_id: Set(ctx.response.id),
-                item_key: Set(change.key.clone()),
-                value: Set(value.clone()),
-                revision: Set(1),
-                previous: Set(None),
-                prefilled: Set(false),
-                updated_by: Set(user_id),
-                updated_at: Set(now),
-            }),
-            Some(a) => updates.push((a.item_key.clone(), value.clone(), a.revision)),
-        }
+        writes.push((&change.key, value, existing.map(|a| a.revision)));
     }
     let mut merged = as_answers(&stored);
     for (change, value) in &normalised {
@@ -352,31 +333,135 @@ pub async fn save(
         }
         return Err(ResponseError::Stale(stale));
     }
-    if !inserts.is_empty() {
-        answer::Entity::insert_many(inserts)
-            .exec_without_returning(&txn)
-            .await
-            .context("insert answers")?;
-    }
-    for (key, value, revision) in updates {
-        answer::Entity::update_many()
-            .col_expr(answer::Column::Value, Expr::value(value))
-            .col_expr(answer::Column::Revision, Expr::value(revision + 1))
-            .col_expr(answer::Column::Prefilled, Expr::value(false))
-            .col_expr(answer::Column::UpdatedBy, Expr::value(user_id))
-            .col_expr(answer::Column::UpdatedAt, Expr::value(now))
-            .filter(answer::Column::ResponseId.eq(ctx.response.id))
-            .filter(answer::Column::ItemKey.eq(key))
-            .filter(answer::Column::Revision.eq(revision))
-            .exec(&txn)
-            .await
-            .context("update answer")?;
-    }
+    write_answers(&txn, ctx.response.id, user_id, now, &writes).await?;
+    let after = cache.map(|_| {
+        let mut rows: HashMap<&str, answer::Model> = stored
+            .iter()
+            .map(|a| (a.item_key.as_str(), a.clone()))
+            .collect();
+        for (key, value, revision) in &writes {
+            let row = rows.entry(key).or_insert_with(|| answer::Model {
+                response_id: ctx.response.id,
+                item_key: (*key).to_owned(),
+                value: String::new(),
+                revision: 0,
+                previous: None,
+                prefilled: false,
+                updated_by: None,
+                updated_at: now,
+            });
+            row.value = (*value).to_owned();
+            row.revision = revision.unwrap_or(0) + 1;
+            row.prefilled = false;
+            row.updated_by = user_id;
+            row.updated_at = now;
+        }
+        Arc::new(rows.into_values().collect::<Vec<_>>())
+    });
     txn.commit().await.context("commit")?;
+    if let (Some(cache), Some(rows)) = (cache, after) {
+        cache.put(ctx.response.id, (version, rows));
+    }
     Ok(Saved {
         revisions,
         evaluation,
     })
+}
+
+/// Locks the response row for this transaction (refused once submitted), marks it in progress,
+/// remembers the section and raises its answers version; returns the new version.
+async fn lock(
+    txn: &DatabaseTransaction,
+    ctx: &ResponseContext,
+    now: DateTime<Utc>,
+    section: Option<&str>,
+) -> Result<i32, ResponseError> {
+    let mut lock = response::Entity::update_many()
+        .col_expr(
+            response::Column::Status,
+            Expr::cust("CASE WHEN status = 'not_started' THEN 'in_progress' ELSE status END"),
+        )
+        .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            response::Column::AnswersVersion,
+            Expr::col(response::Column::AnswersVersion).add(1),
+        )
+        .filter(response::Column::Id.eq(ctx.response.id))
+        .filter(response::Column::Status.ne(ResponseStatus::Submitted.as_str()));
+    if let Some(section) = section.filter(|s| ctx.definition.sections.iter().any(|x| x.key == *s)) {
+        lock = lock.col_expr(response::Column::LastSection, Expr::value(section));
+    }
+    lock.exec_with_returning(txn)
+        .await
+        .context("lock response")?
+        .first()
+        .map(|r| r.answers_version)
+        .ok_or(ResponseError::Submitted)
+}
+
+/// Writes answers as one statement each for new and changed ones, whatever their number: the
+/// keys, values and expected revisions travel as one JSON parameter.
+async fn write_answers(
+    txn: &DatabaseTransaction,
+    response_id: i32,
+    user_id: Option<i32>,
+    now: DateTime<Utc>,
+    writes: &[(&str, &str, Option<i32>)],
+) -> anyhow::Result<()> {
+    let backend = txn.get_database_backend();
+    let rows = |new: bool| -> serde_json::Value {
+        writes
+            .iter()
+            .filter(|(_, _, r)| r.is_none() == new)
+            .map(|(k, v, r)| serde_json::json!({ "k": k, "v": v, "r": r }))
+            .collect()
+    };
+    let (inserts, updates) = (rows(true), rows(false));
+    let pg = backend == DbBackend::Postgres;
+    let source = if pg {
+        "json_to_recordset($4::json) AS j(k text, v text, r integer)"
+    } else {
+        "(SELECT json_extract(value, '$.k') AS k, json_extract(value, '$.v') AS v, \
+         json_extract(value, '$.r') AS r FROM json_each($4)) AS j"
+    };
+    let values = |rows: serde_json::Value| -> Vec<sea_orm::Value> {
+        vec![
+            response_id.into(),
+            user_id.into(),
+            now.into(),
+            rows.to_string().into(),
+        ]
+    };
+    if inserts.as_array().is_some_and(|a| !a.is_empty()) {
+        let sql = format!(
+            "INSERT INTO answers (response_id, item_key, value, revision, previous, prefilled, \
+             updated_by, updated_at) SELECT $1, j.k, j.v, 1, NULL, {no}, $2, $3 FROM {source}",
+            no = if pg { "false" } else { "0" },
+        );
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            values(inserts),
+        ))
+        .await
+        .context("insert answers")?;
+    }
+    if updates.as_array().is_some_and(|a| !a.is_empty()) {
+        let sql = format!(
+            "UPDATE answers SET value = j.v, revision = answers.revision + 1, prefilled = {no}, \
+             updated_by = $2, updated_at = $3 FROM {source} \
+             WHERE answers.response_id = $1 AND answers.item_key = j.k AND answers.revision = j.r",
+            no = if pg { "false" } else { "0" },
+        );
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            values(updates),
+        ))
+        .await
+        .context("update answers")?;
+    }
+    Ok(())
 }
 
 /// Submits a complete response; it is then read-only until an admin reopens it.
@@ -398,6 +483,10 @@ pub async fn submit(
         .col_expr(response::Column::SubmittedAt, Expr::value(Some(now)))
         .col_expr(response::Column::SubmittedBy, Expr::value(user_id))
         .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            response::Column::AnswersVersion,
+            Expr::col(response::Column::AnswersVersion).add(1),
+        )
         .filter(response::Column::Id.eq(ctx.response.id))
         .filter(response::Column::Status.ne(ResponseStatus::Submitted.as_str()))
         .exec(&txn)
@@ -411,6 +500,7 @@ pub async fn submit(
     if !evaluation.complete() {
         return Err(ResponseError::Incomplete(Box::new(evaluation)));
     }
+    super::mail::outbox::cancel_reminders(&txn, ctx.round.id, ctx.institution.id).await?;
     // Submitting confirms the answers carried over from last year.
     answer::Entity::update_many()
         .col_expr(answer::Column::Prefilled, Expr::value(false))

@@ -552,6 +552,10 @@ pub async fn redeem_link(
     }
     response_link::Entity::update_many()
         .col_expr(response_link::Column::LastUsedAt, Expr::value(Some(now)))
+        .col_expr(
+            response_link::Column::FirstUsedAt,
+            Expr::value(Some(link.first_used_at.unwrap_or(now))),
+        )
         .filter(response_link::Column::Id.eq(link.id))
         .exec(db)
         .await

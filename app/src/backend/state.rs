@@ -22,6 +22,18 @@ pub struct Settings {
     pub login_window_secs: u64,
     /// The least number of institutions behind any figure shown for a group of institutions.
     pub min_institutions: usize,
+    /// The domain of the sender address; Message-IDs end in it.
+    pub mail_domain: String,
+}
+
+impl Settings {
+    /// Where links in mails point and what Message-IDs end in.
+    pub fn site(&self) -> super::mail::invitations::Site {
+        super::mail::invitations::Site {
+            base_url: self.base_url.clone(),
+            mail_domain: self.mail_domain.clone(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -44,6 +56,8 @@ pub struct AppState {
     /// A response's row, round and institution by response id, for 5 s (cleared when a round's
     /// closing moment or a response's status changes).
     pub contexts: Arc<super::cache::TtlCache<i32, super::responses::ResponseRows>>,
+    /// Answers by response id with the answers version they belong to, for 5 minutes.
+    pub answers: Arc<super::responses::AnswerCache>,
 }
 
 impl AppState {
@@ -63,6 +77,10 @@ impl AppState {
             )),
             contexts: Arc::new(super::cache::TtlCache::new(
                 std::time::Duration::from_secs(5),
+                10_000,
+            )),
+            answers: Arc::new(super::cache::TtlCache::new(
+                std::time::Duration::from_secs(300),
                 10_000,
             )),
         }

@@ -191,6 +191,24 @@ pub async fn find_by_email(
         .context("read user")
 }
 
+/// Sets the language an account's mails are written in.
+pub async fn set_language(
+    db: &impl ConnectionTrait,
+    id: i32,
+    language: crate::i18n::Lang,
+) -> anyhow::Result<()> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::Language,
+            sea_orm::sea_query::Expr::value(language.code()),
+        )
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .context("set language")?;
+    Ok(())
+}
+
 pub async fn find_by_id(db: &impl ConnectionTrait, id: i32) -> anyhow::Result<Option<user::Model>> {
     user::Entity::find_by_id(id)
         .one(db)
@@ -259,6 +277,7 @@ pub async fn list(db: &impl ConnectionTrait) -> anyhow::Result<Vec<UserRow>> {
                 email: u.email,
                 name: u.display_name,
                 active: u.active,
+                language: u.language,
             })
         })
         .collect())

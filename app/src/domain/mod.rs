@@ -1,9 +1,11 @@
 //! Pure domain rules. No I/O here: this module compiles for the server and for WASM, so the browser
 //! and the server apply the same rules.
 
+pub mod contacts;
 pub mod email;
 pub mod expr;
 pub mod institution;
+pub mod mail;
 pub mod password;
 pub mod questionnaire;
 pub mod register;

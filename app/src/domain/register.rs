@@ -68,6 +68,24 @@ pub enum Problem {
     BadKind {
         value: String,
     },
+    BadEmail {
+        value: String,
+    },
+    DuplicateEmail {
+        value: String,
+        first_line: usize,
+    },
+    BadLanguage {
+        value: String,
+    },
+    EmptyRow,
+    UnknownInstitution {
+        value: String,
+    },
+    /// The address belongs to an account that is not a coordinator (an admin or researcher).
+    NotAContact {
+        value: String,
+    },
     /// A problem described elsewhere (questionnaire definitions), in both languages.
     Message {
         nl: String,
@@ -120,6 +138,18 @@ impl ImportProblem {
             (NotACount { value }, Lang::En) => format!("‘{value}’ is not a count (a whole number, 0 or more)."),
             (BadKind { value }, Lang::Nl) => format!("‘{value}’ is geen soort instelling (ROC, AOC of vakinstelling)."),
             (BadKind { value }, Lang::En) => format!("‘{value}’ is not an institution type (ROC, AOC or vakinstelling)."),
+            (BadEmail { value }, Lang::Nl) => format!("‘{value}’ is geen geldig e-mailadres."),
+            (BadEmail { value }, Lang::En) => format!("‘{value}’ is not a valid e-mail address."),
+            (DuplicateEmail { value, first_line }, Lang::Nl) => format!("E-mailadres {value} staat ook op regel {first_line} bij dezelfde instelling."),
+            (DuplicateEmail { value, first_line }, Lang::En) => format!("E-mail address {value} also appears on line {first_line} for the same institution."),
+            (BadLanguage { value }, Lang::Nl) => format!("‘{value}’ is geen taal: gebruik nl of en."),
+            (BadLanguage { value }, Lang::En) => format!("‘{value}’ is not a language: use nl or en."),
+            (EmptyRow, Lang::Nl) => "Lege regel: vul hem in of haal hem weg.".into(),
+            (EmptyRow, Lang::En) => "Empty line: fill it in or remove it.".into(),
+            (UnknownInstitution { value }, Lang::Nl) => format!("Instelling {value} staat niet in het instellingenregister."),
+            (UnknownInstitution { value }, Lang::En) => format!("Institution {value} is not in the institution register."),
+            (NotAContact { value }, Lang::Nl) => format!("{value} hoort bij een account van een beheerder of onderzoeker, niet van een contactpersoon."),
+            (NotAContact { value }, Lang::En) => format!("{value} belongs to an administrator's or researcher's account, not a contact's."),
             (Message { nl, .. }, Lang::Nl) => nl.clone(),
             (Message { en, .. }, Lang::En) => en.clone(),
         }

@@ -1,6 +1,7 @@
-//! File uploads as plain multipart forms (they work without JavaScript):
-//! `POST /import/instellingen` (register, admins) and `POST /import/vragenlijst` (questionnaire
-//! definition, researchers and admins). Both answer with a redirect to the result.
+//! File uploads as plain multipart forms (they work without JavaScript): `POST
+//! /import/instellingen` (register, admins), `POST /import/contactpersonen` (contacts, admins) and
+//! `POST /import/vragenlijst` (questionnaire definition, researchers and admins). Each answers
+//! with a redirect to the result.
 
 use app::backend::audit::Actor;
 use app::backend::auth::CurrentUser;
@@ -26,6 +27,24 @@ pub async fn institutions(
     };
     let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
     match register_import::import(&state.db, &actor, &name, &bytes).await {
+        Ok(run) => Redirect::to(&format!("/import/{}", run.id)).into_response(),
+        Err(error) => failed(error),
+    }
+}
+
+/// `POST /import/contactpersonen`: contacts per institution (admins).
+pub async fn contacts(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    ip: Option<Extension<ClientIp>>,
+    multipart: Multipart,
+) -> Response {
+    let (user, name, bytes) = match upload(viewer, &[Role::Admin], multipart).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
+    match app::backend::contacts::import(&state.db, &actor, &name, &bytes).await {
         Ok(run) => Redirect::to(&format!("/import/{}", run.id)).into_response(),
         Err(error) => failed(error),
     }

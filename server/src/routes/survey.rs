@@ -123,7 +123,16 @@ pub async fn post_section(
     let mut target = go
         .filter(|g| g.starts_with(&format!("/vragenlijst/{id}/")) && !g.contains("//"))
         .unwrap_or_else(|| here.clone());
-    match responses::save(&state.db, &ctx, Some(user.me.id), &changes, Some(&section)).await {
+    match responses::save(
+        &state.db,
+        Some(&state.answers),
+        &ctx,
+        Some(user.me.id),
+        &changes,
+        Some(&section),
+    )
+    .await
+    {
         Ok(_) => {}
         Err(ResponseError::Stale(stale)) => {
             for s in stale {

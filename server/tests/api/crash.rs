@@ -34,6 +34,7 @@ fn start(database_url: &str, port: u16) -> Child {
         .env("DATABASE_URL", database_url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "error")
+        .env("MIV_MAIL_BACKEND", "memory")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -67,14 +67,21 @@ pub async fn fresh_database(backend: Backend) -> String {
     }
 }
 
-/// Starts the app on a random port with a fresh, migrated database and the demo register.
+/// Starts the app on a random port with a fresh, migrated database; mail stays in memory.
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts the app with a changed configuration.
+pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Config)) -> TestApp {
     let database_url = fresh_database(backend).await;
-    let config = Config {
+    let mut config = Config {
         database_url: database_url.clone(),
         site_addr: "127.0.0.1:0".into(),
+        mail_backend: "memory".into(),
         ..Config::default()
     };
+    change(&mut config);
     let application = Application::build(&config).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", application.port());
     tokio::spawn(application.run_until_stopped());

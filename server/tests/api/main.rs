@@ -8,6 +8,7 @@ mod authorisation;
 mod crash;
 mod health;
 mod institutions;
+mod mail;
 mod questionnaires;
 mod rounds;
 mod users;

@@ -14,6 +14,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
     pub submitted_by: Option<i32>,
+    /// Raised by every change to the response's answers.
+    pub answers_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

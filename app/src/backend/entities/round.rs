@@ -13,6 +13,10 @@ pub struct Model {
     pub closes_at: DateTimeUtc,
     pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
+    /// Days before closing on which reminders go out, such as `7,2` (empty: none scheduled).
+    pub reminder_days: String,
+    /// At most this many reminders per contact and round.
+    pub max_reminders: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,8 @@ pub struct Model {
     pub role: String,
     pub password_hash: Option<String>,
     pub active: bool,
+    /// The language mails are written in: `nl` or `en`.
+    pub language: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -221,6 +221,8 @@ pub fn ImportResult() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || run.get().and_then(Result::ok).map(|r| if r.kind == "questionnaire" {
                 view! { <p><a href="/vragenlijsten">{lang.pick("Terug naar de vragenlijsten", "Back to the questionnaires")}</a></p> }.into_any()
+            } else if r.kind == "contacts" {
+                view! { <p><a href="/beheer/gebruikers">{lang.pick("Terug naar gebruikers en contactpersonen", "Back to users and contacts")}</a></p> }.into_any()
             } else {
                 view! { <p><a href="/instellingen">{lang.pick("Terug naar het register", "Back to the register")}</a></p> }.into_any()
             })}
@@ -232,13 +234,18 @@ pub fn ImportResult() -> impl IntoView {
 fn RunView(run: ImportRunView) -> impl IntoView {
     let lang = use_lang();
     if run.applied {
+        let (nl, en) = if run.kind == "contacts" {
+            ("contactpersonen", "contacts")
+        } else {
+            ("instellingen", "institutions")
+        };
         let text = match lang {
             crate::i18n::Lang::Nl => format!(
-                "{}: {} nieuwe en {} bijgewerkte instellingen.",
+                "{}: {} nieuwe en {} bijgewerkte {nl}.",
                 run.file_name, run.created, run.updated
             ),
             crate::i18n::Lang::En => format!(
-                "{}: {} new and {} updated institutions.",
+                "{}: {} new and {} updated {en}.",
                 run.file_name, run.created, run.updated
             ),
         };

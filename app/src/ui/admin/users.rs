@@ -1,4 +1,4 @@
-//! Accounts: list, create with a one-time link, new link, (de)activate.
+//! Accounts: list, create with a one-time link, new link, (de)activate; importing contacts.
 
 use leptos::prelude::*;
 
@@ -8,7 +8,7 @@ use crate::api::users::{
 use crate::api::UserRow;
 use crate::domain::Role;
 use crate::i18n::use_lang;
-use crate::ui::layout::{Guarded, Problem};
+use crate::ui::layout::{Guarded, Problem, UploadPanel};
 
 #[component]
 pub fn Users() -> impl IntoView {
@@ -87,10 +87,24 @@ fn UsersBody() -> impl IntoView {
             </select>
             <label for="institutions">{lang.pick("Instellingscodes (alleen coördinatoren, gescheiden door komma's)", "Institution codes (coordinators only, comma-separated)")}</label>
             <input id="institutions" name="institutions" placeholder="25PX, 30RR" />
+            <label for="language">{lang.pick("Taal van de e-mails", "Language of e-mails")}</label>
+            <select id="language" name="language">
+                <option value="nl">"Nederlands"</option>
+                <option value="en">"English"</option>
+            </select>
             <button type="submit">{lang.pick("Gebruiker aanmaken", "Create user")}</button>
         </ActionForm>
         {move || create.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
         {move || toggle.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
+        <UploadPanel
+            title=lang.pick("Contactpersonen importeren", "Import contacts")
+            explanation=lang.pick(
+                "CSV (puntkomma, UTF-8) of XLSX met de kolommen instellingscode, naam, e-mail en taal (nl of en; leeg is nl). Bestaande contactpersonen worden bijgewerkt en aan de instelling gekoppeld; bij een fout wordt niets opgeslagen.",
+                "CSV (semicolon, UTF-8) or XLSX with the columns instellingscode, naam, e-mail and taal (nl or en; empty means nl). Known contacts are updated and bound to the institution; on any error nothing is saved.")
+            action="/import/contactpersonen"
+            file_label=lang.pick("Bestand (.csv of .xlsx)", "File (.csv or .xlsx)")
+            accept=".csv,.xlsx"
+            button=lang.pick("Importeren", "Import") />
         <h2>{lang.pick("Alle gebruikers", "All users")}</h2>
         <Suspense fallback=|| ()>
             {move || users.get().map(|r| match r {
@@ -115,6 +129,7 @@ fn UserTable(
                 <th scope="col">{lang.pick("E-mailadres", "E-mail address")}</th>
                 <th scope="col">{lang.pick("Rol", "Role")}</th>
                 <th scope="col">{lang.pick("Instellingen", "Institutions")}</th>
+                <th scope="col">{lang.pick("Taal", "Language")}</th>
                 <th scope="col">{lang.pick("Status", "Status")}</th>
                 <th scope="col">{lang.pick("Acties", "Actions")}</th>
             </tr></thead>
@@ -132,6 +147,7 @@ fn UserTable(
                             <td>{u.email.clone()}</td>
                             <td>{u.role.label(lang)}</td>
                             <td>{u.institutions.join(", ")}</td>
+                            <td>{u.language.clone()}</td>
                             <td>{status}</td>
                             <td class="actions">
                                 <ActionForm action=relink attr:class="inline">

@@ -1,0 +1,283 @@
+//! Invitations, reminders and what happened per recipient, for admins. Sending only queues mails
+//! in the outbox; the worker delivers them.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+
+/// One recipient of a round's mails.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecipientView {
+    pub user_id: i32,
+    pub name: String,
+    pub email: String,
+    pub language: String,
+    pub code: String,
+    pub institution: String,
+    /// submitted, started, opened, bounced, failed, sent, queued or not_invited.
+    pub stage: String,
+    pub invited_at: Option<String>,
+    pub sent_at: Option<String>,
+    pub error: Option<String>,
+    pub reminders: usize,
+    pub last_reminder_at: Option<String>,
+    pub opened_at: Option<String>,
+    pub submitted_at: Option<String>,
+}
+
+/// A round's mail overview.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MailDashboard {
+    pub round_id: i32,
+    pub open: bool,
+    pub reminder_days: String,
+    pub max_reminders: i32,
+    /// Recipients per stage, in a fixed order.
+    pub counts: Vec<(String, usize)>,
+    pub recipients: Vec<RecipientView>,
+    /// The latest batch: (id, done, total).
+    pub latest_batch: Option<(i32, usize, usize)>,
+}
+
+/// The stages in the order the dashboard shows them.
+pub const STAGES: [&str; 8] = [
+    "not_invited",
+    "queued",
+    "sent",
+    "failed",
+    "bounced",
+    "opened",
+    "started",
+    "submitted",
+];
+
+/// A stage's label.
+pub fn stage_label(stage: &str, lang: crate::i18n::Lang) -> &'static str {
+    use crate::i18n::Lang::*;
+    match (stage, lang) {
+        ("not_invited", Nl) => "Niet uitgenodigd",
+        ("not_invited", En) => "Not invited",
+        ("queued", Nl) => "In de wachtrij",
+        ("queued", En) => "Queued",
+        ("sent", Nl) => "Verstuurd",
+        ("sent", En) => "Sent",
+        ("failed", Nl) => "Mislukt",
+        ("failed", En) => "Failed",
+        ("bounced", Nl) => "Geweigerd (bounce)",
+        ("bounced", En) => "Bounced",
+        ("opened", Nl) => "Link geopend",
+        ("opened", En) => "Link opened",
+        ("started", Nl) => "Begonnen",
+        ("started", En) => "Started",
+        ("submitted", Nl) => "Ingediend",
+        ("submitted", En) => "Submitted",
+        (_, Nl) => "Onbekend",
+        (_, En) => "Unknown",
+    }
+}
+
+/// What a send action queued.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueuedView {
+    pub batch_id: Option<i32>,
+    pub mails: usize,
+}
+
+#[cfg(feature = "ssr")]
+fn refusal(error: crate::backend::mail::invitations::InviteError) -> ApiError {
+    use crate::backend::mail::invitations::InviteError as E;
+    match error {
+        E::NotFound => ApiError::NotFound,
+        E::Closed => ApiError::Closed,
+        E::NotACoordinator => ApiError::invalid(
+            "user",
+            "Deze persoon is geen actieve contactpersoon van een instelling in deze ronde.",
+            "This person is not an active contact of an institution in this round.",
+        ),
+        E::Other(e) => crate::backend::guard::internal(e),
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub fn recipient_views(
+    rows: Vec<crate::backend::mail::invitations::RecipientStatus>,
+) -> Vec<RecipientView> {
+    use crate::domain::time::format_local;
+    rows.into_iter()
+        .map(|r| {
+            let stage = r.stage().to_owned();
+            let c = r.contact;
+            RecipientView {
+                user_id: c.user_id,
+                name: c.display_name,
+                email: c.email,
+                language: c.language,
+                code: c.code,
+                institution: c.institution_name,
+                invited_at: r.invitation.as_ref().map(|m| format_local(m.created_at)),
+                sent_at: r
+                    .invitation
+                    .as_ref()
+                    .and_then(|m| m.sent_at)
+                    .map(format_local),
+                error: r.invitation.as_ref().and_then(|m| m.last_error.clone()),
+                reminders: r.reminders,
+                last_reminder_at: r
+                    .last_reminder
+                    .as_ref()
+                    .map(|m| format_local(m.sent_at.unwrap_or(m.created_at))),
+                opened_at: r.opened_at.map(format_local),
+                submitted_at: c.submitted_at.map(format_local),
+                stage,
+            }
+        })
+        .collect()
+}
+
+/// The round's recipients with what happened to each. Admins.
+#[server(prefix = "/api", endpoint = "mail_overview")]
+pub async fn mail_overview(round_id: i32) -> Result<MailDashboard, ApiError> {
+    use crate::backend::mail::invitations;
+    use crate::backend::{guard, rounds};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            guard::require(&[Role::Admin])?;
+            let round = rounds::find(&state.db, round_id)
+                .await
+                .map_err(|_| ApiError::NotFound)?
+                .round;
+            let recipients = recipient_views(
+                invitations::statuses(&state.db, round_id)
+                    .await
+                    .map_err(guard::internal)?,
+            );
+            let counts = STAGES
+                .iter()
+                .map(|s| {
+                    (
+                        (*s).to_owned(),
+                        recipients.iter().filter(|r| r.stage == *s).count(),
+                    )
+                })
+                .collect();
+            let latest_batch = invitations::latest_batch(&state.db, round_id)
+                .await
+                .map_err(guard::internal)?;
+            Ok(MailDashboard {
+                round_id,
+                open: chrono::Utc::now() < round.closes_at,
+                reminder_days: round.reminder_days,
+                max_reminders: round.max_reminders,
+                counts,
+                recipients,
+                latest_batch,
+            })
+        }
+        .await,
+    )
+}
+
+/// Queues invitations: to every contact not yet invited, or (with `user_id`) a fresh link to one
+/// contact, whose earlier links stop working. Admins.
+#[server(prefix = "/api", endpoint = "send_invitations")]
+pub async fn send_invitations(round_id: i32, user_id: Option<i32>) -> Result<QueuedView, ApiError> {
+    use crate::backend::guard;
+    use crate::backend::mail::invitations::{self, Audience};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let admin = guard::require(&[Role::Admin])?;
+            let audience = user_id.map_or(Audience::NotYetInvited, Audience::Contact);
+            let q = invitations::invite(
+                &state.db,
+                &state.settings.site(),
+                &guard::actor(&admin),
+                round_id,
+                audience,
+            )
+            .await
+            .map_err(refusal)?;
+            Ok(QueuedView {
+                batch_id: q.batch_id,
+                mails: q.mails,
+            })
+        }
+        .await,
+    )
+}
+
+/// Queues a reminder to the contacts of institutions that have not submitted (up to the round's
+/// maximum per contact). Admins.
+#[server(prefix = "/api", endpoint = "send_reminders")]
+pub async fn send_reminders(round_id: i32) -> Result<QueuedView, ApiError> {
+    use crate::backend::guard;
+    use crate::backend::mail::invitations;
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let admin = guard::require(&[Role::Admin])?;
+            let q = invitations::remind(
+                &state.db,
+                &state.settings.site(),
+                Some(&guard::actor(&admin)),
+                round_id,
+                None,
+            )
+            .await
+            .map_err(refusal)?;
+            Ok(QueuedView {
+                batch_id: q.batch_id,
+                mails: q.mails,
+            })
+        }
+        .await,
+    )
+}
+
+/// Sets when reminders go out (days before closing, such as `7,2`) and the most per contact.
+/// Admins.
+#[server(prefix = "/api", endpoint = "set_reminders")]
+pub async fn set_reminders(round_id: i32, days: String, max: i32) -> Result<(), ApiError> {
+    use crate::backend::guard;
+    use crate::backend::mail::invitations;
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let admin = guard::require(&[Role::Admin])?;
+            let parsed = invitations::parse_days(&days);
+            let words = days
+                .split([',', ' ', ';'])
+                .filter(|d| !d.trim().is_empty())
+                .count();
+            if parsed.len() != words {
+                return Err(ApiError::invalid(
+                    "days",
+                    "Geef dagen vóór de sluiting als hele getallen van 1 tot en met 90, gescheiden door komma's (bijvoorbeeld 7,2).",
+                    "Give days before closing as whole numbers from 1 to 90, separated by commas (for example 7,2).",
+                ));
+            }
+            if !(0..=10).contains(&max) {
+                return Err(ApiError::invalid(
+                    "max",
+                    "Het maximum aantal herinneringen per contactpersoon ligt tussen 0 en 10.",
+                    "The maximum number of reminders per contact is between 0 and 10.",
+                ));
+            }
+            let text = parsed
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            invitations::set_schedule(&state.db, &guard::actor(&admin), round_id, &text, max)
+                .await
+                .map_err(refusal)
+        }
+        .await,
+    )
+}

@@ -1,0 +1,160 @@
+//! Importing contacts (coordinators per institution) from CSV or XLSX: every line checked, then
+//! applied in one transaction or not at all. A contact is a coordinator account without a
+//! password until they set one; they reach their response through personal links.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+
+use super::audit::Actor;
+use super::entities::{institution, user, user_institution};
+use super::register_import::{read_table, record_run, view};
+use crate::api::ImportRunView;
+use crate::domain::contacts::{parse_contacts, ContactRecord};
+use crate::domain::register::{ImportProblem, Problem};
+use crate::domain::Role;
+
+/// Checks and applies a contacts file; the attempt is kept as an import run either way.
+pub async fn import(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    file_name: &str,
+    bytes: &[u8],
+) -> anyhow::Result<ImportRunView> {
+    let checked = read_table(file_name, bytes).and_then(|t| parse_contacts(&t));
+    let txn = db.begin().await.context("begin import")?;
+    let outcome = match checked {
+        Ok(records) => apply(&txn, &records).await?,
+        Err(problems) => Err(problems),
+    };
+    let (status, counts, problems) = match outcome {
+        Ok(counts) => ("applied", counts, Vec::new()),
+        Err(problems) => ("rejected", (0, 0), problems),
+    };
+    let run = record_run(
+        &txn, actor, "contacts", file_name, status, counts, &problems,
+    )
+    .await?;
+    txn.commit().await.context("commit import")?;
+    Ok(view(run))
+}
+
+/// Creates or updates every contact: (created, updated), or the problems that stop the import
+/// (found before anything is written).
+async fn apply(
+    db: &impl ConnectionTrait,
+    records: &[ContactRecord],
+) -> anyhow::Result<Result<(i32, i32), Vec<ImportProblem>>> {
+    let institutions: HashMap<String, i32> = institution::Entity::find()
+        .all(db)
+        .await
+        .context("read institutions")?
+        .into_iter()
+        .map(|i| (i.code, i.id))
+        .collect();
+    let mut problems = Vec::new();
+    for r in records {
+        if !institutions.contains_key(r.code.as_str()) {
+            problems.push(ImportProblem {
+                line: r.line,
+                column: Some("instellingscode".into()),
+                problem: Problem::UnknownInstitution {
+                    value: r.code.as_str().into(),
+                },
+            });
+        }
+    }
+    let emails: Vec<&str> = records.iter().map(|r| r.email.as_str()).collect();
+    let existing: HashMap<String, user::Model> = user::Entity::find()
+        .filter(user::Column::Email.is_in(emails))
+        .all(db)
+        .await
+        .context("read accounts")?
+        .into_iter()
+        .map(|u| (u.email.clone(), u))
+        .collect();
+    for r in records {
+        if let Some(u) = existing.get(r.email.as_str()) {
+            if u.role != Role::Coordinator.as_str() {
+                problems.push(ImportProblem {
+                    line: r.line,
+                    column: Some("e-mail".into()),
+                    problem: Problem::NotAContact {
+                        value: r.email.as_str().into(),
+                    },
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    let (mut created, mut updated) = (0, 0);
+    let mut ids: HashMap<String, i32> = existing.iter().map(|(e, u)| (e.clone(), u.id)).collect();
+    for r in records {
+        let id = match ids.get(r.email.as_str()) {
+            Some(id) => {
+                // The same person may appear once per institution; count them once.
+                if existing.contains_key(r.email.as_str()) {
+                    user::Entity::update_many()
+                        .col_expr(user::Column::DisplayName, Expr::value(r.name.clone()))
+                        .col_expr(user::Column::Language, Expr::value(r.language.code()))
+                        .col_expr(user::Column::Active, Expr::value(true))
+                        .filter(user::Column::Id.eq(*id))
+                        .exec(db)
+                        .await
+                        .context("update contact")?;
+                }
+                *id
+            }
+            None => {
+                let u = user::ActiveModel {
+                    email: Set(r.email.as_str().into()),
+                    display_name: Set(r.name.clone()),
+                    role: Set(Role::Coordinator.as_str().into()),
+                    password_hash: Set(None),
+                    active: Set(true),
+                    created_at: Set(Utc::now()),
+                    language: Set(r.language.code().into()),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await
+                .context("create contact")?;
+                created += 1;
+                ids.insert(r.email.as_str().into(), u.id);
+                u.id
+            }
+        };
+        let institution_id = institutions[r.code.as_str()];
+        let bound = user_institution::Entity::find()
+            .filter(user_institution::Column::UserId.eq(id))
+            .filter(user_institution::Column::InstitutionId.eq(institution_id))
+            .one(db)
+            .await
+            .context("read binding")?
+            .is_some();
+        if !bound {
+            user_institution::ActiveModel {
+                user_id: Set(id),
+                institution_id: Set(institution_id),
+            }
+            .insert(db)
+            .await
+            .context("bind contact")?;
+        }
+    }
+    updated += records
+        .iter()
+        .filter(|r| existing.contains_key(r.email.as_str()))
+        .map(|r| r.email.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len() as i32;
+    Ok(Ok((created, updated)))
+}
