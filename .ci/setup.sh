@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing MIV-mbo needs, only where it is missing. Safe to run again.
 #   .ci/setup.sh          build tools (wasm target, cargo-leptos, wasm-bindgen, npm packages)
-#   .ci/setup.sh --test   also Chromium (Debian) and a running PostgreSQL
+#   .ci/setup.sh --test   also Chromium (Debian), a running PostgreSQL and the SMTP test server
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -36,5 +36,12 @@ if [ "${1:-}" = "--test" ]; then
     say "Starting PostgreSQL"
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  # The SMTP server the mail tests and the mail benchmark start: aiosmtpd in its own venv.
+  venv="${MIV_VENV:-/var/tmp/miv-venv}"
+  if ! "$venv/bin/python3" -c 'import aiosmtpd' 2>/dev/null; then
+    say "Installing the SMTP test server (aiosmtpd) in $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q -r server/tests/smtp/requirements.txt
   fi
 fi

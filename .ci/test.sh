@@ -28,7 +28,8 @@ PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release
 say "Building (server and WASM)"
 cargo leptos build
 .ci/survey.sh
-say "Unit and integration tests (SQLite and PostgreSQL)"
+say "Unit and integration tests (SQLite and PostgreSQL; mail against a real SMTP server)"
+export MIV_TEST_PYTHON="${MIV_VENV:-/var/tmp/miv-venv}/bin/python3"
 RUSTFLAGS="--cfg erase_components" cargo test -p app -p server -p migrations --lib --bins --tests
 
 say "End-to-end journeys (Playwright, Chromium)"

@@ -195,6 +195,10 @@ pub fn router(state: AppState) -> Router {
         .route("/r/{token}", get(routes::survey::open_link))
         .route("/import/vragenlijst", post(routes::import::questionnaire))
         .route(
+            "/export/ronde/{id}/ontvangers.csv",
+            get(routes::export::recipients),
+        )
+        .route(
             "/export/vragenlijst/{id}",
             get(routes::export::questionnaire),
         )

@@ -30,6 +30,7 @@ pub struct RecipientView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MailDashboard {
     pub round_id: i32,
+    pub round_name: String,
     pub open: bool,
     pub reminder_days: String,
     pub max_reminders: i32,
@@ -168,6 +169,7 @@ pub async fn mail_overview(round_id: i32) -> Result<MailDashboard, ApiError> {
                 .map_err(guard::internal)?;
             Ok(MailDashboard {
                 round_id,
+                round_name: round.name.clone(),
                 open: chrono::Utc::now() < round.closes_at,
                 reminder_days: round.reminder_days,
                 max_reminders: round.max_reminders,

@@ -16,7 +16,7 @@ use super::audit::Actor;
 use super::entities::{institution, user, user_institution};
 use super::register_import::{read_table, record_run, view};
 use crate::api::ImportRunView;
-use crate::domain::contacts::{parse_contacts, ContactRecord};
+use crate::domain::contacts::{check_contacts, ContactRecord};
 use crate::domain::register::{ImportProblem, Problem};
 use crate::domain::Role;
 
@@ -27,10 +27,12 @@ pub async fn import(
     file_name: &str,
     bytes: &[u8],
 ) -> anyhow::Result<ImportRunView> {
-    let checked = read_table(file_name, bytes).and_then(|t| parse_contacts(&t));
     let txn = db.begin().await.context("begin import")?;
-    let outcome = match checked {
-        Ok(records) => apply(&txn, &records).await?,
+    let outcome = match read_table(file_name, bytes) {
+        Ok(table) => {
+            let (records, problems) = check_contacts(&table);
+            apply(&txn, &records, problems).await?
+        }
         Err(problems) => Err(problems),
     };
     let (status, counts, problems) = match outcome {
@@ -50,6 +52,7 @@ pub async fn import(
 async fn apply(
     db: &impl ConnectionTrait,
     records: &[ContactRecord],
+    mut problems: Vec<ImportProblem>,
 ) -> anyhow::Result<Result<(i32, i32), Vec<ImportProblem>>> {
     let institutions: HashMap<String, i32> = institution::Entity::find()
         .all(db)
@@ -58,7 +61,6 @@ async fn apply(
         .into_iter()
         .map(|i| (i.code, i.id))
         .collect();
-    let mut problems = Vec::new();
     for r in records {
         if !institutions.contains_key(r.code.as_str()) {
             problems.push(ImportProblem {
@@ -93,6 +95,7 @@ async fn apply(
         }
     }
     if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
         return Ok(Err(problems));
     }
     let (mut created, mut updated) = (0, 0);

@@ -40,8 +40,19 @@ fn normalise(header: &str) -> String {
 
 /// Checks every line; returns all contacts or every problem found.
 pub fn parse_contacts(table: &Table) -> Result<Vec<ContactRecord>, Vec<ImportProblem>> {
+    let (records, problems) = check_contacts(table);
+    if problems.is_empty() {
+        Ok(records)
+    } else {
+        Err(problems)
+    }
+}
+
+/// The contacts on the lines that are right, and the problems on the others (so that checks
+/// needing the database can run on the good lines and every problem is reported at once).
+pub fn check_contacts(table: &Table) -> (Vec<ContactRecord>, Vec<ImportProblem>) {
     if table.header.iter().all(|h| h.trim().is_empty()) {
-        return Err(vec![ImportProblem::file(Problem::EmptyFile)]);
+        return (Vec::new(), vec![ImportProblem::file(Problem::EmptyFile)]);
     }
     let header: Vec<String> = table.header.iter().map(|h| normalise(h)).collect();
     let find = |aliases: &[&str]| header.iter().position(|h| aliases.contains(&h.as_str()));
@@ -62,7 +73,7 @@ pub fn parse_contacts(table: &Table) -> Result<Vec<ContactRecord>, Vec<ImportPro
     let (code, name, email) = (column(CODE), column(NAME), column(EMAIL));
     let language = find(LANGUAGE);
     let (Some(code), Some(name), Some(email)) = (code, name, email) else {
-        return Err(problems);
+        return (Vec::new(), problems);
     };
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut records = Vec::new();
@@ -159,11 +170,7 @@ pub fn parse_contacts(table: &Table) -> Result<Vec<ContactRecord>, Vec<ImportPro
             });
         }
     }
-    if problems.is_empty() {
-        Ok(records)
-    } else {
-        Err(problems)
-    }
+    (records, problems)
 }
 
 #[cfg(test)]

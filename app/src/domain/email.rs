@@ -8,10 +8,14 @@ use validator::ValidateEmail;
 pub struct Email(String);
 
 impl Email {
-    /// Trims, lower-cases and checks the syntax.
+    /// Trims, lower-cases and checks the syntax. The domain must have a dot: mail is sent to
+    /// these addresses, and `naam@instelling` is a typo, not a mailbox.
     pub fn parse(input: &str) -> Option<Email> {
         let candidate = input.trim().to_lowercase();
-        (candidate.len() <= 254 && candidate.validate_email()).then_some(Email(candidate))
+        let dotted = candidate.rsplit_once('@').is_some_and(|(_, domain)| {
+            domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        });
+        (candidate.len() <= 254 && dotted && candidate.validate_email()).then_some(Email(candidate))
     }
 
     pub fn as_str(&self) -> &str {
@@ -43,7 +47,15 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_refused() {
-        for bad in ["", "anna", "anna@", "@roc.nl", "anna de vries@roc.nl"] {
+        for bad in [
+            "",
+            "anna",
+            "anna@",
+            "@roc.nl",
+            "anna de vries@roc.nl",
+            "anna@roc",
+            "anna@roc.",
+        ] {
             assert!(Email::parse(bad).is_none(), "{bad} should be refused");
         }
     }

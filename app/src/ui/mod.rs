@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/audit") view=admin::audit::AuditLog ssr=SsrMode::Async />
                     <Route path=path!("/beheer/rondes") view=admin::rounds::RoundList ssr=SsrMode::Async />
                     <Route path=path!("/beheer/rondes/:id") view=admin::rounds::RoundPage ssr=SsrMode::Async />
+                    <Route path=path!("/beheer/rondes/:id/uitnodigingen") view=admin::mail::MailPage ssr=SsrMode::Async />
                     <Route path=path!("/vragenlijst/:id") view=survey::SurveyOverview ssr=SsrMode::Async />
                     <Route path=path!("/vragenlijst/:id/deel/:section") view=survey::SurveySection ssr=SsrMode::Async />
                     <Route path=path!("/vragenlijst/:id/controle") view=survey::SurveyReview ssr=SsrMode::Async />

@@ -1,4 +1,4 @@
-//! `GET /export/vragenlijst/{id}[?formaat=xlsx]`: a version's JSON definition, or an XLSForm
+//! Downloads. `GET /export/vragenlijst/{id}[?formaat=xlsx]`: a version's JSON definition, or an XLSForm
 //! workbook, as a download (researchers, admins).
 
 use app::backend::http::Viewer;
@@ -65,6 +65,82 @@ pub async fn questionnaire(
 }
 
 fn failed(error: &str) -> Response {
-    tracing::error!(error, "questionnaire export failed");
+    tracing::error!(error, "export failed");
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
+}
+
+/// `GET /export/ronde/{id}/ontvangers.csv`: a round's recipients with what happened to each, as
+/// a Dutch CSV (semicolons, UTF-8 with BOM) for admins.
+pub async fn recipients(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+) -> Response {
+    let Some(user) = viewer.0 else {
+        return (StatusCode::UNAUTHORIZED, "Log eerst in / Please log in").into_response();
+    };
+    if user.me.role != Role::Admin {
+        return (StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response();
+    }
+    let rows = match app::backend::mail::invitations::statuses(&state.db, id).await {
+        Ok(rows) => app::api::mail::recipient_views(rows),
+        Err(error) => return failed(&format!("{error:#}")),
+    };
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(b"\xef\xbb\xbf".to_vec());
+    let header = [
+        "instellingscode",
+        "instelling",
+        "naam",
+        "e-mail",
+        "taal",
+        "stand",
+        "uitgenodigd",
+        "verstuurd",
+        "fout",
+        "herinneringen",
+        "laatste herinnering",
+        "link geopend",
+        "ingediend",
+    ];
+    let mut result = out.write_record(header);
+    for r in rows {
+        if result.is_err() {
+            break;
+        }
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        result = out.write_record([
+            r.code,
+            r.institution,
+            r.name,
+            r.email,
+            r.language,
+            r.stage,
+            opt(r.invited_at),
+            opt(r.sent_at),
+            opt(r.error),
+            r.reminders.to_string(),
+            opt(r.last_reminder_at),
+            opt(r.opened_at),
+            opt(r.submitted_at),
+        ]);
+    }
+    match result
+        .map_err(|e| e.to_string())
+        .and_then(|_| out.into_inner().map_err(|e| e.to_string()))
+    {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"ronde-{id}-ontvangers.csv\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => failed(&error),
+    }
 }

@@ -196,6 +196,38 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             Request::Function("close_round", vec![("id", s("999999"))]),
             ADMIN,
         ),
+        (
+            Request::Page(format!("/beheer/rondes/{round}/uitnodigingen")),
+            ADMIN,
+        ),
+        (
+            Request::Page(format!("/export/ronde/{round}/ontvangers.csv")),
+            ADMIN,
+        ),
+        (
+            Request::Function("mail_overview", vec![("round_id", round.clone())]),
+            ADMIN,
+        ),
+        (
+            Request::Function("send_invitations", vec![("round_id", round.clone())]),
+            ADMIN,
+        ),
+        (
+            Request::Function("send_reminders", vec![("round_id", round.clone())]),
+            ADMIN,
+        ),
+        (
+            Request::Function(
+                "set_reminders",
+                vec![
+                    ("round_id", round.clone()),
+                    ("days", s("7")),
+                    ("max", s("2")),
+                ],
+            ),
+            ADMIN,
+        ),
+        (Request::Upload("/import/contactpersonen"), ADMIN),
         (Request::Function("my_institutions", vec![]), LOGGED_IN),
         (
             Request::Function(

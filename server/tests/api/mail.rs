@@ -573,3 +573,123 @@ async fn no_invitation_is_lost_across_a_crash(backend: Backend) {
     eprintln!("crash test: {at_kill} received before the kill, {repeated} delivered twice");
 }
 on_both!(no_invitation_is_lost_across_a_crash);
+
+/// A contacts file lands whole or not at all; a second import updates and binds.
+async fn contacts_import_lands_whole_or_not_at_all(backend: Backend) {
+    let app = crate::helpers::spawn_app(backend).await;
+    app.load_demo_register().await;
+    let admin = app.logged_in("beheer@miv.nl", Role::Admin, &[]).await;
+    let count = || async {
+        user::Entity::find()
+            .filter(user::Column::Role.eq("coordinator"))
+            .all(&app.db)
+            .await
+            .expect("users")
+            .len()
+    };
+    let bad = "instellingscode;naam;e-mail;taal\r\n25PX;Anna de Vries;anna@roc-a.nl;nl\r\n99ZZ;Bob;bob@roc-b.nl;en\r\n27GH;Carla;carla@roc;nl\r\n";
+    let r = app
+        .upload_to(
+            &admin,
+            "/import/contactpersonen",
+            "contacten.csv",
+            bad.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let run_id: i32 = r.headers()["location"]
+        .to_str()
+        .unwrap_or("")
+        .trim_start_matches("/import/")
+        .parse()
+        .expect("run id");
+    let run = app::backend::register_import::find_run(&app.db, run_id)
+        .await
+        .expect("run")
+        .expect("found");
+    assert!(!run.applied);
+    let lines: Vec<usize> = run.problems.iter().map(|p| p.line).collect();
+    assert_eq!(
+        lines,
+        vec![3, 4],
+        "unknown institution on line 3, bad address on line 4"
+    );
+    assert_eq!(count().await, 0, "nothing of a rejected file lands");
+
+    let good = "Instellingscode;Naam;E-mail;Taal\r\n25PX;Anna de Vries;Anna@ROC-A.nl;nl\r\n27GH;Bob Smith;bob@roc-b.nl;en\r\n";
+    let r = app
+        .upload_to(
+            &admin,
+            "/import/contactpersonen",
+            "contacten.csv",
+            good.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(count().await, 2);
+    let again = "instellingscode;naam;e-mail;taal\r\n27GH;Anna de Vries;anna@roc-a.nl;en\r\n";
+    app.upload_to(
+        &admin,
+        "/import/contactpersonen",
+        "c.csv",
+        again.as_bytes().to_vec(),
+    )
+    .await;
+    let anna = user::Entity::find()
+        .filter(user::Column::Email.eq("anna@roc-a.nl"))
+        .one(&app.db)
+        .await
+        .expect("read")
+        .expect("anna");
+    assert_eq!(anna.language, "en");
+    let codes = app::backend::users::institution_codes_of(&app.db, anna.id)
+        .await
+        .expect("codes");
+    assert_eq!(codes, vec!["25PX".to_owned(), "27GH".to_owned()]);
+    // An administrator's address is not taken over by a contacts file.
+    let hijack = "instellingscode;naam;e-mail\r\n25PX;X;beheer@miv.nl\r\n";
+    app.upload_to(
+        &admin,
+        "/import/contactpersonen",
+        "c.csv",
+        hijack.as_bytes().to_vec(),
+    )
+    .await;
+    let admin_row = user::Entity::find()
+        .filter(user::Column::Email.eq("beheer@miv.nl"))
+        .one(&app.db)
+        .await
+        .expect("read")
+        .expect("admin");
+    assert_eq!(admin_row.role, "admin");
+    assert_ne!(admin_row.display_name, "X");
+}
+on_both!(contacts_import_lands_whole_or_not_at_all);
+
+/// The recipients list downloads as a Dutch CSV.
+async fn recipients_export_as_csv(backend: Backend) {
+    let app = crate::helpers::spawn_app(backend).await;
+    app.load_demo_register().await;
+    let round = open_round(&app, &["25PX"]).await;
+    app.create_user("anna@roc-a.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let admin = app.logged_in("beheer@miv.nl", Role::Admin, &[]).await;
+    let r = admin
+        .get(app.url(&format!("/export/ronde/{round}/ontvangers.csv")))
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.expect("body");
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    assert!(lines
+        .next()
+        .unwrap_or("")
+        .starts_with("instellingscode;instelling;naam;e-mail;taal;stand"));
+    let row = lines.next().unwrap_or("");
+    assert!(
+        row.starts_with("25PX;") && row.contains(";anna@roc-a.nl;nl;not_invited;"),
+        "{row}"
+    );
+}
+on_both!(recipients_export_as_csv);

@@ -88,3 +88,21 @@ fn kinds_round_trip_through_their_keys() {
     }
     assert_eq!(MailKind::parse("newsletter"), None);
 }
+
+/// Every built-in message as it is sent, with made-up values: a change to a template shows up in
+/// review as a changed snapshot.
+#[test]
+fn rendered_messages_match_their_snapshots() {
+    for kind in MailKind::ALL {
+        for lang in [Lang::Nl, Lang::En] {
+            let out = render(&kind.default_template(lang), &example_fields(lang));
+            insta::assert_snapshot!(
+                format!("{}_{}", kind.key(), lang.code()),
+                format!(
+                    "Subject: {}\n\n--- text ---\n{}\n--- html ---\n{}",
+                    out.subject, out.text, out.html
+                )
+            );
+        }
+    }
+}

@@ -2,5 +2,6 @@
 
 pub mod audit;
 pub mod institutions;
+pub mod mail;
 pub mod rounds;
 pub mod users;

@@ -192,6 +192,7 @@ fn RoundBody(detail: RoundDetail, page: RoundPageState) -> impl IntoView {
             {format!("{} (versie {}) · {} – {} · ", r.questionnaire, r.version_number, r.opens_at, r.closes_at)}
             <strong>{state_label(&r, lang)}</strong>
         </p>
+        <p><a href=format!("/beheer/rondes/{round_id}/uitnodigingen")>{lang.pick("Uitnodigingen en herinneringen per e-mail", "Invitations and reminders by e-mail")}</a></p>
         <Suspense fallback=|| ()>
             {move || issued.get().and_then(Result::ok).flatten().map(|l| view! {
                 <div class="notice" role="status">
