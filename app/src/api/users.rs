@@ -155,10 +155,56 @@ async fn issue_link(
         "{}/wachtwoord-instellen?token={token}",
         state.settings.base_url
     );
+    mail_password_link(state, user_id, &email, &url).await?;
     state
         .flash
         .put_link(admin.session_id, PasswordLink { email, url });
     Ok(())
+}
+
+/// Queues the set-password mail in the account's language (the admin also sees the link once).
+#[cfg(feature = "ssr")]
+async fn mail_password_link(
+    state: &crate::backend::AppState,
+    user_id: i32,
+    email: &str,
+    url: &str,
+) -> Result<(), ApiError> {
+    use crate::backend::mail::{outbox, templates};
+    use crate::backend::{guard, users};
+    use crate::domain::mail::{render, Fields, MailKind};
+    let Some(user) = users::find_by_id(&state.db, user_id)
+        .await
+        .map_err(guard::internal)?
+    else {
+        return Ok(());
+    };
+    let lang = crate::i18n::Lang::from_code(&user.language);
+    let template = templates::get(&state.db, MailKind::PasswordLink, lang)
+        .await
+        .map_err(guard::internal)?;
+    let valid_until =
+        chrono::Utc::now() + chrono::Duration::hours(state.settings.password_link_hours);
+    let mut fields = Fields::new();
+    fields.insert("naam", user.display_name.clone());
+    fields.insert("link", url.to_owned());
+    fields.insert("geldig_tot", crate::domain::time::format_local(valid_until));
+    outbox::enqueue(
+        &state.db,
+        None,
+        vec![outbox::NewMail {
+            kind: MailKind::PasswordLink,
+            round_id: None,
+            institution_id: None,
+            user_id: Some(user_id),
+            recipient: email.to_owned(),
+            language: lang.code().into(),
+            rendered: render(&template, &fields),
+        }],
+        &state.settings.mail_domain,
+    )
+    .await
+    .map_err(guard::internal)
 }
 
 /// Checks the fields of a new account.

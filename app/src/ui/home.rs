@@ -36,7 +36,8 @@ fn Dashboard(me: Me) -> impl IntoView {
     let body = match me.role {
         Role::Admin => view! {
             <ul class="cards">
-                <li><a href="/beheer/rondes">{lang.pick("Rondes: openen, volgen, links voor coördinatoren", "Rounds: open, follow, links for coordinators")}</a></li>
+                <li><a href="/beheer/rondes">{lang.pick("Rondes: openen, volgen, uitnodigen en herinneren", "Rounds: open, follow, invite and remind")}</a></li>
+                <li><a href="/beheer/mail">{lang.pick("E-mailsjablonen", "Mail templates")}</a></li>
                 <li><a href="/instellingen">{lang.pick("Instellingenregister: importeren en bewerken", "Institution register: import and edit")}</a></li>
                 <li><a href="/beheer/gebruikers">{lang.pick("Gebruikers en rollen", "Users and roles")}</a></li>
                 <li><a href="/beheer/audit">{lang.pick("Auditlog", "Audit log")}</a></li>

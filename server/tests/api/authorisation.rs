@@ -228,6 +228,35 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             ADMIN,
         ),
         (Request::Upload("/import/contactpersonen"), ADMIN),
+        (Request::Page(s("/beheer/mail")), ADMIN),
+        (Request::Function("mail_templates", vec![]), ADMIN),
+        (
+            Request::Function(
+                "save_mail_template",
+                vec![
+                    ("kind", s("receipt")),
+                    ("lang", s("nl")),
+                    ("subject", s("Ontvangen")),
+                    ("text", s("{{link}}")),
+                    ("html", s("<p>{{link}}</p>")),
+                ],
+            ),
+            ADMIN,
+        ),
+        (
+            Request::Function(
+                "reset_mail_template",
+                vec![("kind", s("receipt")), ("lang", s("nl"))],
+            ),
+            ADMIN,
+        ),
+        (
+            Request::Function(
+                "send_test_mail",
+                vec![("kind", s("invitation")), ("lang", s("en"))],
+            ),
+            ADMIN,
+        ),
         (Request::Function("my_institutions", vec![]), LOGGED_IN),
         (
             Request::Function(

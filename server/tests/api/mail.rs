@@ -693,3 +693,87 @@ async fn recipients_export_as_csv(backend: Backend) {
     );
 }
 on_both!(recipients_export_as_csv);
+
+/// An administrator's template is checked, used for the next mails and for a test mail to
+/// themselves, and can be put back to the built-in one.
+async fn templates_are_checked_used_and_reset(backend: Backend) {
+    let app = crate::helpers::spawn_app(backend).await;
+    let admin = app.logged_in("beheer@miv.nl", Role::Admin, &[]).await;
+    let bad = app
+        .call(
+            &admin,
+            "save_mail_template",
+            &[
+                ("kind", "invitation"),
+                ("lang", "nl"),
+                ("subject", "Hallo {{voornaam}}"),
+                ("text", "Zonder link"),
+                ("html", "<p>{{link}}</p>"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let body = bad.text().await.unwrap_or_default();
+    assert!(body.contains("onbekend veld {{voornaam}}"), "{body}");
+    assert!(body.contains("persoonlijke link {{link}}"), "{body}");
+    let good = app
+        .call(
+            &admin,
+            "save_mail_template",
+            &[
+                ("kind", "invitation"),
+                ("lang", "nl"),
+                ("subject", "Doe mee, {{naam}}"),
+                ("text", "Beste {{naam}}, {{link}}"),
+                (
+                    "html",
+                    "<p>Beste {{naam}}, <a href=\"{{link}}\">open</a></p>",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(good.status(), 200);
+    let test = app
+        .call(
+            &admin,
+            "send_test_mail",
+            &[("kind", "invitation"), ("lang", "nl")],
+        )
+        .await;
+    assert_eq!(test.status(), 200);
+    let rows = drained(&app, 20).await;
+    let mail = rows
+        .iter()
+        .find(|r| r.subject.starts_with("[TEST]"))
+        .expect("test mail");
+    assert_eq!(mail.subject, "[TEST] Doe mee, Anna de Vries");
+    assert_eq!(mail.recipient, "beheer@miv.nl");
+    assert_eq!(mail.status, "sent");
+    let reset = app
+        .call(
+            &admin,
+            "reset_mail_template",
+            &[("kind", "invitation"), ("lang", "nl")],
+        )
+        .await;
+    assert_eq!(reset.status(), 200);
+    let all: serde_json::Value = app
+        .call(&admin, "mail_templates", &[])
+        .await
+        .json()
+        .await
+        .expect("json");
+    let invitation_nl = all
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|t| t["kind"] == "invitation" && t["lang"] == "nl")
+        })
+        .expect("listed");
+    assert_eq!(invitation_nl["custom"], false);
+    assert!(invitation_nl["subject"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("Uitnodiging"));
+}
+on_both!(templates_are_checked_used_and_reset);

@@ -4,4 +4,5 @@ pub mod audit;
 pub mod institutions;
 pub mod mail;
 pub mod rounds;
+pub mod templates;
 pub mod users;
