@@ -22,6 +22,7 @@ export default async function globalSetup() {
   const links = {
     rounds: run(['create-admin', '--email', 'rondes@e2e.test', '--name', 'E2E Rondebeheerder']),
     admin: run(['create-admin', '--email', 'beheer@e2e.test', '--name', 'E2E Beheerder']),
+    mail: run(['create-admin', '--email', 'mail@e2e.test', '--name', 'E2E Mailbeheerder']),
     coordinator: run(['users', 'create', '--email', 'coord@e2e.test', '--name', 'E2E Coördinator', '--role', 'coordinator', '--institution', '25PX']),
   };
   fs.writeFileSync(path.join(process.env.E2E_DATA_DIR!, 'links.json'), JSON.stringify(links));

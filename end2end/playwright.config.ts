@@ -39,6 +39,9 @@ export default defineConfig({
       RUST_LOG: 'warn',
       // Few institutions take part in the journeys: show comparisons from one institution on.
       MIV_MIN_INSTITUTIONS: '1',
+      // Mails land as .eml files here; the mail journey reads the personal link from one.
+      MIV_MAIL_BACKEND: 'file',
+      MIV_MAIL_DIR: path.join(dataDir, 'mail'),
     },
   },
 });

@@ -4,13 +4,15 @@ import * as path from 'path';
 
 export const PASSWORD = 'een-lang-e2e-wachtwoord';
 
-export function link(who: 'admin' | 'coordinator' | 'rounds'): string {
+export type Who = 'admin' | 'coordinator' | 'rounds' | 'mail';
+
+export function link(who: Who): string {
   const links = JSON.parse(fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, 'links.json'), 'utf8'));
   return links[who];
 }
 
 /** Sets the password through the one-time link (first use only), then logs in. */
-export async function activateAndLogin(page: Page, who: 'admin' | 'coordinator' | 'rounds', email: string) {
+export async function activateAndLogin(page: Page, who: Who, email: string) {
   const url = new URL(link(who));
   await page.goto(url.pathname + url.search);
   await page.getByLabel('Nieuw wachtwoord').fill(PASSWORD);

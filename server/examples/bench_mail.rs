@@ -1,4 +1,5 @@
-//! Benchmark: invitations through the outbox to a local SMTP server (aiosmtpd), beside Python's
+//! Benchmark: invitations through the outbox to a local SMTP server (aiosmtpd, accepting and
+//! discarding), beside Python's
 //! smtplib sending the same number of messages to the same server in the same run. Also the peak
 //! memory of the sending process for a small and a large batch (it should stay flat).
 //!
@@ -207,7 +208,7 @@ async fn main() -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("miv-bench-smtp-{}", std::process::id()));
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp/server.py");
     let mut smtp = Command::new(&a.python)
-        .args([script, "--dir"])
+        .args([script, "--discard", "--dir"])
         .arg(&dir)
         .stdout(Stdio::piped())
         .spawn()

@@ -6,7 +6,9 @@ whose address contains "bounce" are refused for good (550); those containing "te
 refused for now (451) the first two times. Prints the port it listens on, then serves until
 killed.
 
-    python3 server.py --dir DIR [--port 0]
+    python3 server.py --dir DIR [--port 0] [--discard]
+
+With --discard messages are accepted and counted but not stored (the mail benchmark).
 """
 
 import argparse
@@ -22,8 +24,9 @@ from aiosmtpd.controller import Controller
 
 
 class Handler:
-    def __init__(self, directory):
+    def __init__(self, directory, discard=False):
         self.directory = directory
+        self.discard = discard
         self.count = 0
         self.tempfails = {}
 
@@ -40,6 +43,8 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
+        if self.discard:
+            return "250 Message accepted for delivery"
         base = os.path.join(self.directory, "%06d" % self.count)
         raw = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
@@ -73,11 +78,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dir", required=True)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--discard", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     port = args.port or free_port()
     controller = Controller(
-        Handler(args.dir), hostname="127.0.0.1", port=port, decode_data=False
+        Handler(args.dir, args.discard),
+        hostname="127.0.0.1",
+        port=port,
+        decode_data=False,
     )
     controller.start()
     print(port, flush=True)

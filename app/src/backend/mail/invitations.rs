@@ -121,17 +121,29 @@ pub fn deadline(closes_at: DateTime<Utc>, lang: Lang) -> String {
     }
 }
 
+/// What kind of mail a batch is.
+struct BatchKind {
+    kind: MailKind,
+    /// Earlier links of the recipients stop working (a fresh link for one contact).
+    revoke_earlier: bool,
+    /// Set for a scheduled run, which happens once.
+    schedule_key: Option<String>,
+}
+
 /// Queues one mail per contact with a new personal link, in one transaction with the batch.
 async fn queue(
     db: &DatabaseConnection,
     site: &Site,
     actor: Option<&Actor>,
     round: &round::Model,
-    kind: MailKind,
     recipients: &[Contact],
-    revoke_earlier: bool,
-    schedule_key: Option<String>,
+    batch: BatchKind,
 ) -> Result<Queued, InviteError> {
+    let BatchKind {
+        kind,
+        revoke_earlier,
+        schedule_key,
+    } = batch;
     let nl = templates::get(db, kind, Lang::Nl).await?;
     let en = templates::get(db, kind, Lang::En).await?;
     let txn = db.begin().await.context("begin")?;
@@ -256,17 +268,12 @@ pub async fn invite(
             mails: 0,
         });
     }
-    queue(
-        db,
-        site,
-        Some(actor),
-        &round,
-        MailKind::Invitation,
-        &recipients,
-        matches!(audience, Audience::Contact(_)),
-        None,
-    )
-    .await
+    let batch = BatchKind {
+        kind: MailKind::Invitation,
+        revoke_earlier: matches!(audience, Audience::Contact(_)),
+        schedule_key: None,
+    };
+    queue(db, site, Some(actor), &round, &recipients, batch).await
 }
 
 /// Reminds the contacts of institutions that have not submitted, up to the round's maximum per
@@ -292,17 +299,12 @@ pub async fn remind(
             mails: 0,
         });
     }
-    queue(
-        db,
-        site,
-        actor,
-        &round,
-        MailKind::Reminder,
-        &recipients,
-        false,
+    let batch = BatchKind {
+        kind: MailKind::Reminder,
+        revoke_earlier: false,
         schedule_key,
-    )
-    .await
+    };
+    queue(db, site, actor, &round, &recipients, batch).await
 }
 
 /// How many mails of a kind each contact got in the round (cancelled ones not counted).

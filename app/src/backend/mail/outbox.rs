@@ -3,6 +3,7 @@
 //! SMTP server answered, so a crash loses nothing; a mail whose lease ran out unanswered is sent
 //! again with the same Message-ID, which mail programs treat as the same message.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -274,8 +275,8 @@ async fn deliver(
     }
 }
 
-/// Delivers due mails until the process ends: claims a handful, sends them `concurrency` at a
-/// time and no faster than `per_second`, then looks again.
+/// Delivers due mails until the process ends: keeps `concurrency` mails in flight, no faster
+/// than `per_second`, claiming a few more whenever its claimed ones run out.
 pub async fn run(db: DatabaseConnection, transport: Arc<Transport>, settings: WorkerSettings) {
     let gap = Duration::from_secs_f64(1.0 / f64::from(settings.per_second.max(1)));
     let mut ticker = tokio::time::interval(gap);
@@ -283,36 +284,33 @@ pub async fn run(db: DatabaseConnection, transport: Arc<Transport>, settings: Wo
     let permits = Arc::new(tokio::sync::Semaphore::new(settings.concurrency.max(1)));
     let lease = chrono::Duration::seconds(settings.lease_secs.max(1));
     let settings = Arc::new(settings);
+    let mut claimed: VecDeque<outbox::Model> = VecDeque::new();
     loop {
-        let claimed = match claim(&db, (settings.concurrency * 4) as u64, lease).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                tracing::error!(error = format!("{e:#}"), "outbox: cannot claim mails");
-                tokio::time::sleep(Duration::from_secs(5)).await;
-                continue;
-            }
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            return;
         };
         if claimed.is_empty() {
+            match claim(&db, (settings.concurrency * 4) as u64, lease).await {
+                Ok(rows) => claimed.extend(rows),
+                Err(e) => {
+                    tracing::error!(error = format!("{e:#}"), "outbox: cannot claim mails");
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+            }
+        }
+        let Some(row) = claimed.pop_front() else {
+            drop(permit);
             tokio::time::sleep(Duration::from_millis(settings.poll_ms)).await;
             continue;
-        }
-        let mut tasks = Vec::with_capacity(claimed.len());
-        for row in claimed {
-            ticker.tick().await;
-            let Ok(permit) = permits.clone().acquire_owned().await else {
-                return;
-            };
-            let (db, transport, settings) = (db.clone(), transport.clone(), settings.clone());
-            tasks.push(tokio::spawn(async move {
-                let id = row.id;
-                if let Err(e) = deliver(&db, &transport, &settings, row).await {
-                    tracing::error!(mail = id, error = format!("{e:#}"), "outbox: cannot record");
-                }
-                drop(permit);
-            }));
-        }
-        for t in tasks {
-            let _ = t.await;
-        }
+        };
+        ticker.tick().await;
+        let (db, transport, settings) = (db.clone(), transport.clone(), settings.clone());
+        tokio::spawn(async move {
+            let id = row.id;
+            if let Err(e) = deliver(&db, &transport, &settings, row).await {
+                tracing::error!(mail = id, error = format!("{e:#}"), "outbox: cannot record");
+            }
+            drop(permit);
+        });
     }
 }
