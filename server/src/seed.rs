@@ -155,7 +155,9 @@ async fn demo_rounds(
         responses::save(db, None, &ctx, None, &changes, None)
             .await
             .map_err(reason)?;
-        responses::submit(db, &ctx, None).await.map_err(reason)?;
+        responses::submit(db, &ctx, None, None)
+            .await
+            .map_err(reason)?;
         submitted += 1;
     }
     rounds::set_closing(db, &Actor::cli(), last, now - Duration::days(300))
@@ -192,7 +194,9 @@ async fn demo_rounds(
         responses::save(db, None, &ctx, None, &changes, None)
             .await
             .map_err(reason)?;
-        responses::submit(db, &ctx, None).await.map_err(reason)?;
+        responses::submit(db, &ctx, None, None)
+            .await
+            .map_err(reason)?;
     }
     Ok(submitted)
 }

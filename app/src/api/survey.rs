@@ -300,15 +300,60 @@ pub async fn submit_response(id: i32) -> Result<(), ApiError> {
             let ctx = responses::open(&state, &user, id, true)
                 .await
                 .map_err(refusal)?;
-            responses::submit(&state.db, &ctx, Some(user.me.id))
+            let receipt = receipt(&state, &user, &ctx)
                 .await
-                .map_err(refusal)?;
+                .map_err(crate::backend::guard::internal)?;
+            responses::submit(
+                &state.db,
+                &ctx,
+                Some(user.me.id),
+                receipt.map(|m| (m, state.settings.mail_domain.as_str())),
+            )
+            .await
+            .map_err(refusal)?;
             state.contexts.clear();
             leptos_axum::redirect(&format!("/vragenlijst/{id}"));
             Ok(())
         }
         .await,
     )
+}
+
+/// The submission receipt for the coordinator who submits, in their language.
+#[cfg(feature = "ssr")]
+async fn receipt(
+    state: &crate::backend::AppState,
+    user: &crate::backend::auth::CurrentUser,
+    ctx: &crate::backend::responses::ResponseContext,
+) -> anyhow::Result<Option<crate::backend::mail::outbox::NewMail>> {
+    use crate::backend::mail::{outbox, templates};
+    use crate::backend::users;
+    use crate::domain::mail::{render, Fields, MailKind};
+    let Some(account) = users::find_by_id(&state.db, user.me.id).await? else {
+        return Ok(None);
+    };
+    let lang = crate::i18n::Lang::from_code(&account.language);
+    let template = templates::get(&state.db, MailKind::Receipt, lang).await?;
+    let mut fields = Fields::new();
+    fields.insert("naam", account.display_name.clone());
+    fields.insert("instelling", ctx.institution.name.clone());
+    fields.insert("ronde", ctx.round.name.clone());
+    fields.insert(
+        "link",
+        format!(
+            "{}/vragenlijst/{}",
+            state.settings.base_url, ctx.response.id
+        ),
+    );
+    Ok(Some(outbox::NewMail {
+        kind: MailKind::Receipt,
+        round_id: Some(ctx.round.id),
+        institution_id: Some(ctx.institution.id),
+        user_id: Some(account.id),
+        recipient: account.email,
+        language: lang.code().into(),
+        rendered: render(&template, &fields),
+    }))
 }
 
 /// The responses of the caller's institutions. Coordinators.

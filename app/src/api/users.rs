@@ -97,6 +97,74 @@ pub async fn take_password_link() -> Result<Option<PasswordLink>, ApiError> {
     )
 }
 
+/// Changes an account's name, e-mail address and mail language. Admins.
+#[server(prefix = "/api", endpoint = "update_user")]
+pub async fn update_user(
+    user_id: i32,
+    name: String,
+    email: String,
+    language: String,
+) -> Result<(), ApiError> {
+    use crate::backend::{audit, guard, users};
+    use crate::domain::{Email, Role};
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let admin = guard::require(&[Role::Admin])?;
+            let mut errors = Vec::new();
+            let email = Email::parse(&email);
+            if email.is_none() {
+                errors.push(super::error::FieldError {
+                    field: "email".into(),
+                    message_nl: "Vul een geldig e-mailadres in.".into(),
+                    message_en: "Enter a valid e-mail address.".into(),
+                });
+            }
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                errors.push(super::error::FieldError {
+                    field: "name".into(),
+                    message_nl: "Vul een naam in.".into(),
+                    message_en: "Enter a name.".into(),
+                });
+            }
+            if !matches!(language.as_str(), "nl" | "en") {
+                errors.push(super::error::FieldError {
+                    field: "language".into(),
+                    message_nl: "Kies Nederlands of Engels.".into(),
+                    message_en: "Choose Dutch or English.".into(),
+                });
+            }
+            let Some(email) = email.filter(|_| errors.is_empty()) else {
+                return Err(ApiError::Invalid(errors));
+            };
+            let before = users::find_by_id(&state.db, user_id)
+                .await
+                .map_err(guard::internal)?
+                .ok_or(ApiError::NotFound)?;
+            if !users::update_details(&state.db, user_id, &name, email.as_str(), &language)
+                .await
+                .map_err(guard::internal)?
+            {
+                return Err(ApiError::Conflict {
+                    field: "email".into(),
+                });
+            }
+            state.sessions.clear();
+            audit::record(
+                &state.db,
+                &guard::actor(&admin),
+                "user.update",
+                &format!("user:{user_id}"),
+                serde_json::json!({ "email": [before.email, email.as_str()], "language": language }),
+            )
+            .await
+            .map_err(guard::internal)
+        }
+        .await,
+    )
+}
+
 /// Activates or deactivates an account. Admins cannot deactivate themselves.
 #[server(prefix = "/api", endpoint = "set_user_active")]
 pub async fn set_user_active(user_id: i32, active: bool) -> Result<(), ApiError> {

@@ -465,10 +465,12 @@ async fn write_answers(
 }
 
 /// Submits a complete response; it is then read-only until an admin reopens it.
+/// `receipt`, when given, is queued in the same transaction as the submission.
 pub async fn submit(
     db: &DatabaseConnection,
     ctx: &ResponseContext,
     user_id: Option<i32>,
+    receipt: Option<(super::mail::outbox::NewMail, &str)>,
 ) -> Result<(), ResponseError> {
     let now = Utc::now();
     if !ctx.round_open(now) {
@@ -501,6 +503,9 @@ pub async fn submit(
         return Err(ResponseError::Incomplete(Box::new(evaluation)));
     }
     super::mail::outbox::cancel_reminders(&txn, ctx.round.id, ctx.institution.id).await?;
+    if let Some((mail, domain)) = receipt {
+        super::mail::outbox::enqueue(&txn, None, vec![mail], domain).await?;
+    }
     // Submitting confirms the answers carried over from last year.
     answer::Entity::update_many()
         .col_expr(answer::Column::Prefilled, Expr::value(false))

@@ -191,6 +191,29 @@ pub async fn find_by_email(
         .context("read user")
 }
 
+/// Changes name, address and language; `false` when the address belongs to another account.
+pub async fn update_details(
+    db: &impl ConnectionTrait,
+    id: i32,
+    name: &str,
+    email: &str,
+    language: &str,
+) -> anyhow::Result<bool> {
+    use sea_orm::sea_query::Expr;
+    let done = user::Entity::update_many()
+        .col_expr(user::Column::DisplayName, Expr::value(name))
+        .col_expr(user::Column::Email, Expr::value(email))
+        .col_expr(user::Column::Language, Expr::value(language))
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await;
+    match done {
+        Ok(_) => Ok(true),
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Ok(false),
+        Err(e) => Err(anyhow::Error::new(e).context("update user")),
+    }
+}
+
 /// Sets the language an account's mails are written in.
 pub async fn set_language(
     db: &impl ConnectionTrait,

@@ -229,6 +229,18 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         ),
         (Request::Upload("/import/contactpersonen"), ADMIN),
         (Request::Page(s("/beheer/mail")), ADMIN),
+        (
+            Request::Function(
+                "update_user",
+                vec![
+                    ("user_id", target.clone()),
+                    ("name", s("Doel")),
+                    ("email", s("doel@miv.nl")),
+                    ("language", s("en")),
+                ],
+            ),
+            ADMIN,
+        ),
         (Request::Function("mail_templates", vec![]), ADMIN),
         (
             Request::Function(

@@ -777,3 +777,54 @@ async fn templates_are_checked_used_and_reset(backend: Backend) {
         .starts_with("Uitnodiging"));
 }
 on_both!(templates_are_checked_used_and_reset);
+
+/// Admins edit a contact's name, address and language; a taken address is refused.
+async fn contacts_are_edited(backend: Backend) {
+    let app = crate::helpers::spawn_app(backend).await;
+    app.load_demo_register().await;
+    let admin = app.logged_in("beheer@miv.nl", Role::Admin, &[]).await;
+    let anna = app
+        .create_user("anna@roc-a.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let id = anna.to_string();
+    let edit = |email: &'static str, language: &'static str| {
+        let (admin, id) = (admin.clone(), id.clone());
+        let app = &app;
+        async move {
+            app.call(
+                &admin,
+                "update_user",
+                &[
+                    ("user_id", id.as_str()),
+                    ("name", "Anna de Vries"),
+                    ("email", email),
+                    ("language", language),
+                ],
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(edit("anna.devries@roc-a.nl", "en").await, 200);
+    assert_eq!(
+        edit("beheer@miv.nl", "en").await,
+        409,
+        "the address is taken"
+    );
+    assert_eq!(edit("anna@roc", "en").await, 422);
+    assert_eq!(edit("anna@roc-a.nl", "fr").await, 422);
+    let row = user::Entity::find_by_id(anna)
+        .one(&app.db)
+        .await
+        .expect("read")
+        .expect("anna");
+    assert_eq!(
+        (
+            row.email.as_str(),
+            row.display_name.as_str(),
+            row.language.as_str()
+        ),
+        ("anna.devries@roc-a.nl", "Anna de Vries", "en")
+    );
+}
+on_both!(contacts_are_edited);

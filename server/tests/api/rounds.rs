@@ -7,6 +7,7 @@ use app::backend::{questionnaires, responses, rounds};
 use app::domain::questionnaire::{edit, Definition};
 use app::domain::Role;
 use chrono::{Duration, Utc};
+use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 
 use crate::both;
@@ -373,6 +374,16 @@ async fn a_complete_response_is_submitted_locked_and_reopened_by_an_admin(app: T
         (&s["status"], &s["editable"]),
         (&json!("submitted"), &json!(false))
     );
+    let receipts: Vec<_> = app::backend::entities::outbox::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .filter(|m| m.kind == "receipt")
+        .collect();
+    assert_eq!(receipts.len(), 1, "the submitter gets a receipt");
+    assert_eq!(receipts[0].recipient, "een@roc.nl");
+    assert!(receipts[0].subject.starts_with("Ontvangen: Monitor 2026"));
     let (status, _) = save(&app, &c, id, &[("coordinator_uren", "1", 99)]).await;
     assert_eq!(status, 422, "a submitted response is locked");
     let page = c

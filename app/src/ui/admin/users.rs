@@ -1,14 +1,15 @@
-//! Accounts: list, create with a one-time link, new link, (de)activate; importing contacts.
+//! Accounts and contacts: list, create with a one-time link, new link, (de)activate, edit name,
+//! address and mail language; importing contacts.
 
 use leptos::prelude::*;
 
 use crate::api::users::{
-    list_users, take_password_link, CreateUser, NewPasswordLink, SetUserActive,
+    list_users, take_password_link, CreateUser, NewPasswordLink, SetUserActive, UpdateUser,
 };
 use crate::api::UserRow;
 use crate::domain::Role;
 use crate::i18n::use_lang;
-use crate::ui::layout::{Guarded, Problem, UploadPanel};
+use crate::ui::layout::{Guarded, Outcome, Problem, UploadPanel};
 
 #[component]
 pub fn Users() -> impl IntoView {
@@ -29,6 +30,7 @@ struct UsersPage {
     create: ServerAction<CreateUser>,
     relink: ServerAction<NewPasswordLink>,
     toggle: ServerAction<SetUserActive>,
+    update: ServerAction<UpdateUser>,
     users: Resource<Result<Vec<UserRow>, crate::api::ApiError>>,
     link: Resource<Result<Option<crate::api::PasswordLink>, crate::api::ApiError>>,
 }
@@ -38,17 +40,20 @@ impl UsersPage {
         let create = ServerAction::<CreateUser>::new();
         let relink = ServerAction::<NewPasswordLink>::new();
         let toggle = ServerAction::<SetUserActive>::new();
+        let update = ServerAction::<UpdateUser>::new();
         let changes = move || {
             (
                 create.version().get(),
                 relink.version().get(),
                 toggle.version().get(),
+                update.version().get(),
             )
         };
         UsersPage {
             create,
             relink,
             toggle,
+            update,
             users: Resource::new(changes, |_| list_users()),
             link: Resource::new(changes, |_| take_password_link()),
         }
@@ -62,6 +67,7 @@ fn UsersBody() -> impl IntoView {
         create,
         relink,
         toggle,
+        update,
         users,
         link,
     } = expect_context::<UsersPage>();
@@ -96,6 +102,7 @@ fn UsersBody() -> impl IntoView {
         </ActionForm>
         {move || create.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
         {move || toggle.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
+        <Outcome action=update success=lang.pick("Gegevens opgeslagen.", "Details saved.") />
         <UploadPanel
             title=lang.pick("Contactpersonen importeren", "Import contacts")
             explanation=lang.pick(
@@ -108,7 +115,7 @@ fn UsersBody() -> impl IntoView {
         <h2>{lang.pick("Alle gebruikers", "All users")}</h2>
         <Suspense fallback=|| ()>
             {move || users.get().map(|r| match r {
-                Ok(rows) => view! { <UserTable rows relink toggle /> }.into_any(),
+                Ok(rows) => view! { <UserTable rows relink toggle update /> }.into_any(),
                 Err(error) => view! { <Problem error /> }.into_any(),
             })}
         </Suspense>
@@ -120,6 +127,7 @@ fn UserTable(
     rows: Vec<UserRow>,
     relink: ServerAction<NewPasswordLink>,
     toggle: ServerAction<SetUserActive>,
+    update: ServerAction<UpdateUser>,
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
@@ -140,7 +148,11 @@ fn UserTable(
                         (true, false) => lang.pick("Wacht op wachtwoord", "Awaiting password"),
                         (true, true) => lang.pick("Actief", "Active"),
                     };
-                    let (id_link, id_toggle) = (u.id.to_string(), u.id.to_string());
+                    let (id_link, id_toggle, id_edit) = (u.id.to_string(), u.id.to_string(), u.id.to_string());
+                    let (name_id, email_id, lang_id) = (format!("name-{}", u.id), format!("email-{}", u.id), format!("lang-{}", u.id));
+                    let (name_for, email_for, lang_for) = (name_id.clone(), email_id.clone(), lang_id.clone());
+                    let (name_value, email_value) = (u.name.clone(), u.email.clone());
+                    let english = u.language == "en";
                     view! {
                         <tr>
                             <td>{u.name.clone()}</td>
@@ -159,6 +171,22 @@ fn UserTable(
                                     <input type="hidden" name="active" value=(!u.active).to_string() />
                                     <button type="submit" class="small">{if u.active { lang.pick("Uitschakelen", "Deactivate") } else { lang.pick("Inschakelen", "Activate") }}</button>
                                 </ActionForm>
+                                <details>
+                                    <summary>{lang.pick("Wijzigen", "Edit")}</summary>
+                                    <ActionForm action=update attr:class="stack">
+                                        <input type="hidden" name="user_id" value=id_edit />
+                                        <label for=name_for>{lang.pick("Naam", "Name")}</label>
+                                        <input id=name_id name="name" value=name_value required />
+                                        <label for=email_for>{lang.pick("E-mailadres", "E-mail address")}</label>
+                                        <input id=email_id name="email" type="email" value=email_value required />
+                                        <label for=lang_for>{lang.pick("Taal van de e-mails", "Language of e-mails")}</label>
+                                        <select id=lang_id name="language">
+                                            <option value="nl" selected=!english>"Nederlands"</option>
+                                            <option value="en" selected=english>"English"</option>
+                                        </select>
+                                        <button type="submit" class="small">{lang.pick("Opslaan", "Save")}</button>
+                                    </ActionForm>
+                                </details>
                             </td>
                         </tr>
                     }
