@@ -77,14 +77,14 @@ test.describe.serial('foundation journeys', () => {
     test('an admin logs in, creates a user and sees the one-time link', async ({ page }) => {
       await login(page, 'beheer@e2e.test');
       await page.goto('/beheer/gebruikers');
-      await page.getByLabel('E-mailadres').fill('nieuw@e2e.test');
+      await page.getByLabel('E-mailadres', { exact: true }).fill('nieuw@e2e.test');
       await page.getByLabel('Naam', { exact: true }).fill('Nieuwe Onderzoeker');
       await page.getByLabel('Rol').selectOption('researcher');
       await page.getByRole('button', { name: 'Gebruiker aanmaken' }).click();
       await expect(page.getByRole('status')).toContainText('nieuw@e2e.test');
       await expect(page.getByRole('textbox', { name: 'Eenmalige link' })).toHaveValue(/\/wachtwoord-instellen\?token=[0-9a-f]{64}$/);
       await expect(page.getByRole('cell', { name: 'nieuw@e2e.test', exact: true })).toBeVisible();
-      await page.getByLabel('E-mailadres').fill('nieuw@e2e.test');
+      await page.getByLabel('E-mailadres', { exact: true }).fill('nieuw@e2e.test');
       await page.getByLabel('Naam', { exact: true }).fill('Dubbel');
       await page.getByRole('button', { name: 'Gebruiker aanmaken' }).click();
       await expect(page.getByRole('alert')).toContainText('Er bestaat al een account met dit e-mailadres.');

@@ -53,8 +53,10 @@ test('an admin imports contacts, invites them, and sees a coordinator start', as
   await page.getByRole('link', { name: 'Uitnodigingen en herinneringen per e-mail' }).click();
   await expect(page.getByRole('heading', { name: 'Uitnodigingen en herinneringen' })).toBeVisible();
   await expectAccessible(page);
+  await page.waitForSelector('body[data-hydrated="true"]');
   await page.getByRole('button', { name: 'Uitnodiging sturen aan wie er nog geen kreeg (2)' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'in de wachtrij' })).toBeVisible();
+  await expect(page.getByText(/Laatste verzending: \d van 2 afgehandeld/)).toBeVisible();
   const invitations = page.url();
 
   let link: string | undefined;

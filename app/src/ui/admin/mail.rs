@@ -62,6 +62,8 @@ pub fn MailPage() -> impl IntoView {
     });
     view! {
         <Guarded allow=|me| me.is(Role::Admin)>
+            <Outcome action=invite success=lang.pick("De uitnodigingen staan in de wachtrij en worden verstuurd.", "The invitations are queued and being sent.") />
+            <Outcome action=remind success=lang.pick("De herinneringen staan in de wachtrij en worden verstuurd.", "The reminders are queued and being sent.") />
             <Suspense fallback=|| ()>
                 {move || page.dashboard.get().map(|r| match r {
                     Ok(d) => view! { <MailBody d page /> }.into_any(),
@@ -138,8 +140,6 @@ fn MailBody(d: MailDashboard, page: MailPageState) -> impl IntoView {
                 </ActionForm>
             </div>
         })}
-        <Outcome action=invite success=lang.pick("De uitnodigingen staan in de wachtrij en worden verstuurd.", "The invitations are queued and being sent.") />
-        <Outcome action=remind success=lang.pick("De herinneringen staan in de wachtrij en worden verstuurd.", "The reminders are queued and being sent.") />
         <h2>{lang.pick("Herinneringen plannen", "Schedule reminders")}</h2>
         <ActionForm action=schedule attr:class="stack">
             <input type="hidden" name="round_id" value=round_id.to_string() />

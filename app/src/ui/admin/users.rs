@@ -95,8 +95,7 @@ fn UsersBody() -> impl IntoView {
             <input id="institutions" name="institutions" placeholder="25PX, 30RR" />
             <label for="language">{lang.pick("Taal van de e-mails", "Language of e-mails")}</label>
             <select id="language" name="language">
-                <option value="nl">"Nederlands"</option>
-                <option value="en">"English"</option>
+                {[("nl", "Nederlands"), ("en", "English")].into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
             </select>
             <button type="submit">{lang.pick("Gebruiker aanmaken", "Create user")}</button>
         </ActionForm>
@@ -152,6 +151,9 @@ fn UserTable(
                     let (name_id, email_id, lang_id) = (format!("name-{}", u.id), format!("email-{}", u.id), format!("lang-{}", u.id));
                     let (name_for, email_for, lang_for) = (name_id.clone(), email_id.clone(), lang_id.clone());
                     let (name_value, email_value) = (u.name.clone(), u.email.clone());
+                    let name_label = format!("{} {}", lang.pick("Naam van", "Name of"), u.email);
+                    let email_label = format!("{} {}", lang.pick("E-mailadres van", "E-mail address of"), u.email);
+                    let lang_label = format!("{} {}", lang.pick("Taal van de e-mails aan", "Language of e-mails to"), u.email);
                     let english = u.language == "en";
                     view! {
                         <tr>
@@ -175,14 +177,13 @@ fn UserTable(
                                     <summary>{lang.pick("Wijzigen", "Edit")}</summary>
                                     <ActionForm action=update attr:class="stack">
                                         <input type="hidden" name="user_id" value=id_edit />
-                                        <label for=name_for>{lang.pick("Naam", "Name")}</label>
+                                        <label for=name_for>{name_label}</label>
                                         <input id=name_id name="name" value=name_value required />
-                                        <label for=email_for>{lang.pick("E-mailadres", "E-mail address")}</label>
+                                        <label for=email_for>{email_label}</label>
                                         <input id=email_id name="email" type="email" value=email_value required />
-                                        <label for=lang_for>{lang.pick("Taal van de e-mails", "Language of e-mails")}</label>
+                                        <label for=lang_for>{lang_label}</label>
                                         <select id=lang_id name="language">
-                                            <option value="nl" selected=!english>"Nederlands"</option>
-                                            <option value="en" selected=english>"English"</option>
+                                            {[("nl", "Nederlands", !english), ("en", "English", english)].into_iter().map(|(code, name, chosen)| view! { <option value=code selected=chosen>{name}</option> }).collect_view()}
                                         </select>
                                         <button type="submit" class="small">{lang.pick("Opslaan", "Save")}</button>
                                     </ActionForm>
