@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::register::{ImportProblem, Problem, Table};
+use super::register::{normalise, ImportProblem, Problem, Table};
 use super::{Email, InstitutionCode};
 use crate::i18n::Lang;
 
@@ -28,15 +28,6 @@ const EMAIL: &[&str] = &[
     "E-MAIL ADDRESS",
 ];
 const LANGUAGE: &[&str] = &["TAAL", "LANGUAGE"];
-
-fn normalise(header: &str) -> String {
-    header
-        .trim_start_matches('\u{feff}')
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_uppercase()
-}
 
 /// Checks every line; returns all contacts or every problem found.
 pub fn parse_contacts(table: &Table) -> Result<Vec<ContactRecord>, Vec<ImportProblem>> {

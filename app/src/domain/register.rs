@@ -171,7 +171,8 @@ const BOLDT: &[&str] = &["BOLDT", "BOL DT"];
 const BBL: &[&str] = &["BBL"];
 const KIND: &[&str] = &["SOORT INSTELLING", "TYPE INSTELLING", "TYPE", "SOORT"];
 
-fn normalise(header: &str) -> String {
+/// A header as it is matched: without BOM, single spaces, upper case.
+pub(crate) fn normalise(header: &str) -> String {
     header
         .trim_start_matches('\u{feff}')
         .split_whitespace()
