@@ -398,15 +398,11 @@ impl RecipientStatus {
             "in_progress" | "reopened" if self.opened_at.is_some() => "started",
             _ if self.opened_at.is_some() => "opened",
             _ => match mail {
-                Some(outbox::SENDING) => outbox::QUEUED,
-                Some(s) => match s {
-                    outbox::SENT => "sent",
-                    outbox::FAILED => "failed",
-                    outbox::BOUNCED => "bounced",
-                    outbox::CANCELLED => "not_invited",
-                    _ => "queued",
-                },
-                None => "not_invited",
+                Some(outbox::SENT) => "sent",
+                Some(outbox::FAILED) => "failed",
+                Some(outbox::BOUNCED) => "bounced",
+                Some(outbox::CANCELLED) | None => "not_invited",
+                Some(_) => "queued",
             },
         }
     }
