@@ -10,6 +10,8 @@ mod m20261125_000004_questionnaires;
 mod m20261125_000005_rounds_and_responses;
 mod m20261125_000006_response_answers_version;
 mod m20261125_000007_mail;
+mod m20261201_000008_answers_version_counts_prefill;
+mod m20261201_000009_answers_reference_check;
 
 /// Applies the schema in order; used at start-up, by `server migrate` and by the tests.
 pub struct Migrator;
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_rounds_and_responses::Migration),
             Box::new(m20261125_000006_response_answers_version::Migration),
             Box::new(m20261125_000007_mail::Migration),
+            Box::new(m20261201_000008_answers_version_counts_prefill::Migration),
+            Box::new(m20261201_000009_answers_reference_check::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! cargo run --release -p server --example bench_responses -- [--seconds 15] [--clients 8]
+//!     [--institutions 8000] (responses stored at most: each is stored once)
 //!     [--postgres postgres://postgres@127.0.0.1:5432] [--pg-scripts ../shared/bench/pg]
 //! ```
 //! Prints one line per measurement and the ratio of responses per second to the ceiling.
@@ -23,6 +24,7 @@ struct Args {
     clients: usize,
     postgres: String,
     scripts: String,
+    institutions: usize,
 }
 
 fn args() -> Args {
@@ -31,6 +33,7 @@ fn args() -> Args {
         clients: 8,
         postgres: "postgres://postgres@127.0.0.1:5432".into(),
         scripts: "../shared/bench/pg".into(),
+        institutions: 8000,
     };
     let all: Vec<String> = std::env::args().skip(1).collect();
     for pair in all.chunks(2) {
@@ -40,6 +43,7 @@ fn args() -> Args {
             "--clients" => out.clients = value.parse().unwrap_or(out.clients),
             "--postgres" => out.postgres = value,
             "--pg-scripts" => out.scripts = value,
+            "--institutions" => out.institutions = value.parse().unwrap_or(out.institutions),
             other => eprintln!("ignored argument {other}"),
         }
     }
@@ -192,7 +196,7 @@ async fn main() -> anyhow::Result<()> {
 
 async fn run(a: &Args, app_db: &str, pg_db: &str) -> anyhow::Result<()> {
     let def = definition();
-    let institutions = 4000;
+    let institutions = a.institutions;
     println!("setting up {institutions} institutions with a coordinator and a session each…");
     let url = create_database(&a.postgres, app_db).await?;
     let conn = app::backend::db::connect(&url).await?;
@@ -212,31 +216,43 @@ async fn run(a: &Args, app_db: &str, pg_db: &str) -> anyhow::Result<()> {
         .build()?;
     let sessions = Arc::new(sessions);
 
-    // A: complete responses, `clients` at a time, each a fresh response of 100 answers.
+    // A: complete responses, `clients` at a time, each a fresh response of 100 answers. The
+    // request bodies are made beforehand, as pgbench's script is.
+    let bodies: Arc<Vec<Vec<u8>>> = Arc::new(
+        sessions
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| {
+                serde_json::to_vec(
+                    &json!({ "id": id, "section": null, "changes": answers(&def, i) }),
+                )
+            })
+            .collect::<Result<_, _>>()?,
+    );
     let next = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(a.seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..a.clients {
-        let (http, base, next, sessions, def) = (
+        let (http, base, next, sessions, bodies) = (
             http.clone(),
             base.clone(),
             next.clone(),
             sessions.clone(),
-            def.clone(),
+            bodies.clone(),
         );
         tasks.push(tokio::spawn(async move {
             let mut done = 0usize;
             while Instant::now() < deadline {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((id, cookie)) = sessions.get(i) else {
+                let (Some((_, cookie)), Some(body)) = (sessions.get(i), bodies.get(i)) else {
                     break;
                 };
-                let body = json!({ "id": id, "section": null, "changes": answers(&def, i) });
                 let r = http
                     .post(format!("{base}/api/save_answers"))
                     .header("cookie", format!("miv_session={cookie}"))
-                    .json(&body)
+                    .header("content-type", "application/json")
+                    .body(body.clone())
                     .send()
                     .await;
                 if matches!(r, Ok(ref r) if r.status() == 200) {

@@ -6,11 +6,13 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use chrono::{Duration, Utc};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
+    Statement,
+};
 use sha2::{Digest, Sha256};
 
-use super::entities::{session, user};
-use super::users::institution_codes_of;
+use super::entities::session;
 use crate::api::Me;
 use crate::domain::Role;
 
@@ -125,46 +127,73 @@ pub async fn lookup_session(
     db: &impl ConnectionTrait,
     token: &str,
 ) -> anyhow::Result<Option<CurrentUser>> {
-    // One query for the session and its user: every request starts here.
-    let found = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .filter(session::Column::ExpiresAt.gt(Utc::now()))
-        .find_also_related(user::Entity)
-        .one(db)
-        .await
-        .context("cannot read session")?;
-    let Some((session, Some(user))) = found else {
+    // One query for the session, its user and the user's institutions: every request without a
+    // cached session starts here. One row per institution (one row without any).
+    let rows = SessionRow::find_by_statement(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT s.id AS session_id, s.scope_round_id, s.scope_institution_id, u.id AS user_id, \
+         u.email, u.display_name, u.role, u.active, ui.institution_id, i.code AS institution_code \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN user_institutions ui ON ui.user_id = u.id \
+         LEFT JOIN institutions i ON i.id = ui.institution_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
+        [token_hash(token).into(), Utc::now().into()],
+    ))
+    .all(db)
+    .await
+    .context("cannot read session")?;
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    if !user.active {
+    if !first.active {
         return Ok(None);
     }
-    let Some(role) = Role::parse(&user.role) else {
+    let Some(role) = Role::parse(&first.role) else {
         return Ok(None);
     };
-    let scope = match (session.scope_round_id, session.scope_institution_id) {
+    let scope = match (first.scope_round_id, first.scope_institution_id) {
         (Some(round_id), Some(institution_id)) => Some(Scope {
             round_id,
             institution_id,
         }),
         _ => None,
     };
-    let mut institutions = institution_codes_of(db, user.id).await?;
-    if let Some(scope) = scope {
-        let code = super::institutions::code_of(db, scope.institution_id).await?;
-        institutions.retain(|c| Some(c) == code.as_ref());
-    }
+    // A link's session reaches only the institution it was made for.
+    let mut institutions: Vec<String> = rows
+        .iter()
+        .filter(|r| {
+            scope
+                .as_ref()
+                .is_none_or(|s| r.institution_id == Some(s.institution_id))
+        })
+        .filter_map(|r| r.institution_code.clone())
+        .collect();
+    institutions.sort();
     Ok(Some(CurrentUser {
-        session_id: session.id,
+        session_id: first.session_id,
         scope,
         me: Me {
-            id: user.id,
-            email: user.email,
-            name: user.display_name,
+            id: first.user_id,
+            email: first.email.clone(),
+            name: first.display_name.clone(),
             role,
             institutions,
         },
     }))
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SessionRow {
+    session_id: i32,
+    scope_round_id: Option<i32>,
+    scope_institution_id: Option<i32>,
+    user_id: i32,
+    email: String,
+    display_name: String,
+    role: String,
+    active: bool,
+    institution_id: Option<i32>,
+    institution_code: Option<String>,
 }
 
 /// Ends one session.

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    QueryFilter, Statement, TransactionTrait,
+    FromQueryResult, QueryFilter, Statement, TransactionTrait,
 };
 
 use super::auth::CurrentUser;
@@ -173,18 +173,15 @@ pub async fn load(
 pub type ResponseRows = (response::Model, round::Model, institution::Model);
 
 async fn rows(db: &impl ConnectionTrait, response_id: i32) -> Result<ResponseRows, ResponseError> {
-    let (response, round) = response::Entity::find_by_id(response_id)
+    let (response, round, institution) = response::Entity::find_by_id(response_id)
         .find_also_related(round::Entity)
+        .find_also(response::Entity, institution::Entity)
         .one(db)
         .await
         .context("read response")?
         .ok_or(ResponseError::NotFound)?;
     let round = round.context("response without round")?;
-    let institution = institution::Entity::find_by_id(response.institution_id)
-        .one(db)
-        .await
-        .context("read institution")?
-        .context("response without institution")?;
+    let institution = institution.context("response without institution")?;
     Ok((response, round, institution))
 }
 
@@ -230,10 +227,133 @@ pub struct Saved {
 /// process's writes are never hidden.
 pub type AnswerCache = super::cache::TtlCache<i32, (i32, Arc<Vec<answer::Model>>)>;
 
-/// Stores answers in one transaction. Every value is checked against its item; a write whose base
-/// revision is not the current one is refused (unless it stores what is already there, as a retry
-/// does). The response row is updated first, which serialises writers of the same response and
-/// raises its answers version.
+/// What a save will write, worked out against the stored answers it read.
+struct Plan<'a> {
+    /// Key, value and the revision it replaces (`None`: a new answer).
+    writes: Vec<(&'a str, &'a str, Option<i32>)>,
+    revisions: Vec<(String, i32)>,
+    evaluation: Evaluation,
+}
+
+/// Why a plan cannot be written as it is.
+enum Refusal {
+    Hidden(Vec<(String, AnswerError)>),
+    Stale(Vec<StaleAnswer>),
+}
+
+/// Checks the changes against the stored answers: a change based on an older revision is stale
+/// (unless it stores what is there already), an answer to a hidden item is refused.
+fn plan<'a>(
+    def: &Definition,
+    stored: &[answer::Model],
+    normalised: &'a [(&'a Change, String)],
+    now: DateTime<Utc>,
+) -> Result<Plan<'a>, Refusal> {
+    let current: HashMap<&str, &answer::Model> =
+        stored.iter().map(|a| (a.item_key.as_str(), a)).collect();
+    let mut stale = Vec::new();
+    let mut writes = Vec::new();
+    let mut revisions = Vec::new();
+    for (change, value) in normalised {
+        let existing = current.get(change.key.as_str());
+        let revision = existing.map_or(0, |a| a.revision);
+        let same = existing.is_some_and(|a| a.value == *value && !a.prefilled)
+            || (existing.is_none() && value.is_empty());
+        if same {
+            revisions.push((change.key.clone(), revision));
+            continue;
+        }
+        if change.base != revision {
+            if let Some(a) = existing {
+                stale.push(StaleAnswer {
+                    key: a.item_key.clone(),
+                    value: a.value.clone(),
+                    revision: a.revision,
+                    by: None,
+                    at: a.updated_at,
+                });
+            }
+            continue;
+        }
+        revisions.push((change.key.clone(), revision + 1));
+        writes.push((
+            change.key.as_str(),
+            value.as_str(),
+            existing.map(|a| a.revision),
+        ));
+    }
+    let mut merged = as_answers(stored);
+    for (change, value) in normalised {
+        if value.is_empty() {
+            merged.remove(&change.key);
+        } else {
+            merged.insert(change.key.clone(), value.clone());
+        }
+    }
+    let evaluation = evaluate(def, &merged, time::today(now));
+    let hidden: Vec<(String, AnswerError)> = normalised
+        .iter()
+        .filter(|(c, v)| {
+            !v.is_empty()
+                && !evaluation
+                    .applicable
+                    .contains(c.key.split('.').next().unwrap_or(""))
+        })
+        .map(|(c, _)| (c.key.clone(), AnswerError::NotApplicable))
+        .collect();
+    if !hidden.is_empty() {
+        return Err(Refusal::Hidden(hidden));
+    }
+    if !stale.is_empty() {
+        return Err(Refusal::Stale(stale));
+    }
+    Ok(Plan {
+        writes,
+        revisions,
+        evaluation,
+    })
+}
+
+/// The stored answers after `writes`, for the cache.
+fn after_writes(
+    stored: &[answer::Model],
+    response_id: i32,
+    user_id: Option<i32>,
+    now: DateTime<Utc>,
+    writes: &[(&str, &str, Option<i32>)],
+) -> Arc<Vec<answer::Model>> {
+    let mut rows: HashMap<&str, answer::Model> = stored
+        .iter()
+        .map(|a| (a.item_key.as_str(), a.clone()))
+        .collect();
+    for (key, value, revision) in writes {
+        let row = rows.entry(key).or_insert_with(|| answer::Model {
+            response_id,
+            item_key: (*key).to_owned(),
+            value: String::new(),
+            revision: 0,
+            previous: None,
+            prefilled: false,
+            updated_by: None,
+            updated_at: now,
+        });
+        row.value = (*value).to_owned();
+        row.revision = revision.unwrap_or(0) + 1;
+        row.prefilled = false;
+        row.updated_by = user_id;
+        row.updated_at = now;
+    }
+    Arc::new(rows.into_values().collect())
+}
+
+/// Stores answers. Every value is checked against its item; a write whose base revision is not
+/// the current one is refused (unless it stores what is already there, as a retry does). The
+/// response row is updated first, which serialises writers of the same response and raises its
+/// answers version.
+///
+/// On PostgreSQL a save whose answers this process already knows (cached at their answers
+/// version, or none yet) is one statement that writes only if that version is still current;
+/// otherwise, and on SQLite, it is a transaction that reads the answers under the row lock.
 pub async fn save(
     db: &DatabaseConnection,
     cache: Option<&AnswerCache>,
@@ -258,113 +378,74 @@ pub async fn save(
     if !refused.is_empty() {
         return Err(ResponseError::Invalid(refused));
     }
+    let section = section.filter(|s| def.sections.iter().any(|x| x.key == *s));
+    let id = ctx.response.id;
+    if db.get_database_backend() == DbBackend::Postgres {
+        let known = match cache.and_then(|c| c.get(&id)) {
+            Some(found) => Some(found),
+            None if ctx.response.answers_version == 0 => Some((0, Arc::new(Vec::new()))),
+            None => None,
+        };
+        if let Some((version, stored)) = known {
+            // A refusal or a version that moved is decided by the transaction below.
+            if let Ok(p) = plan(def, &stored, &normalised, now) {
+                if !p.writes.is_empty() {
+                    let written =
+                        write_if_current(db, id, version, user_id, now, section, &p).await?;
+                    if let Some(new_version) = written {
+                        if let Some(cache) = cache {
+                            let rows = after_writes(&stored, id, user_id, now, &p.writes);
+                            cache.put(id, (new_version, rows));
+                        }
+                        return Ok(Saved {
+                            revisions: p.revisions,
+                            evaluation: p.evaluation,
+                        });
+                    }
+                }
+            }
+        }
+    }
     let txn = db.begin().await.context("begin")?;
     let version = lock(&txn, ctx, now, section).await?;
+    // Every write of answers raises the version, so at version 0 there are none to read.
     let stored = match cache
-        .and_then(|c| c.get(&ctx.response.id))
+        .and_then(|c| c.get(&id))
         .filter(|(v, _)| *v == version - 1)
     {
         Some((_, rows)) => rows,
-        None => Arc::new(answers(&txn, ctx.response.id).await?),
+        None if version == 1 => Arc::new(Vec::new()),
+        None => Arc::new(answers(&txn, id).await?),
     };
-    let current: HashMap<&str, &answer::Model> =
-        stored.iter().map(|a| (a.item_key.as_str(), a)).collect();
-    let mut stale = Vec::new();
-    let mut writes: Vec<(&str, &str, Option<i32>)> = Vec::new();
-    let mut revisions = Vec::new();
-    for (change, value) in &normalised {
-        let existing = current.get(change.key.as_str());
-        let revision = existing.map_or(0, |a| a.revision);
-        let same = existing.is_some_and(|a| a.value == *value && !a.prefilled)
-            || (existing.is_none() && value.is_empty());
-        if same {
-            revisions.push((change.key.clone(), revision));
-            continue;
-        }
-        if change.base != revision {
-            if let Some(a) = existing {
-                stale.push(StaleAnswer {
-                    key: a.item_key.clone(),
-                    value: a.value.clone(),
-                    revision: a.revision,
-                    by: None,
-                    at: a.updated_at,
-                });
+    let p = match plan(def, &stored, &normalised, now) {
+        Ok(p) => p,
+        Err(Refusal::Hidden(hidden)) => return Err(ResponseError::Invalid(hidden)),
+        Err(Refusal::Stale(mut stale)) => {
+            let changed: Vec<answer::Model> = stored
+                .iter()
+                .filter(|a| stale.iter().any(|s| s.key == a.item_key))
+                .cloned()
+                .collect();
+            let names = editor_names(&txn, &changed).await?;
+            for s in &mut stale {
+                s.by = changed
+                    .iter()
+                    .find(|a| a.item_key == s.key)
+                    .and_then(|a| a.updated_by)
+                    .and_then(|id| names.get(&id).cloned());
             }
-            continue;
+            return Err(ResponseError::Stale(stale));
         }
-        revisions.push((change.key.clone(), revision + 1));
-        writes.push((&change.key, value, existing.map(|a| a.revision)));
-    }
-    let mut merged = as_answers(&stored);
-    for (change, value) in &normalised {
-        if value.is_empty() {
-            merged.remove(&change.key);
-        } else {
-            merged.insert(change.key.clone(), value.clone());
-        }
-    }
-    let evaluation = evaluate(def, &merged, time::today(now));
-    let hidden: Vec<(String, AnswerError)> = normalised
-        .iter()
-        .filter(|(c, v)| {
-            !v.is_empty()
-                && !evaluation
-                    .applicable
-                    .contains(c.key.split('.').next().unwrap_or(""))
-        })
-        .map(|(c, _)| (c.key.clone(), AnswerError::NotApplicable))
-        .collect();
-    if !hidden.is_empty() {
-        return Err(ResponseError::Invalid(hidden));
-    }
-    if !stale.is_empty() {
-        let changed: Vec<answer::Model> = stored
-            .iter()
-            .filter(|a| stale.iter().any(|s| s.key == a.item_key))
-            .cloned()
-            .collect();
-        let names = editor_names(&txn, &changed).await?;
-        for s in &mut stale {
-            s.by = current
-                .get(s.key.as_str())
-                .and_then(|a| a.updated_by)
-                .and_then(|id| names.get(&id).cloned());
-        }
-        return Err(ResponseError::Stale(stale));
-    }
-    write_answers(&txn, ctx.response.id, user_id, now, &writes).await?;
-    let after = cache.map(|_| {
-        let mut rows: HashMap<&str, answer::Model> = stored
-            .iter()
-            .map(|a| (a.item_key.as_str(), a.clone()))
-            .collect();
-        for (key, value, revision) in &writes {
-            let row = rows.entry(key).or_insert_with(|| answer::Model {
-                response_id: ctx.response.id,
-                item_key: (*key).to_owned(),
-                value: String::new(),
-                revision: 0,
-                previous: None,
-                prefilled: false,
-                updated_by: None,
-                updated_at: now,
-            });
-            row.value = (*value).to_owned();
-            row.revision = revision.unwrap_or(0) + 1;
-            row.prefilled = false;
-            row.updated_by = user_id;
-            row.updated_at = now;
-        }
-        Arc::new(rows.into_values().collect::<Vec<_>>())
-    });
+    };
+    write_answers(&txn, id, user_id, now, &p.writes).await?;
+    let after = cache.map(|_| after_writes(&stored, id, user_id, now, &p.writes));
     txn.commit().await.context("commit")?;
     if let (Some(cache), Some(rows)) = (cache, after) {
-        cache.put(ctx.response.id, (version, rows));
+        cache.put(id, (version, rows));
     }
     Ok(Saved {
-        revisions,
-        evaluation,
+        revisions: p.revisions,
+        evaluation: p.evaluation,
     })
 }
 
@@ -388,7 +469,7 @@ async fn lock(
         )
         .filter(response::Column::Id.eq(ctx.response.id))
         .filter(response::Column::Status.ne(ResponseStatus::Submitted.as_str()));
-    if let Some(section) = section.filter(|s| ctx.definition.sections.iter().any(|x| x.key == *s)) {
+    if let Some(section) = section {
         lock = lock.col_expr(response::Column::LastSection, Expr::value(section));
     }
     lock.exec_with_returning(txn)
@@ -399,8 +480,75 @@ async fn lock(
         .ok_or(ResponseError::Submitted)
 }
 
-/// Writes answers as one statement each for new and changed ones, whatever their number: the
-/// keys, values and expected revisions travel as one JSON parameter.
+/// The new (`true`) or changed answers of `writes` as one JSON array of `{k, v, r}`: however many
+/// there are, they travel as one parameter.
+fn rows_json(writes: &[(&str, &str, Option<i32>)], new: bool) -> anyhow::Result<Option<String>> {
+    #[derive(serde::Serialize)]
+    struct Row<'a> {
+        k: &'a str,
+        v: &'a str,
+        r: Option<i32>,
+    }
+    let rows: Vec<Row<'_>> = writes
+        .iter()
+        .filter(|(_, _, r)| r.is_none() == new)
+        .map(|&(k, v, r)| Row { k, v, r })
+        .collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    serde_json::to_string(&rows)
+        .map(Some)
+        .context("answers as JSON")
+}
+
+/// Inserts the new answers of JSON parameter `param` (`$1` response, `$2` user, `$3` time),
+/// where `condition` holds.
+fn insert_sql(backend: DbBackend, param: &str, condition: &str) -> String {
+    format!(
+        "INSERT INTO answers (response_id, item_key, value, revision, previous, prefilled, \
+         updated_by, updated_at) SELECT $1, j.k, j.v, 1, NULL, {no}, $2, $3 FROM {source} \
+         WHERE {condition}",
+        no = sql_false(backend),
+        source = json_rows(backend, param),
+    )
+}
+
+/// Updates the changed answers of JSON parameter `param` whose revision is still the one they
+/// replace, where `condition` holds.
+fn update_sql(backend: DbBackend, param: &str, condition: &str) -> String {
+    format!(
+        "UPDATE answers SET value = j.v, revision = answers.revision + 1, prefilled = {no}, \
+         updated_by = $2, updated_at = $3 FROM {source} \
+         WHERE {condition} AND answers.response_id = $1 AND answers.item_key = j.k \
+         AND answers.revision = j.r",
+        no = sql_false(backend),
+        source = json_rows(backend, param),
+    )
+}
+
+fn sql_false(backend: DbBackend) -> &'static str {
+    if backend == DbBackend::Postgres {
+        "false"
+    } else {
+        "0"
+    }
+}
+
+/// A JSON array parameter as a table `j(k, v, r)`.
+fn json_rows(backend: DbBackend, param: &str) -> String {
+    if backend == DbBackend::Postgres {
+        format!("json_to_recordset({param}::json) AS j(k text, v text, r integer)")
+    } else {
+        format!(
+            "(SELECT json_extract(value, '$.k') AS k, json_extract(value, '$.v') AS v, \
+             json_extract(value, '$.r') AS r FROM json_each({param})) AS j"
+        )
+    }
+}
+
+/// Writes answers in the transaction that locked the response: one statement for the new and
+/// one for the changed ones, whatever their number.
 async fn write_answers(
     txn: &DatabaseTransaction,
     response_id: i32,
@@ -409,59 +557,82 @@ async fn write_answers(
     writes: &[(&str, &str, Option<i32>)],
 ) -> anyhow::Result<()> {
     let backend = txn.get_database_backend();
-    let rows = |new: bool| -> serde_json::Value {
-        writes
-            .iter()
-            .filter(|(_, _, r)| r.is_none() == new)
-            .map(|(k, v, r)| serde_json::json!({ "k": k, "v": v, "r": r }))
-            .collect()
-    };
-    let (inserts, updates) = (rows(true), rows(false));
-    let pg = backend == DbBackend::Postgres;
-    let source = if pg {
-        "json_to_recordset($4::json) AS j(k text, v text, r integer)"
-    } else {
-        "(SELECT json_extract(value, '$.k') AS k, json_extract(value, '$.v') AS v, \
-         json_extract(value, '$.r') AS r FROM json_each($4)) AS j"
-    };
-    let values = |rows: serde_json::Value| -> Vec<sea_orm::Value> {
-        vec![
+    let statements = [
+        (rows_json(writes, true)?, insert_sql(backend, "$4", "1 = 1")),
+        (
+            rows_json(writes, false)?,
+            update_sql(backend, "$4", "1 = 1"),
+        ),
+    ];
+    for (rows, sql) in statements {
+        let Some(rows) = rows else { continue };
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [response_id.into(), user_id.into(), now.into(), rows.into()],
+        ))
+        .await
+        .context("write answers")?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL: locks the response, raises its answers version and writes the plan's answers in
+/// one statement — only if the response is not submitted and its answers version is still
+/// `version` (what the plan was checked against). Returns the new version, or `None` when
+/// nothing was written.
+async fn write_if_current(
+    db: &DatabaseConnection,
+    response_id: i32,
+    version: i32,
+    user_id: Option<i32>,
+    now: DateTime<Utc>,
+    section: Option<&str>,
+    plan: &Plan<'_>,
+) -> anyhow::Result<Option<i32>> {
+    #[derive(FromQueryResult)]
+    struct Locked {
+        answers_version: i32,
+    }
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let pg = DbBackend::Postgres;
+        let locked = "EXISTS (SELECT 1 FROM locked)";
+        format!(
+            "WITH locked AS (UPDATE responses SET \
+             status = CASE WHEN status = 'not_started' THEN 'in_progress' ELSE status END, \
+             updated_at = $3, answers_version = answers_version + 1, \
+             last_section = COALESCE($7, last_section) \
+             WHERE id = $1 AND status <> '{submitted}' AND answers_version = $6 \
+             RETURNING answers_version), \
+             inserted AS ({insert}), updated AS ({update}) \
+             SELECT answers_version FROM locked",
+            submitted = ResponseStatus::Submitted.as_str(),
+            insert = insert_sql(pg, "$4", locked),
+            update = update_sql(pg, "$5", locked),
+        )
+    });
+    let found = Locked::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        sql.as_str(),
+        [
             response_id.into(),
             user_id.into(),
             now.into(),
-            rows.to_string().into(),
-        ]
-    };
-    if inserts.as_array().is_some_and(|a| !a.is_empty()) {
-        let sql = format!(
-            "INSERT INTO answers (response_id, item_key, value, revision, previous, prefilled, \
-             updated_by, updated_at) SELECT $1, j.k, j.v, 1, NULL, {no}, $2, $3 FROM {source}",
-            no = if pg { "false" } else { "0" },
-        );
-        txn.execute_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            values(inserts),
-        ))
-        .await
-        .context("insert answers")?;
-    }
-    if updates.as_array().is_some_and(|a| !a.is_empty()) {
-        let sql = format!(
-            "UPDATE answers SET value = j.v, revision = answers.revision + 1, prefilled = {no}, \
-             updated_by = $2, updated_at = $3 FROM {source} \
-             WHERE answers.response_id = $1 AND answers.item_key = j.k AND answers.revision = j.r",
-            no = if pg { "false" } else { "0" },
-        );
-        txn.execute_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            values(updates),
-        ))
-        .await
-        .context("update answers")?;
-    }
-    Ok(())
+            rows_json(&plan.writes, true)?
+                .unwrap_or_else(|| "[]".into())
+                .into(),
+            rows_json(&plan.writes, false)?
+                .unwrap_or_else(|| "[]".into())
+                .into(),
+            version.into(),
+            section.map(str::to_owned).into(),
+        ],
+    ))
+    .one(db)
+    .await
+    .context("write answers")?;
+    Ok(found.map(|l| l.answers_version))
 }
 
 /// Submits a complete response; it is then read-only until an admin reopens it.

@@ -111,21 +111,24 @@ pub async fn create(
     let history = history(&txn, target.id).await?;
     let mut prefilled = 0;
     for inst in &known {
+        let carried = previous_answers(&txn, inst.id, &history, &target.definition).await?;
+        if !carried.is_empty() {
+            prefilled += 1;
+        }
+        // A response without answers keeps answers version 0 (its first save then knows that
+        // there is nothing to read).
         let row = response::ActiveModel {
             round_id: Set(round.id),
             institution_id: Set(inst.id),
             version_id: Set(new.version_id),
             status: Set(ResponseStatus::NotStarted.as_str().into()),
             updated_at: Set(now),
+            answers_version: Set(i32::from(!carried.is_empty())),
             ..Default::default()
         }
         .insert(&txn)
         .await
         .context("insert response")?;
-        let carried = previous_answers(&txn, inst.id, &history, &target.definition).await?;
-        if !carried.is_empty() {
-            prefilled += 1;
-        }
         let rows: Vec<answer::ActiveModel> = carried
             .into_iter()
             .map(|(key, value)| answer::ActiveModel {

@@ -281,6 +281,96 @@ async fn answers_are_saved_as_given_and_stale_writes_are_refused(app: TestApp) {
 }
 both!(answers_are_saved_as_given_and_stale_writes_are_refused);
 
+/// A write by another server process (here: straight into the database) is never overwritten by
+/// a save based on what this process remembers; and answers cannot refer to a response that does
+/// not exist, while deleting a response deletes its answers.
+async fn writes_of_another_process_are_noticed(app: TestApp) {
+    use app::backend::entities::{answer, response};
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Set};
+    app.load_demo_register().await;
+    let version = publish(&app, &default_definition(), None).await;
+    let round = open_round(&app, version, 2026, &["25PX"]).await;
+    let id = response_of(&app, round, "25PX").await;
+    let coordinator = app
+        .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let (status, body) = save(&app, &coordinator, id, &[("coordinator_uren", "120", 0)]).await;
+    assert_eq!(status, 200, "{body}");
+
+    // Another process changes the answer and adds one, raising the answers version as every
+    // writer does.
+    answer::Entity::update_many()
+        .col_expr(answer::Column::Value, Expr::value("60"))
+        .col_expr(answer::Column::Revision, Expr::value(2))
+        .filter(answer::Column::ResponseId.eq(id))
+        .filter(answer::Column::ItemKey.eq("coordinator_uren"))
+        .exec(&app.db)
+        .await
+        .expect("other write");
+    let row = |response_id: i32, key: &str, value: &str| answer::ActiveModel {
+        response_id: Set(response_id),
+        item_key: Set(key.into()),
+        value: Set(value.into()),
+        revision: Set(1),
+        previous: Set(None),
+        prefilled: Set(false),
+        updated_by: Set(None),
+        updated_at: Set(Utc::now()),
+    };
+    row(id, "bestuur_eigenaarschap", "3")
+        .insert(&app.db)
+        .await
+        .expect("other insert");
+    response::Entity::update_many()
+        .col_expr(
+            response::Column::AnswersVersion,
+            Expr::col(response::Column::AnswersVersion).add(1),
+        )
+        .filter(response::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .expect("raise version");
+
+    let (status, body) = save(&app, &coordinator, id, &[("coordinator_uren", "95", 1)]).await;
+    assert_eq!(status, 409, "based on revision 1, now 2: {body}");
+    assert_eq!(body["Stale"][0]["value"], "60");
+    let (status, body) = save(&app, &coordinator, id, &[("bestuur_eigenaarschap", "4", 0)]).await;
+    assert_eq!(
+        status, 409,
+        "a new answer that another process added: {body}"
+    );
+    let (status, body) = save(&app, &coordinator, id, &[("coordinator_uren", "95", 2)]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["revisions"], json!([["coordinator_uren", 3]]));
+    let stored = responses::answers(&app.db, id).await.expect("answers");
+    let value = |key: &str| {
+        stored
+            .iter()
+            .find(|a| a.item_key == key)
+            .map(|a| (a.value.clone(), a.revision))
+    };
+    assert_eq!(value("coordinator_uren"), Some(("95".into(), 3)));
+    assert_eq!(value("bestuur_eigenaarschap"), Some(("3".into(), 1)));
+
+    let orphan = row(id + 1000, "coordinator_uren", "1")
+        .insert(&app.db)
+        .await;
+    assert!(orphan.is_err(), "an answer needs its response");
+    response::Entity::delete_by_id(id)
+        .exec(&app.db)
+        .await
+        .expect("delete response");
+    assert!(
+        responses::answers(&app.db, id)
+            .await
+            .expect("answers")
+            .is_empty(),
+        "a deleted response takes its answers along"
+    );
+}
+both!(writes_of_another_process_are_noticed);
+
 async fn the_server_applies_relevance_types_and_constraints_to_every_save(app: TestApp) {
     app.load_demo_register().await;
     let version = publish(&app, &default_definition(), None).await;

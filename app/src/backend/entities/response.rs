@@ -26,11 +26,23 @@ pub enum Relation {
         to = "super::round::Column::Id"
     )]
     Round,
+    #[sea_orm(
+        belongs_to = "super::institution::Entity",
+        from = "Column::InstitutionId",
+        to = "super::institution::Column::Id"
+    )]
+    Institution,
 }
 
 impl Related<super::round::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Round.def()
+    }
+}
+
+impl Related<super::institution::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Institution.def()
     }
 }
 
