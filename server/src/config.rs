@@ -47,6 +47,9 @@ pub struct Config {
     pub mail_lease_secs: i64,
     /// Attempts before a temporarily failing mail is given up.
     pub mail_max_attempts: i32,
+    /// Seconds before the first retry of a temporarily refused mail; doubles with every attempt
+    /// up to an hour.
+    pub mail_retry_secs: i64,
 }
 
 impl Default for Config {
@@ -75,6 +78,7 @@ impl Default for Config {
             mail_concurrency: 4,
             mail_lease_secs: 120,
             mail_max_attempts: 8,
+            mail_retry_secs: 30,
         }
     }
 }
@@ -186,6 +190,9 @@ impl Config {
         }
         if self.mail_max_attempts <= 0 {
             return Err(ConfigError::NotPositive("MIV_MAIL_MAX_ATTEMPTS"));
+        }
+        if self.mail_retry_secs <= 0 {
+            return Err(ConfigError::NotPositive("MIV_MAIL_RETRY_SECS"));
         }
         Ok(())
     }

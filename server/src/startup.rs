@@ -65,6 +65,7 @@ fn mail(config: &Config, site: Site) -> anyhow::Result<Mail> {
             concurrency: config.mail_concurrency,
             lease_secs: config.mail_lease_secs,
             max_attempts: config.mail_max_attempts,
+            retry_secs: config.mail_retry_secs,
             poll_ms: 500,
         },
         site,
@@ -122,7 +123,7 @@ impl Application {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
             loop {
                 every.tick().await;
-                if let Err(e) = invitations::run_schedule(&db, &site).await {
+                if let Err(e) = invitations::run_schedule(&db, &site, chrono::Utc::now()).await {
                     tracing::error!(error = format!("{e:#}"), "scheduled reminders failed");
                 }
             }

@@ -179,6 +179,28 @@ async fn set_language(app: &TestApp, id: i32, lang: &str) {
     .expect("language");
 }
 
+/// Marks the response of institution `code` in the round as submitted.
+async fn mark_submitted(app: &TestApp, round: i32, code: &str) {
+    use app::backend::entities::response;
+    let id = rounds::participants(&app.db, round)
+        .await
+        .expect("participants")
+        .into_iter()
+        .find(|p| p.institution.code == code)
+        .expect("takes part")
+        .response
+        .id;
+    response::Entity::update_many()
+        .col_expr(
+            response::Column::Status,
+            sea_orm::sea_query::Expr::value("submitted"),
+        )
+        .filter(response::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .expect("submit");
+}
+
 /// Waits until the outbox has nothing queued or being sent.
 async fn drained(app: &TestApp, seconds: u64) -> Vec<outbox::Model> {
     for _ in 0..seconds * 10 {
@@ -329,23 +351,7 @@ async fn reminders_skip_submitted_institutions_and_respect_the_maximum(backend: 
     app.create_user("bob@roc-b.nl", Role::Coordinator, &["27GH"])
         .await;
     // 27GH has submitted.
-    let submitted = rounds::participants(&app.db, round)
-        .await
-        .expect("participants")
-        .into_iter()
-        .find(|p| p.institution.code == "27GH")
-        .expect("27GH")
-        .response
-        .id;
-    app::backend::entities::response::Entity::update_many()
-        .col_expr(
-            app::backend::entities::response::Column::Status,
-            sea_orm::sea_query::Expr::value("submitted"),
-        )
-        .filter(app::backend::entities::response::Column::Id.eq(submitted))
-        .exec(&app.db)
-        .await
-        .expect("submit");
+    mark_submitted(&app, round, "27GH").await;
     let admin = app.logged_in("beheer@miv.nl", Role::Admin, &[]).await;
     let set = app
         .call(
@@ -391,6 +397,141 @@ async fn reminders_skip_submitted_institutions_and_respect_the_maximum(backend: 
     assert!(received[0].header("Subject").starts_with("Herinnering"));
 }
 on_both!(reminders_skip_submitted_institutions_and_respect_the_maximum);
+
+/// Scheduled reminders: none before invitations went out, each configured day before closing
+/// once (however often the schedule runs), only to institutions that have not submitted.
+async fn scheduled_reminders_fire_once_per_day_before_closing(backend: Backend) {
+    use app::backend::entities::round;
+    use sea_orm::sea_query::Expr;
+    let app = crate::helpers::spawn_app(backend).await;
+    app.load_demo_register().await;
+    let round_id = open_round(&app, &["25PX", "27GH"]).await;
+    let anna = app
+        .create_user("anna@roc-a.nl", Role::Coordinator, &["25PX"])
+        .await;
+    app.create_user("bob@roc-b.nl", Role::Coordinator, &["27GH"])
+        .await;
+    let closes = round::Entity::find_by_id(round_id)
+        .one(&app.db)
+        .await
+        .expect("round")
+        .expect("round")
+        .closes_at;
+    round::Entity::update_many()
+        .col_expr(round::Column::ReminderDays, Expr::value("7,2"))
+        .col_expr(round::Column::MaxReminders, Expr::value(5))
+        .filter(round::Column::Id.eq(round_id))
+        .exec(&app.db)
+        .await
+        .expect("schedule");
+    mark_submitted(&app, round_id, "27GH").await;
+    let site = Site {
+        base_url: app.address.clone(),
+        mail_domain: "miv.test".into(),
+    };
+    let days_before = |d: i64| closes - chrono::Duration::days(d) + chrono::Duration::hours(1);
+    let schedule = |at| {
+        let (db, site) = (app.db.clone(), site.clone());
+        async move {
+            invitations::run_schedule(&db, &site, at)
+                .await
+                .expect("schedule")
+        }
+    };
+    assert_eq!(
+        schedule(days_before(2)).await,
+        0,
+        "nothing before invitations"
+    );
+    invitations::invite(
+        &app.db,
+        &site,
+        &Actor::cli(),
+        round_id,
+        Audience::NotYetInvited,
+    )
+    .await
+    .expect("invite");
+    assert_eq!(schedule(days_before(10)).await, 0, "not yet due");
+    assert_eq!(
+        schedule(days_before(7)).await,
+        1,
+        "7 days before: anna only"
+    );
+    assert_eq!(schedule(days_before(7)).await, 0, "once");
+    assert_eq!(schedule(days_before(6)).await, 0, "still once");
+    assert_eq!(schedule(days_before(2)).await, 1, "2 days before");
+    assert_eq!(schedule(days_before(1)).await, 0, "once");
+    let reminders: Vec<outbox::Model> = outbox::Entity::find()
+        .filter(outbox::Column::Kind.eq("reminder"))
+        .all(&app.db)
+        .await
+        .expect("outbox");
+    assert_eq!(reminders.len(), 2);
+    assert!(reminders.iter().all(|r| r.user_id == Some(anna)));
+}
+on_both!(scheduled_reminders_fire_once_per_day_before_closing);
+
+/// A temporary refusal (451) is retried after the configured delay, doubling; once the attempts
+/// run out the mail is marked failed with the server's reply, and the other mails go out.
+async fn temporary_failures_are_retried_with_backoff(backend: Backend) {
+    for (attempts, expected) in [(3, "sent"), (2, "failed")] {
+        let smtp = SmtpServer::start();
+        let port = smtp.port;
+        let app = spawn_app_with(backend, move |c| {
+            c.mail_backend = "smtp".into();
+            c.smtp_host = "127.0.0.1".into();
+            c.smtp_port = port;
+            c.smtp_security = "none".into();
+            c.mail_per_second = 500;
+            c.mail_retry_secs = 1;
+            c.mail_max_attempts = attempts;
+        })
+        .await;
+        app.load_demo_register().await;
+        let round = open_round(&app, &["25PX"]).await;
+        let anna = app
+            .create_user("anna@roc-a.nl", Role::Coordinator, &["25PX"])
+            .await;
+        let slow = app
+            .create_user("tempfail@roc-a.nl", Role::Coordinator, &["25PX"])
+            .await;
+        let site = Site {
+            base_url: app.address.clone(),
+            mail_domain: "miv.test".into(),
+        };
+        invitations::invite(
+            &app.db,
+            &site,
+            &Actor::cli(),
+            round,
+            Audience::NotYetInvited,
+        )
+        .await
+        .expect("invite");
+        let rows = drained(&app, 30).await;
+        let row = |user| rows.iter().find(|r| r.user_id == Some(user)).expect("row");
+        assert_eq!((row(anna).status.as_str(), row(anna).attempts), ("sent", 1));
+        let retried = row(slow);
+        assert_eq!(retried.status, expected, "{retried:?}");
+        assert_eq!(retried.attempts, attempts);
+        assert!(
+            retried.body_text.is_none(),
+            "bodies go once the mail is done"
+        );
+        if expected == "sent" {
+            // Waited 1 s after the first refusal and 2 s after the second.
+            let waited = retried.sent_at.expect("sent at") - retried.created_at;
+            assert!(waited >= chrono::Duration::seconds(3), "{waited}");
+            let to: Vec<Vec<String>> = smtp.received().into_iter().map(|m| m.to).collect();
+            assert!(to.contains(&vec!["tempfail@roc-a.nl".to_owned()]));
+        } else {
+            let reply = retried.last_error.as_deref().unwrap_or("");
+            assert!(reply.contains("451"), "the server's reply is kept: {reply}");
+        }
+    }
+}
+on_both!(temporary_failures_are_retried_with_backoff);
 
 /// Queued reminders of an institution are cancelled the moment it submits.
 async fn submitting_cancels_queued_reminders(backend: Backend) {

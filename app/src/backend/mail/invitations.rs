@@ -329,10 +329,13 @@ async fn mailed(
     Ok(out)
 }
 
-/// Sends the scheduled reminders that are due: for each open round, each configured number of
-/// days before closing, once — and only when invitations went out before that moment.
-pub async fn run_schedule(db: &DatabaseConnection, site: &Site) -> anyhow::Result<usize> {
-    let now = Utc::now();
+/// Sends the scheduled reminders that are due at `now`: for each open round, each configured
+/// number of days before closing, once — and only when invitations went out before that moment.
+pub async fn run_schedule(
+    db: &DatabaseConnection,
+    site: &Site,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
     let rounds = round::Entity::find()
         .filter(round::Column::ClosesAt.gt(now))
         .filter(round::Column::OpensAt.lte(now))

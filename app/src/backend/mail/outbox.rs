@@ -211,13 +211,15 @@ pub struct WorkerSettings {
     pub lease_secs: i64,
     /// Attempts before a temporarily failing mail is given up.
     pub max_attempts: i32,
+    /// Seconds before the first retry; doubled with every further attempt.
+    pub retry_secs: i64,
     /// How often to look for due mails when there were none.
     pub poll_ms: u64,
 }
 
-/// The delay before attempt `attempts + 1`: 30 s, doubling, at most an hour.
-pub fn backoff(attempts: i32) -> chrono::Duration {
-    let secs = 30i64.saturating_mul(1 << attempts.clamp(1, 8).saturating_sub(1));
+/// The delay before attempt `attempts + 1`: `first` seconds, doubling, at most an hour.
+pub fn backoff(attempts: i32, first: i64) -> chrono::Duration {
+    let secs = first.saturating_mul(1 << attempts.clamp(1, 8).saturating_sub(1));
     chrono::Duration::seconds(secs.min(3600))
 }
 
@@ -270,7 +272,13 @@ async fn deliver(
         }
         Err(SendError::Temporary(error)) => {
             tracing::warn!(mail = row.id, attempts = row.attempts, %error, "mail not sent; will retry");
-            retry_later(db, row.id, Utc::now() + backoff(row.attempts), error).await
+            retry_later(
+                db,
+                row.id,
+                Utc::now() + backoff(row.attempts, settings.retry_secs),
+                error,
+            )
+            .await
         }
     }
 }
