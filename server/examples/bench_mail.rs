@@ -12,8 +12,7 @@
 
 use std::io::BufRead;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -23,6 +22,9 @@ use app::backend::mail::invitations::{self, Audience, Site};
 use app::backend::{questionnaires, register_import, rounds};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+#[path = "../tests/smtp/sink.rs"]
+mod sink;
 
 struct Args {
     mails: usize,
@@ -205,64 +207,6 @@ async fn deliver(url: &str, smtp_port: u16, n: usize) -> anyhow::Result<(f64, f6
     Ok((seconds, peak_kib / 1024.0))
 }
 
-/// A minimal SMTP server that accepts and discards every message (as fast as loopback allows),
-/// so that the sender, not the receiving server, is what is measured. Returns its port and the
-/// number of messages it accepted so far.
-async fn sink() -> anyhow::Result<(u16, Arc<AtomicUsize>)> {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let port = listener.local_addr()?.port();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let count = count.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = stream.into_split();
-                let mut lines = BufReader::new(read);
-                let mut line = String::new();
-                let mut in_data = false;
-                if write.write_all(b"220 sink ESMTP\r\n").await.is_err() {
-                    return;
-                }
-                loop {
-                    line.clear();
-                    match lines.read_line(&mut line).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(_) => {}
-                    }
-                    let reply: &[u8] = if in_data {
-                        if line != ".\r\n" {
-                            continue;
-                        }
-                        in_data = false;
-                        count.fetch_add(1, Ordering::Relaxed);
-                        b"250 2.0.0 Ok: queued\r\n"
-                    } else {
-                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
-                        match verb.as_str() {
-                            "EHLO" => b"250-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n",
-                            "DATA" => {
-                                in_data = true;
-                                b"354 End data with <CR><LF>.<CR><LF>\r\n"
-                            }
-                            "QUIT" => {
-                                let _ = write.write_all(b"221 Bye\r\n").await;
-                                return;
-                            }
-                            _ => b"250 Ok\r\n",
-                        }
-                    };
-                    if write.write_all(reply).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    Ok((port, accepted))
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let a = args();
@@ -282,7 +226,7 @@ async fn main() -> anyhow::Result<()> {
     smtp.wait().ok();
     std::fs::remove_dir_all(&dir).ok();
     result?;
-    let (port, accepted) = sink().await?;
+    let (port, accepted) = sink::start(false).await?;
     run(&a, "sink", port).await?;
     println!(
         "sink accepted {} messages in all",

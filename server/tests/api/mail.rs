@@ -533,6 +533,47 @@ async fn temporary_failures_are_retried_with_backoff(backend: Backend) {
 }
 on_both!(temporary_failures_are_retried_with_backoff);
 
+/// A kept SMTP connection that the server closed is not a failed mail: it is sent at once on a
+/// new connection (one attempt each).
+async fn a_closed_smtp_connection_is_replaced(backend: Backend) {
+    let (port, accepted) = crate::sink::start(true).await.expect("sink");
+    let app = spawn_app_with(backend, move |c| {
+        c.mail_backend = "smtp".into();
+        c.smtp_host = "127.0.0.1".into();
+        c.smtp_port = port;
+        c.smtp_security = "none".into();
+        c.mail_per_second = 500;
+        c.mail_concurrency = 1;
+    })
+    .await;
+    app.load_demo_register().await;
+    let round = open_round(&app, &["25PX"]).await;
+    for name in ["anna", "bert", "carla"] {
+        app.create_user(&format!("{name}@roc-a.nl"), Role::Coordinator, &["25PX"])
+            .await;
+    }
+    let site = Site {
+        base_url: app.address.clone(),
+        mail_domain: "miv.test".into(),
+    };
+    invitations::invite(
+        &app.db,
+        &site,
+        &Actor::cli(),
+        round,
+        Audience::NotYetInvited,
+    )
+    .await
+    .expect("invite");
+    let rows = drained(&app, 20).await;
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        assert_eq!((row.status.as_str(), row.attempts), ("sent", 1), "{row:?}");
+    }
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::Relaxed), 3);
+}
+on_both!(a_closed_smtp_connection_is_replaced);
+
 /// Queued reminders of an institution are cancelled the moment it submits.
 async fn submitting_cancels_queued_reminders(backend: Backend) {
     let app = crate::helpers::spawn_app(backend).await;

@@ -11,4 +11,6 @@ mod institutions;
 mod mail;
 mod questionnaires;
 mod rounds;
+#[path = "../smtp/sink.rs"]
+mod sink;
 mod users;
