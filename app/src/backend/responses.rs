@@ -380,31 +380,9 @@ pub async fn save(
     }
     let section = section.filter(|s| def.sections.iter().any(|x| x.key == *s));
     let id = ctx.response.id;
-    if db.get_database_backend() == DbBackend::Postgres {
-        let known = match cache.and_then(|c| c.get(&id)) {
-            Some(found) => Some(found),
-            None if ctx.response.answers_version == 0 => Some((0, Arc::new(Vec::new()))),
-            None => None,
-        };
-        if let Some((version, stored)) = known {
-            // A refusal or a version that moved is decided by the transaction below.
-            if let Ok(p) = plan(def, &stored, &normalised, now) {
-                if !p.writes.is_empty() {
-                    let written =
-                        write_if_current(db, id, version, user_id, now, section, &p).await?;
-                    if let Some(new_version) = written {
-                        if let Some(cache) = cache {
-                            let rows = after_writes(&stored, id, user_id, now, &p.writes);
-                            cache.put(id, (new_version, rows));
-                        }
-                        return Ok(Saved {
-                            revisions: p.revisions,
-                            evaluation: p.evaluation,
-                        });
-                    }
-                }
-            }
-        }
+    if let Some(saved) = save_if_current(db, cache, ctx, user_id, &normalised, section, now).await?
+    {
+        return Ok(saved);
     }
     let txn = db.begin().await.context("begin")?;
     let version = lock(&txn, ctx, now, section).await?;
@@ -447,6 +425,55 @@ pub async fn save(
         revisions: p.revisions,
         evaluation: p.evaluation,
     })
+}
+
+/// PostgreSQL, when this process knows the response's answers (cached with their answers
+/// version, or none yet): checks the changes against them and writes them in one statement that
+/// succeeds only while that version is current. `None` leaves the save to the transaction: on
+/// SQLite, when the answers are not known, when nothing changes, when a change is refused (the
+/// refusal is then made on fresh answers) or when the version moved.
+async fn save_if_current(
+    db: &DatabaseConnection,
+    cache: Option<&AnswerCache>,
+    ctx: &ResponseContext,
+    user_id: Option<i32>,
+    normalised: &[(&Change, String)],
+    section: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<Saved>, ResponseError> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(None);
+    }
+    let id = ctx.response.id;
+    let known = match cache.and_then(|c| c.get(&id)) {
+        Some(found) => found,
+        None if ctx.response.answers_version == 0 => (0, Arc::new(Vec::new())),
+        None => return Ok(None),
+    };
+    let (version, stored) = known;
+    let Ok(p) = plan(&ctx.definition, &stored, normalised, now) else {
+        return Ok(None);
+    };
+    if p.writes.is_empty() {
+        return Ok(None);
+    }
+    let Some(new_version) = write_if_current(db, id, version, user_id, now, section, &p).await?
+    else {
+        return Ok(None);
+    };
+    if let Some(cache) = cache {
+        cache.put(
+            id,
+            (
+                new_version,
+                after_writes(&stored, id, user_id, now, &p.writes),
+            ),
+        );
+    }
+    Ok(Some(Saved {
+        revisions: p.revisions,
+        evaluation: p.evaluation,
+    }))
 }
 
 /// Locks the response row for this transaction (refused once submitted), marks it in progress,
