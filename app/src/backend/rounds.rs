@@ -2,7 +2,7 @@
 //! response, prefilled from its last submitted one), closing early, extending, reopening a
 //! submitted response, and coordinators' personal links.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -296,37 +296,41 @@ pub async fn participants(
     db: &impl ConnectionTrait,
     round_id: i32,
 ) -> Result<Vec<Participant>, RoundError> {
+    // Two queries for the whole round, however many institutions take part.
     let responses = response::Entity::find()
         .filter(response::Column::RoundId.eq(round_id))
+        .find_also_related(institution::Entity)
         .all(db)
         .await
         .context("read responses")?;
-    let mut out = Vec::new();
-    for r in responses {
-        let institution = institution::Entity::find_by_id(r.institution_id)
-            .one(db)
-            .await
-            .context("read institution")?
-            .context("response without institution")?;
-        let ids: Vec<i32> = user_institution::Entity::find()
-            .filter(user_institution::Column::InstitutionId.eq(institution.id))
-            .all(db)
-            .await
-            .context("read bindings")?
-            .into_iter()
-            .map(|b| b.user_id)
-            .collect();
-        let coordinators = user::Entity::find()
-            .filter(user::Column::Id.is_in(ids))
-            .filter(user::Column::Active.eq(true))
-            .order_by_asc(user::Column::Email)
-            .all(db)
-            .await
-            .context("read coordinators")?;
+    let taking_part = sea_orm::sea_query::Query::select()
+        .column(response::Column::InstitutionId)
+        .from(response::Entity)
+        .and_where(response::Column::RoundId.eq(round_id))
+        .to_owned();
+    let mut coordinators: HashMap<i32, Vec<user::Model>> = HashMap::new();
+    for (binding, user) in user_institution::Entity::find()
+        .filter(user_institution::Column::InstitutionId.in_subquery(taking_part))
+        .find_also_related(user::Entity)
+        .order_by_asc(user::Column::Email)
+        .all(db)
+        .await
+        .context("read coordinators")?
+    {
+        if let Some(user) = user.filter(|u| u.active) {
+            coordinators
+                .entry(binding.institution_id)
+                .or_default()
+                .push(user);
+        }
+    }
+    let mut out = Vec::with_capacity(responses.len());
+    for (response, institution) in responses {
+        let institution = institution.context("response without institution")?;
         out.push(Participant {
-            response: r,
+            coordinators: coordinators.remove(&institution.id).unwrap_or_default(),
+            response,
             institution,
-            coordinators,
         });
     }
     out.sort_by(|a, b| a.institution.code.cmp(&b.institution.code));

@@ -224,6 +224,26 @@ async fn answers_are_saved_as_given_and_stale_writes_are_refused(app: TestApp) {
     let other = app
         .logged_in("ander@roc.nl", Role::Coordinator, &["27GH"])
         .await;
+    let coordinators: Vec<(String, Vec<String>)> = rounds::participants(&app.db, round)
+        .await
+        .expect("participants")
+        .into_iter()
+        .map(|p| {
+            let emails = p.coordinators.into_iter().map(|u| u.email).collect();
+            (p.institution.code, emails)
+        })
+        .collect();
+    assert_eq!(
+        coordinators,
+        vec![
+            (
+                "25PX".to_owned(),
+                vec!["een@roc.nl".to_owned(), "twee@roc.nl".to_owned()]
+            ),
+            ("27GH".to_owned(), vec!["ander@roc.nl".to_owned()]),
+        ],
+        "each institution with its coordinators, by address"
+    );
 
     let (status, body) = save(&app, &first, id, &[("coordinator_uren", " 120 ", 0)]).await;
     assert_eq!(status, 200, "{body}");

@@ -18,11 +18,23 @@ pub enum Relation {
         to = "super::institution::Column::Id"
     )]
     Institution,
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::UserId",
+        to = "super::user::Column::Id"
+    )]
+    User,
 }
 
 impl Related<super::institution::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Institution.def()
+    }
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
     }
 }
 
