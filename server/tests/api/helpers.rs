@@ -106,6 +106,18 @@ pub fn client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// The response of institution `code` in a round.
+    pub async fn response_of(&self, round: i32, code: &str) -> i32 {
+        app::backend::rounds::participants(&self.db, round)
+            .await
+            .expect("participants")
+            .into_iter()
+            .find(|p| p.institution.code == code)
+            .expect("takes part")
+            .response
+            .id
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -131,14 +131,22 @@ impl SmtpServer {
 }
 
 async fn spawn_with_smtp(backend: Backend, smtp: &SmtpServer) -> TestApp {
-    let port = smtp.port;
+    spawn_with_smtp_port(backend, smtp.port, |c| c.mail_lease_secs = 2).await
+}
+
+/// The app sending through the SMTP server on `port` (plain, 500 mails/s), with `change` on top.
+async fn spawn_with_smtp_port(
+    backend: Backend,
+    port: u16,
+    change: impl FnOnce(&mut server::config::Config),
+) -> TestApp {
     spawn_app_with(backend, move |c| {
         c.mail_backend = "smtp".into();
         c.smtp_host = "127.0.0.1".into();
         c.smtp_port = port;
         c.smtp_security = "none".into();
         c.mail_per_second = 500;
-        c.mail_lease_secs = 2;
+        change(c);
     })
     .await
 }
@@ -182,14 +190,7 @@ async fn set_language(app: &TestApp, id: i32, lang: &str) {
 /// Marks the response of institution `code` in the round as submitted.
 async fn mark_submitted(app: &TestApp, round: i32, code: &str) {
     use app::backend::entities::response;
-    let id = rounds::participants(&app.db, round)
-        .await
-        .expect("participants")
-        .into_iter()
-        .find(|p| p.institution.code == code)
-        .expect("takes part")
-        .response
-        .id;
+    let id = app.response_of(round, code).await;
     response::Entity::update_many()
         .col_expr(
             response::Column::Status,
@@ -477,13 +478,7 @@ on_both!(scheduled_reminders_fire_once_per_day_before_closing);
 async fn temporary_failures_are_retried_with_backoff(backend: Backend) {
     for (attempts, expected) in [(3, "sent"), (2, "failed")] {
         let smtp = SmtpServer::start();
-        let port = smtp.port;
-        let app = spawn_app_with(backend, move |c| {
-            c.mail_backend = "smtp".into();
-            c.smtp_host = "127.0.0.1".into();
-            c.smtp_port = port;
-            c.smtp_security = "none".into();
-            c.mail_per_second = 500;
+        let app = spawn_with_smtp_port(backend, smtp.port, move |c| {
             c.mail_retry_secs = 1;
             c.mail_max_attempts = attempts;
         })
@@ -537,15 +532,7 @@ on_both!(temporary_failures_are_retried_with_backoff);
 /// new connection (one attempt each).
 async fn a_closed_smtp_connection_is_replaced(backend: Backend) {
     let (port, accepted) = crate::sink::start(true).await.expect("sink");
-    let app = spawn_app_with(backend, move |c| {
-        c.mail_backend = "smtp".into();
-        c.smtp_host = "127.0.0.1".into();
-        c.smtp_port = port;
-        c.smtp_security = "none".into();
-        c.mail_per_second = 500;
-        c.mail_concurrency = 1;
-    })
-    .await;
+    let app = spawn_with_smtp_port(backend, port, |c| c.mail_concurrency = 1).await;
     app.load_demo_register().await;
     let round = open_round(&app, &["25PX"]).await;
     for name in ["anna", "bert", "carla"] {

@@ -45,17 +45,6 @@ async fn open_round(app: &TestApp, version: i32, year: i32, codes: &[&str]) -> i
     .expect("round")
 }
 
-async fn response_of(app: &TestApp, round: i32, code: &str) -> i32 {
-    rounds::participants(&app.db, round)
-        .await
-        .expect("participants")
-        .into_iter()
-        .find(|p| p.institution.code == code)
-        .expect("takes part")
-        .response
-        .id
-}
-
 /// Saves answers as the survey module does: JSON to `/api/save_answers`.
 async fn save(
     app: &TestApp,
@@ -214,7 +203,7 @@ async fn answers_are_saved_as_given_and_stale_writes_are_refused(app: TestApp) {
     app.load_demo_register().await;
     let version = publish(&app, &default_definition(), None).await;
     let round = open_round(&app, version, 2026, &["25PX", "27GH"]).await;
-    let id = response_of(&app, round, "25PX").await;
+    let id = app.response_of(round, "25PX").await;
     let first = app
         .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
         .await;
@@ -291,7 +280,7 @@ async fn answers_are_saved_as_given_and_stale_writes_are_refused(app: TestApp) {
         .await;
     let (status, _) = save(&app, &researcher, id, &[("coordinator_uren", "1", 2)]).await;
     assert_eq!(status, 403);
-    let other_id = response_of(&app, round, "27GH").await;
+    let other_id = app.response_of(round, "27GH").await;
     assert_eq!(
         app.call(&first, "get_survey", &[("id", &other_id.to_string())])
             .await
@@ -311,7 +300,7 @@ async fn writes_of_another_process_are_noticed(app: TestApp) {
     app.load_demo_register().await;
     let version = publish(&app, &default_definition(), None).await;
     let round = open_round(&app, version, 2026, &["25PX"]).await;
-    let id = response_of(&app, round, "25PX").await;
+    let id = app.response_of(round, "25PX").await;
     let coordinator = app
         .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
         .await;
@@ -395,7 +384,7 @@ async fn the_server_applies_relevance_types_and_constraints_to_every_save(app: T
     app.load_demo_register().await;
     let version = publish(&app, &default_definition(), None).await;
     let round = open_round(&app, version, 2026, &["25PX"]).await;
-    let id = response_of(&app, round, "25PX").await;
+    let id = app.response_of(round, "25PX").await;
     let c = app
         .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
         .await;
@@ -451,7 +440,7 @@ async fn a_complete_response_is_submitted_locked_and_reopened_by_an_admin(app: T
     app.load_demo_register().await;
     let version = publish(&app, &default_definition(), None).await;
     let round = open_round(&app, version, 2026, &["25PX"]).await;
-    let id = response_of(&app, round, "25PX").await;
+    let id = app.response_of(round, "25PX").await;
     let c = app
         .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
         .await;
@@ -549,7 +538,7 @@ async fn last_years_answers_are_prefilled_through_a_renamed_key(app: TestApp) {
     let c = app
         .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
         .await;
-    let old = response_of(&app, last_year, "25PX").await;
+    let old = app.response_of(last_year, "25PX").await;
     complete(&app, &c, old, 2).await;
     assert_eq!(
         app.call(&c, "submit_response", &[("id", &old.to_string())])
@@ -564,14 +553,14 @@ async fn last_years_answers_are_prefilled_through_a_renamed_key(app: TestApp) {
     edit::rename_item(&mut next, "coordinator_uren", "uren_coordinator").expect("rename");
     let v2 = publish(&app, &next, Some(v1)).await;
     let this_year = open_round(&app, v2, 2026, &["25PX", "27GH"]).await;
-    let id = response_of(&app, this_year, "25PX").await;
+    let id = app.response_of(this_year, "25PX").await;
     let s = survey(&app, &c, id).await;
     let carried = answer(&s, "uren_coordinator").expect("carried forward under the new key");
     assert_eq!(carried["value"], old_hours);
     assert_eq!(carried["prefilled"], true);
     assert_eq!(carried["previous"], old_hours);
     assert!(answer(&s, "coordinator_uren").is_none());
-    let untouched = response_of(&app, this_year, "27GH").await;
+    let untouched = app.response_of(this_year, "27GH").await;
     assert!(
         responses::answers(&app.db, untouched)
             .await
@@ -644,7 +633,7 @@ async fn a_personal_link_opens_one_institution_in_one_round(app: TestApp) {
     let visitor = client();
     let opened = visitor.get(app.url(&path)).send().await.expect("open link");
     assert_eq!(opened.status(), 303);
-    let own = response_of(&app, round, "25PX").await;
+    let own = app.response_of(round, "25PX").await;
     let location = opened.headers()["location"]
         .to_str()
         .expect("location")
@@ -659,7 +648,7 @@ async fn a_personal_link_opens_one_institution_in_one_round(app: TestApp) {
             .status(),
         200
     );
-    let b = response_of(&app, round, "27GH").await;
+    let b = app.response_of(round, "27GH").await;
     assert_eq!(
         app.call(&visitor, "get_survey", &[("id", &b.to_string())])
             .await
@@ -667,7 +656,7 @@ async fn a_personal_link_opens_one_institution_in_one_round(app: TestApp) {
         404,
         "the link reaches its institution only"
     );
-    let later = response_of(&app, other_round, "25PX").await;
+    let later = app.response_of(other_round, "25PX").await;
     assert_eq!(
         app.call(&visitor, "get_survey", &[("id", &later.to_string())])
             .await
@@ -719,7 +708,7 @@ async fn a_section_posted_as_a_plain_form_is_saved(app: TestApp) {
     app.load_demo_register().await;
     let version = publish(&app, &default_definition(), None).await;
     let round = open_round(&app, version, 2026, &["25PX"]).await;
-    let id = response_of(&app, round, "25PX").await;
+    let id = app.response_of(round, "25PX").await;
     let c = app
         .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
         .await;
@@ -851,7 +840,7 @@ async fn the_comparison_shows_only_what_k_institutions_answered(app: TestApp) {
     let codes = ["25PX", "27GH", "30RR", "21KL", "12AB"];
     let round = open_round(&app, version, 2026, &codes).await;
     let c = app.logged_in("een@roc.nl", Role::Coordinator, &codes).await;
-    let own = response_of(&app, round, "25PX").await;
+    let own = app.response_of(round, "25PX").await;
     complete(&app, &c, own, 0).await;
     assert_eq!(
         app.call(&c, "get_comparison", &[("id", &own.to_string())])
@@ -882,7 +871,7 @@ async fn the_comparison_shows_only_what_k_institutions_answered(app: TestApp) {
         "one institution: nothing shown"
     );
     for (n, code) in codes.iter().enumerate().skip(1) {
-        let id = response_of(&app, round, code).await;
+        let id = app.response_of(round, code).await;
         complete(&app, &c, id, n).await;
         assert_eq!(
             app.call(&c, "submit_response", &[("id", &id.to_string())])

@@ -42,8 +42,9 @@ pub enum Transport {
 /// Not lettre's pooled transport: that one asks the server (NOOP) before every mail, and its
 /// sockets keep Nagle's algorithm on, so the five bytes that end each message wait for the
 /// server's delayed acknowledgement (40 ms on Linux): 25 mails per second per connection. Here
-/// plain connections get `TCP_NODELAY`; a mail on a connection that turns out to be closed is
-/// sent once more on a new one.
+/// plain and STARTTLS connections are opened with `TCP_NODELAY` (implicit TLS ones are opened by
+/// lettre and keep Nagle); a mail on a kept connection that turns out to be closed is sent once
+/// more on a new one.
 pub struct SmtpPool {
     host: String,
     port: u16,
