@@ -187,6 +187,27 @@ async fn set_language(app: &TestApp, id: i32, lang: &str) {
     .expect("language");
 }
 
+/// How links and Message-IDs are made in these tests.
+fn site_of(app: &TestApp) -> Site {
+    Site {
+        base_url: app.address.clone(),
+        mail_domain: "miv.test".into(),
+    }
+}
+
+/// Queues invitations to every contact of the round not yet invited.
+async fn invite_all(app: &TestApp, round: i32) {
+    invitations::invite(
+        &app.db,
+        &site_of(app),
+        &Actor::cli(),
+        round,
+        Audience::NotYetInvited,
+    )
+    .await
+    .expect("invite");
+}
+
 /// Marks the response of institution `code` in the round as submitted.
 async fn mark_submitted(app: &TestApp, round: i32, code: &str) {
     use app::backend::entities::response;
@@ -426,10 +447,7 @@ async fn scheduled_reminders_fire_once_per_day_before_closing(backend: Backend) 
         .await
         .expect("schedule");
     mark_submitted(&app, round_id, "27GH").await;
-    let site = Site {
-        base_url: app.address.clone(),
-        mail_domain: "miv.test".into(),
-    };
+    let site = site_of(&app);
     let days_before = |d: i64| closes - chrono::Duration::days(d) + chrono::Duration::hours(1);
     let schedule = |at| {
         let (db, site) = (app.db.clone(), site.clone());
@@ -444,15 +462,7 @@ async fn scheduled_reminders_fire_once_per_day_before_closing(backend: Backend) 
         0,
         "nothing before invitations"
     );
-    invitations::invite(
-        &app.db,
-        &site,
-        &Actor::cli(),
-        round_id,
-        Audience::NotYetInvited,
-    )
-    .await
-    .expect("invite");
+    invite_all(&app, round_id).await;
     assert_eq!(schedule(days_before(10)).await, 0, "not yet due");
     assert_eq!(
         schedule(days_before(7)).await,
@@ -491,19 +501,7 @@ async fn temporary_failures_are_retried_with_backoff(backend: Backend) {
         let slow = app
             .create_user("tempfail@roc-a.nl", Role::Coordinator, &["25PX"])
             .await;
-        let site = Site {
-            base_url: app.address.clone(),
-            mail_domain: "miv.test".into(),
-        };
-        invitations::invite(
-            &app.db,
-            &site,
-            &Actor::cli(),
-            round,
-            Audience::NotYetInvited,
-        )
-        .await
-        .expect("invite");
+        invite_all(&app, round).await;
         let rows = drained(&app, 30).await;
         let row = |user| rows.iter().find(|r| r.user_id == Some(user)).expect("row");
         assert_eq!((row(anna).status.as_str(), row(anna).attempts), ("sent", 1));
@@ -539,19 +537,7 @@ async fn a_closed_smtp_connection_is_replaced(backend: Backend) {
         app.create_user(&format!("{name}@roc-a.nl"), Role::Coordinator, &["25PX"])
             .await;
     }
-    let site = Site {
-        base_url: app.address.clone(),
-        mail_domain: "miv.test".into(),
-    };
-    invitations::invite(
-        &app.db,
-        &site,
-        &Actor::cli(),
-        round,
-        Audience::NotYetInvited,
-    )
-    .await
-    .expect("invite");
+    invite_all(&app, round).await;
     let rows = drained(&app, 20).await;
     assert_eq!(rows.len(), 3);
     for row in &rows {
@@ -568,10 +554,7 @@ async fn submitting_cancels_queued_reminders(backend: Backend) {
     let round = open_round(&app, &["25PX"]).await;
     app.create_user("anna@roc-a.nl", Role::Coordinator, &["25PX"])
         .await;
-    let site = Site {
-        base_url: app.address.clone(),
-        mail_domain: "miv.test".into(),
-    };
+    let site = site_of(&app);
     // Queue directly: the in-memory worker might deliver before the submit otherwise.
     let queued = invitations::remind(&app.db, &site, None, round, None)
         .await
