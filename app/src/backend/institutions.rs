@@ -97,15 +97,6 @@ pub async fn find(
         .context("read institution")
 }
 
-/// The code of the institution with this id.
-pub async fn code_of(db: &impl ConnectionTrait, id: i32) -> anyhow::Result<Option<String>> {
-    Ok(institution::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .context("read institution")?
-        .map(|i| i.code))
-}
-
 /// The editable fields of an institution.
 #[derive(Clone, Debug)]
 pub struct Edit {
