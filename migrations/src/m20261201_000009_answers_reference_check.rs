@@ -16,7 +16,7 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const UP: &str = r#"
+pub(crate) const UP: &str = r#"
 DO $$
 DECLARE c text;
 BEGIN

@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 use super::auth::CurrentUser;
-use super::entities::{answer, institution, response, round, user};
+use super::entities::{institution, response, round, user};
 use super::state::AppState;
 use crate::domain::questionnaire::{Definition, ItemKind};
 use crate::domain::response::{
@@ -185,21 +185,116 @@ async fn rows(db: &impl ConnectionTrait, response_id: i32) -> Result<ResponseRow
     Ok((response, round, institution))
 }
 
-/// The stored answers of a response (cleared answers are kept as an empty value with their
-/// revision, so later writes based on the old value are still noticed).
+/// One stored answer. Cleared answers are kept as an empty value with their revision, so later
+/// writes based on the old value are still noticed. A response keeps its answers as one document
+/// (`responses.answers`, item key → answer); only the user's id is kept, names stay in `users`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoredAnswer {
+    #[serde(skip)]
+    pub item_key: String,
+    #[serde(rename = "v")]
+    pub value: String,
+    #[serde(rename = "r")]
+    pub revision: i32,
+    /// Last year's answer, when it was carried forward.
+    #[serde(rename = "p", default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// Carried forward and not yet confirmed.
+    #[serde(rename = "f", default, skip_serializing_if = "std::ops::Not::not")]
+    pub prefilled: bool,
+    #[serde(rename = "by", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<i32>,
+    #[serde(rename = "at")]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The answers of a stored document.
+pub fn parse_document(text: &str) -> anyhow::Result<Vec<StoredAnswer>> {
+    let map: BTreeMap<String, StoredAnswer> =
+        serde_json::from_str(text).context("stored answers")?;
+    Ok(map
+        .into_iter()
+        .map(|(key, mut a)| {
+            a.item_key = key;
+            a
+        })
+        .collect())
+}
+
+/// The document that stores `answers`.
+pub fn document(answers: &[StoredAnswer]) -> anyhow::Result<String> {
+    let map: BTreeMap<&str, &StoredAnswer> =
+        answers.iter().map(|a| (a.item_key.as_str(), a)).collect();
+    serde_json::to_string(&map).context("answers as JSON")
+}
+
+/// The answers column as text, for reading.
+fn document_column(backend: DbBackend) -> &'static str {
+    if backend == DbBackend::Postgres {
+        "answers::text"
+    } else {
+        "answers"
+    }
+}
+
+/// A text parameter as the answers column's type, for writing.
+fn document_param(backend: DbBackend, param: &str) -> String {
+    if backend == DbBackend::Postgres {
+        format!("{param}::jsonb")
+    } else {
+        param.to_owned()
+    }
+}
+
+#[derive(FromQueryResult)]
+struct DocumentRow {
+    answers_version: i32,
+    answers: String,
+}
+
+/// The stored answers of a response.
 pub async fn answers(
     db: &impl ConnectionTrait,
     response_id: i32,
-) -> anyhow::Result<Vec<answer::Model>> {
-    answer::Entity::find()
-        .filter(answer::Column::ResponseId.eq(response_id))
-        .all(db)
-        .await
-        .context("read answers")
+) -> anyhow::Result<Vec<StoredAnswer>> {
+    let backend = db.get_database_backend();
+    let row = DocumentRow::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "SELECT answers_version, {} AS answers FROM responses WHERE id = $1",
+            document_column(backend)
+        ),
+        [response_id.into()],
+    ))
+    .one(db)
+    .await
+    .context("read answers")?;
+    row.map_or_else(|| Ok(Vec::new()), |r| parse_document(&r.answers))
+}
+
+/// Replaces the stored answers of a response (in the caller's transaction, or where no one else
+/// writes: a round being created, a submission holding the row).
+pub async fn store_answers(
+    db: &impl ConnectionTrait,
+    response_id: i32,
+    answers: &[StoredAnswer],
+) -> anyhow::Result<()> {
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "UPDATE responses SET answers = {} WHERE id = $1",
+            document_param(backend, "$2")
+        ),
+        [response_id.into(), document(answers)?.into()],
+    ))
+    .await
+    .context("store answers")?;
+    Ok(())
 }
 
 /// The answers with a value, as the rules read them.
-pub fn as_answers(rows: &[answer::Model]) -> Answers {
+pub fn as_answers(rows: &[StoredAnswer]) -> Answers {
     rows.iter()
         .filter(|a| !a.value.is_empty())
         .map(|a| (a.item_key.clone(), a.value.clone()))
@@ -225,7 +320,7 @@ pub struct Saved {
 /// The answers of responses as this process last read or wrote them, with the response's
 /// `answers_version` they belong to. Used only when the version still matches, so another
 /// process's writes are never hidden.
-pub type AnswerCache = super::cache::TtlCache<i32, (i32, Arc<Vec<answer::Model>>)>;
+pub type AnswerCache = super::cache::TtlCache<i32, (i32, Arc<Vec<StoredAnswer>>)>;
 
 /// What a save will write, worked out against the stored answers it read.
 struct Plan<'a> {
@@ -245,11 +340,11 @@ enum Refusal {
 /// (unless it stores what is there already), an answer to a hidden item is refused.
 fn plan<'a>(
     def: &Definition,
-    stored: &[answer::Model],
+    stored: &[StoredAnswer],
     normalised: &'a [(&'a Change, String)],
     now: DateTime<Utc>,
 ) -> Result<Plan<'a>, Refusal> {
-    let current: HashMap<&str, &answer::Model> =
+    let current: HashMap<&str, &StoredAnswer> =
         stored.iter().map(|a| (a.item_key.as_str(), a)).collect();
     let mut stale = Vec::new();
     let mut writes = Vec::new();
@@ -314,21 +409,19 @@ fn plan<'a>(
     })
 }
 
-/// The stored answers after `writes`, for the cache.
+/// The stored answers after `writes`.
 fn after_writes(
-    stored: &[answer::Model],
-    response_id: i32,
+    stored: &[StoredAnswer],
     user_id: Option<i32>,
     now: DateTime<Utc>,
     writes: &[(&str, &str, Option<i32>)],
-) -> Arc<Vec<answer::Model>> {
-    let mut rows: HashMap<&str, answer::Model> = stored
+) -> Vec<StoredAnswer> {
+    let mut rows: BTreeMap<&str, StoredAnswer> = stored
         .iter()
         .map(|a| (a.item_key.as_str(), a.clone()))
         .collect();
     for (key, value, revision) in writes {
-        let row = rows.entry(key).or_insert_with(|| answer::Model {
-            response_id,
+        let row = rows.entry(key).or_insert_with(|| StoredAnswer {
             item_key: (*key).to_owned(),
             value: String::new(),
             revision: 0,
@@ -343,17 +436,16 @@ fn after_writes(
         row.updated_by = user_id;
         row.updated_at = now;
     }
-    Arc::new(rows.into_values().collect())
+    rows.into_values().collect()
 }
 
 /// Stores answers. Every value is checked against its item; a write whose base revision is not
-/// the current one is refused (unless it stores what is already there, as a retry does). The
-/// response row is updated first, which serialises writers of the same response and raises its
-/// answers version.
+/// the current one is refused (unless it stores what is already there, as a retry does).
 ///
-/// On PostgreSQL a save whose answers this process already knows (cached at their answers
-/// version, or none yet) is one statement that writes only if that version is still current;
-/// otherwise, and on SQLite, it is a transaction that reads the answers under the row lock.
+/// A save whose answers this process already knows (cached at their answers version, or none
+/// yet) is one statement that writes only while that version is current. Otherwise it is a
+/// transaction that first locks the response row (which serialises writers of the response),
+/// reading its answers in the same statement.
 pub async fn save(
     db: &DatabaseConnection,
     cache: Option<&AnswerCache>,
@@ -385,21 +477,12 @@ pub async fn save(
         return Ok(saved);
     }
     let txn = db.begin().await.context("begin")?;
-    let version = lock(&txn, ctx, now, section).await?;
-    // Every write of answers raises the version, so at version 0 there are none to read.
-    let stored = match cache
-        .and_then(|c| c.get(&id))
-        .filter(|(v, _)| *v == version - 1)
-    {
-        Some((_, rows)) => rows,
-        None if version == 1 => Arc::new(Vec::new()),
-        None => Arc::new(answers(&txn, id).await?),
-    };
+    let (version, stored) = lock(&txn, id, now, section).await?;
     let p = match plan(def, &stored, &normalised, now) {
         Ok(p) => p,
         Err(Refusal::Hidden(hidden)) => return Err(ResponseError::Invalid(hidden)),
         Err(Refusal::Stale(mut stale)) => {
-            let changed: Vec<answer::Model> = stored
+            let changed: Vec<StoredAnswer> = stored
                 .iter()
                 .filter(|a| stale.iter().any(|s| s.key == a.item_key))
                 .cloned()
@@ -415,11 +498,16 @@ pub async fn save(
             return Err(ResponseError::Stale(stale));
         }
     };
-    write_answers(&txn, id, user_id, now, &p.writes).await?;
-    let after = cache.map(|_| after_writes(&stored, id, user_id, now, &p.writes));
+    let after = if p.writes.is_empty() {
+        stored
+    } else {
+        let after = after_writes(&stored, user_id, now, &p.writes);
+        store_answers(&txn, id, &after).await?;
+        after
+    };
     txn.commit().await.context("commit")?;
-    if let (Some(cache), Some(rows)) = (cache, after) {
-        cache.put(id, (version, rows));
+    if let Some(cache) = cache {
+        cache.put(id, (version, Arc::new(after)));
     }
     Ok(Saved {
         revisions: p.revisions,
@@ -427,11 +515,11 @@ pub async fn save(
     })
 }
 
-/// PostgreSQL, when this process knows the response's answers (cached with their answers
-/// version, or none yet): checks the changes against them and writes them in one statement that
-/// succeeds only while that version is current. `None` leaves the save to the transaction: on
-/// SQLite, when the answers are not known, when nothing changes, when a change is refused (the
-/// refusal is then made on fresh answers) or when the version moved.
+/// When this process knows the response's answers (cached with their answers version, or none
+/// yet): checks the changes against them and writes the answers in one statement that succeeds
+/// only while that version is current. `None` leaves the save to the transaction: when the
+/// answers are not known, when nothing changes, when a change is refused (the refusal is then
+/// made on fresh answers) or when the version moved.
 async fn save_if_current(
     db: &DatabaseConnection,
     cache: Option<&AnswerCache>,
@@ -441,9 +529,6 @@ async fn save_if_current(
     section: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Option<Saved>, ResponseError> {
-    if db.get_database_backend() != DbBackend::Postgres {
-        return Ok(None);
-    }
     let id = ctx.response.id;
     let known = match cache.and_then(|c| c.get(&id)) {
         Some(found) => found,
@@ -457,18 +542,32 @@ async fn save_if_current(
     if p.writes.is_empty() {
         return Ok(None);
     }
-    let Some(new_version) = write_if_current(db, id, version, user_id, now, section, &p).await?
-    else {
+    let after = after_writes(&stored, user_id, now, &p.writes);
+    let backend = db.get_database_backend();
+    let sql = touch_sql(
+        &format!(", answers = {}", document_param(backend, "$4")),
+        "AND answers_version = $5",
+        "answers_version",
+    );
+    let written = Version::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [
+            id.into(),
+            now.into(),
+            section.map(str::to_owned).into(),
+            document(&after)?.into(),
+            version.into(),
+        ],
+    ))
+    .one(db)
+    .await
+    .context("write answers")?;
+    let Some(written) = written else {
         return Ok(None);
     };
     if let Some(cache) = cache {
-        cache.put(
-            id,
-            (
-                new_version,
-                after_writes(&stored, id, user_id, now, &p.writes),
-            ),
-        );
+        cache.put(id, (written.answers_version, Arc::new(after)));
     }
     Ok(Some(Saved {
         revisions: p.revisions,
@@ -476,190 +575,50 @@ async fn save_if_current(
     }))
 }
 
+#[derive(FromQueryResult)]
+struct Version {
+    answers_version: i32,
+}
+
+/// The update every save makes to the response row (`$1` id, `$2` time, `$3` section or
+/// null): marks it in progress, remembers the section and raises the answers version, never on
+/// a submitted response; with `set` and `condition` added, returning `returning`.
+fn touch_sql(set: &str, condition: &str, returning: &str) -> String {
+    format!(
+        "UPDATE responses SET \
+         status = CASE WHEN status = 'not_started' THEN 'in_progress' ELSE status END, \
+         updated_at = $2, answers_version = answers_version + 1, \
+         last_section = COALESCE($3, last_section){set} \
+         WHERE id = $1 AND status <> '{submitted}' {condition} RETURNING {returning}",
+        submitted = ResponseStatus::Submitted.as_str(),
+    )
+}
+
 /// Locks the response row for this transaction (refused once submitted), marks it in progress,
-/// remembers the section and raises its answers version; returns the new version.
+/// remembers the section and raises its answers version; returns the new version and the
+/// answers, read in the same statement.
 async fn lock(
     txn: &DatabaseTransaction,
-    ctx: &ResponseContext,
+    response_id: i32,
     now: DateTime<Utc>,
     section: Option<&str>,
-) -> Result<i32, ResponseError> {
-    let mut lock = response::Entity::update_many()
-        .col_expr(
-            response::Column::Status,
-            Expr::cust("CASE WHEN status = 'not_started' THEN 'in_progress' ELSE status END"),
-        )
-        .col_expr(response::Column::UpdatedAt, Expr::value(now))
-        .col_expr(
-            response::Column::AnswersVersion,
-            Expr::col(response::Column::AnswersVersion).add(1),
-        )
-        .filter(response::Column::Id.eq(ctx.response.id))
-        .filter(response::Column::Status.ne(ResponseStatus::Submitted.as_str()));
-    if let Some(section) = section {
-        lock = lock.col_expr(response::Column::LastSection, Expr::value(section));
-    }
-    lock.exec_with_returning(txn)
-        .await
-        .context("lock response")?
-        .first()
-        .map(|r| r.answers_version)
-        .ok_or(ResponseError::Submitted)
-}
-
-/// The new (`true`) or changed answers of `writes` as one JSON array of `{k, v, r}`: however many
-/// there are, they travel as one parameter.
-fn rows_json(writes: &[(&str, &str, Option<i32>)], new: bool) -> anyhow::Result<Option<String>> {
-    #[derive(serde::Serialize)]
-    struct Row<'a> {
-        k: &'a str,
-        v: &'a str,
-        r: Option<i32>,
-    }
-    let rows: Vec<Row<'_>> = writes
-        .iter()
-        .filter(|(_, _, r)| r.is_none() == new)
-        .map(|&(k, v, r)| Row { k, v, r })
-        .collect();
-    if rows.is_empty() {
-        return Ok(None);
-    }
-    serde_json::to_string(&rows)
-        .map(Some)
-        .context("answers as JSON")
-}
-
-/// Inserts the new answers of JSON parameter `param` (`$1` response, `$2` user, `$3` time),
-/// where `condition` holds.
-fn insert_sql(backend: DbBackend, param: &str, condition: &str) -> String {
-    format!(
-        "INSERT INTO answers (response_id, item_key, value, revision, previous, prefilled, \
-         updated_by, updated_at) SELECT $1, j.k, j.v, 1, NULL, {no}, $2, $3 FROM {source} \
-         WHERE {condition}",
-        no = sql_false(backend),
-        source = json_rows(backend, param),
-    )
-}
-
-/// Updates the changed answers of JSON parameter `param` whose revision is still the one they
-/// replace, where `condition` holds.
-fn update_sql(backend: DbBackend, param: &str, condition: &str) -> String {
-    format!(
-        "UPDATE answers SET value = j.v, revision = answers.revision + 1, prefilled = {no}, \
-         updated_by = $2, updated_at = $3 FROM {source} \
-         WHERE {condition} AND answers.response_id = $1 AND answers.item_key = j.k \
-         AND answers.revision = j.r",
-        no = sql_false(backend),
-        source = json_rows(backend, param),
-    )
-}
-
-fn sql_false(backend: DbBackend) -> &'static str {
-    if backend == DbBackend::Postgres {
-        "false"
-    } else {
-        "0"
-    }
-}
-
-/// A JSON array parameter as a table `j(k, v, r)`.
-fn json_rows(backend: DbBackend, param: &str) -> String {
-    if backend == DbBackend::Postgres {
-        format!("json_to_recordset({param}::json) AS j(k text, v text, r integer)")
-    } else {
-        format!(
-            "(SELECT json_extract(value, '$.k') AS k, json_extract(value, '$.v') AS v, \
-             json_extract(value, '$.r') AS r FROM json_each({param})) AS j"
-        )
-    }
-}
-
-/// Writes answers in the transaction that locked the response: one statement for the new and
-/// one for the changed ones, whatever their number.
-async fn write_answers(
-    txn: &DatabaseTransaction,
-    response_id: i32,
-    user_id: Option<i32>,
-    now: DateTime<Utc>,
-    writes: &[(&str, &str, Option<i32>)],
-) -> anyhow::Result<()> {
+) -> Result<(i32, Vec<StoredAnswer>), ResponseError> {
     let backend = txn.get_database_backend();
-    let statements = [
-        (rows_json(writes, true)?, insert_sql(backend, "$4", "1 = 1")),
-        (
-            rows_json(writes, false)?,
-            update_sql(backend, "$4", "1 = 1"),
-        ),
-    ];
-    for (rows, sql) in statements {
-        let Some(rows) = rows else { continue };
-        txn.execute_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [response_id.into(), user_id.into(), now.into(), rows.into()],
-        ))
-        .await
-        .context("write answers")?;
-    }
-    Ok(())
-}
-
-/// PostgreSQL: locks the response, raises its answers version and writes the plan's answers in
-/// one statement — only if the response is not submitted and its answers version is still
-/// `version` (what the plan was checked against). Returns the new version, or `None` when
-/// nothing was written.
-async fn write_if_current(
-    db: &DatabaseConnection,
-    response_id: i32,
-    version: i32,
-    user_id: Option<i32>,
-    now: DateTime<Utc>,
-    section: Option<&str>,
-    plan: &Plan<'_>,
-) -> anyhow::Result<Option<i32>> {
-    #[derive(FromQueryResult)]
-    struct Locked {
-        answers_version: i32,
-    }
-    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let sql = SQL.get_or_init(|| {
-        let pg = DbBackend::Postgres;
-        let locked = "EXISTS (SELECT 1 FROM locked)";
-        format!(
-            "WITH locked AS (UPDATE responses SET \
-             status = CASE WHEN status = 'not_started' THEN 'in_progress' ELSE status END, \
-             updated_at = $3, answers_version = answers_version + 1, \
-             last_section = COALESCE($7, last_section) \
-             WHERE id = $1 AND status <> '{submitted}' AND answers_version = $6 \
-             RETURNING answers_version), \
-             inserted AS ({insert}), updated AS ({update}) \
-             SELECT answers_version FROM locked",
-            submitted = ResponseStatus::Submitted.as_str(),
-            insert = insert_sql(pg, "$4", locked),
-            update = update_sql(pg, "$5", locked),
-        )
-    });
-    let found = Locked::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        sql.as_str(),
+    let returning = format!("answers_version, {} AS answers", document_column(backend));
+    let row = DocumentRow::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        touch_sql("", "", &returning),
         [
             response_id.into(),
-            user_id.into(),
             now.into(),
-            rows_json(&plan.writes, true)?
-                .unwrap_or_else(|| "[]".into())
-                .into(),
-            rows_json(&plan.writes, false)?
-                .unwrap_or_else(|| "[]".into())
-                .into(),
-            version.into(),
             section.map(str::to_owned).into(),
         ],
     ))
-    .one(db)
+    .one(txn)
     .await
-    .context("write answers")?;
-    Ok(found.map(|l| l.answers_version))
+    .context("lock response")?
+    .ok_or(ResponseError::Submitted)?;
+    Ok((row.answers_version, parse_document(&row.answers)?))
 }
 
 /// Submits a complete response; it is then read-only until an admin reopens it.
@@ -705,13 +664,16 @@ pub async fn submit(
         super::mail::outbox::enqueue(&txn, None, vec![mail], domain).await?;
     }
     // Submitting confirms the answers carried over from last year.
-    answer::Entity::update_many()
-        .col_expr(answer::Column::Prefilled, Expr::value(false))
-        .filter(answer::Column::ResponseId.eq(ctx.response.id))
-        .filter(answer::Column::Prefilled.eq(true))
-        .exec(&txn)
-        .await
-        .context("confirm carried answers")?;
+    if stored.iter().any(|a| a.prefilled) {
+        let confirmed: Vec<StoredAnswer> = stored
+            .into_iter()
+            .map(|a| StoredAnswer {
+                prefilled: false,
+                ..a
+            })
+            .collect();
+        store_answers(&txn, ctx.response.id, &confirmed).await?;
+    }
     super::audit::record(
         &txn,
         &super::audit::Actor {
@@ -731,7 +693,7 @@ pub async fn submit(
 /// Names of the users who changed answers, by id.
 pub async fn editor_names(
     db: &impl ConnectionTrait,
-    rows: &[answer::Model],
+    rows: &[StoredAnswer],
 ) -> anyhow::Result<HashMap<i32, String>> {
     let mut ids: Vec<i32> = rows.iter().filter_map(|a| a.updated_by).collect();
     ids.sort_unstable();
@@ -768,14 +730,28 @@ pub async fn distributions(
     ctx: &ResponseContext,
     k: usize,
 ) -> anyhow::Result<BTreeMap<String, (Option<Distribution>, Option<Distribution>)>> {
+    #[derive(FromQueryResult)]
+    struct Submitted {
+        institution_id: i32,
+        answers: String,
+    }
     let db = &state.db;
-    let submitted = response::Entity::find()
-        .filter(response::Column::RoundId.eq(ctx.round.id))
-        .filter(response::Column::Status.eq(ResponseStatus::Submitted.as_str()))
-        .all(db)
-        .await
-        .context("read responses")?;
-    let ids: Vec<i32> = submitted.iter().map(|r| r.id).collect();
+    let backend = db.get_database_backend();
+    let submitted = Submitted::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "SELECT institution_id, {} AS answers FROM responses \
+             WHERE round_id = $1 AND status = $2",
+            document_column(backend)
+        ),
+        [
+            ctx.round.id.into(),
+            ResponseStatus::Submitted.as_str().into(),
+        ],
+    ))
+    .all(db)
+    .await
+    .context("read submitted responses")?;
     let kinds: HashMap<i32, String> = institution::Entity::find()
         .filter(institution::Column::Id.is_in(submitted.iter().map(|r| r.institution_id)))
         .all(db)
@@ -784,30 +760,14 @@ pub async fn distributions(
         .into_iter()
         .map(|i| (i.id, i.kind))
         .collect();
-    let mut by_response: HashMap<i32, Answers> = HashMap::new();
-    for a in answer::Entity::find()
-        .filter(answer::Column::ResponseId.is_in(ids))
-        .all(db)
-        .await
-        .context("read answers")?
-    {
-        if !a.value.is_empty() {
-            by_response
-                .entry(a.response_id)
-                .or_default()
-                .insert(a.item_key, a.value);
-        }
-    }
     let today = time::today(Utc::now());
-    let evaluated: Vec<(bool, Answers, Evaluation)> = submitted
-        .iter()
-        .map(|r| {
-            let answers = by_response.remove(&r.id).unwrap_or_default();
-            let e = evaluate(&ctx.definition, &answers, today);
-            let same = kinds.get(&r.institution_id) == Some(&ctx.institution.kind);
-            (same, answers, e)
-        })
-        .collect();
+    let mut evaluated: Vec<(bool, Answers, Evaluation)> = Vec::with_capacity(submitted.len());
+    for r in &submitted {
+        let answers = as_answers(&parse_document(&r.answers)?);
+        let e = evaluate(&ctx.definition, &answers, today);
+        let same = kinds.get(&r.institution_id) == Some(&ctx.institution.kind);
+        evaluated.push((same, answers, e));
+    }
     let mut out = BTreeMap::new();
     for (_, item) in ctx.definition.items() {
         let codes = match &item.kind {

@@ -15,10 +15,10 @@ use sea_orm::{
 use super::audit::{self, Actor};
 use super::auth::{new_token, token_hash};
 use super::entities::{
-    answer, institution, questionnaire_version as version, response, response_link, round, user,
+    institution, questionnaire_version as version, response, response_link, round, user,
     user_institution,
 };
-use super::questionnaires;
+use super::{questionnaires, responses};
 use crate::domain::questionnaire::{Concordance, Definition, VersionStatus};
 use crate::domain::response::{carry_forward, Answers, ResponseStatus};
 
@@ -129,24 +129,20 @@ pub async fn create(
         .insert(&txn)
         .await
         .context("insert response")?;
-        let rows: Vec<answer::ActiveModel> = carried
-            .into_iter()
-            .map(|(key, value)| answer::ActiveModel {
-                response_id: Set(row.id),
-                item_key: Set(key),
-                previous: Set(Some(value.clone())),
-                value: Set(value),
-                revision: Set(1),
-                prefilled: Set(true),
-                updated_by: Set(None),
-                updated_at: Set(now),
-            })
-            .collect();
-        if !rows.is_empty() {
-            answer::Entity::insert_many(rows)
-                .exec(&txn)
-                .await
-                .context("insert prefilled answers")?;
+        if !carried.is_empty() {
+            let answers: Vec<responses::StoredAnswer> = carried
+                .into_iter()
+                .map(|(key, value)| responses::StoredAnswer {
+                    item_key: key,
+                    previous: Some(value.clone()),
+                    value,
+                    revision: 1,
+                    prefilled: true,
+                    updated_by: None,
+                    updated_at: now,
+                })
+                .collect();
+            responses::store_answers(&txn, row.id, &answers).await?;
         }
     }
     audit::record(
@@ -218,15 +214,7 @@ async fn previous_answers(
         .filter(|(_, number, _)| *number > from)
         .map(|(_, _, c)| c)
         .collect();
-    let old_answers: Answers = answer::Entity::find()
-        .filter(answer::Column::ResponseId.eq(earlier.id))
-        .all(db)
-        .await
-        .context("read earlier answers")?
-        .into_iter()
-        .filter(|a| !a.value.is_empty())
-        .map(|a| (a.item_key, a.value))
-        .collect();
+    let old_answers = responses::as_answers(&responses::answers(db, earlier.id).await?);
     Ok(carry_forward(&old_answers, &concordances, target))
 }
 

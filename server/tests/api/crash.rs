@@ -5,9 +5,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::backend::db;
-use app::backend::entities::answer;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use app::backend::{db, responses};
 use serde_json::json;
 use tokio::sync::Mutex;
 
@@ -144,12 +142,11 @@ async fn acknowledged_saves_survive_sigkill(backend: Backend) {
         last.insert((id, key), (value, revision));
     }
     for ((id, key), (value, revision)) in &last {
-        let stored = answer::Entity::find()
-            .filter(answer::Column::ResponseId.eq(*id))
-            .filter(answer::Column::ItemKey.eq(key.as_str()))
-            .one(&conn)
+        let stored = responses::answers(&conn, *id)
             .await
-            .expect("read");
+            .expect("read")
+            .into_iter()
+            .find(|a| a.item_key == *key);
         match stored {
             Some(a) if a.revision > *revision || (a.revision == *revision && a.value == *value) => {
             }

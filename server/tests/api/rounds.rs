@@ -291,12 +291,11 @@ async fn answers_are_saved_as_given_and_stale_writes_are_refused(app: TestApp) {
 both!(answers_are_saved_as_given_and_stale_writes_are_refused);
 
 /// A write by another server process (here: straight into the database) is never overwritten by
-/// a save based on what this process remembers; and answers cannot refer to a response that does
-/// not exist, while deleting a response deletes its answers.
+/// a save based on what this process remembers.
 async fn writes_of_another_process_are_noticed(app: TestApp) {
-    use app::backend::entities::{answer, response};
+    use app::backend::entities::response;
     use sea_orm::sea_query::{Expr, ExprTrait};
-    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Set};
+    use sea_orm::{ColumnTrait, QueryFilter};
     app.load_demo_register().await;
     let version = publish(&app, &default_definition(), None).await;
     let round = open_round(&app, version, 2026, &["25PX"]).await;
@@ -309,28 +308,25 @@ async fn writes_of_another_process_are_noticed(app: TestApp) {
 
     // Another process changes the answer and adds one, raising the answers version as every
     // writer does.
-    answer::Entity::update_many()
-        .col_expr(answer::Column::Value, Expr::value("60"))
-        .col_expr(answer::Column::Revision, Expr::value(2))
-        .filter(answer::Column::ResponseId.eq(id))
-        .filter(answer::Column::ItemKey.eq("coordinator_uren"))
-        .exec(&app.db)
+    let mut stored = responses::answers(&app.db, id).await.expect("answers");
+    let uren = stored
+        .iter_mut()
+        .find(|a| a.item_key == "coordinator_uren")
+        .expect("saved answer");
+    uren.value = "60".into();
+    uren.revision = 2;
+    stored.push(responses::StoredAnswer {
+        item_key: "bestuur_eigenaarschap".into(),
+        value: "3".into(),
+        revision: 1,
+        previous: None,
+        prefilled: false,
+        updated_by: None,
+        updated_at: Utc::now(),
+    });
+    responses::store_answers(&app.db, id, &stored)
         .await
         .expect("other write");
-    let row = |response_id: i32, key: &str, value: &str| answer::ActiveModel {
-        response_id: Set(response_id),
-        item_key: Set(key.into()),
-        value: Set(value.into()),
-        revision: Set(1),
-        previous: Set(None),
-        prefilled: Set(false),
-        updated_by: Set(None),
-        updated_at: Set(Utc::now()),
-    };
-    row(id, "bestuur_eigenaarschap", "3")
-        .insert(&app.db)
-        .await
-        .expect("other insert");
     response::Entity::update_many()
         .col_expr(
             response::Column::AnswersVersion,
@@ -361,22 +357,6 @@ async fn writes_of_another_process_are_noticed(app: TestApp) {
     };
     assert_eq!(value("coordinator_uren"), Some(("95".into(), 3)));
     assert_eq!(value("bestuur_eigenaarschap"), Some(("3".into(), 1)));
-
-    let orphan = row(id + 1000, "coordinator_uren", "1")
-        .insert(&app.db)
-        .await;
-    assert!(orphan.is_err(), "an answer needs its response");
-    response::Entity::delete_by_id(id)
-        .exec(&app.db)
-        .await
-        .expect("delete response");
-    assert!(
-        responses::answers(&app.db, id)
-            .await
-            .expect("answers")
-            .is_empty(),
-        "a deleted response takes its answers along"
-    );
 }
 both!(writes_of_another_process_are_noticed);
 
@@ -583,6 +563,84 @@ async fn last_years_answers_are_prefilled_through_a_renamed_key(app: TestApp) {
     );
 }
 both!(last_years_answers_are_prefilled_through_a_renamed_key);
+
+/// Migration 10 moved answers from one row each into one document per response: its `down`
+/// gives the rows back and its `up` the same answers again (carried, confirmed and changed ones).
+async fn answers_survive_the_move_to_one_document_and_back(app: TestApp) {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Statement};
+    app.load_demo_register().await;
+    let v1 = publish(&app, &default_definition(), None).await;
+    let last_year = open_round(&app, v1, 2025, &["25PX"]).await;
+    let c = app
+        .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let old = app.response_of(last_year, "25PX").await;
+    complete(&app, &c, old, 2).await;
+    let submitted = app
+        .call(&c, "submit_response", &[("id", &old.to_string())])
+        .await;
+    assert_eq!(submitted.status(), 200);
+    let this_year = open_round(&app, v1, 2026, &["25PX"]).await;
+    let id = app.response_of(this_year, "25PX").await;
+    let (status, _) = save(&app, &c, id, &[("coordinator_uren", "999", 1)]).await;
+    assert_eq!(status, 200);
+
+    let snapshot = |answers: Vec<responses::StoredAnswer>| {
+        answers
+            .into_iter()
+            .map(|a| {
+                let at = a.updated_at.timestamp_millis();
+                (
+                    a.item_key,
+                    a.value,
+                    a.revision,
+                    a.previous,
+                    a.prefilled,
+                    a.updated_by,
+                    at,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let before_old = snapshot(responses::answers(&app.db, old).await.expect("old"));
+    let before = snapshot(responses::answers(&app.db, id).await.expect("new"));
+    assert!(
+        before.iter().any(|a| a.4),
+        "carried answers not yet confirmed"
+    );
+    assert!(before
+        .iter()
+        .any(|a| a.0 == "coordinator_uren" && a.2 == 2 && a.5.is_some()));
+
+    Migrator::down(&app.db, Some(1)).await.expect("down");
+    let backend = app.db.get_database_backend();
+    let rows = app
+        .db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT COUNT(*) AS n FROM answers",
+        ))
+        .await
+        .expect("count")
+        .expect("row");
+    let n: i64 = rows.try_get("", "n").expect("n");
+    assert_eq!(
+        n as usize,
+        before_old.len() + before.len(),
+        "one row per answer"
+    );
+    Migrator::up(&app.db, None).await.expect("up");
+    assert_eq!(
+        snapshot(responses::answers(&app.db, old).await.expect("old")),
+        before_old
+    );
+    assert_eq!(
+        snapshot(responses::answers(&app.db, id).await.expect("new")),
+        before
+    );
+}
+both!(answers_survive_the_move_to_one_document_and_back);
 
 async fn a_personal_link_opens_one_institution_in_one_round(app: TestApp) {
     app.load_demo_register().await;

@@ -1,6 +1,5 @@
 //! Database entities: plain rows, separate from the types server functions return.
 
-pub mod answer;
 pub mod audit_log;
 pub mod import_run;
 pub mod institution;
