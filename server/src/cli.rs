@@ -1,6 +1,6 @@
 //! Command-line interface: `server` serves; subcommands run one task and exit.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use app::backend::audit::{self, Actor};
@@ -50,6 +50,23 @@ pub enum Command {
     /// Manage questionnaires and their versions.
     #[command(subcommand)]
     Questionnaire(QuestionnaireCommand),
+    /// Compute the monitor's student figures from `students.csv`, `institutions.csv` and
+    /// `incidents.csv` in a folder: every indicator by year and breakdown, with n, weighted share,
+    /// 95% Wilson interval and suppression of small cells; written as CSV.
+    Aggregate {
+        /// Folder with the three files.
+        #[arg(long)]
+        data: PathBuf,
+        /// The CSV file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Smallest n for which a share is shown.
+        #[arg(long, default_value_t = app::domain::aggregate::MIN_N_SHARES)]
+        min_n: u64,
+        /// Threads reading the student file (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -127,7 +144,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             import_institutions(&config, &file).await
         }
         Command::Questionnaire(command) => crate::cli_questionnaire::run(&config, command).await,
+        Command::Aggregate {
+            data,
+            out,
+            min_n,
+            threads,
+        } => tokio::task::spawn_blocking(move || aggregate(&data, &out, min_n, threads))
+            .await
+            .context("aggregation stopped")?,
     }
+}
+
+fn aggregate(data: &Path, out: &Path, min_n: u64, threads: Option<usize>) -> anyhow::Result<()> {
+    let threads = threads
+        .or_else(|| std::thread::available_parallelism().ok().map(Into::into))
+        .unwrap_or(1);
+    let figures = app::backend::aggregate::aggregate_dir(data, min_n, threads)?;
+    std::fs::write(out, app::domain::aggregate::figures_csv(&figures))
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    println!("{} rijen / rows → {}", figures.len(), out.display());
+    Ok(())
 }
 
 async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {

@@ -1,5 +1,6 @@
 //! Server-only code: database, sessions, authorisation, audit log and importers.
 
+pub mod aggregate;
 pub mod audit;
 pub mod auth;
 pub mod cache;

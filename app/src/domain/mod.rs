@@ -1,6 +1,7 @@
 //! Pure domain rules. No I/O here: this module compiles for the server and for WASM, so the browser
 //! and the server apply the same rules.
 
+pub mod aggregate;
 pub mod contacts;
 pub mod email;
 pub mod expr;

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod aggregate;
 mod auth;
 mod authorisation;
 mod crash;

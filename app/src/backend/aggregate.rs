@@ -1,0 +1,199 @@
+//! Aggregating files: the student file is read in parts, one thread per core, each in blocks of
+//! whole lines that go through the pure engine (`domain::aggregate`); memory stays at a few
+//! blocks whatever the file's size.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::domain::aggregate::table::{self, LineError, StudentLayout, StudentSums};
+use crate::domain::aggregate::{self as agg, Accumulated, Figure, Indicator};
+
+const BLOCK: usize = 4 << 20;
+
+/// Why files could not be aggregated.
+#[derive(Debug, thiserror::Error)]
+pub enum AggregateError {
+    #[error("{file}: {error}")]
+    Line { file: String, error: LineError },
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// The published table over `students.csv`, `institutions.csv` and `incidents.csv` in `dir`:
+/// the monitor's student indicators by year and every breakdown, suppressed below `min_n`.
+pub fn aggregate_dir(
+    dir: &Path,
+    min_n: u64,
+    threads: usize,
+) -> Result<Vec<Figure>, AggregateError> {
+    let read =
+        |name: &str| std::fs::read(dir.join(name)).with_context(|| format!("cannot read {name}"));
+    let line_error = |file: &str| {
+        let file = file.to_owned();
+        move |error| AggregateError::Line { file, error }
+    };
+    let institutions =
+        table::institutions(&read("institutions.csv")?).map_err(line_error("institutions.csv"))?;
+    let incidents =
+        table::incident_totals(&read("incidents.csv")?).map_err(line_error("incidents.csv"))?;
+    let mut acc = students(
+        &dir.join("students.csv"),
+        &agg::student_indicators(),
+        threads,
+    )?;
+    let characteristics = institutions
+        .into_iter()
+        .filter(|(name, _)| agg::INSTITUTION_BREAKDOWNS.contains(&name.as_str()))
+        .collect();
+    acc.derive(&characteristics);
+    Ok(agg::figures(&acc, &incidents, min_n))
+}
+
+/// Sums over a student file, read by `threads` threads.
+pub fn students(
+    path: &Path,
+    indicators: &[Indicator],
+    threads: usize,
+) -> Result<Accumulated, AggregateError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut file = File::open(path).with_context(|| format!("cannot open {name}"))?;
+    let len = file.metadata().context("file size")?.len();
+    let mut head = Vec::new();
+    (&mut file)
+        .take(64 << 10)
+        .read_to_end(&mut head)
+        .context("read header")?;
+    let Some(end) = head.iter().position(|&b| b == b'\n') else {
+        return Err(AggregateError::Line {
+            file: name,
+            error: LineError {
+                line: 1,
+                column: String::new(),
+                message: "geen kopregel".into(),
+            },
+        });
+    };
+    let header = table::header(head[..end].strip_suffix(b"\r").unwrap_or(&head[..end]));
+    let layout = StudentLayout::new(&header, indicators).map_err(|error| AggregateError::Line {
+        file: name.clone(),
+        error,
+    })?;
+    let starts = part_starts(path, end as u64 + 1, len, threads.max(1))?;
+    let results: Vec<Result<Accumulated, AggregateError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = starts
+            .windows(2)
+            .map(|w| {
+                let (from, to) = (w[0], w[1]);
+                let layout = layout.clone();
+                let name = name.clone();
+                scope.spawn(move || part(path, &name, layout, from, to))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("aggregation thread failed").into()))
+            })
+            .collect()
+    });
+    let mut acc = Accumulated::default();
+    for r in results {
+        acc.merge(r?);
+    }
+    Ok(acc)
+}
+
+/// Where each thread's part begins (at a line start), and the end of the file.
+fn part_starts(path: &Path, first: u64, len: u64, parts: usize) -> anyhow::Result<Vec<u64>> {
+    let mut file = File::open(path).context("open")?;
+    let mut starts = vec![first];
+    let mut probe = vec![0; 64 << 10];
+    for i in 1..parts as u64 {
+        let guess = first + (len - first) * i / parts as u64;
+        file.seek(SeekFrom::Start(guess)).context("seek")?;
+        let got = file.read(&mut probe).context("read")?;
+        let Some(nl) = probe[..got].iter().position(|&b| b == b'\n') else {
+            continue;
+        };
+        let start = guess + nl as u64 + 1;
+        if start > *starts.last().unwrap_or(&0) && start < len {
+            starts.push(start);
+        }
+    }
+    starts.push(len);
+    Ok(starts)
+}
+
+/// Lines in `path` before byte `offset` (for a message's line number).
+fn lines_before(path: &Path, offset: u64) -> anyhow::Result<u64> {
+    let mut file = File::open(path).context("open")?.take(offset);
+    let mut buf = vec![0; BLOCK];
+    let mut lines = 0;
+    loop {
+        let got = file.read(&mut buf).context("read")?;
+        if got == 0 {
+            return Ok(lines);
+        }
+        lines += buf[..got].iter().filter(|&&b| b == b'\n').count() as u64;
+    }
+}
+
+/// Sums over the lines between byte `from` and `to`, read in blocks.
+fn part(
+    path: &Path,
+    name: &str,
+    layout: StudentLayout,
+    from: u64,
+    to: u64,
+) -> Result<Accumulated, AggregateError> {
+    let mut file = File::open(path).context("open")?;
+    file.seek(SeekFrom::Start(from)).context("seek")?;
+    let mut file = file.take(to - from);
+    let mut sums = StudentSums::new(layout);
+    let mut buf = vec![0u8; BLOCK];
+    let mut kept = 0;
+    let mut line = 1;
+    loop {
+        let got = file.read(&mut buf[kept..]).context("read")?;
+        let filled = kept + got;
+        let whole = if got == 0 {
+            filled
+        } else {
+            match buf[..filled].iter().rposition(|&b| b == b'\n') {
+                Some(i) => i + 1,
+                None if filled == buf.len() => {
+                    buf.resize(buf.len() * 2, 0);
+                    kept = filled;
+                    continue;
+                }
+                None => {
+                    kept = filled;
+                    continue;
+                }
+            }
+        };
+        match sums.add_lines(&buf[..whole], line) {
+            Ok(lines) => line += lines,
+            Err(mut error) => {
+                error.line += lines_before(path, from)?;
+                return Err(AggregateError::Line {
+                    file: name.to_owned(),
+                    error,
+                });
+            }
+        }
+        if got == 0 {
+            break;
+        }
+        buf.copy_within(whole..filled, 0);
+        kept = filled - whole;
+    }
+    Ok(sums.finish())
+}

@@ -1,0 +1,315 @@
+//! The monitor's figures: share indicators over micro-data per year and breakdown, with the
+//! unweighted n, the weighted share, the 95% Wilson interval and suppression of small cells; and
+//! incident totals and rates per institution.
+//!
+//! Pure: rows arrive as bytes of whole CSV lines ([`table`]) or as codes; sums per cell are kept
+//! in flat arrays ([`Sums`]); [`figures`] turns them into the published table. The command line
+//! (`server aggregate`) and the reports run this same code.
+
+pub mod table;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// z for a two-sided 95% interval.
+pub const Z95: f64 = 1.959963984540054;
+
+/// Default smallest n for which a share is shown.
+pub const MIN_N_SHARES: u64 = 10;
+
+/// When a respondent counts in an indicator's numerator.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    /// The answer is at least this value (say, 4 or 5 on a five-point scale).
+    AtLeast(f64),
+    /// The answer equals this value (say, 1 for "yes").
+    Equals(f64),
+}
+
+impl Condition {
+    pub fn holds(self, value: f64) -> bool {
+        match self {
+            Condition::AtLeast(t) => value >= t,
+            Condition::Equals(t) => value == t,
+        }
+    }
+}
+
+/// A share indicator, declared as data: among respondents with an answer to `variable`, the
+/// (weighted) share for whom `condition` holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub name: String,
+    pub variable: String,
+    pub condition: Condition,
+}
+
+impl Indicator {
+    pub fn new(name: &str, variable: &str, condition: Condition) -> Self {
+        Indicator {
+            name: name.into(),
+            variable: variable.into(),
+            condition,
+        }
+    }
+}
+
+/// The monitor's default student indicators: feeling safe (4 or 5 on the five-point scale),
+/// bullied, discriminated and sexually harassed (yes = 1).
+pub fn student_indicators() -> Vec<Indicator> {
+    vec![
+        Indicator::new("feels_safe", "feels_safe", Condition::AtLeast(4.0)),
+        Indicator::new("bullied", "bullied", Condition::Equals(1.0)),
+        Indicator::new("discriminated", "discriminated", Condition::Equals(1.0)),
+        Indicator::new(
+            "sexual_harassment",
+            "sexual_harassment",
+            Condition::Equals(1.0),
+        ),
+    ]
+}
+
+/// The breakdowns of student figures, in output order of their names: `national` (one group,
+/// `all`), those read from each row, and those derived from the institution (via the register).
+pub const STUDENT_ROW_BREAKDOWNS: [&str; 7] = [
+    "brin",
+    "sector",
+    "level",
+    "path",
+    "gender",
+    "age_band",
+    "migration",
+];
+/// Breakdowns that are characteristics of the institution, from the register.
+pub const INSTITUTION_BREAKDOWNS: [&str; 2] = ["type", "region"];
+
+/// The sums of one cell for one indicator.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Sums {
+    /// Respondents with an answer.
+    pub n: f64,
+    /// Of those, for whom the condition holds.
+    pub k: f64,
+    /// Weight of those with an answer.
+    pub sw: f64,
+    /// Weight of those for whom the condition holds.
+    pub swx: f64,
+}
+
+/// The published figure of a share cell.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Share {
+    pub n: u64,
+    /// `None` when suppressed (n below the threshold).
+    pub value: Option<(f64, f64, f64)>,
+}
+
+/// Wilson score interval for `k` of `n` at `z`.
+pub fn wilson(k: f64, n: f64, z: f64) -> (f64, f64) {
+    let p = k / n;
+    let z2 = z * z;
+    let den = 1.0 + z2 / n;
+    let center = (p + z2 / (2.0 * n)) / den;
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / den;
+    (center - half, center + half)
+}
+
+impl Sums {
+    /// Share, interval and suppression below `min_n`.
+    pub fn share(&self, min_n: u64) -> Share {
+        let n = self.n as u64;
+        if n < min_n || n == 0 {
+            return Share { n, value: None };
+        }
+        let (low, high) = wilson(self.k, self.n, Z95);
+        Share {
+            n,
+            value: Some((self.swx / self.sw, low, high)),
+        }
+    }
+}
+
+/// One row of the published table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    pub year: i64,
+    pub breakdown: String,
+    pub group: String,
+    pub indicator: String,
+    pub n: u64,
+    /// Share (or total, or rate) with its interval where it has one; `None` when suppressed.
+    pub value: Option<f64>,
+    pub interval: Option<(f64, f64)>,
+    pub suppressed: bool,
+}
+
+/// Sums per (year, group) of one breakdown: `respondents` and one [`Sums`] per indicator.
+pub type Cells = BTreeMap<(i64, String), (f64, Vec<Sums>)>;
+
+/// Everything accumulated over the student rows, by breakdown name.
+#[derive(Clone, Debug, Default)]
+pub struct Accumulated {
+    pub indicators: Vec<String>,
+    pub by_breakdown: BTreeMap<String, Cells>,
+}
+
+impl Accumulated {
+    /// Adds `other` (accumulated over other rows) to this one.
+    pub fn merge(&mut self, other: Accumulated) {
+        if self.indicators.is_empty() {
+            self.indicators = other.indicators.clone();
+        }
+        for (b, cells) in other.by_breakdown {
+            let mine = self.by_breakdown.entry(b).or_default();
+            for (key, (resp, sums)) in cells {
+                let (r, s) = mine
+                    .entry(key)
+                    .or_insert_with(|| (0.0, vec![Sums::default(); sums.len()]));
+                *r += resp;
+                for (a, b) in s.iter_mut().zip(sums) {
+                    a.n += b.n;
+                    a.k += b.k;
+                    a.sw += b.sw;
+                    a.swx += b.swx;
+                }
+            }
+        }
+    }
+
+    /// Adds the breakdowns that follow from another: `national` from `brin`, and every
+    /// institution characteristic (`characteristics[name][brin]`) from `brin`. Institutions
+    /// missing from the register fall in the group "".
+    pub fn derive(&mut self, characteristics: &BTreeMap<String, BTreeMap<String, String>>) {
+        let Some(brin) = self.by_breakdown.get("brin").cloned() else {
+            return;
+        };
+        let mut derived: BTreeMap<String, Cells> = BTreeMap::new();
+        for ((year, code), (resp, sums)) in &brin {
+            let mut targets = vec![("national".to_owned(), "all".to_owned())];
+            for (name, values) in characteristics {
+                let group = values.get(code).cloned().unwrap_or_default();
+                targets.push((name.clone(), group));
+            }
+            for (breakdown, group) in targets {
+                let (r, s) = derived
+                    .entry(breakdown)
+                    .or_default()
+                    .entry((*year, group))
+                    .or_insert_with(|| (0.0, vec![Sums::default(); sums.len()]));
+                *r += resp;
+                for (a, b) in s.iter_mut().zip(sums) {
+                    a.n += b.n;
+                    a.k += b.k;
+                    a.sw += b.sw;
+                    a.swx += b.swx;
+                }
+            }
+        }
+        self.by_breakdown.extend(derived);
+    }
+}
+
+/// The published table: every share cell of every breakdown (suppressed below `min_n`), and for
+/// the `brin` breakdown the institution's incident total (never suppressed: a registration
+/// count, not a survey estimate) and its incidents per 1,000 respondents (suppressed below
+/// `min_n` respondents). `incidents` holds totals by (institution, year). Sorted by year,
+/// breakdown, group, indicator.
+pub fn figures(
+    acc: &Accumulated,
+    incidents: &BTreeMap<(String, i64), f64>,
+    min_n: u64,
+) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for (breakdown, cells) in &acc.by_breakdown {
+        for ((year, group), (resp, sums)) in cells {
+            for (name, s) in acc.indicators.iter().zip(sums) {
+                let share = s.share(min_n);
+                out.push(Figure {
+                    year: *year,
+                    breakdown: breakdown.clone(),
+                    group: group.clone(),
+                    indicator: name.clone(),
+                    n: share.n,
+                    value: share.value.map(|v| v.0),
+                    interval: share.value.map(|v| (v.1, v.2)),
+                    suppressed: share.value.is_none(),
+                });
+            }
+            if breakdown == "brin" {
+                let total = incidents
+                    .get(&(group.clone(), *year))
+                    .copied()
+                    .unwrap_or(0.0);
+                let n = *resp as u64;
+                let suppressed = n < min_n || n == 0;
+                for (indicator, value, suppressed) in [
+                    ("incidents_total", Some(total), false),
+                    (
+                        "incidents_per_1000",
+                        (!suppressed).then(|| total * 1000.0 / resp),
+                        suppressed,
+                    ),
+                ] {
+                    out.push(Figure {
+                        year: *year,
+                        breakdown: breakdown.clone(),
+                        group: group.clone(),
+                        indicator: indicator.into(),
+                        n,
+                        value,
+                        interval: None,
+                        suppressed,
+                    });
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.year, &a.breakdown, &a.group, &a.indicator).cmp(&(
+            b.year,
+            &b.breakdown,
+            &b.group,
+            &b.indicator,
+        ))
+    });
+    out
+}
+
+/// The table as CSV: `year,breakdown,group,indicator,n,share,ci_low,ci_high,suppressed`, empty
+/// fields for what is suppressed or has no interval.
+pub fn figures_csv(figures: &[Figure]) -> String {
+    use std::fmt::Write;
+    let mut out =
+        String::from("year,breakdown,group,indicator,n,share,ci_low,ci_high,suppressed\n");
+    let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    for f in figures {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{}",
+            f.year,
+            csv_field(&f.breakdown),
+            csv_field(&f.group),
+            csv_field(&f.indicator),
+            f.n,
+            num(f.value),
+            num(f.interval.map(|i| i.0)),
+            num(f.interval.map(|i| i.1)),
+            u8::from(f.suppressed),
+        );
+    }
+    out
+}
+
+/// A CSV field, quoted where it has to be.
+pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\"")).into()
+    } else {
+        s.into()
+    }
+}

@@ -1,0 +1,502 @@
+//! Reading CSV lines into sums, fast: a file is read in blocks of whole lines (by as many
+//! threads as there are cores, each over its own part), every field is looked at once, group
+//! values become small codes through a tiny hash table, and each row adds its contribution to
+//! one flat array per breakdown. Fields may be quoted; a BOM and CRLF line ends are accepted.
+
+use std::collections::BTreeMap;
+
+use super::{Accumulated, Cells, Condition, Indicator, Sums, STUDENT_ROW_BREAKDOWNS};
+
+/// What is wrong with a line of a file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("regel {line}, kolom {column}: {message}")]
+pub struct LineError {
+    /// 1-based line number within the lines given (the header is line 1 of a file).
+    pub line: u64,
+    pub column: String,
+    pub message: String,
+}
+
+/// The fields of one line (quotes removed where a field was quoted).
+pub fn split_line(line: &[u8]) -> Vec<std::borrow::Cow<'_, [u8]>> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if !line.contains(&b'"') {
+        return line.split(|&b| b == b',').map(Into::into).collect();
+    }
+    let mut out = Vec::new();
+    let mut field = Vec::new();
+    let mut quoted = false;
+    let mut i = 0;
+    while i < line.len() {
+        let b = line[i];
+        match (quoted, b) {
+            (true, b'"') if line.get(i + 1) == Some(&b'"') => {
+                field.push(b'"');
+                i += 1;
+            }
+            (true, b'"') => quoted = false,
+            (false, b'"') => quoted = true,
+            (false, b',') => out.push(std::mem::take(&mut field).into()),
+            _ => field.push(b),
+        }
+        i += 1;
+    }
+    out.push(field.into());
+    out
+}
+
+/// The header of a file: its column names (a BOM is dropped).
+pub fn header(line: &[u8]) -> Vec<String> {
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    split_line(line)
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).trim().to_owned())
+        .collect()
+}
+
+/// Byte strings to dense codes: open addressing on an FNV-1a hash.
+#[derive(Clone, Debug, Default)]
+struct Dict {
+    values: Vec<Vec<u8>>,
+    slots: Vec<u32>,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl Dict {
+    fn code(&mut self, bytes: &[u8]) -> u32 {
+        if self.slots.is_empty() {
+            self.slots = vec![EMPTY; 64];
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (fnv(bytes) as usize) & mask;
+        loop {
+            match self.slots[i] {
+                EMPTY => break,
+                c if self.values[c as usize] == bytes => return c,
+                _ => i = (i + 1) & mask,
+            }
+        }
+        let code = self.values.len() as u32;
+        self.values.push(bytes.to_vec());
+        self.slots[i] = code;
+        if self.values.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        code
+    }
+
+    fn grow(&mut self) {
+        let mut slots = vec![EMPTY; self.slots.len() * 2];
+        let mask = slots.len() - 1;
+        for (code, v) in self.values.iter().enumerate() {
+            let mut i = (fnv(v) as usize) & mask;
+            while slots[i] != EMPTY {
+                i = (i + 1) & mask;
+            }
+            slots[i] = code as u32;
+        }
+        self.slots = slots;
+    }
+
+    fn label(&self, code: usize) -> String {
+        String::from_utf8_lossy(&self.values[code]).into_owned()
+    }
+}
+
+/// A non-negative decimal without exponent (`12`, `0.8731`) read exactly as `str::parse`
+/// would (one correctly rounded division), anything else through `str::parse`.
+fn number(field: &[u8]) -> Option<f64> {
+    let mut mantissa: u64 = 0;
+    let mut scale: i32 = -1;
+    let mut digits = 0;
+    for &b in field {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                digits += 1;
+                if scale >= 0 {
+                    scale += 1;
+                }
+            }
+            b'.' if scale < 0 => scale = 0,
+            _ => return std::str::from_utf8(field).ok()?.trim().parse().ok(),
+        }
+    }
+    if digits == 0 || digits > 15 {
+        return std::str::from_utf8(field).ok()?.parse().ok();
+    }
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    Some(mantissa as f64 / POW10[scale.max(0) as usize])
+}
+
+/// Where the columns a student file needs are.
+#[derive(Clone, Debug)]
+pub struct StudentLayout {
+    width: usize,
+    year: usize,
+    weight: Option<usize>,
+    groups: Vec<usize>,
+    values: Vec<usize>,
+    conditions: Vec<Condition>,
+    names: Vec<String>,
+    indicators: Vec<String>,
+}
+
+impl StudentLayout {
+    /// The layout of a file with `header` for `indicators`; every breakdown column and every
+    /// indicator's variable must be there (`weight` may be missing: then every row weighs 1).
+    pub fn new(header: &[String], indicators: &[Indicator]) -> Result<Self, LineError> {
+        let find = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| LineError {
+                    line: 1,
+                    column: name.into(),
+                    message: format!("de kolom '{name}' ontbreekt"),
+                })
+        };
+        Ok(StudentLayout {
+            width: header.len(),
+            year: find("year")?,
+            weight: header.iter().position(|h| h == "weight"),
+            groups: STUDENT_ROW_BREAKDOWNS
+                .iter()
+                .map(|b| find(b))
+                .collect::<Result<_, _>>()?,
+            values: indicators
+                .iter()
+                .map(|i| find(&i.variable))
+                .collect::<Result<_, _>>()?,
+            conditions: indicators.iter().map(|i| i.condition).collect(),
+            names: header.to_vec(),
+            indicators: indicators.iter().map(|i| i.name.clone()).collect(),
+        })
+    }
+}
+
+/// Sums over student rows, per row breakdown, in flat arrays indexed by year and group code.
+#[derive(Clone, Debug)]
+pub struct StudentSums {
+    layout: StudentLayout,
+    years: Vec<i64>,
+    dicts: Vec<Dict>,
+    /// Per breakdown: groups the array has room for, and the array
+    /// (`(year * capacity + group) * width`, width = 1 + 4 × indicators).
+    cells: Vec<(usize, Vec<f64>)>,
+    row: Vec<f64>,
+    fields: Vec<(usize, usize)>,
+}
+
+impl StudentSums {
+    pub fn new(layout: StudentLayout) -> Self {
+        let breakdowns = layout.groups.len();
+        let width = 1 + 4 * layout.values.len();
+        StudentSums {
+            years: Vec::new(),
+            dicts: vec![Dict::default(); breakdowns],
+            cells: vec![(0, Vec::new()); breakdowns],
+            row: vec![0.0; width],
+            fields: Vec::with_capacity(layout.width),
+            layout,
+        }
+    }
+
+    fn width(&self) -> usize {
+        self.row.len()
+    }
+
+    fn year_code(&mut self, year: i64) -> usize {
+        match self.years.iter().position(|&y| y == year) {
+            Some(i) => i,
+            None => {
+                self.years.push(year);
+                let years = self.years.len();
+                let width = self.width();
+                for (capacity, cells) in &mut self.cells {
+                    cells.resize(years * *capacity * width, 0.0);
+                }
+                years - 1
+            }
+        }
+    }
+
+    /// Makes room for group `code` of breakdown `b`.
+    fn ensure_group(&mut self, b: usize, code: usize) {
+        let (capacity, cells) = &mut self.cells[b];
+        if code < *capacity {
+            return;
+        }
+        let width = self.row.len();
+        let new_capacity = (code + 1).next_power_of_two().max(8);
+        let mut grown = vec![0.0; self.years.len() * new_capacity * width];
+        for y in 0..self.years.len() {
+            let from = y * *capacity * width;
+            let to = y * new_capacity * width;
+            grown[to..to + *capacity * width]
+                .copy_from_slice(&cells[from..from + *capacity * width]);
+        }
+        *capacity = new_capacity;
+        *cells = grown;
+    }
+
+    /// Adds the rows of `bytes` (whole lines, no header) and returns how many lines ended in
+    /// it. `first_line` is the line number of the first of them, for messages.
+    pub fn add_lines(&mut self, bytes: &[u8], first_line: u64) -> Result<u64, LineError> {
+        let mut line_no = first_line;
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let (line, next) = match rest.iter().position(|&b| b == b'\n') {
+                Some(i) => (&rest[..i], &rest[i + 1..]),
+                None => (rest, &rest[rest.len()..]),
+            };
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if !line.is_empty() {
+                self.add_line(line, line_no)?;
+            }
+            line_no += 1;
+            rest = next;
+        }
+        Ok(line_no - first_line)
+    }
+
+    fn add_line(&mut self, line: &[u8], line_no: u64) -> Result<(), LineError> {
+        if line.contains(&b'"') {
+            let fields: Vec<Vec<u8>> = split_line(line)
+                .into_iter()
+                .map(|f| f.into_owned())
+                .collect();
+            let joined: Vec<u8> = fields.join(&b'\x1f');
+            return self.add_fields(&joined, b'\x1f', line_no);
+        }
+        self.add_fields(line, b',', line_no)
+    }
+
+    fn error(&self, line: u64, column: usize, message: String) -> LineError {
+        LineError {
+            line,
+            column: self.layout.names.get(column).cloned().unwrap_or_default(),
+            message,
+        }
+    }
+
+    fn add_fields(&mut self, line: &[u8], sep: u8, line_no: u64) -> Result<(), LineError> {
+        self.fields.clear();
+        let mut start = 0;
+        for (i, &b) in line.iter().enumerate() {
+            if b == sep {
+                self.fields.push((start, i));
+                start = i + 1;
+            }
+        }
+        self.fields.push((start, line.len()));
+        if self.fields.len() != self.layout.width {
+            return Err(LineError {
+                line: line_no,
+                column: String::new(),
+                message: format!(
+                    "{} velden, de kop heeft er {}",
+                    self.fields.len(),
+                    self.layout.width
+                ),
+            });
+        }
+        let field = |i: usize| {
+            let (a, b) = self.fields[i];
+            &line[a..b]
+        };
+        let year_field = field(self.layout.year);
+        let year = number(year_field)
+            .filter(|y| y.fract() == 0.0)
+            .ok_or_else(|| {
+                self.error(
+                    line_no,
+                    self.layout.year,
+                    format!("'{}' is geen jaartal", String::from_utf8_lossy(year_field)),
+                )
+            })? as i64;
+        let weight = match self.layout.weight {
+            None => 1.0,
+            Some(w) => {
+                let f = field(w);
+                number(f)
+                    .filter(|x| x.is_finite() && *x >= 0.0)
+                    .ok_or_else(|| {
+                        self.error(
+                            line_no,
+                            w,
+                            format!("'{}' is geen gewicht", String::from_utf8_lossy(f)),
+                        )
+                    })?
+            }
+        };
+        self.row[0] = 1.0;
+        for (i, (&column, &condition)) in self
+            .layout
+            .values
+            .iter()
+            .zip(&self.layout.conditions)
+            .enumerate()
+        {
+            let f = field(column);
+            let (n, k) = if f.is_empty() {
+                (0.0, 0.0)
+            } else {
+                let v = number(f).ok_or_else(|| {
+                    self.error(
+                        line_no,
+                        column,
+                        format!("'{}' is geen getal", String::from_utf8_lossy(f)),
+                    )
+                })?;
+                (1.0, if condition.holds(v) { 1.0 } else { 0.0 })
+            };
+            let at = 1 + 4 * i;
+            self.row[at] = n;
+            self.row[at + 1] = k;
+            self.row[at + 2] = n * weight;
+            self.row[at + 3] = k * weight;
+        }
+        let year = self.year_code(year);
+        let width = self.width();
+        for b in 0..self.layout.groups.len() {
+            let (a, e) = self.fields[self.layout.groups[b]];
+            let code = self.dicts[b].code(&line[a..e]) as usize;
+            self.ensure_group(b, code);
+            let (capacity, cells) = &mut self.cells[b];
+            let at = (year * *capacity + code) * width;
+            for (c, r) in cells[at..at + width].iter_mut().zip(&self.row) {
+                *c += r;
+            }
+        }
+        Ok(())
+    }
+
+    /// The sums by breakdown name, year and group label.
+    pub fn finish(self) -> Accumulated {
+        let width = self.width();
+        let indicators = self.layout.values.len();
+        let mut by_breakdown = BTreeMap::new();
+        for (b, name) in STUDENT_ROW_BREAKDOWNS.iter().enumerate() {
+            let (capacity, cells) = &self.cells[b];
+            let mut out: Cells = BTreeMap::new();
+            for (y, year) in self.years.iter().enumerate() {
+                for code in 0..self.dicts[b].values.len() {
+                    let at = (y * capacity + code) * width;
+                    let c = &cells[at..at + width];
+                    if c[0] == 0.0 {
+                        continue;
+                    }
+                    let sums = (0..indicators)
+                        .map(|i| Sums {
+                            n: c[1 + 4 * i],
+                            k: c[2 + 4 * i],
+                            sw: c[3 + 4 * i],
+                            swx: c[4 + 4 * i],
+                        })
+                        .collect();
+                    out.insert((*year, self.dicts[b].label(code)), (c[0], sums));
+                }
+            }
+            by_breakdown.insert((*name).to_owned(), out);
+        }
+        Accumulated {
+            indicators: self.layout.indicators,
+            by_breakdown,
+        }
+    }
+}
+
+/// The characteristics of institutions from a register file (`brin` and further columns):
+/// column name → institution code → value.
+pub fn institutions(text: &[u8]) -> Result<BTreeMap<String, BTreeMap<String, String>>, LineError> {
+    let mut lines = text.split(|&b| b == b'\n');
+    let head = header(lines.next().unwrap_or_default());
+    let brin = head
+        .iter()
+        .position(|h| h == "brin")
+        .ok_or_else(|| LineError {
+            line: 1,
+            column: "brin".into(),
+            message: "de kolom 'brin' ontbreekt".into(),
+        })?;
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (i, line) in lines.enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        let fields = split_line(line);
+        if fields.len() != head.len() {
+            return Err(LineError {
+                line: i as u64 + 2,
+                column: String::new(),
+                message: format!("{} velden, de kop heeft er {}", fields.len(), head.len()),
+            });
+        }
+        let code = String::from_utf8_lossy(&fields[brin]).into_owned();
+        for (name, value) in head.iter().zip(&fields) {
+            if name != "brin" {
+                out.entry(name.clone())
+                    .or_default()
+                    .insert(code.clone(), String::from_utf8_lossy(value).into_owned());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Incident totals by (institution, year) from a file with `brin`, `year` and `count`.
+pub fn incident_totals(text: &[u8]) -> Result<BTreeMap<(String, i64), f64>, LineError> {
+    let mut lines = text.split(|&b| b == b'\n');
+    let head = header(lines.next().unwrap_or_default());
+    let find = |name: &str| {
+        head.iter()
+            .position(|h| h == name)
+            .ok_or_else(|| LineError {
+                line: 1,
+                column: name.into(),
+                message: format!("de kolom '{name}' ontbreekt"),
+            })
+    };
+    let (brin, year, count) = (find("brin")?, find("year")?, find("count")?);
+    let mut out = BTreeMap::new();
+    for (i, line) in lines.enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        let line_no = i as u64 + 2;
+        let fields = split_line(line);
+        let get = |c: usize, what: &str| -> Result<f64, LineError> {
+            fields
+                .get(c)
+                .and_then(|f| number(f))
+                .ok_or_else(|| LineError {
+                    line: line_no,
+                    column: head[c].clone(),
+                    message: format!("geen {what}"),
+                })
+        };
+        let y = get(year, "jaartal")? as i64;
+        let n = get(count, "aantal")?;
+        let code = fields
+            .get(brin)
+            .map(|f| String::from_utf8_lossy(f).into_owned())
+            .unwrap_or_default();
+        *out.entry((code, y)).or_insert(0.0) += n;
+    }
+    Ok(out)
+}

@@ -1,0 +1,170 @@
+use std::collections::BTreeMap;
+
+use super::table::{self, StudentLayout, StudentSums};
+use super::*;
+
+const HEAD: &str = "year,brin,sector,level,path,gender,age_band,migration,feels_safe,bullied,discriminated,sexual_harassment,weight";
+
+fn sums(lines: &str) -> Result<Accumulated, table::LineError> {
+    let header = table::header(HEAD.as_bytes());
+    let mut s = StudentSums::new(StudentLayout::new(&header, &student_indicators())?);
+    s.add_lines(lines.as_bytes(), 2)?;
+    Ok(s.finish())
+}
+
+fn row(year: i64, brin: &str, gender: &str, feels: &str, bullied: u8, weight: f64) -> String {
+    format!("{year},{brin},zorg_welzijn,3,BOL,{gender},18-20,none,{feels},{bullied},0,0,{weight}\n")
+}
+
+#[test]
+fn wilson_matches_the_textbook_values() {
+    // 8 of 10 at 95%: 0.4902 .. 0.9433 (Wilson 1927; as in statsmodels' proportion_confint).
+    let (low, high) = wilson(8.0, 10.0, Z95);
+    assert!((low - 0.490_162).abs() < 1e-5, "{low}");
+    assert!((high - 0.943_318).abs() < 1e-5, "{high}");
+    let (low, high) = wilson(0.0, 20.0, Z95);
+    assert!(
+        low.abs() < 1e-12 && (high - 0.161_125).abs() < 1e-5,
+        "{low} {high}"
+    );
+}
+
+#[test]
+fn shares_are_weighted_and_counts_are_not() {
+    let mut data = String::new();
+    for i in 0..12 {
+        // 4 of 12 feel safe; they weigh 3 each, the others 1.
+        let safe = i < 4;
+        data += &row(
+            2025,
+            "25PX",
+            "vrouw",
+            if safe { "5" } else { "2" },
+            0,
+            if safe { 3.0 } else { 1.0 },
+        );
+    }
+    data += &row(2025, "25PX", "man", "", 1, 1.0);
+    let acc = sums(&data).expect("sums");
+    let (resp, s) = &acc.by_breakdown["brin"][&(2025, "25PX".into())];
+    assert_eq!(*resp, 13.0);
+    let feels = s[0];
+    assert_eq!(
+        (feels.n, feels.k),
+        (12.0, 4.0),
+        "a missing answer is not counted"
+    );
+    let share = feels.share(10);
+    let (value, low, high) = share.value.expect("n = 12 is shown");
+    assert!((value - 12.0 / 20.0).abs() < 1e-12, "weighted: {value}");
+    assert_eq!(
+        (low, high),
+        wilson(4.0, 12.0, Z95),
+        "interval on the unweighted share"
+    );
+    assert_eq!(s[1].n, 13.0);
+    assert_eq!(
+        acc.by_breakdown["gender"][&(2025, "man".into())].1[0].n,
+        0.0
+    );
+}
+
+#[test]
+fn small_cells_are_suppressed_and_incident_totals_are_not() {
+    let mut data = String::new();
+    for _ in 0..9 {
+        data += &row(2024, "01AB", "man", "4", 0, 1.0);
+    }
+    for _ in 0..10 {
+        data += &row(2024, "02CD", "man", "4", 0, 1.0);
+    }
+    let mut acc = sums(&data).expect("sums");
+    let register = BTreeMap::from([(
+        "type".to_owned(),
+        BTreeMap::from([("01AB".to_owned(), "ROC".to_owned())]),
+    )]);
+    acc.derive(&register);
+    let incidents = BTreeMap::from([(("01AB".to_owned(), 2024), 7.0)]);
+    let table = figures(&acc, &incidents, 10);
+    let find = |b: &str, g: &str, i: &str| {
+        table
+            .iter()
+            .find(|f| f.breakdown == b && f.group == g && f.indicator == i)
+            .unwrap_or_else(|| panic!("{b}/{g}/{i}"))
+            .clone()
+    };
+    let small = find("brin", "01AB", "feels_safe");
+    assert!(small.suppressed && small.value.is_none() && small.interval.is_none());
+    assert_eq!(small.n, 9);
+    assert!(!find("brin", "02CD", "feels_safe").suppressed);
+    let total = find("brin", "01AB", "incidents_total");
+    assert_eq!((total.value, total.suppressed), (Some(7.0), false));
+    assert!(find("brin", "01AB", "incidents_per_1000").suppressed);
+    let rate = find("brin", "02CD", "incidents_per_1000");
+    assert_eq!(rate.value, Some(0.0), "no registrations: 0 per 1,000");
+    assert_eq!(find("national", "all", "feels_safe").n, 19);
+    assert_eq!(find("type", "ROC", "feels_safe").n, 9);
+    assert_eq!(find("type", "", "feels_safe").n, 10, "not in the register");
+    let csv = figures_csv(&table);
+    assert!(csv.starts_with("year,breakdown,group,indicator,n,share,ci_low,ci_high,suppressed\n"));
+    assert!(csv.contains("2024,brin,01AB,feels_safe,9,,,,1\n"), "{csv}");
+}
+
+#[test]
+fn parts_added_separately_merge_to_the_whole() {
+    let lines: Vec<String> = (0..40)
+        .map(|i| {
+            row(
+                2021 + i % 3,
+                ["01AB", "02CD", "03EF"][i as usize % 3],
+                "vrouw",
+                &(1 + i % 5).to_string(),
+                (i % 2) as u8,
+                0.5 + (i % 7) as f64 / 10.0,
+            )
+        })
+        .collect();
+    let whole = sums(&lines.concat()).expect("whole");
+    let mut merged = sums(&lines[..17].concat()).expect("a");
+    merged.merge(sums(&lines[17..].concat()).expect("b"));
+    for (b, cells) in &whole.by_breakdown {
+        for (key, (resp, s)) in cells {
+            let (r, m) = &merged.by_breakdown[b][key];
+            assert_eq!(resp, r);
+            for (x, y) in s.iter().zip(m) {
+                assert_eq!((x.n, x.k), (y.n, y.k));
+                assert!((x.sw - y.sw).abs() < 1e-9 && (x.swx - y.swx).abs() < 1e-9);
+            }
+        }
+    }
+}
+
+#[test]
+fn quoted_fields_bom_and_crlf_are_read() {
+    assert_eq!(
+        table::header(b"\xEF\xBB\xBFbrin,\"naam, lang\"\r"),
+        vec!["brin", "naam, lang"]
+    );
+    let data = "2025,\"25PX\",zorg_welzijn,3,BOL,vrouw,18-20,none,4,0,0,0,1.0\r\n";
+    let acc = sums(data).expect("sums");
+    assert_eq!(acc.by_breakdown["brin"][&(2025, "25PX".into())].0, 1.0);
+}
+
+#[test]
+fn bad_lines_are_named_by_line_and_column() {
+    let bad_weight = format!(
+        "{}2025,25PX,zorg_welzijn,3,BOL,vrouw,18-20,none,4,0,0,0,zwaar\n",
+        row(2025, "25PX", "man", "4", 0, 1.0)
+    );
+    let e = sums(&bad_weight).expect_err("weight");
+    assert_eq!((e.line, e.column.as_str()), (3, "weight"));
+    assert!(e.to_string().contains("geen gewicht"), "{e}");
+    let e = sums("2025,25PX,zorg_welzijn\n").expect_err("short");
+    assert_eq!(e.line, 2);
+    assert!(e.message.contains("3 velden"), "{}", e.message);
+    let e = sums(&row(2025, "25PX", "man", "vier", 0, 1.0)).expect_err("value");
+    assert_eq!(e.column, "feels_safe");
+    let header = table::header(b"year,brin");
+    let e = StudentLayout::new(&header, &student_indicators()).expect_err("columns");
+    assert!(e.message.contains("'sector' ontbreekt"), "{}", e.message);
+}
