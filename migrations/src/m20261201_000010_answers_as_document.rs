@@ -2,7 +2,8 @@
 //!
 //! The document maps every item key to its answer: `v` value (empty when cleared), `r` revision,
 //! `p` last year's value when it was carried forward, `f` true while that carried value is not yet
-//! confirmed, `by` the id of the user who changed it last (names stay in `users`), `at` when.
+//! confirmed, `by` the id of the user who changed it last (names stay in `users`), `at` when (milliseconds
+//! since 1970, UTC).
 //! Storing a complete response of 100 answers is then one row update instead of 100 inserted
 //! rows and their index entries: measured with pgbench, about 470 µs of PostgreSQL per complete
 //! response became about 145 µs. PostgreSQL keeps it as `jsonb`, SQLite as JSON text.
@@ -33,10 +34,14 @@ enum Responses {
 
 const UP_POSTGRES: &str = r#"
 ALTER TABLE responses ADD COLUMN answers jsonb NOT NULL DEFAULT '{}';
+DO $$ BEGIN
+  ALTER TABLE responses ALTER COLUMN answers SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN NULL;
+END $$;
 UPDATE responses SET answers = d.doc FROM (
   SELECT response_id, jsonb_object_agg(item_key, jsonb_strip_nulls(jsonb_build_object(
     'v', value, 'r', revision, 'p', previous, 'f', CASE WHEN prefilled THEN true END,
-    'by', updated_by, 'at', updated_at))) AS doc
+    'by', updated_by, 'at', round(extract(epoch FROM updated_at) * 1000)::bigint))) AS doc
   FROM answers GROUP BY response_id) d
 WHERE responses.id = d.response_id;
 DROP TRIGGER IF EXISTS responses_delete_answers ON responses;
@@ -52,7 +57,7 @@ ALTER TABLE responses ADD COLUMN answers TEXT NOT NULL DEFAULT '{}';
 UPDATE responses SET answers = (
   SELECT json_group_object(item_key, json_object(
     'v', value, 'r', revision, 'p', previous, 'f', json(CASE WHEN prefilled THEN 'true' ELSE 'false' END),
-    'by', updated_by, 'at', updated_at))
+    'by', updated_by, 'at', CAST(round(unixepoch(updated_at, 'subsec') * 1000) AS INTEGER)))
   FROM answers WHERE answers.response_id = responses.id)
 WHERE EXISTS (SELECT 1 FROM answers WHERE answers.response_id = responses.id);
 DROP TABLE answers;
@@ -62,7 +67,7 @@ const DOWN_POSTGRES: &str = r#"
 INSERT INTO answers (response_id, item_key, value, revision, previous, prefilled, updated_by, updated_at)
 SELECT r.id, e.key, e.value->>'v', (e.value->>'r')::integer, e.value->>'p',
        COALESCE((e.value->>'f')::boolean, false), (e.value->>'by')::integer,
-       (e.value->>'at')::timestamptz
+       to_timestamp((e.value->>'at')::bigint / 1000.0)
 FROM responses r, jsonb_each(r.answers) e;
 ALTER TABLE responses DROP COLUMN answers;
 "#;
@@ -71,7 +76,8 @@ const DOWN_SQLITE: &str = r#"
 INSERT INTO answers (response_id, item_key, value, revision, previous, prefilled, updated_by, updated_at)
 SELECT r.id, e.key, json_extract(e.value, '$.v'), json_extract(e.value, '$.r'),
        json_extract(e.value, '$.p'), COALESCE(json_extract(e.value, '$.f'), 0),
-       json_extract(e.value, '$.by'), json_extract(e.value, '$.at')
+       json_extract(e.value, '$.by'),
+       strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(e.value, '$.at') / 1000.0, 'unixepoch')
 FROM responses r, json_each(r.answers) e;
 ALTER TABLE responses DROP COLUMN answers;
 "#;

@@ -66,6 +66,11 @@ pub enum Command {
         /// Threads reading the student file (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
+        /// Also hide cells from which a hidden one could be worked out (complementary
+        /// suppression, as reports and exports do); without it the table is the benchmark
+        /// specification's, with only cells below `--min-n` hidden.
+        #[arg(long)]
+        complementary: bool,
     },
 }
 
@@ -149,17 +154,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             out,
             min_n,
             threads,
-        } => tokio::task::spawn_blocking(move || aggregate(&data, &out, min_n, threads))
-            .await
-            .context("aggregation stopped")?,
+            complementary,
+        } => tokio::task::spawn_blocking(move || {
+            aggregate(&data, &out, min_n, threads, complementary)
+        })
+        .await
+        .context("aggregation stopped")?,
     }
 }
 
-fn aggregate(data: &Path, out: &Path, min_n: u64, threads: Option<usize>) -> anyhow::Result<()> {
+fn aggregate(
+    data: &Path,
+    out: &Path,
+    min_n: u64,
+    threads: Option<usize>,
+    complementary: bool,
+) -> anyhow::Result<()> {
     let threads = threads
         .or_else(|| std::thread::available_parallelism().ok().map(Into::into))
         .unwrap_or(1);
-    let figures = app::backend::aggregate::aggregate_dir(data, min_n, threads)?;
+    let figures = app::backend::aggregate::aggregate_dir(data, min_n, threads, complementary)?;
     std::fs::write(out, app::domain::aggregate::figures_csv(&figures))
         .with_context(|| format!("cannot write {}", out.display()))?;
     println!("{} rijen / rows → {}", figures.len(), out.display());

@@ -23,11 +23,13 @@ pub enum AggregateError {
 }
 
 /// The published table over `students.csv`, `institutions.csv` and `incidents.csv` in `dir`:
-/// the monitor's student indicators by year and every breakdown, suppressed below `min_n`.
+/// the monitor's student indicators by year and every breakdown, suppressed below `min_n` (and,
+/// with `complementary`, wherever a suppressed value could be worked out from the others).
 pub fn aggregate_dir(
     dir: &Path,
     min_n: u64,
     threads: usize,
+    complementary: bool,
 ) -> Result<Vec<Figure>, AggregateError> {
     let read =
         |name: &str| std::fs::read(dir.join(name)).with_context(|| format!("cannot read {name}"));
@@ -49,7 +51,11 @@ pub fn aggregate_dir(
         .filter(|(name, _)| agg::INSTITUTION_BREAKDOWNS.contains(&name.as_str()))
         .collect();
     acc.derive(&characteristics);
-    Ok(agg::figures(&acc, &incidents, min_n))
+    let mut figures = agg::figures(&acc, &incidents, min_n);
+    if complementary {
+        agg::protect(&mut figures, &characteristics);
+    }
+    Ok(figures)
 }
 
 /// Sums over a student file, read by `threads` threads.

@@ -204,7 +204,7 @@ pub struct StoredAnswer {
     pub prefilled: bool,
     #[serde(rename = "by", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<i32>,
-    #[serde(rename = "at")]
+    #[serde(rename = "at", with = "chrono::serde::ts_milliseconds")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -221,11 +221,17 @@ pub fn parse_document(text: &str) -> anyhow::Result<Vec<StoredAnswer>> {
         .collect())
 }
 
-/// The document that stores `answers`.
-pub fn document(answers: &[StoredAnswer]) -> anyhow::Result<String> {
-    let map: BTreeMap<&str, &StoredAnswer> =
-        answers.iter().map(|a| (a.item_key.as_str(), a)).collect();
-    serde_json::to_string(&map).context("answers as JSON")
+/// The document that stores `answers` (each key once).
+pub fn document<'a>(
+    answers: impl IntoIterator<Item = &'a StoredAnswer, IntoIter: Clone>,
+) -> anyhow::Result<String> {
+    struct Doc<I>(I);
+    impl<'a, I: Iterator<Item = &'a StoredAnswer> + Clone> serde::Serialize for Doc<I> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.clone().map(|a| (a.item_key.as_str(), a)))
+        }
+    }
+    serde_json::to_string(&Doc(answers.into_iter())).context("answers as JSON")
 }
 
 /// The answers column as text, for reading.
@@ -544,11 +550,19 @@ async fn save_if_current(
     }
     let after = after_writes(&stored, user_id, now, &p.writes);
     let backend = db.get_database_backend();
-    let sql = touch_sql(
-        &format!(", answers = {}", document_param(backend, "$4")),
-        "AND answers_version = $5",
-        "answers_version",
-    );
+    // PostgreSQL: only the written answers travel; `||` puts them into the stored document.
+    let (set, doc) = if backend == DbBackend::Postgres {
+        let written = p.writes.iter().filter_map(|(key, _, _)| {
+            after
+                .binary_search_by(|a| a.item_key.as_str().cmp(key))
+                .ok()
+                .map(|i| &after[i])
+        });
+        (", answers = answers || $4::jsonb", document(written)?)
+    } else {
+        (", answers = $4", document(&after)?)
+    };
+    let sql = touch_sql(set, "AND answers_version = $5", "answers_version");
     let written = Version::find_by_statement(Statement::from_sql_and_values(
         backend,
         sql,
@@ -556,7 +570,7 @@ async fn save_if_current(
             id.into(),
             now.into(),
             section.map(str::to_owned).into(),
-            document(&after)?.into(),
+            doc.into(),
             version.into(),
         ],
     ))

@@ -45,7 +45,7 @@ fn write_data(dir: &Path, rows: usize, seed: u64) {
         } else {
             rng.pick(&brins[..6])
         };
-        let feels = if rng.next() % 50 == 0 {
+        let feels = if rng.next().is_multiple_of(50) {
             String::new()
         } else {
             (1 + rng.next() % 5).to_string()
@@ -60,9 +60,9 @@ fn write_data(dir: &Path, rows: usize, seed: u64) {
             rng.pick(&["man", "vrouw", "anders"]),
             rng.pick(&["<18", "18-20", "21-26", ">26"]),
             rng.pick(&["none", "western", "non_western"]),
-            u64::from(rng.next() % 10 == 0),
-            u64::from(rng.next() % 12 == 0),
-            u64::from(rng.next() % 15 == 0),
+            u64::from(rng.next().is_multiple_of(10)),
+            u64::from(rng.next().is_multiple_of(12)),
+            u64::from(rng.next().is_multiple_of(15)),
             rng.next() % 2,
             rng.next() % 1000,
         )
@@ -126,7 +126,7 @@ fn figures_equal_the_reference_on_small_random_data() {
     let expected = read_table(&std::fs::read_to_string(&reference).expect("reference"));
     for threads in [1, 2, 3] {
         let ours = read_table(&figures_csv(
-            &aggregate_dir(&dir, 10, threads).expect("aggregate"),
+            &aggregate_dir(&dir, 10, threads, false).expect("aggregate"),
         ));
         assert_eq!(
             ours.keys().collect::<Vec<_>>(),
@@ -147,6 +147,19 @@ fn figures_equal_the_reference_on_small_random_data() {
         }
         assert!(suppressed >= 12, "the data has small cells: {suppressed}");
     }
+    let protected = read_table(&figures_csv(
+        &aggregate_dir(&dir, 10, 2, true).expect("aggregate"),
+    ));
+    let mut more = 0;
+    for (key, (_, sup, _)) in &expected {
+        let (_, our_sup, our_values) = &protected[key];
+        assert!(sup == "0" || our_sup == "1", "{key:?} stays hidden");
+        if sup == "0" && our_sup == "1" {
+            more += 1;
+            assert!(our_values.iter().all(String::is_empty), "{key:?}");
+        }
+    }
+    assert!(more > 0, "complementary cells are hidden too");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -161,7 +174,7 @@ fn a_bad_student_file_is_refused_with_line_and_column() {
     bad[250] = bad[250].rsplit_once(',').expect("weight").0.to_owned() + ",1,5";
     std::fs::write(&path, bad.join("\n") + "\n").expect("write");
     for threads in [1, 2] {
-        match aggregate_dir(&dir, 10, threads) {
+        match aggregate_dir(&dir, 10, threads, false) {
             Err(AggregateError::Line { file, error }) => {
                 assert_eq!(file, "students.csv");
                 assert_eq!(error.line, 251, "{error}");
@@ -172,7 +185,7 @@ fn a_bad_student_file_is_refused_with_line_and_column() {
     }
     bad[250] = lines[250].rsplit_once(',').expect("weight").0.to_owned() + ",zwaar";
     std::fs::write(&path, bad.join("\n")).expect("write");
-    match aggregate_dir(&dir, 10, 2) {
+    match aggregate_dir(&dir, 10, 2, false) {
         Err(AggregateError::Line { error, .. }) => {
             assert_eq!((error.line, error.column.as_str()), (251, "weight"));
         }

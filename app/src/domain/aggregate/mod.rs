@@ -6,6 +6,7 @@
 //! in flat arrays ([`Sums`]); [`figures`] turns them into the published table. The command line
 //! (`server aggregate`) and the reports run this same code.
 
+pub mod suppress;
 pub mod table;
 
 #[cfg(test)]
@@ -278,6 +279,84 @@ pub fn figures(
         ))
     });
     out
+}
+
+/// Complementary suppression over a table of [`figures`]: per year and share indicator, the
+/// groups of every breakdown add up to the national figure, and the institutions of one
+/// `characteristics` value (type, region) add up to that value's figure. Cells are hidden until
+/// no hidden one can be worked out from the published ones by addition or subtraction.
+/// Incident rows are left as they are (totals are registrations, rates are not additive).
+pub fn protect(
+    figures: &mut [Figure],
+    characteristics: &BTreeMap<String, BTreeMap<String, String>>,
+) {
+    let mut tables: BTreeMap<(i64, String), Vec<usize>> = BTreeMap::new();
+    for (i, f) in figures.iter().enumerate() {
+        if !f.indicator.starts_with("incidents_") {
+            tables
+                .entry((f.year, f.indicator.clone()))
+                .or_default()
+                .push(i);
+        }
+    }
+    for cells in tables.values() {
+        let at = |b: &str, g: &str| {
+            cells
+                .iter()
+                .position(|&i| figures[i].breakdown == b && figures[i].group == g)
+        };
+        let Some(national) = at("national", "all") else {
+            continue;
+        };
+        let mut by_breakdown: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (c, &i) in cells.iter().enumerate() {
+            if figures[i].breakdown != "national" {
+                by_breakdown
+                    .entry(figures[i].breakdown.as_str())
+                    .or_default()
+                    .push(c);
+            }
+        }
+        let mut equations: Vec<suppress::Equation> = by_breakdown
+            .values()
+            .map(|parts| suppress::Equation {
+                total: national,
+                parts: parts.clone(),
+            })
+            .collect();
+        for (name, values) in characteristics {
+            let Some(groups) = by_breakdown.get(name.as_str()) else {
+                continue;
+            };
+            for &g in groups {
+                let value = &figures[cells[g]].group;
+                let parts = by_breakdown
+                    .get("brin")
+                    .map(|brins| {
+                        brins
+                            .iter()
+                            .copied()
+                            .filter(|&c| {
+                                values
+                                    .get(&figures[cells[c]].group)
+                                    .map_or("", String::as_str)
+                                    == value.as_str()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                equations.push(suppress::Equation { total: g, parts });
+            }
+        }
+        let size: Vec<f64> = cells.iter().map(|&i| figures[i].n as f64).collect();
+        let mut hidden: Vec<bool> = cells.iter().map(|&i| figures[i].suppressed).collect();
+        for c in suppress::complementary(&size, &mut hidden, &equations) {
+            let f = &mut figures[cells[c]];
+            f.suppressed = true;
+            f.value = None;
+            f.interval = None;
+        }
+    }
 }
 
 /// The table as CSV: `year,breakdown,group,indicator,n,share,ci_low,ci_high,suppressed`, empty

@@ -168,3 +168,152 @@ fn bad_lines_are_named_by_line_and_column() {
     let e = StudentLayout::new(&header, &student_indicators()).expect_err("columns");
     assert!(e.message.contains("'sector' ontbreekt"), "{}", e.message);
 }
+
+/// A table of figures for one year and indicator: brins with a type and a region, and a gender
+/// breakdown, with random n (the Lcg below); primary suppression below 10.
+fn random_table(seed: u64) -> (Vec<Figure>, BTreeMap<String, BTreeMap<String, String>>) {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move |m: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % m
+    };
+    let brins = 3 + next(4) as usize;
+    let mut characteristics: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut cells: Vec<(&str, String, u64)> = Vec::new();
+    let mut by: BTreeMap<(&str, String), u64> = BTreeMap::new();
+    let mut total = 0;
+    for b in 0..brins {
+        let code = format!("0{b}XX");
+        let n = 1 + next(30);
+        total += n;
+        cells.push(("brin", code.clone(), n));
+        for (name, values) in [("type", ["ROC", "AOC"]), ("region", ["Noord", "Zuid"])] {
+            let v = values[next(2) as usize].to_owned();
+            characteristics
+                .entry(name.into())
+                .or_default()
+                .insert(code.clone(), v.clone());
+            *by.entry((name, v)).or_default() += n;
+        }
+    }
+    let man = next(total + 1);
+    let vrouw = next(total - man + 1);
+    for (g, n) in [
+        ("man", man),
+        ("vrouw", vrouw),
+        ("anders", total - man - vrouw),
+    ] {
+        cells.push(("gender", g.into(), n));
+    }
+    cells.push(("national", "all".into(), total));
+    cells.extend(by.into_iter().map(|((b, g), n)| (b, g, n)));
+    let figures = cells
+        .into_iter()
+        .map(|(b, g, n)| Figure {
+            year: 2025,
+            breakdown: b.into(),
+            group: g,
+            indicator: "bullied".into(),
+            n,
+            value: (n >= 10).then_some(0.1),
+            interval: (n >= 10).then_some((0.05, 0.2)),
+            suppressed: n < 10,
+        })
+        .collect();
+    (figures, characteristics)
+}
+
+/// The table's equations: every breakdown sums to national; every type and region to its brins.
+fn equations_of(
+    figures: &[Figure],
+    characteristics: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Vec<(usize, Vec<usize>)> {
+    let at = |b: &str, g: &str| {
+        figures
+            .iter()
+            .position(|f| f.breakdown == b && f.group == g)
+    };
+    let national = at("national", "all").expect("national");
+    let mut out = Vec::new();
+    for b in ["brin", "type", "region", "gender"] {
+        let parts = (0..figures.len())
+            .filter(|&i| figures[i].breakdown == b)
+            .collect();
+        out.push((national, parts));
+    }
+    for (name, values) in characteristics {
+        for (i, f) in figures
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.breakdown == *name)
+        {
+            let parts = (0..figures.len())
+                .filter(|&j| {
+                    figures[j].breakdown == "brin"
+                        && values.get(&figures[j].group) == Some(&f.group)
+                })
+                .collect();
+            out.push((i, parts));
+        }
+    }
+    out
+}
+
+/// Brute force, independent of the elimination used by `protect`: some sum or difference of the
+/// table's equations (each taken -1, 0 or +1 times) leaves exactly one hidden cell.
+fn recoverable_by_addition(figures: &[Figure], equations: &[(usize, Vec<usize>)]) -> bool {
+    let combinations = 3usize.pow(equations.len() as u32);
+    (1..combinations).any(|mut code| {
+        let mut coefficient = vec![0i64; figures.len()];
+        for (total, parts) in equations {
+            let c = (code % 3) as i64 - 1;
+            code /= 3;
+            coefficient[*total] += c;
+            for &p in parts {
+                coefficient[p] -= c;
+            }
+        }
+        (0..figures.len())
+            .filter(|&i| figures[i].suppressed && coefficient[i] != 0)
+            .count()
+            == 1
+    })
+}
+
+#[test]
+fn no_hidden_value_can_be_recovered_by_addition_or_subtraction() {
+    let (mut exposed_before, mut protected) = (0, 0);
+    for seed in 0..300 {
+        let (mut table, characteristics) = random_table(seed);
+        let equations = equations_of(&table, &characteristics);
+        if recoverable_by_addition(&table, &equations) {
+            exposed_before += 1;
+        }
+        let primary: Vec<bool> = table.iter().map(|f| f.suppressed).collect();
+        protect(&mut table, &characteristics);
+        assert!(
+            !recoverable_by_addition(&table, &equations),
+            "seed {seed}: {table:#?}"
+        );
+        for (f, was) in table.iter().zip(&primary) {
+            assert!(!was || f.suppressed, "a small cell stays hidden");
+            assert_eq!(f.suppressed, f.value.is_none());
+        }
+        protected += usize::from(
+            table
+                .iter()
+                .zip(&primary)
+                .any(|(f, was)| f.suppressed && !was),
+        );
+    }
+    assert!(
+        exposed_before > 50,
+        "primary suppression alone leaks in many tables: {exposed_before}"
+    );
+    assert!(
+        protected >= exposed_before,
+        "{protected} tables got complementary cells"
+    );
+}
