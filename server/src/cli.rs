@@ -71,6 +71,9 @@ pub enum Command {
         /// specification's, with only cells below `--min-n` hidden.
         #[arg(long)]
         complementary: bool,
+        /// A two-way crossing of row breakdowns, as `gender:level` (repeatable).
+        #[arg(long = "cross", value_parser = parse_crossing)]
+        crossings: Vec<(String, String)>,
     },
 }
 
@@ -155,25 +158,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             min_n,
             threads,
             complementary,
+            crossings,
         } => tokio::task::spawn_blocking(move || {
-            aggregate(&data, &out, min_n, threads, complementary)
+            let options = app::backend::aggregate::Options {
+                min_n,
+                threads: threads
+                    .or_else(|| std::thread::available_parallelism().ok().map(Into::into))
+                    .unwrap_or(1),
+                complementary,
+                crossings,
+            };
+            aggregate(&data, &out, &options)
         })
         .await
         .context("aggregation stopped")?,
     }
 }
 
+fn parse_crossing(s: &str) -> Result<(String, String), String> {
+    s.split_once(':')
+        .map(|(a, b)| (a.trim().to_owned(), b.trim().to_owned()))
+        .ok_or_else(|| format!("'{s}': give two breakdowns as a:b, such as gender:level"))
+}
+
 fn aggregate(
     data: &Path,
     out: &Path,
-    min_n: u64,
-    threads: Option<usize>,
-    complementary: bool,
+    options: &app::backend::aggregate::Options,
 ) -> anyhow::Result<()> {
-    let threads = threads
-        .or_else(|| std::thread::available_parallelism().ok().map(Into::into))
-        .unwrap_or(1);
-    let figures = app::backend::aggregate::aggregate_dir(data, min_n, threads, complementary)?;
+    let figures = app::backend::aggregate::aggregate_dir(data, options)?;
     std::fs::write(out, app::domain::aggregate::figures_csv(&figures))
         .with_context(|| format!("cannot write {}", out.display()))?;
     println!("{} rijen / rows → {}", figures.len(), out.display());

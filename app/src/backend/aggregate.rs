@@ -22,15 +22,24 @@ pub enum AggregateError {
     Other(#[from] anyhow::Error),
 }
 
+/// How to aggregate files.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Smallest n for which a share is shown.
+    pub min_n: u64,
+    /// Threads reading the student file.
+    pub threads: usize,
+    /// Also complementary suppression.
+    pub complementary: bool,
+    /// Two-way crossings of row breakdowns, such as `("gender", "level")`.
+    pub crossings: Vec<(String, String)>,
+}
+
 /// The published table over `students.csv`, `institutions.csv` and `incidents.csv` in `dir`:
-/// the monitor's student indicators by year and every breakdown, suppressed below `min_n` (and,
-/// with `complementary`, wherever a suppressed value could be worked out from the others).
-pub fn aggregate_dir(
-    dir: &Path,
-    min_n: u64,
-    threads: usize,
-    complementary: bool,
-) -> Result<Vec<Figure>, AggregateError> {
+/// the monitor's student indicators by year and every breakdown (and the crossings asked for),
+/// suppressed below `min_n` (and, with `complementary`, wherever a suppressed value could be
+/// worked out from the others).
+pub fn aggregate_dir(dir: &Path, options: &Options) -> Result<Vec<Figure>, AggregateError> {
     let read =
         |name: &str| std::fs::read(dir.join(name)).with_context(|| format!("cannot read {name}"));
     let line_error = |file: &str| {
@@ -44,15 +53,16 @@ pub fn aggregate_dir(
     let mut acc = students(
         &dir.join("students.csv"),
         &agg::student_indicators(),
-        threads,
+        &options.crossings,
+        options.threads,
     )?;
     let characteristics = institutions
         .into_iter()
         .filter(|(name, _)| agg::INSTITUTION_BREAKDOWNS.contains(&name.as_str()))
         .collect();
     acc.derive(&characteristics);
-    let mut figures = agg::figures(&acc, &incidents, min_n);
-    if complementary {
+    let mut figures = agg::figures(&acc, &incidents, options.min_n);
+    if options.complementary {
         agg::protect(&mut figures, &characteristics);
     }
     Ok(figures)
@@ -62,6 +72,7 @@ pub fn aggregate_dir(
 pub fn students(
     path: &Path,
     indicators: &[Indicator],
+    crossings: &[(String, String)],
     threads: usize,
 ) -> Result<Accumulated, AggregateError> {
     let name = path
@@ -86,10 +97,16 @@ pub fn students(
         });
     };
     let header = table::header(head[..end].strip_suffix(b"\r").unwrap_or(&head[..end]));
-    let layout = StudentLayout::new(&header, indicators).map_err(|error| AggregateError::Line {
-        file: name.clone(),
-        error,
-    })?;
+    let crossings: Vec<(&str, &str)> = crossings
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let layout = StudentLayout::new(&header, indicators)
+        .and_then(|l| l.with_crossings(&crossings))
+        .map_err(|error| AggregateError::Line {
+            file: name.clone(),
+            error,
+        })?;
     let starts = part_starts(path, end as u64 + 1, len, threads.max(1))?;
     let results: Vec<Result<Accumulated, AggregateError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = starts

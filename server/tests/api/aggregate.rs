@@ -7,7 +7,7 @@ use std::fmt::Write;
 use std::path::Path;
 use std::process::Command;
 
-use app::backend::aggregate::{aggregate_dir, AggregateError};
+use app::backend::aggregate::{aggregate_dir, AggregateError, Options};
 use app::domain::aggregate::figures_csv;
 
 /// A small deterministic generator (64-bit LCG), so the data is the same in every run.
@@ -99,6 +99,15 @@ fn read_table(text: &str) -> BTreeMap<Vec<String>, Row> {
         .collect()
 }
 
+fn options(threads: usize, complementary: bool) -> Options {
+    Options {
+        min_n: 10,
+        threads,
+        complementary,
+        crossings: Vec::new(),
+    }
+}
+
 fn temp_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("miv_agg_{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -126,7 +135,7 @@ fn figures_equal_the_reference_on_small_random_data() {
     let expected = read_table(&std::fs::read_to_string(&reference).expect("reference"));
     for threads in [1, 2, 3] {
         let ours = read_table(&figures_csv(
-            &aggregate_dir(&dir, 10, threads, false).expect("aggregate"),
+            &aggregate_dir(&dir, &options(threads, false)).expect("aggregate"),
         ));
         assert_eq!(
             ours.keys().collect::<Vec<_>>(),
@@ -148,7 +157,7 @@ fn figures_equal_the_reference_on_small_random_data() {
         assert!(suppressed >= 12, "the data has small cells: {suppressed}");
     }
     let protected = read_table(&figures_csv(
-        &aggregate_dir(&dir, 10, 2, true).expect("aggregate"),
+        &aggregate_dir(&dir, &options(2, true)).expect("aggregate"),
     ));
     let mut more = 0;
     for (key, (_, sup, _)) in &expected {
@@ -174,7 +183,7 @@ fn a_bad_student_file_is_refused_with_line_and_column() {
     bad[250] = bad[250].rsplit_once(',').expect("weight").0.to_owned() + ",1,5";
     std::fs::write(&path, bad.join("\n") + "\n").expect("write");
     for threads in [1, 2] {
-        match aggregate_dir(&dir, 10, threads, false) {
+        match aggregate_dir(&dir, &options(threads, false)) {
             Err(AggregateError::Line { file, error }) => {
                 assert_eq!(file, "students.csv");
                 assert_eq!(error.line, 251, "{error}");
@@ -185,7 +194,7 @@ fn a_bad_student_file_is_refused_with_line_and_column() {
     }
     bad[250] = lines[250].rsplit_once(',').expect("weight").0.to_owned() + ",zwaar";
     std::fs::write(&path, bad.join("\n")).expect("write");
-    match aggregate_dir(&dir, 10, 2, false) {
+    match aggregate_dir(&dir, &options(2, false)) {
         Err(AggregateError::Line { error, .. }) => {
             assert_eq!((error.line, error.column.as_str()), (251, "weight"));
         }

@@ -282,8 +282,9 @@ pub fn figures(
 }
 
 /// Complementary suppression over a table of [`figures`]: per year and share indicator, the
-/// groups of every breakdown add up to the national figure, and the institutions of one
-/// `characteristics` value (type, region) add up to that value's figure. Cells are hidden until
+/// groups of every breakdown add up to the national figure, the institutions of one
+/// `characteristics` value (type, region) add up to that value's figure, and the rows and
+/// columns of a crossing add up to the groups of its two breakdowns. Cells are hidden until
 /// no hidden one can be worked out from the published ones by addition or subtraction.
 /// Incident rows are left as they are (totals are registrations, rates are not additive).
 pub fn protect(
@@ -348,6 +349,28 @@ pub fn protect(
                 equations.push(suppress::Equation { total: g, parts });
             }
         }
+        // A crossing a×b: each group of a is the sum of its row, each group of b of its column.
+        for (name, crossed) in &by_breakdown {
+            let Some((a, b)) = name.split_once(table::CROSS) else {
+                continue;
+            };
+            for (side, margin) in [(0, a), (1, b)] {
+                for &g in by_breakdown.get(margin).into_iter().flatten() {
+                    let value = figures[cells[g]].group.as_str();
+                    let parts = crossed
+                        .iter()
+                        .copied()
+                        .filter(|&c| {
+                            let label = figures[cells[c]].group.as_str();
+                            let mut halves = label.splitn(2, table::CROSS_GROUP);
+                            let (first, second) = (halves.next(), halves.next());
+                            [first, second][side] == Some(value)
+                        })
+                        .collect();
+                    equations.push(suppress::Equation { total: g, parts });
+                }
+            }
+        }
         let size: Vec<f64> = cells.iter().map(|&i| figures[i].n as f64).collect();
         let mut hidden: Vec<bool> = cells.iter().map(|&i| figures[i].suppressed).collect();
         for c in suppress::complementary(&size, &mut hidden, &equations) {
@@ -357,6 +380,41 @@ pub fn protect(
             f.interval = None;
         }
     }
+}
+
+/// A published share beside the national figure of its year and indicator.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct VersusNational {
+    /// Share minus the national share.
+    pub difference: f64,
+    /// The two 95% intervals do not overlap (a difference worth pointing out).
+    pub differs: bool,
+}
+
+/// For every published share of `figures` (same order), its difference from the national share
+/// of the same year and indicator; `None` for national rows, suppressed cells and rows without
+/// an interval.
+pub fn versus_national(figures: &[Figure]) -> Vec<Option<VersusNational>> {
+    let national: BTreeMap<(i64, &str), &Figure> = figures
+        .iter()
+        .filter(|f| f.breakdown == "national")
+        .map(|f| ((f.year, f.indicator.as_str()), f))
+        .collect();
+    figures
+        .iter()
+        .map(|f| {
+            if f.breakdown == "national" {
+                return None;
+            }
+            let (value, (low, high)) = (f.value?, f.interval?);
+            let all = national.get(&(f.year, f.indicator.as_str()))?;
+            let (n_value, (n_low, n_high)) = (all.value?, all.interval?);
+            Some(VersusNational {
+                difference: value - n_value,
+                differs: high < n_low || low > n_high,
+            })
+        })
+        .collect()
 }
 
 /// The table as CSV: `year,breakdown,group,indicator,n,share,ci_low,ci_high,suppressed`, empty

@@ -147,7 +147,9 @@ pub struct StudentLayout {
     width: usize,
     year: usize,
     weight: Option<usize>,
-    groups: Vec<usize>,
+    /// Per breakdown, the column it reads; a crossing of two breakdowns reads both.
+    groups: Vec<Vec<usize>>,
+    breakdowns: Vec<String>,
     values: Vec<usize>,
     conditions: Vec<Condition>,
     names: Vec<String>,
@@ -174,8 +176,12 @@ impl StudentLayout {
             weight: header.iter().position(|h| h == "weight"),
             groups: STUDENT_ROW_BREAKDOWNS
                 .iter()
-                .map(|b| find(b))
+                .map(|b| find(b).map(|c| vec![c]))
                 .collect::<Result<_, _>>()?,
+            breakdowns: STUDENT_ROW_BREAKDOWNS
+                .iter()
+                .map(|b| (*b).to_owned())
+                .collect(),
             values: indicators
                 .iter()
                 .map(|i| find(&i.variable))
@@ -185,7 +191,39 @@ impl StudentLayout {
             indicators: indicators.iter().map(|i| i.name.clone()).collect(),
         })
     }
+
+    /// Adds two-way crossings of row breakdowns (such as gender × level): a breakdown named
+    /// `a×b` whose groups are `x × y`.
+    pub fn with_crossings(mut self, crossings: &[(&str, &str)]) -> Result<Self, LineError> {
+        for (a, b) in crossings {
+            let column = |name: &str| {
+                STUDENT_ROW_BREAKDOWNS
+                    .iter()
+                    .position(|x| *x == name)
+                    .map(|i| self.groups[i][0])
+                    .ok_or_else(|| LineError {
+                        line: 1,
+                        column: name.into(),
+                        message: format!("'{name}' is geen indeling van de rijen"),
+                    })
+            };
+            let pair = vec![column(a)?, column(b)?];
+            self.groups.push(pair);
+            self.breakdowns.push(crossing_name(a, b));
+        }
+        Ok(self)
+    }
 }
+
+/// The name of the crossing of breakdowns `a` and `b`.
+pub fn crossing_name(a: &str, b: &str) -> String {
+    format!("{a}{CROSS}{b}")
+}
+
+/// Between the two breakdowns of a crossing's name.
+pub const CROSS: char = '×';
+/// Between the two values of a crossing's group.
+pub const CROSS_GROUP: &str = " × ";
 
 /// Sums over student rows, per row breakdown, in flat arrays indexed by year and group code.
 #[derive(Clone, Debug)]
@@ -198,6 +236,7 @@ pub struct StudentSums {
     cells: Vec<(usize, Vec<f64>)>,
     row: Vec<f64>,
     fields: Vec<(usize, usize)>,
+    key: Vec<u8>,
 }
 
 impl StudentSums {
@@ -210,6 +249,7 @@ impl StudentSums {
             cells: vec![(0, Vec::new()); breakdowns],
             row: vec![0.0; width],
             fields: Vec::with_capacity(layout.width),
+            key: Vec::new(),
             layout,
         }
     }
@@ -372,8 +412,23 @@ impl StudentSums {
         let year = self.year_code(year);
         let width = self.width();
         for b in 0..self.layout.groups.len() {
-            let (a, e) = self.fields[self.layout.groups[b]];
-            let code = self.dicts[b].code(&line[a..e]) as usize;
+            let code = match self.layout.groups[b].as_slice() {
+                [column] => {
+                    let (a, e) = self.fields[*column];
+                    self.dicts[b].code(&line[a..e])
+                }
+                columns => {
+                    self.key.clear();
+                    for (i, &column) in columns.iter().enumerate() {
+                        if i > 0 {
+                            self.key.extend_from_slice(CROSS_GROUP.as_bytes());
+                        }
+                        let (a, e) = self.fields[column];
+                        self.key.extend_from_slice(&line[a..e]);
+                    }
+                    self.dicts[b].code(&self.key)
+                }
+            } as usize;
             self.ensure_group(b, code);
             let (capacity, cells) = &mut self.cells[b];
             let at = (year * *capacity + code) * width;
@@ -389,7 +444,7 @@ impl StudentSums {
         let width = self.width();
         let indicators = self.layout.values.len();
         let mut by_breakdown = BTreeMap::new();
-        for (b, name) in STUDENT_ROW_BREAKDOWNS.iter().enumerate() {
+        for (b, name) in self.layout.breakdowns.iter().enumerate() {
             let (capacity, cells) = &self.cells[b];
             let mut out: Cells = BTreeMap::new();
             for (y, year) in self.years.iter().enumerate() {
@@ -410,7 +465,7 @@ impl StudentSums {
                     out.insert((*year, self.dicts[b].label(code)), (c[0], sums));
                 }
             }
-            by_breakdown.insert((*name).to_owned(), out);
+            by_breakdown.insert(name.clone(), out);
         }
         Accumulated {
             indicators: self.layout.indicators,

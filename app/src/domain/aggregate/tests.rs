@@ -317,3 +317,79 @@ fn no_hidden_value_can_be_recovered_by_addition_or_subtraction() {
         "{protected} tables got complementary cells"
     );
 }
+
+#[test]
+fn differences_from_national_are_flagged_when_intervals_do_not_overlap() {
+    let figure = |b: &str, value: f64, interval: (f64, f64)| Figure {
+        year: 2025,
+        breakdown: b.into(),
+        group: "g".into(),
+        indicator: "bullied".into(),
+        n: 100,
+        value: Some(value),
+        interval: Some(interval),
+        suppressed: false,
+    };
+    let mut hidden = figure("brin", 0.0, (0.0, 0.0));
+    hidden.value = None;
+    hidden.interval = None;
+    hidden.suppressed = true;
+    let table = vec![
+        figure("national", 0.10, (0.09, 0.11)),
+        figure("gender", 0.20, (0.15, 0.25)),
+        figure("level", 0.12, (0.10, 0.14)),
+        hidden,
+    ];
+    let v = versus_national(&table);
+    assert_eq!(v[0], None);
+    let far = v[1].expect("published");
+    assert!((far.difference - 0.10).abs() < 1e-12 && far.differs);
+    assert!(!v[2].expect("published").differs, "overlapping intervals");
+    assert_eq!(v[3], None, "suppressed");
+}
+
+#[test]
+fn crossings_are_counted_and_protected_by_rows_and_columns() {
+    let header = table::header(HEAD.as_bytes());
+    let layout = StudentLayout::new(&header, &student_indicators())
+        .and_then(|l| l.with_crossings(&[("gender", "path")]))
+        .expect("layout");
+    let mut s = StudentSums::new(layout);
+    let mut data = String::new();
+    for (gender, path, count) in [
+        ("man", "BOL", 40),
+        ("man", "BBL", 12),
+        ("vrouw", "BOL", 35),
+        ("vrouw", "BBL", 4),
+    ] {
+        for _ in 0..count {
+            data += &format!("2025,25PX,techniek,2,{path},{gender},18-20,none,4,0,0,0,1\n");
+        }
+    }
+    s.add_lines(data.as_bytes(), 2).expect("lines");
+    let mut acc = s.finish();
+    acc.derive(&BTreeMap::new());
+    let crossing = &acc.by_breakdown["gender×path"];
+    assert_eq!(crossing[&(2025, "vrouw × BBL".into())].0, 4.0);
+    assert_eq!(crossing[&(2025, "man × BOL".into())].0, 40.0);
+    let mut figures = figures(&acc, &BTreeMap::new(), 10);
+    protect(&mut figures, &BTreeMap::new());
+    let hidden = |g: &str| {
+        figures
+            .iter()
+            .find(|f| f.breakdown == "gender×path" && f.group == g && f.indicator == "bullied")
+            .expect("cell")
+            .suppressed
+    };
+    assert!(hidden("vrouw × BBL"), "n = 4");
+    assert!(hidden("vrouw × BOL"), "else vrouw − vrouw × BOL gives it");
+    assert!(hidden("man × BBL"), "else BBL − man × BBL gives it");
+    assert!(
+        hidden("man × BOL"),
+        "the fourth corner completes the rectangle"
+    );
+    let e = StudentLayout::new(&header, &student_indicators())
+        .and_then(|l| l.with_crossings(&[("gender", "type")]))
+        .expect_err("type is not a row breakdown");
+    assert!(e.message.contains("'type'"));
+}
