@@ -6,6 +6,7 @@
 //! in flat arrays ([`Sums`]); [`figures`] turns them into the published table. The command line
 //! (`server aggregate`) and the reports run this same code.
 
+pub mod mapping;
 pub mod suppress;
 pub mod table;
 
@@ -159,6 +160,20 @@ pub struct Accumulated {
     pub by_breakdown: BTreeMap<String, Cells>,
 }
 
+/// Adds one cell's respondents and sums to the cell `key` of `cells`.
+fn add_to(cells: &mut Cells, key: (i64, String), resp: f64, sums: &[Sums]) {
+    let (r, s) = cells
+        .entry(key)
+        .or_insert_with(|| (0.0, vec![Sums::default(); sums.len()]));
+    *r += resp;
+    for (a, b) in s.iter_mut().zip(sums) {
+        a.n += b.n;
+        a.k += b.k;
+        a.sw += b.sw;
+        a.swx += b.swx;
+    }
+}
+
 impl Accumulated {
     /// Adds `other` (accumulated over other rows) to this one.
     pub fn merge(&mut self, other: Accumulated) {
@@ -168,16 +183,7 @@ impl Accumulated {
         for (b, cells) in other.by_breakdown {
             let mine = self.by_breakdown.entry(b).or_default();
             for (key, (resp, sums)) in cells {
-                let (r, s) = mine
-                    .entry(key)
-                    .or_insert_with(|| (0.0, vec![Sums::default(); sums.len()]));
-                *r += resp;
-                for (a, b) in s.iter_mut().zip(sums) {
-                    a.n += b.n;
-                    a.k += b.k;
-                    a.sw += b.sw;
-                    a.swx += b.swx;
-                }
+                add_to(mine, key, resp, &sums);
             }
         }
     }
@@ -197,18 +203,12 @@ impl Accumulated {
                 targets.push((name.clone(), group));
             }
             for (breakdown, group) in targets {
-                let (r, s) = derived
-                    .entry(breakdown)
-                    .or_default()
-                    .entry((*year, group))
-                    .or_insert_with(|| (0.0, vec![Sums::default(); sums.len()]));
-                *r += resp;
-                for (a, b) in s.iter_mut().zip(sums) {
-                    a.n += b.n;
-                    a.k += b.k;
-                    a.sw += b.sw;
-                    a.swx += b.swx;
-                }
+                add_to(
+                    derived.entry(breakdown).or_default(),
+                    (*year, group),
+                    *resp,
+                    sums,
+                );
             }
         }
         self.by_breakdown.extend(derived);

@@ -393,3 +393,157 @@ fn crossings_are_counted_and_protected_by_rows_and_columns() {
         .expect_err("type is not a row breakdown");
     assert!(e.message.contains("'type'"));
 }
+
+fn file(header: &str, rows: &[&str]) -> crate::domain::register::Table {
+    let split = |l: &str| l.split(';').map(str::to_owned).collect::<Vec<_>>();
+    crate::domain::register::Table {
+        header: split(header),
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i + 2, split(r)))
+            .collect(),
+    }
+}
+
+const JOB_HEADER: &str = "Jaar;Instelling;Sector;Niveau;Leerweg;Geslacht;Leeftijd;Migratie;Veilig;Gepest;Gediscrimineerd;Seksueel;Gewicht";
+
+fn job_mapping() -> mapping::Mapping {
+    let columns = [
+        ("year", "Jaar"),
+        ("brin", "Instelling"),
+        ("sector", "Sector"),
+        ("level", "Niveau"),
+        ("path", "Leerweg"),
+        ("gender", "Geslacht"),
+        ("age_band", "Leeftijd"),
+        ("migration", "Migratie"),
+        ("feels_safe", "Veilig"),
+        ("bullied", "Gepest"),
+        ("discriminated", "Gediscrimineerd"),
+        ("sexual_harassment", "Seksueel"),
+        ("weight", "Gewicht"),
+    ];
+    let recode = BTreeMap::from([(
+        "gender".to_owned(),
+        BTreeMap::from([
+            ("Vrouw".to_owned(), "vrouw".to_owned()),
+            ("Man".to_owned(), "man".to_owned()),
+        ]),
+    )]);
+    mapping::Mapping {
+        columns: columns
+            .iter()
+            .map(|(v, c)| ((*v).to_owned(), (*c).to_owned()))
+            .collect(),
+        recode,
+    }
+}
+
+#[test]
+fn a_mapped_file_becomes_canonical_rows_the_engine_reads() {
+    let table = file(
+        JOB_HEADER,
+        &[
+            "2025;25px;zorg_welzijn;3;bol;Vrouw;18-20;none;4;0;0;1;0,875",
+            "2025;25PX;techniek;2;BBL;Man;<18;western;;1;0;0;1,2",
+            ";;;;;;;;;;;;",
+        ],
+    );
+    let out = mapping::apply(&table, &mapping::STUDENT_VARIABLES, &job_mapping()).expect("valid");
+    assert_eq!(out.rows.len(), 2, "the empty row is skipped");
+    let csv = out.to_csv();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(HEAD),
+        "canonical order, optional disability left out"
+    );
+    assert_eq!(
+        lines.next(),
+        Some("2025,25PX,zorg_welzijn,3,BOL,vrouw,18-20,none,4,0,0,1,0.875")
+    );
+    let mut sums = StudentSums::new(
+        StudentLayout::new(&table::header(HEAD.as_bytes()), &student_indicators()).expect("layout"),
+    );
+    let body = csv.split_once('\n').expect("header").1;
+    sums.add_lines(body.as_bytes(), 2)
+        .expect("the engine reads it");
+    let acc = sums.finish();
+    assert_eq!(
+        acc.by_breakdown["gender"][&(2025, "vrouw".into())].1[3].k,
+        1.0
+    );
+}
+
+#[test]
+fn every_cell_that_does_not_fit_is_named_by_line_and_column() {
+    let table = file(
+        JOB_HEADER,
+        &[
+            "2025;25PX;zorg_welzijn;3;BOL;Onbekend;18-20;none;4;0;0;1;1",
+            "20x5;25PX0;zorg;5;BOL;Vrouw;18-20;none;6;2;0;1;-1",
+            "2025;25PX;zorg_welzijn",
+        ],
+    );
+    let problems =
+        mapping::apply(&table, &mapping::STUDENT_VARIABLES, &job_mapping()).expect_err("refused");
+    let at: Vec<(usize, Option<&str>)> = problems
+        .iter()
+        .map(|p| (p.line, p.column.as_deref()))
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            (2, Some("Geslacht")),
+            (3, Some("Jaar")),
+            (3, Some("Instelling")),
+            (3, Some("Sector")),
+            (3, Some("Niveau")),
+            (3, Some("Veilig")),
+            (3, Some("Gepest")),
+            (3, Some("Gewicht")),
+            (4, None),
+        ]
+    );
+    let text = problems[0].message(crate::i18n::Lang::Nl);
+    assert!(
+        text.contains("‘Onbekend’") && text.contains("hercodeer"),
+        "{text}"
+    );
+
+    let mut partial = job_mapping();
+    partial.columns.remove("weight");
+    partial.columns.remove("bullied");
+    partial.columns.insert("sector".into(), "Opleiding".into());
+    let problems =
+        mapping::apply(&table, &mapping::STUDENT_VARIABLES, &partial).expect_err("refused");
+    let texts: Vec<String> = problems
+        .iter()
+        .map(|p| p.message(crate::i18n::Lang::Nl))
+        .collect();
+    assert_eq!(texts.len(), 2, "weight is optional: {texts:?}");
+    assert!(texts[0].contains("Opleiding"), "{texts:?}");
+    assert!(texts[1].contains("bullied"), "{texts:?}");
+}
+
+#[test]
+fn columns_named_like_variables_are_mapped_by_themselves() {
+    let header: Vec<String> = ["Year", "BRIN", "sector", "Age band", "Gewicht"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let m = mapping::Mapping::by_name(&header, &mapping::STUDENT_VARIABLES);
+    assert_eq!(m.columns.get("year").map(String::as_str), Some("Year"));
+    assert_eq!(m.columns.get("brin").map(String::as_str), Some("BRIN"));
+    assert_eq!(
+        m.columns.get("age_band").map(String::as_str),
+        Some("Age band")
+    );
+    assert!(!m.columns.contains_key("weight"));
+    let json = serde_json::to_string(&m).expect("saved with the source");
+    assert_eq!(
+        serde_json::from_str::<mapping::Mapping>(&json).expect("reused"),
+        m
+    );
+}

@@ -1,0 +1,269 @@
+//! From a source's file to canonical variables: a column mapping per source (file column →
+//! variable) with value recoding (such as `Vrouw` → `vrouw`), saved and reused next year. Every
+//! cell is checked against its variable; the result is a canonical CSV that the engine reads, or
+//! every problem with its line and file column.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::institution::InstitutionCode;
+use crate::domain::register::{ImportProblem, Problem, Table};
+
+/// What values a canonical variable takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    /// A year, 2000–2100.
+    Year,
+    /// An institution code (instellingscode / BRIN).
+    Institution,
+    /// One of these codes.
+    Category(&'static [&'static str]),
+    /// A whole number in a range; empty means no answer.
+    Integer { min: i64, max: i64 },
+    /// A non-negative number (a weight); decimal comma or point.
+    Weight,
+}
+
+/// A canonical variable of a source kind.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Variable {
+    pub name: &'static str,
+    pub kind: Kind,
+    /// Must be mapped (optional ones may be left out of a file).
+    pub required: bool,
+}
+
+const fn var(name: &'static str, kind: Kind, required: bool) -> Variable {
+    Variable {
+        name,
+        kind,
+        required,
+    }
+}
+
+/// The canonical variables of student survey micro-data (JOB-monitor style), in the layout of
+/// `../shared/bench/gen.py`'s `students.csv`.
+pub const STUDENT_VARIABLES: [Variable; 14] = [
+    var("year", Kind::Year, true),
+    var("brin", Kind::Institution, true),
+    var(
+        "sector",
+        Kind::Category(&[
+            "economie",
+            "techniek",
+            "zorg_welzijn",
+            "groen",
+            "ict_creatief",
+            "horeca_toerisme",
+        ]),
+        true,
+    ),
+    var("level", Kind::Integer { min: 1, max: 4 }, true),
+    var("path", Kind::Category(&["BOL", "BBL"]), true),
+    var("gender", Kind::Category(&["man", "vrouw", "anders"]), true),
+    var(
+        "age_band",
+        Kind::Category(&["<18", "18-20", "21-26", ">26"]),
+        true,
+    ),
+    var(
+        "migration",
+        Kind::Category(&["none", "western", "non_western"]),
+        true,
+    ),
+    var("disability", Kind::Category(&["ja", "nee"]), false),
+    var("feels_safe", Kind::Integer { min: 1, max: 5 }, true),
+    var("bullied", Kind::Integer { min: 0, max: 1 }, true),
+    var("discriminated", Kind::Integer { min: 0, max: 1 }, true),
+    var("sexual_harassment", Kind::Integer { min: 0, max: 1 }, true),
+    var("weight", Kind::Weight, false),
+];
+
+/// How a source's files map to canonical variables; saved with the source.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mapping {
+    /// Canonical variable → file column.
+    pub columns: BTreeMap<String, String>,
+    /// Canonical variable → (file value → canonical value).
+    pub recode: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Mapping {
+    /// The mapping that takes every column named like a variable (case and spaces ignored).
+    pub fn by_name(header: &[String], variables: &[Variable]) -> Mapping {
+        let columns = variables
+            .iter()
+            .filter_map(|v| {
+                header
+                    .iter()
+                    .find(|h| same_name(h, v.name))
+                    .map(|h| (v.name.to_owned(), h.clone()))
+            })
+            .collect();
+        Mapping {
+            columns,
+            recode: BTreeMap::new(),
+        }
+    }
+}
+
+fn same_name(header: &str, name: &str) -> bool {
+    header
+        .trim()
+        .replace([' ', '-'], "_")
+        .eq_ignore_ascii_case(name)
+}
+
+/// The canonical rows of a file: variables in order, every value checked and recoded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Canonical {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Canonical {
+    /// As CSV (`,` separated; canonical values never hold a comma, quote or line break).
+    pub fn to_csv(&self) -> String {
+        let mut out = self.header.join(",");
+        out.push('\n');
+        for r in &self.rows {
+            out.push_str(&r.join(","));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn message(nl: String, en: String) -> Problem {
+    Problem::Message { nl, en }
+}
+
+/// Checks one cell against its variable and gives the canonical value.
+fn canonical(kind: Kind, raw: &str) -> Result<String, Problem> {
+    let v = raw.trim();
+    match kind {
+        Kind::Year => match v.parse::<i64>() {
+            Ok(y) if (2000..=2100).contains(&y) => Ok(y.to_string()),
+            _ => Err(message(
+                format!("‘{v}’ is geen jaartal."),
+                format!("‘{v}’ is not a year."),
+            )),
+        },
+        Kind::Institution => InstitutionCode::parse(v)
+            .map(|c| c.to_string())
+            .ok_or_else(|| {
+                message(
+                    format!("‘{v}’ is geen instellingscode (twee cijfers en twee letters)."),
+                    format!("‘{v}’ is not an institution code (two digits, two letters)."),
+                )
+            }),
+        Kind::Category(codes) => {
+            if let Some(c) = codes.iter().find(|c| c.eq_ignore_ascii_case(v)) {
+                Ok((*c).to_owned())
+            } else {
+                Err(message(
+                    format!(
+                        "‘{v}’ is geen toegestane waarde ({}); hercodeer het in de koppeling.",
+                        codes.join(", ")
+                    ),
+                    format!(
+                        "‘{v}’ is not an allowed value ({}); recode it in the mapping.",
+                        codes.join(", ")
+                    ),
+                ))
+            }
+        }
+        Kind::Integer { .. } if v.is_empty() => Ok(String::new()),
+        Kind::Integer { min, max } => match v.parse::<i64>() {
+            Ok(x) if (min..=max).contains(&x) => Ok(x.to_string()),
+            _ => Err(message(
+                format!("‘{v}’ is geen geheel getal van {min} tot en met {max}."),
+                format!("‘{v}’ is not a whole number from {min} to {max}."),
+            )),
+        },
+        Kind::Weight => {
+            let dotted = v.replace(',', ".");
+            match dotted.parse::<f64>() {
+                Ok(x) if x.is_finite() && x >= 0.0 => Ok(dotted),
+                _ => Err(message(
+                    format!("‘{v}’ is geen gewicht (een getal van 0 of meer)."),
+                    format!("‘{v}’ is not a weight (a number of 0 or more)."),
+                )),
+            }
+        }
+    }
+}
+
+/// Applies `mapping` to `table`: the canonical rows, or every problem (a required variable
+/// without a column, a mapped column missing from the file, every cell that does not fit).
+pub fn apply(
+    table: &Table,
+    variables: &[Variable],
+    mapping: &Mapping,
+) -> Result<Canonical, Vec<ImportProblem>> {
+    let mut problems = Vec::new();
+    let mut columns = Vec::new();
+    for v in variables {
+        let Some(column) = mapping.columns.get(v.name) else {
+            if v.required {
+                problems.push(ImportProblem::file(message(
+                    format!("Variabele {} is aan geen kolom gekoppeld.", v.name),
+                    format!("Variable {} is not mapped to a column.", v.name),
+                )));
+            }
+            continue;
+        };
+        match table.header.iter().position(|h| h.trim() == column.trim()) {
+            Some(i) => columns.push((v, i, column)),
+            None => problems.push(ImportProblem::file(Problem::MissingColumn {
+                column: column.clone(),
+            })),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut rows = Vec::with_capacity(table.rows.len());
+    for (line, cells) in &table.rows {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if cells.len() != table.header.len() {
+            problems.push(ImportProblem {
+                line: *line,
+                column: None,
+                problem: Problem::WrongFieldCount {
+                    expected: table.header.len(),
+                    found: cells.len(),
+                },
+            });
+            continue;
+        }
+        let mut row = Vec::with_capacity(columns.len());
+        for (v, i, column) in &columns {
+            let raw = cells[*i].trim();
+            let recoded = mapping
+                .recode
+                .get(v.name)
+                .and_then(|r| r.get(raw))
+                .map_or(raw, String::as_str);
+            match canonical(v.kind, recoded) {
+                Ok(value) => row.push(value),
+                Err(problem) => problems.push(ImportProblem {
+                    line: *line,
+                    column: Some((*column).clone()),
+                    problem,
+                }),
+            }
+        }
+        rows.push(row);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Canonical {
+        header: columns.iter().map(|(v, _, _)| v.name.to_owned()).collect(),
+        rows,
+    })
+}
