@@ -13,6 +13,7 @@ mod m20261125_000007_mail;
 mod m20261201_000008_answers_version_counts_prefill;
 mod m20261201_000009_answers_reference_check;
 mod m20261201_000010_answers_as_document;
+mod m20261201_000011_sources;
 
 /// Applies the schema in order; used at start-up, by `server migrate` and by the tests.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_answers_version_counts_prefill::Migration),
             Box::new(m20261201_000009_answers_reference_check::Migration),
             Box::new(m20261201_000010_answers_as_document::Migration),
+            Box::new(m20261201_000011_sources::Migration),
         ]
     }
 }

@@ -50,6 +50,9 @@ pub enum Command {
     /// Manage questionnaires and their versions.
     #[command(subcommand)]
     Questionnaire(QuestionnaireCommand),
+    /// Data sources of the aggregation module and their snapshots.
+    #[command(subcommand)]
+    Sources(SourcesCommand),
     /// Compute the monitor's student figures from `students.csv`, `institutions.csv` and
     /// `incidents.csv` in a folder: every indicator by year and breakdown, with n, weighted share,
     /// 95% Wilson interval and suppression of small cells; written as CSV.
@@ -123,6 +126,44 @@ pub enum UsersCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum SourcesCommand {
+    /// Register a source; prints its id. Without --mapping the first import maps the columns
+    /// named like the variables, and keeps that mapping.
+    Create {
+        /// `students` (student survey micro-data).
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        /// JSON: {"columns": {"variable": "file column", …}, "recode": {"variable": {"file value": "value"}}}.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+    },
+    /// Import a file (.csv with ; , or tab, UTF-8 or Windows-1252, or .xlsx): one snapshot per
+    /// year in it; nothing is stored when any cell is wrong.
+    Import {
+        #[arg(long)]
+        source: String,
+        file: PathBuf,
+    },
+    /// List a source's snapshots: id, year, rows, file, SHA-256.
+    List {
+        #[arg(long)]
+        source: String,
+    },
+    /// Write the student figures of snapshots (with complementary suppression) as CSV.
+    Figures {
+        /// Snapshot ids.
+        #[arg(long = "snapshot", required = true)]
+        snapshots: Vec<i32>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = app::domain::aggregate::MIN_N_SHARES)]
+        min_n: u64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum InstitutionsCommand {
     /// Import a DUO-style register file (.csv or .xlsx); nothing is written when any row is wrong.
     Import { file: PathBuf },
@@ -152,6 +193,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             import_institutions(&config, &file).await
         }
         Command::Questionnaire(command) => crate::cli_questionnaire::run(&config, command).await,
+        Command::Sources(command) => crate::cli_sources::run(&config, command).await,
         Command::Aggregate {
             data,
             out,
@@ -269,7 +311,17 @@ async fn import_institutions(config: &Config, file: &std::path::Path) -> anyhow:
         );
         return Ok(());
     }
-    for p in &run.problems {
+    print_problems(&run.problems);
+    anyhow::bail!(
+        "{} geweigerd / rejected: {} problemen / problems; niets opgeslagen / nothing saved",
+        run.file_name,
+        run.problems.len()
+    )
+}
+
+/// Every problem of a rejected file, a line each, in Dutch.
+pub fn print_problems(problems: &[app::domain::register::ImportProblem]) {
+    for p in problems {
         eprintln!(
             "regel/line {}, kolom/column {}: {}",
             p.line,
@@ -277,9 +329,4 @@ async fn import_institutions(config: &Config, file: &std::path::Path) -> anyhow:
             p.message(app::i18n::Lang::Nl)
         );
     }
-    anyhow::bail!(
-        "{} geweigerd / rejected: {} problemen / problems; niets opgeslagen / nothing saved",
-        run.file_name,
-        run.problems.len()
-    )
 }

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod cli_questionnaire;
+pub mod cli_sources;
 pub mod config;
 pub mod routes;
 pub mod seed;

@@ -18,6 +18,7 @@ pub mod rate_limit;
 pub mod register_import;
 pub mod responses;
 pub mod rounds;
+pub mod sources;
 pub mod state;
 pub mod users;
 pub mod xlsform;

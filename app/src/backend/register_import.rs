@@ -15,11 +15,30 @@ use super::institutions;
 use crate::api::ImportRunView;
 use crate::domain::register::{parse_register, ImportProblem, Problem, Table};
 
-/// Turns the uploaded bytes into a table, by file extension.
+/// How a CSV file may be written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// DUO's register: `;` separated, UTF-8.
+    Register,
+    /// A data source: `;`, `,` or tab (whichever the header line has most of), UTF-8 or, when
+    /// it is not, Windows-1252.
+    Source,
+}
+
+/// Turns the uploaded bytes of a register file into a table, by file extension.
 pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
+    read_table_as(file_name, bytes, Dialect::Register)
+}
+
+/// Turns uploaded bytes into a table, by file extension.
+pub fn read_table_as(
+    file_name: &str,
+    bytes: &[u8],
+    dialect: Dialect,
+) -> Result<Table, Vec<ImportProblem>> {
     let lower = file_name.to_lowercase();
     if lower.ends_with(".csv") || lower.ends_with(".txt") {
-        read_csv(bytes)
+        read_csv(bytes, dialect)
     } else if lower.ends_with(".xlsx") {
         read_xlsx(bytes)
     } else {
@@ -29,10 +48,19 @@ pub fn read_table(file_name: &str, bytes: &[u8]) -> Result<Table, Vec<ImportProb
     }
 }
 
-/// Reads a Dutch CSV: UTF-8 with or without BOM, `;` separated, CRLF or LF.
-fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
+/// Reads a Dutch CSV: UTF-8 with or without BOM (or Windows-1252 for sources), `;` separated
+/// (or `,` or tab for sources), CRLF or LF.
+fn read_csv(bytes: &[u8], dialect: Dialect) -> Result<Table, Vec<ImportProblem>> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    let decoded;
+    let text = match std::str::from_utf8(bytes) {
+        Err(_) if dialect == Dialect::Source => {
+            decoded = crate::domain::aggregate::mapping::decode_windows_1252(bytes);
+            Ok(decoded.as_str())
+        }
+        other => other,
+    };
+    let text = text.map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()
             .filter(|b| **b == b'\n')
@@ -48,7 +76,14 @@ fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
     if first.trim().is_empty() {
         return Err(vec![ImportProblem::file(Problem::EmptyFile)]);
     }
-    if !first.contains(';') {
+    let delimiter = match dialect {
+        Dialect::Register => b';',
+        Dialect::Source => [b';', b',', b'\t']
+            .into_iter()
+            .max_by_key(|d| (first.bytes().filter(|b| b == d).count(), *d == b';'))
+            .unwrap_or(b';'),
+    };
+    if dialect == Dialect::Register && !first.contains(';') {
         let found = [(',', "komma (,)"), ('\t', "tab"), ('|', "|")]
             .iter()
             .find(|(c, _)| first.contains(*c))
@@ -62,7 +97,7 @@ fn read_csv(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
         }
     }
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());

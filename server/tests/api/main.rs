@@ -14,4 +14,5 @@ mod questionnaires;
 mod rounds;
 #[path = "../smtp/sink.rs"]
 mod sink;
+mod sources;
 mod users;

@@ -1,6 +1,7 @@
 //! Database entities: plain rows, separate from the types server functions return.
 
 pub mod audit_log;
+pub mod data_source;
 pub mod import_run;
 pub mod institution;
 pub mod mail_batch;
@@ -13,5 +14,6 @@ pub mod response;
 pub mod response_link;
 pub mod round;
 pub mod session;
+pub mod source_snapshot;
 pub mod user;
 pub mod user_institution;

@@ -1,0 +1,355 @@
+//! Data sources of the aggregation module: register a source, import its files as snapshots
+//! (whole or not at all, every problem by line and column), and compute figures from snapshots
+//! with the same engine as `server aggregate`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::Context;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Set, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+use super::audit::{self, Actor};
+use super::entities::{data_source, institution, source_snapshot as snapshot};
+use super::register_import::{self, Dialect};
+use crate::domain::aggregate::mapping::{self, Mapping, Variable};
+use crate::domain::aggregate::table::{self, StudentLayout, StudentSums};
+use crate::domain::aggregate::{self as agg, Figure};
+use crate::domain::institution::{InstitutionKind, Region, SizeBand};
+use crate::domain::register::ImportProblem;
+use crate::i18n::Lang;
+
+/// The kinds of source the module reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// Student survey micro-data (JOB-monitor style).
+    Students,
+}
+
+impl SourceKind {
+    pub fn parse(s: &str) -> Option<SourceKind> {
+        match s {
+            "students" => Some(SourceKind::Students),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Students => "students",
+        }
+    }
+
+    pub fn variables(self) -> &'static [Variable] {
+        match self {
+            SourceKind::Students => &mapping::STUDENT_VARIABLES,
+        }
+    }
+}
+
+/// Why a source could not be made or a file not imported.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("unknown kind of source: {0}")]
+    UnknownKind(String),
+    #[error("a source with this name exists")]
+    NameTaken,
+    #[error("no such source")]
+    NotFound,
+    #[error("the file has problems")]
+    Invalid(Vec<ImportProblem>),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Registers a source. Without `mapping`, the first import maps every column named like a
+/// variable and keeps that mapping.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    kind: &str,
+    name: &str,
+    mapping: Option<&Mapping>,
+) -> Result<i32, SourceError> {
+    let kind = SourceKind::parse(kind).ok_or_else(|| SourceError::UnknownKind(kind.into()))?;
+    let name = name.trim();
+    let txn = db.begin().await.context("begin")?;
+    let taken = data_source::Entity::find()
+        .filter(data_source::Column::Name.eq(name))
+        .one(&txn)
+        .await
+        .context("read sources")?;
+    if taken.is_some() {
+        return Err(SourceError::NameTaken);
+    }
+    let row = data_source::ActiveModel {
+        kind: Set(kind.as_str().into()),
+        name: Set(name.into()),
+        mapping: Set(serde_json::to_string(&mapping.cloned().unwrap_or_default())
+            .context("mapping as JSON")?),
+        created_by: Set(actor.user_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .context("insert source")?;
+    audit::record(
+        &txn,
+        actor,
+        "source.create",
+        &format!("source:{}", row.id),
+        serde_json::json!({ "kind": kind.as_str(), "name": name }),
+    )
+    .await?;
+    txn.commit().await.context("commit")?;
+    Ok(row.id)
+}
+
+/// A source by name.
+pub async fn find_by_name(
+    db: &impl ConnectionTrait,
+    name: &str,
+) -> anyhow::Result<Option<data_source::Model>> {
+    data_source::Entity::find()
+        .filter(data_source::Column::Name.eq(name.trim()))
+        .one(db)
+        .await
+        .context("read source")
+}
+
+/// A snapshot without its content.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct SnapshotInfo {
+    pub id: i32,
+    pub year: i32,
+    pub file_name: String,
+    pub sha256: String,
+    pub rows: i32,
+}
+
+/// What an import did: per year in the file, its snapshot and whether it is new (a file
+/// imported before gives its existing snapshots).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    pub snapshots: Vec<(SnapshotInfo, bool)>,
+}
+
+/// Imports a file (CSV with `;`, `,` or tab, UTF-8 or Windows-1252, or XLSX) into a source: one
+/// snapshot per year in it, in canonical form, all in one transaction; or nothing, with every
+/// problem. Either way the attempt is kept as an import run.
+pub async fn import(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    source_id: i32,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Imported, SourceError> {
+    let source = data_source::Entity::find_by_id(source_id)
+        .one(db)
+        .await
+        .context("read source")?
+        .ok_or(SourceError::NotFound)?;
+    let kind = SourceKind::parse(&source.kind)
+        .ok_or_else(|| SourceError::UnknownKind(source.kind.clone()))?;
+    let mut stored: Mapping = serde_json::from_str(&source.mapping).context("stored mapping")?;
+    let checked = register_import::read_table_as(file_name, bytes, Dialect::Source).and_then(|t| {
+        if stored.columns.is_empty() {
+            stored = Mapping::by_name(&t.header, kind.variables());
+        }
+        mapping::apply(&t, kind.variables(), &stored)
+    });
+    let txn = db.begin().await.context("begin import")?;
+    let kind_label = format!("source:{}", source.name);
+    let canonical = match checked {
+        Ok(c) => c,
+        Err(problems) => {
+            register_import::record_run(
+                &txn,
+                actor,
+                &kind_label,
+                file_name,
+                "rejected",
+                (0, 0),
+                &problems,
+            )
+            .await?;
+            txn.commit().await.context("commit import")?;
+            return Err(SourceError::Invalid(problems));
+        }
+    };
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let year_at = canonical
+        .header
+        .iter()
+        .position(|h| h == "year")
+        .context("year is required")?;
+    let mut by_year: BTreeMap<i32, Vec<&Vec<String>>> = BTreeMap::new();
+    for row in &canonical.rows {
+        let year = row[year_at].parse().context("checked year")?;
+        by_year.entry(year).or_default().push(row);
+    }
+    let mut out = Vec::new();
+    for (year, rows) in by_year {
+        let existing = info_query()
+            .filter(snapshot::Column::SourceId.eq(source.id))
+            .filter(snapshot::Column::Year.eq(year))
+            .filter(snapshot::Column::Sha256.eq(sha256.as_str()))
+            .into_model::<SnapshotInfo>()
+            .one(&txn)
+            .await
+            .context("read snapshots")?;
+        if let Some(info) = existing {
+            out.push((info, false));
+            continue;
+        }
+        let mut content = canonical.header.join(",");
+        content.push('\n');
+        for r in &rows {
+            content.push_str(&r.join(","));
+            content.push('\n');
+        }
+        let row = snapshot::ActiveModel {
+            source_id: Set(source.id),
+            year: Set(year),
+            file_name: Set(file_name.into()),
+            sha256: Set(sha256.clone()),
+            rows: Set(i32::try_from(rows.len()).context("rows")?),
+            content: Set(content.into_bytes()),
+            imported_by: Set(actor.user_id),
+            imported_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .context("insert snapshot")?;
+        out.push((
+            SnapshotInfo {
+                id: row.id,
+                year,
+                file_name: row.file_name,
+                sha256: row.sha256,
+                rows: row.rows,
+            },
+            true,
+        ));
+    }
+    let created = out.iter().filter(|(_, new)| *new).count();
+    register_import::record_run(
+        &txn,
+        actor,
+        &kind_label,
+        file_name,
+        "applied",
+        (i32::try_from(created).unwrap_or(i32::MAX), 0),
+        &[],
+    )
+    .await?;
+    data_source::ActiveModel {
+        id: Set(source.id),
+        mapping: Set(serde_json::to_string(&stored).context("mapping as JSON")?),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await
+    .context("keep mapping")?;
+    txn.commit().await.context("commit import")?;
+    Ok(Imported { snapshots: out })
+}
+
+fn info_query() -> sea_orm::Select<snapshot::Entity> {
+    snapshot::Entity::find().select_only().columns([
+        snapshot::Column::Id,
+        snapshot::Column::Year,
+        snapshot::Column::FileName,
+        snapshot::Column::Sha256,
+        snapshot::Column::Rows,
+    ])
+}
+
+/// The snapshots of a source, newest year first (without their content).
+pub async fn snapshots(
+    db: &impl ConnectionTrait,
+    source_id: i32,
+) -> anyhow::Result<Vec<SnapshotInfo>> {
+    use sea_orm::QueryOrder;
+    info_query()
+        .filter(snapshot::Column::SourceId.eq(source_id))
+        .order_by_desc(snapshot::Column::Year)
+        .order_by_desc(snapshot::Column::Id)
+        .into_model::<SnapshotInfo>()
+        .all(db)
+        .await
+        .context("read snapshots")
+}
+
+/// The institutions' characteristics from the register: type, region (province), size band.
+pub async fn characteristics(
+    db: &impl ConnectionTrait,
+) -> anyhow::Result<BTreeMap<String, BTreeMap<String, String>>> {
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for i in institution::Entity::find()
+        .all(db)
+        .await
+        .context("read institutions")?
+    {
+        let total =
+            i64::from(i.students_bolvt) + i64::from(i.students_boldt) + i64::from(i.students_bbl);
+        let size = SizeBand::from_students(total).label(Lang::Nl).to_owned();
+        let region = Region::from_province(&i.province)
+            .label(Lang::Nl)
+            .to_owned();
+        let kind = InstitutionKind::parse(&i.kind)
+            .map_or_else(|| i.kind.clone(), |k| k.label(Lang::Nl).to_owned());
+        for (name, value) in [("type", kind), ("region", region), ("size_band", size)] {
+            out.entry(name.into())
+                .or_default()
+                .insert(i.code.clone(), value);
+        }
+    }
+    Ok(out)
+}
+
+/// Student figures over snapshots (of student sources), with the register's characteristics
+/// (type, region, size band), suppressed below `min_n` and protected by complementary
+/// suppression.
+pub async fn student_figures(
+    db: &impl ConnectionTrait,
+    snapshot_ids: &[i32],
+    min_n: u64,
+) -> anyhow::Result<Vec<Figure>> {
+    let chosen: BTreeSet<i32> = snapshot_ids.iter().copied().collect();
+    let mut acc = agg::Accumulated::default();
+    for s in snapshot::Entity::find()
+        .filter(snapshot::Column::Id.is_in(chosen))
+        .all(db)
+        .await
+        .context("read snapshots")?
+    {
+        let (head, body) = s.content.split_at(
+            s.content
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(0, |i| i + 1),
+        );
+        let layout = StudentLayout::new(
+            &table::header(head.trim_ascii_end()),
+            &agg::student_indicators(),
+        )
+        .map_err(|e| anyhow::anyhow!("snapshot {}: {e}", s.id))?;
+        let mut sums = StudentSums::new(layout);
+        sums.add_lines(body, 2)
+            .map_err(|e| anyhow::anyhow!("snapshot {}: {e}", s.id))?;
+        acc.merge(sums.finish());
+    }
+    let characteristics = characteristics(db).await?;
+    acc.derive(&characteristics);
+    let mut figures = agg::figures(&acc, &BTreeMap::new(), min_n);
+    // Incident rows need an incident source.
+    figures.retain(|f| !f.indicator.starts_with("incidents_"));
+    agg::protect(&mut figures, &characteristics);
+    Ok(figures)
+}

@@ -1,0 +1,183 @@
+//! Data sources: a student file in Dutch conventions (`;`, decimal comma, Windows-1252, CRLF,
+//! Dutch column names and values) imported through a saved mapping into one snapshot per year,
+//! idempotent; a bad file leaves nothing; figures computed from the snapshots with the register.
+
+use std::collections::BTreeMap;
+
+use app::backend::audit::Actor;
+use app::backend::sources::{self, SourceError};
+use app::domain::aggregate::mapping::Mapping;
+
+use crate::both;
+use crate::helpers::TestApp;
+
+fn job_mapping() -> Mapping {
+    let columns = [
+        ("year", "Jaar"),
+        ("brin", "Instelling"),
+        ("sector", "Sector"),
+        ("level", "Niveau"),
+        ("path", "Leerweg"),
+        ("gender", "Geslacht"),
+        ("age_band", "Leeftijd"),
+        ("migration", "Migratie"),
+        ("feels_safe", "Veilig"),
+        ("bullied", "Gepest"),
+        ("discriminated", "Gediscrimineerd"),
+        ("sexual_harassment", "Seksueel"),
+        ("weight", "Gewicht"),
+    ];
+    Mapping {
+        columns: columns
+            .iter()
+            .map(|(v, c)| ((*v).to_owned(), (*c).to_owned()))
+            .collect(),
+        recode: BTreeMap::from([(
+            "gender".to_owned(),
+            BTreeMap::from([
+                ("Vrouw".to_owned(), "vrouw".to_owned()),
+                ("Man".to_owned(), "man".to_owned()),
+            ]),
+        )]),
+    }
+}
+
+/// A JOB-style file: 30 + 12 students in 2025 (25PX, 27GH), 11 in 2024; Windows-1252 text.
+fn job_file() -> Vec<u8> {
+    let mut text = String::from(
+        "Jaar;Instelling;Sector;Niveau;Leerweg;Geslacht;Leeftijd;Migratie;Veilig;Gepest;Gediscrimineerd;Seksueel;Gewicht;Opmerking\r\n",
+    );
+    let mut add = |year: i32, brin: &str, count: usize| {
+        for i in 0..count {
+            let gender = if i % 3 == 0 { "Man" } else { "Vrouw" };
+            let safe = if i % 4 == 0 { 2 } else { 5 };
+            text.push_str(&format!(
+                "{year};{brin};zorg_welzijn;{};BOL;{gender};18-20;none;{safe};{};0;0;{},{}\r\n",
+                1 + i % 4,
+                i % 5 == 0,
+                1 + i % 2,
+                i % 10,
+            ));
+        }
+    };
+    add(2025, "25PX", 30);
+    add(2025, "27gh", 12);
+    add(2024, "25PX", 11);
+    let text = text.replace(";true;", ";1;").replace(";false;", ";0;");
+    // Every line but the header gets a remark with é and an em dash (Windows-1252 0xE9, 0x97).
+    let mut bytes = Vec::new();
+    for (i, line) in text.split_inclusive("\r\n").enumerate() {
+        let line = line.trim_end_matches("\r\n");
+        bytes.extend_from_slice(line.as_bytes());
+        if i > 0 {
+            bytes.extend_from_slice(b";caf\xe9 \x97 prima");
+        }
+        bytes.extend_from_slice(b"\r\n");
+    }
+    bytes
+}
+
+async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
+    app.load_demo_register().await;
+    let actor = Actor::cli();
+    let id = sources::create(
+        &app.db,
+        &actor,
+        "students",
+        "JOB-monitor",
+        Some(&job_mapping()),
+    )
+    .await
+    .expect("source");
+    assert!(matches!(
+        sources::create(&app.db, &actor, "students", " JOB-monitor ", None).await,
+        Err(SourceError::NameTaken)
+    ));
+    assert!(matches!(
+        sources::create(&app.db, &actor, "weather", "KNMI", None).await,
+        Err(SourceError::UnknownKind(_))
+    ));
+
+    let file = job_file();
+    let imported = sources::import(&app.db, &actor, id, "job_2024_2025.csv", &file)
+        .await
+        .expect("import");
+    let years: Vec<(i32, i32, bool)> = imported
+        .snapshots
+        .iter()
+        .map(|(s, new)| (s.year, s.rows, *new))
+        .collect();
+    assert_eq!(years, vec![(2024, 11, true), (2025, 42, true)]);
+    let again = sources::import(&app.db, &actor, id, "job_2024_2025.csv", &file)
+        .await
+        .expect("again");
+    assert!(
+        again.snapshots.iter().all(|(_, new)| !new),
+        "same file, same snapshots"
+    );
+    assert_eq!(
+        sources::snapshots(&app.db, id).await.expect("list").len(),
+        2
+    );
+
+    // A bad file: every problem by line and column, nothing stored.
+    let bad = String::from_utf8_lossy(&file)
+        .replacen(
+            "2025;25PX;zorg_welzijn;1;BOL;Man",
+            "2025;25PX;zorg_welzijn;1;BOL;Onbekend",
+            1,
+        )
+        .replacen(";1,0;", ";zwaar;", 1);
+    match sources::import(&app.db, &actor, id, "kapot.csv", bad.as_bytes()).await {
+        Err(SourceError::Invalid(problems)) => {
+            let at: Vec<(usize, Option<&str>)> = problems
+                .iter()
+                .map(|p| (p.line, p.column.as_deref()))
+                .collect();
+            assert!(at.contains(&(2, Some("Geslacht"))), "{at:?}");
+            assert!(at.iter().any(|(_, c)| *c == Some("Gewicht")), "{at:?}");
+        }
+        other => panic!("refused, not {other:?}"),
+    }
+    assert_eq!(
+        sources::snapshots(&app.db, id).await.expect("list").len(),
+        2
+    );
+
+    let ids: Vec<i32> = imported.snapshots.iter().map(|(s, _)| s.id).collect();
+    let figures = sources::student_figures(&app.db, &ids, 10)
+        .await
+        .expect("figures");
+    let find = |year: i64, b: &str, g: &str, i: &str| {
+        figures
+            .iter()
+            .find(|f| f.year == year && f.breakdown == b && f.group == g && f.indicator == i)
+            .unwrap_or_else(|| panic!("{year} {b} {g} {i}"))
+    };
+    let national = find(2025, "national", "all", "feels_safe");
+    assert_eq!(national.n, 42);
+    // 25PX: i % 4 == 0 unsafe for i in 0..30 → 8 of 30; 27GH: 3 of 12; weights 1 + i % 2 plus tenths.
+    assert!(
+        national.value.is_some_and(|v| v > 0.6 && v < 0.85),
+        "{national:?}"
+    );
+    assert_eq!(
+        find(2025, "brin", "27GH", "bullied").n,
+        12,
+        "codes upper-cased"
+    );
+    assert_eq!(
+        find(2025, "type", "ROC", "feels_safe").n,
+        42,
+        "type from the register"
+    );
+    assert!(find(2024, "national", "all", "bullied").n == 11);
+    assert!(find(2025, "gender", "vrouw", "feels_safe").n > 0, "recoded");
+    assert!(
+        !figures
+            .iter()
+            .any(|f| f.indicator.starts_with("incidents_")),
+        "no incident source, no incident rows"
+    );
+}
+both!(a_student_file_becomes_snapshots_and_figures);
