@@ -1,6 +1,7 @@
 //! Server functions: the only way the UI reaches data. Each parses its input into domain types and
 //! checks the caller's role (and institution scope) on the server before anything else.
 
+pub mod analysis;
 pub mod audit;
 pub mod auth;
 pub mod error;

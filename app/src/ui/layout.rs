@@ -78,6 +78,7 @@ fn Nav(me: Option<Me>) -> impl IntoView {
                     <a href="/">{lang.pick("Start", "Home")}</a>
                     {register.then(|| view! { <a href="/vragenlijsten">{lang.pick("Vragenlijsten", "Questionnaires")}</a> })}
                     {register.then(|| view! { <a href="/instellingen">{lang.pick("Instellingen", "Institutions")}</a> })}
+                    {register.then(|| view! { <a href="/analyse">{lang.pick("Analyse", "Analysis")}</a> })}
                     {admin.then(|| view! { <a href="/beheer/rondes">{lang.pick("Rondes", "Rounds")}</a> })}
                     {admin.then(|| view! { <a href="/beheer/gebruikers">{lang.pick("Gebruikers", "Users")}</a> })}
                     {admin.then(|| view! { <a href="/beheer/audit">{lang.pick("Auditlog", "Audit log")}</a> })}

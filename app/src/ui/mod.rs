@@ -2,6 +2,7 @@
 //! works before (or without) WASM; hydration then adds in-place form handling.
 
 mod admin;
+mod analysis;
 mod home;
 mod layout;
 mod login;
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/vragenlijsten/verschil") view=questionnaires::diff::VersionDiff ssr=SsrMode::Async />
                     <Route path=path!("/beheer/gebruikers") view=admin::users::Users ssr=SsrMode::Async />
                     <Route path=path!("/beheer/audit") view=admin::audit::AuditLog ssr=SsrMode::Async />
+                    <Route path=path!("/analyse") view=analysis::Analysis ssr=SsrMode::Async />
                     <Route path=path!("/beheer/mail") view=admin::templates::MailTemplates ssr=SsrMode::Async />
                     <Route path=path!("/beheer/rondes") view=admin::rounds::RoundList ssr=SsrMode::Async />
                     <Route path=path!("/beheer/rondes/:id") view=admin::rounds::RoundPage ssr=SsrMode::Async />

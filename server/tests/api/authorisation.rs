@@ -335,6 +335,19 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             Request::Function("list_audit", vec![("action", s(""))]),
             ADMIN,
         ),
+        (Request::Page(s("/analyse")), STAFF),
+        (Request::Function("list_sources", vec![]), STAFF),
+        (
+            Request::Function(
+                "student_report",
+                vec![
+                    ("source", s("1")),
+                    ("indicator", s("bullied")),
+                    ("breakdown", s("type")),
+                ],
+            ),
+            STAFF,
+        ),
         (Request::Upload("/import/instellingen"), ADMIN),
         (Request::Upload("/import/vragenlijst"), STAFF),
         (Request::Page(s("/vragenlijsten")), STAFF),

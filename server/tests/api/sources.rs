@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use app::backend::audit::Actor;
 use app::backend::sources::{self, SourceError};
 use app::domain::aggregate::mapping::Mapping;
+use app::domain::Role;
 
 use crate::both;
 use crate::helpers::TestApp;
@@ -179,5 +180,47 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
             .any(|f| f.indicator.starts_with("incidents_")),
         "no incident source, no incident rows"
     );
+
+    // The report as a researcher sees it: the same figures, small cells not shown.
+    let researcher = app
+        .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
+        .await;
+    let source = id.to_string();
+    let report = app
+        .call(
+            &researcher,
+            "student_report",
+            &[
+                ("source", &source),
+                ("indicator", "bullied"),
+                ("breakdown", "brin"),
+            ],
+        )
+        .await;
+    assert_eq!(report.status(), 200);
+    let rows: Vec<serde_json::Value> = report.json().await.expect("rows");
+    let cell = |year: i64, group: &str| {
+        rows.iter()
+            .find(|r| r["year"] == year && r["group"] == group)
+            .unwrap_or_else(|| panic!("{year} {group}: {rows:?}"))
+            .clone()
+    };
+    assert_eq!(cell(2025, "27GH")["n"], 12);
+    assert!(cell(2025, "27GH")["share"].is_array());
+    assert!(cell(2024, "25PX")["share"].is_array(), "n = 11");
+    let page = researcher
+        .get(app.url(&format!(
+            "/analyse?bron={id}&indicator=bullied&indeling=gender"
+        )))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("<svg") && html.contains("vrouw"),
+        "chart and table"
+    );
+    assert!(html.contains("niet getoond"), "2024 has groups under 10");
 }
 both!(a_student_file_becomes_snapshots_and_figures);
