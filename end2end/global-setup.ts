@@ -16,6 +16,8 @@ export default async function globalSetup() {
   run(['institutions', 'import', 'server/demo/institutions.csv']);
   const version = run(['questionnaire', 'import', 'server/questionnaires/veiligheidscoordinatoren.json']);
   run(['questionnaire', 'publish', version, '--changelog', 'Eerste versie']);
+  run(['sources', 'create', '--kind', 'students', '--name', 'JOB-monitor']);
+  run(['sources', 'import', '--source', 'JOB-monitor', 'server/demo/job-demo.csv']);
   run(['users', 'create', '--email', 'survey-a@e2e.test', '--name', 'Coördinator A', '--role', 'coordinator', '--institution', '25PX']);
   run(['users', 'create', '--email', 'survey-b@e2e.test', '--name', 'Coördinator B', '--role', 'coordinator', '--institution', '27GH']);
   run(['users', 'create', '--email', 'survey-c@e2e.test', '--name', 'Coördinator C', '--role', 'coordinator', '--institution', '30RR']);
@@ -24,6 +26,7 @@ export default async function globalSetup() {
     admin: run(['create-admin', '--email', 'beheer@e2e.test', '--name', 'E2E Beheerder']),
     mail: run(['create-admin', '--email', 'mail@e2e.test', '--name', 'E2E Mailbeheerder']),
     coordinator: run(['users', 'create', '--email', 'coord@e2e.test', '--name', 'E2E Coördinator', '--role', 'coordinator', '--institution', '25PX']),
+    researcher: run(['users', 'create', '--email', 'onderzoek@e2e.test', '--name', 'E2E Onderzoeker', '--role', 'researcher']),
   };
   fs.writeFileSync(path.join(process.env.E2E_DATA_DIR!, 'links.json'), JSON.stringify(links));
 }

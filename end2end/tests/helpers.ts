@@ -4,7 +4,7 @@ import * as path from 'path';
 
 export const PASSWORD = 'een-lang-e2e-wachtwoord';
 
-export type Who = 'admin' | 'coordinator' | 'rounds' | 'mail';
+export type Who = 'admin' | 'coordinator' | 'rounds' | 'mail' | 'researcher';
 
 export function link(who: Who): string {
   const links = JSON.parse(fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, 'links.json'), 'utf8'));

@@ -3,12 +3,14 @@
 
 use anyhow::Context;
 use app::backend::audit::Actor;
-use app::backend::{questionnaires, register_import, users};
+use app::backend::{questionnaires, register_import, sources, users};
 use app::domain::{Email, InstitutionCode, NewPassword, Role};
 use rand::distributions::{Alphanumeric, DistString};
 use sea_orm::DatabaseConnection;
 
 const DEMO_INSTITUTIONS: &[u8] = include_bytes!("../demo/institutions.csv");
+/// Made-up student survey micro-data (JOB-monitor style) for the demo institutions, 2024 and 2025.
+const DEMO_STUDENTS: &[u8] = include_bytes!("../demo/job-demo.csv");
 /// The default coordinators' questionnaire, published as version 1 in the demo.
 pub const DEFAULT_QUESTIONNAIRE: &str =
     include_str!("../questionnaires/veiligheidscoordinatoren.json");
@@ -68,8 +70,14 @@ pub async fn first_start(
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let institutions = demo_rounds(db, draft.id, &definition).await?;
+    let source = sources::create(db, &Actor::cli(), "students", "JOB-monitor (demo)", None)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo source: {e}"))?;
+    sources::import(db, &Actor::cli(), source, "job-demo.csv", DEMO_STUDENTS)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo student data: {e:?}"))?;
     let mut lines = vec![
-        format!("Demo: ronde 2025 (gesloten, {institutions} instellingen ingediend) en ronde 2026 (open, vooraf ingevuld; 6 instellingen al ingediend)."),
+        format!("Demo: ronde 2025 (gesloten, {institutions} instellingen ingediend) en ronde 2026 (open, vooraf ingevuld; 6 instellingen al ingediend); studentgegevens 2024–2025 onder Analyse."),
         format!("Demo-logins voor / for {url}:"),
     ];
     for (email, name, role, codes) in [
