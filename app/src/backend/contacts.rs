@@ -9,7 +9,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 
 use super::audit::Actor;
@@ -27,7 +27,9 @@ pub async fn import(
     file_name: &str,
     bytes: &[u8],
 ) -> anyhow::Result<ImportRunView> {
-    let txn = db.begin().await.context("begin import")?;
+    let txn = crate::backend::db::begin(db)
+        .await
+        .context("begin import")?;
     let outcome = match read_table(file_name, bytes) {
         Ok(table) => {
             let (records, problems) = check_contacts(&table);

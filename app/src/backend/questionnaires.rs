@@ -6,7 +6,7 @@ use anyhow::Context;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +76,7 @@ pub async fn create_draft(
     if !problems.is_empty() {
         return Err(QuestionnaireError::Invalid(problems));
     }
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let parent = match questionnaire::Entity::find()
         .filter(questionnaire::Column::Key.eq(&definition.key))
         .one(&txn)
@@ -180,7 +180,7 @@ pub async fn publish(
     if !problems.is_empty() {
         return Err(QuestionnaireError::Invalid(problems));
     }
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let result = version::Entity::update_many()
         .col_expr(
             version::Column::Status,

@@ -5,9 +5,7 @@ use std::io::Cursor;
 use anyhow::Context;
 use calamine::{Data, Reader};
 use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 
 use super::audit::{self, Actor};
 use super::entities::import_run;
@@ -180,7 +178,9 @@ pub async fn import(
     bytes: &[u8],
 ) -> anyhow::Result<ImportRunView> {
     let checked = read_table(file_name, bytes).and_then(|t| parse_register(&t));
-    let txn = db.begin().await.context("begin import")?;
+    let txn = crate::backend::db::begin(db)
+        .await
+        .context("begin import")?;
     let (status, created, updated, problems) = match checked {
         Ok(records) => {
             let (created, updated) = institutions::upsert(&txn, &records).await?;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, Statement, TransactionTrait,
+    FromQueryResult, QueryFilter, Statement,
 };
 
 use super::auth::CurrentUser;
@@ -482,7 +482,7 @@ pub async fn save(
     {
         return Ok(saved);
     }
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let (version, stored) = lock(&txn, id, now, section).await?;
     let p = match plan(def, &stored, &normalised, now) {
         Ok(p) => p,
@@ -647,7 +647,7 @@ pub async fn submit(
     if !ctx.round_open(now) {
         return Err(ResponseError::RoundClosed);
     }
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let done = response::Entity::update_many()
         .col_expr(
             response::Column::Status,

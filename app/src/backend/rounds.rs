@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
 use super::audit::{self, Actor};
@@ -76,7 +76,7 @@ pub async fn create(
     if target.status != VersionStatus::Published {
         return Err(RoundError::VersionNotPublished);
     }
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let now = Utc::now();
     let round = round::ActiveModel {
         name: Set(new.name.trim().to_owned()),
@@ -340,7 +340,7 @@ pub async fn set_closing(
     if closes_at <= current.opens_at {
         return Err(RoundError::ClosesBeforeOpening);
     }
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let before = current.closes_at;
     let mut active: round::ActiveModel = current.into();
     active.closes_at = Set(closes_at);
@@ -368,7 +368,7 @@ pub async fn reopen(
     actor: &Actor,
     response_id: i32,
 ) -> Result<(), RoundError> {
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let done = response::Entity::update_many()
         .col_expr(
             response::Column::Status,
@@ -418,7 +418,7 @@ pub async fn issue_link(
     }) else {
         return Err(RoundError::NotACoordinator);
     };
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let now = Utc::now();
     response_link::Entity::update_many()
         .col_expr(response_link::Column::RevokedAt, Expr::value(Some(now)))
@@ -459,7 +459,7 @@ pub async fn revoke_links(
     round_id: i32,
     user_id: i32,
 ) -> Result<u64, RoundError> {
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let done = response_link::Entity::update_many()
         .col_expr(
             response_link::Column::RevokedAt,

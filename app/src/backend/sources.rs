@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Set, TransactionTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -76,7 +76,7 @@ pub async fn create(
 ) -> Result<i32, SourceError> {
     let kind = SourceKind::parse(kind).ok_or_else(|| SourceError::UnknownKind(kind.into()))?;
     let name = name.trim();
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let taken = data_source::Entity::find()
         .filter(data_source::Column::Name.eq(name))
         .one(&txn)
@@ -162,7 +162,9 @@ pub async fn import(
         }
         mapping::apply(&t, kind.variables(), &stored)
     });
-    let txn = db.begin().await.context("begin import")?;
+    let txn = crate::backend::db::begin(db)
+        .await
+        .context("begin import")?;
     let kind_label = format!("source:{}", source.name);
     let canonical = match checked {
         Ok(c) => c,

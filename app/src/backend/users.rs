@@ -6,7 +6,7 @@ use anyhow::Context;
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
 };
 
 use super::auth::{hash_password, new_token, token_hash};
@@ -56,7 +56,7 @@ pub async fn create_user(
     db: &DatabaseConnection,
     new: &NewUser,
 ) -> Result<user::Model, CreateUserError> {
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let mut institution_ids = Vec::new();
     let mut codes: Vec<&str> = new.institutions.iter().map(|c| c.as_str()).collect();
     codes.sort_unstable();
@@ -156,7 +156,7 @@ pub async fn redeem_password_token(
     password: &NewPassword,
 ) -> Result<Option<user::Model>, anyhow::Error> {
     let hash = hash_password(password.expose().to_owned()).await?;
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let found = password_token::Entity::find()
         .filter(password_token::Column::TokenHash.eq(token_hash(token)))
         .filter(password_token::Column::UsedAt.is_null())

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, QueryFilter, Set, Statement, TransactionTrait,
+    FromQueryResult, QueryFilter, Set, Statement,
 };
 
 use super::outbox::{self, NewMail};
@@ -146,7 +146,7 @@ async fn queue(
     } = batch;
     let nl = templates::get(db, kind, Lang::Nl).await?;
     let en = templates::get(db, kind, Lang::En).await?;
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let now = Utc::now();
     let batch = mail_batch::ActiveModel {
         round_id: Set(Some(round.id)),
@@ -518,7 +518,7 @@ pub async fn set_schedule(
     days: &str,
     max: i32,
 ) -> Result<(), InviteError> {
-    let txn = db.begin().await.context("begin")?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
     let done = round::Entity::update_many()
         .col_expr(round::Column::ReminderDays, Expr::value(days))
         .col_expr(round::Column::MaxReminders, Expr::value(max))
