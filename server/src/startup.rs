@@ -203,6 +203,10 @@ pub fn router(state: AppState) -> Router {
             "/export/vragenlijst/{id}",
             get(routes::export::questionnaire),
         )
+        .route(
+            "/export/bron/{id}/cijfers.csv",
+            get(routes::export::figures),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -112,7 +112,16 @@ pub fn Analysis() -> impl IntoView {
             </Suspense>
             <Suspense fallback=|| ()>
                 {move || report.get().map(|r| match r {
-                    Ok(Some(rows)) => view! { <Report rows lang /> }.into_any(),
+                    Ok(Some(rows)) => {
+                        let csv = format!("/export/bron/{}/cijfers.csv", param("bron", ""));
+                        view! {
+                            <p><a href=csv download>{lang.pick(
+                                "Alle cijfers van deze bron als CSV (met dezelfde onderdrukking)",
+                                "All figures of this source as CSV (with the same suppression)",
+                            )}</a></p>
+                            <Report rows lang />
+                        }.into_any()
+                    }
                     Ok(None) => ().into_any(),
                     Err(error) => view! { <Problem error /> }.into_any(),
                 })}

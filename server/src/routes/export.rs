@@ -144,3 +144,55 @@ pub async fn recipients(
         Err(error) => failed(&error),
     }
 }
+
+/// `GET /export/bron/{id}/cijfers.csv`: every student figure over a source's snapshots (year,
+/// breakdown, group, indicator, n, share, interval, suppressed), with the same suppression as the
+/// report, for researchers and admins; recorded in the audit log.
+pub async fn figures(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+) -> Response {
+    use app::backend::{audit, sources};
+    let Some(user) = viewer.0 else {
+        return (StatusCode::UNAUTHORIZED, "Log eerst in / Please log in").into_response();
+    };
+    if !matches!(user.me.role, Role::Admin | Role::Researcher) {
+        return (StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response();
+    }
+    let ids: Vec<i32> = match sources::snapshots(&state.db, id).await {
+        Ok(list) if !list.is_empty() => list.into_iter().map(|s| s.id).collect(),
+        Ok(_) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
+        Err(error) => return failed(&format!("{error:#}")),
+    };
+    let figures =
+        match sources::student_figures(&state.db, &ids, app::domain::aggregate::MIN_N_SHARES).await
+        {
+            Ok(figures) => figures,
+            Err(error) => return failed(&format!("{error:#}")),
+        };
+    let actor = audit::Actor::user(&user, None);
+    let details = serde_json::json!({ "source": id, "snapshots": ids, "rows": figures.len() });
+    if let Err(error) = audit::record(
+        &state.db,
+        &actor,
+        "export.figures",
+        &format!("source:{id}"),
+        details,
+    )
+    .await
+    {
+        return failed(&format!("{error:#}"));
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"bron-{id}-cijfers.csv\""),
+            ),
+        ],
+        app::domain::aggregate::figures_csv(&figures),
+    )
+        .into_response()
+}

@@ -336,6 +336,7 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             ADMIN,
         ),
         (Request::Page(s("/analyse")), STAFF),
+        (Request::Page(s("/export/bron/1/cijfers.csv")), STAFF),
         (Request::Function("list_sources", vec![]), STAFF),
         (
             Request::Function(

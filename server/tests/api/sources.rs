@@ -8,6 +8,7 @@ use app::backend::audit::Actor;
 use app::backend::sources::{self, SourceError};
 use app::domain::aggregate::mapping::Mapping;
 use app::domain::Role;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::both;
 use crate::helpers::TestApp;
@@ -222,5 +223,23 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
         "chart and table"
     );
     assert!(html.contains("niet getoond"), "2024 has groups under 10");
+    assert!(html.contains(&format!("/export/bron/{id}/cijfers.csv")));
+
+    // The export: the same table as CSV, recorded in the audit log.
+    let export = researcher
+        .get(app.url(&format!("/export/bron/{id}/cijfers.csv")))
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(export.status(), 200);
+    let csv = export.text().await.expect("csv");
+    assert!(csv.starts_with("year,breakdown,group,indicator,n,share,ci_low,ci_high,suppressed\n"));
+    assert!(csv.contains("\n2025,brin,27GH,bullied,12,"), "{csv}");
+    let logged = app::backend::entities::audit_log::Entity::find()
+        .filter(app::backend::entities::audit_log::Column::Action.eq("export.figures"))
+        .count(&app.db)
+        .await
+        .expect("audit");
+    assert_eq!(logged, 1);
 }
 both!(a_student_file_becomes_snapshots_and_figures);
