@@ -20,11 +20,8 @@ pub async fn questionnaire(
     Path(id): Path<i32>,
     Query(query): Query<ExportQuery>,
 ) -> Response {
-    let Some(user) = viewer.0 else {
-        return (StatusCode::UNAUTHORIZED, "Log eerst in / Please log in").into_response();
-    };
-    if !matches!(user.me.role, Role::Admin | Role::Researcher) {
-        return (StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response();
+    if let Err(refused) = allowed(viewer, &[Role::Admin, Role::Researcher]) {
+        return refused.into_response();
     }
     let version = match questionnaires::find(&state.db, id).await {
         Ok(Some(version)) => version,
@@ -64,6 +61,20 @@ pub async fn questionnaire(
     }
 }
 
+/// The logged-in user when their role is one of `roles`; otherwise the refusal (401, 403).
+fn allowed(
+    viewer: Viewer,
+    roles: &[Role],
+) -> Result<app::backend::auth::CurrentUser, (StatusCode, &'static str)> {
+    let Some(user) = viewer.0 else {
+        return Err((StatusCode::UNAUTHORIZED, "Log eerst in / Please log in"));
+    };
+    if !roles.contains(&user.me.role) {
+        return Err((StatusCode::FORBIDDEN, "Geen toegang / Forbidden"));
+    }
+    Ok(user)
+}
+
 fn failed(error: &str) -> Response {
     tracing::error!(error, "export failed");
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -76,11 +87,8 @@ pub async fn recipients(
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<i32>,
 ) -> Response {
-    let Some(user) = viewer.0 else {
-        return (StatusCode::UNAUTHORIZED, "Log eerst in / Please log in").into_response();
-    };
-    if user.me.role != Role::Admin {
-        return (StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response();
+    if let Err(refused) = allowed(viewer, &[Role::Admin]) {
+        return refused.into_response();
     }
     let rows = match app::backend::mail::invitations::statuses(&state.db, id).await {
         Ok(rows) => app::api::mail::recipient_views(rows),
@@ -154,12 +162,10 @@ pub async fn figures(
     Path(id): Path<i32>,
 ) -> Response {
     use app::backend::{audit, sources};
-    let Some(user) = viewer.0 else {
-        return (StatusCode::UNAUTHORIZED, "Log eerst in / Please log in").into_response();
+    let user = match allowed(viewer, &[Role::Admin, Role::Researcher]) {
+        Ok(user) => user,
+        Err(refused) => return refused.into_response(),
     };
-    if !matches!(user.me.role, Role::Admin | Role::Researcher) {
-        return (StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response();
-    }
     let ids: Vec<i32> = match sources::snapshots(&state.db, id).await {
         Ok(list) if !list.is_empty() => list.into_iter().map(|s| s.id).collect(),
         Ok(_) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
