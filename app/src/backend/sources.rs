@@ -184,18 +184,8 @@ pub async fn import(
         }
     };
     let sha256 = hex::encode(Sha256::digest(bytes));
-    let year_at = canonical
-        .header
-        .iter()
-        .position(|h| h == "year")
-        .context("year is required")?;
-    let mut by_year: BTreeMap<i32, Vec<&Vec<String>>> = BTreeMap::new();
-    for row in &canonical.rows {
-        let year = row[year_at].parse().context("checked year")?;
-        by_year.entry(year).or_default().push(row);
-    }
     let mut out = Vec::new();
-    for (year, rows) in by_year {
+    for (year, part) in canonical.by_year() {
         let existing = info_query()
             .filter(snapshot::Column::SourceId.eq(source.id))
             .filter(snapshot::Column::Year.eq(year))
@@ -208,19 +198,13 @@ pub async fn import(
             out.push((info, false));
             continue;
         }
-        let mut content = canonical.header.join(",");
-        content.push('\n');
-        for r in &rows {
-            content.push_str(&r.join(","));
-            content.push('\n');
-        }
         let row = snapshot::ActiveModel {
             source_id: Set(source.id),
             year: Set(year),
             file_name: Set(file_name.into()),
             sha256: Set(sha256.clone()),
-            rows: Set(i32::try_from(rows.len()).context("rows")?),
-            content: Set(content.into_bytes()),
+            rows: Set(i32::try_from(part.rows.len()).context("rows")?),
+            content: Set(part.to_csv().into_bytes()),
             imported_by: Set(actor.user_id),
             imported_at: Set(Utc::now()),
             ..Default::default()

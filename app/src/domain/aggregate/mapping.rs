@@ -123,6 +123,27 @@ pub struct Canonical {
 }
 
 impl Canonical {
+    /// The rows per year (the `year` values were checked by [`apply`]), each part with the
+    /// same header.
+    pub fn by_year(&self) -> BTreeMap<i32, Canonical> {
+        let mut out: BTreeMap<i32, Canonical> = BTreeMap::new();
+        let Some(at) = self.header.iter().position(|h| h == "year") else {
+            return out;
+        };
+        for row in &self.rows {
+            if let Ok(year) = row[at].parse() {
+                out.entry(year)
+                    .or_insert_with(|| Canonical {
+                        header: self.header.clone(),
+                        rows: Vec::new(),
+                    })
+                    .rows
+                    .push(row.clone());
+            }
+        }
+        out
+    }
+
     /// As CSV (`,` separated; canonical values never hold a comma, quote or line break).
     pub fn to_csv(&self) -> String {
         let mut out = self.header.join(",");

@@ -54,6 +54,18 @@ pub fn header(line: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// Where column `name` is in a header, or the message that it is missing.
+fn column(header: &[String], name: &str) -> Result<usize, LineError> {
+    header
+        .iter()
+        .position(|h| h == name)
+        .ok_or_else(|| LineError {
+            line: 1,
+            column: name.into(),
+            message: format!("de kolom '{name}' ontbreekt"),
+        })
+}
+
 /// Byte strings to dense codes: open addressing on an FNV-1a hash.
 #[derive(Clone, Debug, Default)]
 struct Dict {
@@ -160,16 +172,7 @@ impl StudentLayout {
     /// The layout of a file with `header` for `indicators`; every breakdown column and every
     /// indicator's variable must be there (`weight` may be missing: then every row weighs 1).
     pub fn new(header: &[String], indicators: &[Indicator]) -> Result<Self, LineError> {
-        let find = |name: &str| {
-            header
-                .iter()
-                .position(|h| h == name)
-                .ok_or_else(|| LineError {
-                    line: 1,
-                    column: name.into(),
-                    message: format!("de kolom '{name}' ontbreekt"),
-                })
-        };
+        let find = |name: &str| column(header, name);
         Ok(StudentLayout {
             width: header.len(),
             year: find("year")?,
@@ -479,14 +482,7 @@ impl StudentSums {
 pub fn institutions(text: &[u8]) -> Result<BTreeMap<String, BTreeMap<String, String>>, LineError> {
     let mut lines = text.split(|&b| b == b'\n');
     let head = header(lines.next().unwrap_or_default());
-    let brin = head
-        .iter()
-        .position(|h| h == "brin")
-        .ok_or_else(|| LineError {
-            line: 1,
-            column: "brin".into(),
-            message: "de kolom 'brin' ontbreekt".into(),
-        })?;
+    let brin = column(&head, "brin")?;
     let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for (i, line) in lines.enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -517,16 +513,11 @@ pub fn institutions(text: &[u8]) -> Result<BTreeMap<String, BTreeMap<String, Str
 pub fn incident_totals(text: &[u8]) -> Result<BTreeMap<(String, i64), f64>, LineError> {
     let mut lines = text.split(|&b| b == b'\n');
     let head = header(lines.next().unwrap_or_default());
-    let find = |name: &str| {
-        head.iter()
-            .position(|h| h == name)
-            .ok_or_else(|| LineError {
-                line: 1,
-                column: name.into(),
-                message: format!("de kolom '{name}' ontbreekt"),
-            })
-    };
-    let (brin, year, count) = (find("brin")?, find("year")?, find("count")?);
+    let (brin, year, count) = (
+        column(&head, "brin")?,
+        column(&head, "year")?,
+        column(&head, "count")?,
+    );
     let mut out = BTreeMap::new();
     for (i, line) in lines.enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
