@@ -203,10 +203,7 @@ pub fn router(state: AppState) -> Router {
             "/export/vragenlijst/{id}",
             get(routes::export::questionnaire),
         )
-        .route(
-            "/export/bron/{id}/cijfers.csv",
-            get(routes::export::figures),
-        )
+        .route("/export/bron/{id}/{file}", get(routes::export::figures))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -65,16 +65,46 @@ pub async fn list_sources() -> Result<Vec<SourceView>, ApiError> {
     )
 }
 
-/// `indicator` by `breakdown` over every snapshot of `source`, per year; cells below the
-/// configured smallest n and their complements are suppressed. Researchers and admins.
+/// The questionnaire items whose submitted answers can group institutions in a report:
+/// (breakdown name `q:<key>`, question). Researchers and admins.
+#[server(prefix = "/api", endpoint = "report_questions")]
+pub async fn report_questions() -> Result<Vec<(String, String)>, ApiError> {
+    use crate::backend::{guard, submitted};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            guard::require(&[Role::Researcher, Role::Admin])?;
+            let lang = crate::i18n::detect_lang();
+            let data = submitted::dataset(&state.db, None)
+                .await
+                .map_err(guard::internal)?;
+            Ok(data
+                .map(|d| {
+                    d.grouping_items(lang)
+                        .into_iter()
+                        .map(|(k, label)| (format!("{}{k}", submitted::QUESTION_PREFIX), label))
+                        .collect()
+                })
+                .unwrap_or_default())
+        }
+        .await,
+    )
+}
+
+/// `indicator` by `breakdown` (crossed with the row breakdown `cross` unless it is empty) over
+/// every snapshot of `source`, per year; cells below the configured smallest n and their
+/// complements are suppressed. A breakdown `q:<key>` groups the institutions by their
+/// coordinators' submitted answer in that year's round. Researchers and admins.
 #[server(prefix = "/api", endpoint = "student_report")]
 pub async fn student_report(
     source: i32,
     indicator: String,
     breakdown: String,
+    cross: String,
 ) -> Result<Vec<ReportRow>, ApiError> {
-    use crate::backend::{guard, sources};
-    use crate::domain::aggregate::{self as agg, MIN_N_SHARES};
+    use crate::backend::{guard, sources, submitted};
+    use crate::domain::aggregate::{self as agg, table, MIN_N_SHARES};
     use crate::domain::Role;
     guard::respond(
         async move {
@@ -89,14 +119,36 @@ pub async fn student_report(
             if ids.is_empty() {
                 return Err(ApiError::NotFound);
             }
-            let figures = sources::student_figures(&state.db, &ids, MIN_N_SHARES)
+            let mut request = sources::FigureRequest::default();
+            let mut wanted = breakdown.clone();
+            if let Some(key) = breakdown.strip_prefix(submitted::QUESTION_PREFIX) {
+                request.questions.push(key.to_owned());
+            } else if !cross.is_empty() && cross != breakdown {
+                let row = |b: &str| {
+                    agg::STUDENT_ROW_BREAKDOWNS.contains(&b)
+                        || agg::OPTIONAL_ROW_BREAKDOWNS.contains(&b)
+                };
+                if !row(&breakdown) || !row(&cross) {
+                    return Err(ApiError::invalid(
+                        "kruising",
+                        "Kruisen kan alleen met kenmerken van de student of opleiding: instelling, \
+                         sector, niveau, leerweg, geslacht, leeftijd, migratieachtergrond, beperking.",
+                        "Only characteristics of the student or programme can be crossed: \
+                         institution, sector, level, learning path, gender, age, migration \
+                         background, disability.",
+                    ));
+                }
+                request.crossings.push((breakdown.clone(), cross.clone()));
+                wanted = table::crossing_name(&breakdown, &cross);
+            }
+            let figures = sources::student_figures(&state.db, &ids, MIN_N_SHARES, &request)
                 .await
                 .map_err(guard::internal)?;
             let versus = agg::versus_national(&figures);
             Ok(figures
                 .iter()
                 .zip(versus)
-                .filter(|(f, _)| f.indicator == indicator && f.breakdown == breakdown)
+                .filter(|(f, _)| f.indicator == indicator && f.breakdown == wanted)
                 .map(|(f, v)| ReportRow {
                     year: f.year,
                     group: f.group.clone(),

@@ -56,10 +56,8 @@ pub fn aggregate_dir(dir: &Path, options: &Options) -> Result<Vec<Figure>, Aggre
         &options.crossings,
         options.threads,
     )?;
-    let characteristics = institutions
-        .into_iter()
-        .filter(|(name, _)| agg::INSTITUTION_BREAKDOWNS.contains(&name.as_str()))
-        .collect();
+    let characteristics =
+        agg::Characteristics::from(institutions).only(&agg::INSTITUTION_BREAKDOWNS);
     acc.derive(&characteristics);
     let mut figures = agg::figures(&acc, &incidents, options.min_n);
     if options.complementary {

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod contacts;
 pub mod db;
 pub mod entities;
+pub mod exports;
 pub mod flash;
 pub mod guard;
 pub mod http;
@@ -20,6 +21,7 @@ pub mod responses;
 pub mod rounds;
 pub mod sources;
 pub mod state;
+pub mod submitted;
 pub mod users;
 pub mod xlsform;
 

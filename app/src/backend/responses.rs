@@ -235,7 +235,7 @@ pub fn document<'a>(
 }
 
 /// The answers column as text, for reading.
-fn document_column(backend: DbBackend) -> &'static str {
+pub(crate) fn document_column(backend: DbBackend) -> &'static str {
     if backend == DbBackend::Postgres {
         "answers::text"
     } else {

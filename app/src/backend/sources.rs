@@ -17,7 +17,7 @@ use super::entities::{data_source, institution, source_snapshot as snapshot};
 use super::register_import::{self, Dialect};
 use crate::domain::aggregate::mapping::{self, Mapping, Variable};
 use crate::domain::aggregate::table::{self, StudentLayout, StudentSums};
-use crate::domain::aggregate::{self as agg, Figure};
+use crate::domain::aggregate::{self as agg, Characteristics, Figure};
 use crate::domain::institution::{InstitutionKind, Region, SizeBand};
 use crate::domain::register::ImportProblem;
 use crate::i18n::Lang;
@@ -273,10 +273,8 @@ pub async fn snapshots(
 }
 
 /// The institutions' characteristics from the register: type, region (province), size band.
-pub async fn characteristics(
-    db: &impl ConnectionTrait,
-) -> anyhow::Result<BTreeMap<String, BTreeMap<String, String>>> {
-    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+pub async fn characteristics(db: &impl ConnectionTrait) -> anyhow::Result<Characteristics> {
+    let mut out = Characteristics::default();
     for i in institution::Entity::find()
         .all(db)
         .await
@@ -291,21 +289,30 @@ pub async fn characteristics(
         let kind = InstitutionKind::parse(&i.kind)
             .map_or_else(|| i.kind.clone(), |k| k.label(Lang::Nl).to_owned());
         for (name, value) in [("type", kind), ("region", region), ("size_band", size)] {
-            out.entry(name.into())
-                .or_default()
-                .insert(i.code.clone(), value);
+            out.set(name, &i.code, None, &value);
         }
     }
     Ok(out)
 }
 
+/// What a report asks for beyond the standard breakdowns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FigureRequest {
+    /// Two-way crossings of row breakdowns (`gender` × `level`).
+    pub crossings: Vec<(String, String)>,
+    /// Items of the questionnaire whose submitted answers group the institutions (breakdown
+    /// `q:<key>`, per round year).
+    pub questions: Vec<String>,
+}
+
 /// Student figures over snapshots (of student sources), with the register's characteristics
-/// (type, region, size band), suppressed below `min_n` and protected by complementary
-/// suppression.
+/// (type, region, size band) and the requested coordinator answers, suppressed below `min_n`
+/// and protected by complementary suppression.
 pub async fn student_figures(
     db: &impl ConnectionTrait,
     snapshot_ids: &[i32],
     min_n: u64,
+    request: &FigureRequest,
 ) -> anyhow::Result<Vec<Figure>> {
     let chosen: BTreeSet<i32> = snapshot_ids.iter().copied().collect();
     let mut acc = agg::Accumulated::default();
@@ -321,17 +328,28 @@ pub async fn student_figures(
                 .position(|&b| b == b'\n')
                 .map_or(0, |i| i + 1),
         );
+        let crossings: Vec<(&str, &str)> = request
+            .crossings
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
         let layout = StudentLayout::new(
             &table::header(head.trim_ascii_end()),
             &agg::student_indicators(),
         )
+        .and_then(|l| l.with_crossings(&crossings))
         .map_err(|e| anyhow::anyhow!("snapshot {}: {e}", s.id))?;
         let mut sums = StudentSums::new(layout);
         sums.add_lines(body, 2)
             .map_err(|e| anyhow::anyhow!("snapshot {}: {e}", s.id))?;
         acc.merge(sums.finish());
     }
-    let characteristics = characteristics(db).await?;
+    let mut characteristics = characteristics(db).await?;
+    if !request.questions.is_empty() {
+        if let Some(data) = super::submitted::dataset(db, None).await? {
+            characteristics.extend(data.characteristics(&request.questions, Lang::Nl));
+        }
+    }
     acc.derive(&characteristics);
     let mut figures = agg::figures(&acc, &BTreeMap::new(), min_n);
     // Incident rows need an incident source.

@@ -5,35 +5,29 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::analysis::{list_sources, student_report, ReportRow};
+use crate::api::analysis::{list_sources, report_questions, student_report, ReportRow};
+use crate::domain::aggregate::{self as agg, labels};
 use crate::domain::Role;
 use crate::i18n::{use_lang, Lang};
 use crate::ui::layout::{Guarded, Problem};
 
-const INDICATORS: [(&str, &str, &str); 4] = [
-    ("feels_safe", "Voelt zich veilig", "Feels safe"),
-    ("bullied", "Gepest", "Bullied"),
-    ("discriminated", "Gediscrimineerd", "Discriminated"),
-    (
-        "sexual_harassment",
-        "Seksueel lastiggevallen",
-        "Sexually harassed",
-    ),
-];
+/// The share indicators a report offers (incident figures need an incident source).
+const SHARE_INDICATORS: usize = 4;
 
-const BREAKDOWNS: [(&str, &str, &str); 11] = [
-    ("national", "Landelijk", "National"),
-    ("type", "Soort instelling", "Type of institution"),
-    ("size_band", "Grootte", "Size"),
-    ("region", "Regio", "Region"),
-    ("brin", "Instelling", "Institution"),
-    ("sector", "Sector", "Sector"),
-    ("level", "Niveau", "Level"),
-    ("path", "Leerweg", "Learning path"),
-    ("gender", "Geslacht", "Gender"),
-    ("age_band", "Leeftijd", "Age"),
-    ("migration", "Migratieachtergrond", "Migration background"),
-];
+/// Breakdowns that can be crossed with another: characteristics of the student row.
+fn crossable(key: &str) -> bool {
+    agg::STUDENT_ROW_BREAKDOWNS.contains(&key) || agg::OPTIONAL_ROW_BREAKDOWNS.contains(&key)
+}
+
+/// A group as shown: the empty group is those without a value.
+fn group_label(group: &str, lang: Lang) -> String {
+    if group.is_empty() {
+        lang.pick("onbekend / geen antwoord", "unknown / no answer")
+            .to_owned()
+    } else {
+        group.to_owned()
+    }
+}
 
 fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
@@ -50,18 +44,26 @@ pub fn Analysis() -> impl IntoView {
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| default.to_owned())
     };
-    let sources = Resource::new(|| (), |_| list_sources());
+    let sources = Resource::new(
+        || (),
+        |_| async {
+            Ok::<_, crate::api::ApiError>((list_sources().await?, report_questions().await?))
+        },
+    );
     let report = Resource::new(
         move || {
             (
                 param("bron", ""),
                 param("indicator", "feels_safe"),
                 param("indeling", "type"),
+                param("kruising", ""),
             )
         },
-        |(source, indicator, breakdown)| async move {
+        |(source, indicator, breakdown, cross)| async move {
             match source.parse::<i32>() {
-                Ok(id) => student_report(id, indicator, breakdown).await.map(Some),
+                Ok(id) => student_report(id, indicator, breakdown, cross)
+                    .await
+                    .map(Some),
                 Err(_) => Ok(None),
             }
         },
@@ -71,16 +73,26 @@ pub fn Analysis() -> impl IntoView {
         <Guarded allow=|me| me.is(Role::Researcher) || me.is(Role::Admin)>
             <Suspense fallback=|| ()>
                 {move || sources.get().map(|r| match r {
-                    Ok(list) if list.is_empty() => view! {
-                        <p>{lang.pick(
-                            "Er is nog geen bron. Importeer er een met ‘server sources import’.",
-                            "There is no source yet. Import one with ‘server sources import’.",
-                        )}</p>
+                    Ok((list, _)) if list.is_empty() => view! {
+                        <p>{lang.pick("Er is nog geen bron. ", "There is no source yet. ")}
+                            <a href="/analyse/bronnen">{lang.pick("Importeer een bron", "Import a source")}</a></p>
                     }.into_any(),
-                    Ok(list) => {
+                    Ok((list, questions)) => {
                         let chosen = param("bron", "");
                         let indicator = param("indicator", "feels_safe");
                         let breakdown = param("indeling", "type");
+                        let cross = param("kruising", "");
+                        let year = param("jaar", "");
+                        let years: Vec<i32> = list
+                            .iter()
+                            .find(|s| s.id.to_string() == chosen)
+                            .or(list.first())
+                            .map(|s| {
+                                let mut y: Vec<i32> = s.snapshots.iter().map(|(y, _, _)| *y).collect();
+                                y.dedup();
+                                y
+                            })
+                            .unwrap_or_default();
                         view! {
                             <Form method="GET" action="" attr:class="filters">
                                 <label for="bron">{lang.pick("Bron", "Source")}</label>
@@ -93,14 +105,35 @@ pub fn Analysis() -> impl IntoView {
                                 </select>
                                 <label for="indicator">{lang.pick("Indicator", "Indicator")}</label>
                                 <select id="indicator" name="indicator">
-                                    {INDICATORS.iter().map(|(k, nl, en)| view! {
-                                        <option value=*k selected=indicator == *k>{lang.pick(nl, en)}</option>
+                                    {labels::INDICATORS[..SHARE_INDICATORS].iter().map(|l| view! {
+                                        <option value=l.key selected=indicator == l.key>{l.get(lang)}</option>
                                     }).collect_view()}
                                 </select>
                                 <label for="indeling">{lang.pick("Uitgesplitst naar", "Broken down by")}</label>
                                 <select id="indeling" name="indeling">
-                                    {BREAKDOWNS.iter().map(|(k, nl, en)| view! {
-                                        <option value=*k selected=breakdown == *k>{lang.pick(nl, en)}</option>
+                                    {labels::BREAKDOWNS.iter().map(|l| view! {
+                                        <option value=l.key selected=breakdown == l.key>{l.get(lang)}</option>
+                                    }).collect_view()}
+                                    {(!questions.is_empty()).then(|| view! {
+                                        <optgroup label=lang.pick("Antwoord van de instelling in de vragenlijst", "The institution's answer in the questionnaire")>
+                                            {questions.iter().map(|(k, q)| view! {
+                                                <option value=k.clone() selected=breakdown == *k>{q.clone()}</option>
+                                            }).collect_view()}
+                                        </optgroup>
+                                    })}
+                                </select>
+                                <label for="kruising">{lang.pick("Gekruist met", "Crossed with")}</label>
+                                <select id="kruising" name="kruising">
+                                    <option value="" selected=cross.is_empty()>{lang.pick("— niet kruisen —", "— no crossing —")}</option>
+                                    {labels::BREAKDOWNS.iter().filter(|l| crossable(l.key)).map(|l| view! {
+                                        <option value=l.key selected=cross == l.key>{l.get(lang)}</option>
+                                    }).collect_view()}
+                                </select>
+                                <label for="jaar">{lang.pick("Jaar", "Year")}</label>
+                                <select id="jaar" name="jaar">
+                                    <option value="" selected=year.is_empty()>{lang.pick("alle jaren", "all years")}</option>
+                                    {years.iter().map(|y| view! {
+                                        <option value=y.to_string() selected=year == y.to_string()>{y.to_string()}</option>
                                     }).collect_view()}
                                 </select>
                                 <button type="submit">{lang.pick("Tonen", "Show")}</button>
@@ -113,13 +146,15 @@ pub fn Analysis() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || report.get().map(|r| match r {
                     Ok(Some(rows)) => {
-                        let csv = format!("/export/bron/{}/cijfers.csv", param("bron", ""));
+                        let base = format!("/export/bron/{}/cijfers", param("bron", ""));
+                        let year = param("jaar", "").parse::<i64>().ok();
                         view! {
-                            <p><a href=csv download>{lang.pick(
-                                "Alle cijfers van deze bron als CSV (met dezelfde onderdrukking)",
-                                "All figures of this source as CSV (with the same suppression)",
-                            )}</a></p>
-                            <Report rows lang />
+                            <p>{lang.pick("Alle cijfers van deze bron, met dezelfde onderdrukking: ", "All figures of this source, with the same suppression: ")}
+                                <a href=format!("{base}.xlsx") download>{lang.pick("Excel (met codeboek)", "Excel (with codebook)")}</a>
+                                " · "
+                                <a href=format!("{base}.csv") download>"CSV"</a>
+                            </p>
+                            <Report rows year lang />
                         }.into_any()
                     }
                     Ok(None) => ().into_any(),
@@ -131,15 +166,27 @@ pub fn Analysis() -> impl IntoView {
 }
 
 #[component]
-fn Report(rows: Vec<ReportRow>, lang: Lang) -> impl IntoView {
-    let newest = rows.iter().map(|r| r.year).max();
+fn Report(rows: Vec<ReportRow>, year: Option<i64>, lang: Lang) -> impl IntoView {
+    if rows.is_empty() {
+        return view! {
+            <p>{lang.pick("Voor deze keuze zijn er geen cijfers.", "There are no figures for this choice.")}</p>
+        }
+        .into_any();
+    }
+    let shown = year.or_else(|| rows.iter().map(|r| r.year).max());
     let chart_rows: Vec<ReportRow> = rows
         .iter()
-        .filter(|r| Some(r.year) == newest)
+        .filter(|r| Some(r.year) == shown)
         .cloned()
         .collect();
+    let trend_rows = rows.clone();
+    let rows: Vec<ReportRow> = rows
+        .into_iter()
+        .filter(|r| year.is_none_or(|y| r.year == y))
+        .collect();
     view! {
-        {newest.map(|year| view! { <Chart rows=chart_rows year lang /> })}
+        {shown.map(|year| view! { <Chart rows=chart_rows year lang /> })}
+        <Trend rows=trend_rows lang />
         <table>
             <caption>{lang.pick(
                 "Gewogen aandeel met 95%-betrouwbaarheidsinterval (Wilson). Cellen met minder dan 10 respondenten, en cellen waaruit die te herleiden zijn, worden niet getoond.",
@@ -165,12 +212,92 @@ fn Report(rows: Vec<ReportRow>, lang: Lang) -> impl IntoView {
                     }).unwrap_or_default();
                     let n = if r.share.is_some() { r.n.to_string() } else { lang.pick("klein", "small").to_owned() };
                     view! {
-                        <tr><td>{r.year}</td><td>{r.group}</td><td>{n}</td><td>{share}</td><td>{interval}</td><td>{versus}</td></tr>
+                        <tr><td>{r.year}</td><td>{group_label(&r.group, lang)}</td><td>{n}</td><td>{share}</td><td>{interval}</td><td>{versus}</td></tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
     }
+    .into_any()
+}
+
+/// The line colours of a trend chart (distinguishable, 3:1 against white).
+const LINE_COLOURS: [&str; 8] = [
+    "#1d5fa8", "#b3261e", "#1e7b34", "#7a4fa3", "#a15c00", "#006f80", "#8a3b62", "#4d4d4d",
+];
+
+/// Lines of the shares of each group over the years, with the interval as a band of whiskers;
+/// suppressed years leave a gap. Shown when there are two years or more and at most eight groups.
+#[component]
+fn Trend(rows: Vec<ReportRow>, lang: Lang) -> impl IntoView {
+    const LEFT: f64 = 60.0;
+    const TOP: f64 = 20.0;
+    const WIDTH: f64 = 460.0;
+    const HEIGHT: f64 = 220.0;
+    let mut years: Vec<i64> = rows.iter().map(|r| r.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut groups: Vec<String> = rows.iter().map(|r| r.group.clone()).collect();
+    groups.sort();
+    groups.dedup();
+    if years.len() < 2 || groups.len() > LINE_COLOURS.len() {
+        return ().into_any();
+    }
+    let x = |year: i64| {
+        let i = years.iter().position(|y| *y == year).unwrap_or_default() as f64;
+        LEFT + i * WIDTH / (years.len() - 1) as f64
+    };
+    let y = |share: f64| TOP + (1.0 - share.clamp(0.0, 1.0)) * HEIGHT;
+    let title = lang.pick(
+        "Verloop over de jaren per groep",
+        "Trend over the years by group",
+    );
+    let legend_top = TOP + HEIGHT + 40.0;
+    let height = legend_top + 20.0 * groups.len() as f64;
+    view! {
+        <figure class="chart">
+            <svg role="img" aria-labelledby="trend-title" viewBox=format!("0 0 640 {height}") width="640" height=height.to_string()>
+                <title id="trend-title">{title}</title>
+                {[0.0, 0.25, 0.5, 0.75, 1.0].map(|t| view! {
+                    <g>
+                        <line x1=LEFT.to_string() x2=(LEFT + WIDTH).to_string() y1=y(t).to_string() y2=y(t).to_string() stroke="#ccc"></line>
+                        <text x=(LEFT - 8.0).to_string() y=(y(t) + 4.0).to_string() text-anchor="end">{percent(t)}</text>
+                    </g>
+                }).collect_view()}
+                {years.iter().map(|yr| view! {
+                    <text x=x(*yr).to_string() y=(TOP + HEIGHT + 20.0).to_string() text-anchor="middle">{yr.to_string()}</text>
+                }).collect_view()}
+                {groups.iter().enumerate().map(|(g, group)| {
+                    let colour = LINE_COLOURS[g];
+                    let points: Vec<(i64, (f64, f64, f64))> = years
+                        .iter()
+                        .filter_map(|yr| rows.iter().find(|r| r.year == *yr && r.group == *group).and_then(|r| r.share).map(|s| (*yr, s)))
+                        .collect();
+                    let path = points
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (yr, (s, _, _)))| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { " L" }, x(*yr), y(*s)))
+                        .collect::<String>();
+                    let legend_y = legend_top + 20.0 * g as f64;
+                    view! {
+                        <g>
+                            <path d=path fill="none" stroke=colour stroke-width="2"></path>
+                            {points.iter().map(|(yr, (s, l, h))| view! {
+                                <g>
+                                    <circle cx=x(*yr).to_string() cy=y(*s).to_string() r="4" fill=colour></circle>
+                                    <line x1=x(*yr).to_string() x2=x(*yr).to_string() y1=y(*l).to_string() y2=y(*h).to_string() stroke=colour></line>
+                                </g>
+                            }).collect_view()}
+                            <rect x=LEFT.to_string() y=(legend_y - 10.0).to_string() width="14" height="4" fill=colour></rect>
+                            <text x=(LEFT + 22.0).to_string() y=legend_y.to_string()>{group_label(group, lang)}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+            <figcaption>{title}</figcaption>
+        </figure>
+    }
+    .into_any()
 }
 
 /// Horizontal bars of the shares of one year with their interval as whiskers.
@@ -191,7 +318,7 @@ fn Chart(rows: Vec<ReportRow>, year: i64, lang: Lang) -> impl IntoView {
                 <title id="chart-title">{title.clone()}</title>
                 {rows.into_iter().enumerate().map(|(i, r)| {
                     let y = 10.0 + i as f64 * BAR * 1.4;
-                    let label = r.group.clone();
+                    let label = group_label(&r.group, lang);
                     match r.share {
                         Some((s, l, h)) => view! {
                             <g>

@@ -153,32 +153,62 @@ pub async fn recipients(
     }
 }
 
-/// `GET /export/bron/{id}/cijfers.csv`: every student figure over a source's snapshots (year,
-/// breakdown, group, indicator, n, share, interval, suppressed), with the same suppression as the
-/// report, for researchers and admins; recorded in the audit log.
+/// `GET /export/bron/{id}/cijfers.csv` and `…/cijfers.xlsx`: every student figure over a
+/// source's snapshots (year, breakdown, group, indicator, n, share, interval, suppressed), with
+/// the same suppression as the report, for researchers and admins; the workbook adds a codebook.
+/// Recorded in the audit log.
 pub async fn figures(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    Path((id, file)): Path<(i32, String)>,
 ) -> Response {
-    use app::backend::{audit, sources};
+    use app::backend::entities::data_source;
+    use app::backend::{audit, exports, sources};
+    use app::domain::aggregate::{figures_csv, MIN_N_SHARES};
+    use sea_orm::EntityTrait;
     let user = match allowed(viewer, &[Role::Admin, Role::Researcher]) {
         Ok(user) => user,
         Err(refused) => return refused.into_response(),
     };
-    let ids: Vec<i32> = match sources::snapshots(&state.db, id).await {
-        Ok(list) if !list.is_empty() => list.into_iter().map(|s| s.id).collect(),
+    let xlsx = match file.as_str() {
+        "cijfers.csv" => false,
+        "cijfers.xlsx" => true,
+        _ => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
+    };
+    let source = match data_source::Entity::find_by_id(id).one(&state.db).await {
+        Ok(Some(source)) => source,
+        Ok(None) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
+        Err(error) => return failed(&format!("{error:#}")),
+    };
+    let snapshots = match sources::snapshots(&state.db, id).await {
+        Ok(list) if !list.is_empty() => list,
         Ok(_) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
         Err(error) => return failed(&format!("{error:#}")),
     };
+    let ids: Vec<i32> = snapshots.iter().map(|s| s.id).collect();
     let figures =
-        match sources::student_figures(&state.db, &ids, app::domain::aggregate::MIN_N_SHARES).await
-        {
+        match sources::student_figures(&state.db, &ids, MIN_N_SHARES, &Default::default()).await {
             Ok(figures) => figures,
             Err(error) => return failed(&format!("{error:#}")),
         };
+    let (mime, body) = if xlsx {
+        match exports::figures_workbook(&source.name, &snapshots, MIN_N_SHARES, &figures) {
+            Ok(bytes) => (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+            ),
+            Err(error) => return failed(&error.to_string()),
+        }
+    } else {
+        (
+            "text/csv; charset=utf-8",
+            figures_csv(&figures).into_bytes(),
+        )
+    };
     let actor = audit::Actor::user(&user, None);
-    let details = serde_json::json!({ "source": id, "snapshots": ids, "rows": figures.len() });
+    let details = serde_json::json!({
+        "source": id, "snapshots": ids, "rows": figures.len(), "format": if xlsx { "xlsx" } else { "csv" },
+    });
     if let Err(error) = audit::record(
         &state.db,
         &actor,
@@ -192,13 +222,13 @@ pub async fn figures(
     }
     (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_TYPE, mime.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"bron-{id}-cijfers.csv\""),
+                format!("attachment; filename=\"bron-{id}-{file}\""),
             ),
         ],
-        app::domain::aggregate::figures_csv(&figures),
+        body,
     )
         .into_response()
 }

@@ -13,11 +13,11 @@ use serde_json::{json, Value};
 use crate::both;
 use crate::helpers::{client, TestApp};
 
-fn default_definition() -> Definition {
+pub(crate) fn default_definition() -> Definition {
     serde_json::from_str(server::seed::DEFAULT_QUESTIONNAIRE).expect("default questionnaire")
 }
 
-async fn publish(app: &TestApp, definition: &Definition, based_on: Option<i32>) -> i32 {
+pub(crate) async fn publish(app: &TestApp, definition: &Definition, based_on: Option<i32>) -> i32 {
     let draft = questionnaires::create_draft(&app.db, &Actor::cli(), definition, based_on)
         .await
         .expect("draft");
@@ -27,7 +27,7 @@ async fn publish(app: &TestApp, definition: &Definition, based_on: Option<i32>) 
     draft.id
 }
 
-async fn open_round(app: &TestApp, version: i32, year: i32, codes: &[&str]) -> i32 {
+pub(crate) async fn open_round(app: &TestApp, version: i32, year: i32, codes: &[&str]) -> i32 {
     let now = Utc::now();
     rounds::create(
         &app.db,
@@ -46,7 +46,7 @@ async fn open_round(app: &TestApp, version: i32, year: i32, codes: &[&str]) -> i
 }
 
 /// Saves answers as the survey module does: JSON to `/api/save_answers`.
-async fn save(
+pub(crate) async fn save(
     app: &TestApp,
     c: &reqwest::Client,
     id: i32,
@@ -80,7 +80,7 @@ fn answer<'a>(survey: &'a Value, key: &str) -> Option<&'a Value> {
 }
 
 /// Every applicable answer of a complete response, based on what is stored now.
-async fn complete(app: &TestApp, c: &reqwest::Client, id: i32, seed: usize) {
+pub(crate) async fn complete(app: &TestApp, c: &reqwest::Client, id: i32, seed: usize) {
     let stored = responses::answers(&app.db, id).await.expect("answers");
     let changes = server::seed::made_up_answers(&default_definition(), seed);
     let changes: Vec<(&str, &str, i32)> = changes

@@ -147,7 +147,7 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     );
 
     let ids: Vec<i32> = imported.snapshots.iter().map(|(s, _)| s.id).collect();
-    let figures = sources::student_figures(&app.db, &ids, 10)
+    let figures = sources::student_figures(&app.db, &ids, 10, &Default::default())
         .await
         .expect("figures");
     let find = |year: i64, b: &str, g: &str, i: &str| {
@@ -195,6 +195,7 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
                 ("source", &source),
                 ("indicator", "bullied"),
                 ("breakdown", "brin"),
+                ("cross", ""),
             ],
         )
         .await;
@@ -241,5 +242,194 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
         .await
         .expect("audit");
     assert_eq!(logged, 1);
+
+    // The same figures as a workbook with its codebook.
+    let export = researcher
+        .get(app.url(&format!("/export/bron/{id}/cijfers.xlsx")))
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(export.status(), 200);
+    let bytes = export.bytes().await.expect("bytes").to_vec();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("workbook");
+    use calamine::Reader;
+    assert_eq!(
+        book.sheet_names(),
+        ["Cijfers", "Codeboek", "Indicatoren", "Indelingen", "Bron"]
+    );
+    let sheet = book.worksheet_range("Cijfers").expect("Cijfers");
+    assert_eq!(
+        sheet.rows().count(),
+        csv.lines().count(),
+        "as many rows as the CSV"
+    );
+    let codebook = book.worksheet_range("Codeboek").expect("Codeboek");
+    assert!(codebook
+        .rows()
+        .any(|r| r[0].to_string() == "ci_low" && r[3].to_string().contains("Wilson")));
+    assert_eq!(
+        app::backend::entities::audit_log::Entity::find()
+            .filter(app::backend::entities::audit_log::Column::Action.eq("export.figures"))
+            .count(&app.db)
+            .await
+            .expect("audit"),
+        2,
+        "every export is recorded"
+    );
+    assert_eq!(
+        researcher
+            .get(app.url(&format!("/export/bron/{id}/iets.exe")))
+            .send()
+            .await
+            .expect("other")
+            .status(),
+        404
+    );
+
+    // A crossing of two row breakdowns, and one the report refuses.
+    let crossed = app
+        .call(
+            &researcher,
+            "student_report",
+            &[
+                ("source", &source),
+                ("indicator", "feels_safe"),
+                ("breakdown", "gender"),
+                ("cross", "level"),
+            ],
+        )
+        .await;
+    assert_eq!(crossed.status(), 200);
+    let rows: Vec<serde_json::Value> = crossed.json().await.expect("rows");
+    assert!(rows.iter().any(|r| r["group"] == "vrouw × 2"), "{rows:?}");
+    let refused = app
+        .call(
+            &researcher,
+            "student_report",
+            &[
+                ("source", &source),
+                ("indicator", "feels_safe"),
+                ("breakdown", "gender"),
+                ("cross", "region"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
 }
 both!(a_student_file_becomes_snapshots_and_figures);
+
+/// A coordinator's submitted answer becomes a characteristic of the institution in its round's
+/// year: students of institutions with an integral safety plan beside those without.
+async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
+    use crate::rounds::{complete, default_definition, open_round, publish, save};
+    app.load_demo_register().await;
+    let actor = Actor::cli();
+    let id = sources::create(&app.db, &actor, "students", "JOB", Some(&job_mapping()))
+        .await
+        .expect("source");
+    let imported = sources::import(&app.db, &actor, id, "job.csv", &job_file())
+        .await
+        .expect("import");
+    let version = publish(&app, &default_definition(), None).await;
+    let round = open_round(&app, version, 2025, &["25PX", "27GH"]).await;
+    for (code, plan) in [("25PX", "ja"), ("27GH", "nee")] {
+        let c = app
+            .logged_in(&format!("{code}@roc.nl"), Role::Coordinator, &[code])
+            .await;
+        let response = app.response_of(round, code).await;
+        complete(&app, &c, response, 1).await;
+        let revision = app::backend::responses::answers(&app.db, response)
+            .await
+            .expect("answers")
+            .iter()
+            .find(|a| a.item_key == "integraal_plan")
+            .map_or(0, |a| a.revision);
+        let (status, body) = save(&app, &c, response, &[("integraal_plan", plan, revision)]).await;
+        assert_eq!(status, 200, "{body}");
+        let submitted = app
+            .call(&c, "submit_response", &[("id", &response.to_string())])
+            .await;
+        assert_eq!(submitted.status(), 200);
+    }
+
+    let ids: Vec<i32> = imported.snapshots.iter().map(|(s, _)| s.id).collect();
+    let request = sources::FigureRequest {
+        questions: vec!["integraal_plan".into()],
+        ..Default::default()
+    };
+    let figures = sources::student_figures(&app.db, &ids, 10, &request)
+        .await
+        .expect("figures");
+    let cell = |year: i64, group: &str| {
+        figures
+            .iter()
+            .find(|f| {
+                f.year == year
+                    && f.breakdown == "q:integraal_plan"
+                    && f.group == group
+                    && f.indicator == "feels_safe"
+            })
+            .map(|f| (f.n, f.value.is_some()))
+    };
+    assert_eq!(cell(2025, "Ja"), Some((30, true)), "25PX has a plan");
+    assert_eq!(cell(2025, "Nee"), Some((12, true)), "27GH has none");
+    assert_eq!(cell(2024, ""), Some((11, true)), "no round in 2024");
+
+    // In the report: the question is offered as a breakdown, and chosen gives the same cells.
+    let researcher = app
+        .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
+        .await;
+    let offered: Vec<(String, String)> = app
+        .call(&researcher, "report_questions", &[])
+        .await
+        .json()
+        .await
+        .expect("questions");
+    assert!(
+        offered.iter().any(|(k, _)| k == "q:integraal_plan"),
+        "{offered:?}"
+    );
+    assert!(
+        !offered.iter().any(|(k, _)| k == "q:gekozen_modules"),
+        "a multiple choice does not group institutions"
+    );
+    let report = app
+        .call(
+            &researcher,
+            "student_report",
+            &[
+                ("source", &id.to_string()),
+                ("indicator", "feels_safe"),
+                ("breakdown", "q:integraal_plan"),
+                ("cross", ""),
+            ],
+        )
+        .await;
+    assert_eq!(report.status(), 200);
+    let rows: Vec<serde_json::Value> = report.json().await.expect("rows");
+    assert!(
+        rows.iter()
+            .any(|r| r["year"] == 2025 && r["group"] == "Nee" && r["n"] == 12),
+        "{rows:?}"
+    );
+    let page = researcher
+        .get(app.url(&format!(
+            "/analyse?bron={id}&indicator=feels_safe&indeling=q:integraal_plan"
+        )))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("onbekend / geen antwoord"),
+        "2024 without a round"
+    );
+    assert!(
+        page.contains("Verloop over de jaren"),
+        "a trend over two years"
+    );
+}
+both!(a_report_groups_students_by_their_institutions_answer);

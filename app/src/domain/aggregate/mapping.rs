@@ -223,6 +223,19 @@ pub fn apply(
     variables: &[Variable],
     mapping: &Mapping,
 ) -> Result<Canonical, Vec<ImportProblem>> {
+    apply_with(table, variables, mapping, &mut |_| {})
+}
+
+/// How many rows [`apply_with`] checks between two reports of progress.
+pub const PROGRESS_STEP: usize = 5_000;
+
+/// [`apply`], telling `progress` how many rows it has checked every [`PROGRESS_STEP`] rows.
+pub fn apply_with(
+    table: &Table,
+    variables: &[Variable],
+    mapping: &Mapping,
+    progress: &mut dyn FnMut(usize),
+) -> Result<Canonical, Vec<ImportProblem>> {
     let mut problems = Vec::new();
     let mut columns = Vec::new();
     for v in variables {
@@ -246,7 +259,10 @@ pub fn apply(
         return Err(problems);
     }
     let mut rows = Vec::with_capacity(table.rows.len());
-    for (line, cells) in &table.rows {
+    for (done, (line, cells)) in table.rows.iter().enumerate() {
+        if done % PROGRESS_STEP == 0 {
+            progress(done);
+        }
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -287,6 +303,79 @@ pub fn apply(
         header: columns.iter().map(|(v, _, _)| v.name.to_owned()).collect(),
         rows,
     })
+}
+
+impl Kind {
+    /// What the variable takes, for people.
+    pub fn describe(self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        match (self, lang) {
+            (Kind::Year, Lang::Nl) => "jaartal".into(),
+            (Kind::Year, Lang::En) => "year".into(),
+            (Kind::Institution, Lang::Nl) => "instellingscode (BRIN)".into(),
+            (Kind::Institution, Lang::En) => "institution code (BRIN)".into(),
+            (Kind::Category(codes), _) => codes.join(", "),
+            (Kind::Integer { min, max }, Lang::Nl) => format!("geheel getal {min}–{max}"),
+            (Kind::Integer { min, max }, Lang::En) => format!("whole number {min}–{max}"),
+            (Kind::Weight, Lang::Nl) => "gewicht (getal ≥ 0)".into(),
+            (Kind::Weight, Lang::En) => "weight (number ≥ 0)".into(),
+        }
+    }
+}
+
+/// The values of `column` in `table` that `kind` (a category) does not allow as they are and
+/// `recode` does not translate: what the user still has to recode. At most 30, sorted.
+pub fn unknown_values(
+    table: &Table,
+    column: &str,
+    kind: Kind,
+    recode: Option<&BTreeMap<String, String>>,
+) -> Vec<String> {
+    let Kind::Category(codes) = kind else {
+        return Vec::new();
+    };
+    let Some(at) = table.header.iter().position(|h| h.trim() == column.trim()) else {
+        return Vec::new();
+    };
+    let mut out = std::collections::BTreeSet::new();
+    for (_, cells) in &table.rows {
+        let Some(v) = cells.get(at).map(|c| c.trim()) else {
+            continue;
+        };
+        let translated = recode.and_then(|r| r.get(v)).map_or(v, String::as_str);
+        if !v.is_empty() && !codes.iter().any(|c| c.eq_ignore_ascii_case(translated)) {
+            out.insert(v.to_owned());
+            if out.len() == 30 {
+                break;
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// A recoding as text, one `file value = canonical value` per line.
+pub fn recode_text(recode: &BTreeMap<String, String>) -> String {
+    recode
+        .iter()
+        .map(|(from, to)| format!("{from} = {to}\n"))
+        .collect()
+}
+
+/// Reads [`recode_text`]: blank lines are skipped; a line without `=` is refused with its number.
+pub fn parse_recode_text(text: &str) -> Result<BTreeMap<String, String>, usize> {
+    let mut out = BTreeMap::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (from, to) = line.split_once('=').ok_or(i + 1)?;
+        let (from, to) = (from.trim(), to.trim());
+        if from.is_empty() {
+            return Err(i + 1);
+        }
+        out.insert(from.to_owned(), to.to_owned());
+    }
+    Ok(out)
 }
 
 /// Text in Windows-1252 (what Excel writes as "CSV" on Dutch Windows): Latin-1, except 0x80–0x9F.

@@ -6,6 +6,7 @@
 //! in flat arrays ([`Sums`]); [`figures`] turns them into the published table. The command line
 //! (`server aggregate`) and the reports run this same code.
 
+pub mod labels;
 pub mod mapping;
 pub mod suppress;
 pub mod table;
@@ -87,8 +88,68 @@ pub const STUDENT_ROW_BREAKDOWNS: [&str; 7] = [
     "age_band",
     "migration",
 ];
+/// Row breakdowns used where the file has the column (not every survey asks).
+pub const OPTIONAL_ROW_BREAKDOWNS: [&str; 1] = ["disability"];
 /// Breakdowns that are characteristics of the institution, from the register.
 pub const INSTITUTION_BREAKDOWNS: [&str; 2] = ["type", "region"];
+
+/// What is known of each institution, by characteristic name: a value per institution code that
+/// holds every year (type and region from the register) or in one year only (a coordinator's
+/// answer in that year's round).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Characteristics {
+    values: BTreeMap<String, BTreeMap<(String, Option<i64>), String>>,
+}
+
+impl Characteristics {
+    /// Records `value` of characteristic `name` for institution `code`, in `year` or (with
+    /// `None`) in every year.
+    pub fn set(&mut self, name: &str, code: &str, year: Option<i64>, value: &str) {
+        self.values
+            .entry(name.to_owned())
+            .or_default()
+            .insert((code.to_owned(), year), value.to_owned());
+    }
+
+    /// The value of `name` for `code` in `year`: the year's own, else the one of every year.
+    pub fn get(&self, name: &str, code: &str, year: i64) -> Option<&str> {
+        let values = self.values.get(name)?;
+        values
+            .get(&(code.to_owned(), Some(year)))
+            .or_else(|| values.get(&(code.to_owned(), None)))
+            .map(String::as_str)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
+    }
+
+    /// Adds every value of `other`.
+    pub fn extend(&mut self, other: Characteristics) {
+        for (name, values) in other.values {
+            self.values.entry(name).or_default().extend(values);
+        }
+    }
+
+    /// Only the characteristics named in `names`.
+    pub fn only(mut self, names: &[&str]) -> Characteristics {
+        self.values.retain(|name, _| names.contains(&name.as_str()));
+        self
+    }
+}
+
+impl From<BTreeMap<String, BTreeMap<String, String>>> for Characteristics {
+    /// Characteristics that hold every year: name → institution code → value.
+    fn from(map: BTreeMap<String, BTreeMap<String, String>>) -> Self {
+        let mut out = Characteristics::default();
+        for (name, values) in map {
+            for (code, value) in values {
+                out.set(&name, &code, None, &value);
+            }
+        }
+        out
+    }
+}
 
 /// The sums of one cell for one indicator.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -189,18 +250,18 @@ impl Accumulated {
     }
 
     /// Adds the breakdowns that follow from another: `national` from `brin`, and every
-    /// institution characteristic (`characteristics[name][brin]`) from `brin`. Institutions
-    /// missing from the register fall in the group "".
-    pub fn derive(&mut self, characteristics: &BTreeMap<String, BTreeMap<String, String>>) {
+    /// institution characteristic from `brin`. Institutions without a value (missing from the
+    /// register, no answer that year) fall in the group "".
+    pub fn derive(&mut self, characteristics: &Characteristics) {
         let Some(brin) = self.by_breakdown.get("brin").cloned() else {
             return;
         };
         let mut derived: BTreeMap<String, Cells> = BTreeMap::new();
         for ((year, code), (resp, sums)) in &brin {
             let mut targets = vec![("national".to_owned(), "all".to_owned())];
-            for (name, values) in characteristics {
-                let group = values.get(code).cloned().unwrap_or_default();
-                targets.push((name.clone(), group));
+            for name in characteristics.names() {
+                let group = characteristics.get(name, code, *year).unwrap_or_default();
+                targets.push((name.to_owned(), group.to_owned()));
             }
             for (breakdown, group) in targets {
                 add_to(
@@ -287,10 +348,7 @@ pub fn figures(
 /// columns of a crossing add up to the groups of its two breakdowns. Cells are hidden until
 /// no hidden one can be worked out from the published ones by addition or subtraction.
 /// Incident rows are left as they are (totals are registrations, rates are not additive).
-pub fn protect(
-    figures: &mut [Figure],
-    characteristics: &BTreeMap<String, BTreeMap<String, String>>,
-) {
+pub fn protect(figures: &mut [Figure], characteristics: &Characteristics) {
     let mut tables: BTreeMap<(i64, String), Vec<usize>> = BTreeMap::new();
     for (i, f) in figures.iter().enumerate() {
         if !f.indicator.starts_with("incidents_") {
@@ -300,7 +358,7 @@ pub fn protect(
                 .push(i);
         }
     }
-    for cells in tables.values() {
+    for ((year, _), cells) in &tables {
         let at = |b: &str, g: &str| {
             cells
                 .iter()
@@ -325,8 +383,8 @@ pub fn protect(
                 parts: parts.clone(),
             })
             .collect();
-        for (name, values) in characteristics {
-            let Some(groups) = by_breakdown.get(name.as_str()) else {
+        for name in characteristics.names() {
+            let Some(groups) = by_breakdown.get(name) else {
                 continue;
             };
             for &g in groups {
@@ -338,9 +396,9 @@ pub fn protect(
                             .iter()
                             .copied()
                             .filter(|&c| {
-                                values
-                                    .get(&figures[cells[c]].group)
-                                    .map_or("", String::as_str)
+                                characteristics
+                                    .get(name, &figures[cells[c]].group, *year)
+                                    .unwrap_or_default()
                                     == value.as_str()
                             })
                             .collect()

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{Accumulated, Cells, Condition, Indicator, Sums, STUDENT_ROW_BREAKDOWNS};
+use super::{
+    Accumulated, Cells, Condition, Indicator, Sums, OPTIONAL_ROW_BREAKDOWNS, STUDENT_ROW_BREAKDOWNS,
+};
 
 /// What is wrong with a line of a file.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -170,10 +172,11 @@ pub struct StudentLayout {
 
 impl StudentLayout {
     /// The layout of a file with `header` for `indicators`; every breakdown column and every
-    /// indicator's variable must be there (`weight` may be missing: then every row weighs 1).
+    /// indicator's variable must be there (optional breakdowns such as `disability` are used
+    /// where the file has them) (`weight` may be missing: then every row weighs 1).
     pub fn new(header: &[String], indicators: &[Indicator]) -> Result<Self, LineError> {
         let find = |name: &str| column(header, name);
-        Ok(StudentLayout {
+        let mut layout = StudentLayout {
             width: header.len(),
             year: find("year")?,
             weight: header.iter().position(|h| h == "weight"),
@@ -192,7 +195,14 @@ impl StudentLayout {
             conditions: indicators.iter().map(|i| i.condition).collect(),
             names: header.to_vec(),
             indicators: indicators.iter().map(|i| i.name.clone()).collect(),
-        })
+        };
+        for b in OPTIONAL_ROW_BREAKDOWNS {
+            if let Some(c) = header.iter().position(|h| h == b) {
+                layout.groups.push(vec![c]);
+                layout.breakdowns.push(b.to_owned());
+            }
+        }
+        Ok(layout)
     }
 
     /// Adds two-way crossings of row breakdowns (such as gender × level): a breakdown named
@@ -200,9 +210,10 @@ impl StudentLayout {
     pub fn with_crossings(mut self, crossings: &[(&str, &str)]) -> Result<Self, LineError> {
         for (a, b) in crossings {
             let column = |name: &str| {
-                STUDENT_ROW_BREAKDOWNS
+                self.breakdowns
                     .iter()
-                    .position(|x| *x == name)
+                    .position(|x| x == name)
+                    .filter(|&i| self.groups[i].len() == 1)
                     .map(|i| self.groups[i][0])
                     .ok_or_else(|| LineError {
                         line: 1,

@@ -83,7 +83,7 @@ fn small_cells_are_suppressed_and_incident_totals_are_not() {
         "type".to_owned(),
         BTreeMap::from([("01AB".to_owned(), "ROC".to_owned())]),
     )]);
-    acc.derive(&register);
+    acc.derive(&register.clone().into());
     let incidents = BTreeMap::from([(("01AB".to_owned(), 2024), 7.0)]);
     let table = figures(&acc, &incidents, 10);
     let find = |b: &str, g: &str, i: &str| {
@@ -292,7 +292,7 @@ fn no_hidden_value_can_be_recovered_by_addition_or_subtraction() {
             exposed_before += 1;
         }
         let primary: Vec<bool> = table.iter().map(|f| f.suppressed).collect();
-        protect(&mut table, &characteristics);
+        protect(&mut table, &characteristics.clone().into());
         assert!(
             !recoverable_by_addition(&table, &equations),
             "seed {seed}: {table:#?}"
@@ -368,12 +368,12 @@ fn crossings_are_counted_and_protected_by_rows_and_columns() {
     }
     s.add_lines(data.as_bytes(), 2).expect("lines");
     let mut acc = s.finish();
-    acc.derive(&BTreeMap::new());
+    acc.derive(&Characteristics::default());
     let crossing = &acc.by_breakdown["gender×path"];
     assert_eq!(crossing[&(2025, "vrouw × BBL".into())].0, 4.0);
     assert_eq!(crossing[&(2025, "man × BOL".into())].0, 40.0);
     let mut figures = figures(&acc, &BTreeMap::new(), 10);
-    protect(&mut figures, &BTreeMap::new());
+    protect(&mut figures, &Characteristics::default());
     let hidden = |g: &str| {
         figures
             .iter()
