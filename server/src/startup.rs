@@ -195,6 +195,16 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/r/{token}", get(routes::survey::open_link))
         .route("/import/vragenlijst", post(routes::import::questionnaire))
+        // Survey micro-data can be large: 256 MiB for a source's file, 20 MiB elsewhere.
+        .route(
+            "/import/bron/{id}",
+            post(routes::import::source)
+                .layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024)),
+        )
+        .route(
+            "/import/bron/upload/{token}",
+            post(routes::import::source_mapping),
+        )
         .route(
             "/export/ronde/{id}/ontvangers.csv",
             get(routes::export::recipients),

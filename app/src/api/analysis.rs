@@ -161,3 +161,153 @@ pub async fn student_report(
         .await,
     )
 }
+
+/// Registers a source of `kind` (`students`) named `name`. Researchers and admins.
+#[server(prefix = "/api", endpoint = "create_source")]
+pub async fn create_source(name: String, kind: String) -> Result<i32, ApiError> {
+    use crate::backend::sources::{self, SourceError};
+    use crate::backend::{audit, guard};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require(&[Role::Researcher, Role::Admin])?;
+            if name.trim().is_empty() || name.trim().chars().count() > 100 {
+                return Err(ApiError::invalid(
+                    "name",
+                    "Geef de bron een naam (hoogstens 100 tekens).",
+                    "Give the source a name (at most 100 characters).",
+                ));
+            }
+            let actor = audit::Actor::user(&user, guard::client_ip());
+            match sources::create(&state.db, &actor, &kind, &name, None).await {
+                Ok(id) => Ok(id),
+                Err(SourceError::NameTaken) => Err(ApiError::Conflict {
+                    field: "name".into(),
+                }),
+                Err(SourceError::UnknownKind(_)) => Err(ApiError::invalid(
+                    "kind",
+                    "Kies een soort bron.",
+                    "Choose a kind of source.",
+                )),
+                Err(error) => Err(guard::internal(error)),
+            }
+        }
+        .await,
+    )
+}
+
+/// A canonical variable beside the uploaded file: the column it is read from and its recoding.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VariableView {
+    pub name: String,
+    pub required: bool,
+    /// What values it takes.
+    pub takes: String,
+    /// The file column it is read from; empty when none.
+    pub column: String,
+    /// `file value = canonical value` per line.
+    pub recode: String,
+    /// Values of the column that are not allowed as they are and not recoded yet.
+    pub unknown: Vec<String>,
+}
+
+/// How the import of an upload ended (`Failed`: something went wrong on the server, logged).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum UploadOutcome {
+    /// Per year: rows and whether the snapshot is new.
+    Stored(Vec<(i32, i32, bool)>),
+    Refused(Vec<crate::domain::register::ImportProblem>),
+    Failed,
+}
+
+/// An uploaded file waiting for its mapping, being imported, or imported.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UploadView {
+    pub source_id: i32,
+    pub source_name: String,
+    pub file_name: String,
+    pub rows: usize,
+    pub header: Vec<String>,
+    /// The first rows of the file.
+    pub sample: Vec<Vec<String>>,
+    pub variables: Vec<VariableView>,
+    /// (rows checked, rows, writing) while the import runs.
+    pub running: Option<(usize, usize, bool)>,
+    pub outcome: Option<UploadOutcome>,
+}
+
+/// The upload behind `token` (only for the user who uploaded it).
+#[server(prefix = "/api", endpoint = "upload_status")]
+pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
+    use crate::backend::source_upload::{self, Stage};
+    use crate::backend::{guard, sources};
+    use crate::domain::aggregate::mapping::{recode_text, unknown_values};
+    use crate::domain::Role;
+    use std::sync::atomic::Ordering;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require(&[Role::Researcher, Role::Admin])?;
+            let upload =
+                source_upload::find(&state, &token, user.me.id).ok_or(ApiError::NotFound)?;
+            let lang = crate::i18n::detect_lang();
+            let mapping = upload
+                .mapping
+                .lock()
+                .map_err(|_| ApiError::Internal)?
+                .clone();
+            let kind = sources::kind_of(&upload.source).map_err(guard::internal)?;
+            let variables = kind
+                .variables()
+                .iter()
+                .map(|v| {
+                    let column = mapping.columns.get(v.name).cloned().unwrap_or_default();
+                    let recode = mapping.recode.get(v.name);
+                    VariableView {
+                        name: v.name.to_owned(),
+                        required: v.required,
+                        takes: v.kind.describe(lang),
+                        unknown: unknown_values(&upload.table, &column, v.kind, recode),
+                        column,
+                        recode: recode.map(recode_text).unwrap_or_default(),
+                    }
+                })
+                .collect();
+            let job = upload.job.lock().map_err(|_| ApiError::Internal)?.clone();
+            let (running, outcome) = match job {
+                None => (None, None),
+                Some(job) if job.stage() != Stage::Finished => (
+                    Some((
+                        job.done.load(Ordering::Relaxed),
+                        job.total.load(Ordering::Relaxed),
+                        job.stage() == Stage::Writing,
+                    )),
+                    None,
+                ),
+                Some(job) => {
+                    let outcome = job.outcome.lock().map_err(|_| ApiError::Internal)?.clone();
+                    (None, outcome)
+                }
+            };
+            Ok(UploadView {
+                source_id: upload.source.id,
+                source_name: upload.source.name.clone(),
+                file_name: upload.file_name.clone(),
+                rows: upload.table.rows.len(),
+                header: upload.table.header.clone(),
+                sample: upload
+                    .table
+                    .rows
+                    .iter()
+                    .take(3)
+                    .map(|(_, cells)| cells.clone())
+                    .collect(),
+                variables,
+                running,
+                outcome,
+            })
+        }
+        .await,
+    )
+}

@@ -19,6 +19,7 @@ pub mod rate_limit;
 pub mod register_import;
 pub mod responses;
 pub mod rounds;
+pub mod source_upload;
 pub mod sources;
 pub mod state;
 pub mod submitted;

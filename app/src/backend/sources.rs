@@ -19,7 +19,7 @@ use crate::domain::aggregate::mapping::{self, Mapping, Variable};
 use crate::domain::aggregate::table::{self, StudentLayout, StudentSums};
 use crate::domain::aggregate::{self as agg, Characteristics, Figure};
 use crate::domain::institution::{InstitutionKind, Region, SizeBand};
-use crate::domain::register::ImportProblem;
+use crate::domain::register::{ImportProblem, Table};
 use crate::i18n::Lang;
 
 /// The kinds of source the module reads.
@@ -148,20 +148,69 @@ pub async fn import(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<Imported, SourceError> {
-    let source = data_source::Entity::find_by_id(source_id)
+    let source = find(db, source_id).await?;
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let read = register_import::read_table_as(file_name, bytes, Dialect::Source);
+    let (checked, mapping) = match read {
+        Ok(table) => {
+            let mapping = proposed_mapping(&source, &table)?;
+            (check(&source, &table, &mapping, &mut |_| {}), mapping)
+        }
+        Err(problems) => (Err(problems), Mapping::default()),
+    };
+    store(db, actor, &source, file_name, &sha256, checked, &mapping).await
+}
+
+/// A source by id.
+pub async fn find(db: &impl ConnectionTrait, id: i32) -> Result<data_source::Model, SourceError> {
+    data_source::Entity::find_by_id(id)
         .one(db)
         .await
         .context("read source")?
-        .ok_or(SourceError::NotFound)?;
-    let kind = SourceKind::parse(&source.kind)
-        .ok_or_else(|| SourceError::UnknownKind(source.kind.clone()))?;
-    let mut stored: Mapping = serde_json::from_str(&source.mapping).context("stored mapping")?;
-    let checked = register_import::read_table_as(file_name, bytes, Dialect::Source).and_then(|t| {
-        if stored.columns.is_empty() {
-            stored = Mapping::by_name(&t.header, kind.variables());
-        }
-        mapping::apply(&t, kind.variables(), &stored)
-    });
+        .ok_or(SourceError::NotFound)
+}
+
+/// The kind of a stored source.
+pub fn kind_of(source: &data_source::Model) -> Result<SourceKind, SourceError> {
+    SourceKind::parse(&source.kind).ok_or_else(|| SourceError::UnknownKind(source.kind.clone()))
+}
+
+/// The mapping a file is read with: the source's saved one, or (before its first import) every
+/// column named like a variable.
+pub fn proposed_mapping(
+    source: &data_source::Model,
+    table: &Table,
+) -> Result<Mapping, SourceError> {
+    let stored: Mapping = serde_json::from_str(&source.mapping).context("stored mapping")?;
+    Ok(if stored.columns.is_empty() {
+        Mapping::by_name(&table.header, kind_of(source)?.variables())
+    } else {
+        stored
+    })
+}
+
+/// Checks every cell of `table` through `mapping`, telling `progress` the rows done.
+pub fn check(
+    source: &data_source::Model,
+    table: &Table,
+    mapping: &Mapping,
+    progress: &mut dyn FnMut(usize),
+) -> Result<mapping::Canonical, Vec<ImportProblem>> {
+    let variables = SourceKind::parse(&source.kind).map_or(&[][..], SourceKind::variables);
+    mapping::apply_with(table, variables, mapping, progress)
+}
+
+/// Stores a checked file as snapshots (one per year; a file imported before gives its existing
+/// snapshots) and keeps `mapping` with the source; a refused one as a rejected import run only.
+pub async fn store(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    source: &data_source::Model,
+    file_name: &str,
+    sha256: &str,
+    checked: Result<mapping::Canonical, Vec<ImportProblem>>,
+    mapping: &Mapping,
+) -> Result<Imported, SourceError> {
     let txn = crate::backend::db::begin(db)
         .await
         .context("begin import")?;
@@ -183,13 +232,12 @@ pub async fn import(
             return Err(SourceError::Invalid(problems));
         }
     };
-    let sha256 = hex::encode(Sha256::digest(bytes));
     let mut out = Vec::new();
     for (year, part) in canonical.by_year() {
         let existing = info_query()
             .filter(snapshot::Column::SourceId.eq(source.id))
             .filter(snapshot::Column::Year.eq(year))
-            .filter(snapshot::Column::Sha256.eq(sha256.as_str()))
+            .filter(snapshot::Column::Sha256.eq(sha256))
             .into_model::<SnapshotInfo>()
             .one(&txn)
             .await
@@ -202,7 +250,7 @@ pub async fn import(
             source_id: Set(source.id),
             year: Set(year),
             file_name: Set(file_name.into()),
-            sha256: Set(sha256.clone()),
+            sha256: Set(sha256.to_owned()),
             rows: Set(i32::try_from(part.rows.len()).context("rows")?),
             content: Set(part.to_csv().into_bytes()),
             imported_by: Set(actor.user_id),
@@ -236,7 +284,7 @@ pub async fn import(
     .await?;
     data_source::ActiveModel {
         id: Set(source.id),
-        mapping: Set(serde_json::to_string(&stored).context("mapping as JSON")?),
+        mapping: Set(serde_json::to_string(mapping).context("mapping as JSON")?),
         ..Default::default()
     }
     .update(&txn)

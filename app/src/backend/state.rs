@@ -58,6 +58,8 @@ pub struct AppState {
     pub contexts: Arc<super::cache::TtlCache<i32, super::responses::ResponseRows>>,
     /// Answers by response id with the answers version they belong to, for 5 minutes.
     pub answers: Arc<super::responses::AnswerCache>,
+    /// Files uploaded into a source, waiting for their mapping or being imported.
+    pub uploads: Arc<super::source_upload::Uploads>,
 }
 
 impl AppState {
@@ -83,6 +85,7 @@ impl AppState {
                 std::time::Duration::from_secs(300),
                 10_000,
             )),
+            uploads: Arc::new(super::cache::TtlCache::new(super::source_upload::KEPT, 50)),
         }
     }
 }

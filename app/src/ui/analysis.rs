@@ -71,6 +71,7 @@ pub fn Analysis() -> impl IntoView {
     view! {
         <h1>{lang.pick("Analyse", "Analysis")}</h1>
         <Guarded allow=|me| me.is(Role::Researcher) || me.is(Role::Admin)>
+            <p><a href="/analyse/bronnen">{lang.pick("Bronnen en imports", "Sources and imports")}</a></p>
             <Suspense fallback=|| ()>
                 {move || sources.get().map(|r| match r {
                     Ok((list, _)) if list.is_empty() => view! {

@@ -161,6 +161,30 @@ where
     }
 }
 
+/// The problems of a refused file, by line and column.
+#[component]
+pub fn ProblemTable(problems: Vec<crate::domain::register::ImportProblem>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <table>
+            <thead><tr>
+                <th scope="col">{lang.pick("Regel", "Line")}</th>
+                <th scope="col">{lang.pick("Kolom", "Column")}</th>
+                <th scope="col">{lang.pick("Probleem", "Problem")}</th>
+            </tr></thead>
+            <tbody>
+                {problems.into_iter().map(|p| view! {
+                    <tr>
+                        <td>{if p.line == 0 { "–".to_owned() } else { p.line.to_string() }}</td>
+                        <td>{p.column.clone().unwrap_or_else(|| "–".into())}</td>
+                        <td>{p.message(lang)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     let lang = use_lang();
@@ -177,7 +201,7 @@ pub fn NotFound() -> impl IntoView {
 pub fn UploadPanel(
     title: &'static str,
     #[prop(into)] explanation: String,
-    action: &'static str,
+    #[prop(into)] action: String,
     #[prop(into)] file_label: String,
     accept: &'static str,
     #[prop(into)] button: String,

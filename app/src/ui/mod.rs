@@ -7,6 +7,7 @@ mod home;
 mod layout;
 mod login;
 mod questionnaires;
+mod sources;
 mod survey;
 
 use leptos::prelude::*;
@@ -81,6 +82,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/gebruikers") view=admin::users::Users ssr=SsrMode::Async />
                     <Route path=path!("/beheer/audit") view=admin::audit::AuditLog ssr=SsrMode::Async />
                     <Route path=path!("/analyse") view=analysis::Analysis ssr=SsrMode::Async />
+                    <Route path=path!("/analyse/bronnen") view=sources::SourceList ssr=SsrMode::Async />
+                    <Route path=path!("/analyse/bronnen/:id") view=sources::SourcePage ssr=SsrMode::Async />
+                    <Route path=path!("/analyse/bronnen/upload/:token") view=sources::UploadPage ssr=SsrMode::Async />
                     <Route path=path!("/beheer/mail") view=admin::templates::MailTemplates ssr=SsrMode::Async />
                     <Route path=path!("/beheer/rondes") view=admin::rounds::RoundList ssr=SsrMode::Async />
                     <Route path=path!("/beheer/rondes/:id") view=admin::rounds::RoundPage ssr=SsrMode::Async />

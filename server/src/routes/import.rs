@@ -10,10 +10,12 @@ use app::backend::questionnaire_import::{self, Outcome};
 use app::backend::{register_import, AppState};
 use app::domain::Role;
 use axum::body::Bytes;
-use axum::extract::{Multipart, State};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
+use axum::Form;
 
 pub async fn institutions(
     State(state): State<AppState>,
@@ -69,6 +71,70 @@ pub async fn questionnaire(
         Ok(Outcome::Rejected(run)) => Redirect::to(&format!("/import/{run}")).into_response(),
         Err(error) => failed(error),
     }
+}
+
+/// `POST /import/bron/{id}`: a file for a source (researchers, admins). Kept while the
+/// researcher checks its mapping at `/analyse/bronnen/upload/{token}`; a file that cannot be
+/// read at all goes to its import result.
+pub async fn source(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    ip: Option<Extension<ClientIp>>,
+    Path(id): Path<i32>,
+    multipart: Multipart,
+) -> Response {
+    use app::backend::source_upload;
+    use app::backend::sources::SourceError;
+    let (user, name, bytes) =
+        match upload(viewer, &[Role::Admin, Role::Researcher], multipart).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+    let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
+    match source_upload::receive(&state, &actor, id, &name, &bytes).await {
+        Ok(token) => Redirect::to(&format!("/analyse/bronnen/upload/{token}")).into_response(),
+        Err(Ok(run)) => Redirect::to(&format!("/import/{run}")).into_response(),
+        Err(Err(SourceError::NotFound)) => {
+            (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response()
+        }
+        Err(Err(error)) => failed(error.into()),
+    }
+}
+
+/// `POST /import/bron/upload/{token}`: the mapping form of an upload; starts its import and
+/// answers with the page that shows its progress.
+pub async fn source_mapping(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    ip: Option<Extension<ClientIp>>,
+    Path(token): Path<String>,
+    form: Result<Form<std::collections::BTreeMap<String, String>>, FormRejection>,
+) -> Response {
+    use app::backend::source_upload;
+    let Some(user) = viewer.0 else {
+        return (StatusCode::UNAUTHORIZED, "Log eerst in / Please log in").into_response();
+    };
+    if !matches!(user.me.role, Role::Admin | Role::Researcher) {
+        return (StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response();
+    }
+    let Some(upload) = source_upload::find(&state, &token, user.me.id) else {
+        return (
+            StatusCode::NOT_FOUND,
+            "Deze upload is verlopen; upload het bestand opnieuw / This upload has expired; upload the file again",
+        )
+            .into_response();
+    };
+    let Ok(Form(form)) = form else {
+        return (StatusCode::BAD_REQUEST, "Ongeldig formulier / Invalid form").into_response();
+    };
+    let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
+    source_upload::start(
+        &state,
+        actor,
+        upload,
+        source_upload::mapping_from_form(&form),
+    );
+    Redirect::to(&format!("/analyse/bronnen/upload/{token}")).into_response()
 }
 
 fn failed(error: anyhow::Error) -> Response {

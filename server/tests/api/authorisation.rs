@@ -354,6 +354,20 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         ),
         (Request::Upload("/import/instellingen"), ADMIN),
         (Request::Upload("/import/vragenlijst"), STAFF),
+        (Request::Upload("/import/bron/1"), STAFF),
+        (Request::Page(s("/analyse/bronnen")), STAFF),
+        (Request::Page(s("/analyse/bronnen/1")), STAFF),
+        (
+            Request::Function(
+                "create_source",
+                vec![("name", s("")), ("kind", s("students"))],
+            ),
+            STAFF,
+        ),
+        (
+            Request::Function("upload_status", vec![("token", s("niet-bestaand"))]),
+            STAFF,
+        ),
         (Request::Page(s("/vragenlijsten")), STAFF),
         (Request::Page(format!("/vragenlijsten/versie/{vid}")), STAFF),
         (

@@ -267,7 +267,7 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     let codebook = book.worksheet_range("Codeboek").expect("Codeboek");
     assert!(codebook
         .rows()
-        .any(|r| r[0].to_string() == "ci_low" && r[3].to_string().contains("Wilson")));
+        .any(|r| r[0] == "ci_low" && r[3].to_string().contains("Wilson")));
     assert_eq!(
         app::backend::entities::audit_log::Entity::find()
             .filter(app::backend::entities::audit_log::Column::Action.eq("export.figures"))
@@ -433,3 +433,243 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
     );
 }
 both!(a_report_groups_students_by_their_institutions_answer);
+
+/// The upload through the browser's forms: a new source, a file with Dutch column names, the
+/// mapping form (first with a wrong column and a broken recoding line: refused, nothing stored),
+/// then the right mapping; the import's progress page until it is done; the mapping kept.
+async fn a_file_is_imported_through_the_mapping_form(app: TestApp) {
+    app.load_demo_register().await;
+    let researcher = app
+        .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
+        .await;
+    let created = app
+        .call(
+            &researcher,
+            "create_source",
+            &[("name", "JOB 2025"), ("kind", "students")],
+        )
+        .await;
+    assert_eq!(created.status(), 200);
+    let id: i32 = created.json().await.expect("id");
+    let again = app
+        .call(
+            &researcher,
+            "create_source",
+            &[("name", "JOB 2025"), ("kind", "students")],
+        )
+        .await;
+    assert_eq!(again.status(), 409, "the name is taken");
+    let nameless = app
+        .call(
+            &researcher,
+            "create_source",
+            &[("name", " "), ("kind", "students")],
+        )
+        .await;
+    assert_eq!(nameless.status(), 422);
+
+    let uploaded = app
+        .upload_to(
+            &researcher,
+            &format!("/import/bron/{id}"),
+            "job.csv",
+            job_file(),
+        )
+        .await;
+    assert_eq!(uploaded.status(), 303);
+    let location = uploaded.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let token = location
+        .strip_prefix("/analyse/bronnen/upload/")
+        .expect("to the mapping form")
+        .to_owned();
+    let page = researcher
+        .get(app.url(&location))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("name=\"kolom_gender\"") && page.contains("<option value=\"Geslacht\""),
+        "the form offers the file's columns"
+    );
+    let status = |c: reqwest::Client| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let r = app.call(&c, "upload_status", &[("token", &token)]).await;
+            (
+                r.status().as_u16(),
+                r.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let (code, view) = status(researcher.clone()).await;
+    assert_eq!(code, 200);
+    assert_eq!(view["rows"], 53);
+    let other = app.logged_in("ander@miv.nl", Role::Researcher, &[]).await;
+    assert_eq!(
+        status(other).await.0,
+        404,
+        "only the uploader sees an upload"
+    );
+
+    let post_mapping = |fields: Vec<(String, String)>| {
+        let (app, researcher, token) = (&app, researcher.clone(), token.clone());
+        async move {
+            let r = researcher
+                .post(app.url(&format!("/import/bron/upload/{token}")))
+                .form(&fields)
+                .send()
+                .await
+                .expect("mapping");
+            assert_eq!(r.status(), 303);
+            // The import runs in the background: ask until it has an outcome.
+            for _ in 0..100 {
+                let (_, view) = status(researcher.clone()).await;
+                if !view["outcome"].is_null() {
+                    return view;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!("the import did not finish");
+        }
+    };
+    let mut fields: Vec<(String, String)> = job_mapping()
+        .columns
+        .iter()
+        .map(|(v, c)| (format!("kolom_{v}"), c.clone()))
+        .collect();
+    let mut wrong = fields.clone();
+    for f in &mut wrong {
+        if f.0 == "kolom_level" {
+            f.1 = "Sector".into();
+        }
+    }
+    wrong.push(("hercodering_gender".into(), "Vrouw vrouw".into()));
+    let refused = post_mapping(wrong).await;
+    let problems = refused["outcome"]["Refused"]
+        .as_array()
+        .expect("refused")
+        .clone();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["column"].is_null() && p.to_string().contains("Hercodering van gender")),
+        "{problems:?}"
+    );
+    assert!(sources::snapshots(&app.db, id)
+        .await
+        .expect("list")
+        .is_empty());
+
+    let mut wrong_column = fields.clone();
+    for f in &mut wrong_column {
+        if f.0 == "kolom_level" {
+            f.1 = "Sector".into();
+        }
+    }
+    let refused = post_mapping(wrong_column).await;
+    let problems = refused["outcome"]["Refused"]
+        .as_array()
+        .expect("refused")
+        .clone();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["line"] == 2 && p["column"] == "Sector"),
+        "{problems:?}"
+    );
+    assert!(
+        sources::snapshots(&app.db, id)
+            .await
+            .expect("list")
+            .is_empty(),
+        "nothing stored"
+    );
+
+    fields.push((
+        "hercodering_gender".into(),
+        "Vrouw = vrouw\nMan = man\n".into(),
+    ));
+    let stored = post_mapping(fields).await;
+    assert_eq!(
+        stored["outcome"]["Stored"],
+        serde_json::json!([[2024, 11, true], [2025, 42, true]]),
+        "{stored}"
+    );
+    let page = researcher
+        .get(app.url(&location))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("Het bestand is geïmporteerd"));
+    let source = sources::find(&app.db, id).await.expect("source");
+    let kept: app::domain::aggregate::mapping::Mapping =
+        serde_json::from_str(&source.mapping).expect("mapping");
+    assert_eq!(
+        kept.columns.get("level").map(String::as_str),
+        Some("Niveau")
+    );
+    assert_eq!(kept.recode["gender"]["Vrouw"], "vrouw");
+
+    // Next year's file is proposed the saved mapping at once.
+    let next = app
+        .upload_to(
+            &researcher,
+            &format!("/import/bron/{id}"),
+            "job-2026.csv",
+            job_file(),
+        )
+        .await;
+    let token = next.headers()["location"]
+        .to_str()
+        .expect("location")
+        .rsplit('/')
+        .next()
+        .expect("token")
+        .to_owned();
+    let view: serde_json::Value = app
+        .call(&researcher, "upload_status", &[("token", &token)])
+        .await
+        .json()
+        .await
+        .expect("view");
+    let level = view["variables"]
+        .as_array()
+        .expect("variables")
+        .iter()
+        .find(|v| v["name"] == "level")
+        .expect("level")
+        .clone();
+    assert_eq!(level["column"], "Niveau");
+
+    // A file that cannot be read at all goes to the import result with its problem.
+    let unreadable = app
+        .upload_to(
+            &researcher,
+            &format!("/import/bron/{id}"),
+            "leeg.csv",
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(unreadable.status(), 303);
+    assert!(unreadable.headers()["location"]
+        .to_str()
+        .expect("location")
+        .starts_with("/import/"));
+    let anonymous = crate::helpers::client()
+        .post(app.url(&format!("/import/bron/upload/{token}")))
+        .form(&[("kolom_year", "Jaar")])
+        .send()
+        .await
+        .expect("anonymous");
+    assert_eq!(anonymous.status(), 401);
+}
+both!(a_file_is_imported_through_the_mapping_form);

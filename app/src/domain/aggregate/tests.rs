@@ -547,3 +547,110 @@ fn columns_named_like_variables_are_mapped_by_themselves() {
         m
     );
 }
+
+#[test]
+fn a_characteristic_of_one_year_groups_only_that_year() {
+    let mut data = String::new();
+    for year in [2024, 2025] {
+        for _ in 0..12 {
+            data += &row(year, "01AB", "man", "4", 0, 1.0);
+            data += &row(year, "02CD", "vrouw", "2", 1, 1.0);
+        }
+    }
+    let mut acc = sums(&data).expect("sums");
+    let mut chars = Characteristics::default();
+    chars.set("type", "01AB", None, "ROC");
+    chars.set("type", "02CD", None, "AOC");
+    // Only 2025 had a round: 01AB answered ja, 02CD nee.
+    chars.set("q:plan", "01AB", Some(2025), "Ja");
+    chars.set("q:plan", "02CD", Some(2025), "Nee");
+    acc.derive(&chars);
+    let mut table = figures(&acc, &BTreeMap::new(), 10);
+    protect(&mut table, &chars);
+    let cell = |year: i64, b: &str, g: &str| {
+        table
+            .iter()
+            .find(|f| {
+                f.year == year && f.breakdown == b && f.group == g && f.indicator == "bullied"
+            })
+            .map(|f| (f.n, f.value))
+    };
+    assert_eq!(cell(2025, "q:plan", "Ja"), Some((12, Some(0.0))));
+    assert_eq!(cell(2025, "q:plan", "Nee"), Some((12, Some(1.0))));
+    assert_eq!(
+        cell(2024, "q:plan", ""),
+        Some((24, Some(0.5))),
+        "no answer that year"
+    );
+    assert_eq!(cell(2024, "q:plan", "Ja"), None);
+    assert_eq!(
+        cell(2024, "type", "ROC"),
+        Some((12, Some(0.0))),
+        "every year"
+    );
+}
+
+#[test]
+fn disability_is_a_breakdown_only_where_the_file_has_it() {
+    let with = format!("{HEAD},disability");
+    let header = table::header(with.as_bytes());
+    let layout = StudentLayout::new(&header, &student_indicators())
+        .and_then(|l| l.with_crossings(&[("disability", "gender")]))
+        .expect("layout");
+    let mut s = StudentSums::new(layout);
+    let mut lines = String::new();
+    for i in 0..20 {
+        let r = row(2025, "01AB", "man", "4", 0, 1.0);
+        lines += &format!("{},{}\n", r.trim_end(), if i < 5 { "ja" } else { "nee" });
+    }
+    s.add_lines(lines.as_bytes(), 2).expect("lines");
+    let acc = s.finish();
+    let cells = &acc.by_breakdown["disability"];
+    assert_eq!(cells[&(2025, "ja".to_owned())].0, 5.0);
+    assert!(acc.by_breakdown.contains_key("disability×gender"));
+    let without = sums(&row(2025, "01AB", "man", "4", 0, 1.0)).expect("sums");
+    assert!(!without.by_breakdown.contains_key("disability"));
+}
+
+#[test]
+fn recodings_are_written_and_read_as_lines_and_progress_is_told() {
+    let recode = BTreeMap::from([
+        ("Man".to_owned(), "man".to_owned()),
+        ("Vrouw".to_owned(), "vrouw".to_owned()),
+    ]);
+    let text = mapping::recode_text(&recode);
+    assert_eq!(text, "Man = man\nVrouw = vrouw\n");
+    assert_eq!(
+        mapping::parse_recode_text(&format!("\n{text}\n")),
+        Ok(recode)
+    );
+    assert_eq!(mapping::parse_recode_text("Man = man\nVrouw"), Err(2));
+    assert_eq!(mapping::parse_recode_text(" = man"), Err(1));
+
+    let rows: Vec<String> = (0..12_000)
+        .map(|i| format!("2025;01AB;{}", if i == 7 { "X" } else { "Vrouw" }))
+        .collect();
+    let rows: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let table = file("Jaar;Instelling;Geslacht", &rows);
+    let variables = [
+        mapping::STUDENT_VARIABLES[0],
+        mapping::STUDENT_VARIABLES[1],
+        mapping::STUDENT_VARIABLES[5],
+    ];
+    let m = mapping::Mapping {
+        columns: BTreeMap::from([
+            ("year".to_owned(), "Jaar".to_owned()),
+            ("brin".to_owned(), "Instelling".to_owned()),
+            ("gender".to_owned(), "Geslacht".to_owned()),
+        ]),
+        recode: BTreeMap::new(),
+    };
+    assert_eq!(
+        mapping::unknown_values(&table, "Geslacht", variables[2].kind, None),
+        vec!["X".to_owned()],
+        "Vrouw is allowed as it is (case does not matter)"
+    );
+    let mut told = Vec::new();
+    let _ = mapping::apply_with(&table, &variables, &m, &mut |done| told.push(done));
+    assert_eq!(told, vec![0, 5_000, 10_000]);
+}

@@ -10,7 +10,7 @@ use crate::api::institutions::{
 use crate::api::{ImportRunView, InstitutionRow};
 use crate::domain::{InstitutionKind, Role};
 use crate::i18n::use_lang;
-use crate::ui::layout::{use_is_admin, Guarded, Outcome, Problem, UploadPanel};
+use crate::ui::layout::{use_is_admin, Guarded, Outcome, Problem, ProblemTable, UploadPanel};
 
 fn reads_register(me: &crate::api::Me) -> bool {
     me.is(Role::Admin) || me.is(Role::Researcher)
@@ -221,6 +221,8 @@ pub fn ImportResult() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || run.get().and_then(Result::ok).map(|r| if r.kind == "questionnaire" {
                 view! { <p><a href="/vragenlijsten">{lang.pick("Terug naar de vragenlijsten", "Back to the questionnaires")}</a></p> }.into_any()
+            } else if let Some(source) = r.kind.strip_prefix("source:") {
+                view! { <p><a href="/analyse/bronnen">{format!("{} {source}", lang.pick("Terug naar de bron", "Back to the source"))}</a></p> }.into_any()
             } else if r.kind == "contacts" {
                 view! { <p><a href="/beheer/gebruikers">{lang.pick("Terug naar gebruikers en contactpersonen", "Back to users and contacts")}</a></p> }.into_any()
             } else {
@@ -257,22 +259,7 @@ fn RunView(run: ImportRunView) -> impl IntoView {
     };
     view! {
         <p class="error" role="alert">{summary}</p>
-        <table>
-            <thead><tr>
-                <th scope="col">{lang.pick("Regel", "Line")}</th>
-                <th scope="col">{lang.pick("Kolom", "Column")}</th>
-                <th scope="col">{lang.pick("Probleem", "Problem")}</th>
-            </tr></thead>
-            <tbody>
-                {run.problems.into_iter().map(|p| view! {
-                    <tr>
-                        <td>{if p.line == 0 { "–".to_owned() } else { p.line.to_string() }}</td>
-                        <td>{p.column.clone().unwrap_or_else(|| "–".into())}</td>
-                        <td>{p.message(lang)}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+        <ProblemTable problems=run.problems />
     }
     .into_any()
 }
