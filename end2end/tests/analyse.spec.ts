@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { activateAndLogin, expectAccessible } from './helpers';
+import * as fs from 'fs';
+import { activateAndLogin, expectAccessible, login } from './helpers';
 
 // global-setup imported server/demo/job-demo.csv as the source "JOB-monitor" (2024 and 2025).
 test('a researcher opens a report, switches the breakdown and sees the chart', async ({ page }) => {
@@ -25,4 +26,49 @@ test('a researcher opens a report, switches the breakdown and sees the chart', a
   await expect(page).toHaveURL(/indeling=path/);
   await expect(page.getByRole('cell', { name: 'BBL' }).first()).toBeVisible();
   await expect(page.getByRole('img', { name: 'Aandeel per groep, 2025' })).toBeVisible();
+});
+
+// Runs after the test above (one worker, in order): the researcher's password is set.
+test('a researcher imports a source through the browser, maps its columns and downloads the workbook', async ({ page }) => {
+  await login(page, 'onderzoek@e2e.test');
+  await page.goto('/analyse');
+  await page.getByRole('link', { name: 'Bronnen en imports' }).click();
+  await expect(page.getByRole('heading', { name: 'Bronnen', exact: true })).toBeVisible();
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.getByLabel('Naam').fill('JOB-monitor 2026');
+  await page.getByRole('button', { name: 'Bron aanmaken' }).click();
+  await expect(page.getByText('De bron is aangemaakt')).toBeVisible();
+  await page.getByRole('link', { name: 'JOB-monitor 2026' }).click();
+  await expect(page.getByRole('heading', { name: 'JOB-monitor 2026' })).toBeVisible();
+  await expectAccessible(page);
+
+  // Dutch column names for gender and age; "X" is not an allowed value of gender.
+  await page.getByLabel('Bestand (.csv of .xlsx)').setInputFiles('fixtures/job-2026.csv');
+  await page.getByRole('button', { name: 'Uploaden' }).click();
+  await expect(page.getByRole('heading', { name: 'Koppeling van kolommen aan variabelen' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('gender (verplicht)').selectOption('Geslacht');
+  await page.getByLabel('age_band (verplicht)').selectOption('Leeftijd');
+  await page.getByRole('button', { name: 'Importeren' }).click();
+  // Refused: "X" is no gender; nothing stored, the form is shown again with the problems.
+  await expect(page.getByRole('alert')).toContainText('Het bestand is geweigerd');
+  await expect(page.getByRole('cell', { name: /‘X’ is geen toegestane waarde/ }).first()).toBeVisible();
+  await page.getByLabel('Hercodering van gender').fill('X = anders');
+  await page.getByRole('button', { name: 'Importeren' }).click();
+  await expect(page.getByRole('status')).toContainText('Het bestand is geïmporteerd');
+  await expect(page.getByText('2026: 240 rijen, nieuwe momentopname')).toBeVisible();
+
+  await page.getByRole('link', { name: 'Cijfers bekijken' }).click();
+  await expect(page).toHaveURL(/bron=\d+/);
+  await page.getByLabel('Uitgesplitst naar').selectOption({ label: 'Geslacht' });
+  await page.getByRole('button', { name: 'Tonen' }).click();
+  await expect(page.getByRole('img', { name: 'Aandeel per groep, 2026' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'anders' }).first()).toBeVisible();
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Excel (met codeboek)' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^bron-\d+-cijfers\.xlsx$/);
+  const bytes = fs.readFileSync(await file.path());
+  expect(bytes.subarray(0, 2).toString()).toBe('PK');
 });

@@ -130,7 +130,8 @@ pub enum SourcesCommand {
     /// Register a source; prints its id. Without --mapping the first import maps the columns
     /// named like the variables, and keeps that mapping.
     Create {
-        /// `students` (student survey micro-data).
+        /// `students` (student survey micro-data), `staff` (staff survey micro-data) or
+        /// `incidents` (incident registrations: counts per institution, year and category).
         #[arg(long)]
         kind: String,
         #[arg(long)]

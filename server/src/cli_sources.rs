@@ -79,8 +79,7 @@ pub async fn run(config: &Config, command: SourcesCommand) -> anyhow::Result<()>
             out,
             min_n,
         } => {
-            let figures =
-                sources::student_figures(&db, &snapshots, min_n, &Default::default()).await?;
+            let figures = sources::figures(&db, &snapshots, min_n, &Default::default()).await?;
             std::fs::write(&out, app::domain::aggregate::figures_csv(&figures))
                 .with_context(|| format!("cannot write {}", out.display()))?;
             println!("{} rijen / rows → {}", figures.len(), out.display());

@@ -21,9 +21,13 @@ pub struct SourceView {
 pub struct ReportRow {
     pub year: i64,
     pub group: String,
+    /// Respondents, or (for incidents) the number of incidents.
     pub n: u64,
-    /// Weighted share with its 95% interval; `None` when suppressed.
+    /// Weighted share with its 95% interval; `None` when suppressed or for incidents.
     pub share: Option<(f64, f64, f64)>,
+    /// Incidents per 1,000 students; `None` when suppressed or for shares.
+    #[serde(default)]
+    pub rate: Option<f64>,
     /// Share minus the national share, and whether the intervals do not overlap.
     pub versus_national: Option<(f64, bool)>,
 }
@@ -96,8 +100,8 @@ pub async fn report_questions() -> Result<Vec<(String, String)>, ApiError> {
 /// every snapshot of `source`, per year; cells below the configured smallest n and their
 /// complements are suppressed. A breakdown `q:<key>` groups the institutions by their
 /// coordinators' submitted answer in that year's round. Researchers and admins.
-#[server(prefix = "/api", endpoint = "student_report")]
-pub async fn student_report(
+#[server(prefix = "/api", endpoint = "report")]
+pub async fn report(
     source: i32,
     indicator: String,
     breakdown: String,
@@ -110,6 +114,12 @@ pub async fn student_report(
         async move {
             let state = guard::state()?;
             guard::require(&[Role::Researcher, Role::Admin])?;
+            let found = sources::find(&state.db, source).await;
+            let kind = match found {
+                Ok(s) => sources::kind_of(&s).map_err(guard::internal)?,
+                Err(sources::SourceError::NotFound) => return Err(ApiError::NotFound),
+                Err(error) => return Err(guard::internal(error)),
+            };
             let ids: Vec<i32> = sources::snapshots(&state.db, source)
                 .await
                 .map_err(guard::internal)?
@@ -119,29 +129,33 @@ pub async fn student_report(
             if ids.is_empty() {
                 return Err(ApiError::NotFound);
             }
+            // An indicator of another kind of source (a link, a switched source): its first.
+            let offered = kind.report_indicators();
+            let indicator = if offered.contains(&indicator) {
+                indicator
+            } else {
+                offered.into_iter().next().unwrap_or_default()
+            };
             let mut request = sources::FigureRequest::default();
             let mut wanted = breakdown.clone();
             if let Some(key) = breakdown.strip_prefix(submitted::QUESTION_PREFIX) {
                 request.questions.push(key.to_owned());
             } else if !cross.is_empty() && cross != breakdown {
-                let row = |b: &str| {
-                    agg::STUDENT_ROW_BREAKDOWNS.contains(&b)
-                        || agg::OPTIONAL_ROW_BREAKDOWNS.contains(&b)
-                };
-                if !row(&breakdown) || !row(&cross) {
+                if !kind.crossable(&breakdown) || !kind.crossable(&cross) {
                     return Err(ApiError::invalid(
                         "kruising",
-                        "Kruisen kan alleen met kenmerken van de student of opleiding: instelling, \
-                         sector, niveau, leerweg, geslacht, leeftijd, migratieachtergrond, beperking.",
-                        "Only characteristics of the student or programme can be crossed: \
-                         institution, sector, level, learning path, gender, age, migration \
-                         background, disability.",
+                        "Kruisen kan alleen met kenmerken van de student, de medewerker of de \
+                         opleiding (zoals instelling, sector, niveau, geslacht, leeftijd), niet met \
+                         kenmerken van de instelling of bij incidenten.",
+                        "Only characteristics of the student, staff member or programme (such as \
+                         institution, sector, level, gender, age) can be crossed, not those of the \
+                         institution, nor incidents.",
                     ));
                 }
                 request.crossings.push((breakdown.clone(), cross.clone()));
                 wanted = table::crossing_name(&breakdown, &cross);
             }
-            let figures = sources::student_figures(&state.db, &ids, MIN_N_SHARES, &request)
+            let figures = sources::figures(&state.db, &ids, MIN_N_SHARES, &request)
                 .await
                 .map_err(guard::internal)?;
             let versus = agg::versus_national(&figures);
@@ -154,6 +168,7 @@ pub async fn student_report(
                     group: f.group.clone(),
                     n: f.n,
                     share: f.value.zip(f.interval).map(|(s, (l, h))| (s, l, h)),
+                    rate: f.interval.is_none().then_some(f.value).flatten(),
                     versus_national: v.map(|v| (v.difference, v.differs)),
                 })
                 .collect())

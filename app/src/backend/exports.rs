@@ -106,14 +106,10 @@ pub fn figures_workbook(
     add_sheet(
         &mut book,
         "Codeboek",
-        &codebook_rows(&labels::FIGURE_COLUMNS),
+        &codebook_rows(labels::FIGURE_COLUMNS),
     )?;
-    add_sheet(
-        &mut book,
-        "Indicatoren",
-        &codebook_rows(&labels::INDICATORS),
-    )?;
-    add_sheet(&mut book, "Indelingen", &codebook_rows(&labels::BREAKDOWNS))?;
+    add_sheet(&mut book, "Indicatoren", &codebook_rows(labels::INDICATORS))?;
+    add_sheet(&mut book, "Indelingen", &codebook_rows(labels::BREAKDOWNS))?;
     let mut about: Vec<Vec<Cell>> = vec![vec![
         "bron / source".into(),
         "jaar / year".into(),

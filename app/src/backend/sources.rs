@@ -15,40 +15,14 @@ use sha2::{Digest, Sha256};
 use super::audit::{self, Actor};
 use super::entities::{data_source, institution, source_snapshot as snapshot};
 use super::register_import::{self, Dialect};
-use crate::domain::aggregate::mapping::{self, Mapping, Variable};
+use crate::domain::aggregate::mapping::{self, Mapping};
 use crate::domain::aggregate::table::{self, StudentLayout, StudentSums};
 use crate::domain::aggregate::{self as agg, Characteristics, Figure};
 use crate::domain::institution::{InstitutionKind, Region, SizeBand};
 use crate::domain::register::{ImportProblem, Table};
 use crate::i18n::Lang;
 
-/// The kinds of source the module reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SourceKind {
-    /// Student survey micro-data (JOB-monitor style).
-    Students,
-}
-
-impl SourceKind {
-    pub fn parse(s: &str) -> Option<SourceKind> {
-        match s {
-            "students" => Some(SourceKind::Students),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Students => "students",
-        }
-    }
-
-    pub fn variables(self) -> &'static [Variable] {
-        match self {
-            SourceKind::Students => &mapping::STUDENT_VARIABLES,
-        }
-    }
-}
+pub use crate::domain::aggregate::kinds::SourceKind;
 
 /// Why a source could not be made or a file not imported.
 #[derive(Debug, thiserror::Error)]
@@ -353,55 +327,105 @@ pub struct FigureRequest {
     pub questions: Vec<String>,
 }
 
-/// Student figures over snapshots (of student sources), with the register's characteristics
-/// (type, region, size band) and the requested coordinator answers, suppressed below `min_n`
-/// and protected by complementary suppression.
-pub async fn student_figures(
+/// Students per institution code, from the register: the denominator of incident rates.
+pub async fn students_per_institution(
+    db: &impl ConnectionTrait,
+) -> anyhow::Result<BTreeMap<String, f64>> {
+    Ok(institution::Entity::find()
+        .all(db)
+        .await
+        .context("read institutions")?
+        .into_iter()
+        .map(|i| {
+            let total = f64::from(i.students_bolvt)
+                + f64::from(i.students_boldt)
+                + f64::from(i.students_bbl);
+            (i.code, total)
+        })
+        .collect())
+}
+
+/// The figures of a source's snapshots: shares of micro-data (students, staff) suppressed below
+/// `min_n`, or incident counts and rates per 1,000 students suppressed below
+/// [`agg::MIN_N_COUNTS`]; broken down by the register's characteristics (type, region, size
+/// band) and the requested coordinator answers; protected by complementary suppression.
+pub async fn figures(
     db: &impl ConnectionTrait,
     snapshot_ids: &[i32],
     min_n: u64,
     request: &FigureRequest,
 ) -> anyhow::Result<Vec<Figure>> {
     let chosen: BTreeSet<i32> = snapshot_ids.iter().copied().collect();
-    let mut acc = agg::Accumulated::default();
-    for s in snapshot::Entity::find()
+    let snapshots = snapshot::Entity::find()
         .filter(snapshot::Column::Id.is_in(chosen))
         .all(db)
         .await
-        .context("read snapshots")?
-    {
-        let (head, body) = s.content.split_at(
-            s.content
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(0, |i| i + 1),
-        );
-        let crossings: Vec<(&str, &str)> = request
-            .crossings
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        let layout = StudentLayout::new(
-            &table::header(head.trim_ascii_end()),
-            &agg::student_indicators(),
-        )
-        .and_then(|l| l.with_crossings(&crossings))
-        .map_err(|e| anyhow::anyhow!("snapshot {}: {e}", s.id))?;
-        let mut sums = StudentSums::new(layout);
-        sums.add_lines(body, 2)
-            .map_err(|e| anyhow::anyhow!("snapshot {}: {e}", s.id))?;
-        acc.merge(sums.finish());
-    }
+        .context("read snapshots")?;
+    let kinds: BTreeSet<String> = data_source::Entity::find()
+        .filter(data_source::Column::Id.is_in(snapshots.iter().map(|s| s.source_id)))
+        .all(db)
+        .await
+        .context("read sources")?
+        .into_iter()
+        .map(|s| s.kind)
+        .collect();
+    let kind = match kinds.len() {
+        0 => SourceKind::Students,
+        1 => kinds
+            .first()
+            .and_then(|k| SourceKind::parse(k))
+            .context("unknown kind of source")?,
+        _ => anyhow::bail!("snapshots of different kinds of source cannot be combined"),
+    };
     let mut characteristics = characteristics(db).await?;
     if !request.questions.is_empty() {
         if let Some(data) = super::submitted::dataset(db, None).await? {
             characteristics.extend(data.characteristics(&request.questions, Lang::Nl));
         }
     }
-    acc.derive(&characteristics);
-    let mut figures = agg::figures(&acc, &BTreeMap::new(), min_n);
-    // Incident rows need an incident source.
-    figures.retain(|f| !f.indicator.starts_with("incidents_"));
+    let mut figures = if kind == SourceKind::Incidents {
+        let mut counts = BTreeMap::new();
+        for s in &snapshots {
+            table::add_incident_counts(&s.content, &mut counts)
+                .map_err(|e| anyhow::anyhow!("snapshot {}: {e}", s.id))?;
+        }
+        let students = students_per_institution(db).await?;
+        agg::incident_figures(&counts, &students, &characteristics, agg::MIN_N_COUNTS)
+    } else {
+        let crossings: Vec<(&str, &str)> = request
+            .crossings
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let (required, optional) = kind.row_breakdowns();
+        let indicators = kind.indicators();
+        let mut acc = agg::Accumulated::default();
+        for s in &snapshots {
+            let (head, body) = s.content.split_at(
+                s.content
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1),
+            );
+            let layout = StudentLayout::with_breakdowns(
+                &table::header(head.trim_ascii_end()),
+                &indicators,
+                required,
+                optional,
+            )
+            .and_then(|l| l.with_crossings(&crossings))
+            .map_err(|e| anyhow::anyhow!("snapshot {}: {e}", s.id))?;
+            let mut sums = StudentSums::new(layout);
+            sums.add_lines(body, 2)
+                .map_err(|e| anyhow::anyhow!("snapshot {}: {e}", s.id))?;
+            acc.merge(sums.finish());
+        }
+        acc.derive(&characteristics);
+        let mut figures = agg::figures(&acc, &BTreeMap::new(), min_n);
+        // Incident rows of micro-data need an incident source.
+        figures.retain(|f| !f.indicator.starts_with("incidents_"));
+        figures
+    };
     agg::protect(&mut figures, &characteristics);
     Ok(figures)
 }

@@ -5,19 +5,12 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::analysis::{list_sources, report_questions, student_report, ReportRow};
-use crate::domain::aggregate::{self as agg, labels};
+use crate::api::analysis::{list_sources, report, report_questions, ReportRow};
+use crate::domain::aggregate::kinds::SourceKind;
+use crate::domain::aggregate::labels;
 use crate::domain::Role;
 use crate::i18n::{use_lang, Lang};
 use crate::ui::layout::{Guarded, Problem};
-
-/// The share indicators a report offers (incident figures need an incident source).
-const SHARE_INDICATORS: usize = 4;
-
-/// Breakdowns that can be crossed with another: characteristics of the student row.
-fn crossable(key: &str) -> bool {
-    agg::STUDENT_ROW_BREAKDOWNS.contains(&key) || agg::OPTIONAL_ROW_BREAKDOWNS.contains(&key)
-}
 
 /// A group as shown: the empty group is those without a value.
 fn group_label(group: &str, lang: Lang) -> String {
@@ -31,6 +24,57 @@ fn group_label(group: &str, lang: Lang) -> String {
 
 fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
+}
+
+/// What a report's values are: shares (0–1) or rates per 1,000 up to a highest value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Scale {
+    Share,
+    Rate(f64),
+}
+
+impl Scale {
+    fn of(rows: &[ReportRow]) -> Scale {
+        let highest = rows.iter().filter_map(|r| r.rate).fold(0.0, f64::max);
+        if rows.iter().any(|r| r.rate.is_some()) {
+            Scale::Rate(if highest > 0.0 { highest * 1.15 } else { 1.0 })
+        } else {
+            Scale::Share
+        }
+    }
+
+    /// Where `v` lies between 0 and the top of the scale.
+    fn fraction(self, v: f64) -> f64 {
+        match self {
+            Scale::Share => v.clamp(0.0, 1.0),
+            Scale::Rate(top) => (v / top).clamp(0.0, 1.0),
+        }
+    }
+
+    fn format(self, v: f64) -> String {
+        match self {
+            Scale::Share => percent(v),
+            Scale::Rate(_) => format!("{v:.1}"),
+        }
+    }
+
+    /// The value at fraction `t` of the scale.
+    fn at(self, t: f64) -> f64 {
+        match self {
+            Scale::Share => t,
+            Scale::Rate(top) => t * top,
+        }
+    }
+}
+
+/// A published value with its interval (shares have one).
+type Point = (f64, Option<(f64, f64)>);
+
+/// A row's published value; `None` when suppressed.
+fn point(r: &ReportRow) -> Option<Point> {
+    r.share
+        .map(|(s, l, h)| (s, Some((l, h))))
+        .or(r.rate.map(|v| (v, None)))
 }
 
 #[component]
@@ -61,9 +105,7 @@ pub fn Analysis() -> impl IntoView {
         },
         |(source, indicator, breakdown, cross)| async move {
             match source.parse::<i32>() {
-                Ok(id) => student_report(id, indicator, breakdown, cross)
-                    .await
-                    .map(Some),
+                Ok(id) => report(id, indicator, breakdown, cross).await.map(Some),
                 Err(_) => Ok(None),
             }
         },
@@ -84,16 +126,20 @@ pub fn Analysis() -> impl IntoView {
                         let breakdown = param("indeling", "type");
                         let cross = param("kruising", "");
                         let year = param("jaar", "");
-                        let years: Vec<i32> = list
-                            .iter()
-                            .find(|s| s.id.to_string() == chosen)
-                            .or(list.first())
+                        let current = list.iter().find(|s| s.id.to_string() == chosen).or(list.first());
+                        let kind = current.and_then(|s| SourceKind::parse(&s.kind)).unwrap_or(SourceKind::Students);
+                        let years: Vec<i32> = current
                             .map(|s| {
                                 let mut y: Vec<i32> = s.snapshots.iter().map(|(y, _, _)| *y).collect();
                                 y.dedup();
                                 y
                             })
                             .unwrap_or_default();
+                        let breakdowns: Vec<&labels::Label> = kind
+                            .report_breakdowns()
+                            .into_iter()
+                            .filter_map(|k| labels::BREAKDOWNS.iter().find(|l| l.key == k))
+                            .collect();
                         view! {
                             <Form method="GET" action="" attr:class="filters">
                                 <label for="bron">{lang.pick("Bron", "Source")}</label>
@@ -106,13 +152,14 @@ pub fn Analysis() -> impl IntoView {
                                 </select>
                                 <label for="indicator">{lang.pick("Indicator", "Indicator")}</label>
                                 <select id="indicator" name="indicator">
-                                    {labels::INDICATORS[..SHARE_INDICATORS].iter().map(|l| view! {
-                                        <option value=l.key selected=indicator == l.key>{l.get(lang)}</option>
+                                    {kind.report_indicators().into_iter().map(|k| {
+                                        let label = labels::of(labels::INDICATORS, &k, lang);
+                                        view! { <option value=k.clone() selected=indicator == k>{label}</option> }
                                     }).collect_view()}
                                 </select>
                                 <label for="indeling">{lang.pick("Uitgesplitst naar", "Broken down by")}</label>
                                 <select id="indeling" name="indeling">
-                                    {labels::BREAKDOWNS.iter().map(|l| view! {
+                                    {breakdowns.iter().map(|l| view! {
                                         <option value=l.key selected=breakdown == l.key>{l.get(lang)}</option>
                                     }).collect_view()}
                                     {(!questions.is_empty()).then(|| view! {
@@ -126,7 +173,7 @@ pub fn Analysis() -> impl IntoView {
                                 <label for="kruising">{lang.pick("Gekruist met", "Crossed with")}</label>
                                 <select id="kruising" name="kruising">
                                     <option value="" selected=cross.is_empty()>{lang.pick("— niet kruisen —", "— no crossing —")}</option>
-                                    {labels::BREAKDOWNS.iter().filter(|l| crossable(l.key)).map(|l| view! {
+                                    {breakdowns.iter().filter(|l| kind.crossable(l.key)).map(|l| view! {
                                         <option value=l.key selected=cross == l.key>{l.get(lang)}</option>
                                     }).collect_view()}
                                 </select>
@@ -181,37 +228,54 @@ fn Report(rows: Vec<ReportRow>, year: Option<i64>, lang: Lang) -> impl IntoView 
         .cloned()
         .collect();
     let trend_rows = rows.clone();
+    let scale = Scale::of(&rows);
     let rows: Vec<ReportRow> = rows
         .into_iter()
         .filter(|r| year.is_none_or(|y| r.year == y))
         .collect();
-    view! {
-        {shown.map(|year| view! { <Chart rows=chart_rows year lang /> })}
-        <Trend rows=trend_rows lang />
-        <table>
-            <caption>{lang.pick(
+    let (caption, n_head, value_head) = match scale {
+        Scale::Share => (
+            lang.pick(
                 "Gewogen aandeel met 95%-betrouwbaarheidsinterval (Wilson). Cellen met minder dan 10 respondenten, en cellen waaruit die te herleiden zijn, worden niet getoond.",
                 "Weighted share with 95% confidence interval (Wilson). Cells with fewer than 10 respondents, and cells they could be derived from, are not shown.",
-            )}</caption>
+            ),
+            "n",
+            lang.pick("Aandeel", "Share"),
+        ),
+        Scale::Rate(_) => (
+            lang.pick(
+                "Geregistreerde incidenten per 1.000 studenten (volgens het register). Aantallen van 1 tot 5, en cellen waaruit die te herleiden zijn, worden niet getoond.",
+                "Registered incidents per 1,000 students (as in the register). Counts from 1 to 5, and cells they could be derived from, are not shown.",
+            ),
+            lang.pick("Incidenten", "Incidents"),
+            lang.pick("Per 1.000 studenten", "Per 1,000 students"),
+        ),
+    };
+    view! {
+        {shown.map(|year| view! { <Chart rows=chart_rows year scale lang /> })}
+        <Trend rows=trend_rows scale lang />
+        <table>
+            <caption>{caption}</caption>
             <thead><tr>
                 <th scope="col">{lang.pick("Jaar", "Year")}</th>
                 <th scope="col">{lang.pick("Groep", "Group")}</th>
-                <th scope="col">"n"</th>
-                <th scope="col">{lang.pick("Aandeel", "Share")}</th>
+                <th scope="col">{n_head}</th>
+                <th scope="col">{value_head}</th>
                 <th scope="col">{lang.pick("95%-interval", "95% interval")}</th>
                 <th scope="col">{lang.pick("t.o.v. landelijk", "vs national")}</th>
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|r| {
-                    let (share, interval) = match r.share {
-                        Some((s, l, h)) => (percent(s), format!("{} – {}", percent(l), percent(h))),
+                    let (share, interval) = match point(&r) {
+                        Some((v, Some((l, h)))) => (scale.format(v), format!("{} – {}", scale.format(l), scale.format(h))),
+                        Some((v, None)) => (scale.format(v), String::new()),
                         None => (lang.pick("niet getoond", "not shown").to_owned(), String::new()),
                     };
                     let versus = r.versus_national.map(|(d, differs)| {
                         let mark = if differs { lang.pick(" (verschilt)", " (differs)") } else { "" };
                         format!("{:+.1} {}{mark}", d * 100.0, lang.pick("procentpunt", "points"))
                     }).unwrap_or_default();
-                    let n = if r.share.is_some() { r.n.to_string() } else { lang.pick("klein", "small").to_owned() };
+                    let n = if point(&r).is_some() { r.n.to_string() } else { lang.pick("klein", "small").to_owned() };
                     view! {
                         <tr><td>{r.year}</td><td>{group_label(&r.group, lang)}</td><td>{n}</td><td>{share}</td><td>{interval}</td><td>{versus}</td></tr>
                     }
@@ -230,7 +294,7 @@ const LINE_COLOURS: [&str; 8] = [
 /// Lines of the shares of each group over the years, with the interval as a band of whiskers;
 /// suppressed years leave a gap. Shown when there are two years or more and at most eight groups.
 #[component]
-fn Trend(rows: Vec<ReportRow>, lang: Lang) -> impl IntoView {
+fn Trend(rows: Vec<ReportRow>, scale: Scale, lang: Lang) -> impl IntoView {
     const LEFT: f64 = 60.0;
     const TOP: f64 = 20.0;
     const WIDTH: f64 = 460.0;
@@ -248,7 +312,7 @@ fn Trend(rows: Vec<ReportRow>, lang: Lang) -> impl IntoView {
         let i = years.iter().position(|y| *y == year).unwrap_or_default() as f64;
         LEFT + i * WIDTH / (years.len() - 1) as f64
     };
-    let y = |share: f64| TOP + (1.0 - share.clamp(0.0, 1.0)) * HEIGHT;
+    let y = |v: f64| TOP + (1.0 - scale.fraction(v)) * HEIGHT;
     let title = lang.pick(
         "Verloop over de jaren per groep",
         "Trend over the years by group",
@@ -259,34 +323,39 @@ fn Trend(rows: Vec<ReportRow>, lang: Lang) -> impl IntoView {
         <figure class="chart">
             <svg role="img" aria-labelledby="trend-title" viewBox=format!("0 0 640 {height}") width="640" height=height.to_string()>
                 <title id="trend-title">{title}</title>
-                {[0.0, 0.25, 0.5, 0.75, 1.0].map(|t| view! {
-                    <g>
-                        <line x1=LEFT.to_string() x2=(LEFT + WIDTH).to_string() y1=y(t).to_string() y2=y(t).to_string() stroke="#ccc"></line>
-                        <text x=(LEFT - 8.0).to_string() y=(y(t) + 4.0).to_string() text-anchor="end">{percent(t)}</text>
-                    </g>
+                {[0.0, 0.25, 0.5, 0.75, 1.0].map(|t| {
+                    let v = scale.at(t);
+                    view! {
+                        <g>
+                            <line x1=LEFT.to_string() x2=(LEFT + WIDTH).to_string() y1=y(v).to_string() y2=y(v).to_string() stroke="#ccc"></line>
+                            <text x=(LEFT - 8.0).to_string() y=(y(v) + 4.0).to_string() text-anchor="end">{scale.format(v)}</text>
+                        </g>
+                    }
                 }).collect_view()}
                 {years.iter().map(|yr| view! {
                     <text x=x(*yr).to_string() y=(TOP + HEIGHT + 20.0).to_string() text-anchor="middle">{yr.to_string()}</text>
                 }).collect_view()}
                 {groups.iter().enumerate().map(|(g, group)| {
                     let colour = LINE_COLOURS[g];
-                    let points: Vec<(i64, (f64, f64, f64))> = years
+                    let points: Vec<(i64, Point)> = years
                         .iter()
-                        .filter_map(|yr| rows.iter().find(|r| r.year == *yr && r.group == *group).and_then(|r| r.share).map(|s| (*yr, s)))
+                        .filter_map(|yr| rows.iter().find(|r| r.year == *yr && r.group == *group).and_then(point).map(|p| (*yr, p)))
                         .collect();
                     let path = points
                         .iter()
                         .enumerate()
-                        .map(|(i, (yr, (s, _, _)))| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { " L" }, x(*yr), y(*s)))
+                        .map(|(i, (yr, (v, _)))| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { " L" }, x(*yr), y(*v)))
                         .collect::<String>();
                     let legend_y = legend_top + 20.0 * g as f64;
                     view! {
                         <g>
                             <path d=path fill="none" stroke=colour stroke-width="2"></path>
-                            {points.iter().map(|(yr, (s, l, h))| view! {
+                            {points.iter().map(|(yr, (v, interval))| view! {
                                 <g>
-                                    <circle cx=x(*yr).to_string() cy=y(*s).to_string() r="4" fill=colour></circle>
-                                    <line x1=x(*yr).to_string() x2=x(*yr).to_string() y1=y(*l).to_string() y2=y(*h).to_string() stroke=colour></line>
+                                    <circle cx=x(*yr).to_string() cy=y(*v).to_string() r="4" fill=colour></circle>
+                                    {interval.map(|(l, h)| view! {
+                                        <line x1=x(*yr).to_string() x2=x(*yr).to_string() y1=y(l).to_string() y2=y(h).to_string() stroke=colour></line>
+                                    })}
                                 </g>
                             }).collect_view()}
                             <rect x=LEFT.to_string() y=(legend_y - 10.0).to_string() width="14" height="4" fill=colour></rect>
@@ -301,17 +370,23 @@ fn Trend(rows: Vec<ReportRow>, lang: Lang) -> impl IntoView {
     .into_any()
 }
 
-/// Horizontal bars of the shares of one year with their interval as whiskers.
+/// Horizontal bars of the values of one year with their interval as whiskers.
 #[component]
-fn Chart(rows: Vec<ReportRow>, year: i64, lang: Lang) -> impl IntoView {
+fn Chart(rows: Vec<ReportRow>, year: i64, scale: Scale, lang: Lang) -> impl IntoView {
     const LEFT: f64 = 190.0;
     const WIDTH: f64 = 420.0;
     const BAR: f64 = 22.0;
     let height = 30.0 + BAR * 1.4 * rows.len() as f64;
-    let x = |share: f64| LEFT + share.clamp(0.0, 1.0) * WIDTH;
+    let x = |v: f64| LEFT + scale.fraction(v) * WIDTH;
     let title = format!(
         "{} {year}",
-        lang.pick("Aandeel per groep,", "Share by group,")
+        match scale {
+            Scale::Share => lang.pick("Aandeel per groep,", "Share by group,"),
+            Scale::Rate(_) => lang.pick(
+                "Per 1.000 studenten per groep,",
+                "Per 1,000 students by group,"
+            ),
+        }
     );
     view! {
         <figure class="chart">
@@ -320,15 +395,20 @@ fn Chart(rows: Vec<ReportRow>, year: i64, lang: Lang) -> impl IntoView {
                 {rows.into_iter().enumerate().map(|(i, r)| {
                     let y = 10.0 + i as f64 * BAR * 1.4;
                     let label = group_label(&r.group, lang);
-                    match r.share {
-                        Some((s, l, h)) => view! {
-                            <g>
-                                <text x=(LEFT - 8.0).to_string() y=(y + BAR * 0.7).to_string() text-anchor="end">{label}</text>
-                                <rect x=LEFT.to_string() y=y.to_string() width=(x(s) - LEFT).to_string() height=BAR.to_string() fill="#1d5fa8"></rect>
-                                <line x1=x(l).to_string() x2=x(h).to_string() y1=(y + BAR / 2.0).to_string() y2=(y + BAR / 2.0).to_string() stroke="#111" stroke-width="2"></line>
-                                <text x=(x(h) + 6.0).to_string() y=(y + BAR * 0.7).to_string()>{percent(s)}</text>
-                            </g>
-                        }.into_any(),
+                    match point(&r) {
+                        Some((v, interval)) => {
+                            let end = interval.map_or(v, |(_, h)| h);
+                            view! {
+                                <g>
+                                    <text x=(LEFT - 8.0).to_string() y=(y + BAR * 0.7).to_string() text-anchor="end">{label}</text>
+                                    <rect x=LEFT.to_string() y=y.to_string() width=(x(v) - LEFT).to_string() height=BAR.to_string() fill="#1d5fa8"></rect>
+                                    {interval.map(|(l, h)| view! {
+                                        <line x1=x(l).to_string() x2=x(h).to_string() y1=(y + BAR / 2.0).to_string() y2=(y + BAR / 2.0).to_string() stroke="#111" stroke-width="2"></line>
+                                    })}
+                                    <text x=(x(end) + 6.0).to_string() y=(y + BAR * 0.7).to_string()>{scale.format(v)}</text>
+                                </g>
+                            }.into_any()
+                        }
                         None => view! {
                             <g>
                                 <text x=(LEFT - 8.0).to_string() y=(y + BAR * 0.7).to_string() text-anchor="end">{label}</text>

@@ -10,6 +10,7 @@ use crate::api::analysis::{
     list_sources, upload_status, CreateSource, SourceView, UploadOutcome, UploadView,
 };
 use crate::api::ApiError;
+use crate::domain::aggregate::kinds::SourceKind;
 use crate::domain::Role;
 use crate::i18n::{use_lang, Lang};
 use crate::ui::layout::{Guarded, Outcome, Problem, ProblemTable, UploadPanel};
@@ -17,13 +18,6 @@ use crate::ui::layout::{Guarded, Outcome, Problem, ProblemTable, UploadPanel};
 fn staff(me: &crate::api::Me) -> bool {
     me.is(Role::Researcher) || me.is(Role::Admin)
 }
-
-/// The kinds of source that can be registered.
-const KINDS: [(&str, &str, &str); 1] = [(
-    "students",
-    "Studentenenquête (microdata, zoals de JOB-monitor)",
-    "Student survey (micro-data, like the JOB-monitor)",
-)];
 
 #[component]
 pub fn SourceList() -> impl IntoView {
@@ -47,7 +41,7 @@ pub fn SourceList() -> impl IntoView {
                     <input id="source-name" name="name" required maxlength="100" />
                     <label for="source-kind">{lang.pick("Soort", "Kind")}</label>
                     <select id="source-kind" name="kind">
-                        {KINDS.iter().map(|(k, nl, en)| view! { <option value=*k>{lang.pick(nl, en)}</option> }).collect_view()}
+                        {SourceKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label(lang)}</option> }).collect_view()}
                     </select>
                     <button type="submit">{lang.pick("Bron aanmaken", "Create source")}</button>
                 </ActionForm>
@@ -73,7 +67,7 @@ fn SourceTable(list: Vec<SourceView>, lang: Lang) -> impl IntoView {
             <tbody>
                 {list.into_iter().map(|s| {
                     let years = s.snapshots.iter().map(|(y, n, _)| format!("{y} ({})", lang.count(i64::from(*n)))).collect::<Vec<_>>().join(", ");
-                    let kind = KINDS.iter().find(|(k, _, _)| *k == s.kind).map_or(s.kind.clone(), |(_, nl, en)| lang.pick(nl, en).to_owned());
+                    let kind = SourceKind::parse(&s.kind).map_or(s.kind.clone(), |k| k.label(lang).to_owned());
                     view! {
                         <tr>
                             <td><a href=format!("/analyse/bronnen/{}", s.id)>{s.name}</a></td>

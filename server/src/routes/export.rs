@@ -186,11 +186,10 @@ pub async fn figures(
         Err(error) => return failed(&format!("{error:#}")),
     };
     let ids: Vec<i32> = snapshots.iter().map(|s| s.id).collect();
-    let figures =
-        match sources::student_figures(&state.db, &ids, MIN_N_SHARES, &Default::default()).await {
-            Ok(figures) => figures,
-            Err(error) => return failed(&format!("{error:#}")),
-        };
+    let figures = match sources::figures(&state.db, &ids, MIN_N_SHARES, &Default::default()).await {
+        Ok(figures) => figures,
+        Err(error) => return failed(&format!("{error:#}")),
+    };
     let (mime, body) = if xlsx {
         match exports::figures_workbook(&source.name, &snapshots, MIN_N_SHARES, &figures) {
             Ok(bytes) => (

@@ -342,7 +342,7 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         (Request::Function("report_questions", vec![]), STAFF),
         (
             Request::Function(
-                "student_report",
+                "report",
                 vec![
                     ("source", s("1")),
                     ("indicator", s("bullied")),

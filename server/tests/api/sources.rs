@@ -147,7 +147,7 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     );
 
     let ids: Vec<i32> = imported.snapshots.iter().map(|(s, _)| s.id).collect();
-    let figures = sources::student_figures(&app.db, &ids, 10, &Default::default())
+    let figures = sources::figures(&app.db, &ids, 10, &Default::default())
         .await
         .expect("figures");
     let find = |year: i64, b: &str, g: &str, i: &str| {
@@ -190,7 +190,7 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     let report = app
         .call(
             &researcher,
-            "student_report",
+            "report",
             &[
                 ("source", &source),
                 ("indicator", "bullied"),
@@ -291,7 +291,7 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     let crossed = app
         .call(
             &researcher,
-            "student_report",
+            "report",
             &[
                 ("source", &source),
                 ("indicator", "feels_safe"),
@@ -306,7 +306,7 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     let refused = app
         .call(
             &researcher,
-            "student_report",
+            "report",
             &[
                 ("source", &source),
                 ("indicator", "feels_safe"),
@@ -358,7 +358,7 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
         questions: vec!["integraal_plan".into()],
         ..Default::default()
     };
-    let figures = sources::student_figures(&app.db, &ids, 10, &request)
+    let figures = sources::figures(&app.db, &ids, 10, &request)
         .await
         .expect("figures");
     let cell = |year: i64, group: &str| {
@@ -397,7 +397,7 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
     let report = app
         .call(
             &researcher,
-            "student_report",
+            "report",
             &[
                 ("source", &id.to_string()),
                 ("indicator", "feels_safe"),
@@ -673,3 +673,188 @@ async fn a_file_is_imported_through_the_mapping_form(app: TestApp) {
     assert_eq!(anonymous.status(), 401);
 }
 both!(a_file_is_imported_through_the_mapping_form);
+
+/// Staff survey micro-data and an incident registration with its own category names, each
+/// imported and reported: staff feeling safe by job group; incidents per 1,000 students (the
+/// register's counts), small counts hidden with their complements.
+async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
+    app.load_demo_register().await;
+    let actor = Actor::cli();
+    let staff = sources::create(&app.db, &actor, "staff", "Personeel", None)
+        .await
+        .expect("staff source");
+    let mut text =
+        String::from("year;brin;job_group;gender;age_band;feels_safe;unwanted_behaviour\n");
+    for i in 0..40 {
+        let group = if i % 2 == 0 {
+            "onderwijzend"
+        } else {
+            "management"
+        };
+        let safe = if i % 4 == 0 { 2 } else { 5 };
+        text += &format!("2025;25PX;{group};vrouw;30-44;{safe};{}\n", i % 5 == 0);
+    }
+    let text = text.replace(";true\n", ";1\n").replace(";false\n", ";0\n");
+    let imported = sources::import(&app.db, &actor, staff, "personeel.csv", text.as_bytes())
+        .await
+        .expect("staff import");
+    let ids: Vec<i32> = imported.snapshots.iter().map(|(s, _)| s.id).collect();
+    let figures = sources::figures(&app.db, &ids, 10, &Default::default())
+        .await
+        .expect("staff figures");
+    let safe = figures
+        .iter()
+        .find(|f| {
+            f.breakdown == "job_group"
+                && f.group == "onderwijzend"
+                && f.indicator == "staff_feels_safe"
+        })
+        .expect("by job group");
+    assert_eq!(safe.n, 20);
+    assert_eq!(safe.value, Some(0.5), "i % 4 == 0 among the even i: half");
+
+    let registration = sources::create(&app.db, &actor, "incidents", "Meldingen", None)
+        .await
+        .expect("incident source");
+    let mapping = Mapping {
+        columns: [
+            ("year", "Jaar"),
+            ("brin", "Instelling"),
+            ("category", "Soort"),
+            ("count", "Aantal"),
+        ]
+        .iter()
+        .map(|(v, c)| ((*v).to_owned(), (*c).to_owned()))
+        .collect(),
+        recode: BTreeMap::from([(
+            "category".to_owned(),
+            BTreeMap::from([
+                ("Fysiek geweld".to_owned(), "aggression".to_owned()),
+                ("Diefstal".to_owned(), "theft".to_owned()),
+            ]),
+        )]),
+    };
+    let mut file = String::from("Jaar;Instelling;Soort;Aantal\n");
+    let codes = [
+        "25PX", "27GH", "30RR", "21KL", "12AB", "14CD", "04EF", "05GH", "08IJ", "09KL",
+    ];
+    for (i, code) in codes.iter().enumerate() {
+        let (violence, theft) = (100 + 10 * i, if i == 0 { 3 } else { 50 + 5 * i });
+        file += &format!("2025;{code};Fysiek geweld;{violence}\n2025;{code};Diefstal;{theft}\n");
+    }
+    let unmapped = sources::import(
+        &app.db,
+        &actor,
+        registration,
+        "meldingen.csv",
+        file.as_bytes(),
+    )
+    .await;
+    assert!(
+        matches!(unmapped, Err(SourceError::Invalid(_))),
+        "without a mapping the Dutch columns are not found"
+    );
+    app::backend::entities::data_source::Entity::update(
+        app::backend::entities::data_source::ActiveModel {
+            id: sea_orm::Set(registration),
+            mapping: sea_orm::Set(serde_json::to_string(&mapping).expect("json")),
+            ..Default::default()
+        },
+    )
+    .exec(&app.db)
+    .await
+    .expect("mapping");
+    sources::import(
+        &app.db,
+        &actor,
+        registration,
+        "meldingen.csv",
+        file.as_bytes(),
+    )
+    .await
+    .expect("incident import");
+
+    let researcher = app
+        .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
+        .await;
+    let rows: Vec<serde_json::Value> = app
+        .call(
+            &researcher,
+            "report",
+            &[
+                ("source", &registration.to_string()),
+                ("indicator", "incidents:aggression"),
+                ("breakdown", "brin"),
+                ("cross", ""),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .expect("rows");
+    let at = |code: &str| {
+        rows.iter()
+            .find(|r| r["group"] == code)
+            .cloned()
+            .expect("row")
+    };
+    assert_eq!(at("30RR")["n"], 120);
+    let rate = at("30RR")["rate"].as_f64().expect("rate");
+    assert!((rate - 120_000.0 / 12_267.0).abs() < 1e-9, "{rate}");
+    assert!(
+        at("25PX")["rate"].is_number(),
+        "each category is a table of its own: 25PX's violence is shown"
+    );
+    let theft: Vec<serde_json::Value> = app
+        .call(
+            &researcher,
+            "report",
+            &[
+                ("source", &registration.to_string()),
+                ("indicator", "incidents:theft"),
+                ("breakdown", "brin"),
+                ("cross", ""),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .expect("rows");
+    let small = theft.iter().find(|r| r["group"] == "25PX").expect("25PX");
+    assert!(
+        small["rate"].is_null(),
+        "3 incidents are not shown: {small}"
+    );
+    let others = theft
+        .iter()
+        .filter(|r| r["group"] != "25PX" && r["rate"].is_null())
+        .count();
+    assert!(
+        others >= 1,
+        "nor another, from which the national total would give 25PX's"
+    );
+    let crossed = app
+        .call(
+            &researcher,
+            "report",
+            &[
+                ("source", &registration.to_string()),
+                ("indicator", "incidents:theft"),
+                ("breakdown", "brin"),
+                ("cross", "gender"),
+            ],
+        )
+        .await;
+    assert_eq!(crossed.status(), 422, "incidents are not crossed");
+    let page = researcher
+        .get(app.url(&format!("/analyse?bron={registration}&indeling=brin")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("Per 1.000 studenten"), "rates, not shares");
+    assert!(page.contains("Incidenten: agressie en geweld"));
+}
+both!(staff_surveys_and_incident_registrations_are_reported);

@@ -55,7 +55,7 @@ impl Label {
 
 /// The share indicators of student data (see [`super::student_indicators`]) and the incident
 /// figures.
-pub const INDICATORS: [Label; 6] = [
+pub const INDICATORS: &[Label] = &[
     defined(
         "feels_safe",
         ("Voelt zich veilig", "Feels safe"),
@@ -89,6 +89,38 @@ pub const INDICATORS: [Label; 6] = [
         ),
     ),
     defined(
+        "staff_feels_safe",
+        ("Personeel voelt zich veilig", "Staff feel safe"),
+        (
+            "Aandeel medewerkers dat ‘voel je je veilig op het werk’ met 4 of 5 (op 1–5) beantwoordt.",
+            "Share of staff answering ‘do you feel safe at work’ with 4 or 5 (on 1–5).",
+        ),
+    ),
+    defined(
+        "staff_unwanted_behaviour",
+        ("Personeel ervoer ongewenst gedrag", "Staff experienced unwanted behaviour"),
+        (
+            "Aandeel medewerkers dat het afgelopen jaar ongewenst gedrag ervoer (ja = 1).",
+            "Share of staff who experienced unwanted behaviour in the past year (yes = 1).",
+        ),
+    ),
+    defined(
+        "incidents:aggression",
+        ("Incidenten: agressie en geweld", "Incidents: aggression and violence"),
+        (
+            "Geregistreerde incidenten van deze categorie per 1.000 studenten (studenten volgens het register); n is het aantal incidenten. Zo ook de andere categorieën.",
+            "Registered incidents of this category per 1,000 students (students as in the register); n is the number of incidents. The same for the other categories.",
+        ),
+    ),
+    label("incidents:cyber", "Incidenten: (cyber)pesten", "Incidents: (cyber)bullying"),
+    label("incidents:sexual", "Incidenten: seksuele intimidatie", "Incidents: sexual harassment"),
+    label("incidents:discrimination", "Incidenten: discriminatie", "Incidents: discrimination"),
+    label("incidents:theft", "Incidenten: diefstal", "Incidents: theft"),
+    label("incidents:vandalism", "Incidenten: vernieling", "Incidents: vandalism"),
+    label("incidents:weapons", "Incidenten: wapenbezit", "Incidents: weapons"),
+    label("incidents:drugs", "Incidenten: drugs", "Incidents: drugs"),
+    label("incidents:other", "Incidenten: overig", "Incidents: other"),
+    defined(
         "incidents_total",
         ("Incidenten (totaal)", "Incidents (total)"),
         (
@@ -107,7 +139,7 @@ pub const INDICATORS: [Label; 6] = [
 ];
 
 /// Every breakdown of student figures, in the order the report offers them.
-pub const BREAKDOWNS: [Label; 12] = [
+pub const BREAKDOWNS: &[Label] = &[
     label("national", "Landelijk", "National"),
     label("type", "Soort instelling", "Type of institution"),
     label("size_band", "Grootte", "Size"),
@@ -120,10 +152,11 @@ pub const BREAKDOWNS: [Label; 12] = [
     label("age_band", "Leeftijd", "Age"),
     label("migration", "Migratieachtergrond", "Migration background"),
     label("disability", "Beperking", "Disability"),
+    label("job_group", "Functiegroep", "Job group"),
 ];
 
 /// The columns of a figures table ([`super::figures_csv`]).
-pub const FIGURE_COLUMNS: [Label; 9] = [
+pub const FIGURE_COLUMNS: &[Label] = &[
     defined(
         "year",
         ("Jaar", "Year"),

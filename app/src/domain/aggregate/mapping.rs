@@ -80,6 +80,54 @@ pub const STUDENT_VARIABLES: [Variable; 14] = [
     var("weight", Kind::Weight, false),
 ];
 
+/// Job groups of staff.
+pub const JOB_GROUPS: [&str; 3] = ["onderwijzend", "onderwijsondersteunend", "management"];
+
+/// The canonical variables of staff survey micro-data.
+pub const STAFF_VARIABLES: [Variable; 8] = [
+    var("year", Kind::Year, true),
+    var("brin", Kind::Institution, true),
+    var("job_group", Kind::Category(&JOB_GROUPS), true),
+    var("gender", Kind::Category(&["man", "vrouw", "anders"]), true),
+    var(
+        "age_band",
+        Kind::Category(&["<30", "30-44", "45-59", "60+"]),
+        true,
+    ),
+    var("feels_safe", Kind::Integer { min: 1, max: 5 }, true),
+    var("unwanted_behaviour", Kind::Integer { min: 0, max: 1 }, true),
+    var("weight", Kind::Weight, false),
+];
+
+/// Incident categories; a registration's own categories are recoded to these in the mapping.
+pub const INCIDENT_CATEGORIES: [&str; 9] = [
+    "aggression",
+    "cyber",
+    "sexual",
+    "discrimination",
+    "theft",
+    "vandalism",
+    "weapons",
+    "drugs",
+    "other",
+];
+
+/// The canonical variables of incident registrations: counts per institution, year and
+/// category (a file of single incidents has count 1 on every line).
+pub const INCIDENT_VARIABLES: [Variable; 4] = [
+    var("year", Kind::Year, true),
+    var("brin", Kind::Institution, true),
+    var("category", Kind::Category(&INCIDENT_CATEGORIES), true),
+    var(
+        "count",
+        Kind::Integer {
+            min: 0,
+            max: 1_000_000,
+        },
+        true,
+    ),
+];
+
 /// How a source's files map to canonical variables; saved with the source.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mapping {

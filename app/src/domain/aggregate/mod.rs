@@ -6,6 +6,7 @@
 //! in flat arrays ([`Sums`]); [`figures`] turns them into the published table. The command line
 //! (`server aggregate`) and the reports run this same code.
 
+pub mod kinds;
 pub mod labels;
 pub mod mapping;
 pub mod suppress;
@@ -23,6 +24,9 @@ pub const Z95: f64 = 1.959963984540054;
 
 /// Default smallest n for which a share is shown.
 pub const MIN_N_SHARES: u64 = 10;
+
+/// Default smallest count shown (of registered incidents); zero is shown.
+pub const MIN_N_COUNTS: u64 = 5;
 
 /// When a respondent counts in an indicator's numerator.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -331,7 +335,13 @@ pub fn figures(
             }
         }
     }
-    out.sort_by(|a, b| {
+    sort(&mut out);
+    out
+}
+
+/// Sorts figures by year, breakdown, group, indicator.
+fn sort(figures: &mut [Figure]) {
+    figures.sort_by(|a, b| {
         (a.year, &a.breakdown, &a.group, &a.indicator).cmp(&(
             b.year,
             &b.breakdown,
@@ -339,6 +349,64 @@ pub fn figures(
             &b.indicator,
         ))
     });
+}
+
+/// Incident figures from counts by (year, institution, category): per year, breakdown
+/// (`national`, `brin` and every characteristic) and category (`incidents:<category>`), n is
+/// the number of incidents and the value the rate per
+/// 1,000 students of the institutions in the group that registered that year (`students` by
+/// institution code; no value where none are known). Counts from 1 to `min_count` - 1 are
+/// suppressed. (No total over the categories: it would give a hidden category away as the
+/// total minus the others, and each category is protected as a table of its own.)
+pub fn incident_figures(
+    counts: &BTreeMap<(i64, String, String), f64>,
+    students: &BTreeMap<String, f64>,
+    characteristics: &Characteristics,
+    min_count: u64,
+) -> Vec<Figure> {
+    type Key = (i64, String, String);
+    let mut sums: BTreeMap<(Key, String), f64> = BTreeMap::new();
+    let mut members: BTreeMap<Key, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    for ((year, brin, category), n) in counts {
+        let mut targets = vec![
+            ("national".to_owned(), "all".to_owned()),
+            ("brin".to_owned(), brin.clone()),
+        ];
+        for name in characteristics.names() {
+            let group = characteristics.get(name, brin, *year).unwrap_or_default();
+            targets.push((name.to_owned(), group.to_owned()));
+        }
+        for (breakdown, group) in targets {
+            let key = (*year, breakdown, group);
+            members.entry(key.clone()).or_default().insert(brin);
+            *sums.entry((key, category.clone())).or_insert(0.0) += n;
+        }
+    }
+    let mut out: Vec<Figure> = sums
+        .into_iter()
+        .map(|((key, category), n)| {
+            let (year, breakdown, group) = key.clone();
+            let population: f64 = members
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .filter_map(|b| students.get(*b))
+                .sum();
+            let count = n as u64;
+            let suppressed = count > 0 && count < min_count;
+            Figure {
+                year,
+                breakdown,
+                group,
+                indicator: format!("incidents:{category}"),
+                n: count,
+                value: (!suppressed && population > 0.0).then(|| n * 1000.0 / population),
+                interval: None,
+                suppressed,
+            }
+        })
+        .collect();
+    sort(&mut out);
     out
 }
 
@@ -347,7 +415,9 @@ pub fn figures(
 /// `characteristics` value (type, region) add up to that value's figure, and the rows and
 /// columns of a crossing add up to the groups of its two breakdowns. Cells are hidden until
 /// no hidden one can be worked out from the published ones by addition or subtraction.
-/// Incident rows are left as they are (totals are registrations, rates are not additive).
+/// Incident counts by category (`incidents:<category>`) are protected in the same way; the
+/// benchmark table's incident rows (`incidents_total`, `incidents_per_1000`) are left as they
+/// are.
 pub fn protect(figures: &mut [Figure], characteristics: &Characteristics) {
     let mut tables: BTreeMap<(i64, String), Vec<usize>> = BTreeMap::new();
     for (i, f) in figures.iter().enumerate() {
@@ -359,76 +429,7 @@ pub fn protect(figures: &mut [Figure], characteristics: &Characteristics) {
         }
     }
     for ((year, _), cells) in &tables {
-        let at = |b: &str, g: &str| {
-            cells
-                .iter()
-                .position(|&i| figures[i].breakdown == b && figures[i].group == g)
-        };
-        let Some(national) = at("national", "all") else {
-            continue;
-        };
-        let mut by_breakdown: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (c, &i) in cells.iter().enumerate() {
-            if figures[i].breakdown != "national" {
-                by_breakdown
-                    .entry(figures[i].breakdown.as_str())
-                    .or_default()
-                    .push(c);
-            }
-        }
-        let mut equations: Vec<suppress::Equation> = by_breakdown
-            .values()
-            .map(|parts| suppress::Equation {
-                total: national,
-                parts: parts.clone(),
-            })
-            .collect();
-        for name in characteristics.names() {
-            let Some(groups) = by_breakdown.get(name) else {
-                continue;
-            };
-            for &g in groups {
-                let value = &figures[cells[g]].group;
-                let parts = by_breakdown
-                    .get("brin")
-                    .map(|brins| {
-                        brins
-                            .iter()
-                            .copied()
-                            .filter(|&c| {
-                                characteristics
-                                    .get(name, &figures[cells[c]].group, *year)
-                                    .unwrap_or_default()
-                                    == value.as_str()
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                equations.push(suppress::Equation { total: g, parts });
-            }
-        }
-        // A crossing a×b: each group of a is the sum of its row, each group of b of its column.
-        for (name, crossed) in &by_breakdown {
-            let Some((a, b)) = name.split_once(table::CROSS) else {
-                continue;
-            };
-            for (side, margin) in [(0, a), (1, b)] {
-                for &g in by_breakdown.get(margin).into_iter().flatten() {
-                    let value = figures[cells[g]].group.as_str();
-                    let parts = crossed
-                        .iter()
-                        .copied()
-                        .filter(|&c| {
-                            let label = figures[cells[c]].group.as_str();
-                            let mut halves = label.splitn(2, table::CROSS_GROUP);
-                            let (first, second) = (halves.next(), halves.next());
-                            [first, second][side] == Some(value)
-                        })
-                        .collect();
-                    equations.push(suppress::Equation { total: g, parts });
-                }
-            }
-        }
+        let equations = equations_of(figures, cells, characteristics, *year);
         let size: Vec<f64> = cells.iter().map(|&i| figures[i].n as f64).collect();
         let mut hidden: Vec<bool> = cells.iter().map(|&i| figures[i].suppressed).collect();
         for c in suppress::complementary(&size, &mut hidden, &equations) {
@@ -438,6 +439,86 @@ pub fn protect(figures: &mut [Figure], characteristics: &Characteristics) {
             f.interval = None;
         }
     }
+}
+
+/// The sum equations of one table (`cells`, indices into `figures`; equations index `cells`):
+/// every breakdown adds up to national, the institutions of a characteristic's value to that
+/// value, a crossing's rows and columns to its margins.
+fn equations_of(
+    figures: &[Figure],
+    cells: &[usize],
+    characteristics: &Characteristics,
+    year: i64,
+) -> Vec<suppress::Equation> {
+    let at = |b: &str, g: &str| {
+        (0..cells.len()).find(|&c| figures[cells[c]].breakdown == b && figures[cells[c]].group == g)
+    };
+    let Some(national) = at("national", "all") else {
+        return Vec::new();
+    };
+    let mut by_breakdown: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (c, &i) in cells.iter().enumerate() {
+        if figures[i].breakdown != "national" {
+            by_breakdown
+                .entry(figures[i].breakdown.as_str())
+                .or_default()
+                .push(c);
+        }
+    }
+    let mut equations: Vec<suppress::Equation> = by_breakdown
+        .values()
+        .map(|parts| suppress::Equation {
+            total: national,
+            parts: parts.clone(),
+        })
+        .collect();
+    for name in characteristics.names() {
+        let Some(groups) = by_breakdown.get(name) else {
+            continue;
+        };
+        for &g in groups {
+            let value = &figures[cells[g]].group;
+            let parts = by_breakdown
+                .get("brin")
+                .map(|brins| {
+                    brins
+                        .iter()
+                        .copied()
+                        .filter(|&c| {
+                            characteristics
+                                .get(name, &figures[cells[c]].group, year)
+                                .unwrap_or_default()
+                                == value.as_str()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            equations.push(suppress::Equation { total: g, parts });
+        }
+    }
+    // A crossing a×b: each group of a is the sum of its row, each group of b of its column.
+    for (name, crossed) in &by_breakdown {
+        let Some((a, b)) = name.split_once(table::CROSS) else {
+            continue;
+        };
+        for (side, margin) in [(0, a), (1, b)] {
+            for &g in by_breakdown.get(margin).into_iter().flatten() {
+                let value = figures[cells[g]].group.as_str();
+                let parts = crossed
+                    .iter()
+                    .copied()
+                    .filter(|&c| {
+                        let label = figures[cells[c]].group.as_str();
+                        let mut halves = label.splitn(2, table::CROSS_GROUP);
+                        let (first, second) = (halves.next(), halves.next());
+                        [first, second][side] == Some(value)
+                    })
+                    .collect();
+                equations.push(suppress::Equation { total: g, parts });
+            }
+        }
+    }
+    equations
 }
 
 /// A published share beside the national figure of its year and indicator.

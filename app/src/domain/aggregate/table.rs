@@ -175,19 +175,32 @@ impl StudentLayout {
     /// indicator's variable must be there (optional breakdowns such as `disability` are used
     /// where the file has them) (`weight` may be missing: then every row weighs 1).
     pub fn new(header: &[String], indicators: &[Indicator]) -> Result<Self, LineError> {
+        Self::with_breakdowns(
+            header,
+            indicators,
+            &STUDENT_ROW_BREAKDOWNS,
+            &OPTIONAL_ROW_BREAKDOWNS,
+        )
+    }
+
+    /// The layout of micro-data of any kind (students, staff): the row breakdowns it must have
+    /// and those used where present.
+    pub fn with_breakdowns(
+        header: &[String],
+        indicators: &[Indicator],
+        required: &[&str],
+        optional: &[&str],
+    ) -> Result<Self, LineError> {
         let find = |name: &str| column(header, name);
         let mut layout = StudentLayout {
             width: header.len(),
             year: find("year")?,
             weight: header.iter().position(|h| h == "weight"),
-            groups: STUDENT_ROW_BREAKDOWNS
+            groups: required
                 .iter()
                 .map(|b| find(b).map(|c| vec![c]))
                 .collect::<Result<_, _>>()?,
-            breakdowns: STUDENT_ROW_BREAKDOWNS
-                .iter()
-                .map(|b| (*b).to_owned())
-                .collect(),
+            breakdowns: required.iter().map(|b| (*b).to_owned()).collect(),
             values: indicators
                 .iter()
                 .map(|i| find(&i.variable))
@@ -196,10 +209,10 @@ impl StudentLayout {
             names: header.to_vec(),
             indicators: indicators.iter().map(|i| i.name.clone()).collect(),
         };
-        for b in OPTIONAL_ROW_BREAKDOWNS {
+        for b in optional {
             if let Some(c) = header.iter().position(|h| h == b) {
                 layout.groups.push(vec![c]);
-                layout.breakdowns.push(b.to_owned());
+                layout.breakdowns.push((*b).to_owned());
             }
         }
         Ok(layout)
@@ -520,8 +533,24 @@ pub fn institutions(text: &[u8]) -> Result<BTreeMap<String, BTreeMap<String, Str
     Ok(out)
 }
 
-/// Incident totals by (institution, year) from a file with `brin`, `year` and `count`.
+/// Incident totals by (institution, year) from a file with `brin`, `year` and `count` (and
+/// `category`, summed over).
 pub fn incident_totals(text: &[u8]) -> Result<BTreeMap<(String, i64), f64>, LineError> {
+    let mut counts = BTreeMap::new();
+    add_incident_counts(text, &mut counts)?;
+    let mut out = BTreeMap::new();
+    for ((year, brin, _), n) in counts {
+        *out.entry((brin, year)).or_insert(0.0) += n;
+    }
+    Ok(out)
+}
+
+/// Adds the counts of a file with `year`, `brin`, `category` and `count` to `out`, by (year,
+/// institution, category); a file without `category` counts everything as `""`.
+pub fn add_incident_counts(
+    text: &[u8],
+    out: &mut BTreeMap<(i64, String, String), f64>,
+) -> Result<(), LineError> {
     let mut lines = text.split(|&b| b == b'\n');
     let head = header(lines.next().unwrap_or_default());
     let (brin, year, count) = (
@@ -529,7 +558,7 @@ pub fn incident_totals(text: &[u8]) -> Result<BTreeMap<(String, i64), f64>, Line
         column(&head, "year")?,
         column(&head, "count")?,
     );
-    let mut out = BTreeMap::new();
+    let category = head.iter().position(|h| h == "category");
     for (i, line) in lines.enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
@@ -549,11 +578,13 @@ pub fn incident_totals(text: &[u8]) -> Result<BTreeMap<(String, i64), f64>, Line
         };
         let y = get(year, "jaartal")? as i64;
         let n = get(count, "aantal")?;
-        let code = fields
-            .get(brin)
-            .map(|f| String::from_utf8_lossy(f).into_owned())
-            .unwrap_or_default();
-        *out.entry((code, y)).or_insert(0.0) += n;
+        let text_of = |c: Option<usize>| {
+            c.and_then(|c| fields.get(c))
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .unwrap_or_default()
+        };
+        *out.entry((y, text_of(Some(brin)), text_of(category)))
+            .or_insert(0.0) += n;
     }
-    Ok(out)
+    Ok(())
 }

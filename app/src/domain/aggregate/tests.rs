@@ -654,3 +654,51 @@ fn recodings_are_written_and_read_as_lines_and_progress_is_told() {
     let _ = mapping::apply_with(&table, &variables, &m, &mut |done| told.push(done));
     assert_eq!(told, vec![0, 5_000, 10_000]);
 }
+
+#[test]
+fn incident_rates_are_per_1000_students_and_small_counts_stay_hidden() {
+    let counts = BTreeMap::from([
+        ((2025, "01AB".to_owned(), "aggression".to_owned()), 30.0),
+        ((2025, "01AB".to_owned(), "theft".to_owned()), 3.0),
+        ((2025, "02CD".to_owned(), "aggression".to_owned()), 20.0),
+        ((2025, "02CD".to_owned(), "theft".to_owned()), 12.0),
+    ]);
+    let students = BTreeMap::from([("01AB".to_owned(), 2000.0), ("02CD".to_owned(), 3000.0)]);
+    let mut chars = Characteristics::default();
+    chars.set("type", "01AB", None, "ROC");
+    chars.set("type", "02CD", None, "ROC");
+    let mut table = incident_figures(&counts, &students, &chars, MIN_N_COUNTS);
+    let find = |table: &[Figure], b: &str, g: &str, i: &str| {
+        table
+            .iter()
+            .find(|f| f.breakdown == b && f.group == g && f.indicator == i)
+            .cloned()
+            .unwrap_or_else(|| panic!("{b} {g} {i}"))
+    };
+    let national = find(&table, "national", "all", "incidents:aggression");
+    assert_eq!(national.n, 50);
+    assert_eq!(national.value, Some(10.0), "50 per 5,000 students");
+    assert_eq!(
+        find(&table, "brin", "01AB", "incidents:aggression").value,
+        Some(15.0)
+    );
+    assert!(
+        find(&table, "brin", "01AB", "incidents:theft").suppressed,
+        "3 < 5"
+    );
+    protect(&mut table, &chars);
+    // 01AB's theft count would follow from the national (or the type's) count minus 02CD's.
+    let hidden = |b: &str, g: &str, i: &str| find(&table, b, g, i).suppressed;
+    assert!(
+        hidden("national", "all", "incidents:theft") || hidden("brin", "02CD", "incidents:theft")
+    );
+    assert!(
+        !hidden("brin", "01AB", "incidents:aggression"),
+        "a table of its own"
+    );
+    assert!(
+        table.iter().all(|f| f.indicator != "incidents:all"),
+        "no total over the categories"
+    );
+    assert!(hidden("type", "ROC", "incidents:theft") || hidden("brin", "02CD", "incidents:theft"));
+}
