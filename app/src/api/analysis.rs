@@ -326,3 +326,142 @@ pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
         .await,
     )
 }
+
+/// One indicator on a fact sheet: the institution, its type and the country, each as (value,
+/// 95% interval where there is one, n); `None` where suppressed or absent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FactRow {
+    pub indicator: String,
+    pub label: String,
+    pub own: Option<(f64, Option<(f64, f64)>, u64)>,
+    pub own_before: Option<f64>,
+    pub same_type: Option<(f64, Option<(f64, f64)>, u64)>,
+    pub national: Option<(f64, Option<(f64, f64)>, u64)>,
+    /// The institution's and the national intervals do not overlap.
+    pub differs: bool,
+}
+
+/// One source's figures on a fact sheet, of its newest year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FactSource {
+    pub name: String,
+    pub kind: String,
+    pub year: i64,
+    pub rows: Vec<FactRow>,
+}
+
+/// An institution's own figures beside those of its type and the country.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FactSheetView {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub sources: Vec<FactSource>,
+}
+
+/// The fact sheet of an institution: per source the newest year's indicators for the
+/// institution, the institutions of its type and the country, with the same suppression as
+/// every report. Its coordinators, researchers and admins.
+#[server(prefix = "/api", endpoint = "fact_sheet")]
+pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
+    use crate::backend::entities::data_source;
+    use crate::backend::{guard, institutions, sources};
+    use crate::domain::aggregate::{labels, versus_national, Figure, MIN_N_SHARES};
+    use crate::domain::InstitutionKind;
+    use sea_orm::{EntityTrait, QueryOrder};
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require_login()?;
+            let code = code.trim().to_uppercase();
+            if !user.me.may_see_institution(&code) {
+                return Err(ApiError::Forbidden);
+            }
+            let institution = institutions::find(&state.db, &code)
+                .await
+                .map_err(guard::internal)?
+                .ok_or(ApiError::NotFound)?;
+            let lang = crate::i18n::detect_lang();
+            // The register's label, as the figures' `type` breakdown has it.
+            let kind = InstitutionKind::parse(&institution.kind).map_or_else(
+                || institution.kind.clone(),
+                |k| k.label(crate::i18n::Lang::Nl).to_owned(),
+            );
+            let mut out = Vec::new();
+            for source in data_source::Entity::find()
+                .order_by_asc(data_source::Column::Name)
+                .all(&state.db)
+                .await
+                .map_err(guard::internal)?
+            {
+                let Ok(source_kind) = sources::kind_of(&source) else {
+                    continue;
+                };
+                let ids: Vec<i32> = sources::snapshots(&state.db, source.id)
+                    .await
+                    .map_err(guard::internal)?
+                    .into_iter()
+                    .map(|s| s.id)
+                    .collect();
+                if ids.is_empty() {
+                    continue;
+                }
+                let figures = sources::figures(&state.db, &ids, MIN_N_SHARES, &Default::default())
+                    .await
+                    .map_err(guard::internal)?;
+                let Some(year) = figures
+                    .iter()
+                    .filter(|f| f.breakdown == "brin" && f.group == code)
+                    .map(|f| f.year)
+                    .max()
+                else {
+                    continue;
+                };
+                let versus = versus_national(&figures);
+                let cell = |year: i64, breakdown: &str, group: &str, indicator: &str| {
+                    figures.iter().zip(&versus).find(|(f, _)| {
+                        f.year == year
+                            && f.breakdown == breakdown
+                            && f.group == group
+                            && f.indicator == indicator
+                    })
+                };
+                let shown =
+                    |f: Option<(&Figure, &Option<crate::domain::aggregate::VersusNational>)>| {
+                        f.and_then(|(f, _)| f.value.map(|v| (v, f.interval, f.n)))
+                    };
+                let rows = source_kind
+                    .report_indicators()
+                    .into_iter()
+                    .map(|indicator| {
+                        let own = cell(year, "brin", &code, &indicator);
+                        FactRow {
+                            label: labels::of(labels::INDICATORS, &indicator, lang),
+                            differs: own.and_then(|(_, v)| v.map(|v| v.differs)).unwrap_or(false),
+                            own: shown(own),
+                            own_before: shown(cell(year - 1, "brin", &code, &indicator))
+                                .or_else(|| shown(cell(year - 2, "brin", &code, &indicator)))
+                                .map(|(v, _, _)| v),
+                            same_type: shown(cell(year, "type", &kind, &indicator)),
+                            national: shown(cell(year, "national", "all", &indicator)),
+                            indicator,
+                        }
+                    })
+                    .collect();
+                out.push(FactSource {
+                    name: source.name,
+                    kind: source.kind,
+                    year,
+                    rows,
+                });
+            }
+            Ok(FactSheetView {
+                code,
+                name: institution.name,
+                kind,
+                sources: out,
+            })
+        }
+        .await,
+    )
+}

@@ -64,7 +64,11 @@ fn MyInstitutions() -> impl IntoView {
                 Ok(rows) => view! {
                     <ul>
                         {rows.into_iter().map(|i| view! {
-                            <li><a href=format!("/instellingen/{}", i.code)>{i.name} " (" {i.code.clone()} ")"</a></li>
+                            <li>
+                                <a href=format!("/instellingen/{}", i.code)>{i.name.clone()} " (" {i.code.clone()} ")"</a>
+                                " · "
+                                <a href=format!("/instellingen/{}/feitenblad", i.code)>{format!("{} {}", lang.pick("Feitenblad van", "Fact sheet of"), i.name)}</a>
+                            </li>
                         }).collect_view()}
                     </ul>
                 }.into_any(),

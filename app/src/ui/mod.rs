@@ -3,6 +3,7 @@
 
 mod admin;
 mod analysis;
+mod factsheet;
 mod home;
 mod layout;
 mod login;
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=login::Account ssr=SsrMode::Async />
                     <Route path=path!("/instellingen") view=admin::institutions::InstitutionList ssr=SsrMode::Async />
                     <Route path=path!("/instellingen/:code") view=admin::institutions::InstitutionDetail ssr=SsrMode::Async />
+                    <Route path=path!("/instellingen/:code/feitenblad") view=factsheet::FactSheetPage ssr=SsrMode::Async />
                     <Route path=path!("/import/:id") view=admin::institutions::ImportResult ssr=SsrMode::Async />
                     <Route path=path!("/vragenlijsten") view=questionnaires::list::QuestionnaireList ssr=SsrMode::Async />
                     <Route path=path!("/vragenlijsten/versie/:id") view=questionnaires::version::VersionPage ssr=SsrMode::Async />

@@ -290,6 +290,11 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             SCOPE_A,
         ),
         (
+            Request::Function("fact_sheet", vec![("code", s("25PX"))]),
+            SCOPE_A,
+        ),
+        (Request::Page(s("/instellingen/25PX/feitenblad")), SCOPE_A),
+        (
             Request::Function(
                 "update_institution",
                 vec![

@@ -858,3 +858,67 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
     assert!(page.contains("Incidenten: agressie en geweld"));
 }
 both!(staff_surveys_and_incident_registrations_are_reported);
+
+/// A coordinator's fact sheet: the institution's own figures beside its type's and the
+/// national ones, suppressed as every report; another institution's sheet is refused.
+async fn coordinators_see_their_institutions_fact_sheet(app: TestApp) {
+    app.load_demo_register().await;
+    let actor = Actor::cli();
+    let id = sources::create(&app.db, &actor, "students", "JOB", Some(&job_mapping()))
+        .await
+        .expect("source");
+    sources::import(&app.db, &actor, id, "job.csv", &job_file())
+        .await
+        .expect("import");
+    let c = app
+        .logged_in("coord@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let sheet = app.call(&c, "fact_sheet", &[("code", "25px")]).await;
+    assert_eq!(sheet.status(), 200);
+    let sheet: serde_json::Value = sheet.json().await.expect("sheet");
+    assert_eq!(sheet["kind"], "ROC");
+    let source = &sheet["sources"][0];
+    assert_eq!(source["year"], 2025);
+    let bullied = source["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["indicator"] == "bullied")
+        .expect("bullied")
+        .clone();
+    assert_eq!(bullied["own"][2], 30, "n of 25PX in 2025");
+    assert_eq!(bullied["national"][2], 42);
+    assert_eq!(bullied["same_type"][2], 42, "both are ROCs");
+    assert!(
+        bullied["own_before"].is_number(),
+        "2024 had 11 students of 25PX"
+    );
+    assert_eq!(
+        app.call(&c, "fact_sheet", &[("code", "27GH")])
+            .await
+            .status(),
+        403
+    );
+    let page = c
+        .get(app.url("/instellingen/25PX/feitenblad"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(page.contains("Feitenblad") && page.contains("Zelfde soort (ROC)"));
+    let home = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        home.contains("/instellingen/25PX/feitenblad"),
+        "linked from home"
+    );
+}
+both!(coordinators_see_their_institutions_fact_sheet);

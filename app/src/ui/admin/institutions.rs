@@ -163,6 +163,7 @@ fn Detail(i: InstitutionRow, update: ServerAction<UpdateInstitution>) -> impl In
     let field = move |f: fn(&InstitutionRow) -> String| edit.with_value(f);
     view! {
         <h1>{i.name.clone()} " (" {i.code.clone()} ")"</h1>
+        <p><a href=format!("/instellingen/{}/feitenblad", i.code)>{lang.pick("Feitenblad: eigen cijfers naast soortgelijke instellingen en landelijk", "Fact sheet: own figures beside similar institutions and national")}</a></p>
         <dl class="facts">
             <dt>{lang.pick("Soort", "Type")}</dt><dd>{i.kind.label(lang)}</dd>
             <dt>{lang.pick("Gemeente", "Municipality")}</dt><dd>{i.municipality.clone()}</dd>

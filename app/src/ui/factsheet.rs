@@ -1,0 +1,114 @@
+//! `/instellingen/:code/feitenblad`: an institution's own figures beside those of institutions
+//! of the same type and the country, per source, for its coordinators (and researchers and
+//! admins). Printable.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::analysis::{fact_sheet, FactSheetView, FactSource};
+use crate::domain::aggregate::kinds::SourceKind;
+use crate::i18n::{use_lang, Lang};
+use crate::ui::layout::{Guarded, Problem};
+
+type Shown = Option<(f64, Option<(f64, f64)>, u64)>;
+
+fn format_value(kind: &str, v: f64) -> String {
+    if kind == SourceKind::Incidents.as_str() {
+        format!("{v:.1}")
+    } else {
+        format!("{:.1}%", v * 100.0)
+    }
+}
+
+fn cell(kind: &str, shown: Shown, lang: Lang) -> String {
+    match shown {
+        Some((v, Some((l, h)), n)) => format!(
+            "{} ({} – {}; n = {n})",
+            format_value(kind, v),
+            format_value(kind, l),
+            format_value(kind, h)
+        ),
+        Some((v, None, n)) => format!("{} (n = {n})", format_value(kind, v)),
+        None => lang.pick("niet getoond", "not shown").to_owned(),
+    }
+}
+
+#[component]
+pub fn FactSheetPage() -> impl IntoView {
+    let lang = use_lang();
+    let code = use_params_map()
+        .with_untracked(|p| p.get("code"))
+        .unwrap_or_default();
+    let sheet = Resource::new(move || code.clone(), fact_sheet);
+    view! {
+        <Guarded allow=|_| true>
+            <Suspense fallback=|| ()>
+                {move || sheet.get().map(|r| match r {
+                    Ok(sheet) => view! { <Sheet sheet lang /> }.into_any(),
+                    Err(error) => {
+                        crate::ui::layout::set_page_status(error.status());
+                        view! { <h1>{lang.pick("Feitenblad", "Fact sheet")}</h1><Problem error /> }.into_any()
+                    }
+                })}
+            </Suspense>
+        </Guarded>
+    }
+}
+
+#[component]
+fn Sheet(sheet: FactSheetView, lang: Lang) -> impl IntoView {
+    let title = format!(
+        "{} {} ({})",
+        lang.pick("Feitenblad", "Fact sheet"),
+        sheet.name,
+        sheet.code
+    );
+    let kind = sheet.kind.clone();
+    view! {
+        <h1>{title}</h1>
+        <p>{lang.pick(
+            "Uw eigen cijfers naast die van instellingen van dezelfde soort en het landelijke beeld, uit de nieuwste meting van elke bron. Cijfers over minder dan 10 respondenten (of 5 incidenten), en cijfers waaruit die te herleiden zijn, worden niet getoond.",
+            "Your own figures beside those of institutions of the same type and the national picture, from the newest measurement of each source. Figures about fewer than 10 respondents (or 5 incidents), and figures they could be derived from, are not shown.",
+        )}</p>
+        {sheet.sources.is_empty().then(|| view! {
+            <p>{lang.pick("Er zijn nog geen cijfers over deze instelling.", "There are no figures about this institution yet.")}</p>
+        })}
+        {sheet.sources.into_iter().map(|source| view! { <SourceFacts source kind=kind.clone() lang /> }).collect_view()}
+        <p class="no-print"><a href=format!("/instellingen/{}", sheet.code)>{lang.pick("Naar de instelling", "To the institution")}</a></p>
+    }
+}
+
+#[component]
+fn SourceFacts(source: FactSource, kind: String, lang: Lang) -> impl IntoView {
+    let k = source.kind.clone();
+    let heading = format!("{} — {}", source.name, source.year);
+    view! {
+        <section class="panel">
+            <h2>{heading.clone()}</h2>
+            <table>
+                <caption class="visually-hidden">{heading}</caption>
+                <thead><tr>
+                    <th scope="col">{lang.pick("Indicator", "Indicator")}</th>
+                    <th scope="col">{lang.pick("Uw instelling", "Your institution")}</th>
+                    <th scope="col">{lang.pick("Vorige meting", "Previous measurement")}</th>
+                    <th scope="col">{format!("{} ({kind})", lang.pick("Zelfde soort", "Same type"))}</th>
+                    <th scope="col">{lang.pick("Landelijk", "National")}</th>
+                </tr></thead>
+                <tbody>
+                    {source.rows.into_iter().map(|r| {
+                        let mark = if r.differs { lang.pick(" — verschilt van landelijk", " — differs from national") } else { "" };
+                        view! {
+                            <tr>
+                                <th scope="row">{r.label}</th>
+                                <td>{cell(&k, r.own, lang)}{mark}</td>
+                                <td>{r.own_before.map(|v| format_value(&k, v)).unwrap_or_else(|| "–".into())}</td>
+                                <td>{cell(&k, r.same_type, lang)}</td>
+                                <td>{cell(&k, r.national, lang)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
