@@ -205,10 +205,7 @@ pub fn router(state: AppState) -> Router {
             "/import/bron/upload/{token}",
             post(routes::import::source_mapping),
         )
-        .route(
-            "/export/ronde/{id}/ontvangers.csv",
-            get(routes::export::recipients),
-        )
+        .route("/export/ronde/{id}/{file}", get(routes::export::round_file))
         .route(
             "/export/vragenlijst/{id}",
             get(routes::export::questionnaire),

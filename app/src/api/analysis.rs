@@ -327,16 +327,19 @@ pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
     )
 }
 
-/// One indicator on a fact sheet: the institution, its type and the country, each as (value,
-/// 95% interval where there is one, n); `None` where suppressed or absent.
+/// A published figure: value, 95% interval where there is one, n.
+pub type Shown = (f64, Option<(f64, f64)>, u64);
+
+/// One indicator on a fact sheet: the institution, its type and the country; `None` where
+/// suppressed or absent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FactRow {
     pub indicator: String,
     pub label: String,
-    pub own: Option<(f64, Option<(f64, f64)>, u64)>,
+    pub own: Option<Shown>,
     pub own_before: Option<f64>,
-    pub same_type: Option<(f64, Option<(f64, f64)>, u64)>,
-    pub national: Option<(f64, Option<(f64, f64)>, u64)>,
+    pub same_type: Option<Shown>,
+    pub national: Option<Shown>,
     /// The institution's and the national intervals do not overlap.
     pub differs: bool,
 }
@@ -461,6 +464,54 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                 kind,
                 sources: out,
             })
+        }
+        .await,
+    )
+}
+
+/// A round whose submitted answers can be downloaded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RoundExport {
+    pub id: i32,
+    pub name: String,
+    pub year: i32,
+    pub submitted: usize,
+}
+
+/// Every round with its number of submitted responses, newest first. Researchers and admins.
+#[server(prefix = "/api", endpoint = "answer_exports")]
+pub async fn answer_exports() -> Result<Vec<RoundExport>, ApiError> {
+    use crate::backend::entities::{response, round};
+    use crate::backend::guard;
+    use crate::domain::response::ResponseStatus;
+    use crate::domain::Role;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            guard::require(&[Role::Researcher, Role::Admin])?;
+            let mut out = Vec::new();
+            for r in round::Entity::find()
+                .order_by_desc(round::Column::Year)
+                .order_by_desc(round::Column::Id)
+                .all(&state.db)
+                .await
+                .map_err(guard::internal)?
+            {
+                let submitted = response::Entity::find()
+                    .filter(response::Column::RoundId.eq(r.id))
+                    .filter(response::Column::Status.eq(ResponseStatus::Submitted.as_str()))
+                    .count(&state.db)
+                    .await
+                    .map_err(guard::internal)?;
+                out.push(RoundExport {
+                    id: r.id,
+                    name: r.name,
+                    year: r.year,
+                    submitted: usize::try_from(submitted).unwrap_or(usize::MAX),
+                });
+            }
+            Ok(out)
         }
         .await,
     )

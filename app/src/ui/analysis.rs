@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::analysis::{list_sources, report, report_questions, ReportRow};
+use crate::api::analysis::{answer_exports, list_sources, report, report_questions, ReportRow};
 use crate::domain::aggregate::kinds::SourceKind;
 use crate::domain::aggregate::labels;
 use crate::domain::Role;
@@ -209,7 +209,45 @@ pub fn Analysis() -> impl IntoView {
                     Err(error) => view! { <Problem error /> }.into_any(),
                 })}
             </Suspense>
+            <AnswerExports />
         </Guarded>
+    }
+}
+
+/// Downloads of the coordinators' submitted answers per round, for analysis elsewhere.
+#[component]
+fn AnswerExports() -> impl IntoView {
+    let lang = use_lang();
+    let rounds = Resource::new(|| (), |_| answer_exports());
+    view! {
+        <section class="panel" aria-labelledby="answer-exports">
+            <h2 id="answer-exports">{lang.pick("Antwoorden van de coördinatoren", "The coordinators' answers")}</h2>
+            <p>{lang.pick(
+                "Per ronde de ingediende antwoorden (alleen vragen die van toepassing waren), met een codeboek en SPSS-syntaxis met variabele- en waardelabels. Elke download wordt vastgelegd in de auditlog.",
+                "Per round the submitted answers (only questions that applied), with a codebook and SPSS syntax with variable and value labels. Every download is recorded in the audit log.",
+            )}</p>
+            <Suspense fallback=|| ()>
+                {move || rounds.get().map(|r| match r {
+                    Ok(list) if list.is_empty() => view! { <p>{lang.pick("Er is nog geen ronde.", "There is no round yet.")}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul>
+                            {list.into_iter().map(|r| {
+                                let base = format!("/export/ronde/{}", r.id);
+                                let what = format!("{} ({}, {} {})", r.name, r.year, r.submitted, lang.pick("ingediend", "submitted"));
+                                view! {
+                                    <li>{what}": "
+                                        <a href=format!("{base}/antwoorden.csv") download>{lang.pick("antwoorden (CSV)", "answers (CSV)")}</a>" · "
+                                        <a href=format!("{base}/codeboek.json") download>{lang.pick("codeboek (JSON)", "codebook (JSON)")}</a>" · "
+                                        <a href=format!("{base}/antwoorden.sps") download>{lang.pick("SPSS-syntaxis", "SPSS syntax")}</a>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <Problem error /> }.into_any(),
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -5,12 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::analysis::{fact_sheet, FactSheetView, FactSource};
+use crate::api::analysis::{fact_sheet, FactSheetView, FactSource, Shown};
 use crate::domain::aggregate::kinds::SourceKind;
 use crate::i18n::{use_lang, Lang};
 use crate::ui::layout::{Guarded, Problem};
-
-type Shown = Option<(f64, Option<(f64, f64)>, u64)>;
 
 fn format_value(kind: &str, v: f64) -> String {
     if kind == SourceKind::Incidents.as_str() {
@@ -20,7 +18,7 @@ fn format_value(kind: &str, v: f64) -> String {
     }
 }
 
-fn cell(kind: &str, shown: Shown, lang: Lang) -> String {
+fn cell(kind: &str, shown: Option<Shown>, lang: Lang) -> String {
     match shown {
         Some((v, Some((l, h)), n)) => format!(
             "{} ({} – {}; n = {n})",

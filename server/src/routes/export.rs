@@ -80,12 +80,131 @@ fn failed(error: &str) -> Response {
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
-/// `GET /export/ronde/{id}/ontvangers.csv`: a round's recipients with what happened to each, as
-/// a Dutch CSV (semicolons, UTF-8 with BOM) for admins.
-pub async fn recipients(
+/// `GET /export/ronde/{id}/{file}`: `ontvangers.csv` (admins), or the round's submitted
+/// answers as `antwoorden.csv`, `codeboek.json` or `antwoorden.sps` (researchers, admins).
+pub async fn round_file(
+    state: State<AppState>,
+    viewer: Extension<Viewer>,
+    Path((id, file)): Path<(i32, String)>,
+) -> Response {
+    match file.as_str() {
+        "ontvangers.csv" => recipients(state, viewer, id).await,
+        "antwoorden.csv" | "codeboek.json" | "antwoorden.sps" => {
+            answers(state, viewer, id, &file).await
+        }
+        _ => (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
+    }
+}
+
+/// A round's submitted answers for analysis: only applicable answers, in the keys of the
+/// questionnaire's newest published version (through the concordance), one row per institution;
+/// with its codebook and SPSS syntax. Recorded in the audit log.
+async fn answers(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
-    Path(id): Path<i32>,
+    id: i32,
+    file: &str,
+) -> Response {
+    use app::backend::{audit, submitted};
+    use app::domain::response::codebook;
+    let user = match allowed(viewer, &[Role::Admin, Role::Researcher]) {
+        Ok(user) => user,
+        Err(refused) => return refused.into_response(),
+    };
+    let data = match submitted::dataset(&state.db, Some(&[id])).await {
+        Ok(Some(data)) if data.rounds.iter().any(|r| r.id == id) => data,
+        Ok(_) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
+        Err(error) => return failed(&format!("{error:#}")),
+    };
+    let columns = codebook::columns(&data.definition);
+    const FIXED: [(&str, &str, bool); 3] = [
+        ("jaar", "Jaar van de ronde", true),
+        ("instelling", "Instellingscode", false),
+        ("soort", "Soort instelling", false),
+    ];
+    let (mime, body) = match file {
+        "antwoorden.csv" => {
+            let mut out = csv::Writer::from_writer(Vec::new());
+            let header = FIXED
+                .iter()
+                .map(|(n, _, _)| (*n).to_owned())
+                .chain(columns.iter().map(|c| c.name.clone()));
+            let mut result = out.write_record(header);
+            for row in &data.rows {
+                if result.is_err() {
+                    break;
+                }
+                let values = [
+                    row.year.to_string(),
+                    row.institution_code.clone(),
+                    row.institution_kind.clone(),
+                ]
+                .into_iter()
+                .chain(columns.iter().map(|c| c.value(&row.answers)));
+                result = out.write_record(values);
+            }
+            match result
+                .map_err(|e| e.to_string())
+                .and_then(|_| out.into_inner().map_err(|e| e.to_string()))
+            {
+                Ok(bytes) => ("text/csv; charset=utf-8", bytes),
+                Err(error) => return failed(&error),
+            }
+        }
+        "codeboek.json" => {
+            let book = serde_json::json!({
+                "questionnaire": data.definition.key,
+                "title": data.definition.title,
+                "version": data.version_number,
+                "rounds": data.rounds.iter().map(|r| serde_json::json!({"id": r.id, "name": r.name, "year": r.year})).collect::<Vec<_>>(),
+                "responses": data.rows.len(),
+                "note": "Alleen ingediende antwoorden op vragen die van toepassing waren; sleutels en codes van de nieuwste gepubliceerde versie. / Only submitted answers to questions that applied; keys and codes of the newest published version.",
+                "fixed": FIXED.iter().map(|(n, l, _)| serde_json::json!({"name": n, "label": l})).collect::<Vec<_>>(),
+                "columns": columns,
+            });
+            match serde_json::to_vec_pretty(&book) {
+                Ok(bytes) => ("application/json", bytes),
+                Err(error) => return failed(&error.to_string()),
+            }
+        }
+        _ => (
+            "text/plain; charset=utf-8",
+            codebook::spss_syntax(&format!("ronde-{id}-antwoorden.csv"), &FIXED, &columns)
+                .into_bytes(),
+        ),
+    };
+    let actor = audit::Actor::user(&user, None);
+    let details = serde_json::json!({ "round": id, "file": file, "responses": data.rows.len() });
+    if let Err(error) = audit::record(
+        &state.db,
+        &actor,
+        "export.answers",
+        &format!("round:{id}"),
+        details,
+    )
+    .await
+    {
+        return failed(&format!("{error:#}"));
+    }
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"ronde-{id}-{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A round's recipients with what happened to each, as a Dutch CSV (semicolons, UTF-8 with
+/// BOM) for admins.
+async fn recipients(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    id: i32,
 ) -> Response {
     if let Err(refused) = allowed(viewer, &[Role::Admin]) {
         return refused.into_response();

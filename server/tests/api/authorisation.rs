@@ -201,6 +201,15 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             ADMIN,
         ),
         (
+            Request::Page(format!("/export/ronde/{round}/antwoorden.csv")),
+            STAFF,
+        ),
+        (
+            Request::Page(format!("/export/ronde/{round}/antwoorden.sps")),
+            STAFF,
+        ),
+        (Request::Function("answer_exports", vec![]), STAFF),
+        (
             Request::Page(format!("/export/ronde/{round}/ontvangers.csv")),
             ADMIN,
         ),

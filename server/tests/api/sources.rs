@@ -431,6 +431,70 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
         page.contains("Verloop over de jaren"),
         "a trend over two years"
     );
+
+    // The same answers as a data file with its codebook and SPSS syntax; every download audited.
+    let download = |file: &'static str| {
+        let (app, researcher) = (&app, researcher.clone());
+        async move {
+            let r = researcher
+                .get(app.url(&format!("/export/ronde/{round}/{file}")))
+                .send()
+                .await
+                .expect("download");
+            assert_eq!(r.status(), 200, "{file}");
+            r.text().await.expect("text")
+        }
+    };
+    let csv = download("antwoorden.csv").await;
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert_eq!(&header[..3], ["jaar", "instelling", "soort"]);
+    let plan = header
+        .iter()
+        .position(|h| *h == "integraal_plan")
+        .expect("a column per question");
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2, "one row per submitted response");
+    let by_code = |code: &str| rows.iter().find(|r| r[1] == code).expect("row").clone();
+    assert_eq!(by_code("25PX")[plan], "ja");
+    assert_eq!(by_code("27GH")[plan], "nee");
+    assert!(
+        header.iter().any(|h| h.starts_with("gekozen_modules_")),
+        "a multiple choice has one column per option"
+    );
+    let book: serde_json::Value =
+        serde_json::from_str(&download("codeboek.json").await).expect("codebook");
+    let column = book["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .find(|c| c["name"] == "integraal_plan")
+        .expect("integraal_plan")
+        .clone();
+    assert_eq!(column["type"], "code");
+    assert_eq!(column["values"][1]["code"], "nee");
+    let sps = download("antwoorden.sps").await;
+    assert!(sps.contains("GET DATA") && sps.contains(&format!("ronde-{round}-antwoorden.csv")));
+    assert!(sps.contains("VARIABLE LABELS") && sps.contains("VALUE LABELS"));
+    assert!(sps.contains("'nee' 'Nee'"), "value labels of a string code");
+    let audited = app::backend::entities::audit_log::Entity::find()
+        .filter(app::backend::entities::audit_log::Column::Action.eq("export.answers"))
+        .count(&app.db)
+        .await
+        .expect("audit");
+    assert_eq!(audited, 3);
+    let coordinator = app
+        .logged_in("tweede-25px@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+    assert_eq!(
+        coordinator
+            .get(app.url(&format!("/export/ronde/{round}/antwoorden.csv")))
+            .send()
+            .await
+            .expect("refused")
+            .status(),
+        403
+    );
 }
 both!(a_report_groups_students_by_their_institutions_answer);
 

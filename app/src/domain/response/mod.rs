@@ -462,6 +462,7 @@ pub fn likert_options(
         .collect()
 }
 
+pub mod codebook;
 #[cfg(test)]
 mod tests;
 
