@@ -159,8 +159,12 @@ pub enum SourcesCommand {
         snapshots: Vec<i32>,
         #[arg(long)]
         out: PathBuf,
+        /// Smallest n of a share shown.
         #[arg(long, default_value_t = app::domain::aggregate::MIN_N_SHARES)]
         min_n: u64,
+        /// Smallest count (of incidents) shown.
+        #[arg(long, default_value_t = app::domain::aggregate::MIN_N_COUNTS)]
+        min_count: u64,
     },
 }
 

@@ -78,8 +78,18 @@ pub async fn run(config: &Config, command: SourcesCommand) -> anyhow::Result<()>
             snapshots,
             out,
             min_n,
+            min_count,
         } => {
-            let figures = sources::figures(&db, &snapshots, min_n, &Default::default()).await?;
+            let figures = sources::figures(
+                &db,
+                &snapshots,
+                app::domain::aggregate::Thresholds {
+                    shares: min_n,
+                    counts: min_count,
+                },
+                &Default::default(),
+            )
+            .await?;
             std::fs::write(&out, app::domain::aggregate::figures_csv(&figures))
                 .with_context(|| format!("cannot write {}", out.display()))?;
             println!("{} rijen / rows → {}", figures.len(), out.display());

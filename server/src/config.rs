@@ -25,6 +25,10 @@ pub struct Config {
     pub login_window_secs: u64,
     /// Figures over institutions are shown only where at least this many answered (k-anonymity).
     pub min_institutions: usize,
+    /// The smallest number of respondents behind a share that is shown.
+    pub min_n_shares: u64,
+    /// The smallest count (of incidents) that is shown; zero is shown.
+    pub min_n_counts: u64,
     /// `text` or `json`.
     pub log_format: String,
     /// `development` or `production` (production refuses the file and memory mail backends).
@@ -64,6 +68,8 @@ impl Default for Config {
             login_max_failures: 5,
             login_window_secs: 900,
             min_institutions: 5,
+            min_n_shares: app::domain::aggregate::MIN_N_SHARES,
+            min_n_counts: app::domain::aggregate::MIN_N_COUNTS,
             log_format: "text".into(),
             environment: "development".into(),
             mail_backend: "file".into(),
@@ -162,6 +168,12 @@ impl Config {
         }
         if self.min_institutions == 0 {
             return Err(ConfigError::NotPositive("MIV_MIN_INSTITUTIONS"));
+        }
+        if self.min_n_shares == 0 {
+            return Err(ConfigError::NotPositive("MIV_MIN_N_SHARES"));
+        }
+        if self.min_n_counts == 0 {
+            return Err(ConfigError::NotPositive("MIV_MIN_N_COUNTS"));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(ConfigError::LogFormat(self.log_format.clone()));

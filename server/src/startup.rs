@@ -148,6 +148,10 @@ fn settings(config: &Config, port: u16) -> anyhow::Result<Settings> {
         login_max_failures: config.login_max_failures,
         login_window_secs: config.login_window_secs,
         min_institutions: config.min_institutions,
+        thresholds: app::domain::aggregate::Thresholds {
+            shares: config.min_n_shares,
+            counts: config.min_n_counts,
+        },
         mail_domain: from.email.domain().to_owned(),
     })
 }

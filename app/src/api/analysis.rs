@@ -108,7 +108,7 @@ pub async fn report(
     cross: String,
 ) -> Result<Vec<ReportRow>, ApiError> {
     use crate::backend::{guard, sources, submitted};
-    use crate::domain::aggregate::{self as agg, table, MIN_N_SHARES};
+    use crate::domain::aggregate::{self as agg, table};
     use crate::domain::Role;
     guard::respond(
         async move {
@@ -155,7 +155,7 @@ pub async fn report(
                 request.crossings.push((breakdown.clone(), cross.clone()));
                 wanted = table::crossing_name(&breakdown, &cross);
             }
-            let figures = sources::figures(&state.db, &ids, MIN_N_SHARES, &request)
+            let figures = sources::figures(&state.db, &ids, state.settings.thresholds, &request)
                 .await
                 .map_err(guard::internal)?;
             let versus = agg::versus_national(&figures);
@@ -369,7 +369,7 @@ pub struct FactSheetView {
 pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
     use crate::backend::entities::data_source;
     use crate::backend::{guard, institutions, sources};
-    use crate::domain::aggregate::{labels, versus_national, Figure, MIN_N_SHARES};
+    use crate::domain::aggregate::{labels, versus_national, Figure};
     use crate::domain::InstitutionKind;
     use sea_orm::{EntityTrait, QueryOrder};
     guard::respond(
@@ -409,9 +409,14 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                 if ids.is_empty() {
                     continue;
                 }
-                let figures = sources::figures(&state.db, &ids, MIN_N_SHARES, &Default::default())
-                    .await
-                    .map_err(guard::internal)?;
+                let figures = sources::figures(
+                    &state.db,
+                    &ids,
+                    state.settings.thresholds,
+                    &Default::default(),
+                )
+                .await
+                .map_err(guard::internal)?;
                 let Some(year) = figures
                     .iter()
                     .filter(|f| f.breakdown == "brin" && f.group == code)

@@ -81,7 +81,7 @@ pub fn codebook_rows(list: &[Label]) -> Vec<Vec<Cell>> {
 pub fn figures_workbook(
     source: &str,
     snapshots: &[SnapshotInfo],
-    min_n: u64,
+    thresholds: crate::domain::aggregate::Thresholds,
     figures: &[Figure],
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
@@ -127,9 +127,12 @@ pub fn figures_workbook(
         ]
     }));
     about.push(Vec::new());
+    let (shares, counts) = (thresholds.shares, thresholds.counts);
     about.push(vec![format!(
-        "Cellen met n < {min_n} en cellen waaruit die te herleiden zijn, zijn onderdrukt. \
-         / Cells with n < {min_n}, and cells they could be derived from, are suppressed."
+        "Aandelen over minder dan {shares} respondenten, aantallen van 1 tot {counts} en cellen \
+         waaruit die te herleiden zijn, zijn onderdrukt. / Shares over fewer than {shares} \
+         respondents, counts from 1 to {counts}, and cells they could be derived from, are \
+         suppressed."
     )
     .into()]);
     add_sheet(&mut book, "Bron", &about)?;

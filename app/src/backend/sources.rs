@@ -346,13 +346,13 @@ pub async fn students_per_institution(
 }
 
 /// The figures of a source's snapshots: shares of micro-data (students, staff) suppressed below
-/// `min_n`, or incident counts and rates per 1,000 students suppressed below
-/// [`agg::MIN_N_COUNTS`]; broken down by the register's characteristics (type, region, size
+/// `thresholds.shares` respondents, or incident counts and rates per 1,000 students suppressed
+/// below `thresholds.counts`; broken down by the register's characteristics (type, region, size
 /// band) and the requested coordinator answers; protected by complementary suppression.
 pub async fn figures(
     db: &impl ConnectionTrait,
     snapshot_ids: &[i32],
-    min_n: u64,
+    thresholds: agg::Thresholds,
     request: &FigureRequest,
 ) -> anyhow::Result<Vec<Figure>> {
     let chosen: BTreeSet<i32> = snapshot_ids.iter().copied().collect();
@@ -390,7 +390,7 @@ pub async fn figures(
                 .map_err(|e| anyhow::anyhow!("snapshot {}: {e}", s.id))?;
         }
         let students = students_per_institution(db).await?;
-        agg::incident_figures(&counts, &students, &characteristics, agg::MIN_N_COUNTS)
+        agg::incident_figures(&counts, &students, &characteristics, thresholds.counts)
     } else {
         let crossings: Vec<(&str, &str)> = request
             .crossings
@@ -421,7 +421,7 @@ pub async fn figures(
             acc.merge(sums.finish());
         }
         acc.derive(&characteristics);
-        let mut figures = agg::figures(&acc, &BTreeMap::new(), min_n);
+        let mut figures = agg::figures(&acc, &BTreeMap::new(), thresholds.shares);
         // Incident rows of micro-data need an incident source.
         figures.retain(|f| !f.indicator.starts_with("incidents_"));
         figures

@@ -22,6 +22,8 @@ pub struct Settings {
     pub login_window_secs: u64,
     /// The least number of institutions behind any figure shown for a group of institutions.
     pub min_institutions: usize,
+    /// The smallest n of a share and the smallest count shown in figures.
+    pub thresholds: crate::domain::aggregate::Thresholds,
     /// The domain of the sender address; Message-IDs end in it.
     pub mail_domain: String,
 }

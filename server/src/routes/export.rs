@@ -20,9 +20,10 @@ pub async fn questionnaire(
     Path(id): Path<i32>,
     Query(query): Query<ExportQuery>,
 ) -> Response {
-    if let Err(refused) = allowed(viewer, &[Role::Admin, Role::Researcher]) {
-        return refused.into_response();
-    }
+    let user = match allowed(viewer, &[Role::Admin, Role::Researcher]) {
+        Ok(user) => user,
+        Err(refused) => return refused.into_response(),
+    };
     let version = match questionnaires::find(&state.db, id).await {
         Ok(Some(version)) => version,
         Ok(None) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
@@ -42,6 +43,17 @@ pub async fn questionnaire(
     } else {
         ("application/json", "json")
     };
+    let logged = record(
+        &state,
+        &user,
+        "export.questionnaire",
+        &format!("version:{id}"),
+        serde_json::json!({ "format": ext }),
+    )
+    .await;
+    if let Err(response) = logged {
+        return response;
+    }
     match body {
         Ok(bytes) => {
             let disposition = format!(
@@ -75,6 +87,21 @@ fn allowed(
     Ok(user)
 }
 
+/// Records an export in the audit log; the failure response when that fails (no record, no
+/// download).
+async fn record(
+    state: &AppState,
+    user: &app::backend::auth::CurrentUser,
+    action: &str,
+    target: &str,
+    details: serde_json::Value,
+) -> Result<(), Response> {
+    let actor = app::backend::audit::Actor::user(user, None);
+    app::backend::audit::record(&state.db, &actor, action, target, details)
+        .await
+        .map_err(|error| failed(&format!("{error:#}")))
+}
+
 fn failed(error: &str) -> Response {
     tracing::error!(error, "export failed");
     StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -105,7 +132,7 @@ async fn answers(
     id: i32,
     file: &str,
 ) -> Response {
-    use app::backend::{audit, submitted};
+    use app::backend::submitted;
     use app::domain::response::codebook;
     let user = match allowed(viewer, &[Role::Admin, Role::Researcher]) {
         Ok(user) => user,
@@ -173,18 +200,17 @@ async fn answers(
                 .into_bytes(),
         ),
     };
-    let actor = audit::Actor::user(&user, None);
     let details = serde_json::json!({ "round": id, "file": file, "responses": data.rows.len() });
-    if let Err(error) = audit::record(
-        &state.db,
-        &actor,
+    if let Err(response) = record(
+        &state,
+        &user,
         "export.answers",
         &format!("round:{id}"),
         details,
     )
     .await
     {
-        return failed(&format!("{error:#}"));
+        return response;
     }
     (
         [
@@ -206,13 +232,26 @@ async fn recipients(
     Extension(viewer): Extension<Viewer>,
     id: i32,
 ) -> Response {
-    if let Err(refused) = allowed(viewer, &[Role::Admin]) {
-        return refused.into_response();
-    }
+    let user = match allowed(viewer, &[Role::Admin]) {
+        Ok(user) => user,
+        Err(refused) => return refused.into_response(),
+    };
     let rows = match app::backend::mail::invitations::statuses(&state.db, id).await {
         Ok(rows) => app::api::mail::recipient_views(rows),
         Err(error) => return failed(&format!("{error:#}")),
     };
+    let details = serde_json::json!({ "rows": rows.len() });
+    if let Err(response) = record(
+        &state,
+        &user,
+        "export.recipients",
+        &format!("round:{id}"),
+        details,
+    )
+    .await
+    {
+        return response;
+    }
     let mut out = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(b"\xef\xbb\xbf".to_vec());
@@ -282,8 +321,8 @@ pub async fn figures(
     Path((id, file)): Path<(i32, String)>,
 ) -> Response {
     use app::backend::entities::data_source;
-    use app::backend::{audit, exports, sources};
-    use app::domain::aggregate::{figures_csv, MIN_N_SHARES};
+    use app::backend::{exports, sources};
+    use app::domain::aggregate::figures_csv;
     use sea_orm::EntityTrait;
     let user = match allowed(viewer, &[Role::Admin, Role::Researcher]) {
         Ok(user) => user,
@@ -305,12 +344,24 @@ pub async fn figures(
         Err(error) => return failed(&format!("{error:#}")),
     };
     let ids: Vec<i32> = snapshots.iter().map(|s| s.id).collect();
-    let figures = match sources::figures(&state.db, &ids, MIN_N_SHARES, &Default::default()).await {
+    let figures = match sources::figures(
+        &state.db,
+        &ids,
+        state.settings.thresholds,
+        &Default::default(),
+    )
+    .await
+    {
         Ok(figures) => figures,
         Err(error) => return failed(&format!("{error:#}")),
     };
     let (mime, body) = if xlsx {
-        match exports::figures_workbook(&source.name, &snapshots, MIN_N_SHARES, &figures) {
+        match exports::figures_workbook(
+            &source.name,
+            &snapshots,
+            state.settings.thresholds,
+            &figures,
+        ) {
             Ok(bytes) => (
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 bytes,
@@ -323,20 +374,19 @@ pub async fn figures(
             figures_csv(&figures).into_bytes(),
         )
     };
-    let actor = audit::Actor::user(&user, None);
     let details = serde_json::json!({
         "source": id, "snapshots": ids, "rows": figures.len(), "format": if xlsx { "xlsx" } else { "csv" },
     });
-    if let Err(error) = audit::record(
-        &state.db,
-        &actor,
+    if let Err(response) = record(
+        &state,
+        &user,
         "export.figures",
         &format!("source:{id}"),
         details,
     )
     .await
     {
-        return failed(&format!("{error:#}"));
+        return response;
     }
     (
         [

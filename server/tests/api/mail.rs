@@ -843,6 +843,12 @@ async fn recipients_export_as_csv(backend: Backend) {
         row.starts_with("25PX;") && row.contains(";anna@roc-a.nl;nl;not_invited;"),
         "{row}"
     );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"export.recipients".to_owned()),
+        "the export is recorded"
+    );
 }
 on_both!(recipients_export_as_csv);
 

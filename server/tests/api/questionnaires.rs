@@ -313,6 +313,12 @@ async fn a_definition_uploaded_over_http_becomes_a_draft_and_downloads_unchanged
         .contains("veiligheidscoordinatoren-v1.json"));
     let exported: Definition = download.json().await.expect("json");
     assert_eq!(exported, default_definition());
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"export.questionnaire".to_owned()),
+        "the export is recorded"
+    );
 
     let broken = app
         .upload_to(

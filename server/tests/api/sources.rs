@@ -147,7 +147,7 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     );
 
     let ids: Vec<i32> = imported.snapshots.iter().map(|(s, _)| s.id).collect();
-    let figures = sources::figures(&app.db, &ids, 10, &Default::default())
+    let figures = sources::figures(&app.db, &ids, Default::default(), &Default::default())
         .await
         .expect("figures");
     let find = |year: i64, b: &str, g: &str, i: &str| {
@@ -358,7 +358,7 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
         questions: vec!["integraal_plan".into()],
         ..Default::default()
     };
-    let figures = sources::figures(&app.db, &ids, 10, &request)
+    let figures = sources::figures(&app.db, &ids, Default::default(), &request)
         .await
         .expect("figures");
     let cell = |year: i64, group: &str| {
@@ -763,7 +763,7 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
         .await
         .expect("staff import");
     let ids: Vec<i32> = imported.snapshots.iter().map(|(s, _)| s.id).collect();
-    let figures = sources::figures(&app.db, &ids, 10, &Default::default())
+    let figures = sources::figures(&app.db, &ids, Default::default(), &Default::default())
         .await
         .expect("staff figures");
     let safe = figures
@@ -986,3 +986,47 @@ async fn coordinators_see_their_institutions_fact_sheet(app: TestApp) {
     );
 }
 both!(coordinators_see_their_institutions_fact_sheet);
+
+/// The threshold is configuration: with `min_n_shares = 50` the report hides what the default
+/// shows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_smallest_n_shown_is_configured() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::Backend::Sqlite, |c| {
+        c.min_n_shares = 50;
+    })
+    .await;
+    app.load_demo_register().await;
+    let id = sources::create(
+        &app.db,
+        &Actor::cli(),
+        "students",
+        "JOB",
+        Some(&job_mapping()),
+    )
+    .await
+    .expect("source");
+    sources::import(&app.db, &Actor::cli(), id, "job.csv", &job_file())
+        .await
+        .expect("import");
+    let researcher = app
+        .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
+        .await;
+    let rows: Vec<serde_json::Value> = app
+        .call(
+            &researcher,
+            "report",
+            &[
+                ("source", &id.to_string()),
+                ("indicator", "bullied"),
+                ("breakdown", "national"),
+                ("cross", ""),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .expect("rows");
+    let national = rows.iter().find(|r| r["year"] == 2025).expect("2025");
+    assert_eq!(national["n"], 42);
+    assert!(national["share"].is_null(), "42 < 50: not shown");
+}

@@ -28,6 +28,22 @@ pub const MIN_N_SHARES: u64 = 10;
 /// Default smallest count shown (of registered incidents); zero is shown.
 pub const MIN_N_COUNTS: u64 = 5;
 
+/// Below which n a figure is not shown: shares of respondents, counts of incidents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thresholds {
+    pub shares: u64,
+    pub counts: u64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            shares: MIN_N_SHARES,
+            counts: MIN_N_COUNTS,
+        }
+    }
+}
+
 /// When a respondent counts in an indicator's numerator.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
