@@ -11,6 +11,9 @@ use sea_orm::DatabaseConnection;
 const DEMO_INSTITUTIONS: &[u8] = include_bytes!("../demo/institutions.csv");
 /// Made-up student survey micro-data (JOB-monitor style) for the demo institutions, 2024 and 2025.
 const DEMO_STUDENTS: &[u8] = include_bytes!("../demo/job-demo.csv");
+/// Made-up staff survey micro-data and incident counts for the demo institutions, 2024 and 2025.
+const DEMO_STAFF: &[u8] = include_bytes!("../demo/personeel-demo.csv");
+const DEMO_INCIDENTS: &[u8] = include_bytes!("../demo/incidenten-demo.csv");
 /// The default coordinators' questionnaire, published as version 1 in the demo.
 pub const DEFAULT_QUESTIONNAIRE: &str =
     include_str!("../questionnaires/veiligheidscoordinatoren.json");
@@ -70,14 +73,35 @@ pub async fn first_start(
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let institutions = demo_rounds(db, draft.id, &definition).await?;
-    let source = sources::create(db, &Actor::cli(), "students", "JOB-monitor (demo)", None)
-        .await
-        .map_err(|e| anyhow::anyhow!("demo source: {e}"))?;
-    sources::import(db, &Actor::cli(), source, "job-demo.csv", DEMO_STUDENTS)
-        .await
-        .map_err(|e| anyhow::anyhow!("demo student data: {e:?}"))?;
+    for (kind, name, file, bytes) in [
+        (
+            "students",
+            "JOB-monitor (demo)",
+            "job-demo.csv",
+            DEMO_STUDENTS,
+        ),
+        (
+            "staff",
+            "Personeelsenquête (demo)",
+            "personeel-demo.csv",
+            DEMO_STAFF,
+        ),
+        (
+            "incidents",
+            "Incidentregistratie (demo)",
+            "incidenten-demo.csv",
+            DEMO_INCIDENTS,
+        ),
+    ] {
+        let source = sources::create(db, &Actor::cli(), kind, name, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo source {name}: {e}"))?;
+        sources::import(db, &Actor::cli(), source, file, bytes)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo data {file}: {e:?}"))?;
+    }
     let mut lines = vec![
-        format!("Demo: ronde 2025 (gesloten, {institutions} instellingen ingediend) en ronde 2026 (open, vooraf ingevuld; 6 instellingen al ingediend); studentgegevens 2024–2025 onder Analyse."),
+        format!("Demo: ronde 2025 (gesloten, {institutions} instellingen ingediend) en ronde 2026 (open, vooraf ingevuld; 6 instellingen al ingediend); studenten, personeel en incidenten 2024–2025 onder Analyse."),
         format!("Demo-logins voor / for {url}:"),
     ];
     for (email, name, role, codes) in [

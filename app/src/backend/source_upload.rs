@@ -84,7 +84,7 @@ pub async fn receive(
             let run = register_import::record_run(
                 &state.db,
                 actor,
-                &format!("source:{}", source.name),
+                &format!("source:{}", source.id),
                 file_name,
                 "rejected",
                 (0, 0),

@@ -188,7 +188,7 @@ pub async fn store(
     let txn = crate::backend::db::begin(db)
         .await
         .context("begin import")?;
-    let kind_label = format!("source:{}", source.name);
+    let kind_label = format!("source:{}", source.id);
     let canonical = match checked {
         Ok(c) => c,
         Err(problems) => {

@@ -1030,3 +1030,57 @@ async fn the_smallest_n_shown_is_configured() {
     assert_eq!(national["n"], 42);
     assert!(national["share"].is_null(), "42 < 50: not shown");
 }
+
+/// The README's run command seeds a demo: three sources with two years each, and figures in the
+/// report for each of them.
+async fn the_demo_has_students_staff_and_incidents(app: TestApp) {
+    let logins = std::env::temp_dir().join(format!("miv-demo-{}.txt", uuid::Uuid::new_v4()));
+    server::seed::first_start(&app.db, &app.address, true, &logins)
+        .await
+        .expect("demo");
+    let _ = std::fs::remove_file(&logins);
+    let researcher = app
+        .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
+        .await;
+    let list: Vec<serde_json::Value> = app
+        .call(&researcher, "list_sources", &[])
+        .await
+        .json()
+        .await
+        .expect("sources");
+    let kinds: Vec<&str> = list.iter().filter_map(|s| s["kind"].as_str()).collect();
+    assert_eq!(kinds.len(), 3, "{list:?}");
+    for (kind, indicator) in [
+        ("students", "feels_safe"),
+        ("staff", "staff_feels_safe"),
+        ("incidents", "incidents:aggression"),
+    ] {
+        let source = list.iter().find(|s| s["kind"] == kind).expect(kind);
+        assert_eq!(
+            source["snapshots"].as_array().map(Vec::len),
+            Some(2),
+            "{kind}"
+        );
+        let rows: Vec<serde_json::Value> = app
+            .call(
+                &researcher,
+                "report",
+                &[
+                    ("source", &source["id"].to_string()),
+                    ("indicator", indicator),
+                    ("breakdown", "type"),
+                    ("cross", ""),
+                ],
+            )
+            .await
+            .json()
+            .await
+            .expect("rows");
+        assert!(
+            rows.iter()
+                .any(|r| r["share"].is_array() || r["rate"].is_number()),
+            "{kind}: {rows:?}"
+        );
+    }
+}
+both!(the_demo_has_students_staff_and_incidents);

@@ -223,7 +223,7 @@ pub fn ImportResult() -> impl IntoView {
             {move || run.get().and_then(Result::ok).map(|r| if r.kind == "questionnaire" {
                 view! { <p><a href="/vragenlijsten">{lang.pick("Terug naar de vragenlijsten", "Back to the questionnaires")}</a></p> }.into_any()
             } else if let Some(source) = r.kind.strip_prefix("source:") {
-                view! { <p><a href="/analyse/bronnen">{format!("{} {source}", lang.pick("Terug naar de bron", "Back to the source"))}</a></p> }.into_any()
+                view! { <p><a href=format!("/analyse/bronnen/{source}")>{lang.pick("Terug naar de bron", "Back to the source")}</a></p> }.into_any()
             } else if r.kind == "contacts" {
                 view! { <p><a href="/beheer/gebruikers">{lang.pick("Terug naar gebruikers en contactpersonen", "Back to users and contacts")}</a></p> }.into_any()
             } else {
