@@ -61,6 +61,12 @@ test.describe.serial('foundation journeys', () => {
     await activateAndLogin(page, 'coordinator', 'coord@e2e.test');
     await expect(page.getByRole('link', { name: /ROC Midden-Voorbeeld/ })).toBeVisible();
     await expect(page.getByRole('link', { name: 'Gebruikers' })).toHaveCount(0);
+    // The fact sheet: own figures beside the same type and national (the setup's JOB-monitor).
+    await page.getByRole('link', { name: 'feitenblad' }).click();
+    await expect(page.getByRole('heading', { name: /Feitenblad ROC Midden-Voorbeeld/ })).toBeVisible();
+    await expect(page.getByRole('columnheader', { name: 'Zelfde soort (ROC)' }).first()).toBeVisible();
+    await expectAccessible(page);
+    await page.goto('/');
     for (const adminPage of ['/beheer/gebruikers', '/beheer/audit', '/instellingen', '/instellingen/27GH']) {
       const response = await page.goto(adminPage);
       expect(response?.status(), adminPage).toBe(403);

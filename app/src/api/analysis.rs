@@ -19,6 +19,9 @@ pub struct SourceView {
 /// One cell of a report: a group in a year.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReportRow {
+    /// The indicator shown (the first of the source's kind when another was asked for).
+    #[serde(default)]
+    pub indicator: String,
     pub year: i64,
     pub group: String,
     /// Respondents, or (for incidents) the number of incidents.
@@ -164,6 +167,7 @@ pub async fn report(
                 .zip(versus)
                 .filter(|(f, _)| f.indicator == indicator && f.breakdown == wanted)
                 .map(|(f, v)| ReportRow {
+                    indicator: f.indicator.clone(),
                     year: f.year,
                     group: f.group.clone(),
                     n: f.n,
@@ -172,6 +176,21 @@ pub async fn report(
                     versus_national: v.map(|v| (v.difference, v.differs)),
                 })
                 .collect())
+        }
+        .await,
+    )
+}
+
+/// Below which n figures are not shown (configuration). Researchers and admins.
+#[server(prefix = "/api", endpoint = "report_thresholds")]
+pub async fn report_thresholds() -> Result<crate::domain::aggregate::Thresholds, ApiError> {
+    use crate::backend::guard;
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            guard::require(&[Role::Researcher, Role::Admin])?;
+            Ok(state.settings.thresholds)
         }
         .await,
     )
@@ -360,6 +379,7 @@ pub struct FactSheetView {
     pub name: String,
     pub kind: String,
     pub sources: Vec<FactSource>,
+    pub thresholds: crate::domain::aggregate::Thresholds,
 }
 
 /// The fact sheet of an institution: per source the newest year's indicators for the
@@ -397,9 +417,13 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                 .await
                 .map_err(guard::internal)?
             {
+                // The register gives context (students), not figures about safety.
                 let Ok(source_kind) = sources::kind_of(&source) else {
                     continue;
                 };
+                if source_kind == sources::SourceKind::Register {
+                    continue;
+                }
                 let ids: Vec<i32> = sources::snapshots(&state.db, source.id)
                     .await
                     .map_err(guard::internal)?
@@ -468,6 +492,7 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                 name: institution.name,
                 kind,
                 sources: out,
+                thresholds: state.settings.thresholds,
             })
         }
         .await,

@@ -294,9 +294,60 @@ pub async fn snapshots(
         .context("read snapshots")
 }
 
-/// The institutions' characteristics from the register: type, region (province), size band.
-pub async fn characteristics(db: &impl ConnectionTrait) -> anyhow::Result<Characteristics> {
-    let mut out = Characteristics::default();
+/// What the register says of the institutions: their characteristics (type, region, size
+/// band) and students, from the institution register and, per year where a `register` source
+/// has that year, from its snapshots (the year's size band and students).
+#[derive(Clone, Debug, Default)]
+pub struct RegisterFacts {
+    pub characteristics: Characteristics,
+    now: BTreeMap<String, f64>,
+    yearly: BTreeMap<(String, i64), f64>,
+}
+
+impl RegisterFacts {
+    /// Students of institution `code` in `year` (the register's count now where the year has
+    /// none).
+    pub fn students(&self, code: &str, year: i64) -> Option<f64> {
+        self.yearly
+            .get(&(code.to_owned(), year))
+            .or_else(|| self.now.get(code))
+            .copied()
+    }
+}
+
+/// Students by (institution, year) in the snapshots of `register` sources: BOL full-time, BOL
+/// part-time and BBL added up.
+fn yearly_students(snapshots: &[snapshot::Model]) -> anyhow::Result<BTreeMap<(String, i64), f64>> {
+    let mut counts = BTreeMap::new();
+    for s in snapshots {
+        let text = std::str::from_utf8(&s.content).context("register snapshot")?;
+        let mut lines = text.lines();
+        let head: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+        let at = |name: &str| head.iter().position(|h| *h == name);
+        let (Some(year), Some(brin)) = (at("year"), at("brin")) else {
+            anyhow::bail!("register snapshot {} without year or brin", s.id);
+        };
+        let paths: Vec<usize> = ["bol_vt", "bol_dt", "bbl"]
+            .iter()
+            .filter_map(|p| at(p))
+            .collect();
+        for line in lines.filter(|l| !l.is_empty()) {
+            let fields: Vec<&str> = line.split(',').collect();
+            let get = |i: usize| fields.get(i).copied().unwrap_or_default();
+            let total: f64 = paths
+                .iter()
+                .filter_map(|&i| get(i).parse::<f64>().ok())
+                .sum();
+            let y: i64 = get(year).parse().context("register year")?;
+            *counts.entry((get(brin).to_owned(), y)).or_insert(0.0) += total;
+        }
+    }
+    Ok(counts)
+}
+
+/// The register's facts (see [`RegisterFacts`]).
+pub async fn register_facts(db: &impl ConnectionTrait) -> anyhow::Result<RegisterFacts> {
+    let mut out = RegisterFacts::default();
     for i in institution::Entity::find()
         .all(db)
         .await
@@ -311,8 +362,28 @@ pub async fn characteristics(db: &impl ConnectionTrait) -> anyhow::Result<Charac
         let kind = InstitutionKind::parse(&i.kind)
             .map_or_else(|| i.kind.clone(), |k| k.label(Lang::Nl).to_owned());
         for (name, value) in [("type", kind), ("region", region), ("size_band", size)] {
-            out.set(name, &i.code, None, &value);
+            out.characteristics.set(name, &i.code, None, &value);
         }
+        out.now.insert(i.code, total as f64);
+    }
+    let registers: Vec<i32> = data_source::Entity::find()
+        .filter(data_source::Column::Kind.eq(SourceKind::Register.as_str()))
+        .all(db)
+        .await
+        .context("read sources")?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let snapshots = snapshot::Entity::find()
+        .filter(snapshot::Column::SourceId.is_in(registers))
+        .all(db)
+        .await
+        .context("read register snapshots")?;
+    out.yearly = yearly_students(&snapshots)?;
+    for ((code, year), total) in &out.yearly {
+        let band = SizeBand::from_students(*total as i64).label(Lang::Nl);
+        out.characteristics
+            .set("size_band", code, Some(*year), band);
     }
     Ok(out)
 }
@@ -325,24 +396,6 @@ pub struct FigureRequest {
     /// Items of the questionnaire whose submitted answers group the institutions (breakdown
     /// `q:<key>`, per round year).
     pub questions: Vec<String>,
-}
-
-/// Students per institution code, from the register: the denominator of incident rates.
-pub async fn students_per_institution(
-    db: &impl ConnectionTrait,
-) -> anyhow::Result<BTreeMap<String, f64>> {
-    Ok(institution::Entity::find()
-        .all(db)
-        .await
-        .context("read institutions")?
-        .into_iter()
-        .map(|i| {
-            let total = f64::from(i.students_bolvt)
-                + f64::from(i.students_boldt)
-                + f64::from(i.students_bbl);
-            (i.code, total)
-        })
-        .collect())
 }
 
 /// The figures of a source's snapshots: shares of micro-data (students, staff) suppressed below
@@ -377,7 +430,8 @@ pub async fn figures(
             .context("unknown kind of source")?,
         _ => anyhow::bail!("snapshots of different kinds of source cannot be combined"),
     };
-    let mut characteristics = characteristics(db).await?;
+    let register = register_facts(db).await?;
+    let mut characteristics = register.characteristics.clone();
     if !request.questions.is_empty() {
         if let Some(data) = super::submitted::dataset(db, None).await? {
             characteristics.extend(data.characteristics(&request.questions, Lang::Nl));
@@ -389,8 +443,21 @@ pub async fn figures(
             table::add_incident_counts(&s.content, &mut counts)
                 .map_err(|e| anyhow::anyhow!("snapshot {}: {e}", s.id))?;
         }
-        let students = students_per_institution(db).await?;
-        agg::incident_figures(&counts, &students, &characteristics, thresholds.counts)
+        let students = |code: &str, year: i64| register.students(code, year);
+        agg::count_figures(
+            &counts,
+            "incidents:",
+            Some(&students),
+            &characteristics,
+            thresholds.counts,
+        )
+    } else if kind == SourceKind::Register {
+        // Public counts (DUO masks small ones itself): nothing to suppress.
+        let counts = yearly_students(&snapshots)?
+            .into_iter()
+            .map(|((code, year), n)| ((year, code, "students".to_owned()), n))
+            .collect();
+        agg::count_figures(&counts, "register:", None, &characteristics, 0)
     } else {
         let crossings: Vec<(&str, &str)> = request
             .crossings

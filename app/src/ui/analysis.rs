@@ -5,9 +5,12 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::analysis::{answer_exports, list_sources, report, report_questions, ReportRow};
+use crate::api::analysis::{
+    answer_exports, list_sources, report, report_questions, report_thresholds, ReportRow,
+};
 use crate::domain::aggregate::kinds::SourceKind;
 use crate::domain::aggregate::labels;
+use crate::domain::aggregate::Thresholds;
 use crate::domain::Role;
 use crate::i18n::{use_lang, Lang};
 use crate::ui::layout::{Guarded, Problem};
@@ -26,18 +29,22 @@ fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
-/// What a report's values are: shares (0–1) or rates per 1,000 up to a highest value.
+/// What a report's values are: shares (0–1), rates per 1,000 or counts, up to a highest value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Scale {
     Share,
     Rate(f64),
+    Count(f64),
 }
 
 impl Scale {
     fn of(rows: &[ReportRow]) -> Scale {
         let highest = rows.iter().filter_map(|r| r.rate).fold(0.0, f64::max);
-        if rows.iter().any(|r| r.rate.is_some()) {
-            Scale::Rate(if highest > 0.0 { highest * 1.15 } else { 1.0 })
+        let top = if highest > 0.0 { highest * 1.15 } else { 1.0 };
+        if rows.iter().any(|r| r.indicator.starts_with("register:")) {
+            Scale::Count(top)
+        } else if rows.iter().any(|r| r.rate.is_some()) {
+            Scale::Rate(top)
         } else {
             Scale::Share
         }
@@ -47,7 +54,7 @@ impl Scale {
     fn fraction(self, v: f64) -> f64 {
         match self {
             Scale::Share => v.clamp(0.0, 1.0),
-            Scale::Rate(top) => (v / top).clamp(0.0, 1.0),
+            Scale::Rate(top) | Scale::Count(top) => (v / top).clamp(0.0, 1.0),
         }
     }
 
@@ -55,6 +62,7 @@ impl Scale {
         match self {
             Scale::Share => percent(v),
             Scale::Rate(_) => format!("{v:.1}"),
+            Scale::Count(_) => format!("{v:.0}"),
         }
     }
 
@@ -62,7 +70,7 @@ impl Scale {
     fn at(self, t: f64) -> f64 {
         match self {
             Scale::Share => t,
-            Scale::Rate(top) => t * top,
+            Scale::Rate(top) | Scale::Count(top) => t * top,
         }
     }
 }
@@ -94,6 +102,7 @@ pub fn Analysis() -> impl IntoView {
             Ok::<_, crate::api::ApiError>((list_sources().await?, report_questions().await?))
         },
     );
+    let thresholds = Resource::new(|| (), |_| report_thresholds());
     let report = Resource::new(
         move || {
             (
@@ -202,7 +211,7 @@ pub fn Analysis() -> impl IntoView {
                                 " · "
                                 <a href=format!("{base}.csv") download>"CSV"</a>
                             </p>
-                            <Report rows year lang />
+                            <Report rows year thresholds=thresholds.get().and_then(Result::ok).unwrap_or_default() lang />
                         }.into_any()
                     }
                     Ok(None) => ().into_any(),
@@ -252,7 +261,12 @@ fn AnswerExports() -> impl IntoView {
 }
 
 #[component]
-fn Report(rows: Vec<ReportRow>, year: Option<i64>, lang: Lang) -> impl IntoView {
+fn Report(
+    rows: Vec<ReportRow>,
+    year: Option<i64>,
+    thresholds: Thresholds,
+    lang: Lang,
+) -> impl IntoView {
     if rows.is_empty() {
         return view! {
             <p>{lang.pick("Voor deze keuze zijn er geen cijfers.", "There are no figures for this choice.")}</p>
@@ -271,22 +285,32 @@ fn Report(rows: Vec<ReportRow>, year: Option<i64>, lang: Lang) -> impl IntoView 
         .into_iter()
         .filter(|r| year.is_none_or(|y| r.year == y))
         .collect();
+    let (shares, counts) = (thresholds.shares, thresholds.counts.saturating_sub(1));
     let (caption, n_head, value_head) = match scale {
         Scale::Share => (
-            lang.pick(
-                "Gewogen aandeel met 95%-betrouwbaarheidsinterval (Wilson). Cellen met minder dan 10 respondenten, en cellen waaruit die te herleiden zijn, worden niet getoond.",
-                "Weighted share with 95% confidence interval (Wilson). Cells with fewer than 10 respondents, and cells they could be derived from, are not shown.",
-            ),
+            match lang {
+                Lang::Nl => format!("Gewogen aandeel met 95%-betrouwbaarheidsinterval (Wilson). Cellen met minder dan {shares} respondenten, en cellen waaruit die te herleiden zijn, worden niet getoond."),
+                Lang::En => format!("Weighted share with 95% confidence interval (Wilson). Cells with fewer than {shares} respondents, and cells they could be derived from, are not shown."),
+            },
             "n",
             lang.pick("Aandeel", "Share"),
         ),
         Scale::Rate(_) => (
-            lang.pick(
-                "Geregistreerde incidenten per 1.000 studenten (volgens het register). Aantallen van 1 tot 5, en cellen waaruit die te herleiden zijn, worden niet getoond.",
-                "Registered incidents per 1,000 students (as in the register). Counts from 1 to 5, and cells they could be derived from, are not shown.",
-            ),
+            match lang {
+                Lang::Nl => format!("Geregistreerde incidenten per 1.000 studenten (volgens het register van dat jaar). Aantallen van 1 tot en met {counts}, en cellen waaruit die te herleiden zijn, worden niet getoond."),
+                Lang::En => format!("Registered incidents per 1,000 students (as in that year's register). Counts from 1 to {counts}, and cells they could be derived from, are not shown."),
+            },
             lang.pick("Incidenten", "Incidents"),
             lang.pick("Per 1.000 studenten", "Per 1,000 students"),
+        ),
+        Scale::Count(_) => (
+            lang.pick(
+                "Aantal studenten (BOL en BBL) volgens het register van dat jaar.",
+                "Number of students (BOL and BBL) in that year's register.",
+            )
+            .to_owned(),
+            "n",
+            lang.pick("Studenten", "Students"),
         ),
     };
     view! {
@@ -424,6 +448,7 @@ fn Chart(rows: Vec<ReportRow>, year: i64, scale: Scale, lang: Lang) -> impl Into
                 "Per 1.000 studenten per groep,",
                 "Per 1,000 students by group,"
             ),
+            Scale::Count(_) => lang.pick("Studenten per groep,", "Students by group,"),
         }
     );
     view! {

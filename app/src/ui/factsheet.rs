@@ -64,10 +64,10 @@ fn Sheet(sheet: FactSheetView, lang: Lang) -> impl IntoView {
     let kind = sheet.kind.clone();
     view! {
         <h1>{title}</h1>
-        <p>{lang.pick(
-            "Uw eigen cijfers naast die van instellingen van dezelfde soort en het landelijke beeld, uit de nieuwste meting van elke bron. Cijfers over minder dan 10 respondenten (of 5 incidenten), en cijfers waaruit die te herleiden zijn, worden niet getoond.",
-            "Your own figures beside those of institutions of the same type and the national picture, from the newest measurement of each source. Figures about fewer than 10 respondents (or 5 incidents), and figures they could be derived from, are not shown.",
-        )}</p>
+        <p>{match lang {
+            Lang::Nl => format!("Uw eigen cijfers naast die van instellingen van dezelfde soort en het landelijke beeld, uit de nieuwste meting van elke bron. Cijfers over minder dan {} respondenten (of 1 tot {} incidenten), en cijfers waaruit die te herleiden zijn, worden niet getoond.", sheet.thresholds.shares, sheet.thresholds.counts.saturating_sub(1)),
+            Lang::En => format!("Your own figures beside those of institutions of the same type and the national picture, from the newest measurement of each source. Figures about fewer than {} respondents (or 1 to {} incidents), and figures they could be derived from, are not shown.", sheet.thresholds.shares, sheet.thresholds.counts.saturating_sub(1)),
+        }}</p>
         {sheet.sources.is_empty().then(|| view! {
             <p>{lang.pick("Er zijn nog geen cijfers over deze instelling.", "There are no figures about this institution yet.")}</p>
         })}

@@ -65,9 +65,9 @@ fn MyInstitutions() -> impl IntoView {
                     <ul>
                         {rows.into_iter().map(|i| view! {
                             <li>
-                                <a href=format!("/instellingen/{}", i.code)>{i.name.clone()} " (" {i.code.clone()} ")"</a>
+                                <a href=format!("/instellingen/{}", i.code)>{i.name} " (" {i.code.clone()} ")"</a>
                                 " · "
-                                <a href=format!("/instellingen/{}/feitenblad", i.code)>{format!("{} {}", lang.pick("Feitenblad van", "Fact sheet of"), i.name)}</a>
+                                <a href=format!("/instellingen/{}/feitenblad", i.code)>{lang.pick("feitenblad", "fact sheet")}</a>
                             </li>
                         }).collect_view()}
                     </ul>

@@ -353,6 +353,7 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         (Request::Page(s("/export/bron/1/cijfers.csv")), STAFF),
         (Request::Page(s("/export/bron/1/cijfers.xlsx")), STAFF),
         (Request::Function("list_sources", vec![]), STAFF),
+        (Request::Function("report_thresholds", vec![]), STAFF),
         (Request::Function("report_questions", vec![]), STAFF),
         (
             Request::Function(

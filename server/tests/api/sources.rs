@@ -79,6 +79,30 @@ fn job_file() -> Vec<u8> {
     bytes
 }
 
+/// The `report` server function as `c` calls it: its status and rows.
+async fn report(
+    app: &TestApp,
+    c: &reqwest::Client,
+    source: &str,
+    indicator: &str,
+    breakdown: &str,
+    cross: &str,
+) -> (u16, Vec<serde_json::Value>) {
+    let r = app
+        .call(
+            c,
+            "report",
+            &[
+                ("source", source),
+                ("indicator", indicator),
+                ("breakdown", breakdown),
+                ("cross", cross),
+            ],
+        )
+        .await;
+    (r.status().as_u16(), r.json().await.unwrap_or_default())
+}
+
 async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     app.load_demo_register().await;
     let actor = Actor::cli();
@@ -187,20 +211,8 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
         .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
         .await;
     let source = id.to_string();
-    let report = app
-        .call(
-            &researcher,
-            "report",
-            &[
-                ("source", &source),
-                ("indicator", "bullied"),
-                ("breakdown", "brin"),
-                ("cross", ""),
-            ],
-        )
-        .await;
-    assert_eq!(report.status(), 200);
-    let rows: Vec<serde_json::Value> = report.json().await.expect("rows");
+    let (status, rows) = report(&app, &researcher, &source, "bullied", "brin", "").await;
+    assert_eq!(status, 200);
     let cell = |year: i64, group: &str| {
         rows.iter()
             .find(|r| r["year"] == year && r["group"] == group)
@@ -288,34 +300,11 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     );
 
     // A crossing of two row breakdowns, and one the report refuses.
-    let crossed = app
-        .call(
-            &researcher,
-            "report",
-            &[
-                ("source", &source),
-                ("indicator", "feels_safe"),
-                ("breakdown", "gender"),
-                ("cross", "level"),
-            ],
-        )
-        .await;
-    assert_eq!(crossed.status(), 200);
-    let rows: Vec<serde_json::Value> = crossed.json().await.expect("rows");
+    let (status, rows) = report(&app, &researcher, &source, "feels_safe", "gender", "level").await;
+    assert_eq!(status, 200);
     assert!(rows.iter().any(|r| r["group"] == "vrouw × 2"), "{rows:?}");
-    let refused = app
-        .call(
-            &researcher,
-            "report",
-            &[
-                ("source", &source),
-                ("indicator", "feels_safe"),
-                ("breakdown", "gender"),
-                ("cross", "region"),
-            ],
-        )
-        .await;
-    assert_eq!(refused.status(), 422);
+    let (status, _) = report(&app, &researcher, &source, "feels_safe", "gender", "region").await;
+    assert_eq!(status, 422);
 }
 both!(a_student_file_becomes_snapshots_and_figures);
 
@@ -394,20 +383,16 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
         !offered.iter().any(|(k, _)| k == "q:gekozen_modules"),
         "a multiple choice does not group institutions"
     );
-    let report = app
-        .call(
-            &researcher,
-            "report",
-            &[
-                ("source", &id.to_string()),
-                ("indicator", "feels_safe"),
-                ("breakdown", "q:integraal_plan"),
-                ("cross", ""),
-            ],
-        )
-        .await;
-    assert_eq!(report.status(), 200);
-    let rows: Vec<serde_json::Value> = report.json().await.expect("rows");
+    let (status, rows) = report(
+        &app,
+        &researcher,
+        &id.to_string(),
+        "feels_safe",
+        "q:integraal_plan",
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
     assert!(
         rows.iter()
             .any(|r| r["year"] == 2025 && r["group"] == "Nee" && r["n"] == 12),
@@ -841,21 +826,16 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
     let researcher = app
         .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
         .await;
-    let rows: Vec<serde_json::Value> = app
-        .call(
-            &researcher,
-            "report",
-            &[
-                ("source", &registration.to_string()),
-                ("indicator", "incidents:aggression"),
-                ("breakdown", "brin"),
-                ("cross", ""),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .expect("rows");
+    let rows: Vec<serde_json::Value> = report(
+        &app,
+        &researcher,
+        &registration.to_string(),
+        "incidents:aggression",
+        "brin",
+        "",
+    )
+    .await
+    .1;
     let at = |code: &str| {
         rows.iter()
             .find(|r| r["group"] == code)
@@ -869,21 +849,16 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
         at("25PX")["rate"].is_number(),
         "each category is a table of its own: 25PX's violence is shown"
     );
-    let theft: Vec<serde_json::Value> = app
-        .call(
-            &researcher,
-            "report",
-            &[
-                ("source", &registration.to_string()),
-                ("indicator", "incidents:theft"),
-                ("breakdown", "brin"),
-                ("cross", ""),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .expect("rows");
+    let theft: Vec<serde_json::Value> = report(
+        &app,
+        &researcher,
+        &registration.to_string(),
+        "incidents:theft",
+        "brin",
+        "",
+    )
+    .await
+    .1;
     let small = theft.iter().find(|r| r["group"] == "25PX").expect("25PX");
     assert!(
         small["rate"].is_null(),
@@ -897,19 +872,16 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
         others >= 1,
         "nor another, from which the national total would give 25PX's"
     );
-    let crossed = app
-        .call(
-            &researcher,
-            "report",
-            &[
-                ("source", &registration.to_string()),
-                ("indicator", "incidents:theft"),
-                ("breakdown", "brin"),
-                ("cross", "gender"),
-            ],
-        )
-        .await;
-    assert_eq!(crossed.status(), 422, "incidents are not crossed");
+    let (status, _) = report(
+        &app,
+        &researcher,
+        &registration.to_string(),
+        "incidents:theft",
+        "brin",
+        "gender",
+    )
+    .await;
+    assert_eq!(status, 422, "incidents are not crossed");
     let page = researcher
         .get(app.url(&format!("/analyse?bron={registration}&indeling=brin")))
         .send()
@@ -920,6 +892,92 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
         .expect("html");
     assert!(page.contains("Per 1.000 studenten"), "rates, not shares");
     assert!(page.contains("Incidenten: agressie en geweld"));
+
+    // A yearly register (DUO counts, `<5` recoded) gives 2025 its own students and size band.
+    let duo = sources::create(&app.db, &actor, "register", "DUO per jaar", None)
+        .await
+        .expect("register source");
+    let refused = sources::import(
+        &app.db,
+        &actor,
+        duo,
+        "duo.csv",
+        b"year;brin;bol_vt;bol_dt;bbl\n2025;25PX;900;<5;96\n",
+    )
+    .await;
+    assert!(
+        matches!(&refused, Err(SourceError::Invalid(p)) if p[0].column.as_deref() == Some("bol_dt")),
+        "DUO's masked counts need a recoding: {refused:?}"
+    );
+    let recode = Mapping {
+        columns: ["year", "brin", "bol_vt", "bol_dt", "bbl"]
+            .iter()
+            .map(|v| ((*v).to_owned(), (*v).to_owned()))
+            .collect(),
+        recode: BTreeMap::from([(
+            "bol_dt".to_owned(),
+            BTreeMap::from([("<5".to_owned(), "4".to_owned())]),
+        )]),
+    };
+    app::backend::entities::data_source::Entity::update(
+        app::backend::entities::data_source::ActiveModel {
+            id: sea_orm::Set(duo),
+            mapping: sea_orm::Set(serde_json::to_string(&recode).expect("json")),
+            ..Default::default()
+        },
+    )
+    .exec(&app.db)
+    .await
+    .expect("mapping");
+    sources::import(
+        &app.db,
+        &actor,
+        duo,
+        "duo.csv",
+        b"year;brin;bol_vt;bol_dt;bbl\n2025;25PX;900;<5;96\n",
+    )
+    .await
+    .expect("register import");
+    let rows = report(
+        &app,
+        &researcher,
+        &registration.to_string(),
+        "incidents:aggression",
+        "brin",
+        "",
+    )
+    .await
+    .1;
+    let px = rows.iter().find(|r| r["group"] == "25PX").expect("25PX");
+    assert_eq!(
+        px["rate"], 100.0,
+        "100 incidents over 1,000 students in 2025"
+    );
+    let (_, bands) = report(
+        &app,
+        &researcher,
+        &registration.to_string(),
+        "incidents:aggression",
+        "size_band",
+        "",
+    )
+    .await;
+    assert!(
+        bands
+            .iter()
+            .any(|r| r["group"] == "Klein (< 2.500)" && r["n"] == 100 + 170 + 190),
+        "25PX is small in 2025, beside 05GH and 09KL: {bands:?}"
+    );
+    let (_, students) = report(
+        &app,
+        &researcher,
+        &duo.to_string(),
+        "register:students",
+        "brin",
+        "",
+    )
+    .await;
+    assert_eq!(students[0]["n"], 1000);
 }
 both!(staff_surveys_and_incident_registrations_are_reported);
 
@@ -1011,21 +1069,16 @@ async fn the_smallest_n_shown_is_configured() {
     let researcher = app
         .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
         .await;
-    let rows: Vec<serde_json::Value> = app
-        .call(
-            &researcher,
-            "report",
-            &[
-                ("source", &id.to_string()),
-                ("indicator", "bullied"),
-                ("breakdown", "national"),
-                ("cross", ""),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .expect("rows");
+    let rows: Vec<serde_json::Value> = report(
+        &app,
+        &researcher,
+        &id.to_string(),
+        "bullied",
+        "national",
+        "",
+    )
+    .await
+    .1;
     let national = rows.iter().find(|r| r["year"] == 2025).expect("2025");
     assert_eq!(national["n"], 42);
     assert!(national["share"].is_null(), "42 < 50: not shown");
@@ -1061,21 +1114,16 @@ async fn the_demo_has_students_staff_and_incidents(app: TestApp) {
             Some(2),
             "{kind}"
         );
-        let rows: Vec<serde_json::Value> = app
-            .call(
-                &researcher,
-                "report",
-                &[
-                    ("source", &source["id"].to_string()),
-                    ("indicator", indicator),
-                    ("breakdown", "type"),
-                    ("cross", ""),
-                ],
-            )
-            .await
-            .json()
-            .await
-            .expect("rows");
+        let rows: Vec<serde_json::Value> = report(
+            &app,
+            &researcher,
+            &source["id"].to_string(),
+            indicator,
+            "type",
+            "",
+        )
+        .await
+        .1;
         assert!(
             rows.iter()
                 .any(|r| r["share"].is_array() || r["rate"].is_number()),

@@ -16,16 +16,23 @@ pub enum SourceKind {
     Staff,
     /// Incident registrations: counts per institution, year and category.
     Incidents,
+    /// The institution register's counts per year (DUO): the year's size band and the
+    /// denominators of incident rates.
+    Register,
 }
+
+/// The figure of a register source: students (all learning paths), a count.
+pub const REGISTER_STUDENTS: &str = "register:students";
 
 /// Breakdowns every kind has: from the institution code and the register.
 const INSTITUTION_LEVEL: [&str; 5] = ["national", "type", "size_band", "region", "brin"];
 
 impl SourceKind {
-    pub const ALL: [SourceKind; 3] = [
+    pub const ALL: [SourceKind; 4] = [
         SourceKind::Students,
         SourceKind::Staff,
         SourceKind::Incidents,
+        SourceKind::Register,
     ];
 
     pub fn parse(s: &str) -> Option<SourceKind> {
@@ -37,6 +44,7 @@ impl SourceKind {
             SourceKind::Students => "students",
             SourceKind::Staff => "staff",
             SourceKind::Incidents => "incidents",
+            SourceKind::Register => "register",
         }
     }
 
@@ -46,11 +54,13 @@ impl SourceKind {
                 SourceKind::Students => "Studentenenquête (microdata, zoals de JOB-monitor)",
                 SourceKind::Staff => "Personeelsenquête (microdata)",
                 SourceKind::Incidents => "Incidentregistratie (aantallen per categorie)",
+                SourceKind::Register => "Instellingsregister per jaar (DUO-aantallen studenten)",
             },
             match self {
                 SourceKind::Students => "Student survey (micro-data, like the JOB-monitor)",
                 SourceKind::Staff => "Staff survey (micro-data)",
                 SourceKind::Incidents => "Incident registration (counts per category)",
+                SourceKind::Register => "Institution register per year (DUO student counts)",
             },
         )
     }
@@ -60,6 +70,7 @@ impl SourceKind {
             SourceKind::Students => &mapping::STUDENT_VARIABLES,
             SourceKind::Staff => &mapping::STAFF_VARIABLES,
             SourceKind::Incidents => &mapping::INCIDENT_VARIABLES,
+            SourceKind::Register => &mapping::REGISTER_VARIABLES,
         }
     }
 
@@ -71,11 +82,12 @@ impl SourceKind {
                 &super::OPTIONAL_ROW_BREAKDOWNS,
             ),
             SourceKind::Staff => (&["brin", "job_group", "gender", "age_band"], &[]),
-            SourceKind::Incidents => (&["brin"], &[]),
+            SourceKind::Incidents | SourceKind::Register => (&["brin"], &[]),
         }
     }
 
-    /// The share indicators of micro-data (none for incidents: their figures are counts).
+    /// The share indicators of micro-data (none for incidents and the register: their figures
+    /// are counts).
     pub fn indicators(self) -> Vec<Indicator> {
         match self {
             SourceKind::Students => super::student_indicators(),
@@ -87,13 +99,14 @@ impl SourceKind {
                     Condition::Equals(1.0),
                 ),
             ],
-            SourceKind::Incidents => Vec::new(),
+            SourceKind::Incidents | SourceKind::Register => Vec::new(),
         }
     }
 
     /// The indicators a report of this kind offers.
     pub fn report_indicators(self) -> Vec<String> {
         match self {
+            SourceKind::Register => vec![REGISTER_STUDENTS.to_owned()],
             SourceKind::Incidents => mapping::INCIDENT_CATEGORIES
                 .iter()
                 .map(|c| format!("incidents:{c}"))
@@ -116,7 +129,7 @@ impl SourceKind {
     /// Breakdowns that can be crossed: those of the rows.
     pub fn crossable(self, breakdown: &str) -> bool {
         let (required, optional) = self.row_breakdowns();
-        self != SourceKind::Incidents
+        matches!(self, SourceKind::Students | SourceKind::Staff)
             && (required.contains(&breakdown) || optional.contains(&breakdown))
     }
 }

@@ -121,6 +121,14 @@ pub const INDICATORS: &[Label] = &[
     label("incidents:drugs", "Incidenten: drugs", "Incidents: drugs"),
     label("incidents:other", "Incidenten: overig", "Incidents: other"),
     defined(
+        "register:students",
+        ("Studenten (register)", "Students (register)"),
+        (
+            "Aantal studenten (BOL voltijd, BOL deeltijd en BBL) volgens het register van dat jaar.",
+            "Number of students (BOL full-time, BOL part-time and BBL) in that year's register.",
+        ),
+    ),
+    defined(
         "incidents_total",
         ("Incidenten (totaal)", "Incidents (total)"),
         (

@@ -128,6 +128,37 @@ pub const INCIDENT_VARIABLES: [Variable; 4] = [
     ),
 ];
 
+/// The canonical variables of the institution register's yearly counts (DUO open data): students
+/// per learning path. DUO masks counts under 5 as `<5`: recode that in the mapping (`<5 = 2`).
+pub const REGISTER_VARIABLES: [Variable; 5] = [
+    var("year", Kind::Year, true),
+    var("brin", Kind::Institution, true),
+    var(
+        "bol_vt",
+        Kind::Integer {
+            min: 0,
+            max: 1_000_000,
+        },
+        true,
+    ),
+    var(
+        "bol_dt",
+        Kind::Integer {
+            min: 0,
+            max: 1_000_000,
+        },
+        true,
+    ),
+    var(
+        "bbl",
+        Kind::Integer {
+            min: 0,
+            max: 1_000_000,
+        },
+        true,
+    ),
+];
+
 /// How a source's files map to canonical variables; saved with the source.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mapping {

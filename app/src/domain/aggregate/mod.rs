@@ -367,56 +367,68 @@ fn sort(figures: &mut [Figure]) {
     });
 }
 
-/// Incident figures from counts by (year, institution, category): per year, breakdown
-/// (`national`, `brin` and every characteristic) and category (`incidents:<category>`), n is
-/// the number of incidents and the value the rate per
-/// 1,000 students of the institutions in the group that registered that year (`students` by
-/// institution code; no value where none are known). Counts from 1 to `min_count` - 1 are
-/// suppressed. (No total over the categories: it would give a hidden category away as the
-/// total minus the others, and each category is protected as a table of its own.)
-pub fn incident_figures(
+/// Students per institution and year, for incident rates.
+pub type Population<'a> = &'a dyn Fn(&str, i64) -> Option<f64>;
+
+/// Figures of counts by (year, institution, name): per year, breakdown (`national`, `brin` and
+/// every characteristic) and `<prefix><name>`, n is the count; the value is the rate per 1,000
+/// of `population` over the institutions in the group that have counts that year (no value
+/// where none is known), or without a population the count itself. Counts from 1 to
+/// `min_count` - 1 are suppressed.
+///
+/// Incidents are counted per category (`incidents:<category>`) with students as population;
+/// there is no total over the categories: it would give a hidden category away as the total
+/// minus the others, and each category is protected as a table of its own.
+pub fn count_figures(
     counts: &BTreeMap<(i64, String, String), f64>,
-    students: &BTreeMap<String, f64>,
+    prefix: &str,
+    population: Option<Population<'_>>,
     characteristics: &Characteristics,
     min_count: u64,
 ) -> Vec<Figure> {
     type Key = (i64, String, String);
     let mut sums: BTreeMap<(Key, String), f64> = BTreeMap::new();
     let mut members: BTreeMap<Key, std::collections::BTreeSet<&str>> = BTreeMap::new();
-    for ((year, brin, category), n) in counts {
+    for ((year, brin, name), n) in counts {
         let mut targets = vec![
             ("national".to_owned(), "all".to_owned()),
             ("brin".to_owned(), brin.clone()),
         ];
-        for name in characteristics.names() {
-            let group = characteristics.get(name, brin, *year).unwrap_or_default();
-            targets.push((name.to_owned(), group.to_owned()));
+        for c in characteristics.names() {
+            let group = characteristics.get(c, brin, *year).unwrap_or_default();
+            targets.push((c.to_owned(), group.to_owned()));
         }
         for (breakdown, group) in targets {
             let key = (*year, breakdown, group);
             members.entry(key.clone()).or_default().insert(brin);
-            *sums.entry((key, category.clone())).or_insert(0.0) += n;
+            *sums.entry((key, name.clone())).or_insert(0.0) += n;
         }
     }
     let mut out: Vec<Figure> = sums
         .into_iter()
-        .map(|((key, category), n)| {
-            let (year, breakdown, group) = key.clone();
-            let population: f64 = members
-                .get(&key)
-                .into_iter()
-                .flatten()
-                .filter_map(|b| students.get(*b))
-                .sum();
+        .map(|((key, name), n)| {
             let count = n as u64;
             let suppressed = count > 0 && count < min_count;
+            let value = match population {
+                Some(of) => {
+                    let total: f64 = members
+                        .get(&key)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|b| of(b, key.0))
+                        .sum();
+                    (total > 0.0).then(|| n * 1000.0 / total)
+                }
+                None => Some(n),
+            };
+            let (year, breakdown, group) = key;
             Figure {
                 year,
                 breakdown,
                 group,
-                indicator: format!("incidents:{category}"),
+                indicator: format!("{prefix}{name}"),
                 n: count,
-                value: (!suppressed && population > 0.0).then(|| n * 1000.0 / population),
+                value: value.filter(|_| !suppressed),
                 interval: None,
                 suppressed,
             }

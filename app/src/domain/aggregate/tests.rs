@@ -663,11 +663,12 @@ fn incident_rates_are_per_1000_students_and_small_counts_stay_hidden() {
         ((2025, "02CD".to_owned(), "aggression".to_owned()), 20.0),
         ((2025, "02CD".to_owned(), "theft".to_owned()), 12.0),
     ]);
-    let students = BTreeMap::from([("01AB".to_owned(), 2000.0), ("02CD".to_owned(), 3000.0)]);
+    let register = BTreeMap::from([("01AB".to_owned(), 2000.0), ("02CD".to_owned(), 3000.0)]);
+    let students = |code: &str, _: i64| register.get(code).copied();
     let mut chars = Characteristics::default();
     chars.set("type", "01AB", None, "ROC");
     chars.set("type", "02CD", None, "ROC");
-    let mut table = incident_figures(&counts, &students, &chars, MIN_N_COUNTS);
+    let mut table = count_figures(&counts, "incidents:", Some(&students), &chars, MIN_N_COUNTS);
     let find = |table: &[Figure], b: &str, g: &str, i: &str| {
         table
             .iter()
