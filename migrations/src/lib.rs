@@ -14,6 +14,7 @@ mod m20261201_000008_answers_version_counts_prefill;
 mod m20261201_000009_answers_reference_check;
 mod m20261201_000010_answers_as_document;
 mod m20261201_000011_sources;
+mod m20261201_000012_audit_append_only;
 
 /// Applies the schema in order; used at start-up, by `server migrate` and by the tests.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_answers_reference_check::Migration),
             Box::new(m20261201_000010_answers_as_document::Migration),
             Box::new(m20261201_000011_sources::Migration),
+            Box::new(m20261201_000012_audit_append_only::Migration),
         ]
     }
 }

@@ -210,6 +210,7 @@ pub fn router(state: AppState) -> Router {
             post(routes::import::source_mapping),
         )
         .route("/export/ronde/{id}/{file}", get(routes::export::round_file))
+        .route("/export/auditlog.csv", get(routes::export::audit_log))
         .route(
             "/export/vragenlijst/{id}",
             get(routes::export::questionnaire),

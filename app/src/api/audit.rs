@@ -4,24 +4,41 @@ use leptos::prelude::*;
 
 use super::{ApiError, AuditRow};
 
-/// The newest 500 entries, optionally only those whose action starts with `action`. Admins only.
+/// The newest 500 entries that match the filter (action and object prefix, actor's address,
+/// days from and to). Admins only.
 #[server(prefix = "/api", endpoint = "list_audit")]
-pub async fn list_audit(action: String) -> Result<Vec<AuditRow>, ApiError> {
-    use crate::backend::entities::audit_log;
+pub async fn list_audit(
+    action: String,
+    actor: String,
+    target: String,
+    from: String,
+    to: String,
+) -> Result<Vec<AuditRow>, ApiError> {
+    use crate::backend::audit::{self, Filter, SearchError};
     use crate::backend::guard;
     use crate::domain::Role;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     guard::respond(
         async move {
             let state = guard::state()?;
             guard::require(&[Role::Admin])?;
-            let mut query = audit_log::Entity::find()
-                .order_by_desc(audit_log::Column::Id)
-                .limit(500);
-            if !action.trim().is_empty() {
-                query = query.filter(audit_log::Column::Action.starts_with(action.trim()));
-            }
-            let rows = query.all(&state.db).await.map_err(guard::internal)?;
+            let filter = Filter {
+                action,
+                actor,
+                target,
+                from,
+                to,
+            };
+            let rows = match audit::search(&state.db, &filter, Some(500)).await {
+                Ok(rows) => rows,
+                Err(SearchError::Date(field)) => {
+                    return Err(ApiError::invalid(
+                        field,
+                        "Geef een datum als JJJJ-MM-DD.",
+                        "Give a date as YYYY-MM-DD.",
+                    ))
+                }
+                Err(error) => return Err(guard::internal(error)),
+            };
             Ok(rows
                 .into_iter()
                 .map(|r| AuditRow {

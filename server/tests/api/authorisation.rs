@@ -346,9 +346,19 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             ADMIN,
         ),
         (
-            Request::Function("list_audit", vec![("action", s(""))]),
+            Request::Function(
+                "list_audit",
+                vec![
+                    ("action", s("")),
+                    ("actor", s("")),
+                    ("target", s("")),
+                    ("from", s("")),
+                    ("to", s("")),
+                ],
+            ),
             ADMIN,
         ),
+        (Request::Page(s("/export/auditlog.csv")), ADMIN),
         (Request::Page(s("/analyse")), STAFF),
         (Request::Page(s("/export/bron/1/cijfers.csv")), STAFF),
         (Request::Page(s("/export/bron/1/cijfers.xlsx")), STAFF),

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod aggregate;
+mod audit;
 mod auth;
 mod authorisation;
 mod crash;
