@@ -50,6 +50,10 @@ pub enum Command {
     /// Manage questionnaires and their versions.
     #[command(subcommand)]
     Questionnaire(QuestionnaireCommand),
+    /// Purge the personal links and mail addresses of rounds closed longer ago than the
+    /// retention period (`retention_months`, default 12); answers stay.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Data sources of the aggregation module and their snapshots.
     #[command(subcommand)]
     Sources(SourcesCommand),
@@ -169,6 +173,18 @@ pub enum SourcesCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum RetentionCommand {
+    /// Purge what is due; with --dry-run only show it.
+    Run {
+        #[arg(long)]
+        dry_run: bool,
+        /// Months after a round's close (default: the configuration's `retention_months`).
+        #[arg(long)]
+        months: Option<u32>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum InstitutionsCommand {
     /// Import a DUO-style register file (.csv or .xlsx); nothing is written when any row is wrong.
     Import { file: PathBuf },
@@ -199,6 +215,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Questionnaire(command) => crate::cli_questionnaire::run(&config, command).await,
         Command::Sources(command) => crate::cli_sources::run(&config, command).await,
+        Command::Retention(RetentionCommand::Run { dry_run, months }) => {
+            let db = app::backend::db::connect(&config.database_url).await?;
+            app::backend::db::migrate(&db).await?;
+            let months = months.unwrap_or(config.retention_months);
+            let actor = app::backend::audit::Actor::cli();
+            let rounds =
+                app::backend::retention::run(&db, &actor, chrono::Utc::now(), months, dry_run)
+                    .await?;
+            let verb = if dry_run {
+                "zou verwijderen / would purge"
+            } else {
+                "verwijderd / purged"
+            };
+            for r in &rounds {
+                println!(
+                    "{} ({}, gesloten / closed {}): {} links, {} mails {verb}",
+                    r.name,
+                    r.round_id,
+                    r.closed_at.format("%Y-%m-%d"),
+                    r.links,
+                    r.mails
+                );
+            }
+            if rounds.is_empty() {
+                println!("Niets te verwijderen / nothing to purge ({months} maanden / months)");
+            }
+            Ok(())
+        }
         Command::Aggregate {
             data,
             out,

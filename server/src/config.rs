@@ -25,6 +25,8 @@ pub struct Config {
     pub login_window_secs: u64,
     /// Figures over institutions are shown only where at least this many answered (k-anonymity).
     pub min_institutions: usize,
+    /// Months after a round's close before its personal links and mail addresses are purged.
+    pub retention_months: u32,
     /// The smallest number of respondents behind a share that is shown.
     pub min_n_shares: u64,
     /// The smallest count (of incidents) that is shown; zero is shown.
@@ -68,6 +70,7 @@ impl Default for Config {
             login_max_failures: 5,
             login_window_secs: 900,
             min_institutions: 5,
+            retention_months: app::backend::retention::DEFAULT_MONTHS,
             min_n_shares: app::domain::aggregate::MIN_N_SHARES,
             min_n_counts: app::domain::aggregate::MIN_N_COUNTS,
             log_format: "text".into(),
@@ -168,6 +171,9 @@ impl Config {
         }
         if self.min_institutions == 0 {
             return Err(ConfigError::NotPositive("MIV_MIN_INSTITUTIONS"));
+        }
+        if self.retention_months == 0 {
+            return Err(ConfigError::NotPositive("MIV_RETENTION_MONTHS"));
         }
         if self.min_n_shares == 0 {
             return Err(ConfigError::NotPositive("MIV_MIN_N_SHARES"));

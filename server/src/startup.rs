@@ -28,6 +28,8 @@ pub struct Application {
     port: u16,
     state: AppState,
     mail: Mail,
+    /// Months after a round's close before its contact data goes.
+    retention_months: u32,
 }
 
 /// The mail transport and how the outbox worker uses it.
@@ -93,6 +95,7 @@ impl Application {
             port,
             state,
             mail,
+            retention_months: config.retention_months,
         })
     }
 
@@ -118,6 +121,25 @@ impl Application {
             self.mail.transport.clone(),
             self.mail.worker.clone(),
         ));
+        let (retention_db, months) = (db.clone(), self.retention_months);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                every.tick().await;
+                let actor = app::backend::audit::Actor::system("retention");
+                let purged = app::backend::retention::run(
+                    &retention_db,
+                    &actor,
+                    chrono::Utc::now(),
+                    months,
+                    false,
+                )
+                .await;
+                if let Err(e) = purged {
+                    tracing::error!(error = format!("{e:#}"), "retention failed");
+                }
+            }
+        });
         let site = self.mail.site.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(std::time::Duration::from_secs(60));

@@ -24,6 +24,15 @@ impl Actor {
         }
     }
 
+    /// A job of the server itself (retention).
+    pub fn system(job: &str) -> Actor {
+        Actor {
+            user_id: None,
+            email: format!("system:{job}"),
+            ip: None,
+        }
+    }
+
     pub fn cli() -> Actor {
         Actor {
             user_id: None,

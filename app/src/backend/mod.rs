@@ -18,6 +18,7 @@ pub mod questionnaires;
 pub mod rate_limit;
 pub mod register_import;
 pub mod responses;
+pub mod retention;
 pub mod rounds;
 pub mod source_upload;
 pub mod sources;

@@ -12,6 +12,7 @@ mod health;
 mod institutions;
 mod mail;
 mod questionnaires;
+mod retention;
 mod rounds;
 #[path = "../smtp/sink.rs"]
 mod sink;
