@@ -234,6 +234,10 @@ pub fn router(state: AppState) -> Router {
         .route("/export/ronde/{id}/{file}", get(routes::export::round_file))
         .route("/export/auditlog.csv", get(routes::export::audit_log))
         .route(
+            "/export/gebruiker/{id}/gegevens.json",
+            get(routes::export::personal_data),
+        )
+        .route(
             "/export/vragenlijst/{id}",
             get(routes::export::questionnaire),
         )

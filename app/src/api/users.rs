@@ -351,3 +351,40 @@ pub fn parse_new_user(
         _ => Err(ApiError::Invalid(errors)),
     }
 }
+
+/// Erases an account on the person's request (see `backend::erasure`): address, name, password,
+/// sessions, links and institution bindings go, mails lose address and text; answers stay.
+/// `confirm` must be `true` (the form's check box). Admins; not their own account.
+#[server(prefix = "/api", endpoint = "erase_user")]
+pub async fn erase_user(user_id: i32, confirm: Option<String>) -> Result<(), ApiError> {
+    use crate::backend::erasure::{self, EraseError};
+    use crate::backend::guard;
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let admin = guard::require(&[Role::Admin])?;
+            if confirm.as_deref() != Some("true") {
+                return Err(ApiError::invalid(
+                    "confirm",
+                    "Vink aan dat u de gegevens van deze persoon wilt wissen.",
+                    "Tick that you want to erase this person's data.",
+                ));
+            }
+            match erasure::erase(&state.db, &guard::actor(&admin), user_id).await {
+                Ok(()) => {
+                    state.sessions.clear();
+                    Ok(())
+                }
+                Err(EraseError::NotFound) => Err(ApiError::NotFound),
+                Err(EraseError::Own) => Err(ApiError::invalid(
+                    "user",
+                    "U kunt uw eigen account niet wissen.",
+                    "You cannot erase your own account.",
+                )),
+                Err(error) => Err(guard::internal(error)),
+            }
+        }
+        .await,
+    )
+}

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod contacts;
 pub mod db;
 pub mod entities;
+pub mod erasure;
 pub mod exports;
 pub mod flash;
 pub mod guard;

@@ -152,6 +152,49 @@ pub async fn audit_log(
     }
 }
 
+/// `GET /export/gebruiker/{id}/gegevens.json`: everything stored about an account, for a
+/// person's request to see their data (admins); recorded as `user.export`.
+pub async fn personal_data(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<i32>,
+) -> Response {
+    let user = match allowed(viewer, &[Role::Admin]) {
+        Ok(user) => user,
+        Err(refused) => return refused.into_response(),
+    };
+    let data = match app::backend::erasure::export(&state.db, id).await {
+        Ok(Some(data)) => data,
+        Ok(None) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
+        Err(error) => return failed(&format!("{error:#}")),
+    };
+    let logged = record(
+        &state,
+        &user,
+        "user.export",
+        &format!("user:{id}"),
+        serde_json::json!({}),
+    )
+    .await;
+    if let Err(response) = logged {
+        return response;
+    }
+    match serde_json::to_vec_pretty(&data) {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/json".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"gebruiker-{id}-gegevens.json\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(error) => failed(&error.to_string()),
+    }
+}
+
 /// Records an export in the audit log; the failure response when that fails (no record, no
 /// download).
 async fn record(

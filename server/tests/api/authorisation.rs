@@ -359,6 +359,17 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             ADMIN,
         ),
         (Request::Page(s("/export/auditlog.csv")), ADMIN),
+        (
+            Request::Page(s("/export/gebruiker/999999/gegevens.json")),
+            ADMIN,
+        ),
+        (
+            Request::Function(
+                "erase_user",
+                vec![("user_id", s("999999")), ("confirm", s("true"))],
+            ),
+            ADMIN,
+        ),
         (Request::Page(s("/analyse")), STAFF),
         (Request::Page(s("/export/bron/1/cijfers.csv")), STAFF),
         (Request::Page(s("/export/bron/1/cijfers.xlsx")), STAFF),

@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod authorisation;
 mod crash;
+mod erasure;
 mod health;
 mod institutions;
 mod mail;

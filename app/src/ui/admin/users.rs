@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use crate::api::users::{
-    list_users, take_password_link, CreateUser, NewPasswordLink, SetUserActive, UpdateUser,
+    list_users, take_password_link, CreateUser, EraseUser, NewPasswordLink, SetUserActive,
+    UpdateUser,
 };
 use crate::api::UserRow;
 use crate::domain::Role;
@@ -31,6 +32,7 @@ struct UsersPage {
     relink: ServerAction<NewPasswordLink>,
     toggle: ServerAction<SetUserActive>,
     update: ServerAction<UpdateUser>,
+    erase: ServerAction<EraseUser>,
     users: Resource<Result<Vec<UserRow>, crate::api::ApiError>>,
     link: Resource<Result<Option<crate::api::PasswordLink>, crate::api::ApiError>>,
 }
@@ -41,12 +43,14 @@ impl UsersPage {
         let relink = ServerAction::<NewPasswordLink>::new();
         let toggle = ServerAction::<SetUserActive>::new();
         let update = ServerAction::<UpdateUser>::new();
+        let erase = ServerAction::<EraseUser>::new();
         let changes = move || {
             (
                 create.version().get(),
                 relink.version().get(),
                 toggle.version().get(),
                 update.version().get(),
+                erase.version().get(),
             )
         };
         UsersPage {
@@ -54,6 +58,7 @@ impl UsersPage {
             relink,
             toggle,
             update,
+            erase,
             users: Resource::new(changes, |_| list_users()),
             link: Resource::new(changes, |_| take_password_link()),
         }
@@ -68,6 +73,7 @@ fn UsersBody() -> impl IntoView {
         relink,
         toggle,
         update,
+        erase,
         users,
         link,
     } = expect_context::<UsersPage>();
@@ -102,6 +108,7 @@ fn UsersBody() -> impl IntoView {
         {move || create.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
         {move || toggle.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
         <Outcome action=update success=lang.pick("Gegevens opgeslagen.", "Details saved.") />
+        <Outcome action=erase success=lang.pick("De persoonsgegevens zijn gewist; de antwoorden blijven.", "The personal data was erased; the answers stay.") />
         <UploadPanel
             title=lang.pick("Contactpersonen importeren", "Import contacts")
             explanation=lang.pick(
@@ -114,7 +121,7 @@ fn UsersBody() -> impl IntoView {
         <h2>{lang.pick("Alle gebruikers", "All users")}</h2>
         <Suspense fallback=|| ()>
             {move || users.get().map(|r| match r {
-                Ok(rows) => view! { <UserTable rows relink toggle update /> }.into_any(),
+                Ok(rows) => view! { <UserTable rows relink toggle update erase /> }.into_any(),
                 Err(error) => view! { <Problem error /> }.into_any(),
             })}
         </Suspense>
@@ -127,6 +134,7 @@ fn UserTable(
     relink: ServerAction<NewPasswordLink>,
     toggle: ServerAction<SetUserActive>,
     update: ServerAction<UpdateUser>,
+    erase: ServerAction<EraseUser>,
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
@@ -155,6 +163,9 @@ fn UserTable(
                     let email_label = format!("{} {}", lang.pick("E-mailadres van", "E-mail address of"), u.email);
                     let lang_label = format!("{} {}", lang.pick("Taal van de e-mails aan", "Language of e-mails to"), u.email);
                     let english = u.language == "en";
+                    let erase_label = format!("{} {}", lang.pick("Ik wil alle persoonsgegevens wissen van", "I want to erase all personal data of"), u.email);
+                    let data_link = format!("/export/gebruiker/{}/gegevens.json", u.id);
+                    let erase_id = u.id.to_string();
                     view! {
                         <tr>
                             <td>{u.name.clone()}</td>
@@ -186,6 +197,18 @@ fn UserTable(
                                             {[("nl", "Nederlands", !english), ("en", "English", english)].into_iter().map(|(code, name, chosen)| view! { <option value=code selected=chosen>{name}</option> }).collect_view()}
                                         </select>
                                         <button type="submit" class="small">{lang.pick("Opslaan", "Save")}</button>
+                                    </ActionForm>
+                                </details>
+                                <details>
+                                    <summary>{lang.pick("Gegevens (inzage, wissen)", "Data (access, erasure)")}</summary>
+                                    <p><a href=data_link download>{lang.pick("Alle gegevens als JSON", "All data as JSON")}</a></p>
+                                    <ActionForm action=erase attr:class="stack">
+                                        <input type="hidden" name="user_id" value=erase_id />
+                                        <label>
+                                            <input type="checkbox" name="confirm" value="true" required />
+                                            {erase_label}
+                                        </label>
+                                        <button type="submit" class="small danger">{lang.pick("Wissen", "Erase")}</button>
                                     </ActionForm>
                                 </details>
                             </td>
