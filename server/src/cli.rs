@@ -50,6 +50,13 @@ pub enum Command {
     /// Manage questionnaires and their versions.
     #[command(subcommand)]
     Questionnaire(QuestionnaireCommand),
+    /// Write a backup of the database: a copy of the SQLite file, or `pg_dump --format=custom`.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup made by `server backup`, replacing the database (stop the server first).
+    Restore { file: PathBuf },
     /// Purge the personal links and mail addresses of rounds closed longer ago than the
     /// retention period (`retention_months`, default 12); answers stay.
     #[command(subcommand)]
@@ -215,6 +222,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Questionnaire(command) => crate::cli_questionnaire::run(&config, command).await,
         Command::Sources(command) => crate::cli_sources::run(&config, command).await,
+        Command::Backup { out } => {
+            let db = app::backend::db::connect(&config.database_url).await?;
+            crate::backup::backup(&db, &config.database_url, &out).await?;
+            println!("Back-up / backup → {}", out.display());
+            Ok(())
+        }
+        Command::Restore { file } => {
+            crate::backup::restore(&config.database_url, &file).await?;
+            let db = app::backend::db::connect(&config.database_url).await?;
+            app::backend::db::migrate(&db).await?;
+            println!("Teruggezet / restored ← {}", file.display());
+            Ok(())
+        }
         Command::Retention(RetentionCommand::Run { dry_run, months }) => {
             let db = app::backend::db::connect(&config.database_url).await?;
             app::backend::db::migrate(&db).await?;

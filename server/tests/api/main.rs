@@ -7,6 +7,7 @@ mod aggregate;
 mod audit;
 mod auth;
 mod authorisation;
+mod backup;
 mod crash;
 mod erasure;
 mod health;
