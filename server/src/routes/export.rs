@@ -56,18 +56,8 @@ pub async fn questionnaire(
     }
     match body {
         Ok(bytes) => {
-            let disposition = format!(
-                "attachment; filename=\"{}-v{}.{ext}\"",
-                version.key, version.number
-            );
-            (
-                [
-                    (header::CONTENT_TYPE, mime.to_owned()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                bytes,
-            )
-                .into_response()
+            let name = format!("{}-v{}.{ext}", version.key, version.number);
+            download(mime, &name, bytes)
         }
         Err(error) => failed(&error),
     }
@@ -137,17 +127,7 @@ pub async fn audit_log(
         .map_err(|e| e.to_string())
         .and_then(|_| out.into_inner().map_err(|e| e.to_string()))
     {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"auditlog.csv\"".to_owned(),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => download("text/csv; charset=utf-8", "auditlog.csv", bytes),
         Err(error) => failed(&error),
     }
 }
@@ -180,17 +160,11 @@ pub async fn personal_data(
         return response;
     }
     match serde_json::to_vec_pretty(&data) {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "application/json".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"gebruiker-{id}-gegevens.json\""),
-                ),
-            ],
+        Ok(bytes) => download(
+            "application/json",
+            &format!("gebruiker-{id}-gegevens.json"),
             bytes,
-        )
-            .into_response(),
+        ),
         Err(error) => failed(&error.to_string()),
     }
 }
@@ -208,6 +182,21 @@ async fn record(
     app::backend::audit::record(&state.db, &actor, action, target, details)
         .await
         .map_err(|error| failed(&format!("{error:#}")))
+}
+
+/// A file to download: its type, its name, its bytes.
+fn download(mime: &str, name: &str, body: impl Into<axum::body::Body>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body.into(),
+    )
+        .into_response()
 }
 
 fn failed(error: &str) -> Response {
@@ -320,17 +309,7 @@ async fn answers(
     {
         return response;
     }
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"ronde-{id}-{file}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    download(mime, &format!("ronde-{id}-{file}"), body)
 }
 
 /// A round's recipients with what happened to each, as a Dutch CSV (semicolons, UTF-8 with
@@ -404,17 +383,11 @@ async fn recipients(
         .map_err(|e| e.to_string())
         .and_then(|_| out.into_inner().map_err(|e| e.to_string()))
     {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"ronde-{id}-ontvangers.csv\""),
-                ),
-            ],
+        Ok(bytes) => download(
+            "text/csv; charset=utf-8",
+            &format!("ronde-{id}-ontvangers.csv"),
             bytes,
-        )
-            .into_response(),
+        ),
         Err(error) => failed(&error),
     }
 }
@@ -496,15 +469,5 @@ pub async fn figures(
     {
         return response;
     }
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"bron-{id}-{file}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    download(mime, &format!("bron-{id}-{file}"), body)
 }

@@ -79,6 +79,20 @@ fn job_file() -> Vec<u8> {
     bytes
 }
 
+/// Gives source `id` a mapping, as the mapping form would have kept it.
+async fn keep_mapping(app: &TestApp, id: i32, mapping: &Mapping) {
+    app::backend::entities::data_source::Entity::update(
+        app::backend::entities::data_source::ActiveModel {
+            id: sea_orm::Set(id),
+            mapping: sea_orm::Set(serde_json::to_string(mapping).expect("json")),
+            ..Default::default()
+        },
+    )
+    .exec(&app.db)
+    .await
+    .expect("mapping");
+}
+
 /// The `report` server function as `c` calls it: its status and rows.
 async fn report(
     app: &TestApp,
@@ -803,16 +817,7 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
         matches!(unmapped, Err(SourceError::Invalid(_))),
         "without a mapping the Dutch columns are not found"
     );
-    app::backend::entities::data_source::Entity::update(
-        app::backend::entities::data_source::ActiveModel {
-            id: sea_orm::Set(registration),
-            mapping: sea_orm::Set(serde_json::to_string(&mapping).expect("json")),
-            ..Default::default()
-        },
-    )
-    .exec(&app.db)
-    .await
-    .expect("mapping");
+    keep_mapping(&app, registration, &mapping).await;
     sources::import(
         &app.db,
         &actor,
@@ -919,16 +924,7 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
             BTreeMap::from([("<5".to_owned(), "4".to_owned())]),
         )]),
     };
-    app::backend::entities::data_source::Entity::update(
-        app::backend::entities::data_source::ActiveModel {
-            id: sea_orm::Set(duo),
-            mapping: sea_orm::Set(serde_json::to_string(&recode).expect("json")),
-            ..Default::default()
-        },
-    )
-    .exec(&app.db)
-    .await
-    .expect("mapping");
+    keep_mapping(&app, duo, &recode).await;
     sources::import(
         &app.db,
         &actor,
