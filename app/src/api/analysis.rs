@@ -292,22 +292,6 @@ pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
                 .map_err(|_| ApiError::Internal)?
                 .clone();
             let kind = sources::kind_of(&upload.source).map_err(guard::internal)?;
-            let variables = kind
-                .variables()
-                .iter()
-                .map(|v| {
-                    let column = mapping.columns.get(v.name).cloned().unwrap_or_default();
-                    let recode = mapping.recode.get(v.name);
-                    VariableView {
-                        name: v.name.to_owned(),
-                        required: v.required,
-                        takes: v.kind.describe(lang),
-                        unknown: unknown_values(&upload.table, &column, v.kind, recode),
-                        column,
-                        recode: recode.map(recode_text).unwrap_or_default(),
-                    }
-                })
-                .collect();
             let job = upload.job.lock().map_err(|_| ApiError::Internal)?.clone();
             let (running, outcome) = match job {
                 None => (None, None),
@@ -323,6 +307,27 @@ pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
                     let outcome = job.outcome.lock().map_err(|_| ApiError::Internal)?.clone();
                     (None, outcome)
                 }
+            };
+            // While the import runs the page shows only its progress: the mapping form's values
+            // (a pass over every row per variable) are not worked out on every refresh.
+            let variables = if running.is_some() {
+                Vec::new()
+            } else {
+                kind.variables()
+                    .iter()
+                    .map(|v| {
+                        let column = mapping.columns.get(v.name).cloned().unwrap_or_default();
+                        let recode = mapping.recode.get(v.name);
+                        VariableView {
+                            name: v.name.to_owned(),
+                            required: v.required,
+                            takes: v.kind.describe(lang),
+                            unknown: unknown_values(&upload.table, &column, v.kind, recode),
+                            column,
+                            recode: recode.map(recode_text).unwrap_or_default(),
+                        }
+                    })
+                    .collect()
             };
             Ok(UploadView {
                 source_id: upload.source.id,

@@ -79,6 +79,18 @@ fn job_file() -> Vec<u8> {
     bytes
 }
 
+/// A student source "JOB" with [`job_file`] imported through [`job_mapping`].
+async fn job_source(app: &TestApp) -> (i32, sources::Imported) {
+    let actor = Actor::cli();
+    let id = sources::create(&app.db, &actor, "students", "JOB", Some(&job_mapping()))
+        .await
+        .expect("source");
+    let imported = sources::import(&app.db, &actor, id, "job.csv", &job_file())
+        .await
+        .expect("import");
+    (id, imported)
+}
+
 /// Gives source `id` a mapping, as the mapping form would have kept it.
 async fn keep_mapping(app: &TestApp, id: i32, mapping: &Mapping) {
     app::backend::entities::data_source::Entity::update(
@@ -327,13 +339,7 @@ both!(a_student_file_becomes_snapshots_and_figures);
 async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
     use crate::rounds::{complete, default_definition, open_round, publish, save};
     app.load_demo_register().await;
-    let actor = Actor::cli();
-    let id = sources::create(&app.db, &actor, "students", "JOB", Some(&job_mapping()))
-        .await
-        .expect("source");
-    let imported = sources::import(&app.db, &actor, id, "job.csv", &job_file())
-        .await
-        .expect("import");
+    let (id, imported) = job_source(&app).await;
     let version = publish(&app, &default_definition(), None).await;
     let round = open_round(&app, version, 2025, &["25PX", "27GH"]).await;
     for (code, plan) in [("25PX", "ja"), ("27GH", "nee")] {
@@ -981,13 +987,7 @@ both!(staff_surveys_and_incident_registrations_are_reported);
 /// national ones, suppressed as every report; another institution's sheet is refused.
 async fn coordinators_see_their_institutions_fact_sheet(app: TestApp) {
     app.load_demo_register().await;
-    let actor = Actor::cli();
-    let id = sources::create(&app.db, &actor, "students", "JOB", Some(&job_mapping()))
-        .await
-        .expect("source");
-    sources::import(&app.db, &actor, id, "job.csv", &job_file())
-        .await
-        .expect("import");
+    job_source(&app).await;
     let c = app
         .logged_in("coord@roc.nl", Role::Coordinator, &["25PX"])
         .await;
@@ -1050,18 +1050,7 @@ async fn the_smallest_n_shown_is_configured() {
     })
     .await;
     app.load_demo_register().await;
-    let id = sources::create(
-        &app.db,
-        &Actor::cli(),
-        "students",
-        "JOB",
-        Some(&job_mapping()),
-    )
-    .await
-    .expect("source");
-    sources::import(&app.db, &Actor::cli(), id, "job.csv", &job_file())
-        .await
-        .expect("import");
+    let (id, _) = job_source(&app).await;
     let researcher = app
         .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
         .await;
