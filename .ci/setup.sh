@@ -37,11 +37,12 @@ if [ "${1:-}" = "--test" ]; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
   fi
-  # The SMTP server the mail tests and the mail benchmark start: aiosmtpd in its own venv.
+  # The SMTP server the mail tests and the mail benchmark start (aiosmtpd), and schemathesis,
+  # which the API tests run against the OpenAPI document: one venv.
   venv="${MIV_VENV:-/var/tmp/miv-venv}"
-  if ! "$venv/bin/python3" -c 'import aiosmtpd' 2>/dev/null; then
-    say "Installing the SMTP test server (aiosmtpd) in $venv"
+  if ! "$venv/bin/python3" -c 'import aiosmtpd, schemathesis' 2>/dev/null; then
+    say "Installing the SMTP test server (aiosmtpd) and schemathesis in $venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q -r server/tests/smtp/requirements.txt
+    "$venv/bin/pip" install -q -r server/tests/smtp/requirements.txt -r server/tests/api/requirements.txt
   fi
 fi

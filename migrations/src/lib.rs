@@ -15,6 +15,7 @@ mod m20261201_000009_answers_reference_check;
 mod m20261201_000010_answers_as_document;
 mod m20261201_000011_sources;
 mod m20261201_000012_audit_append_only;
+mod m20261201_000013_api_tokens;
 
 /// Applies the schema in order; used at start-up, by `server migrate` and by the tests.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_answers_as_document::Migration),
             Box::new(m20261201_000011_sources::Migration),
             Box::new(m20261201_000012_audit_append_only::Migration),
+            Box::new(m20261201_000013_api_tokens::Migration),
         ]
     }
 }

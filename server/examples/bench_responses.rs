@@ -81,6 +81,7 @@ fn definition() -> Definition {
             required: Required::No,
             relevant: None,
             constraint: None,
+            privacy: None,
         })
         .collect();
     Definition {

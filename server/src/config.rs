@@ -31,6 +31,8 @@ pub struct Config {
     pub min_n_shares: u64,
     /// The smallest count (of incidents) that is shown; zero is shown.
     pub min_n_counts: u64,
+    /// Requests per minute one API token (or session) may make.
+    pub api_per_minute: u32,
     /// `text` or `json`.
     pub log_format: String,
     /// `development` or `production` (production refuses the file and memory mail backends).
@@ -73,6 +75,7 @@ impl Default for Config {
             retention_months: app::backend::retention::DEFAULT_MONTHS,
             min_n_shares: app::domain::aggregate::MIN_N_SHARES,
             min_n_counts: app::domain::aggregate::MIN_N_COUNTS,
+            api_per_minute: 300,
             log_format: "text".into(),
             environment: "development".into(),
             mail_backend: "file".into(),
@@ -177,6 +180,9 @@ impl Config {
         }
         if self.min_n_shares == 0 {
             return Err(ConfigError::NotPositive("MIV_MIN_N_SHARES"));
+        }
+        if self.api_per_minute == 0 {
+            return Err(ConfigError::NotPositive("MIV_API_PER_MINUTE"));
         }
         if self.min_n_counts == 0 {
             return Err(ConfigError::NotPositive("MIV_MIN_N_COUNTS"));

@@ -1,6 +1,7 @@
 //! The server binary's library: configuration, telemetry, the HTTP application and the
 //! command-line tasks. Integration tests build the application through [`startup::Application`].
 
+pub mod api;
 pub mod backup;
 pub mod cli;
 pub mod cli_questionnaire;

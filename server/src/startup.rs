@@ -175,6 +175,7 @@ fn settings(config: &Config, port: u16) -> anyhow::Result<Settings> {
             counts: config.min_n_counts,
         },
         mail_domain: from.email.domain().to_owned(),
+        api_per_minute: config.api_per_minute,
     })
 }
 
@@ -242,6 +243,8 @@ pub fn router(state: AppState) -> Router {
             get(routes::export::questionnaire),
         )
         .route("/export/bron/{id}/{file}", get(routes::export::figures))
+        .route("/api/openapi.json", get(crate::api::docs::openapi_json))
+        .nest("/api/v1", crate::api::router(state.clone()))
         .leptos_routes_with_context(
             &state,
             routes,

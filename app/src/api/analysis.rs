@@ -513,9 +513,17 @@ pub struct RoundExport {
     pub submitted: usize,
 }
 
+/// The rounds whose answers can be downloaded, and whether the caller may include items marked
+/// special-category or identifying.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportableAnswers {
+    pub rounds: Vec<RoundExport>,
+    pub special_access: bool,
+}
+
 /// Every round with its number of submitted responses, newest first. Researchers and admins.
 #[server(prefix = "/api", endpoint = "answer_exports")]
-pub async fn answer_exports() -> Result<Vec<RoundExport>, ApiError> {
+pub async fn answer_exports() -> Result<ExportableAnswers, ApiError> {
     use crate::backend::entities::{response, round};
     use crate::backend::guard;
     use crate::domain::response::ResponseStatus;
@@ -524,7 +532,12 @@ pub async fn answer_exports() -> Result<Vec<RoundExport>, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Researcher, Role::Admin])?;
+            let user = guard::require(&[Role::Researcher, Role::Admin])?;
+            let special_access = crate::backend::entities::user::Entity::find_by_id(user.me.id)
+                .one(&state.db)
+                .await
+                .map_err(guard::internal)?
+                .is_some_and(|u| u.special_access);
             let mut out = Vec::new();
             for r in round::Entity::find()
                 .order_by_desc(round::Column::Year)
@@ -546,7 +559,10 @@ pub async fn answer_exports() -> Result<Vec<RoundExport>, ApiError> {
                     submitted: usize::try_from(submitted).unwrap_or(usize::MAX),
                 });
             }
-            Ok(out)
+            Ok(ExportableAnswers {
+                rounds: out,
+                special_access,
+            })
         }
         .await,
     )

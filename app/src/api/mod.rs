@@ -10,6 +10,7 @@ pub mod mail;
 pub mod questionnaires;
 pub mod rounds;
 pub mod survey;
+pub mod tokens;
 pub mod types;
 pub mod users;
 

@@ -229,6 +229,11 @@ fn edit_refusal(error: crate::domain::questionnaire::edit::EditError) -> ApiErro
             &format!("Optie {c} bestaat niet."),
             &format!("Option {c} does not exist."),
         ),
+        E::UnknownPrivacy(p) => ApiError::invalid(
+            "privacy",
+            &format!("Onbekende privacymarkering {p}: kies bijzonder, identificerend of geen."),
+            &format!("Unknown privacy mark {p}: choose special, identifying or none."),
+        ),
         E::BadOptionLine(n) => ApiError::invalid(
             "options",
             &format!("Optieregel {n}: schrijf ‘code | Nederlands | English’."),
@@ -262,9 +267,9 @@ async fn edit_draft(
 }
 
 #[cfg(feature = "ssr")]
-fn fields(parts: [&str; 10]) -> crate::domain::questionnaire::edit::ItemFields {
+fn fields(parts: [&str; 11]) -> crate::domain::questionnaire::edit::ItemFields {
     use crate::domain::questionnaire::Text;
-    let [label_nl, label_en, hint_nl, hint_en, required, relevant, constraint, constraint_nl, constraint_en, options] =
+    let [label_nl, label_en, hint_nl, hint_en, required, relevant, constraint, constraint_nl, constraint_en, options, privacy] =
         parts;
     crate::domain::questionnaire::edit::ItemFields {
         label: Text::new(label_nl.trim(), label_en.trim()),
@@ -274,6 +279,7 @@ fn fields(parts: [&str; 10]) -> crate::domain::questionnaire::edit::ItemFields {
         constraint: constraint.into(),
         constraint_message: Text::new(constraint_nl.trim(), constraint_en.trim()),
         options: options.into(),
+        privacy: privacy.into(),
     }
 }
 
@@ -295,7 +301,7 @@ pub async fn add_item(
     guard::respond(
         edit_draft(id, |def| {
             let item_fields = fields([
-                &label_nl, &label_en, "", "", &required, &relevant, "", "", "", &options,
+                &label_nl, &label_en, "", "", &required, &relevant, "", "", "", &options, "",
             ]);
             let new_kind = edit::new_kind(&kind, &options)?;
             edit::add_item(def, &section, &key, new_kind, &item_fields)
@@ -304,7 +310,7 @@ pub async fn add_item(
     )
 }
 
-/// Changes a question's texts, logic and options in a draft. Researchers and admins.
+/// Changes a question's texts, logic, options and privacy mark in a draft. Researchers and admins.
 #[server(prefix = "/api", endpoint = "update_item")]
 pub async fn update_item(
     id: i32,
@@ -319,6 +325,7 @@ pub async fn update_item(
     constraint_nl: String,
     constraint_en: String,
     options: String,
+    #[server(default)] privacy: String,
 ) -> Result<(), ApiError> {
     use crate::backend::guard;
     use crate::domain::questionnaire::edit;
@@ -335,6 +342,7 @@ pub async fn update_item(
                 &constraint_nl,
                 &constraint_en,
                 &options,
+                &privacy,
             ]);
             edit::update_item(def, &key, &item_fields)
         })

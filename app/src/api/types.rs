@@ -41,6 +41,8 @@ pub struct UserRow {
     pub institutions: Vec<String>,
     /// The language mails are written in: `nl` or `en`.
     pub language: String,
+    /// May export special-category and identifying items (researchers).
+    pub special_access: bool,
 }
 
 /// A one-time link for setting a password, shown once to the admin who asked for it.

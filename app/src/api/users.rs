@@ -165,6 +165,53 @@ pub async fn update_user(
     )
 }
 
+/// Lets a researcher export items marked special-category or identifying (with a reason each
+/// time), or withdraws that. Admins; recorded.
+#[server(prefix = "/api", endpoint = "set_special_access")]
+pub async fn set_special_access(user_id: i32, allowed: bool) -> Result<(), ApiError> {
+    use crate::backend::{audit, guard, users};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let admin = guard::require(&[Role::Admin])?;
+            let user = users::find_by_id(&state.db, user_id)
+                .await
+                .map_err(guard::internal)?
+                .ok_or(ApiError::NotFound)?;
+            if allowed && user.role != Role::Researcher.as_str() {
+                return Err(ApiError::invalid(
+                    "user",
+                    "Alleen een onderzoeker kan toegang tot bijzondere gegevens krijgen.",
+                    "Only a researcher can be given access to special-category data.",
+                ));
+            }
+            let txn = crate::backend::db::begin(&state.db)
+                .await
+                .map_err(guard::internal)?;
+            users::set_special_access(&txn, user_id, allowed)
+                .await
+                .map_err(guard::internal)?;
+            let action = if allowed {
+                "user.special_access.grant"
+            } else {
+                "user.special_access.withdraw"
+            };
+            audit::record(
+                &txn,
+                &guard::actor(&admin),
+                action,
+                &format!("user:{user_id}"),
+                serde_json::json!({}),
+            )
+            .await
+            .map_err(guard::internal)?;
+            txn.commit().await.map_err(guard::internal)
+        }
+        .await,
+    )
+}
+
 /// Activates or deactivates an account. Admins cannot deactivate themselves.
 #[server(prefix = "/api", endpoint = "set_user_active")]
 pub async fn set_user_active(user_id: i32, active: bool) -> Result<(), ApiError> {

@@ -1,6 +1,6 @@
 //! A person's data on request: everything stored about an account, as JSON, and erasure. Erasing
 //! keeps the account's row (answers and submissions refer to it) but empties it — address, name,
-//! password — and deletes its sessions, links, password tokens and institution bindings; the
+//! password — and deletes its sessions, links, password and API tokens and institution bindings; the
 //! addresses and texts of mails to it go. Answers stay. The audit log is append-only and keeps
 //! what the person did (under their address at the time).
 
@@ -14,7 +14,8 @@ use sea_orm::{
 
 use super::audit::{self, Actor};
 use super::entities::{
-    audit_log, institution, outbox, password_token, response_link, session, user, user_institution,
+    api_token, audit_log, institution, outbox, password_token, response_link, session, user,
+    user_institution,
 };
 
 /// Why an account could not be erased.
@@ -88,6 +89,20 @@ pub async fn export(
             })
         })
         .collect();
+    let tokens: Vec<serde_json::Value> = api_token::Entity::find()
+        .filter(api_token::Column::UserId.eq(user_id))
+        .order_by_asc(api_token::Column::Id)
+        .all(db)
+        .await
+        .context("read API tokens")?
+        .into_iter()
+        .map(|t| {
+            serde_json::json!({
+                "name": t.name, "role": t.role, "created_at": t.created_at,
+                "expires_at": t.expires_at, "last_used_at": t.last_used_at, "revoked_at": t.revoked_at,
+            })
+        })
+        .collect();
     let actions: Vec<serde_json::Value> = audit_log::Entity::find()
         .filter(audit_log::Column::ActorUserId.eq(user_id))
         .order_by_asc(audit_log::Column::Id)
@@ -101,10 +116,11 @@ pub async fn export(
         "account": {
             "id": u.id, "email": u.email, "name": u.display_name, "role": u.role,
             "active": u.active, "language": u.language, "created_at": u.created_at,
-            "has_password": u.password_hash.is_some(),
+            "has_password": u.password_hash.is_some(), "special_access": u.special_access,
         },
         "institutions": institutions,
         "personal_links": links,
+        "api_tokens": tokens,
         "mails": mails,
         "actions": actions,
     })))
@@ -146,6 +162,11 @@ pub async fn erase(db: &DatabaseConnection, actor: &Actor, user_id: i32) -> Resu
         .exec(&txn)
         .await
         .context("delete password tokens")?;
+    api_token::Entity::delete_many()
+        .filter(api_token::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await
+        .context("delete API tokens")?;
     response_link::Entity::delete_many()
         .filter(response_link::Column::UserId.eq(user_id))
         .exec(&txn)

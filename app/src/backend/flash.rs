@@ -1,6 +1,6 @@
 //! One-shot messages kept in memory per session, read once by the next page render. Used for the
-//! one-time password link, so it is shown once whether or not the browser runs WASM, and never
-//! stored in plain text in the database.
+//! one-time password link and new API tokens, so each is shown once whether or not the browser
+//! runs WASM, and never stored in plain text in the database.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -12,6 +12,7 @@ use crate::api::PasswordLink;
 pub struct Flash {
     links: Mutex<HashMap<i32, PasswordLink>>,
     survey: Mutex<HashMap<i32, SurveyNotice>>,
+    tokens: Mutex<HashMap<i32, crate::api::tokens::NewToken>>,
 }
 
 impl Flash {
@@ -23,6 +24,17 @@ impl Flash {
 
     pub fn take_link(&self, session_id: i32) -> Option<PasswordLink> {
         self.links.lock().ok()?.remove(&session_id)
+    }
+
+    /// A new API token, for the next render of the tokens page of this session only.
+    pub fn put_token(&self, session_id: i32, token: crate::api::tokens::NewToken) {
+        if let Ok(mut tokens) = self.tokens.lock() {
+            tokens.insert(session_id, token);
+        }
+    }
+
+    pub fn take_token(&self, session_id: i32) -> Option<crate::api::tokens::NewToken> {
+        self.tokens.lock().ok()?.remove(&session_id)
     }
 
     /// What a plain form post of a survey page could not save, for the page it returns to (one per

@@ -1,6 +1,7 @@
 //! Server-only code: database, sessions, authorisation, audit log and importers.
 
 pub mod aggregate;
+pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod cache;
@@ -17,6 +18,7 @@ pub mod mail;
 pub mod questionnaire_import;
 pub mod questionnaires;
 pub mod rate_limit;
+pub mod raw_answers;
 pub mod register_import;
 pub mod responses;
 pub mod retention;

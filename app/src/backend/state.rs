@@ -26,6 +26,8 @@ pub struct Settings {
     pub thresholds: crate::domain::aggregate::Thresholds,
     /// The domain of the sender address; Message-IDs end in it.
     pub mail_domain: String,
+    /// Requests per minute one API token or session may make.
+    pub api_per_minute: u32,
 }
 
 impl Settings {
@@ -62,11 +64,15 @@ pub struct AppState {
     pub answers: Arc<super::responses::AnswerCache>,
     /// Files uploaded into a source, waiting for their mapping or being imported.
     pub uploads: Arc<super::source_upload::Uploads>,
+    /// API requests per token or session, and refused tokens per IP address.
+    pub api_limiter: Arc<RateLimiter>,
+    pub api_refusals: Arc<RateLimiter>,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, db: DatabaseConnection, settings: Settings) -> Self {
         let window = std::time::Duration::from_secs(settings.login_window_secs);
+        let api_per_minute = settings.api_per_minute;
         AppState {
             leptos_options,
             db,
@@ -88,6 +94,11 @@ impl AppState {
                 10_000,
             )),
             uploads: Arc::new(super::cache::TtlCache::new(super::source_upload::KEPT, 50)),
+            api_limiter: Arc::new(RateLimiter::new(
+                api_per_minute,
+                std::time::Duration::from_secs(60),
+            )),
+            api_refusals: Arc::new(RateLimiter::new(20, std::time::Duration::from_secs(900))),
         }
     }
 }

@@ -301,9 +301,27 @@ pub async fn list(db: &impl ConnectionTrait) -> anyhow::Result<Vec<UserRow>> {
                 name: u.display_name,
                 active: u.active,
                 language: u.language,
+                special_access: u.special_access,
             })
         })
         .collect())
+}
+
+/// Grants or withdraws the export of special-category and identifying items.
+pub async fn set_special_access(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    allowed: bool,
+) -> anyhow::Result<()> {
+    user::ActiveModel {
+        id: Set(user_id),
+        special_access: Set(allowed),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .context("update user")?;
+    Ok(())
 }
 
 /// Activates or deactivates an account; deactivation ends its sessions.

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::layout::{Guarded, Outcome, Problem};
 use crate::api::auth::{ChangePassword, Login as LoginFn, SetPassword as SetPasswordFn};
+use crate::domain::Role;
 use crate::i18n::use_lang;
 
 #[component]
@@ -65,7 +66,25 @@ pub fn Account() -> impl IntoView {
         <h1>{lang.pick("Mijn account", "My account")}</h1>
         <Guarded allow=|_| true>
             <ChangePasswordForm />
+            <ApiTokenLink />
         </Guarded>
+    }
+}
+
+/// Researchers and admins reach their API tokens from here.
+#[component]
+fn ApiTokenLink() -> impl IntoView {
+    let lang = use_lang();
+    let me = crate::ui::layout::use_me();
+    move || {
+        me.get()
+            .and_then(Result::ok)
+            .flatten()
+            .filter(|m| m.is(Role::Admin) || m.is(Role::Researcher))
+            .map(|_| view! {
+                <h2>{lang.pick("API voor onderzoeksdata", "Research data API")}</h2>
+                <p><a href="/account/api-sleutels">{lang.pick("API-sleutels beheren", "Manage API tokens")}</a></p>
+            })
     }
 }
 

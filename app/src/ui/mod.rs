@@ -10,6 +10,7 @@ mod login;
 mod questionnaires;
 mod sources;
 mod survey;
+mod tokens;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/inloggen") view=login::Login ssr=SsrMode::Async />
                     <Route path=path!("/wachtwoord-instellen") view=login::SetPassword ssr=SsrMode::Async />
                     <Route path=path!("/account") view=login::Account ssr=SsrMode::Async />
+                    <Route path=path!("/account/api-sleutels") view=tokens::ApiTokens ssr=SsrMode::Async />
                     <Route path=path!("/instellingen") view=admin::institutions::InstitutionList ssr=SsrMode::Async />
                     <Route path=path!("/instellingen/:code") view=admin::institutions::InstitutionDetail ssr=SsrMode::Async />
                     <Route path=path!("/instellingen/:code/feitenblad") view=factsheet::FactSheetPage ssr=SsrMode::Async />

@@ -209,62 +209,78 @@ fn failed(error: &str) -> Response {
 pub async fn round_file(
     state: State<AppState>,
     viewer: Extension<Viewer>,
+    ip: Option<Extension<app::backend::http::ClientIp>>,
     Path((id, file)): Path<(i32, String)>,
+    Query(query): Query<MarkedQuery>,
 ) -> Response {
     match file.as_str() {
         "ontvangers.csv" => recipients(state, viewer, id).await,
         "antwoorden.csv" | "codeboek.json" | "antwoorden.sps" => {
-            answers(state, viewer, id, &file).await
+            answers(
+                state,
+                viewer,
+                ip.map(|Extension(ip)| ip.0),
+                id,
+                &file,
+                query,
+            )
+            .await
         }
         _ => (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
     }
 }
 
 /// A round's submitted answers for analysis: only applicable answers, in the keys of the
-/// questionnaire's newest published version (through the concordance), one row per institution;
-/// with its codebook and SPSS syntax. Recorded in the audit log.
+/// questionnaire's newest published version (through the concordance), one row per institution
+/// under its pseudonym; with its codebook and SPSS syntax. Items marked special-category or
+/// identifying only with `?bijzonder=1&reden=…` and that access. Recorded in the audit log.
 async fn answers(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
+    ip: Option<String>,
     id: i32,
     file: &str,
+    query: MarkedQuery,
 ) -> Response {
-    use app::backend::submitted;
+    use app::backend::raw_answers::{self, RawError};
     use app::domain::response::codebook;
     let user = match allowed(viewer, &[Role::Admin, Role::Researcher]) {
         Ok(user) => user,
         Err(refused) => return refused.into_response(),
     };
-    let data = match submitted::dataset(&state.db, Some(&[id])).await {
-        Ok(Some(data)) if data.rounds.iter().any(|r| r.id == id) => data,
-        Ok(_) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
-        Err(error) => return failed(&format!("{error:#}")),
+    let actor = app::backend::audit::Actor::user(&user, ip);
+    let request = raw_answers::Request {
+        marked_reason: query.marked_reason(),
+        format: file.to_owned(),
     };
-    let columns = codebook::columns(&data.definition);
-    const FIXED: [(&str, &str, bool); 3] = [
-        ("jaar", "Jaar van de ronde", true),
-        ("instelling", "Instellingscode", false),
-        ("soort", "Soort instelling", false),
-    ];
+    let data = match raw_answers::export(&state.db, &actor, user.me.id, id, &request).await {
+        Ok(data) => data,
+        Err(RawError::NotFound) => {
+            return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response()
+        }
+        Err(RawError::NoAccess) => {
+            return (StatusCode::FORBIDDEN, NO_MARKED_ACCESS).into_response()
+        }
+        Err(RawError::Reason) => {
+            return (StatusCode::UNPROCESSABLE_ENTITY, MARKED_REASON).into_response()
+        }
+        Err(RawError::Other(error)) => return failed(&format!("{error:#}")),
+    };
     let (mime, body) = match file {
         "antwoorden.csv" => {
             let mut out = csv::Writer::from_writer(Vec::new());
-            let header = FIXED
-                .iter()
-                .map(|(n, _, _)| (*n).to_owned())
-                .chain(columns.iter().map(|c| c.name.clone()));
-            let mut result = out.write_record(header);
+            let mut result = out.write_record(data.header());
             for row in &data.rows {
                 if result.is_err() {
                     break;
                 }
                 let values = [
                     row.year.to_string(),
-                    row.institution_code.clone(),
-                    row.institution_kind.clone(),
+                    row.pseudonym.clone(),
+                    row.kind.clone(),
                 ]
                 .into_iter()
-                .chain(columns.iter().map(|c| c.value(&row.answers)));
+                .chain(row.values.iter().cloned());
                 result = out.write_record(values);
             }
             match result
@@ -275,41 +291,39 @@ async fn answers(
                 Err(error) => return failed(&error),
             }
         }
-        "codeboek.json" => {
-            let book = serde_json::json!({
-                "questionnaire": data.definition.key,
-                "title": data.definition.title,
-                "version": data.version_number,
-                "rounds": data.rounds.iter().map(|r| serde_json::json!({"id": r.id, "name": r.name, "year": r.year})).collect::<Vec<_>>(),
-                "responses": data.rows.len(),
-                "note": "Alleen ingediende antwoorden op vragen die van toepassing waren; sleutels en codes van de nieuwste gepubliceerde versie. / Only submitted answers to questions that applied; keys and codes of the newest published version.",
-                "fixed": FIXED.iter().map(|(n, l, _)| serde_json::json!({"name": n, "label": l})).collect::<Vec<_>>(),
-                "columns": columns,
-            });
-            match serde_json::to_vec_pretty(&book) {
-                Ok(bytes) => ("application/json", bytes),
-                Err(error) => return failed(&error.to_string()),
-            }
-        }
+        "codeboek.json" => match serde_json::to_vec_pretty(&data.codebook()) {
+            Ok(bytes) => ("application/json", bytes),
+            Err(error) => return failed(&error.to_string()),
+        },
         _ => (
             "text/plain; charset=utf-8",
-            codebook::spss_syntax(&format!("ronde-{id}-antwoorden.csv"), &FIXED, &columns)
-                .into_bytes(),
+            codebook::spss_syntax(
+                &format!("ronde-{id}-antwoorden.csv"),
+                &raw_answers::FIXED,
+                &data.columns,
+            )
+            .into_bytes(),
         ),
     };
-    let details = serde_json::json!({ "round": id, "file": file, "responses": data.rows.len() });
-    if let Err(response) = record(
-        &state,
-        &user,
-        "export.answers",
-        &format!("round:{id}"),
-        details,
-    )
-    .await
-    {
-        return response;
-    }
     download(mime, &format!("ronde-{id}-{file}"), body)
+}
+
+/// Refusals of an export with marked items (Dutch first: they show in the browser).
+pub const NO_MARKED_ACCESS: &str = "Bijzondere en identificerende vragen mag alleen een onderzoeker met die toegang exporteren; vraag een beheerder. / Only a researcher with that access may export special-category and identifying items.";
+pub const MARKED_REASON: &str = "Geef een reden van minstens 10 tekens voor een export met bijzondere of identificerende vragen. / Give a reason of at least 10 characters for an export with special-category or identifying items.";
+
+/// `?bijzonder=1&reden=…`: include the marked items, for this reason.
+#[derive(serde::Deserialize, Default)]
+pub struct MarkedQuery {
+    bijzonder: Option<String>,
+    reden: Option<String>,
+}
+
+impl MarkedQuery {
+    fn marked_reason(&self) -> Option<String> {
+        matches!(self.bijzonder.as_deref(), Some("1" | "ja" | "true" | "on"))
+            .then(|| self.reden.clone().unwrap_or_default())
+    }
 }
 
 /// A round's recipients with what happened to each, as a Dutch CSV (semicolons, UTF-8 with

@@ -48,7 +48,8 @@ async fn a_person_gets_their_data_and_is_erased_while_answers_stay(app: TestApp)
         message_id: Set("<anna@miv.example>".into()),
         status: Set("queued".into()),
         attempts: Set(0),
-        next_attempt_at: Set(now),
+        // Due later, so that the outbox worker leaves it queued until the erasure.
+        next_attempt_at: Set(now + chrono::Duration::hours(1)),
         created_at: Set(now),
         ..Default::default()
     }

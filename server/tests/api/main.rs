@@ -14,6 +14,7 @@ mod health;
 mod institutions;
 mod mail;
 mod questionnaires;
+mod research_api;
 mod retention;
 mod rounds;
 #[path = "../smtp/sink.rs"]

@@ -453,14 +453,20 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
     let csv = download("antwoorden.csv").await;
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    assert_eq!(&header[..3], ["jaar", "instelling", "soort"]);
+    assert_eq!(&header[..3], ["jaar", "pseudoniem", "soort"]);
+    let names = app::backend::raw_answers::pseudonyms(&app.db, &["25PX".into(), "27GH".into()])
+        .await
+        .expect("pseudonyms");
     let plan = header
         .iter()
         .position(|h| *h == "integraal_plan")
         .expect("a column per question");
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 2, "one row per submitted response");
-    let by_code = |code: &str| rows.iter().find(|r| r[1] == code).expect("row").clone();
+    let by_code = |code: &str| {
+        let name = names.get(code).expect("pseudonym");
+        rows.iter().find(|r| r[1] == name).expect("row").clone()
+    };
     assert_eq!(by_code("25PX")[plan], "ja");
     assert_eq!(by_code("27GH")[plan], "nee");
     assert!(

@@ -1,9 +1,11 @@
 //! Database entities: plain rows, separate from the types server functions return.
 
+pub mod api_token;
 pub mod audit_log;
 pub mod data_source;
 pub mod import_run;
 pub mod institution;
+pub mod institution_pseudonym;
 pub mod mail_batch;
 pub mod mail_template;
 pub mod outbox;

@@ -14,6 +14,8 @@ pub struct Model {
     /// The language mails are written in: `nl` or `en`.
     pub language: String,
     pub created_at: DateTimeUtc,
+    /// May export special-category and identifying items (with a logged reason).
+    pub special_access: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

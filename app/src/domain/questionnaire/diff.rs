@@ -74,15 +74,39 @@ impl Concordance {
 pub enum ChangeKind {
     Added,
     Removed,
-    Moved { from: String, to: String },
-    Renamed { from: String },
-    TextChanged { field: String },
-    TypeChanged { from: String, to: String },
-    OptionAdded { code: String },
-    OptionRemoved { code: String },
-    OptionRecoded { from: String, to: String },
+    Moved {
+        from: String,
+        to: String,
+    },
+    Renamed {
+        from: String,
+    },
+    TextChanged {
+        field: String,
+    },
+    TypeChanged {
+        from: String,
+        to: String,
+    },
+    OptionAdded {
+        code: String,
+    },
+    OptionRemoved {
+        code: String,
+    },
+    OptionRecoded {
+        from: String,
+        to: String,
+    },
     ScaleChanged,
-    LogicChanged { field: String },
+    LogicChanged {
+        field: String,
+    },
+    /// The item's privacy mark (`special`, `identifying` or empty).
+    PrivacyChanged {
+        from: String,
+        to: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,7 +121,9 @@ pub struct Change {
 impl Change {
     fn new(key: &str, kind: ChangeKind) -> Change {
         let severity = match &kind {
-            ChangeKind::Moved { .. } | ChangeKind::TextChanged { .. } => Severity::Cosmetic,
+            ChangeKind::Moved { .. }
+            | ChangeKind::TextChanged { .. }
+            | ChangeKind::PrivacyChanged { .. } => Severity::Cosmetic,
             ChangeKind::Added
             | ChangeKind::OptionAdded { .. }
             | ChangeKind::LogicChanged { .. } => Severity::Compatible,
@@ -165,7 +191,29 @@ impl Change {
             (LogicChanged { field }, Lang::En) => {
                 format!("{k}: logic changed ({field}); who gets the question may differ")
             }
+            (PrivacyChanged { from, to }, Lang::Nl) => {
+                format!(
+                    "{k}: privacymarkering {} → {}; bepaalt wat ruwe exports bevatten",
+                    or_none(from, lang),
+                    or_none(to, lang)
+                )
+            }
+            (PrivacyChanged { from, to }, Lang::En) => {
+                format!(
+                    "{k}: privacy mark {} → {}; decides what raw exports hold",
+                    or_none(from, lang),
+                    or_none(to, lang)
+                )
+            }
         }
+    }
+}
+
+fn or_none(mark: &str, lang: Lang) -> &str {
+    if mark.is_empty() {
+        lang.pick("geen", "none")
+    } else {
+        mark
     }
 }
 
@@ -270,6 +318,17 @@ fn compare_item(
                 },
             ));
         }
+    }
+    if old.privacy != new.privacy {
+        let mark =
+            |p: Option<super::model::Privacy>| p.map(|p| p.as_str().to_owned()).unwrap_or_default();
+        out.push(Change::new(
+            key,
+            ChangeKind::PrivacyChanged {
+                from: mark(old.privacy),
+                to: mark(new.privacy),
+            },
+        ));
     }
     match (&old.kind, &new.kind) {
         (ItemKind::Likert { points: a, .. }, ItemKind::Likert { points: b, .. }) if a != b => {

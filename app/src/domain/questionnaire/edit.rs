@@ -1,7 +1,9 @@
 //! Edits of a draft's definition, as the editor makes them. Each edit changes the definition in
 //! place; the caller validates the result and stores it only when it is valid.
 
-use super::model::{Choice, Constraint, Definition, Item, ItemKind, Required, Section, Text};
+use super::model::{
+    Choice, Constraint, Definition, Item, ItemKind, Privacy, Required, Section, Text,
+};
 
 /// Why an edit cannot be applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,6 +13,7 @@ pub enum EditError {
     UnknownType(String),
     BadOptionLine(usize),
     UnknownOption(String),
+    UnknownPrivacy(String),
 }
 
 /// Reads options written one per line as `code | Nederlands | English`.
@@ -102,6 +105,8 @@ pub struct ItemFields {
     pub constraint: String,
     pub constraint_message: Text,
     pub options: String,
+    /// `special`, `identifying` or empty.
+    pub privacy: String,
 }
 
 fn optional(s: &str) -> Option<String> {
@@ -122,6 +127,7 @@ impl ItemFields {
             expression,
             message: self.constraint_message.clone(),
         });
+        item.privacy = Privacy::parse(&self.privacy).map_err(EditError::UnknownPrivacy)?;
         let options = parse_options(&self.options)?;
         match &mut item.kind {
             ItemKind::SingleChoice { options: o } | ItemKind::MultipleChoice { options: o } => {
@@ -169,6 +175,7 @@ pub fn add_item(
         required: Required::No,
         relevant: None,
         constraint: None,
+        privacy: None,
     };
     fields.apply(&mut item)?;
     target.items.push(item);

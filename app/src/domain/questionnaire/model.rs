@@ -176,6 +176,54 @@ pub struct Item {
     pub relevant: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraint: Option<Constraint>,
+    /// Special-category or identifying: left out of raw exports unless allowed and logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<Privacy>,
+}
+
+/// Why an item's answers need more protection than the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Privacy {
+    /// Special-category data (GDPR art. 9: health and disability, sexual orientation, ethnicity).
+    Special,
+    /// Could identify a person (a name, a free-text description of an incident).
+    Identifying,
+}
+
+impl Privacy {
+    pub const ALL: [Privacy; 2] = [Privacy::Special, Privacy::Identifying];
+
+    /// The stored form, also used in forms and XLSForm's `privacy` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Privacy::Special => "special",
+            Privacy::Identifying => "identifying",
+        }
+    }
+
+    /// Parses the stored form; empty is no mark, anything else unknown is `Err`.
+    pub fn parse(s: &str) -> Result<Option<Privacy>, String> {
+        let s = s.trim();
+        if s.is_empty() || s == "none" {
+            return Ok(None);
+        }
+        Privacy::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .map(Some)
+            .ok_or_else(|| s.to_owned())
+    }
+
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            Privacy::Special => lang.pick(
+                "Bijzonder persoonsgegeven (AVG art. 9)",
+                "Special-category data (GDPR art. 9)",
+            ),
+            Privacy::Identifying => lang.pick("Identificerend", "Identifying"),
+        }
+    }
 }
 
 fn is_not_required(r: &Required) -> bool {

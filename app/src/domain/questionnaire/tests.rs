@@ -309,3 +309,44 @@ fn renaming_and_recoding_in_the_editor_keep_versions_comparable() {
         "the concordance travels with the version"
     );
 }
+
+#[test]
+fn a_privacy_mark_is_stored_only_when_set_and_its_change_is_listed() {
+    let old = sample();
+    let json = serde_json::to_string(&old).expect("json");
+    assert!(!json.contains("privacy"), "unmarked items store no mark");
+    let mut new = old.clone();
+    let key = new.sections[0].items[0].key.clone();
+    let fields = edit::ItemFields {
+        label: new.sections[0].items[0].label.clone(),
+        required: "ja".into(),
+        privacy: "special".into(),
+        ..Default::default()
+    };
+    edit::update_item(&mut new, &key, &fields).expect("edit");
+    assert_eq!(new.sections[0].items[0].privacy, Some(Privacy::Special));
+    let stored: Definition =
+        serde_json::from_str(&serde_json::to_string(&new).expect("json")).expect("parse");
+    assert_eq!(stored, new, "the mark round-trips");
+    let found = diff(&old, &new, &Concordance::default());
+    let change = found
+        .iter()
+        .find(|c| matches!(c.kind, ChangeKind::PrivacyChanged { .. }))
+        .expect("the mark's change");
+    assert_eq!(
+        change.severity,
+        Severity::Cosmetic,
+        "figures stay comparable"
+    );
+    assert!(change
+        .describe(crate::i18n::Lang::Nl)
+        .contains("geen → special"));
+    let wrong = edit::ItemFields {
+        privacy: "geheim".into(),
+        ..fields
+    };
+    assert_eq!(
+        edit::update_item(&mut new, &key, &wrong),
+        Err(edit::EditError::UnknownPrivacy("geheim".into()))
+    );
+}

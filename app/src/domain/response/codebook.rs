@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::Answers;
-use crate::domain::questionnaire::{Choice, Definition, ItemKind, Text};
+use crate::domain::questionnaire::{Choice, Definition, ItemKind, Privacy, Text};
 
 /// What a column holds.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -36,6 +36,9 @@ pub struct Column {
     pub label: Text,
     #[serde(flatten)]
     pub kind: ColumnKind,
+    /// The item's privacy mark: such columns leave a raw export only when allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<Privacy>,
 }
 
 fn sub_label(item: &Text, sub: &Text) -> Text {
@@ -53,6 +56,17 @@ fn sub_label(item: &Text, sub: &Text) -> Text {
     }
 }
 
+/// The columns a raw export holds: every column when special-category and identifying items
+/// are allowed, otherwise the unmarked ones; the keys of the items left out come second.
+pub fn exportable(columns: Vec<Column>, with_marked: bool) -> (Vec<Column>, Vec<String>) {
+    let (kept, left): (Vec<Column>, Vec<Column>) = columns
+        .into_iter()
+        .partition(|c| with_marked || c.privacy.is_none());
+    let mut withheld: Vec<String> = left.into_iter().map(|c| c.item).collect();
+    withheld.dedup();
+    (kept, withheld)
+}
+
 /// The columns of the answers to `def`, in questionnaire order.
 pub fn columns(def: &Definition) -> Vec<Column> {
     let mut out = Vec::new();
@@ -62,6 +76,7 @@ pub fn columns(def: &Definition) -> Vec<Column> {
             item: item.key.clone(),
             label,
             kind,
+            privacy: item.privacy,
         };
         match &item.kind {
             ItemKind::Note => {}
@@ -292,6 +307,24 @@ mod tests {
         let values: Vec<String> = columns.iter().map(|c| c.value(&answers)).collect();
         assert_eq!(values, ["ja", "0", "1", "4", ""], "no answer, no value");
         assert_eq!(columns[1].label.nl, "Met wie? — Politie");
+    }
+
+    #[test]
+    fn marked_items_leave_a_raw_export_unless_allowed() {
+        let mut def = definition();
+        let marked = def.sections[0].items[0].key.clone();
+        def.sections[0].items[0].privacy = Some(crate::domain::questionnaire::Privacy::Identifying);
+        let all = columns(&def);
+        let (kept, withheld) = exportable(all.clone(), false);
+        assert_eq!(withheld, vec![marked.clone()]);
+        assert!(kept.iter().all(|c| c.item != marked));
+        assert_eq!(
+            kept.len() + all.iter().filter(|c| c.item == marked).count(),
+            all.len()
+        );
+        let (kept, withheld) = exportable(all.clone(), true);
+        assert_eq!(kept, all);
+        assert!(withheld.is_empty());
     }
 
     #[test]

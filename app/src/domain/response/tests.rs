@@ -10,6 +10,7 @@ fn item(key: &str, kind: ItemKind) -> Item {
         required: Required::Always(true),
         relevant: None,
         constraint: None,
+        privacy: None,
     }
 }
 

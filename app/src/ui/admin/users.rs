@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::api::users::{
-    list_users, take_password_link, CreateUser, EraseUser, NewPasswordLink, SetUserActive,
-    UpdateUser,
+    list_users, take_password_link, CreateUser, EraseUser, NewPasswordLink, SetSpecialAccess,
+    SetUserActive, UpdateUser,
 };
 use crate::api::UserRow;
 use crate::domain::Role;
@@ -33,6 +33,7 @@ struct UsersPage {
     toggle: ServerAction<SetUserActive>,
     update: ServerAction<UpdateUser>,
     erase: ServerAction<EraseUser>,
+    special: ServerAction<SetSpecialAccess>,
     users: Resource<Result<Vec<UserRow>, crate::api::ApiError>>,
     link: Resource<Result<Option<crate::api::PasswordLink>, crate::api::ApiError>>,
 }
@@ -44,6 +45,7 @@ impl UsersPage {
         let toggle = ServerAction::<SetUserActive>::new();
         let update = ServerAction::<UpdateUser>::new();
         let erase = ServerAction::<EraseUser>::new();
+        let special = ServerAction::<SetSpecialAccess>::new();
         let changes = move || {
             (
                 create.version().get(),
@@ -51,6 +53,7 @@ impl UsersPage {
                 toggle.version().get(),
                 update.version().get(),
                 erase.version().get(),
+                special.version().get(),
             )
         };
         UsersPage {
@@ -59,6 +62,7 @@ impl UsersPage {
             toggle,
             update,
             erase,
+            special,
             users: Resource::new(changes, |_| list_users()),
             link: Resource::new(changes, |_| take_password_link()),
         }
@@ -74,6 +78,7 @@ fn UsersBody() -> impl IntoView {
         toggle,
         update,
         erase,
+        special,
         users,
         link,
     } = expect_context::<UsersPage>();
@@ -108,6 +113,7 @@ fn UsersBody() -> impl IntoView {
         {move || create.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
         {move || toggle.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
         <Outcome action=update success=lang.pick("Gegevens opgeslagen.", "Details saved.") />
+        <Outcome action=special success=lang.pick("Toegang tot bijzondere gegevens gewijzigd.", "Access to special-category data changed.") />
         <Outcome action=erase success=lang.pick("De persoonsgegevens zijn gewist; de antwoorden blijven.", "The personal data was erased; the answers stay.") />
         <UploadPanel
             title=lang.pick("Contactpersonen importeren", "Import contacts")
@@ -121,7 +127,7 @@ fn UsersBody() -> impl IntoView {
         <h2>{lang.pick("Alle gebruikers", "All users")}</h2>
         <Suspense fallback=|| ()>
             {move || users.get().map(|r| match r {
-                Ok(rows) => view! { <UserTable rows relink toggle update erase /> }.into_any(),
+                Ok(rows) => view! { <UserTable rows relink toggle update erase special /> }.into_any(),
                 Err(error) => view! { <Problem error /> }.into_any(),
             })}
         </Suspense>
@@ -135,6 +141,7 @@ fn UserTable(
     toggle: ServerAction<SetUserActive>,
     update: ServerAction<UpdateUser>,
     erase: ServerAction<EraseUser>,
+    special: ServerAction<SetSpecialAccess>,
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
@@ -166,6 +173,12 @@ fn UserTable(
                     let erase_label = format!("{} {}", lang.pick("Ik wil alle persoonsgegevens wissen van", "I want to erase all personal data of"), u.email);
                     let data_link = format!("/export/gebruiker/{}/gegevens.json", u.id);
                     let erase_id = u.id.to_string();
+                    let special_form = (u.role == Role::Researcher).then(|| (
+                        u.id.to_string(),
+                        (!u.special_access).to_string(),
+                        format!("{} {}", lang.pick("Bijzondere gegevens voor", "Special-category data for"), u.email),
+                        if u.special_access { lang.pick("Bijzondere gegevens: intrekken", "Special-category data: withdraw") } else { lang.pick("Bijzondere gegevens: toestaan", "Special-category data: allow") },
+                    ));
                     view! {
                         <tr>
                             <td>{u.name.clone()}</td>
@@ -184,6 +197,13 @@ fn UserTable(
                                     <input type="hidden" name="active" value=(!u.active).to_string() />
                                     <button type="submit" class="small">{if u.active { lang.pick("Uitschakelen", "Deactivate") } else { lang.pick("Inschakelen", "Activate") }}</button>
                                 </ActionForm>
+                                {special_form.map(|(id, allowed, label, text)| view! {
+                                    <ActionForm action=special attr:class="inline">
+                                        <input type="hidden" name="user_id" value=id />
+                                        <input type="hidden" name="allowed" value=allowed />
+                                        <button type="submit" class="small" aria-label=label>{text}</button>
+                                    </ActionForm>
+                                })}
                                 <details>
                                     <summary>{lang.pick("Wijzigen", "Edit")}</summary>
                                     <ActionForm action=update attr:class="stack">

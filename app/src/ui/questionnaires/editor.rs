@@ -9,7 +9,7 @@ use crate::api::questionnaires::{
 };
 use crate::domain::expr::Scope;
 use crate::domain::questionnaire::edit::{format_options, options_of};
-use crate::domain::questionnaire::{scope_for, Definition, Item, Required};
+use crate::domain::questionnaire::{scope_for, Definition, Item, Privacy, Required};
 use crate::i18n::use_lang;
 use crate::ui::layout::Problem;
 
@@ -171,6 +171,7 @@ fn ItemRow(id: i32, item: Item, actions: EditorActions, relevant_scope: Scope) -
     };
     let hint = item.hint.clone().unwrap_or_default();
     let constraint = item.constraint.clone();
+    let privacy = item.privacy;
     let options = options_of(&item.kind).map(|o| format_options(o));
     let codes =
         options_of(&item.kind).map(|o| o.iter().map(|c| c.code.clone()).collect::<Vec<_>>());
@@ -229,6 +230,13 @@ fn ItemRow(id: i32, item: Item, actions: EditorActions, relevant_scope: Scope) -
                     <input id=f("cm-nl") name="constraint_nl" value=constraint.as_ref().map(|c| c.message.nl.clone()).unwrap_or_default() />
                     <label for=f("cm-en")>{lang.pick("Melding bij fout (Engels)", "Message when wrong (English)")}</label>
                     <input id=f("cm-en") name="constraint_en" value=constraint.as_ref().map(|c| c.message.en.clone()).unwrap_or_default() />
+                    <label for=f("privacy")>{lang.pick("Privacy", "Privacy")}</label>
+                    <select id=f("privacy") name="privacy">
+                        <option value="" selected=privacy.is_none()>{lang.pick("Gewoon antwoord", "Ordinary answer")}</option>
+                        {Privacy::ALL.into_iter().map(|p| view! {
+                            <option value=p.as_str() selected=privacy == Some(p)>{p.label(lang)}</option>
+                        }).collect_view()}
+                    </select>
                     {match options {
                         Some(text) => view! {
                             <label for=f("options")>{lang.pick("Opties: code | Nederlands | English", "Options: code | Nederlands | English")}</label>
