@@ -72,3 +72,32 @@ test('a researcher imports a source through the browser, maps its columns and do
   const bytes = fs.readFileSync(await file.path());
   expect(bytes.subarray(0, 2).toString()).toBe('PK');
 });
+
+// A personal API token: made on the account page, shown once, used by a script, revoked.
+test('a researcher makes an API token, a script uses it, and after revoking it is refused', async ({ page }) => {
+  await login(page, 'onderzoek@e2e.test');
+  await page.goto('/account');
+  await page.getByRole('link', { name: 'API-sleutels beheren' }).click();
+  await expect(page.getByRole('heading', { name: 'API-sleutels' })).toBeVisible();
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.getByLabel('Naam (waarvoor gebruikt u hem?)').fill('R-script monitor');
+  await page.getByLabel('Geldig (dagen, 1 tot 365)').fill('30');
+  await page.getByRole('button', { name: 'Sleutel maken' }).click();
+  const shown = page.getByLabel('Nieuwe API-sleutel');
+  await expect(shown).toHaveValue(/^miv_[0-9a-f]{64}$/);
+  const token = await shown.inputValue();
+  await expectAccessible(page);
+
+  const api = await page.context().request;
+  const me = await api.get('/api/v1/me', { headers: { Authorization: `Bearer ${token}` } });
+  expect(me.status()).toBe(200);
+  expect((await me.json()).role).toBe('researcher');
+
+  await page.reload();
+  await expect(page.getByRole('cell', { name: 'R-script monitor' })).toBeVisible();
+  await expect(page.getByLabel('Nieuwe API-sleutel')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Trek in: R-script monitor' }).click();
+  await expect(page.getByRole('cell', { name: /ingetrokken/ })).toBeVisible();
+  const refused = await api.get('/api/v1/me', { headers: { Authorization: `Bearer ${token}` } });
+  expect(refused.status()).toBe(401);
+});

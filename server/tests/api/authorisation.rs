@@ -340,6 +340,41 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         (Request::Function("take_password_link", vec![]), ADMIN),
         (
             Request::Function(
+                "set_special_access",
+                vec![("user_id", s("999999")), ("allowed", s("false"))],
+            ),
+            ADMIN,
+        ),
+        (Request::Function("my_tokens", vec![]), STAFF),
+        (
+            Request::Function(
+                "create_token",
+                vec![
+                    ("name", s("script")),
+                    ("role", s("researcher")),
+                    ("days", s("30")),
+                ],
+            ),
+            STAFF,
+        ),
+        (
+            Request::Function("revoke_token", vec![("id", s("999999"))]),
+            STAFF,
+        ),
+        (Request::Page(s("/account/api-sleutels")), STAFF),
+        (Request::Page(s("/api/v1/me")), STAFF),
+        (Request::Page(s("/api/v1/questionnaires")), STAFF),
+        (Request::Page(format!("/api/v1/versions/{vid}")), STAFF),
+        (Request::Page(s("/api/v1/rounds")), STAFF),
+        (Request::Page(format!("/api/v1/rounds/{round}")), STAFF),
+        (
+            Request::Page(format!("/api/v1/rounds/{round}/responses")),
+            &[Who::Researcher],
+        ),
+        (Request::Page(s("/api/v1/sources")), STAFF),
+        (Request::Page(s("/api/openapi.json")), EVERYONE),
+        (
+            Request::Function(
                 "set_user_active",
                 vec![("user_id", target), ("active", s("true"))],
             ),
