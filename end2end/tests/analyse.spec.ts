@@ -94,7 +94,7 @@ test('a researcher makes an API token, a script uses it, and after revoking it i
   expect((await me.json()).role).toBe('researcher');
 
   await page.reload();
-  await expect(page.getByRole('cell', { name: 'R-script monitor' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'R-script monitor', exact: true })).toBeVisible();
   await expect(page.getByLabel('Nieuwe API-sleutel')).toHaveCount(0);
   await page.getByRole('button', { name: 'Trek in: R-script monitor' }).click();
   await expect(page.getByRole('cell', { name: /ingetrokken/ })).toBeVisible();
