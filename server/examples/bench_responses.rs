@@ -15,6 +15,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+
+/// The server binary's allocator (`server/src/main.rs`), so that the benchmark measures what runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use app::domain::questionnaire::{Choice, Definition, Item, ItemKind, Required, Section, Text};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
