@@ -38,35 +38,26 @@ pub struct ReportRow {
 /// Every data source. Researchers and admins.
 #[server(prefix = "/api", endpoint = "list_sources")]
 pub async fn list_sources() -> Result<Vec<SourceView>, ApiError> {
-    use crate::backend::entities::data_source;
     use crate::backend::{guard, sources};
     use crate::domain::Role;
-    use sea_orm::{EntityTrait, QueryOrder};
     guard::respond(
         async move {
             let state = guard::state()?;
             guard::require(&[Role::Researcher, Role::Admin])?;
-            let mut out = Vec::new();
-            for s in data_source::Entity::find()
-                .order_by_asc(data_source::Column::Name)
-                .all(&state.db)
+            Ok(sources::list(&state.db)
                 .await
                 .map_err(guard::internal)?
-            {
-                let snapshots = sources::snapshots(&state.db, s.id)
-                    .await
-                    .map_err(guard::internal)?
-                    .into_iter()
-                    .map(|x| (x.year, x.rows, x.file_name))
-                    .collect();
-                out.push(SourceView {
+                .into_iter()
+                .map(|(s, snapshots)| SourceView {
                     id: s.id,
                     name: s.name,
                     kind: s.kind,
-                    snapshots,
-                });
-            }
-            Ok(out)
+                    snapshots: snapshots
+                        .into_iter()
+                        .map(|x| (x.year, x.rows, x.file_name))
+                        .collect(),
+                })
+                .collect())
         }
         .await,
     )
@@ -110,41 +101,27 @@ pub async fn report(
     breakdown: String,
     cross: String,
 ) -> Result<Vec<ReportRow>, ApiError> {
-    use crate::backend::{guard, sources, submitted};
-    use crate::domain::aggregate::{self as agg, table};
+    use crate::backend::guard;
+    use crate::backend::sources::{self, ReportError};
     use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             guard::require(&[Role::Researcher, Role::Admin])?;
-            let found = sources::find(&state.db, source).await;
-            let kind = match found {
-                Ok(s) => sources::kind_of(&s).map_err(guard::internal)?,
-                Err(sources::SourceError::NotFound) => return Err(ApiError::NotFound),
-                Err(error) => return Err(guard::internal(error)),
-            };
-            let ids: Vec<i32> = sources::snapshots(&state.db, source)
-                .await
-                .map_err(guard::internal)?
-                .into_iter()
-                .map(|s| s.id)
-                .collect();
-            if ids.is_empty() {
-                return Err(ApiError::NotFound);
-            }
-            // An indicator of another kind of source (a link, a switched source): its first.
-            let offered = kind.report_indicators();
-            let indicator = if offered.contains(&indicator) {
-                indicator
-            } else {
-                offered.into_iter().next().unwrap_or_default()
-            };
-            let mut request = sources::FigureRequest::default();
-            let mut wanted = breakdown.clone();
-            if let Some(key) = breakdown.strip_prefix(submitted::QUESTION_PREFIX) {
-                request.questions.push(key.to_owned());
-            } else if !cross.is_empty() && cross != breakdown {
-                if !kind.crossable(&breakdown) || !kind.crossable(&cross) {
+            let report = sources::report(
+                &state.db,
+                source,
+                state.settings.thresholds,
+                Some(&breakdown),
+                Some(&cross),
+            )
+            .await;
+            let report = match report {
+                Ok(report) => report,
+                Err(ReportError::NotFound | ReportError::NoSnapshots) => {
+                    return Err(ApiError::NotFound)
+                }
+                Err(ReportError::NotCrossable) => {
                     return Err(ApiError::invalid(
                         "kruising",
                         "Kruisen kan alleen met kenmerken van de student, de medewerker of de \
@@ -153,27 +130,29 @@ pub async fn report(
                         "Only characteristics of the student, staff member or programme (such as \
                          institution, sector, level, gender, age) can be crossed, not those of the \
                          institution, nor incidents.",
-                    ));
+                    ))
                 }
-                request.crossings.push((breakdown.clone(), cross.clone()));
-                wanted = table::crossing_name(&breakdown, &cross);
-            }
-            let figures = sources::figures(&state.db, &ids, state.settings.thresholds, &request)
-                .await
-                .map_err(guard::internal)?;
-            let versus = agg::versus_national(&figures);
-            Ok(figures
-                .iter()
-                .zip(versus)
-                .filter(|(f, _)| f.indicator == indicator && f.breakdown == wanted)
+                Err(ReportError::Other(error)) => return Err(guard::internal(error)),
+            };
+            // An indicator of another kind of source (a link, a switched source): its first.
+            let offered = report.kind.report_indicators();
+            let indicator = if offered.contains(&indicator) {
+                indicator
+            } else {
+                offered.into_iter().next().unwrap_or_default()
+            };
+            Ok(report
+                .figures
+                .into_iter()
+                .filter(|(f, _)| f.indicator == indicator)
                 .map(|(f, v)| ReportRow {
-                    indicator: f.indicator.clone(),
-                    year: f.year,
-                    group: f.group.clone(),
-                    n: f.n,
                     share: f.value.zip(f.interval).map(|(s, (l, h))| (s, l, h)),
                     rate: f.interval.is_none().then_some(f.value).flatten(),
                     versus_national: v.map(|v| (v.difference, v.differs)),
+                    indicator: f.indicator,
+                    year: f.year,
+                    group: f.group,
+                    n: f.n,
                 })
                 .collect())
         }

@@ -42,6 +42,14 @@ impl RateLimiter {
         }
     }
 
+    /// Counts one use of `key` when it has uses left in the window (a limit on every request,
+    /// not only on failures); `Err(wait)` otherwise.
+    pub fn take(&self, key: &str) -> Result<(), Duration> {
+        self.check(key, 1)?;
+        self.record_failure(key);
+        Ok(())
+    }
+
     pub fn record_failure(&self, key: &str) {
         if let Ok(mut map) = self.failures.lock() {
             map.entry(key.to_owned())

@@ -294,6 +294,24 @@ pub async fn snapshots(
         .context("read snapshots")
 }
 
+/// Every source by name, each with its snapshots (newest year first).
+pub async fn list(
+    db: &impl ConnectionTrait,
+) -> anyhow::Result<Vec<(data_source::Model, Vec<SnapshotInfo>)>> {
+    use sea_orm::QueryOrder;
+    let mut out = Vec::new();
+    for source in data_source::Entity::find()
+        .order_by_asc(data_source::Column::Name)
+        .all(db)
+        .await
+        .context("read sources")?
+    {
+        let found = snapshots(db, source.id).await?;
+        out.push((source, found));
+    }
+    Ok(out)
+}
+
 /// What the register says of the institutions: their characteristics (type, region, size
 /// band) and students, from the institution register and, per year where a `register` source
 /// has that year, from its snapshots (the year's size band and students).
@@ -495,4 +513,82 @@ pub async fn figures(
     };
     agg::protect(&mut figures, &characteristics);
     Ok(figures)
+}
+
+/// Why a report of a source could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("no such source")]
+    NotFound,
+    #[error("the source has no imported file yet")]
+    NoSnapshots,
+    /// A crossing with a breakdown that is not a row characteristic (of the student, staff
+    /// member or programme), or of a source without rows (incidents, the register).
+    #[error("these breakdowns cannot be crossed")]
+    NotCrossable,
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// A report's figures: every snapshot of a source, of one breakdown (`q:<key>` groups the
+/// institutions by their coordinators' answer) or crossed with `cross`, or of every standard
+/// breakdown when `breakdown` is `None`; each with its difference from the national figure.
+pub struct Report {
+    pub kind: SourceKind,
+    /// The breakdown's name in the figures (a crossing's combined name); `None`: all.
+    pub breakdown: Option<String>,
+    pub figures: Vec<(Figure, Option<agg::VersusNational>)>,
+}
+
+/// The figures a report page, an export or the API shows of `source_id` (see [`Report`]).
+pub async fn report(
+    db: &impl ConnectionTrait,
+    source_id: i32,
+    thresholds: agg::Thresholds,
+    breakdown: Option<&str>,
+    cross: Option<&str>,
+) -> Result<Report, ReportError> {
+    let kind = match find(db, source_id).await {
+        Ok(source) => kind_of(&source).map_err(|e| anyhow::anyhow!("{e}"))?,
+        Err(SourceError::NotFound) => return Err(ReportError::NotFound),
+        Err(error) => return Err(anyhow::anyhow!("{error}").into()),
+    };
+    let ids: Vec<i32> = snapshots(db, source_id)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    if ids.is_empty() {
+        return Err(ReportError::NoSnapshots);
+    }
+    let mut request = FigureRequest::default();
+    let mut wanted = breakdown.map(str::to_owned);
+    match (breakdown, cross.filter(|c| !c.is_empty())) {
+        (Some(b), _) if b.starts_with(super::submitted::QUESTION_PREFIX) => {
+            request
+                .questions
+                .push(b[super::submitted::QUESTION_PREFIX.len()..].to_owned());
+        }
+        (Some(b), Some(c)) if b != c => {
+            if !kind.crossable(b) || !kind.crossable(c) {
+                return Err(ReportError::NotCrossable);
+            }
+            request.crossings.push((b.to_owned(), c.to_owned()));
+            wanted = Some(table::crossing_name(b, c));
+        }
+        (None, Some(_)) => return Err(ReportError::NotCrossable),
+        _ => {}
+    }
+    let all = figures(db, &ids, thresholds, &request).await?;
+    let versus = agg::versus_national(&all);
+    let figures = all
+        .into_iter()
+        .zip(versus)
+        .filter(|(f, _)| wanted.as_ref().is_none_or(|b| &f.breakdown == b))
+        .collect();
+    Ok(Report {
+        kind,
+        breakdown: wanted,
+        figures,
+    })
 }

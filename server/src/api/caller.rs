@@ -71,10 +71,9 @@ pub async fn authenticate(
         Some(id) => format!("token:{id}"),
         None => format!("user:{}", caller.me.id),
     };
-    if let Err(wait) = state.api_limiter.check(&key, 1) {
+    if let Err(wait) = state.api_limiter.take(&key) {
         return Problem::rate_limited(wait).into_response();
     }
-    state.api_limiter.record_failure(&key);
     // Nested under /api/v1, the request's own URI lacks that prefix; the original has it.
     let uri = request
         .extensions()

@@ -1,13 +1,11 @@
 //! The aggregation module's data sources and their indicator tables, with the same thresholds
 //! and complementary suppression as the reports and the downloads.
 
-use app::backend::entities::data_source;
-use app::backend::{sources, submitted, AppState};
-use app::domain::aggregate::{self as agg, table};
+use app::backend::sources::{self, ReportError};
+use app::backend::{submitted, AppState};
 use app::domain::Role;
 use axum::extract::{Path, Query, State};
 use axum::{Extension, Json};
-use sea_orm::{EntityTrait, QueryOrder};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -22,28 +20,23 @@ pub async fn sources(
     Extension(caller): Extension<Caller>,
 ) -> Result<Json<Vec<Source>>, Problem> {
     caller.require(&[Role::Admin, Role::Researcher])?;
-    let list = data_source::Entity::find()
-        .order_by_asc(data_source::Column::Name)
-        .all(&state.db)
+    let list = sources::list(&state.db)
         .await
-        .map_err(Problem::internal)?;
-    let mut out = Vec::with_capacity(list.len());
-    for s in list {
-        let mut years: Vec<i32> = sources::snapshots(&state.db, s.id)
-            .await
-            .map_err(Problem::internal)?
-            .iter()
-            .map(|snapshot| snapshot.year)
-            .collect();
-        years.sort_unstable();
-        years.dedup();
-        out.push(Source {
-            id: s.id,
-            name: s.name,
-            kind: s.kind,
-            years,
-        });
-    }
+        .map_err(|e| Problem::internal(format!("{e:#}")))?;
+    let out = list
+        .into_iter()
+        .map(|(s, snapshots)| {
+            let mut years: Vec<i32> = snapshots.iter().map(|x| x.year).collect();
+            years.sort_unstable();
+            years.dedup();
+            Source {
+                id: s.id,
+                name: s.name,
+                kind: s.kind,
+                years,
+            }
+        })
+        .collect();
     Ok(Json(out))
 }
 
@@ -97,69 +90,42 @@ pub async fn figures(
             "Names of indicators and breakdowns are letters, digits and _ (at most 64).",
         ));
     }
-    let kind = match sources::find(&state.db, id).await {
-        Ok(source) => sources::kind_of(&source).map_err(Problem::internal)?,
-        Err(sources::SourceError::NotFound) => return Err(Problem::not_found()),
-        Err(error) => return Err(Problem::internal(error)),
-    };
-    let ids: Vec<i32> = sources::snapshots(&state.db, id)
-        .await
-        .map_err(Problem::internal)?
-        .iter()
-        .map(|s| s.id)
-        .collect();
-    let mut request = sources::FigureRequest::default();
-    let mut wanted = query.breakdown.clone();
-    match (&query.breakdown, &query.cross) {
-        (Some(b), _) if b.starts_with(submitted::QUESTION_PREFIX) => {
-            request
-                .questions
-                .push(b[submitted::QUESTION_PREFIX.len()..].to_owned());
-        }
-        (Some(b), Some(c)) if b != c => {
-            if !kind.crossable(b) || !kind.crossable(c) {
-                return Err(Problem::invalid(
-                    "Kruisen kan alleen met kenmerken van de student, de medewerker of de opleiding.",
-                    "Only characteristics of the student, staff member or programme can be crossed.",
-                ));
-            }
-            request.crossings.push((b.clone(), c.clone()));
-            wanted = Some(table::crossing_name(b, c));
-        }
-        (None, Some(_)) => {
+    let report = sources::report(
+        &state.db,
+        id,
+        state.settings.thresholds,
+        query.breakdown.as_deref(),
+        query.cross.as_deref(),
+    )
+    .await;
+    let all = match report {
+        Ok(report) => report.figures,
+        Err(ReportError::NoSnapshots) => Vec::new(),
+        Err(ReportError::NotFound) => return Err(Problem::not_found()),
+        Err(ReportError::NotCrossable) => {
             return Err(Problem::invalid(
-                "Kies bij cross ook een breakdown.",
-                "With cross, choose a breakdown too.",
+                "Kruisen kan alleen een breakdown met een cross, beide kenmerken van de student, de medewerker of de opleiding.",
+                "Only a breakdown with a cross can be crossed, both characteristics of the student, staff member or programme.",
             ))
         }
-        _ => {}
-    }
-    let all = if ids.is_empty() {
-        Vec::new()
-    } else {
-        sources::figures(&state.db, &ids, state.settings.thresholds, &request)
-            .await
-            .map_err(|e| Problem::internal(format!("{e:#}")))?
+        Err(ReportError::Other(error)) => return Err(Problem::internal(format!("{error:#}"))),
     };
-    let versus = agg::versus_national(&all);
     let figures = all
-        .iter()
-        .zip(versus)
+        .into_iter()
         .filter(|(f, _)| query.indicator.as_ref().is_none_or(|i| &f.indicator == i))
-        .filter(|(f, _)| wanted.as_ref().is_none_or(|b| &f.breakdown == b))
         .filter(|(f, _)| query.year.is_none_or(|y| f.year == y))
         .map(|(f, v)| Figure {
-            year: f.year,
-            breakdown: f.breakdown.clone(),
-            group: f.group.clone(),
-            indicator: f.indicator.clone(),
-            n: f.n,
-            value: f.value,
             ci_low: f.interval.map(|(low, _)| low),
             ci_high: f.interval.map(|(_, high)| high),
-            suppressed: f.suppressed,
             versus_national: v.map(|v| v.difference),
             differs_from_national: v.map(|v| v.differs),
+            year: f.year,
+            breakdown: f.breakdown,
+            group: f.group,
+            indicator: f.indicator,
+            n: f.n,
+            value: f.value,
+            suppressed: f.suppressed,
         })
         .collect();
     Ok(Json(Figures {
