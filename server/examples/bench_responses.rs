@@ -7,7 +7,8 @@
 //!     [--institutions 8000] (responses stored at most: each is stored once)
 //!     [--postgres postgres://postgres@127.0.0.1:5432] [--pg-scripts ../shared/bench/pg]
 //! ```
-//! Prints one line per measurement and the ratio of responses per second to the ceiling.
+//! Prints one line per measurement: the app and pgbench take turns (three each) at storing
+//! complete responses, and the median of the turns' ratios is the ratio to the ceiling.
 
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -221,8 +222,18 @@ async fn run(a: &Args, app_db: &str, pg_db: &str) -> anyhow::Result<()> {
         .build()?;
     let sessions = Arc::new(sessions);
 
-    // A: complete responses, `clients` at a time, each a fresh response of 100 answers. The
-    // request bodies are made beforehand, as pgbench's script is.
+    // The ceiling's database: the same rows straight into PostgreSQL with pgbench.
+    let pg_url = create_database(&a.postgres, pg_db).await?;
+    let status = Command::new("psql")
+        .args(["-q", "-f", &format!("{}/schema.sql", a.scripts), &pg_url])
+        .status()
+        .context("run psql")?;
+    anyhow::ensure!(status.success(), "psql schema.sql failed");
+
+    // A: complete responses, `clients` at a time, each a fresh response of 100 answers, taking
+    // turns with pgbench's 100-row questionnaire script (ROUNDS turns each, so that a change of
+    // the machine's speed during the run falls on both). The request bodies are made
+    // beforehand, as pgbench's script is.
     let bodies: Arc<Vec<Vec<u8>>> = Arc::new(
         sessions
             .iter()
@@ -235,13 +246,90 @@ async fn run(a: &Args, app_db: &str, pg_db: &str) -> anyhow::Result<()> {
             .collect::<Result<_, _>>()?,
     );
     let next = Arc::new(AtomicUsize::new(0));
-    let deadline = Instant::now() + Duration::from_secs(a.seconds);
+    let turn = (a.seconds / ROUNDS).max(1);
+    let mut ratios = Vec::new();
+    let (mut stored, mut app_seconds, mut pg_total) = (0, 0.0, 0.0);
+    for round in 1..=ROUNDS {
+        let (done, elapsed) =
+            complete_responses(&http, &base, &sessions, &bodies, &next, a.clients, turn).await?;
+        let responses_per_s = done as f64 / elapsed;
+        let (tps, latency) = pgbench(
+            &pg_url,
+            &format!("{}/b_questionnaire_100.sql", a.scripts),
+            a.clients,
+            turn,
+        )?;
+        println!("turn {round}: app {responses_per_s:.0} complete 100-answer responses/s over HTTP ({} clients); pgbench b_questionnaire_100 {tps:.0} questionnaires/s (latency average {latency:.1} ms); ratio {:.2}", a.clients, responses_per_s / tps);
+        ratios.push(responses_per_s / tps);
+        stored += done;
+        app_seconds += elapsed;
+        pg_total += tps * turn as f64;
+    }
+    ratios.sort_by(f64::total_cmp);
+    let median_ratio = ratios[ratios.len() / 2];
+    println!(
+        "app: {stored} complete responses in {app_seconds:.1} s = {:.0} responses/s; pgbench: {:.0} questionnaires/s",
+        stored as f64 / app_seconds,
+        pg_total / (turn * ROUNDS) as f64
+    );
+
+    // B: single-answer autosaves, 50 clients, each on its own stored response: back to back (the
+    // server saturated), then each client saving every 100 ms (500 saves/s in all, far more than
+    // a round's coordinators produce while typing).
+    let clients = 50.min(stored.max(1));
+    let seconds = a.seconds.min(10);
+    let mut p50_saturated = f64::NAN;
+    for pace in [None, Some(Duration::from_millis(100))] {
+        let latencies = autosaves(&http, &base, &sessions, clients, seconds, pace).await?;
+        let (p50, p99) = (percentile(&latencies, 0.5), percentile(&latencies, 0.99));
+        if pace.is_none() {
+            p50_saturated = p50;
+        }
+        let how = match pace {
+            None => "back to back".to_owned(),
+            Some(p) => format!("one save per client every {} ms", p.as_millis()),
+        };
+        println!(
+            "app: {} single-answer autosaves, {clients} concurrent clients, {how}: {:.0} saves/s, p50 {p50:.1} ms, p99 {p99:.1} ms (goal p99 < 20 ms)",
+            latencies.len(),
+            latencies.len() as f64 / seconds as f64
+        );
+    }
+    let (single_tps, single_latency) = pgbench(
+        &pg_url,
+        &format!("{}/a_single_insert.sql", a.scripts),
+        clients,
+        seconds,
+    )?;
+    println!("pgbench a_single_insert: {single_tps:.0} inserts/s ({clients} clients, latency average {single_latency:.1} ms)");
+    println!(
+        "ratio responses/s ÷ ceiling = {median_ratio:.2} (median of {ROUNDS} turns; goal ≥ 0.5); autosave p50 ÷ pgbench single-insert latency = {:.2}",
+        p50_saturated / single_latency
+    );
+    Ok(())
+}
+
+/// How many turns the app and pgbench take each.
+const ROUNDS: u64 = 3;
+
+/// Stores complete responses from `clients` clients for `seconds`, each response once (the next
+/// unused one of `sessions`); returns how many were stored and the time taken in seconds.
+async fn complete_responses(
+    http: &reqwest::Client,
+    base: &str,
+    sessions: &Arc<Vec<(i32, String)>>,
+    bodies: &Arc<Vec<Vec<u8>>>,
+    next: &Arc<AtomicUsize>,
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<(usize, f64)> {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..a.clients {
+    for _ in 0..clients {
         let (http, base, next, sessions, bodies) = (
             http.clone(),
-            base.clone(),
+            base.to_owned(),
             next.clone(),
             sessions.clone(),
             bodies.clone(),
@@ -271,60 +359,7 @@ async fn run(a: &Args, app_db: &str, pg_db: &str) -> anyhow::Result<()> {
     for t in tasks {
         stored += t.await?;
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let responses_per_s = stored as f64 / elapsed;
-    println!("app: {stored} complete 100-answer responses in {elapsed:.1} s over HTTP = {responses_per_s:.0} responses/s ({} clients)", a.clients);
-
-    // B: single-answer autosaves, 50 clients, each on its own stored response: back to back (the
-    // server saturated), then each client saving every 100 ms (500 saves/s in all, far more than
-    // a round's coordinators produce while typing).
-    let clients = 50.min(stored.max(1));
-    let seconds = a.seconds.min(10);
-    let mut p50_saturated = f64::NAN;
-    for pace in [None, Some(Duration::from_millis(100))] {
-        let latencies = autosaves(&http, &base, &sessions, clients, seconds, pace).await?;
-        let (p50, p99) = (percentile(&latencies, 0.5), percentile(&latencies, 0.99));
-        if pace.is_none() {
-            p50_saturated = p50;
-        }
-        let how = match pace {
-            None => "back to back".to_owned(),
-            Some(p) => format!("one save per client every {} ms", p.as_millis()),
-        };
-        println!(
-            "app: {} single-answer autosaves, {clients} concurrent clients, {how}: {:.0} saves/s, p50 {p50:.1} ms, p99 {p99:.1} ms (goal p99 < 20 ms)",
-            latencies.len(),
-            latencies.len() as f64 / seconds as f64
-        );
-    }
-
-    // The ceiling: the same rows straight into PostgreSQL with pgbench, same machine, same run.
-    let pg_url = create_database(&a.postgres, pg_db).await?;
-    let status = Command::new("psql")
-        .args(["-q", "-f", &format!("{}/schema.sql", a.scripts), &pg_url])
-        .status()
-        .context("run psql")?;
-    anyhow::ensure!(status.success(), "psql schema.sql failed");
-    let (tps, latency) = pgbench(
-        &pg_url,
-        &format!("{}/b_questionnaire_100.sql", a.scripts),
-        a.clients,
-        a.seconds,
-    )?;
-    println!("pgbench b_questionnaire_100: {tps:.0} questionnaires/s ({} clients, latency average {latency:.1} ms)", a.clients);
-    let (single_tps, single_latency) = pgbench(
-        &pg_url,
-        &format!("{}/a_single_insert.sql", a.scripts),
-        clients,
-        a.seconds.min(10),
-    )?;
-    println!("pgbench a_single_insert: {single_tps:.0} inserts/s ({clients} clients, latency average {single_latency:.1} ms)");
-    println!(
-        "ratio responses/s ÷ ceiling = {:.2} (goal ≥ 0.5); autosave p50 ÷ pgbench single-insert latency = {:.2}",
-        responses_per_s / tps,
-        p50_saturated / single_latency
-    );
-    Ok(())
+    Ok((stored, started.elapsed().as_secs_f64()))
 }
 
 /// Saves one answer at a time from `clients` clients for `seconds`; returns the latencies in ms.

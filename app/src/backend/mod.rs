@@ -1,6 +1,7 @@
 //! Server-only code: database, sessions, authorisation, audit log and importers.
 
 pub mod aggregate;
+pub mod answer_batches;
 pub mod api_tokens;
 pub mod audit;
 pub mod auth;

@@ -12,6 +12,7 @@ use sea_orm::{
     FromQueryResult, QueryFilter, Statement,
 };
 
+use super::answer_batches::{self, BatchWriter, Write};
 use super::auth::CurrentUser;
 use super::entities::{institution, response, round, user};
 use super::state::AppState;
@@ -323,10 +324,23 @@ pub struct Saved {
     pub evaluation: Evaluation,
 }
 
-/// The answers of responses as this process last read or wrote them, with the response's
-/// `answers_version` they belong to. Used only when the version still matches, so another
-/// process's writes are never hidden.
-pub type AnswerCache = super::cache::TtlCache<i32, (i32, Arc<Vec<StoredAnswer>>)>;
+/// The answers of responses as this process last read or wrote them, each with the response's
+/// `answers_version` it belongs to (used only while that version is current, so another
+/// process's writes are never hidden), and the writer that stores autosaves in batches.
+pub struct AnswerStore {
+    known: super::cache::TtlCache<i32, (i32, Arc<Vec<StoredAnswer>>)>,
+    writer: BatchWriter,
+}
+
+impl AnswerStore {
+    /// Answers are known for 5 minutes after they were last read or written.
+    pub fn new(db: DatabaseConnection) -> Self {
+        AnswerStore {
+            known: super::cache::TtlCache::new(std::time::Duration::from_secs(300), 10_000),
+            writer: BatchWriter::new(db),
+        }
+    }
+}
 
 /// What a save will write, worked out against the stored answers it read.
 struct Plan<'a> {
@@ -454,7 +468,7 @@ fn after_writes(
 /// reading its answers in the same statement.
 pub async fn save(
     db: &DatabaseConnection,
-    cache: Option<&AnswerCache>,
+    store: Option<&AnswerStore>,
     ctx: &ResponseContext,
     user_id: Option<i32>,
     changes: &[Change],
@@ -478,7 +492,7 @@ pub async fn save(
     }
     let section = section.filter(|s| def.sections.iter().any(|x| x.key == *s));
     let id = ctx.response.id;
-    if let Some(saved) = save_if_current(db, cache, ctx, user_id, &normalised, section, now).await?
+    if let Some(saved) = save_if_current(db, store, ctx, user_id, &normalised, section, now).await?
     {
         return Ok(saved);
     }
@@ -512,8 +526,8 @@ pub async fn save(
         after
     };
     txn.commit().await.context("commit")?;
-    if let Some(cache) = cache {
-        cache.put(id, (version, Arc::new(after)));
+    if let Some(store) = store {
+        store.known.put(id, (version, Arc::new(after)));
     }
     Ok(Saved {
         revisions: p.revisions,
@@ -528,7 +542,7 @@ pub async fn save(
 /// made on fresh answers) or when the version moved.
 async fn save_if_current(
     db: &DatabaseConnection,
-    cache: Option<&AnswerCache>,
+    store: Option<&AnswerStore>,
     ctx: &ResponseContext,
     user_id: Option<i32>,
     normalised: &[(&Change, String)],
@@ -536,7 +550,7 @@ async fn save_if_current(
     now: DateTime<Utc>,
 ) -> Result<Option<Saved>, ResponseError> {
     let id = ctx.response.id;
-    let known = match cache.and_then(|c| c.get(&id)) {
+    let known = match store.and_then(|s| s.known.get(&id)) {
         Some(found) => found,
         None if ctx.response.answers_version == 0 => (0, Arc::new(Vec::new())),
         None => return Ok(None),
@@ -550,38 +564,55 @@ async fn save_if_current(
     }
     let after = after_writes(&stored, user_id, now, &p.writes);
     let backend = db.get_database_backend();
-    // PostgreSQL: only the written answers travel; `||` puts them into the stored document.
-    let (set, doc) = if backend == DbBackend::Postgres {
+    let written = if backend == DbBackend::Postgres {
+        // Only the written answers travel; `||` puts them into the stored document. Saves
+        // arriving together share a statement.
         let written = p.writes.iter().filter_map(|(key, _, _)| {
             after
                 .binary_search_by(|a| a.item_key.as_str().cmp(key))
                 .ok()
                 .map(|i| &after[i])
         });
-        (", answers = answers || $4::jsonb", document(written)?)
+        let write = Write {
+            response_id: id,
+            version,
+            at: now,
+            section: section.map(str::to_owned),
+            written: document(written)?,
+        };
+        match store {
+            Some(store) => store.writer.write(write).await?,
+            None => answer_batches::write_now(db, write).await?,
+        }
     } else {
-        (", answers = $4", document(&after)?)
+        let sql = touch_sql(
+            "",
+            ONE,
+            ", answers = $4",
+            "AND answers_version = $5",
+            "answers_version",
+        );
+        Version::find_by_statement(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                id.into(),
+                now.into(),
+                section.map(str::to_owned).into(),
+                document(&after)?.into(),
+                version.into(),
+            ],
+        ))
+        .one(db)
+        .await
+        .context("write answers")?
+        .map(|v| v.answers_version)
     };
-    let sql = touch_sql(set, "AND answers_version = $5", "answers_version");
-    let written = Version::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [
-            id.into(),
-            now.into(),
-            section.map(str::to_owned).into(),
-            doc.into(),
-            version.into(),
-        ],
-    ))
-    .one(db)
-    .await
-    .context("write answers")?;
     let Some(written) = written else {
         return Ok(None);
     };
-    if let Some(cache) = cache {
-        cache.put(id, (written.answers_version, Arc::new(after)));
+    if let Some(store) = store {
+        store.known.put(id, (written, Arc::new(after)));
     }
     Ok(Some(Saved {
         revisions: p.revisions,
@@ -594,16 +625,26 @@ struct Version {
     answers_version: i32,
 }
 
-/// The update every save makes to the response row (`$1` id, `$2` time, `$3` section or
-/// null): marks it in progress, remembers the section and raises the answers version, never on
-/// a submitted response; with `set` and `condition` added, returning `returning`.
-fn touch_sql(set: &str, condition: &str, returning: &str) -> String {
+/// The statement in a single save's parameters: `$1` id, `$2` time, `$3` section or null.
+const ONE: [&str; 3] = ["$1", "$2", "$3"];
+
+/// The update every save makes to the response row (`[id, time, section]` as SQL expressions,
+/// read from the `from` clause's rows where there is one): marks it in progress, remembers the
+/// section and raises the answers version, never on a submitted response; with `set` and
+/// `condition` added, returning `returning`.
+pub(crate) fn touch_sql(
+    from: &str,
+    [id, at, section]: [&str; 3],
+    set: &str,
+    condition: &str,
+    returning: &str,
+) -> String {
     format!(
         "UPDATE responses SET \
          status = CASE WHEN status = 'not_started' THEN 'in_progress' ELSE status END, \
-         updated_at = $2, answers_version = answers_version + 1, \
-         last_section = COALESCE($3, last_section){set} \
-         WHERE id = $1 AND status <> '{submitted}' {condition} RETURNING {returning}",
+         updated_at = {at}, answers_version = answers_version + 1, \
+         last_section = COALESCE({section}, last_section){set}{from} \
+         WHERE id = {id} AND status <> '{submitted}' {condition} RETURNING {returning}",
         submitted = ResponseStatus::Submitted.as_str(),
     )
 }
@@ -621,7 +662,7 @@ async fn lock(
     let returning = format!("answers_version, {} AS answers", document_column(backend));
     let row = DocumentRow::find_by_statement(Statement::from_sql_and_values(
         backend,
-        touch_sql("", "", &returning),
+        touch_sql("", ONE, "", "", &returning),
         [
             response_id.into(),
             now.into(),

@@ -60,8 +60,8 @@ pub struct AppState {
     /// A response's row, round and institution by response id, for 5 s (cleared when a round's
     /// closing moment or a response's status changes).
     pub contexts: Arc<super::cache::TtlCache<i32, super::responses::ResponseRows>>,
-    /// Answers by response id with the answers version they belong to, for 5 minutes.
-    pub answers: Arc<super::responses::AnswerCache>,
+    /// Answers by response id with the answers version they belong to, and their batch writer.
+    pub answers: Arc<super::responses::AnswerStore>,
     /// Files uploaded into a source, waiting for their mapping or being imported.
     pub uploads: Arc<super::source_upload::Uploads>,
     /// API requests per token or session, and refused tokens per IP address.
@@ -73,6 +73,7 @@ impl AppState {
     pub fn new(leptos_options: LeptosOptions, db: DatabaseConnection, settings: Settings) -> Self {
         let window = std::time::Duration::from_secs(settings.login_window_secs);
         let api_per_minute = settings.api_per_minute;
+        let answers = Arc::new(super::responses::AnswerStore::new(db.clone()));
         AppState {
             leptos_options,
             db,
@@ -89,10 +90,7 @@ impl AppState {
                 std::time::Duration::from_secs(5),
                 10_000,
             )),
-            answers: Arc::new(super::cache::TtlCache::new(
-                std::time::Duration::from_secs(300),
-                10_000,
-            )),
+            answers,
             uploads: Arc::new(super::cache::TtlCache::new(super::source_upload::KEPT, 50)),
             api_limiter: Arc::new(RateLimiter::new(
                 api_per_minute,

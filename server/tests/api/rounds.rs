@@ -979,3 +979,80 @@ async fn the_comparison_shows_only_what_k_institutions_answered(app: TestApp) {
     );
 }
 both!(the_comparison_shows_only_what_k_institutions_answered);
+
+/// Saves arriving together (on PostgreSQL they share one statement) each land once: every
+/// institution keeps its own answer, and of two saves based on the same revision of one answer
+/// exactly one lands while the other is refused with the value that landed.
+async fn saves_arriving_together_each_land_once(app: TestApp) {
+    app.load_demo_register().await;
+    let codes = [
+        "25PX", "27GH", "30RR", "21KL", "12AB", "14CD", "04EF", "05GH",
+    ];
+    let version = publish(&app, &default_definition(), None).await;
+    let round = open_round(&app, version, 2026, &codes).await;
+    let mut saves = Vec::new();
+    for (n, code) in codes.iter().enumerate() {
+        let id = app.response_of(round, code).await;
+        for writer in ["een", "twee"] {
+            let c = app
+                .logged_in(
+                    &format!("{writer}.{}@roc.nl", code.to_lowercase()),
+                    Role::Coordinator,
+                    &[code],
+                )
+                .await;
+            // On the first institution both coordinators answer the same item from revision 0.
+            // Elsewhere the two answer different items of the same response.
+            let (key, value) = match (n, writer) {
+                (0, "twee") => ("coordinator_uren", "77".to_owned()),
+                (_, "een") => ("coordinator_uren", format!("{}", 100 + n)),
+                _ => ("bestuur_eigenaarschap", format!("{}", 1 + n % 5)),
+            };
+            saves.push((id, key, value, c));
+        }
+    }
+    let outcomes = futures::future::join_all(saves.iter().map(|(id, key, value, c)| async {
+        save(&app, c, *id, &[(key, value.as_str(), 0)]).await
+    }))
+    .await;
+
+    let first = app.response_of(round, codes[0]).await;
+    let contested: Vec<&(u16, Value)> = outcomes
+        .iter()
+        .zip(&saves)
+        .filter(|(_, (id, ..))| *id == first)
+        .map(|(o, _)| o)
+        .collect();
+    let mut statuses: Vec<u16> = contested.iter().map(|(s, _)| *s).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "one of the two lands: {contested:?}");
+    let stored = responses::answers(&app.db, first).await.expect("answers");
+    let landed = &stored
+        .iter()
+        .find(|a| a.item_key == "coordinator_uren")
+        .expect("stored")
+        .value;
+    let refused = contested
+        .iter()
+        .find(|(s, _)| *s == 409)
+        .map(|(_, body)| body["Stale"][0]["value"].clone());
+    assert_eq!(
+        refused,
+        Some(json!(landed)),
+        "the refusal shows what landed"
+    );
+
+    for ((status, body), (id, key, value, _)) in outcomes.iter().zip(&saves) {
+        if *id == first {
+            continue;
+        }
+        assert_eq!(*status, 200, "{body}");
+        let stored = responses::answers(&app.db, *id).await.expect("answers");
+        let a = stored
+            .iter()
+            .find(|a| a.item_key == *key)
+            .expect("each save stored");
+        assert_eq!((a.value.as_str(), a.revision), (value.as_str(), 1));
+    }
+}
+both!(saves_arriving_together_each_land_once);
