@@ -262,9 +262,10 @@ pub fn router(state: AppState) -> Router {
             mw::resolve_session,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(20 * 1024 * 1024))
-        // Brotli's own default (quality 11) is made for files compressed once; for pages and
-        // answers made per request quality 4 costs a fraction of the time. Bodies under 1 KB are
-        // sent as they are. Static files are served precompressed.
+        // Brotli's own default (quality 11) is made for files compressed once, ahead of time;
+        // here every response is compressed as it is sent (pages, answers, and the files under
+        // /pkg, which are not precompressed), so quality 4. Bodies under 1 KB are sent as they
+        // are.
         .layer(
             CompressionLayer::new()
                 .quality(CompressionLevel::Precise(4))

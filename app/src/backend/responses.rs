@@ -463,7 +463,8 @@ fn after_writes(
 /// the current one is refused (unless it stores what is already there, as a retry does).
 ///
 /// A save whose answers this process already knows (cached at their answers version, or none
-/// yet) is one statement that writes only while that version is current. Otherwise it is a
+/// yet) is one statement that writes only while that version is current (on PostgreSQL shared
+/// with the saves of other responses arriving meanwhile, see `answer_batches`). Otherwise it is a
 /// transaction that first locks the response row (which serialises writers of the response),
 /// reading its answers in the same statement.
 pub async fn save(
