@@ -4,14 +4,17 @@
 //! commit. Each save still lands only while the answers version it was planned against is
 //! current, as a single save does; a save whose version moved, or a second save of a response
 //! already in the batch, is reported as not written and its caller takes the locking path. A save
-//! is acknowledged only after the statement holding it has committed.
+//! is acknowledged only after the statement holding it has committed. Each writer keeps one
+//! connection for itself: a connection taken from the pool and given back costs two round trips
+//! more than its statement (the pool tests it at both ends).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement};
+use sea_orm::sqlx::{pool::PoolConnection, PgPool, Postgres};
+use sea_orm::{DatabaseConnection, DbBackend};
 use tokio::sync::{mpsc, oneshot, Mutex};
 
 /// At most this many statements are in flight; saves arriving meanwhile wait for the next one.
@@ -71,8 +74,10 @@ impl BatchWriter {
 }
 
 /// Takes what is waiting (at least one save), writes it, answers every caller; until the state
-/// holding the queue is dropped.
+/// holding the queue is dropped. The writer's connection is taken at its first batch and given up
+/// after a failed one (the next batch takes a new one).
 async fn writer(db: DatabaseConnection, queue: Arc<Mutex<Queue>>) {
+    let mut held: Option<PoolConnection<Postgres>> = None;
     loop {
         let batch = {
             let mut queue = queue.lock().await;
@@ -89,12 +94,19 @@ async fn writer(db: DatabaseConnection, queue: Arc<Mutex<Queue>>) {
             batch
         };
         let (writes, replies) = one_per_response(batch);
-        match store(&db, &writes).await {
+        let result = match held.as_mut() {
+            Some(conn) => store(&mut **conn, &writes).await,
+            None => match take(&db).await {
+                Ok(conn) => store(&mut **held.insert(conn), &writes).await,
+                Err(e) => Err(e),
+            },
+        };
+        if result.is_err() {
+            held = None;
+        }
+        match result {
             Ok(written) => {
-                let versions: HashMap<i32, i32> = written
-                    .into_iter()
-                    .map(|w| (w.id, w.answers_version))
-                    .collect();
+                let versions: HashMap<i32, i32> = written.into_iter().collect();
                 for (id, reply) in replies {
                     let _ = reply.send(Ok(versions.get(&id).copied()));
                 }
@@ -127,11 +139,8 @@ fn one_per_response(batch: Vec<(Write, Reply)>) -> (Vec<Write>, Vec<(i32, Reply)
     (writes, replies)
 }
 
-#[derive(FromQueryResult)]
-struct Written {
-    id: i32,
-    answers_version: i32,
-}
+/// A written response: its id and new answers version.
+type Written = (i32, i32);
 
 /// The batch as the JSON array the statement reads with `jsonb_to_recordset`.
 fn records(writes: &[Write]) -> anyhow::Result<String> {
@@ -156,11 +165,31 @@ fn records(writes: &[Write]) -> anyhow::Result<String> {
 
 /// Stores one write on its own (where no writer runs: seeding, the command line).
 pub async fn write_now(db: &DatabaseConnection, write: Write) -> anyhow::Result<Option<i32>> {
-    let written = store(db, std::slice::from_ref(&write)).await?;
-    Ok(written.first().map(|w| w.answers_version))
+    let written = store(pool(db)?, std::slice::from_ref(&write)).await?;
+    Ok(written.first().map(|&(_, version)| version))
 }
 
-async fn store(db: &DatabaseConnection, writes: &[Write]) -> anyhow::Result<Vec<Written>> {
+/// A connection of `db`'s pool for a writer to keep.
+async fn take(db: &DatabaseConnection) -> anyhow::Result<PoolConnection<Postgres>> {
+    pool(db)?
+        .acquire()
+        .await
+        .context("take a connection for the answer writer")
+}
+
+/// The PostgreSQL pool behind `db`.
+fn pool(db: &DatabaseConnection) -> anyhow::Result<&PgPool> {
+    anyhow::ensure!(
+        db.get_database_backend() == DbBackend::Postgres,
+        "batched answer writes need PostgreSQL"
+    );
+    Ok(db.get_postgres_connection_pool())
+}
+
+async fn store<'c>(
+    conn: impl sea_orm::sqlx::PgExecutor<'c>,
+    writes: &[Write],
+) -> anyhow::Result<Vec<Written>> {
     let sql = super::responses::touch_sql(
         " FROM jsonb_to_recordset($1::jsonb) AS v(rid integer, base integer, at timestamptz, sec text, doc jsonb)",
         ["v.rid", "v.at", "v.sec"],
@@ -175,14 +204,12 @@ async fn store(db: &DatabaseConnection, writes: &[Write]) -> anyhow::Result<Vec<
         .map(|w| w.response_id.to_string())
         .collect::<Vec<_>>()
         .join(",");
-    Written::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        sql,
-        [records(writes)?.into(), format!("{{{ids}}}").into()],
-    ))
-    .all(db)
-    .await
-    .context("write a batch of answers")
+    sea_orm::sqlx::query_as(sea_orm::sqlx::AssertSqlSafe(sql))
+        .bind(records(writes)?)
+        .bind(format!("{{{ids}}}"))
+        .fetch_all(conn)
+        .await
+        .context("write a batch of answers")
 }
 
 #[cfg(test)]
