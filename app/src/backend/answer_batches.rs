@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -75,9 +76,10 @@ impl BatchWriter {
 
 /// Takes what is waiting (at least one save), writes it, answers every caller; until the state
 /// holding the queue is dropped. The writer's connection is taken at its first batch and given up
-/// after a failed one (the next batch takes a new one).
+/// after a failed one, or when it has been unused as long as the pool lets a connection go
+/// untested (the next batch takes one from the pool, which tests it).
 async fn writer(db: DatabaseConnection, queue: Arc<Mutex<Queue>>) {
-    let mut held: Option<PoolConnection<Postgres>> = None;
+    let mut held: Option<(PoolConnection<Postgres>, Instant)> = None;
     loop {
         let batch = {
             let mut queue = queue.lock().await;
@@ -94,16 +96,23 @@ async fn writer(db: DatabaseConnection, queue: Arc<Mutex<Queue>>) {
             batch
         };
         let (writes, replies) = one_per_response(batch);
+        if held
+            .as_ref()
+            .is_some_and(|(_, used)| used.elapsed() >= super::db::IDLE_BEFORE_TEST)
+        {
+            held = None;
+        }
         let result = match held.as_mut() {
-            Some(conn) => store(&mut **conn, &writes).await,
+            Some((conn, _)) => store(&mut **conn, &writes).await,
             None => match take(&db).await {
-                Ok(conn) => store(&mut **held.insert(conn), &writes).await,
+                Ok(conn) => store(&mut *held.insert((conn, Instant::now())).0, &writes).await,
                 Err(e) => Err(e),
             },
         };
-        if result.is_err() {
-            held = None;
-        }
+        held = match result {
+            Ok(_) => held.map(|(conn, _)| (conn, Instant::now())),
+            Err(_) => None,
+        };
         match result {
             Ok(written) => {
                 let versions: HashMap<i32, i32> = written.into_iter().collect();

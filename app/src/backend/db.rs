@@ -4,6 +4,9 @@ use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
+/// How long a pooled connection may stay unused before it is tested (one round trip) again.
+pub const IDLE_BEFORE_TEST: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Connects to `url`. A SQLite file (and its folder) is created when missing.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let url = prepare_sqlite(url)?;
@@ -15,7 +18,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     options
         .sqlx_logging(false)
         .max_connections(16)
-        .test_before_acquire_if_idle_for(std::time::Duration::from_secs(30));
+        .test_before_acquire_if_idle_for(IDLE_BEFORE_TEST);
     let db = Database::connect(options)
         .await
         .with_context(|| format!("cannot connect to the database {}", redact(&url)))?;
