@@ -132,7 +132,8 @@ async fn writer(db: DatabaseConnection, queue: Arc<Mutex<Queue>>) {
 
 /// Splits a batch into its writes and their callers, one write per response: a later save of a
 /// response already in the batch is answered at once as not written (its caller then locks the
-/// row, which waits for this batch).
+/// row, which waits for this batch). The writes are in the order of their response ids, so that
+/// two batches in flight lock the rows they share in the same order and cannot deadlock.
 fn one_per_response(batch: Vec<(Write, Reply)>) -> (Vec<Write>, Vec<(i32, Reply)>) {
     let mut seen = HashSet::new();
     let mut writes = Vec::with_capacity(batch.len());
@@ -145,6 +146,7 @@ fn one_per_response(batch: Vec<(Write, Reply)>) -> (Vec<Write>, Vec<(i32, Reply)
             let _ = reply.send(Ok(None));
         }
     }
+    writes.sort_by_key(|w| w.response_id);
     (writes, replies)
 }
 
@@ -253,9 +255,9 @@ mod tests {
         let (b, rb) = oneshot::channel();
         let (c, _rc) = oneshot::channel();
         let (writes, replies) = one_per_response(vec![
+            (write(2, None), c),
             (write(1, None), a),
             (write(1, None), b),
-            (write(2, None), c),
         ]);
         assert_eq!(
             writes.iter().map(|w| w.response_id).collect::<Vec<_>>(),
