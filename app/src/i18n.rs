@@ -72,15 +72,15 @@ impl Lang {
 pub fn detect_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get(http::header::COOKIE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(Lang::from_cookie_header)
-            })
-            .unwrap_or_default()
+        with_context::<http::request::Parts, _>(|parts| {
+            parts
+                .headers
+                .get(http::header::COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::from_cookie_header)
+        })
+        .flatten()
+        .unwrap_or_default()
     }
     #[cfg(all(not(feature = "ssr"), feature = "hydrate"))]
     {

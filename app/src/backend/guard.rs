@@ -21,18 +21,20 @@ pub fn state() -> Result<AppState, ApiError> {
     use_context::<AppState>().ok_or_else(|| internal(anyhow::anyhow!("AppState not provided")))
 }
 
-fn parts() -> Option<http::request::Parts> {
-    use_context::<http::request::Parts>()
+/// Reads the request's head (provided by leptos_axum) in place: a copy of it would copy every
+/// header and extension.
+fn with_parts<R>(read: impl FnOnce(&http::request::Parts) -> Option<R>) -> Option<R> {
+    with_context::<http::request::Parts, _>(read).flatten()
 }
 
 /// The logged-in user of this request, if any (resolved by the session middleware).
 pub fn viewer() -> Option<CurrentUser> {
-    parts()?.extensions.get::<Viewer>()?.0.clone()
+    with_parts(|p| p.extensions.get::<Viewer>()?.0.clone())
 }
 
 /// The caller's IP address, for the audit log and the login limit.
 pub fn client_ip() -> Option<String> {
-    parts()?.extensions.get::<ClientIp>().map(|ip| ip.0.clone())
+    with_parts(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.clone()))
 }
 
 /// The caller as an audit actor.
@@ -59,10 +61,11 @@ pub fn require_login() -> Result<CurrentUser, ApiError> {
 /// the form that server functions answer them with.
 pub fn respond<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
     if let Err(error) = &result {
-        let wants_html = parts()
-            .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
-            .and_then(|v| v.to_str().ok().map(|s| s.contains("text/html")))
-            .unwrap_or(false);
+        let wants_html = with_parts(|p| {
+            let accept = p.headers.get(http::header::ACCEPT)?.to_str().ok()?;
+            Some(accept.contains("text/html"))
+        })
+        .unwrap_or(false);
         if !wants_html {
             if let (Some(options), Ok(status)) = (
                 use_context::<leptos_axum::ResponseOptions>(),

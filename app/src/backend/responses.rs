@@ -1,7 +1,7 @@
 //! One institution's response: who may read and change it, saving answers (refusing stale writes),
 //! submitting, and the comparison with other institutions of the round.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -18,7 +18,7 @@ use super::entities::{institution, response, round, user};
 use super::state::AppState;
 use crate::domain::questionnaire::{Definition, ItemKind};
 use crate::domain::response::{
-    evaluate, normalise, AnswerError, Answers, Evaluation, ResponseStatus,
+    evaluate, normalise, AnswerError, AnswerSource, Answers, Evaluation, ResponseStatus,
 };
 use crate::domain::{time, Role};
 
@@ -301,6 +301,42 @@ pub async fn store_answers(
 }
 
 /// The answers with a value, as the rules read them.
+/// The stored answer with this key in rows sorted by key (as documents are read and written).
+fn find<'a>(rows: &'a [StoredAnswer], key: &str) -> Option<&'a StoredAnswer> {
+    rows.binary_search_by(|a| a.item_key.as_str().cmp(key))
+        .ok()
+        .map(|i| &rows[i])
+}
+
+/// The answers a save would leave: its changes over the stored rows (sorted by key), for
+/// evaluating them without copying the stored ones.
+struct Overlay<'a> {
+    stored: &'a [StoredAnswer],
+    /// Sorted by key, each key once (`save` keeps the last change of a key).
+    changes: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Overlay<'a> {
+    fn new(stored: &'a [StoredAnswer], normalised: &'a [(&'a Change, String)]) -> Self {
+        let mut changes: Vec<(&str, &str)> = normalised
+            .iter()
+            .map(|(c, v)| (c.key.as_str(), v.as_str()))
+            .collect();
+        changes.sort_by_key(|(k, _)| *k);
+        Overlay { stored, changes }
+    }
+}
+
+impl AnswerSource for Overlay<'_> {
+    fn answer(&self, key: &str) -> Option<&str> {
+        let value = match self.changes.binary_search_by(|(k, _)| (*k).cmp(key)) {
+            Ok(i) => self.changes[i].1,
+            Err(_) => find(self.stored, key)?.value.as_str(),
+        };
+        (!value.is_empty()).then_some(value)
+    }
+}
+
 pub fn as_answers(rows: &[StoredAnswer]) -> Answers {
     rows.iter()
         .filter(|a| !a.value.is_empty())
@@ -328,6 +364,7 @@ pub struct Saved {
 /// `answers_version` it belongs to (used only while that version is current, so another
 /// process's writes are never hidden), and the writer that stores autosaves in batches.
 pub struct AnswerStore {
+    /// Sorted by key. A save takes a response's entry out while it works on it.
     known: super::cache::TtlCache<i32, (i32, Arc<Vec<StoredAnswer>>)>,
     writer: BatchWriter,
 }
@@ -364,13 +401,11 @@ fn plan<'a>(
     normalised: &'a [(&'a Change, String)],
     now: DateTime<Utc>,
 ) -> Result<Plan<'a>, Refusal> {
-    let current: HashMap<&str, &StoredAnswer> =
-        stored.iter().map(|a| (a.item_key.as_str(), a)).collect();
     let mut stale = Vec::new();
     let mut writes = Vec::new();
     let mut revisions = Vec::new();
     for (change, value) in normalised {
-        let existing = current.get(change.key.as_str());
+        let existing = find(stored, &change.key);
         let revision = existing.map_or(0, |a| a.revision);
         let same = existing.is_some_and(|a| a.value == *value && !a.prefilled)
             || (existing.is_none() && value.is_empty());
@@ -397,15 +432,7 @@ fn plan<'a>(
             existing.map(|a| a.revision),
         ));
     }
-    let mut merged = as_answers(stored);
-    for (change, value) in normalised {
-        if value.is_empty() {
-            merged.remove(&change.key);
-        } else {
-            merged.insert(change.key.clone(), value.clone());
-        }
-    }
-    let evaluation = evaluate(def, &merged, time::today(now));
+    let evaluation = evaluate(def, &Overlay::new(stored, normalised), time::today(now));
     let hidden: Vec<(String, AnswerError)> = normalised
         .iter()
         .filter(|(c, v)| {
@@ -429,34 +456,52 @@ fn plan<'a>(
     })
 }
 
-/// The stored answers after `writes`.
-fn after_writes(
-    stored: &[StoredAnswer],
+/// The changes in their order, of a key given more than once only the last.
+fn last_of_each_key(changes: &[Change]) -> Vec<&Change> {
+    let mut given = HashSet::with_capacity(changes.len());
+    let mut last: Vec<&Change> = changes
+        .iter()
+        .rev()
+        .filter(|c| given.insert(c.key.as_str()))
+        .collect();
+    last.reverse();
+    last
+}
+
+/// Applies `writes` (each key once) to the stored answers (sorted by key, and kept so).
+fn apply_writes(
+    rows: &mut Vec<StoredAnswer>,
     user_id: Option<i32>,
     now: DateTime<Utc>,
     writes: &[(&str, &str, Option<i32>)],
-) -> Vec<StoredAnswer> {
-    let mut rows: BTreeMap<&str, StoredAnswer> = stored
-        .iter()
-        .map(|a| (a.item_key.as_str(), a.clone()))
-        .collect();
+) {
+    let stored = rows.len();
     for (key, value, revision) in writes {
-        let row = rows.entry(key).or_insert_with(|| StoredAnswer {
-            item_key: (*key).to_owned(),
-            value: String::new(),
-            revision: 0,
-            previous: None,
-            prefilled: false,
-            updated_by: None,
-            updated_at: now,
-        });
+        let row = match rows[..stored].binary_search_by(|a| a.item_key.as_str().cmp(key)) {
+            Ok(i) => &mut rows[i],
+            Err(_) => {
+                rows.push(StoredAnswer {
+                    item_key: (*key).to_owned(),
+                    value: String::new(),
+                    revision: 0,
+                    previous: None,
+                    prefilled: false,
+                    updated_by: None,
+                    updated_at: now,
+                });
+                let last = rows.len() - 1;
+                &mut rows[last]
+            }
+        };
         row.value = (*value).to_owned();
         row.revision = revision.unwrap_or(0) + 1;
         row.prefilled = false;
         row.updated_by = user_id;
         row.updated_at = now;
     }
-    rows.into_values().collect()
+    if rows.len() > stored {
+        rows.sort_by(|a, b| a.item_key.cmp(&b.item_key));
+    }
 }
 
 /// Stores answers. Every value is checked against its item; a write whose base revision is not
@@ -482,7 +527,7 @@ pub async fn save(
     let def = &ctx.definition;
     let mut normalised = Vec::with_capacity(changes.len());
     let mut refused = Vec::new();
-    for c in changes {
+    for c in last_of_each_key(changes) {
         match normalise(def, &c.key, &c.value) {
             Ok(v) => normalised.push((c, v.unwrap_or_default())),
             Err(e) => refused.push((c.key.clone(), e)),
@@ -519,20 +564,23 @@ pub async fn save(
             return Err(ResponseError::Stale(stale));
         }
     };
-    let after = if p.writes.is_empty() {
-        stored
-    } else {
-        let after = after_writes(&stored, user_id, now, &p.writes);
+    let Plan {
+        writes,
+        revisions,
+        evaluation,
+    } = p;
+    let mut after = stored;
+    if !writes.is_empty() {
+        apply_writes(&mut after, user_id, now, &writes);
         store_answers(&txn, id, &after).await?;
-        after
-    };
+    }
     txn.commit().await.context("commit")?;
     if let Some(store) = store {
         store.known.put(id, (version, Arc::new(after)));
     }
     Ok(Saved {
-        revisions: p.revisions,
-        evaluation: p.evaluation,
+        revisions,
+        evaluation,
     })
 }
 
@@ -551,29 +599,26 @@ async fn save_if_current(
     now: DateTime<Utc>,
 ) -> Result<Option<Saved>, ResponseError> {
     let id = ctx.response.id;
-    let known = match store.and_then(|s| s.known.get(&id)) {
+    // Taken out of the cache while this save works on them: a save that does not write leaves
+    // them out, and the transaction that then runs reads them afresh.
+    let known = match store.and_then(|s| s.known.take(&id)) {
         Some(found) => found,
         None if ctx.response.answers_version == 0 => (0, Arc::new(Vec::new())),
         None => return Ok(None),
     };
-    let (version, stored) = known;
-    let Ok(p) = plan(&ctx.definition, &stored, normalised, now) else {
+    let (version, mut after) = known;
+    let Ok(p) = plan(&ctx.definition, &after, normalised, now) else {
         return Ok(None);
     };
     if p.writes.is_empty() {
         return Ok(None);
     }
-    let after = after_writes(&stored, user_id, now, &p.writes);
+    apply_writes(Arc::make_mut(&mut after), user_id, now, &p.writes);
     let backend = db.get_database_backend();
     let written = if backend == DbBackend::Postgres {
         // Only the written answers travel; `||` puts them into the stored document. Saves
         // arriving together share a statement.
-        let written = p.writes.iter().filter_map(|(key, _, _)| {
-            after
-                .binary_search_by(|a| a.item_key.as_str().cmp(key))
-                .ok()
-                .map(|i| &after[i])
-        });
+        let written = p.writes.iter().filter_map(|(key, _, _)| find(&after, key));
         let write = Write {
             response_id: id,
             version,
@@ -600,7 +645,7 @@ async fn save_if_current(
                 id.into(),
                 now.into(),
                 section.map(str::to_owned).into(),
-                document(&after)?.into(),
+                document(after.iter())?.into(),
                 version.into(),
             ],
         ))
@@ -613,7 +658,7 @@ async fn save_if_current(
         return Ok(None);
     };
     if let Some(store) = store {
-        store.known.put(id, (written, Arc::new(after)));
+        store.known.put(id, (written, after));
     }
     Ok(Some(Saved {
         revisions: p.revisions,
@@ -916,4 +961,145 @@ pub async fn of_user(
     }
     out.sort_by(|a, b| b.1.year.cmp(&a.1.year).then(b.1.id.cmp(&a.1.id)));
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::response::tests::definition;
+
+    fn row(key: &str, value: &str, revision: i32) -> StoredAnswer {
+        StoredAnswer {
+            item_key: key.into(),
+            value: value.into(),
+            revision,
+            previous: None,
+            prefilled: false,
+            updated_by: None,
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn change(key: &str, value: &str, base: i32) -> Change {
+        Change {
+            key: key.into(),
+            value: value.into(),
+            base,
+        }
+    }
+
+    #[test]
+    fn of_a_key_given_twice_the_last_change_counts() {
+        let changes = [
+            change("a", "1", 0),
+            change("b", "2", 0),
+            change("a", "3", 0),
+        ];
+        let kept: Vec<(&str, &str)> = last_of_each_key(&changes)
+            .into_iter()
+            .map(|c| (c.key.as_str(), c.value.as_str()))
+            .collect();
+        assert_eq!(kept, vec![("b", "2"), ("a", "3")]);
+    }
+
+    #[test]
+    fn writes_update_rows_in_place_and_keep_new_ones_in_key_order() {
+        let mut rows = vec![row("b", "1", 3), row("d", "x", 1)];
+        let now = Utc::now();
+        apply_writes(
+            &mut rows,
+            Some(7),
+            now,
+            &[("c", "2", None), ("b", "5", Some(3)), ("a", "9", None)],
+        );
+        let seen: Vec<(&str, &str, i32)> = rows
+            .iter()
+            .map(|a| (a.item_key.as_str(), a.value.as_str(), a.revision))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![("a", "9", 1), ("b", "5", 4), ("c", "2", 1), ("d", "x", 1)]
+        );
+        assert_eq!(rows[1].updated_by, Some(7));
+        assert_eq!(
+            rows[3].updated_by, None,
+            "an answer not written is left as it was"
+        );
+    }
+
+    #[test]
+    fn the_overlay_reads_as_the_merged_answers() {
+        let stored = vec![
+            row("aantal", "4", 1),
+            row("incidenten", "ja", 2),
+            row("soorten", "", 3),
+        ];
+        let changes = [
+            change("registratie.geweld", "1", 0),
+            change("aantal", "", 1),
+            change("soorten", "a", 3),
+        ];
+        let normalised: Vec<(&Change, String)> =
+            changes.iter().map(|c| (c, c.value.clone())).collect();
+        let overlay = Overlay::new(&stored, &normalised);
+        let mut merged = as_answers(&stored);
+        for c in &changes {
+            if c.value.is_empty() {
+                merged.remove(&c.key);
+            } else {
+                merged.insert(c.key.clone(), c.value.clone());
+            }
+        }
+        for key in [
+            "aantal",
+            "incidenten",
+            "soorten",
+            "registratie.geweld",
+            "weg",
+        ] {
+            assert_eq!(overlay.answer(key), merged.answer(key), "{key}");
+        }
+        assert_eq!(
+            overlay.answer("aantal"),
+            None,
+            "a cleared answer is unanswered"
+        );
+        let today = time::today(Utc::now());
+        assert_eq!(
+            evaluate(&definition(), &overlay, today),
+            evaluate(&definition(), &merged, today)
+        );
+    }
+
+    #[test]
+    fn a_plan_refuses_stale_changes_and_answers_to_hidden_items() {
+        let def = definition();
+        let stored = vec![row("incidenten", "nee", 2)];
+        let now = Utc::now();
+        let stale = [change("incidenten", "ja", 1)];
+        let normalised: Vec<(&Change, String)> =
+            stale.iter().map(|c| (c, c.value.clone())).collect();
+        assert!(matches!(
+            plan(&def, &stored, &normalised, now),
+            Err(Refusal::Stale(s)) if s.len() == 1 && s[0].value == "nee"
+        ));
+        let hidden = [change("aantal", "3", 0)];
+        let normalised: Vec<(&Change, String)> =
+            hidden.iter().map(|c| (c, c.value.clone())).collect();
+        assert!(matches!(
+            plan(&def, &stored, &normalised, now),
+            Err(Refusal::Hidden(h)) if h[0].0 == "aantal"
+        ));
+        let both = [change("incidenten", "ja", 2), change("aantal", "3", 0)];
+        let normalised: Vec<(&Change, String)> =
+            both.iter().map(|c| (c, c.value.clone())).collect();
+        let p = plan(&def, &stored, &normalised, now)
+            .ok()
+            .expect("shown by the change beside it");
+        assert_eq!(p.writes.len(), 2);
+        assert_eq!(
+            p.revisions,
+            vec![("incidenten".into(), 3), ("aantal".into(), 1)]
+        );
+    }
 }

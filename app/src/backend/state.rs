@@ -40,8 +40,21 @@ impl Settings {
     }
 }
 
+/// The state every request and server function is handed: one handle, cloned per request
+/// (several times: the router, Leptos' context, each server function), so a clone is one
+/// reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What the state holds.
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
@@ -55,9 +68,9 @@ pub struct AppState {
     >,
     /// Coordinators' personal links: failed attempts per IP address.
     pub link_limiter: Arc<RateLimiter>,
-    /// Sessions by token hash, for 5 s (cleared at logout, password change and deactivation).
+    /// Sessions by token hash, for 2.5 to 5 s (cleared at logout, password change and deactivation).
     pub sessions: Arc<super::cache::TtlCache<String, Option<super::auth::CurrentUser>>>,
-    /// A response's row, round and institution by response id, for 5 s (cleared when a round's
+    /// A response's row, round and institution by response id, for 2.5 to 5 s (cleared when a round's
     /// closing moment or a response's status changes).
     pub contexts: Arc<super::cache::TtlCache<i32, super::responses::ResponseRows>>,
     /// Answers by response id with the answers version they belong to, and their batch writer.
@@ -74,7 +87,7 @@ impl AppState {
         let window = std::time::Duration::from_secs(settings.login_window_secs);
         let api_per_minute = settings.api_per_minute;
         let answers = Arc::new(super::responses::AnswerStore::new(db.clone()));
-        AppState {
+        AppState(Arc::new(Shared {
             leptos_options,
             db,
             login_limiter: Arc::new(RateLimiter::new(settings.login_max_failures, window)),
@@ -82,11 +95,11 @@ impl AppState {
             flash: Arc::new(Flash::default()),
             definitions: Arc::default(),
             link_limiter: Arc::new(RateLimiter::new(20, std::time::Duration::from_secs(900))),
-            sessions: Arc::new(super::cache::TtlCache::new(
+            sessions: Arc::new(super::cache::TtlCache::spread(
                 std::time::Duration::from_secs(5),
                 10_000,
             )),
-            contexts: Arc::new(super::cache::TtlCache::new(
+            contexts: Arc::new(super::cache::TtlCache::spread(
                 std::time::Duration::from_secs(5),
                 10_000,
             )),
@@ -97,7 +110,7 @@ impl AppState {
                 std::time::Duration::from_secs(60),
             )),
             api_refusals: Arc::new(RateLimiter::new(20, std::time::Duration::from_secs(900))),
-        }
+        }))
     }
 }
 

@@ -24,8 +24,8 @@ use crate::i18n::{detect_lang, use_lang};
 fn is_survey_page() -> bool {
     #[cfg(feature = "ssr")]
     {
-        use_context::<http::request::Parts>()
-            .is_some_and(|p| p.uri.path().starts_with("/vragenlijst/"))
+        with_context::<http::request::Parts, _>(|p| p.uri.path().starts_with("/vragenlijst/"))
+            .unwrap_or(false)
     }
     #[cfg(not(feature = "ssr"))]
     false

@@ -159,6 +159,22 @@ impl ItemKind {
             _ => Vec::new(),
         }
     }
+
+    /// Whether `code` is one of [`codes`](Self::codes), without making the list.
+    pub fn has_code(&self, code: &str) -> bool {
+        match self {
+            ItemKind::SingleChoice { options }
+            | ItemKind::MultipleChoice { options }
+            | ItemKind::Matrix { scale: options, .. } => options.iter().any(|o| o.code == code),
+            ItemKind::Likert { points, .. } => {
+                !code.starts_with('0')
+                    && code.bytes().all(|b| b.is_ascii_digit())
+                    && code.parse::<u8>().is_ok_and(|p| (1..=*points).contains(&p))
+            }
+            ItemKind::YesNoDontKnow => matches!(code, "ja" | "nee" | "weet_niet"),
+            _ => false,
+        }
+    }
 }
 
 /// One question or note.

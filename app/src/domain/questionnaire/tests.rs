@@ -350,3 +350,45 @@ fn a_privacy_mark_is_stored_only_when_set_and_its_change_is_listed() {
         Err(edit::EditError::UnknownPrivacy("geheim".into()))
     );
 }
+
+#[test]
+fn an_item_has_exactly_the_codes_it_lists() {
+    let kinds = [
+        ItemKind::Likert {
+            points: 5,
+            anchors: Vec::new(),
+        },
+        ItemKind::YesNoDontKnow,
+        ItemKind::SingleChoice {
+            options: vec![Choice {
+                code: "vaak".into(),
+                label: Text::new("Vaak", ""),
+            }],
+        },
+        ItemKind::ShortText,
+    ];
+    let tried = [
+        "1",
+        "5",
+        "6",
+        "0",
+        "01",
+        "+1",
+        " 1",
+        "ja",
+        "weet_niet",
+        "Ja",
+        "vaak",
+        "",
+    ];
+    for kind in &kinds {
+        let codes = kind.codes();
+        for code in tried {
+            assert_eq!(
+                kind.has_code(code),
+                codes.iter().any(|c| c == code),
+                "{kind:?} {code:?}"
+            );
+        }
+    }
+}

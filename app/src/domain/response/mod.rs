@@ -18,6 +18,18 @@ use super::questionnaire::{Concordance, Definition, Item, ItemKind, Required, Te
 /// The raw answers of one response: answer key → text.
 pub type Answers = BTreeMap<String, String>;
 
+/// Where [`evaluate`] reads the answers of a response: the raw text by answer key, `None` for
+/// an unanswered key (never an empty text).
+pub trait AnswerSource {
+    fn answer(&self, key: &str) -> Option<&str>;
+}
+
+impl AnswerSource for Answers {
+    fn answer(&self, key: &str) -> Option<&str> {
+        self.get(key).map(String::as_str).filter(|v| !v.is_empty())
+    }
+}
+
 /// Why a value cannot be stored for an item at all.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AnswerError {
@@ -105,17 +117,14 @@ pub fn normalise(
             .ok()
             .filter(|n| n.is_finite())
     };
-    let one_of = |codes: Vec<String>, v: &str| {
-        codes
-            .iter()
-            .any(|c| c == v)
+    let one_of = |v: &str| {
+        item.kind
+            .has_code(v)
             .then(|| v.to_owned())
             .ok_or(AnswerError::NotAnOption)
     };
     let value = match (&item.kind, sub) {
-        (ItemKind::Matrix { scale, .. }, Some(_)) => {
-            one_of(scale.iter().map(|c| c.code.clone()).collect(), raw)?
-        }
+        (ItemKind::Matrix { .. }, Some(_)) => one_of(raw)?,
         (ItemKind::IncidentGrid { .. }, Some(_)) => {
             let n = number(raw).ok_or(AnswerError::NotANumber)?;
             if n.fract() != 0.0 {
@@ -145,7 +154,7 @@ pub fn normalise(
                 .join(" ")
         }
         (ItemKind::SingleChoice { .. } | ItemKind::Likert { .. } | ItemKind::YesNoDontKnow, _) => {
-            one_of(item.kind.codes(), raw)?
+            one_of(raw)?
         }
         (ItemKind::Integer { .. }, _) => {
             let n = number(raw).ok_or(AnswerError::NotANumber)?;
@@ -184,15 +193,21 @@ pub fn typed(item: &Item, raw: &str) -> Value {
     }
 }
 
-struct MapEnv<'a> {
-    values: &'a HashMap<String, Value>,
+/// What expressions see while [`evaluate`] walks the items: the answers of the applicable items
+/// before the one at hand, typed when an expression asks for them.
+struct MapEnv<'a, A: ?Sized> {
+    answers: &'a A,
+    seen: &'a HashMap<&'a str, &'a Item>,
     current: Value,
     today: NaiveDate,
 }
 
-impl Env for MapEnv<'_> {
+impl<A: AnswerSource + ?Sized> Env for MapEnv<'_, A> {
     fn get(&self, key: &str) -> Value {
-        self.values.get(key).cloned().unwrap_or(Value::Null)
+        match (self.seen.get(key), self.answers.answer(key)) {
+            (Some(item), Some(raw)) => typed(item, raw),
+            _ => Value::Null,
+        }
     }
     fn current(&self) -> Value {
         self.current.clone()
@@ -204,7 +219,7 @@ impl Env for MapEnv<'_> {
 
 /// Whether an expression holds; no expression holds, and one that does not parse (a published
 /// definition has been checked) is taken to hold so that nothing is hidden by mistake.
-fn holds(source: Option<&str>, env: &MapEnv) -> bool {
+fn holds(source: Option<&str>, env: &impl Env) -> bool {
     match source.map(expr::parse) {
         None => true,
         Some(Ok(node)) => expr::evaluate(&node, env).truthy(),
@@ -257,10 +272,25 @@ pub fn answer_keys(item: &Item) -> Vec<(String, Option<&super::questionnaire::Ch
 
 /// How many of an item's answer keys have an answer, of how many (a matrix or grid counts as
 /// answered with one row; a required one needs all rows, see [`evaluate`]).
-fn answered_rows(item: &Item, answers: &Answers) -> (usize, usize) {
-    let keys = answer_keys(item);
-    let given = keys.iter().filter(|(k, _)| answers.contains_key(k)).count();
-    (given, keys.len())
+fn answered_rows(item: &Item, answers: &(impl AnswerSource + ?Sized)) -> (usize, usize) {
+    match &item.kind {
+        ItemKind::Note => (0, 0),
+        ItemKind::Matrix { rows: subs, .. } | ItemKind::IncidentGrid { categories: subs } => {
+            let mut key = String::with_capacity(item.key.len() + 16);
+            let given = subs
+                .iter()
+                .filter(|c| {
+                    key.clear();
+                    key.push_str(&item.key);
+                    key.push('.');
+                    key.push_str(&c.code);
+                    answers.answer(&key).is_some()
+                })
+                .count();
+            (given, subs.len())
+        }
+        _ => (usize::from(answers.answer(&item.key).is_some()), 1),
+    }
 }
 
 fn range_problem(item: &Item, value: &Value) -> Option<Text> {
@@ -287,19 +317,25 @@ fn range_problem(item: &Item, value: &Value) -> Option<Text> {
 
 /// Applies the definition's logic to the answers. Answers of items that do not apply count as
 /// unanswered for the items after them, are not counted and are not checked.
-pub fn evaluate(def: &Definition, answers: &Answers, today: NaiveDate) -> Evaluation {
-    let mut values: HashMap<String, Value> = HashMap::new();
+pub fn evaluate(
+    def: &Definition,
+    answers: &(impl AnswerSource + ?Sized),
+    today: NaiveDate,
+) -> Evaluation {
+    let mut seen: HashMap<&str, &Item> = HashMap::with_capacity(def.items().count());
     let mut out = Evaluation::default();
     for section in &def.sections {
         let env = MapEnv {
-            values: &values,
+            answers,
+            seen: &seen,
             current: Value::Null,
             today,
         };
         let section_on = holds(section.relevant.as_deref(), &env);
         for item in &section.items {
             let env = MapEnv {
-                values: &values,
+                answers,
+                seen: &seen,
                 current: Value::Null,
                 today,
             };
@@ -323,24 +359,30 @@ pub fn evaluate(def: &Definition, answers: &Answers, today: NaiveDate) -> Evalua
             if required && given < rows {
                 out.missing.push(item.key.clone());
             }
-            let Some(raw) = answers.get(&item.key) else {
+            let Some(raw) = answers.answer(&item.key) else {
                 continue;
             };
-            let value = typed(item, raw);
-            // The researcher's own constraint message says more than the generic range one.
-            let broken = item.constraint.as_ref().and_then(|c| {
-                let env = MapEnv {
-                    values: &values,
-                    current: value.clone(),
-                    today,
-                };
-                (!holds(Some(&c.expression), &env)).then(|| c.message.clone())
-            });
-            let problem = broken.or_else(|| range_problem(item, &value));
-            if let Some(message) = problem {
-                out.invalid.push((item.key.clone(), message));
+            let ranged = matches!(
+                item.kind,
+                ItemKind::Integer { .. } | ItemKind::Decimal { .. }
+            );
+            if item.constraint.is_some() || ranged {
+                let value = typed(item, raw);
+                // The researcher's own constraint message says more than the generic range one.
+                let broken = item.constraint.as_ref().and_then(|c| {
+                    let env = MapEnv {
+                        answers,
+                        seen: &seen,
+                        current: value.clone(),
+                        today,
+                    };
+                    (!holds(Some(&c.expression), &env)).then(|| c.message.clone())
+                });
+                if let Some(message) = broken.or_else(|| range_problem(item, &value)) {
+                    out.invalid.push((item.key.clone(), message));
+                }
             }
-            values.insert(item.key.clone(), value);
+            seen.insert(&item.key, item);
         }
     }
     out
@@ -464,7 +506,7 @@ pub fn likert_options(
 
 pub mod codebook;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 /// Where one institution's response stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,7 +24,9 @@ fn choices(codes: &[&str]) -> Vec<Choice> {
         .collect()
 }
 
-fn definition() -> Definition {
+/// Items with logic, a range, a constraint, a multiple choice and a grid (also used by the
+/// backend's tests).
+pub(crate) fn definition() -> Definition {
     let mut incidents = item("incidenten", ItemKind::YesNoDontKnow);
     incidents.required = Required::Always(true);
     let mut count = item(

@@ -14,7 +14,7 @@ pub fn Preview(definition: Definition, today: NaiveDate) -> impl IntoView {
     let lang = use_lang();
     let answers: AnswerSignal = RwSignal::new(Answers::new());
     let def = StoredValue::new(definition.clone());
-    let state = Memo::new(move |_| def.with_value(|d| evaluate(d, &answers.read(), today)));
+    let state = Memo::new(move |_| def.with_value(|d| evaluate(d, &*answers.read(), today)));
     view! {
         <form class="preview" aria-label=lang.pick("Voorbeeld van de vragenlijst", "Questionnaire preview")>
             {definition.sections.into_iter().map(|section| view! {
