@@ -300,12 +300,15 @@ pub async fn store_answers(
     Ok(())
 }
 
-/// The answers with a value, as the rules read them.
-/// The stored answer with this key in rows sorted by key (as documents are read and written).
-fn find<'a>(rows: &'a [StoredAnswer], key: &str) -> Option<&'a StoredAnswer> {
+/// Where the answer with this key is (`Err`: where it would go) in rows sorted by key, as
+/// documents are read and written.
+fn position(rows: &[StoredAnswer], key: &str) -> Result<usize, usize> {
     rows.binary_search_by(|a| a.item_key.as_str().cmp(key))
-        .ok()
-        .map(|i| &rows[i])
+}
+
+/// The stored answer with this key in rows sorted by key.
+fn find<'a>(rows: &'a [StoredAnswer], key: &str) -> Option<&'a StoredAnswer> {
+    position(rows, key).ok().map(|i| &rows[i])
 }
 
 /// The answers a save would leave: its changes over the stored rows (sorted by key), for
@@ -337,6 +340,7 @@ impl AnswerSource for Overlay<'_> {
     }
 }
 
+/// The answers with a value, as the rules read them.
 pub fn as_answers(rows: &[StoredAnswer]) -> Answers {
     rows.iter()
         .filter(|a| !a.value.is_empty())
@@ -477,7 +481,7 @@ fn apply_writes(
 ) {
     let stored = rows.len();
     for (key, value, revision) in writes {
-        let row = match rows[..stored].binary_search_by(|a| a.item_key.as_str().cmp(key)) {
+        let row = match position(&rows[..stored], key) {
             Ok(i) => &mut rows[i],
             Err(_) => {
                 rows.push(StoredAnswer {

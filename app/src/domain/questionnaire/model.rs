@@ -112,6 +112,9 @@ pub enum ItemKind {
     Note,
 }
 
+/// The codes of a ja / nee / weet niet item.
+pub const YES_NO_CODES: [&str; 3] = ["ja", "nee", "weet_niet"];
+
 impl ItemKind {
     /// The type of the answer in logic expressions.
     pub fn value_type(&self) -> ValueType {
@@ -155,7 +158,7 @@ impl ItemKind {
             }
             ItemKind::Likert { points, .. } => (1..=*points).map(|p| p.to_string()).collect(),
             ItemKind::Matrix { scale, .. } => scale.iter().map(|o| o.code.clone()).collect(),
-            ItemKind::YesNoDontKnow => ["ja", "nee", "weet_niet"].map(String::from).to_vec(),
+            ItemKind::YesNoDontKnow => YES_NO_CODES.map(String::from).to_vec(),
             _ => Vec::new(),
         }
     }
@@ -171,7 +174,7 @@ impl ItemKind {
                     && code.bytes().all(|b| b.is_ascii_digit())
                     && code.parse::<u8>().is_ok_and(|p| (1..=*points).contains(&p))
             }
-            ItemKind::YesNoDontKnow => matches!(code, "ja" | "nee" | "weet_niet"),
+            ItemKind::YesNoDontKnow => YES_NO_CODES.contains(&code),
             _ => false,
         }
     }
