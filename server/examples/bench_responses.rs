@@ -3,12 +3,13 @@
 //! single-answer autosaves with 50 concurrent clients.
 //!
 //! ```text
-//! cargo run --release -p server --example bench_responses -- [--seconds 15] [--clients 8]
-//!     [--institutions 8000] (responses stored at most: each is stored once)
+//! cargo run --release -p server --example bench_responses -- [--seconds 9] [--clients 8]
+//!     [--institutions 30000] (responses stored at most: each is stored once)
 //!     [--postgres postgres://postgres@127.0.0.1:5432] [--pg-scripts ../shared/bench/pg]
 //! ```
 //! Prints one line per measurement: the app and pgbench take turns (three each) at storing
-//! complete responses, and the median of the turns' ratios is the ratio to the ceiling.
+//! complete responses, and the median of the turns' ratios is the ratio to the ceiling. Before
+//! each turn its database is vacuumed, analysed and checkpointed.
 
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,11 +35,11 @@ struct Args {
 
 fn args() -> Args {
     let mut out = Args {
-        seconds: 15,
+        seconds: 9,
         clients: 8,
         postgres: "postgres://postgres@127.0.0.1:5432".into(),
         scripts: "../shared/bench/pg".into(),
-        institutions: 8000,
+        institutions: 30_000,
     };
     let all: Vec<String> = std::env::args().skip(1).collect();
     for pair in all.chunks(2) {
@@ -141,6 +142,18 @@ async fn drop_database(admin_url: &str, name: &str) {
             .await
             .ok();
     }
+}
+
+/// Brings a database to rest before a measured turn: the statistics current (the seeding just
+/// filled empty tables) and the write-ahead log of what came before flushed by a
+/// checkpoint, so that neither autovacuum nor a checkpoint of one side's turn runs in the next.
+fn settle(url: &str) -> anyhow::Result<()> {
+    let status = Command::new("psql")
+        .args(["-q", "-c", "VACUUM ANALYZE", "-c", "CHECKPOINT", url])
+        .status()
+        .context("run psql")?;
+    anyhow::ensure!(status.success(), "psql VACUUM ANALYZE / CHECKPOINT failed");
+    Ok(())
 }
 
 /// Runs a pgbench script; returns transactions per second and the average latency in ms.
@@ -250,9 +263,15 @@ async fn run(a: &Args, app_db: &str, pg_db: &str) -> anyhow::Result<()> {
     let mut ratios = Vec::new();
     let (mut stored, mut app_seconds, mut pg_total) = (0, 0.0, 0.0);
     for round in 1..=ROUNDS {
+        settle(&url)?;
         let (done, elapsed) =
             complete_responses(&http, &base, &sessions, &bodies, &next, a.clients, turn).await?;
+        anyhow::ensure!(
+            next.load(Ordering::Relaxed) < sessions.len(),
+            "turn {round} used up the {institutions} responses before its time was over: run again with a larger --institutions"
+        );
         let responses_per_s = done as f64 / elapsed;
+        settle(&pg_url)?;
         let (tps, latency) = pgbench(
             &pg_url,
             &format!("{}/b_questionnaire_100.sql", a.scripts),

@@ -100,6 +100,30 @@ fn Progress(evaluation: Evaluation) -> impl IntoView {
     }
 }
 
+/// How many applicable answers (of one section, or of all) were carried over from last year and
+/// are not yet confirmed: they count as answered, but nobody has looked at them this year.
+fn carried(s: &SurveyView, evaluation: &Evaluation, section: Option<&Section>) -> usize {
+    s.answers
+        .iter()
+        .filter(|a| a.prefilled && !a.value.is_empty())
+        .map(|a| a.key.split('.').next().unwrap_or(""))
+        .filter(|key| evaluation.applicable.contains(*key))
+        .filter(|key| section.is_none_or(|sec| sec.items.iter().any(|i| i.key == *key)))
+        .count()
+}
+
+/// Says that carried-over answers still wait for a look, and what submitting does with them.
+#[component]
+fn Carried(count: usize) -> impl IntoView {
+    let lang = use_lang();
+    (count > 0).then(|| view! {
+        <p class="notice" data-carried=count.to_string()>{match lang {
+            Lang::Nl => format!("{count} antwoorden zijn overgenomen van vorig jaar en nog niet bevestigd: kijk ze na per onderdeel en wijzig wat niet meer klopt. Bij indienen gelden ze als bevestigd."),
+            Lang::En => format!("{count} answers were carried over from last year and not yet confirmed: check them section by section and change what no longer holds. Submitting confirms them."),
+        }}</p>
+    })
+}
+
 #[component]
 fn Heading(s: SurveyView) -> impl IntoView {
     let lang = use_lang();
@@ -138,12 +162,17 @@ fn Overview(s: SurveyView) -> impl IntoView {
         .map(|sec| {
             let shown: Vec<_> = questions(sec).filter(|i| evaluation.applicable.contains(&i.key)).collect();
             let open = shown.iter().filter(|i| evaluation.missing.contains(&i.key)).count();
-            let note = match (open, lang) {
+            let mut note = match (open, lang) {
                 (0, Lang::Nl) => "compleet".to_owned(),
                 (0, Lang::En) => "complete".to_owned(),
                 (n, Lang::Nl) => format!("{n} verplicht open"),
                 (n, Lang::En) => format!("{n} required open"),
             };
+            match (carried(&s, &evaluation, Some(sec)), lang) {
+                (0, _) => {}
+                (n, Lang::Nl) => note.push_str(&format!(", {n} van vorig jaar nog te bevestigen")),
+                (n, Lang::En) => note.push_str(&format!(", {n} from last year to confirm")),
+            }
             view! { <li><a href=section_href(id, &sec.key)>{sec.title.get(lang).to_owned()}</a> " — " {note}</li> }
         })
         .collect_view();
@@ -151,6 +180,7 @@ fn Overview(s: SurveyView) -> impl IntoView {
         <h1>{s.definition.title.get(lang).to_owned()}</h1>
         <Heading s=s.clone() />
         <Progress evaluation=evaluation.clone() />
+        {s.editable.then(|| view! { <Carried count=carried(&s, &evaluation, None) /> })}
         {s.editable.then(|| view! {
             <p class="actions">
                 <a class="button" href=section_href(id, &resume)>{lang.pick("Verder invullen", "Continue")}</a>
@@ -434,11 +464,7 @@ fn Review(s: SurveyView, submit: ServerAction<SubmitResponse>) -> impl IntoView 
             view! { <tr><th scope="row"><a href=href>{label}</a></th><td>{before}</td><td>{now}</td></tr> }
         })
         .collect();
-    let unconfirmed = s
-        .answers
-        .iter()
-        .filter(|a| a.prefilled && !a.value.is_empty())
-        .count();
+    let unconfirmed = carried(&s, &evaluation, None);
     let complete = evaluation.complete();
     view! {
         <h1>{lang.pick("Controleren en indienen", "Review and submit")}</h1>
@@ -452,12 +478,7 @@ fn Review(s: SurveyView, submit: ServerAction<SubmitResponse>) -> impl IntoView 
             <h2>{lang.pick("Ongeldige antwoorden", "Invalid answers")}</h2>
             <ul>{invalid}</ul>
         })}
-        {(unconfirmed > 0).then(|| view! {
-            <p class="notice">{match lang {
-                Lang::Nl => format!("{unconfirmed} antwoorden zijn overgenomen van vorig jaar en nog niet bevestigd. Bij indienen gelden ze als bevestigd."),
-                Lang::En => format!("{unconfirmed} answers were carried over from last year and not yet confirmed. Submitting confirms them."),
-            }}</p>
-        })}
+        <Carried count=unconfirmed />
         <h2>{lang.pick("Gewijzigd ten opzichte van vorig jaar", "Changed compared to last year")}</h2>
         {if changes.is_empty() {
             view! { <p>{lang.pick("Geen wijzigingen ten opzichte van vorig jaar (of geen antwoorden van vorig jaar).", "No changes compared to last year (or no answers from last year).")}</p> }.into_any()

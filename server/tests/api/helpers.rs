@@ -180,6 +180,18 @@ impl TestApp {
         client
     }
 
+    /// The body of a page (or download) as `client` gets it.
+    pub async fn text(&self, client: &reqwest::Client, path: &str) -> String {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .expect("body")
+    }
+
     pub async fn call(
         &self,
         client: &reqwest::Client,

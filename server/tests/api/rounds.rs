@@ -465,12 +465,7 @@ async fn a_complete_response_is_submitted_locked_and_reopened_by_an_admin(app: T
     assert!(receipts[0].subject.starts_with("Ontvangen: Monitor 2026"));
     let (status, _) = save(&app, &c, id, &[("coordinator_uren", "1", 99)]).await;
     assert_eq!(status, 422, "a submitted response is locked");
-    let page = c
-        .get(app.url(&format!("/vragenlijst/{id}")))
-        .send()
-        .await
-        .expect("page");
-    let html = page.text().await.expect("html");
+    let html = app.text(&c, &format!("/vragenlijst/{id}")).await;
     assert!(
         html.contains("Ingediend op") && html.contains("Alle antwoorden"),
         "read-only copy of the answers"
@@ -549,14 +544,27 @@ async fn last_years_answers_are_prefilled_through_a_renamed_key(app: TestApp) {
         "nothing to carry without a submitted response"
     );
 
+    let carried_on_overview = || async {
+        let html = app.text(&c, &format!("/vragenlijst/{id}")).await;
+        let count = html
+            .split_once("data-carried=\"")
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .and_then(|(n, _)| n.parse::<usize>().ok());
+        (count, html)
+    };
+    let (before, html) = carried_on_overview().await;
+    let before = before.expect("the overview says answers wait for confirmation");
+    assert!(before > 1, "{before}");
+    assert!(
+        html.contains("van vorig jaar nog te bevestigen"),
+        "per section too"
+    );
+
     let (status, _) = save(&app, &c, id, &[("uren_coordinator", "999", 1)]).await;
     assert_eq!(status, 200);
-    let page = c
-        .get(app.url(&format!("/vragenlijst/{id}/controle")))
-        .send()
-        .await
-        .expect("review");
-    let html = page.text().await.expect("html");
+    let (after, _) = carried_on_overview().await;
+    assert_eq!(after, Some(before - 1), "a changed answer is confirmed");
+    let html = app.text(&c, &format!("/vragenlijst/{id}/controle")).await;
     assert!(
         html.contains("Gewijzigd ten opzichte van vorig jaar") && html.contains("999"),
         "the review shows the change"
