@@ -15,6 +15,8 @@ pub struct Config {
     pub database_url: String,
     /// Address to listen on.
     pub site_addr: String,
+    /// Where cargo-leptos put the compiled site (`LEPTOS_SITE_ROOT` too).
+    pub site_root: String,
     /// Public URL used in links; defaults to `http://<site_addr>`.
     pub base_url: Option<String>,
     /// Mark cookies `Secure` (required when served over HTTPS).
@@ -65,6 +67,7 @@ impl Default for Config {
         Config {
             database_url: "sqlite://data/miv.sqlite".into(),
             site_addr: "127.0.0.1:3000".into(),
+            site_root: "target/site".into(),
             base_url: None,
             secure_cookies: false,
             session_hours: 12,
@@ -138,6 +141,9 @@ impl Config {
         }
         if let Ok(addr) = std::env::var("LEPTOS_SITE_ADDR") {
             figment = figment.merge(Serialized::default("site_addr", addr));
+        }
+        if let Ok(root) = std::env::var("LEPTOS_SITE_ROOT") {
+            figment = figment.merge(Serialized::default("site_root", root));
         }
         let config: Config = figment
             .extract()

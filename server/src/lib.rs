@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cli_questionnaire;
 pub mod cli_sources;
 pub mod config;
+pub mod precompress;
 pub mod routes;
 pub mod seed;
 pub mod startup;

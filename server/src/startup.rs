@@ -10,6 +10,7 @@ use app::backend::mail::outbox::{self, WorkerSettings};
 use app::backend::mail::transport::{SmtpSettings, Transport};
 use app::backend::{db, http as mw, AppState, Settings};
 use app::{shell, App};
+use axum::http::header;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -17,6 +18,8 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
@@ -88,7 +91,7 @@ impl Application {
         db::migrate(&db).await?;
         let settings = settings(config, port)?;
         let mail = mail(config, settings.site())?;
-        let state = AppState::new(leptos_options(addr), db, settings);
+        let state = AppState::new(leptos_options(addr, &config.site_root), db, settings);
         let router = router(state.clone());
         Ok(Application {
             listener,
@@ -180,12 +183,12 @@ fn settings(config: &Config, port: u16) -> anyhow::Result<Settings> {
     })
 }
 
-/// Where cargo-leptos put the compiled site (`LEPTOS_SITE_ROOT`, default `target/site`).
-fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+/// The site's options: where the compiled site is, and its `pkg` directory (`LEPTOS_SITE_PKG_DIR`).
+fn leptos_options(addr: SocketAddr, site_root: &str) -> LeptosOptions {
     let env = std::env::var("LEPTOS_ENV").unwrap_or_default();
     LeptosOptions::builder()
         .output_name("miv")
-        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+        .site_root(site_root)
         .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
         .site_addr(addr)
         .env(if env.eq_ignore_ascii_case("PROD") {
@@ -204,11 +207,31 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The directory of the compiled CSS, JS and WASM (`<site root>/pkg`).
+pub fn pkg_dir(options: &LeptosOptions) -> PathBuf {
+    PathBuf::from(&*options.site_root).join(&*options.site_pkg_dir)
+}
+
 /// All routes: Leptos pages and server functions, plain HTTP endpoints, static files.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
+    // The compiled files with their brotli and gzip copies where `serve` made them (see
+    // `precompress`); other static files through Leptos's handler below. Their names stay the
+    // same from build to build, so a browser asks every time whether its copy is still current
+    // (a 304 when it is): after an update it never runs old WASM against new pages.
+    let pkg = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-cache"),
+        ))
+        .service(
+            ServeDir::new(pkg_dir(&options))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     Router::new()
+        .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .route("/health", get(routes::health::health))
         .route("/taal", post(routes::lang::switch))
         .route(
@@ -262,10 +285,10 @@ pub fn router(state: AppState) -> Router {
             mw::resolve_session,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(20 * 1024 * 1024))
-        // Brotli's own default (quality 11) is made for files compressed once, ahead of time;
-        // here every response is compressed as it is sent (pages, answers, and the files under
-        // /pkg, which are not precompressed), so quality 4. Bodies under 1 KB are sent as they
-        // are.
+        // Brotli's own default (quality 11) is made for files compressed once, ahead of time
+        // (as `precompress` does for /pkg); responses are compressed as they are sent (pages,
+        // answers, and files under /pkg before their copies exist), so quality 4. Bodies under
+        // 1 KB are sent as they are; a precompressed file passes as it is.
         .layer(
             CompressionLayer::new()
                 .quality(CompressionLevel::Precise(4))

@@ -64,3 +64,61 @@ async fn an_unknown_page_is_a_404(app: TestApp) {
     assert_eq!(response.status(), 404);
 }
 both!(an_unknown_page_is_a_404);
+
+/// The compiled files come with the brotli or gzip copy `serve` wrote beside them, as they are,
+/// to a browser that accepts it; and every answer tells the browser to ask again next time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compiled_files_are_sent_precompressed_and_revalidated() {
+    let site = std::env::temp_dir().join(format!("miv-site-{}", uuid::Uuid::new_v4()));
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg");
+    let js: String = (0..2000).map(|i| format!("let a{i} = {i};\n")).collect();
+    std::fs::write(pkg.join("survey.js"), &js).expect("js");
+    assert_eq!(
+        server::precompress::write_missing(&pkg).expect("compress"),
+        2
+    );
+    let br = std::fs::read(pkg.join("survey.js.br")).expect("br");
+    let gz = std::fs::read(pkg.join("survey.js.gz")).expect("gz");
+    let app = crate::helpers::spawn_app_with(crate::helpers::Backend::Sqlite, |c| {
+        c.site_root = site.to_string_lossy().into_owned();
+    })
+    .await;
+    let get = |encoding: &'static str| {
+        let url = app.url("/pkg/survey.js");
+        async move {
+            let mut request = client().get(url);
+            if !encoding.is_empty() {
+                request = request.header("accept-encoding", encoding);
+            }
+            let response = request.send().await.expect("get");
+            assert_eq!(response.status(), 200);
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            let (coding, cache) = (header("content-encoding"), header("cache-control"));
+            let kind = header("content-type");
+            let body = response.bytes().await.expect("body").to_vec();
+            (coding, cache, kind, body)
+        }
+    };
+    let (coding, cache, kind, body) = get("br").await;
+    assert_eq!((coding.as_str(), cache.as_str()), ("br", "no-cache"));
+    assert!(kind.contains("javascript"), "{kind}");
+    assert_eq!(body, br, "the copy made ahead of time");
+    let (coding, _, _, body) = get("gzip").await;
+    assert_eq!((coding.as_str(), body), ("gzip", gz));
+    let (coding, cache, _, body) = get("").await;
+    assert_eq!((coding.as_str(), cache.as_str()), ("", "no-cache"));
+    assert_eq!(
+        body,
+        js.into_bytes(),
+        "as it is without an accepted encoding"
+    );
+    std::fs::remove_dir_all(&site).ok();
+}
