@@ -18,11 +18,20 @@ start_server() {
   until curl -sf "http://127.0.0.1:$port/health" > /dev/null; do sleep 0.005; done
   ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
+# serve writes the brotli copies of /pkg in the background (README, "Using the server binary"):
+# the sizes are those of the copies.
+wait_for_copies() {
+  for _ in $(seq 1 600); do
+    [ -f target/site/pkg/survey_bg.wasm.br ] && [ -f target/site/pkg/miv.wasm.br ] && return
+    sleep 0.1
+  done
+}
 start_server
 echo "cold start to /health (new SQLite file, migrations, first admin): $ms ms"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 start_server
 echo "start to /health (existing database): $ms ms"
+wait_for_copies
 sleep 2
 echo "idle memory: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status) RSS"
 total=0
@@ -40,6 +49,7 @@ rm -rf "$dir"/*
 DATABASE_URL="sqlite://$dir/miv.sqlite" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn "$bin" serve --demo > "$dir/log" 2>&1 &
 pid=$!
 until curl -sf "http://127.0.0.1:$port/health" > /dev/null; do sleep 0.05; done
+wait_for_copies
 password=$(awk '/coordinator@miv.local/ {print $3}' "$dir/demo-logins.txt")
 curl -s -c "$dir/cookies" -o /dev/null -H 'Accept: application/json' \
   --data-urlencode 'email=coordinator@miv.local' --data-urlencode "password=$password" \

@@ -306,7 +306,12 @@ fn aggregate(
 
 async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
-    crate::precompress::prepare(crate::startup::pkg_dir(&app.state().leptos_options));
+    // A debug build's files are large and change all the time, and unoptimised brotli is slow:
+    // they are compressed per request.
+    crate::precompress::prepare(
+        crate::startup::pkg_dir(&app.state().leptos_options),
+        !cfg!(debug_assertions),
+    );
     let url = config.public_url(app.port());
     let logins_file = seed::logins_file(&config.database_url);
     let logins = seed::first_start(&app.state().db, &url, demo, &logins_file).await?;

@@ -123,14 +123,17 @@ pub fn write_missing(dir: &Path) -> anyhow::Result<usize> {
     Ok(written)
 }
 
-/// What `serve` does: removes stale copies now and writes the missing ones on a blocking thread.
-/// A directory that cannot be written is reported in the log and served as it is.
-pub fn prepare(dir: PathBuf) {
+/// What `serve` does: removes stale copies now and, with `write`, writes the missing ones on a
+/// blocking thread. A directory that cannot be written is reported in the log and served as it is.
+pub fn prepare(dir: PathBuf, write: bool) {
     if !dir.is_dir() {
         return;
     }
     if let Err(error) = remove_stale(&dir) {
         tracing::warn!(dir = %dir.display(), "stale compressed files not removed: {error:#}");
+        return;
+    }
+    if !write {
         return;
     }
     tokio::task::spawn_blocking(move || match write_missing(&dir) {
