@@ -216,10 +216,10 @@ pub fn pkg_dir(options: &LeptosOptions) -> PathBuf {
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
-    // The compiled files with their brotli and gzip copies where `serve` made them (see
-    // `precompress`); other static files through Leptos's handler below. Their names stay the
-    // same from build to build, so a browser asks every time whether its copy is still current
-    // (a 304 when it is): after an update it never runs old WASM against new pages.
+    // The compiled files, as Leptos's file handler below sends them (with the brotli or gzip
+    // copy that `serve` made, see `precompress`), and one thing more: their names stay the same
+    // from build to build, so a browser asks every time whether its copy is still current (a 304
+    // when it is), and after an update it never runs old WASM against new pages.
     let pkg = tower::ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
