@@ -118,8 +118,8 @@ fn Carried(count: usize) -> impl IntoView {
     let lang = use_lang();
     (count > 0).then(|| view! {
         <p class="notice" data-carried=count.to_string()>{match lang {
-            Lang::Nl => format!("{count} antwoorden zijn overgenomen van vorig jaar en nog niet bevestigd: kijk ze na per onderdeel en wijzig wat niet meer klopt. Bij indienen gelden ze als bevestigd."),
-            Lang::En => format!("{count} answers were carried over from last year and not yet confirmed: check them section by section and change what no longer holds. Submitting confirms them."),
+            Lang::Nl => format!("{count} antwoorden zijn overgenomen van vorig jaar en nog niet bevestigd. Kijk ze na per onderdeel: wijzig wat niet meer klopt en bevestig de rest (per vraag of voor het hele onderdeel). Bij indienen gelden ze als bevestigd."),
+            Lang::En => format!("{count} answers were carried over from last year and not yet confirmed. Check them section by section: change what no longer holds and confirm the rest (per question or for the whole section). Submitting confirms them."),
         }}</p>
     })
 }
@@ -300,6 +300,7 @@ fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> 
         |n| section_href(id, &n.key),
     );
     let editable = s.editable;
+    let carried_here = carried(&s, &evaluation, Some(&sec));
     let answers = RwSignal::new(raw.clone());
     let nav = def
         .sections
@@ -397,6 +398,15 @@ fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> 
             <p class="save-status" role="status" aria-live="polite" data-save-status="">
                 {editable.then(|| lang.pick("Antwoorden worden opgeslagen als u op een knop hieronder drukt.", "Answers are saved when you press a button below."))}
             </p>
+            {(editable && carried_here > 0).then(|| view! {
+                <p class="prefill" data-carried-here=carried_here.to_string()>
+                    {match lang {
+                        Lang::Nl => format!("{carried_here} antwoorden in dit onderdeel zijn overgenomen van vorig jaar. Kloppen ze alle nog?"),
+                        Lang::En => format!("{carried_here} answers in this section were carried over from last year. Do they all still hold?"),
+                    }} " "
+                    <button type="submit" name="confirm_all" value="1" class="small">{lang.pick("Alles in dit onderdeel klopt nog", "All of this section still holds")}</button>
+                </p>
+            })}
             {editable.then(|| view! {
                 <div class="actions">
                     {prev.map(|p| view! { <button type="submit" name="go" value=section_href(id, &p.key) class="secondary">{lang.pick("Vorige", "Previous")}</button> })}

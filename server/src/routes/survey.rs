@@ -18,8 +18,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
 /// What a section form posts: `a:<key>` answers (repeated for multiple choice), `r:<key>` the
-/// revision and `o:<key>` the value the page was rendered with, `go` where to go next, and
-/// `confirm` an item whose answer from last year is confirmed unchanged.
+/// revision and `o:<key>` the value the page was rendered with, `go` where to go next,
+/// `confirm` an item whose answer from last year is confirmed unchanged, and `confirm_all` to
+/// confirm every answer from last year in the section (as they stand on the form).
 pub async fn post_section(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
@@ -48,7 +49,7 @@ pub async fn post_section(
     };
     let mut posted: BTreeMap<String, String> = BTreeMap::new();
     let (mut revs, mut origs) = (BTreeMap::new(), BTreeMap::new());
-    let (mut go, mut confirm) = (None, None);
+    let (mut go, mut confirm, mut confirm_all) = (None, None, false);
     for (name, value) in fields {
         if let Some(k) = name.strip_prefix("a:") {
             let entry = posted.entry(k.to_owned()).or_default();
@@ -64,6 +65,8 @@ pub async fn post_section(
             go = Some(value);
         } else if name == "confirm" {
             confirm = Some(value);
+        } else if name == "confirm_all" {
+            confirm_all = true;
         }
     }
     let stored = match responses::answers(&state.db, id).await {
@@ -76,7 +79,8 @@ pub async fn post_section(
         for (k, _) in answer_keys(item) {
             let value = posted.get(&k).cloned().unwrap_or_default();
             let orig = origs.get(&k).cloned().unwrap_or_default();
-            let confirmed = confirm.as_deref() == Some(item.key.as_str());
+            let confirmed = confirm.as_deref() == Some(item.key.as_str())
+                || (confirm_all && stored.iter().any(|a| a.item_key == k && a.prefilled));
             if value.trim() == orig.trim() && !confirmed {
                 continue;
             }

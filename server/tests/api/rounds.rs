@@ -564,6 +564,57 @@ async fn last_years_answers_are_prefilled_through_a_renamed_key(app: TestApp) {
     assert_eq!(status, 200);
     let (after, _) = carried_on_overview().await;
     assert_eq!(after, Some(before - 1), "a changed answer is confirmed");
+
+    // "Alles in dit onderdeel klopt nog": the section's carried answers, as the form holds them.
+    let section = format!("/vragenlijst/{id}/deel/beleid");
+    let count_here = |html: &str| {
+        html.split_once("data-carried-here=\"")
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .and_then(|(n, _)| n.parse::<usize>().ok())
+    };
+    let here = count_here(&app.text(&c, &section).await).expect("the section offers to confirm");
+    let now = survey(&app, &c, id).await;
+    let carried_keys: Vec<(String, String, String)> = now["answers"]
+        .as_array()
+        .expect("answers")
+        .iter()
+        .filter(|a| a["prefilled"] == true)
+        .map(|a| {
+            let key = a["key"].as_str().unwrap_or_default().to_owned();
+            let value = a["value"].as_str().unwrap_or_default().to_owned();
+            (key, value, a["revision"].to_string())
+        })
+        .collect();
+    let mut form = vec![("confirm_all".to_owned(), "1".to_owned())];
+    for (key, value, revision) in &carried_keys {
+        form.push((format!("a:{key}"), value.clone()));
+        form.push((format!("o:{key}"), value.clone()));
+        form.push((format!("r:{key}"), revision.clone()));
+    }
+    let posted = c
+        .post(app.url(&section))
+        .form(&form)
+        .send()
+        .await
+        .expect("confirm all");
+    assert_eq!(posted.status(), 303);
+    assert_eq!(
+        count_here(&app.text(&c, &section).await),
+        None,
+        "nothing left here"
+    );
+    let (left, _) = carried_on_overview().await;
+    assert_eq!(
+        left,
+        Some(before - 1 - here),
+        "only this section's were confirmed"
+    );
+    let confirmed = survey(&app, &c, id).await;
+    let unchanged = carried_keys.iter().filter(|(key, value, _)| {
+        answer(&confirmed, key)
+            .is_some_and(|a| a["value"] == value.as_str() && a["prefilled"] == false)
+    });
+    assert_eq!(unchanged.count(), here, "confirmed with their values kept");
     let html = app.text(&c, &format!("/vragenlijst/{id}/controle")).await;
     assert!(
         html.contains("Gewijzigd ten opzichte van vorig jaar") && html.contains("999"),
