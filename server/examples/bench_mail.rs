@@ -80,9 +80,15 @@ async fn prepare(a: &Args, name: &str, n: usize) -> anyhow::Result<(String, f64)
     let draft = questionnaires::create_draft(&db, &Actor::cli(), &definition, None)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    questionnaires::publish(&db, &Actor::cli(), draft.id, "v1")
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    questionnaires::publish(
+        &db,
+        &Actor::cli(),
+        draft.id,
+        "v1",
+        questionnaires::Publisher::Admin,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let now = Utc::now();
     let round = rounds::create(
         &db,

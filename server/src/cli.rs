@@ -80,9 +80,10 @@ pub enum Command {
         /// Threads reading the student file (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
-        /// Also hide cells from which a hidden one could be worked out (complementary
-        /// suppression, as reports and exports do); without it the table is the benchmark
-        /// specification's, with only cells below `--min-n` hidden.
+        /// Disclosure control as reports and exports apply it (complementary suppression
+        /// checked by the audit, groups of too few institutions hidden; hidden cells carry no
+        /// n); without it the table is the benchmark specification's, with only cells below
+        /// `--min-n` hidden and the n of every cell.
         #[arg(long)]
         complementary: bool,
         /// A two-way crossing of row breakdowns, as `gender:level` (repeatable).
@@ -162,6 +163,16 @@ pub enum SourcesCommand {
     List {
         #[arg(long)]
         source: String,
+    },
+    /// Audit a source's figures as an attacker would: for every cell hidden for being small, the
+    /// lowest and highest value it can have given everything published (linear programming),
+    /// and a count of the hidden cells by reason.
+    Audit {
+        #[arg(long)]
+        source: String,
+        /// Only this year.
+        #[arg(long)]
+        year: Option<i64>,
     },
     /// Write the student figures of snapshots (with complementary suppression) as CSV.
     Figures {
@@ -270,19 +281,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             threads,
             complementary,
             crossings,
-        } => tokio::task::spawn_blocking(move || {
-            let options = app::backend::aggregate::Options {
-                min_n,
-                threads: threads
-                    .or_else(|| std::thread::available_parallelism().ok().map(Into::into))
-                    .unwrap_or(1),
-                complementary,
-                crossings,
+        } => {
+            let thresholds = app::domain::aggregate::Thresholds {
+                shares: min_n,
+                ..config.thresholds()
             };
-            aggregate(&data, &out, &options)
-        })
-        .await
-        .context("aggregation stopped")?,
+            tokio::task::spawn_blocking(move || {
+                let options = app::backend::aggregate::Options {
+                    thresholds,
+                    threads: threads
+                        .or_else(|| std::thread::available_parallelism().ok().map(Into::into))
+                        .unwrap_or(1),
+                    complementary,
+                    crossings,
+                };
+                aggregate(&data, &out, &options)
+            })
+            .await
+            .context("aggregation stopped")?
+        }
     }
 }
 
@@ -297,10 +314,9 @@ fn aggregate(
     out: &Path,
     options: &app::backend::aggregate::Options,
 ) -> anyhow::Result<()> {
-    let figures = app::backend::aggregate::aggregate_dir(data, options)?;
-    std::fs::write(out, app::domain::aggregate::figures_csv(&figures))
-        .with_context(|| format!("cannot write {}", out.display()))?;
-    println!("{} rijen / rows → {}", figures.len(), out.display());
+    let (csv, rows) = app::backend::aggregate::aggregate_dir(data, options)?;
+    std::fs::write(out, csv).with_context(|| format!("cannot write {}", out.display()))?;
+    println!("{rows} rijen / rows → {}", out.display());
     Ok(())
 }
 

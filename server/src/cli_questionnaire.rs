@@ -64,9 +64,15 @@ pub async fn run(config: &Config, command: QuestionnaireCommand) -> anyhow::Resu
             }
         }
         QuestionnaireCommand::Publish { id, changelog } => {
-            let version = questionnaires::publish(&db, &Actor::cli(), id, &changelog)
-                .await
-                .map_err(explain)?;
+            let version = questionnaires::publish(
+                &db,
+                &Actor::cli(),
+                id,
+                &changelog,
+                questionnaires::Publisher::Admin,
+            )
+            .await
+            .map_err(explain)?;
             println!(
                 "{} versie/version {} gepubliceerd / published",
                 version.key, version.number

@@ -74,6 +74,39 @@ pub async fn run(config: &Config, command: SourcesCommand) -> anyhow::Result<()>
                 );
             }
         }
+        SourcesCommand::Audit { source, year } => {
+            let source = find(source).await?;
+            let ids: Vec<i32> = sources::snapshots(&db, source.id)
+                .await?
+                .into_iter()
+                .filter(|s| year.is_none_or(|y| i64::from(s.year) == y))
+                .map(|s| s.id)
+                .collect();
+            anyhow::ensure!(
+                !ids.is_empty(),
+                "geen snapshots / no snapshots of '{}'",
+                source.name
+            );
+            let thresholds = config.thresholds();
+            let computed = sources::cells(&db, &ids, thresholds, &Default::default()).await?;
+            let started = std::time::Instant::now();
+            let plan = app::domain::aggregate::plan(
+                &computed.cells,
+                &computed.characteristics,
+                &thresholds,
+            );
+            print!(
+                "{}",
+                app::domain::aggregate::audit_report(&computed.cells, &plan, &thresholds)
+            );
+            println!("# {:.3} s", started.elapsed().as_secs_f64());
+            anyhow::ensure!(
+                plan.failed.is_empty(),
+                "{} tabellen niet te beschermen / tables not protected: {:?}",
+                plan.failed.len(),
+                plan.failed
+            );
+        }
         SourcesCommand::Figures {
             snapshots,
             out,
@@ -86,6 +119,7 @@ pub async fn run(config: &Config, command: SourcesCommand) -> anyhow::Result<()>
                 app::domain::aggregate::Thresholds {
                     shares: min_n,
                     counts: min_count,
+                    ..config.thresholds()
                 },
                 &Default::default(),
             )

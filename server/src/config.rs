@@ -33,6 +33,9 @@ pub struct Config {
     pub min_n_shares: u64,
     /// The smallest count (of incidents) that is shown; zero is shown.
     pub min_n_counts: u64,
+    /// How wide the interval an attacker can compute of a cell hidden for being small must be at
+    /// least; by default `min_n_counts`.
+    pub protection_width: Option<u64>,
     /// Requests per minute one API token (or session) may make.
     pub api_per_minute: u32,
     /// `text` or `json`.
@@ -78,6 +81,7 @@ impl Default for Config {
             retention_months: app::backend::retention::DEFAULT_MONTHS,
             min_n_shares: app::domain::aggregate::MIN_N_SHARES,
             min_n_counts: app::domain::aggregate::MIN_N_COUNTS,
+            protection_width: None,
             api_per_minute: 300,
             log_format: "text".into(),
             environment: "development".into(),
@@ -193,6 +197,9 @@ impl Config {
         if self.min_n_counts == 0 {
             return Err(ConfigError::NotPositive("MIV_MIN_N_COUNTS"));
         }
+        if self.protection_width == Some(0) {
+            return Err(ConfigError::NotPositive("MIV_PROTECTION_WIDTH"));
+        }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(ConfigError::LogFormat(self.log_format.clone()));
         }
@@ -241,6 +248,17 @@ impl Config {
     }
 
     /// The public base URL without a trailing slash.
+    /// The rules of disclosure control: thresholds, protection width, smallest group of
+    /// institutions.
+    pub fn thresholds(&self) -> app::domain::aggregate::Thresholds {
+        app::domain::aggregate::Thresholds {
+            shares: self.min_n_shares,
+            counts: self.min_n_counts,
+            protection_width: self.protection_width.unwrap_or(self.min_n_counts),
+            min_institutions: self.min_institutions as u64,
+        }
+    }
+
     pub fn public_url(&self, port: u16) -> String {
         match &self.base_url {
             Some(url) => url.trim_end_matches('/').to_owned(),

@@ -69,9 +69,15 @@ pub async fn first_start(
     let draft = questionnaires::create_draft(db, &Actor::cli(), &definition, None)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    questionnaires::publish(db, &Actor::cli(), draft.id, "Eerste versie / first version")
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    questionnaires::publish(
+        db,
+        &Actor::cli(),
+        draft.id,
+        "Eerste versie / first version",
+        questionnaires::Publisher::Admin,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let institutions = demo_rounds(db, draft.id, &definition).await?;
     for (kind, name, file, bytes) in [
         (
@@ -355,9 +361,15 @@ pub async fn load_round(
     let draft = questionnaires::create_draft(db, &Actor::cli(), definition, None)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    questionnaires::publish(db, &Actor::cli(), draft.id, "load")
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    questionnaires::publish(
+        db,
+        &Actor::cli(),
+        draft.id,
+        "load",
+        questionnaires::Publisher::Admin,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = Utc::now();
     let round = rounds::create(
         db,

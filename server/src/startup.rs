@@ -174,10 +174,7 @@ fn settings(config: &Config, port: u16) -> anyhow::Result<Settings> {
         login_max_failures: config.login_max_failures,
         login_window_secs: config.login_window_secs,
         min_institutions: config.min_institutions,
-        thresholds: app::domain::aggregate::Thresholds {
-            shares: config.min_n_shares,
-            counts: config.min_n_counts,
-        },
+        thresholds: config.thresholds(),
         mail_domain: from.email.domain().to_owned(),
         api_per_minute: config.api_per_minute,
     })

@@ -24,8 +24,8 @@ pub struct ReportRow {
     pub indicator: String,
     pub year: i64,
     pub group: String,
-    /// Respondents, or (for incidents) the number of incidents.
-    pub n: u64,
+    /// Respondents, or (for incidents) the number of incidents; `None` when suppressed.
+    pub n: Option<u64>,
     /// Weighted share with its 95% interval; `None` when suppressed or for incidents.
     pub share: Option<(f64, f64, f64)>,
     /// Incidents per 1,000 students; `None` when suppressed or for shares.
@@ -444,7 +444,7 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                 };
                 let shown =
                     |f: Option<(&Figure, &Option<crate::domain::aggregate::VersusNational>)>| {
-                        f.and_then(|(f, _)| f.value.map(|v| (v, f.interval, f.n)))
+                        f.and_then(|(f, _)| f.value.zip(f.n).map(|(v, n)| (v, f.interval, n)))
                     };
                 let rows = source_kind
                     .report_indicators()

@@ -73,6 +73,20 @@ fn refusal(error: crate::backend::questionnaires::QuestionnaireError) -> ApiErro
                 })
                 .collect(),
         ),
+        E::PrivacyWeakened(keys) => ApiError::invalid(
+            "privacy",
+            &format!(
+                "Deze versie haalt de privacymarkering weg bij {}. Daardoor komen die antwoorden in \
+                 ruwe exports; alleen een beheerder kan zo'n versie publiceren (dat wordt vastgelegd \
+                 in het auditlog).",
+                keys.join(", ")
+            ),
+            &format!(
+                "This version takes away the privacy mark of {}. Their answers would then be in \
+                 raw exports; only an admin can publish such a version (recorded in the audit log).",
+                keys.join(", ")
+            ),
+        ),
         E::Other(e) => crate::backend::guard::internal(e),
     }
 }
@@ -168,7 +182,12 @@ pub async fn publish_version(id: i32, changelog: String) -> Result<(), ApiError>
                     "Describe what changed in this version.",
                 ));
             }
-            questionnaires::publish(&state.db, &guard::actor(&user), id, &changelog)
+            let publisher = if user.me.role == Role::Admin {
+                questionnaires::Publisher::Admin
+            } else {
+                questionnaires::Publisher::Researcher
+            };
+            questionnaires::publish(&state.db, &guard::actor(&user), id, &changelog, publisher)
                 .await
                 .map_err(refusal)?;
             Ok(())

@@ -122,13 +122,14 @@ pub struct ComparedItem {
     pub same_kind: Option<Shares>,
 }
 
-/// How institutions answered: per option the number and share, or for numbers the median and range.
+/// How institutions answered: per option the number and share, or for numbers the median and the
+/// first and third quartile (no lowest or highest answer: that would be one institution's).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Shares {
     pub n: usize,
     pub options: Vec<(String, usize, u32)>,
     pub median: Option<f64>,
-    pub range: Option<(f64, f64)>,
+    pub quartiles: Option<(f64, f64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -430,7 +431,7 @@ pub async fn get_comparison(id: i32) -> Result<ComparisonView, ApiError> {
                     })
                     .collect(),
                 median: d.median,
-                range: d.range,
+                quartiles: d.quartiles,
             };
             let items = def
                 .items()

@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::domain::aggregate::table::{self, LineError, StudentLayout, StudentSums};
-use crate::domain::aggregate::{self as agg, Accumulated, Figure, Indicator};
+use crate::domain::aggregate::{self as agg, Accumulated, Indicator};
 
 const BLOCK: usize = 4 << 20;
 
@@ -25,8 +25,9 @@ pub enum AggregateError {
 /// How to aggregate files.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Smallest n for which a share is shown.
-    pub min_n: u64,
+    /// Smallest n for which a share is shown, and (with `complementary`) the rest of
+    /// disclosure control: protection width and smallest number of institutions of a group.
+    pub thresholds: agg::Thresholds,
     /// Threads reading the student file.
     pub threads: usize,
     /// Also complementary suppression.
@@ -35,11 +36,13 @@ pub struct Options {
     pub crossings: Vec<(String, String)>,
 }
 
-/// The published table over `students.csv`, `institutions.csv` and `incidents.csv` in `dir`:
-/// the monitor's student indicators by year and every breakdown (and the crossings asked for),
-/// suppressed below `min_n` (and, with `complementary`, wherever a suppressed value could be
-/// worked out from the others).
-pub fn aggregate_dir(dir: &Path, options: &Options) -> Result<Vec<Figure>, AggregateError> {
+/// The table over `students.csv`, `institutions.csv` and `incidents.csv` in `dir` as CSV, and
+/// its number of rows: the monitor's student indicators by year and every breakdown (and the
+/// crossings asked for), suppressed below the threshold. With `complementary` it is the
+/// published table (disclosure control as every channel applies it: no hidden cell carries a
+/// value, an interval or a count); without, the benchmark specification's table (the n of
+/// every cell, as its peers write it).
+pub fn aggregate_dir(dir: &Path, options: &Options) -> Result<(String, usize), AggregateError> {
     let read =
         |name: &str| std::fs::read(dir.join(name)).with_context(|| format!("cannot read {name}"));
     let line_error = |file: &str| {
@@ -59,11 +62,13 @@ pub fn aggregate_dir(dir: &Path, options: &Options) -> Result<Vec<Figure>, Aggre
     let characteristics =
         agg::Characteristics::from(institutions).only(&agg::INSTITUTION_BREAKDOWNS);
     acc.derive(&characteristics);
-    let mut figures = agg::figures(&acc, &incidents, options.min_n);
-    if options.complementary {
-        agg::protect(&mut figures, &characteristics);
-    }
-    Ok(figures)
+    let cells = agg::figures(&acc, &incidents, options.thresholds.shares);
+    let csv = if options.complementary {
+        agg::figures_csv(&agg::protect(&cells, &characteristics, &options.thresholds))
+    } else {
+        agg::cells_csv(&cells)
+    };
+    Ok((csv, cells.len()))
 }
 
 /// Sums over a student file, read by `threads` threads.

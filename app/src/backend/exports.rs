@@ -95,7 +95,7 @@ pub fn figures_workbook(
             f.breakdown.as_str().into(),
             f.group.as_str().into(),
             f.indicator.as_str().into(),
-            Cell::Number(f.n as f64),
+            f.n.map(|n| n as f64).into(),
             f.value.into(),
             f.interval.map(|i| i.0).into(),
             f.interval.map(|i| i.1).into(),

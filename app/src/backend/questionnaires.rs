@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Actor};
 use super::entities::{questionnaire, questionnaire_version as version};
-use crate::domain::questionnaire::{validate, Definition, DefinitionProblem, VersionStatus};
+use crate::domain::questionnaire::{
+    validate, weakened_marks, Definition, DefinitionProblem, VersionStatus,
+};
 
 /// Why a change to a questionnaire was refused.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +27,9 @@ pub enum QuestionnaireError {
     NotFound(i32),
     #[error("version {0} is not published")]
     NotPublished(i32),
+    /// The draft takes away the privacy mark of these items (keys): only an admin may publish it.
+    #[error("the draft takes away privacy marks: {0:?}")]
+    PrivacyWeakened(Vec<String>),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -164,11 +169,21 @@ pub async fn save_draft(
 }
 
 /// Publishes a draft with its changelog; from then on it never changes.
+/// Who publishes: only an admin may take away a privacy mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Publisher {
+    /// An admin (or the operator on the command line): publishing approves taking marks away,
+    /// recorded in the audit log.
+    Admin,
+    Researcher,
+}
+
 pub async fn publish(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i32,
     changelog: &str,
+    publisher: Publisher,
 ) -> Result<StoredVersion, QuestionnaireError> {
     let current = find(db, id)
         .await?
@@ -180,7 +195,28 @@ pub async fn publish(
     if !problems.is_empty() {
         return Err(QuestionnaireError::Invalid(problems));
     }
+    let weakened = match previous_published(db, &current).await? {
+        Some(before) => weakened_marks(
+            &before.definition,
+            &current.definition,
+            &current.definition.concordance,
+        ),
+        None => Vec::new(),
+    };
+    if !weakened.is_empty() && publisher != Publisher::Admin {
+        return Err(QuestionnaireError::PrivacyWeakened(weakened));
+    }
     let txn = crate::backend::db::begin(db).await.context("begin")?;
+    if !weakened.is_empty() {
+        audit::record(
+            &txn,
+            actor,
+            "questionnaire.privacy_weakened",
+            &format!("questionnaire_version:{id}"),
+            serde_json::json!({"key": current.key, "number": current.number, "items": weakened}),
+        )
+        .await?;
+    }
     let result = version::Entity::update_many()
         .col_expr(
             version::Column::Status,
@@ -216,6 +252,24 @@ pub async fn publish(
     .await?;
     txn.commit().await.context("commit")?;
     find(db, id).await?.ok_or(QuestionnaireError::NotFound(id))
+}
+
+/// The newest published (or retired) version of the same questionnaire before `draft`.
+async fn previous_published(
+    db: &DatabaseConnection,
+    draft: &StoredVersion,
+) -> Result<Option<StoredVersion>, QuestionnaireError> {
+    let mut best: Option<StoredVersion> = None;
+    for v in list(db).await? {
+        if v.key == draft.key
+            && v.number < draft.number
+            && v.status != VersionStatus::Draft
+            && best.as_ref().is_none_or(|b| b.number < v.number)
+        {
+            best = Some(v);
+        }
+    }
+    Ok(best)
 }
 
 /// Retires a published version: no new rounds use it; its content stays as it is.

@@ -823,9 +823,19 @@ pub struct Distribution {
     pub n: usize,
     /// Code → number of institutions (for choices), in option order.
     pub counts: Vec<(String, usize)>,
-    /// For numbers: median, lowest and highest.
+    /// For numbers: median and first and third quartile (never the lowest or highest answer:
+    /// that is one institution's).
     pub median: Option<f64>,
-    pub range: Option<(f64, f64)>,
+    pub quartiles: Option<(f64, f64)>,
+}
+
+/// The `q` quantile of sorted `values`, interpolated between the two nearest (Hyndman and Fan's
+/// type 7, as spreadsheets compute it); `None` for no values.
+fn quantile(values: &[f64], q: f64) -> Option<f64> {
+    let last = values.len().checked_sub(1)?;
+    let at = q * last as f64;
+    let (below, above) = (at.floor() as usize, at.ceil() as usize);
+    Some(values[below] + (values[above] - values[below]) * (at - below as f64))
 }
 
 /// Distributions over the submitted responses of a round per item, for all institutions and for
@@ -896,7 +906,7 @@ pub async fn distributions(
                 n: values.len(),
                 counts: Vec::new(),
                 median: None,
-                range: None,
+                quartiles: None,
             };
             match &codes {
                 Some(codes) => {
@@ -914,15 +924,10 @@ pub async fn distributions(
                 None => {
                     let mut nums: Vec<f64> = values.iter().filter_map(|v| v.parse().ok()).collect();
                     nums.sort_by(f64::total_cmp);
-                    let mid = nums.len() / 2;
-                    d.median = nums.get(mid).map(|m| {
-                        if nums.len().is_multiple_of(2) && mid > 0 {
-                            (nums[mid - 1] + m) / 2.0
-                        } else {
-                            *m
-                        }
-                    });
-                    d.range = nums.first().zip(nums.last()).map(|(a, b)| (*a, *b));
+                    if nums.len() >= k {
+                        d.median = quantile(&nums, 0.5);
+                        d.quartiles = quantile(&nums, 0.25).zip(quantile(&nums, 0.75));
+                    }
                 }
             }
             Some(d)

@@ -416,16 +416,17 @@ pub struct FigureRequest {
     pub questions: Vec<String>,
 }
 
-/// The figures of a source's snapshots: shares of micro-data (students, staff) suppressed below
+/// The cells of a source's snapshots: shares of micro-data (students, staff) suppressed below
 /// `thresholds.shares` respondents, or incident counts and rates per 1,000 students suppressed
 /// below `thresholds.counts`; broken down by the register's characteristics (type, region, size
-/// band) and the requested coordinator answers; protected by complementary suppression.
-pub async fn figures(
+/// band) and the requested coordinator answers. Not to be published as they are: see
+/// [`figures`].
+pub async fn cells(
     db: &impl ConnectionTrait,
     snapshot_ids: &[i32],
     thresholds: agg::Thresholds,
     request: &FigureRequest,
-) -> anyhow::Result<Vec<Figure>> {
+) -> anyhow::Result<Computed> {
     let chosen: BTreeSet<i32> = snapshot_ids.iter().copied().collect();
     let snapshots = snapshot::Entity::find()
         .filter(snapshot::Column::Id.is_in(chosen))
@@ -455,7 +456,7 @@ pub async fn figures(
             characteristics.extend(data.characteristics(&request.questions, Lang::Nl));
         }
     }
-    let mut figures = if kind == SourceKind::Incidents {
+    let cells = if kind == SourceKind::Incidents {
         let mut counts = BTreeMap::new();
         for s in &snapshots {
             table::add_incident_counts(&s.content, &mut counts)
@@ -506,13 +507,43 @@ pub async fn figures(
             acc.merge(sums.finish());
         }
         acc.derive(&characteristics);
-        let mut figures = agg::figures(&acc, &BTreeMap::new(), thresholds.shares);
+        let mut cells = agg::figures(&acc, &BTreeMap::new(), thresholds.shares);
         // Incident rows of micro-data need an incident source.
-        figures.retain(|f| !f.indicator.starts_with("incidents_"));
-        figures
+        cells.retain(|f| !f.indicator.starts_with("incidents_"));
+        cells
     };
-    agg::protect(&mut figures, &characteristics);
-    Ok(figures)
+    Ok(Computed {
+        cells,
+        characteristics,
+    })
+}
+
+/// The cells of a source's snapshots before disclosure control, and what is known of the
+/// institutions (the equations of its tables).
+pub struct Computed {
+    pub cells: Vec<agg::Cell>,
+    pub characteristics: Characteristics,
+}
+
+/// The published figures of a source's snapshots (see [`cells`]), under disclosure control
+/// (`agg::protect`); tables whose protection fails are hidden whole, and logged.
+pub async fn figures(
+    db: &impl ConnectionTrait,
+    snapshot_ids: &[i32],
+    thresholds: agg::Thresholds,
+    request: &FigureRequest,
+) -> anyhow::Result<Vec<Figure>> {
+    let computed = cells(db, snapshot_ids, thresholds, request).await?;
+    let plan = agg::plan(&computed.cells, &computed.characteristics, &thresholds);
+    for (year, indicator) in &plan.failed {
+        tracing::warn!(
+            ?snapshot_ids,
+            year,
+            indicator,
+            "disclosure control could not be shown to hold: the table is hidden"
+        );
+    }
+    Ok(agg::publish(&computed.cells, &plan))
 }
 
 /// Why a report of a source could not be made.

@@ -13,7 +13,7 @@ use sea_orm::{
 use super::entities::{institution, questionnaire_version as version, round};
 use super::responses::{as_answers, document_column, parse_document};
 use crate::domain::aggregate::Characteristics;
-use crate::domain::questionnaire::{Concordance, Definition, ItemKind};
+use crate::domain::questionnaire::{keep_strictest_marks, Concordance, Definition, ItemKind};
 use crate::domain::response::{carry_forward, display, evaluate, Answers, ResponseStatus};
 use crate::domain::time;
 use crate::i18n::Lang;
@@ -119,7 +119,7 @@ pub async fn dataset(
         return Ok(None);
     };
     let number_of: HashMap<i32, i32> = history.iter().map(|(id, n, _)| (*id, *n)).collect();
-    let definition = history
+    let mut definition = history
         .iter()
         .find(|(_, n, _)| *n == target)
         .map(|(_, _, d)| d.clone())
@@ -151,6 +151,16 @@ pub async fn dataset(
         .into_iter()
         .map(|i| (i.id, i))
         .collect();
+    // A privacy mark taken away in a later version still holds for the answers given under it.
+    let used: std::collections::BTreeSet<i32> = submitted.iter().map(|s| s.version_id).collect();
+    for (_, from, older) in history.iter().filter(|(id, _, _)| used.contains(id)) {
+        let concordances: Vec<&Concordance> = history
+            .iter()
+            .filter(|(_, n, _)| n > from && *n <= target)
+            .map(|(_, _, d)| &d.concordance)
+            .collect();
+        keep_strictest_marks(&mut definition, older, &concordances);
+    }
     let year_of: BTreeMap<i32, i32> = chosen.iter().map(|r| (r.id, r.year)).collect();
     let today = time::today(Utc::now());
     let mut rows = Vec::with_capacity(submitted.len());

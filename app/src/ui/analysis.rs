@@ -357,7 +357,7 @@ fn Report(
                         let mark = if differs { lang.pick(" (verschilt)", " (differs)") } else { "" };
                         format!("{:+.1} {}{mark}", d * 100.0, lang.pick("procentpunt", "points"))
                     }).unwrap_or_default();
-                    let n = if point(&r).is_some() { r.n.to_string() } else { lang.pick("klein", "small").to_owned() };
+                    let n = r.n.filter(|_| point(&r).is_some()).map_or_else(|| lang.pick("verborgen", "hidden").to_owned(), |n| n.to_string());
                     view! {
                         <tr><td>{r.year}</td><td>{group_label(&r.group, lang)}</td><td>{n}</td><td>{share}</td><td>{interval}</td><td>{versus}</td></tr>
                     }

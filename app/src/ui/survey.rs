@@ -545,8 +545,8 @@ fn shares_view(s: Option<Shares>, k: usize, lang: Lang) -> AnyView {
             Lang::En => format!("fewer than {k} institutions — not shown"),
         }}</span> }.into_any(),
         Some(s) if s.options.is_empty() => {
-            let (lo, hi) = s.range.unwrap_or_default();
-            view! { <span>{format!("n = {}; {} {}; {lo}–{hi}", s.n, lang.pick("mediaan", "median"), s.median.unwrap_or_default())}</span> }.into_any()
+            let (q1, q3) = s.quartiles.unwrap_or_default();
+            view! { <span>{format!("n = {}; {} {}; {} {q1}–{q3}", s.n, lang.pick("mediaan", "median"), s.median.unwrap_or_default(), lang.pick("middelste helft", "middle half"))}</span> }.into_any()
         }
         Some(s) => view! {
             <span>"n = " {s.n}</span>

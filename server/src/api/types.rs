@@ -245,13 +245,14 @@ pub struct Figure {
     pub breakdown: String,
     pub group: String,
     pub indicator: String,
-    /// Respondents (weighted shares) or the count.
-    pub n: u64,
+    /// Respondents (weighted shares) or the count; absent when suppressed.
+    pub n: Option<u64>,
     /// Share (0–1), count or rate; absent when suppressed.
     pub value: Option<f64>,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
-    /// Hidden because n is below the threshold or to protect another hidden cell.
+    /// Hidden: n below the threshold, a group of too few institutions, or to protect another
+    /// hidden cell. A hidden cell carries no value, no interval and no n.
     pub suppressed: bool,
     /// Share minus the national share of the same year and indicator.
     pub versus_national: Option<f64>,

@@ -629,9 +629,15 @@ async fn open_round(app: &TestApp) -> (i32, i32, i32) {
     let version = questionnaires::create_draft(&app.db, &Actor::cli(), &definition, None)
         .await
         .expect("draft");
-    questionnaires::publish(&app.db, &Actor::cli(), version.id, "v1")
-        .await
-        .expect("publish");
+    questionnaires::publish(
+        &app.db,
+        &Actor::cli(),
+        version.id,
+        "v1",
+        questionnaires::Publisher::Admin,
+    )
+    .await
+    .expect("publish");
     let now = chrono::Utc::now();
     let round = rounds::create(
         &app.db,

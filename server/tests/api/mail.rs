@@ -156,9 +156,15 @@ async fn open_round(app: &TestApp, codes: &[&str]) -> i32 {
     let draft = questionnaires::create_draft(&app.db, &Actor::cli(), &definition, None)
         .await
         .expect("draft");
-    questionnaires::publish(&app.db, &Actor::cli(), draft.id, "v1")
-        .await
-        .expect("publish");
+    questionnaires::publish(
+        &app.db,
+        &Actor::cli(),
+        draft.id,
+        "v1",
+        questionnaires::Publisher::Admin,
+    )
+    .await
+    .expect("publish");
     let now = Utc::now();
     rounds::create(
         &app.db,

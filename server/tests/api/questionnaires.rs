@@ -21,9 +21,15 @@ async fn a_published_version_can_be_retired_and_stays_unchanged(app: TestApp) {
         matches!(early, Err(QuestionnaireError::NotPublished(_))),
         "a draft is not retired: {early:?}"
     );
-    questionnaires::publish(&app.db, &actor, draft.id, "v1")
-        .await
-        .expect("publish");
+    questionnaires::publish(
+        &app.db,
+        &actor,
+        draft.id,
+        "v1",
+        questionnaires::Publisher::Admin,
+    )
+    .await
+    .expect("publish");
     questionnaires::retire(&app.db, &actor, draft.id)
         .await
         .expect("retire");
@@ -59,9 +65,15 @@ async fn a_published_version_never_changes(app: TestApp) {
         .await
         .expect("a draft can change");
 
-    let published = questionnaires::publish(&app.db, &actor, draft.id, "Eerste versie")
-        .await
-        .expect("publish");
+    let published = questionnaires::publish(
+        &app.db,
+        &actor,
+        draft.id,
+        "Eerste versie",
+        questionnaires::Publisher::Admin,
+    )
+    .await
+    .expect("publish");
     assert_eq!(published.status, VersionStatus::Published);
     assert_eq!(published.definition.title.nl, "Aangepaste titel");
 
@@ -70,7 +82,14 @@ async fn a_published_version_never_changes(app: TestApp) {
         matches!(again, Err(QuestionnaireError::NotDraft(id)) if id == draft.id),
         "{again:?}"
     );
-    let republish = questionnaires::publish(&app.db, &actor, draft.id, "nog eens").await;
+    let republish = questionnaires::publish(
+        &app.db,
+        &actor,
+        draft.id,
+        "nog eens",
+        questionnaires::Publisher::Admin,
+    )
+    .await;
     assert!(matches!(republish, Err(QuestionnaireError::NotDraft(_))));
 
     let raw_update = app

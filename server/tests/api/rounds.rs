@@ -21,9 +21,15 @@ pub(crate) async fn publish(app: &TestApp, definition: &Definition, based_on: Op
     let draft = questionnaires::create_draft(&app.db, &Actor::cli(), definition, based_on)
         .await
         .expect("draft");
-    questionnaires::publish(&app.db, &Actor::cli(), draft.id, "versie")
-        .await
-        .expect("publish");
+    questionnaires::publish(
+        &app.db,
+        &Actor::cli(),
+        draft.id,
+        "versie",
+        questionnaires::Publisher::Admin,
+    )
+    .await
+    .expect("publish");
     draft.id
 }
 
@@ -1032,6 +1038,11 @@ async fn the_comparison_shows_only_what_k_institutions_answered(app: TestApp) {
         .find(|i| i["key"] == "coordinator_uren")
         .expect("uren");
     assert!(hours["all"]["median"].is_number());
+    assert!(hours["all"]["quartiles"][0].is_number() && hours["all"]["quartiles"][1].is_number());
+    assert!(
+        hours["all"].get("range").is_none() && !view.to_string().contains("\"range\""),
+        "no lowest or highest answer of another institution"
+    );
     assert!(
         items.iter().any(|i| i["all"].is_null()),
         "items that applied to fewer than five institutions stay hidden"

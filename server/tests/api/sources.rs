@@ -207,7 +207,7 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
             .unwrap_or_else(|| panic!("{year} {b} {g} {i}"))
     };
     let national = find(2025, "national", "all", "feels_safe");
-    assert_eq!(national.n, 42);
+    assert_eq!(national.n, Some(42));
     // 25PX: i % 4 == 0 unsafe for i in 0..30 → 8 of 30; 27GH: 3 of 12; weights 1 + i % 2 plus tenths.
     assert!(
         national.value.is_some_and(|v| v > 0.6 && v < 0.85),
@@ -215,16 +215,22 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     );
     assert_eq!(
         find(2025, "brin", "27GH", "bullied").n,
-        12,
+        Some(12),
         "codes upper-cased"
     );
-    assert_eq!(
-        find(2025, "type", "ROC", "feels_safe").n,
-        42,
-        "type from the register"
+    let roc = find(2025, "type", "ROC", "feels_safe");
+    assert!(
+        roc.suppressed && roc.n.is_none() && roc.value.is_none(),
+        "two ROCs have data, fewer than the five a group of institutions needs: {roc:?}"
     );
-    assert!(find(2024, "national", "all", "bullied").n == 11);
-    assert!(find(2025, "gender", "vrouw", "feels_safe").n > 0, "recoded");
+    // 2024: 11 students of one institution. Its groups below 10 (and their yes-answers) can
+    // only be protected by hiding its totals too.
+    let tiny = find(2024, "national", "all", "bullied");
+    assert!(tiny.suppressed && tiny.n.is_none(), "{tiny:?}");
+    assert!(
+        find(2025, "gender", "vrouw", "feels_safe").n > Some(0),
+        "recoded"
+    );
     assert!(
         !figures
             .iter()
@@ -247,7 +253,10 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     };
     assert_eq!(cell(2025, "27GH")["n"], 12);
     assert!(cell(2025, "27GH")["share"].is_array());
-    assert!(cell(2024, "25PX")["share"].is_array(), "n = 11");
+    assert!(
+        cell(2024, "25PX")["share"].is_null() && cell(2024, "25PX")["n"].is_null(),
+        "n = 11, all of 2024: hidden with its small groups"
+    );
     let page = researcher
         .get(app.url(&format!(
             "/analyse?bron={id}&indicator=bullied&indeling=gender"
@@ -367,10 +376,7 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
         questions: vec!["integraal_plan".into()],
         ..Default::default()
     };
-    let figures = sources::figures(&app.db, &ids, Default::default(), &request)
-        .await
-        .expect("figures");
-    let cell = |year: i64, group: &str| {
+    let of = |figures: &[app::domain::aggregate::Figure], year: i64, group: &str| {
         figures
             .iter()
             .find(|f| {
@@ -381,9 +387,36 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
             })
             .map(|f| (f.n, f.value.is_some()))
     };
-    assert_eq!(cell(2025, "Ja"), Some((30, true)), "25PX has a plan");
-    assert_eq!(cell(2025, "Nee"), Some((12, true)), "27GH has none");
-    assert_eq!(cell(2024, ""), Some((11, true)), "no round in 2024");
+    // With groups of any size: one institution per answer.
+    let any_size = app::domain::aggregate::Thresholds {
+        min_institutions: 1,
+        ..Default::default()
+    };
+    let figures = sources::figures(&app.db, &ids, any_size, &request)
+        .await
+        .expect("figures");
+    assert_eq!(
+        of(&figures, 2025, "Ja"),
+        Some((Some(30), true)),
+        "25PX has a plan"
+    );
+    assert_eq!(
+        of(&figures, 2025, "Nee"),
+        Some((Some(12), true)),
+        "27GH has none"
+    );
+    assert_eq!(
+        of(&figures, 2024, ""),
+        Some((None, false)),
+        "2024 is hidden whole"
+    );
+    // As configured (five institutions at least): a group of one institution would tell its
+    // answer beside its own figures, so it is not shown.
+    let figures = sources::figures(&app.db, &ids, Default::default(), &request)
+        .await
+        .expect("figures");
+    assert_eq!(of(&figures, 2025, "Ja"), Some((None, false)));
+    assert_eq!(of(&figures, 2025, "Nee"), Some((None, false)));
 
     // In the report: the question is offered as a breakdown, and chosen gives the same cells.
     let researcher = app
@@ -413,10 +446,13 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
     )
     .await;
     assert_eq!(status, 200);
+    let nee = rows
+        .iter()
+        .find(|r| r["year"] == 2025 && r["group"] == "Nee")
+        .expect("the group is listed");
     assert!(
-        rows.iter()
-            .any(|r| r["year"] == 2025 && r["group"] == "Nee" && r["n"] == 12),
-        "{rows:?}"
+        nee["n"].is_null() && nee["share"].is_null(),
+        "one institution: not shown in the report either: {nee}"
     );
     let page = researcher
         .get(app.url(&format!(
@@ -785,7 +821,7 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
                 && f.indicator == "staff_feels_safe"
         })
         .expect("by job group");
-    assert_eq!(safe.n, 20);
+    assert_eq!(safe.n, Some(20));
     assert_eq!(safe.value, Some(0.5), "i % 4 == 0 among the even i: half");
 
     let registration = sources::create(&app.db, &actor, "incidents", "Meldingen", None)
@@ -973,8 +1009,8 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
     assert!(
         bands
             .iter()
-            .any(|r| r["group"] == "Klein (< 2.500)" && r["n"] == 100 + 170 + 190),
-        "25PX is small in 2025, beside 05GH and 09KL: {bands:?}"
+            .any(|r| r["group"] == "Klein (< 2.500)" && r["n"].is_null() && r["rate"].is_null()),
+        "25PX is small in 2025, beside 05GH and 09KL: three institutions, fewer than five: {bands:?}"
     );
     let (_, students) = report(
         &app,
@@ -1012,10 +1048,13 @@ async fn coordinators_see_their_institutions_fact_sheet(app: TestApp) {
         .clone();
     assert_eq!(bullied["own"][2], 30, "n of 25PX in 2025");
     assert_eq!(bullied["national"][2], 42);
-    assert_eq!(bullied["same_type"][2], 42, "both are ROCs");
     assert!(
-        bullied["own_before"].is_number(),
-        "2024 had 11 students of 25PX"
+        bullied["same_type"].is_null(),
+        "two ROCs have data, fewer than five: 27GH's figures would follow from own and type"
+    );
+    assert!(
+        bullied["own_before"].is_null(),
+        "2024 had 11 students of 25PX, hidden with its small groups"
     );
     assert_eq!(
         app.call(&c, "fact_sheet", &[("code", "27GH")])
@@ -1071,8 +1110,10 @@ async fn the_smallest_n_shown_is_configured() {
     .await
     .1;
     let national = rows.iter().find(|r| r["year"] == 2025).expect("2025");
-    assert_eq!(national["n"], 42);
-    assert!(national["share"].is_null(), "42 < 50: not shown");
+    assert!(
+        national["share"].is_null() && national["n"].is_null(),
+        "42 < 50: not shown, nor its n"
+    );
 }
 
 /// The README's run command seeds a demo: three sources with two years each, and figures in the

@@ -33,6 +33,27 @@ pub const MIN_N_COUNTS: u64 = 5;
 pub struct Thresholds {
     pub shares: u64,
     pub counts: u64,
+    /// How wide the interval an attacker can compute of a cell hidden for being small must be
+    /// at least (the audit); by default the count threshold.
+    #[serde(default = "default_protection_width")]
+    pub protection_width: u64,
+    /// A group of institutions is shown only where at least this many have data in it.
+    #[serde(default = "default_min_institutions")]
+    pub min_institutions: u64,
+}
+
+/// Default width of a small cell's interval.
+pub const PROTECTION_WIDTH: u64 = MIN_N_COUNTS;
+
+/// Default smallest number of institutions of a group that is shown.
+pub const MIN_INSTITUTIONS: u64 = 5;
+
+fn default_protection_width() -> u64 {
+    PROTECTION_WIDTH
+}
+
+fn default_min_institutions() -> u64 {
+    MIN_INSTITUTIONS
 }
 
 impl Default for Thresholds {
@@ -40,6 +61,8 @@ impl Default for Thresholds {
         Thresholds {
             shares: MIN_N_SHARES,
             counts: MIN_N_COUNTS,
+            protection_width: PROTECTION_WIDTH,
+            min_institutions: MIN_INSTITUTIONS,
         }
     }
 }
@@ -217,18 +240,59 @@ impl Sums {
     }
 }
 
-/// One row of the published table.
+/// One computed cell of a table, before disclosure control: everything known of it, including
+/// what must not be published. Channels never see it: [`protect`] turns cells into [`Figure`]s.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub year: i64,
+    pub breakdown: String,
+    pub group: String,
+    pub indicator: String,
+    /// Respondents (of a share) or the count itself.
+    pub n: u64,
+    /// Of a share, the respondents for whom the condition holds (unweighted); `None` for counts.
+    pub k: Option<f64>,
+    /// Share (or total, or rate) with its interval where it has one; `None` below the threshold.
+    pub value: Option<f64>,
+    pub interval: Option<(f64, f64)>,
+    /// Below its threshold (hidden for being small).
+    pub suppressed: bool,
+}
+
+/// One published cell: what every channel (report page, chart, fact sheet, CSV, XLSX, API,
+/// command line) shows. A hidden cell carries no value, no interval and no count; it can only be
+/// made by [`Cell::publish`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Figure {
     pub year: i64,
     pub breakdown: String,
     pub group: String,
     pub indicator: String,
-    pub n: u64,
-    /// Share (or total, or rate) with its interval where it has one; `None` when suppressed.
+    /// Respondents or the count; `None` where hidden.
+    pub n: Option<u64>,
     pub value: Option<f64>,
     pub interval: Option<(f64, f64)>,
     pub suppressed: bool,
+    /// Only this module makes figures.
+    sealed: (),
+}
+
+impl Cell {
+    /// What the cell shows when published, `hidden` or not: the one place that decides.
+    pub fn publish(&self, hidden: bool) -> Figure {
+        let hidden = hidden || self.suppressed;
+        Figure {
+            year: self.year,
+            breakdown: self.breakdown.clone(),
+            group: self.group.clone(),
+            indicator: self.indicator.clone(),
+            n: (!hidden).then_some(self.n),
+            value: self.value.filter(|_| !hidden),
+            interval: self.interval.filter(|_| !hidden),
+            suppressed: hidden,
+            sealed: (),
+        }
+    }
 }
 
 /// Sums per (year, group) of one breakdown: `respondents` and one [`Sums`] per indicator.
@@ -305,18 +369,19 @@ pub fn figures(
     acc: &Accumulated,
     incidents: &BTreeMap<(String, i64), f64>,
     min_n: u64,
-) -> Vec<Figure> {
+) -> Vec<Cell> {
     let mut out = Vec::new();
     for (breakdown, cells) in &acc.by_breakdown {
         for ((year, group), (resp, sums)) in cells {
             for (name, s) in acc.indicators.iter().zip(sums) {
                 let share = s.share(min_n);
-                out.push(Figure {
+                out.push(Cell {
                     year: *year,
                     breakdown: breakdown.clone(),
                     group: group.clone(),
                     indicator: name.clone(),
                     n: share.n,
+                    k: Some(s.k),
                     value: share.value.map(|v| v.0),
                     interval: share.value.map(|v| (v.1, v.2)),
                     suppressed: share.value.is_none(),
@@ -337,12 +402,13 @@ pub fn figures(
                         suppressed,
                     ),
                 ] {
-                    out.push(Figure {
+                    out.push(Cell {
                         year: *year,
                         breakdown: breakdown.clone(),
                         group: group.clone(),
                         indicator: indicator.into(),
                         n,
+                        k: None,
                         value,
                         interval: None,
                         suppressed,
@@ -355,8 +421,8 @@ pub fn figures(
     out
 }
 
-/// Sorts figures by year, breakdown, group, indicator.
-fn sort(figures: &mut [Figure]) {
+/// Sorts cells by year, breakdown, group, indicator.
+fn sort(figures: &mut [Cell]) {
     figures.sort_by(|a, b| {
         (a.year, &a.breakdown, &a.group, &a.indicator).cmp(&(
             b.year,
@@ -385,7 +451,7 @@ pub fn count_figures(
     population: Option<Population<'_>>,
     characteristics: &Characteristics,
     min_count: u64,
-) -> Vec<Figure> {
+) -> Vec<Cell> {
     type Key = (i64, String, String);
     let mut sums: BTreeMap<(Key, String), f64> = BTreeMap::new();
     let mut members: BTreeMap<Key, std::collections::BTreeSet<&str>> = BTreeMap::new();
@@ -404,7 +470,7 @@ pub fn count_figures(
             *sums.entry((key, name.clone())).or_insert(0.0) += n;
         }
     }
-    let mut out: Vec<Figure> = sums
+    let mut out: Vec<Cell> = sums
         .into_iter()
         .map(|((key, name), n)| {
             let count = n as u64;
@@ -422,12 +488,13 @@ pub fn count_figures(
                 None => Some(n),
             };
             let (year, breakdown, group) = key;
-            Figure {
+            Cell {
                 year,
                 breakdown,
                 group,
                 indicator: format!("{prefix}{name}"),
                 n: count,
+                k: None,
                 value: value.filter(|_| !suppressed),
                 interval: None,
                 suppressed,
@@ -438,17 +505,85 @@ pub fn count_figures(
     out
 }
 
-/// Complementary suppression over a table of [`figures`]: per year and share indicator, the
-/// groups of every breakdown add up to the national figure, the institutions of one
-/// `characteristics` value (type, region) add up to that value's figure, and the rows and
-/// columns of a crossing add up to the groups of its two breakdowns. Cells are hidden until
-/// no hidden one can be worked out from the published ones by addition or subtraction.
-/// Incident counts by category (`incidents:<category>`) are protected in the same way; the
-/// benchmark table's incident rows (`incidents_total`, `incidents_per_1000`) are left as they
-/// are.
-pub fn protect(figures: &mut [Figure], characteristics: &Characteristics) {
+/// Why a cell is hidden.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hidden {
+    /// Below its threshold (respondents of a share, or a count from 1 to the threshold).
+    Small,
+    /// A group of institutions with fewer than the minimum number of institutions with data.
+    FewInstitutions,
+    /// Hidden too, so that no small cell can be narrowed down from the published ones.
+    Complementary,
+    /// The table's protection could not be shown to hold: nothing of it is published.
+    Unaudited,
+}
+
+impl Hidden {
+    pub fn label(self) -> &'static str {
+        match self {
+            Hidden::Small => "klein / small",
+            Hidden::FewInstitutions => "te weinig instellingen / too few institutions",
+            Hidden::Complementary => "ter bescherming / complementary",
+            Hidden::Unaudited => "tabel niet te beschermen / table not protected",
+        }
+    }
+}
+
+/// One additive part of a table that the audit measures: respondents or yes-answers of shares,
+/// or the counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Respondents,
+    YesAnswers,
+    Count,
+}
+
+impl Measure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::Respondents => "respondents",
+            Measure::YesAnswers => "yes_answers",
+            Measure::Count => "count",
+        }
+    }
+}
+
+/// The attacker's interval of one cell hidden for being small, in one measure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellAudit {
+    /// Index into the cells given to [`plan`].
+    pub cell: usize,
+    pub measure: Measure,
+    pub interval: suppress::Interval,
+    /// The interval is at least the protection width wide.
+    pub protected: bool,
+}
+
+/// What disclosure control decided for a whole set of cells.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    /// Per cell, why it is hidden (`None`: published).
+    pub hidden: Vec<Option<Hidden>>,
+    /// The audit of every cell hidden for being small.
+    pub audits: Vec<CellAudit>,
+    /// Tables (year, indicator) whose protection failed: none of their cells is published.
+    pub failed: Vec<(i64, String)>,
+}
+
+impl Plan {
+    /// How many cells are hidden for `reason`.
+    pub fn count(&self, reason: Hidden) -> usize {
+        self.hidden.iter().filter(|h| **h == Some(reason)).count()
+    }
+}
+
+/// The tables of a set of cells: per year and indicator, the indices of its cells. The
+/// benchmark table's incident rows (`incidents_total`, `incidents_per_1000`) form none.
+fn tables_of(cells: &[Cell]) -> BTreeMap<(i64, String), Vec<usize>> {
     let mut tables: BTreeMap<(i64, String), Vec<usize>> = BTreeMap::new();
-    for (i, f) in figures.iter().enumerate() {
+    for (i, f) in cells.iter().enumerate() {
         if !f.indicator.starts_with("incidents_") {
             tables
                 .entry((f.year, f.indicator.clone()))
@@ -456,24 +591,245 @@ pub fn protect(figures: &mut [Figure], characteristics: &Characteristics) {
                 .push(i);
         }
     }
-    for ((year, _), cells) in &tables {
-        let equations = equations_of(figures, cells, characteristics, *year);
-        let size: Vec<f64> = cells.iter().map(|&i| figures[i].n as f64).collect();
-        let mut hidden: Vec<bool> = cells.iter().map(|&i| figures[i].suppressed).collect();
-        for c in suppress::complementary(&size, &mut hidden, &equations) {
-            let f = &mut figures[cells[c]];
-            f.suppressed = true;
-            f.value = None;
-            f.interval = None;
+    tables
+}
+
+/// Disclosure control over `cells` (of [`figures`] or [`count_figures`]), per year and
+/// indicator as one table: the groups of every breakdown add up to the national figure, the
+/// institutions of one `characteristics` value (type, region, size band, an answer) add up to
+/// that value's figure, and the rows and columns of a crossing add up to the groups of its two
+/// breakdowns; no count is negative.
+///
+/// Hidden are: cells below their threshold; groups of institutions (every characteristic) with
+/// fewer than `rules.min_institutions` institutions with data; and the cells [`suppress::select`]
+/// chooses so that every small cell's interval, as an attacker computes it by linear
+/// programming from everything published, is at least `rules.protection_width` wide (shares on
+/// their respondents and on their yes-answers). Every small cell is then audited; a table whose
+/// audit fails (or whose programming fails) is hidden whole.
+pub fn plan(cells: &[Cell], characteristics: &Characteristics, rules: &Thresholds) -> Plan {
+    let mut plan = Plan {
+        hidden: cells
+            .iter()
+            .map(|c| c.suppressed.then_some(Hidden::Small))
+            .collect(),
+        ..Plan::default()
+    };
+    let width = rules.protection_width as f64;
+    for ((year, indicator), members) in tables_of(cells) {
+        let equations = equations_of(cells, &members, characteristics, year);
+        let mut hidden: Vec<bool> = members.iter().map(|&i| cells[i].suppressed).collect();
+        for c in few_institutions(
+            cells,
+            &members,
+            characteristics,
+            year,
+            rules.min_institutions,
+        ) {
+            if !hidden[c] {
+                hidden[c] = true;
+                plan.hidden[members[c]] = Some(Hidden::FewInstitutions);
+            }
         }
+        let small: Vec<usize> = (0..members.len())
+            .filter(|&c| cells[members[c]].suppressed)
+            .collect();
+        let costly: Vec<bool> = members
+            .iter()
+            .map(|&i| cells[i].breakdown == "national")
+            .collect();
+        let shares = members.iter().any(|&i| cells[i].k.is_some());
+        let measures: &[Measure] = if shares {
+            &[Measure::Respondents, Measure::YesAnswers]
+        } else {
+            &[Measure::Count]
+        };
+        let values = |m: Measure| -> Vec<f64> {
+            members
+                .iter()
+                .map(|&i| match m {
+                    Measure::YesAnswers => cells[i].k.unwrap_or(0.0),
+                    _ => cells[i].n as f64,
+                })
+                .collect()
+        };
+        let mut outcome: Result<(), suppress::LpError> = Ok(());
+        let mut audits = Vec::new();
+        if !small.is_empty() {
+            for &m in measures {
+                let v = values(m);
+                let table = suppress::Table {
+                    values: &v,
+                    equations: &equations,
+                };
+                match suppress::select(table, &mut hidden, &small, width, &costly) {
+                    Ok(added) => {
+                        for c in added {
+                            plan.hidden[members[c]] = Some(Hidden::Complementary);
+                        }
+                    }
+                    Err(e) => outcome = Err(e),
+                }
+            }
+            for &m in measures {
+                let v = values(m);
+                let table = suppress::Table {
+                    values: &v,
+                    equations: &equations,
+                };
+                match suppress::audit(table, &hidden, &small) {
+                    Ok(intervals) => audits.extend(intervals.into_iter().map(|mut interval| {
+                        let cell = members[interval.cell];
+                        interval.cell = cell;
+                        for w in [&mut interval.witness_low, &mut interval.witness_high] {
+                            for (c, _) in w.iter_mut() {
+                                *c = members[*c];
+                            }
+                        }
+                        CellAudit {
+                            cell,
+                            measure: m,
+                            protected: interval.width() >= width - 1e-6,
+                            interval,
+                        }
+                    })),
+                    Err(e) => outcome = Err(e),
+                }
+            }
+        }
+        if outcome.is_err() || audits.iter().any(|a| !a.protected) {
+            for &i in &members {
+                if plan.hidden[i] != Some(Hidden::Small) {
+                    plan.hidden[i] = Some(Hidden::Unaudited);
+                }
+            }
+            plan.failed.push((year, indicator));
+        }
+        plan.audits.extend(audits);
     }
+    plan
+}
+
+/// The groups of institutions in a table (indices into `members`) that fewer than `minimum`
+/// institutions with data make up.
+fn few_institutions(
+    cells: &[Cell],
+    members: &[usize],
+    characteristics: &Characteristics,
+    year: i64,
+    minimum: u64,
+) -> Vec<usize> {
+    let institutions: Vec<&str> = members
+        .iter()
+        .map(|&i| &cells[i])
+        .filter(|c| c.breakdown == "brin")
+        .map(|c| c.group.as_str())
+        .collect();
+    let names: Vec<&str> = characteristics.names().collect();
+    (0..members.len())
+        .filter(|&c| {
+            let cell = &cells[members[c]];
+            names.contains(&cell.breakdown.as_str())
+                && (institutions
+                    .iter()
+                    .filter(|code| {
+                        characteristics
+                            .get(&cell.breakdown, code, year)
+                            .unwrap_or_default()
+                            == cell.group
+                    })
+                    .count() as u64)
+                    < minimum
+        })
+        .collect()
+}
+
+/// The published figures of `cells` under disclosure control ([`plan`]): the only way from
+/// cells to what a channel shows.
+pub fn protect(
+    cells: &[Cell],
+    characteristics: &Characteristics,
+    rules: &Thresholds,
+) -> Vec<Figure> {
+    let plan = plan(cells, characteristics, rules);
+    publish(cells, &plan)
+}
+
+/// What [`plan`] decided, for people: per audited cell (hidden for being small) its true value
+/// and the interval an attacker can compute, then how many cells are hidden and why. Holds true
+/// values: for the operator of the monitor, never for publication.
+pub fn audit_report(cells: &[Cell], plan: &Plan, rules: &Thresholds) -> String {
+    use std::fmt::Write;
+    let mut out = format!(
+        "# protectiebreedte / protection width {}; drempels / thresholds {} respondenten, {} \
+         incidenten; groepen vanaf / groups from {} instellingen\n\
+         year\tbreakdown\tgroup\tindicator\tmeasure\tvalue\tlowest\thighest\twidth\tprotected\n",
+        rules.protection_width, rules.shares, rules.counts, rules.min_institutions
+    );
+    for a in &plan.audits {
+        let c = &cells[a.cell];
+        let high = a
+            .interval
+            .high
+            .map_or_else(|| "∞".to_owned(), |h| format!("{h:.1}"));
+        let width = a
+            .interval
+            .high
+            .map_or_else(|| "∞".to_owned(), |h| format!("{:.1}", h - a.interval.low));
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{high}\t{width}\t{}",
+            c.year,
+            c.breakdown,
+            c.group,
+            c.indicator,
+            a.measure.as_str(),
+            a.interval.value,
+            a.interval.low,
+            if a.protected { "ja/yes" } else { "NEE/NO" },
+        );
+    }
+    let national = cells.iter().filter(|c| c.breakdown == "national").count();
+    let national_hidden = cells
+        .iter()
+        .zip(&plan.hidden)
+        .filter(|(c, h)| c.breakdown == "national" && h.is_some())
+        .count();
+    let _ = writeln!(
+        out,
+        "# cellen / cells {}; verborgen / hidden: klein / small {}, te weinig instellingen / too few \
+         institutions {}, ter bescherming / complementary {}, tabel niet te beschermen / table not \
+         protected {}; landelijke cijfers verborgen / national totals hidden {national_hidden} van / \
+         of {national}; tabellen niet te beschermen / tables not protected {}",
+        cells.len(),
+        plan.count(Hidden::Small),
+        plan.count(Hidden::FewInstitutions),
+        plan.count(Hidden::Complementary),
+        plan.count(Hidden::Unaudited),
+        plan.failed.len(),
+    );
+    out
+}
+
+/// The figures of `cells` as `plan` hides them.
+pub fn publish(cells: &[Cell], plan: &Plan) -> Vec<Figure> {
+    cells
+        .iter()
+        .zip(&plan.hidden)
+        .map(|(c, h)| c.publish(h.is_some()))
+        .collect()
+}
+
+/// Figures of cells without disclosure control beyond each cell's own threshold (hidden cells
+/// still carry nothing): what the benchmark compares with its peers.
+pub fn publish_unprotected(cells: &[Cell]) -> Vec<Figure> {
+    cells.iter().map(|c| c.publish(false)).collect()
 }
 
 /// The sum equations of one table (`cells`, indices into `figures`; equations index `cells`):
 /// every breakdown adds up to national, the institutions of a characteristic's value to that
 /// value, a crossing's rows and columns to its margins.
 fn equations_of(
-    figures: &[Figure],
+    figures: &[Cell],
     cells: &[usize],
     characteristics: &Characteristics,
     year: i64,
@@ -584,26 +940,64 @@ pub fn versus_national(figures: &[Figure]) -> Vec<Option<VersusNational>> {
         .collect()
 }
 
-/// The table as CSV: `year,breakdown,group,indicator,n,share,ci_low,ci_high,suppressed`, empty
-/// fields for what is suppressed or has no interval.
+/// The published table as CSV: `year,breakdown,group,indicator,n,share,ci_low,ci_high,suppressed`,
+/// empty fields for what is hidden or has no interval.
 pub fn figures_csv(figures: &[Figure]) -> String {
+    table_csv(
+        figures
+            .iter()
+            .map(|f| (f, f.n, f.value, f.interval, f.suppressed)),
+    )
+}
+
+/// The computed cells as CSV, with the n of every cell (also below its threshold): the table a
+/// benchmark compares with its peers, never a published one.
+pub fn cells_csv(cells: &[Cell]) -> String {
+    table_csv(
+        cells
+            .iter()
+            .map(|c| (c, Some(c.n), c.value, c.interval, c.suppressed)),
+    )
+}
+
+/// The key of a row of a table.
+trait Keyed {
+    fn key(&self) -> (i64, &str, &str, &str);
+}
+
+impl Keyed for Figure {
+    fn key(&self) -> (i64, &str, &str, &str) {
+        (self.year, &self.breakdown, &self.group, &self.indicator)
+    }
+}
+
+impl Keyed for Cell {
+    fn key(&self) -> (i64, &str, &str, &str) {
+        (self.year, &self.breakdown, &self.group, &self.indicator)
+    }
+}
+
+type CsvRow<'a, K> = (&'a K, Option<u64>, Option<f64>, Option<(f64, f64)>, bool);
+
+fn table_csv<'a, K: Keyed + 'a>(rows: impl Iterator<Item = CsvRow<'a, K>>) -> String {
     use std::fmt::Write;
     let mut out =
         String::from("year,breakdown,group,indicator,n,share,ci_low,ci_high,suppressed\n");
     let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
-    for f in figures {
+    for (row, n, value, interval, suppressed) in rows {
+        let (year, breakdown, group, indicator) = row.key();
         let _ = writeln!(
             out,
             "{},{},{},{},{},{},{},{},{}",
-            f.year,
-            csv_field(&f.breakdown),
-            csv_field(&f.group),
-            csv_field(&f.indicator),
-            f.n,
-            num(f.value),
-            num(f.interval.map(|i| i.0)),
-            num(f.interval.map(|i| i.1)),
-            u8::from(f.suppressed),
+            year,
+            csv_field(breakdown),
+            csv_field(group),
+            csv_field(indicator),
+            n.map(|n| n.to_string()).unwrap_or_default(),
+            num(value),
+            num(interval.map(|i| i.0)),
+            num(interval.map(|i| i.1)),
+            u8::from(suppressed),
         );
     }
     out

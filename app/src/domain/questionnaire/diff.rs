@@ -121,9 +121,10 @@ pub struct Change {
 impl Change {
     fn new(key: &str, kind: ChangeKind) -> Change {
         let severity = match &kind {
-            ChangeKind::Moved { .. }
-            | ChangeKind::TextChanged { .. }
-            | ChangeKind::PrivacyChanged { .. } => Severity::Cosmetic,
+            // A mark taken away lets answers into raw exports: never a small change.
+            ChangeKind::PrivacyChanged { to, .. } if to.is_empty() => Severity::Breaking,
+            ChangeKind::PrivacyChanged { .. } => Severity::Compatible,
+            ChangeKind::Moved { .. } | ChangeKind::TextChanged { .. } => Severity::Cosmetic,
             ChangeKind::Added
             | ChangeKind::OptionAdded { .. }
             | ChangeKind::LogicChanged { .. } => Severity::Compatible,
@@ -218,6 +219,52 @@ fn or_none(mark: &str, lang: Lang) -> &str {
 }
 
 /// The changes from `old` to `new`, in the order of the new version (removed items last).
+/// The key in the version after a concordance of the item called `key` before it.
+fn renamed<'a>(concordance: &'a Concordance, key: &'a str) -> &'a str {
+    concordance.keys.get(key).map_or(key, String::as_str)
+}
+
+/// The items of `old` whose privacy mark `new` (with `new`'s concordance) takes away: their
+/// keys in `new`. Publishing such a version needs an admin's approval.
+pub fn weakened_marks(
+    old: &Definition,
+    new: &Definition,
+    concordance: &Concordance,
+) -> Vec<String> {
+    old.items()
+        .filter(|(_, i)| i.privacy.is_some())
+        .filter_map(|(_, i)| {
+            let key = renamed(concordance, &i.key);
+            new.item(key)
+                .filter(|n| n.privacy.is_none())
+                .map(|n| n.key.clone())
+        })
+        .collect()
+}
+
+/// Gives every item of `target` that is unmarked the mark its predecessor had in `older`
+/// (followed through `concordances`, oldest first, up to `target`): what raw exports withhold is
+/// the strictest mark an item had in any version whose answers they hold.
+pub fn keep_strictest_marks(
+    target: &mut Definition,
+    older: &Definition,
+    concordances: &[&Concordance],
+) {
+    for (_, item) in older.items() {
+        let Some(mark) = item.privacy else {
+            continue;
+        };
+        let key = concordances
+            .iter()
+            .fold(item.key.clone(), |key, c| renamed(c, &key).to_owned());
+        for section in &mut target.sections {
+            for i in section.items.iter_mut().filter(|i| i.key == key) {
+                i.privacy = Some(i.privacy.unwrap_or(mark));
+            }
+        }
+    }
+}
+
 pub fn diff(old: &Definition, new: &Definition, concordance: &Concordance) -> Vec<Change> {
     let old_items: HashMap<&str, (&str, &Item)> = old
         .items()

@@ -6,7 +6,9 @@ pub mod edit;
 mod model;
 mod validate;
 
-pub use diff::{diff, Change, ChangeKind, Concordance, Severity};
+pub use diff::{
+    diff, keep_strictest_marks, weakened_marks, Change, ChangeKind, Concordance, Severity,
+};
 pub use model::*;
 pub use validate::{scope_for, validate, DefinitionProblem, ProblemKind};
 

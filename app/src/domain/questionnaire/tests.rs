@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use super::*;
 
 fn sample() -> Definition {
@@ -335,9 +337,37 @@ fn a_privacy_mark_is_stored_only_when_set_and_its_change_is_listed() {
         .expect("the mark's change");
     assert_eq!(
         change.severity,
-        Severity::Cosmetic,
-        "figures stay comparable"
+        Severity::Compatible,
+        "a mark added keeps more out of raw exports"
     );
+    let back = diff(&new, &old, &Concordance::default());
+    let removed = back
+        .iter()
+        .find(|c| matches!(c.kind, ChangeKind::PrivacyChanged { .. }))
+        .expect("the mark's removal");
+    assert_eq!(
+        removed.severity,
+        Severity::Breaking,
+        "a mark taken away lets answers into raw exports"
+    );
+    assert_eq!(
+        weakened_marks(&new, &old, &Concordance::default()),
+        vec![key.clone()]
+    );
+    assert!(weakened_marks(&old, &new, &Concordance::default()).is_empty());
+    // Renamed in the next version and unmarked there: the mark still holds for the old answers.
+    let mut renamed = old.clone();
+    renamed.sections[0].items[0].key = "nieuw".into();
+    let concordance = Concordance {
+        keys: BTreeMap::from([(key.clone(), "nieuw".to_owned())]),
+        ..Default::default()
+    };
+    assert_eq!(
+        weakened_marks(&new, &renamed, &concordance),
+        vec!["nieuw".to_owned()]
+    );
+    keep_strictest_marks(&mut renamed, &new, &[&concordance]);
+    assert_eq!(renamed.sections[0].items[0].privacy, Some(Privacy::Special));
     assert!(change
         .describe(crate::i18n::Lang::Nl)
         .contains("geen → special"));
