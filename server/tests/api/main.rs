@@ -9,6 +9,7 @@ mod auth;
 mod authorisation;
 mod backup;
 mod crash;
+mod disclosure;
 mod erasure;
 mod health;
 mod institutions;
