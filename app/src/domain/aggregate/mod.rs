@@ -263,6 +263,8 @@ pub struct Cell {
 /// command line) shows. A hidden cell carries no value, no interval and no count; it can only be
 /// made by [`Cell::publish`].
 #[derive(Clone, Debug, PartialEq)]
+// Not `#[non_exhaustive]`: that would still let the rest of this crate make a figure.
+#[allow(clippy::manual_non_exhaustive)]
 pub struct Figure {
     pub year: i64,
     pub breakdown: String,
@@ -581,7 +583,7 @@ impl Plan {
 
 /// The tables of a set of cells: per year and indicator, the indices of its cells. The
 /// benchmark table's incident rows (`incidents_total`, `incidents_per_1000`) form none.
-fn tables_of(cells: &[Cell]) -> BTreeMap<(i64, String), Vec<usize>> {
+pub fn tables_of(cells: &[Cell]) -> BTreeMap<(i64, String), Vec<usize>> {
     let mut tables: BTreeMap<(i64, String), Vec<usize>> = BTreeMap::new();
     for (i, f) in cells.iter().enumerate() {
         if !f.indicator.starts_with("incidents_") {
@@ -828,7 +830,7 @@ pub fn publish_unprotected(cells: &[Cell]) -> Vec<Figure> {
 /// The sum equations of one table (`cells`, indices into `figures`; equations index `cells`):
 /// every breakdown adds up to national, the institutions of a characteristic's value to that
 /// value, a crossing's rows and columns to its margins.
-fn equations_of(
+pub fn equations_of(
     figures: &[Cell],
     cells: &[usize],
     characteristics: &Characteristics,

@@ -1,0 +1,207 @@
+//! Benchmark of disclosure control (not a timed test): how many cells the protection hides and
+//! how long protection and audit take, beside the former rule in the same run (hide, smallest
+//! first, until no hidden cell follows exactly by addition and subtraction; no audit of widths).
+//!
+//! Two tables: the demo's incident registrations (as the README's run command seeds them) and
+//! the largest realistic one: 70 institutions with a type, a region and a size band, 9 incident
+//! categories, 10 years, sparse categories (most counts 0 or small).
+//!
+//! ```text
+//! cargo run --release -p server --example bench_protect
+//! ```
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use app::domain::aggregate::{
+    self as agg, count_figures, suppress, Cell, Characteristics, Hidden, Thresholds,
+};
+
+/// The former rule: per table, while a hidden cell follows exactly from the published ones,
+/// hide the smallest published cell of an equation it is in. Returns per cell whether hidden.
+fn former_rule(cells: &[Cell], chars: &Characteristics) -> Vec<bool> {
+    let mut hidden: Vec<bool> = cells.iter().map(|c| c.suppressed).collect();
+    for ((year, _), members) in agg::tables_of(cells) {
+        let equations = agg::equations_of(cells, &members, chars, year);
+        let size: Vec<f64> = members.iter().map(|&i| cells[i].n as f64).collect();
+        let mut local: Vec<bool> = members.iter().map(|&i| hidden[i]).collect();
+        loop {
+            let exposed = suppress::recoverable(&local, &equations);
+            let choice = equations
+                .iter()
+                .filter(|e| exposed.iter().any(|x| e.total == *x || e.parts.contains(x)))
+                .flat_map(|e| std::iter::once(e.total).chain(e.parts.iter().copied()))
+                .filter(|&i| !local[i])
+                .min_by(|&a, &b| size[a].total_cmp(&size[b]).then(a.cmp(&b)));
+            match choice {
+                Some(i) if !exposed.is_empty() => local[i] = true,
+                _ => break,
+            }
+        }
+        for (c, &i) in members.iter().enumerate() {
+            hidden[i] = local[c];
+        }
+    }
+    hidden
+}
+
+fn national_hidden(cells: &[Cell], hidden: impl Fn(usize) -> bool) -> usize {
+    (0..cells.len())
+        .filter(|&i| cells[i].breakdown == "national" && hidden(i))
+        .count()
+}
+
+fn compare(name: &str, cells: &[Cell], chars: &Characteristics, rules: &Thresholds) {
+    let nationals = cells.iter().filter(|c| c.breakdown == "national").count();
+    let small = cells.iter().filter(|c| c.suppressed).count();
+    let started = Instant::now();
+    let former = former_rule(cells, chars);
+    let former_s = started.elapsed().as_secs_f64();
+    let hidden = former.iter().filter(|h| **h).count();
+    println!(
+        "{name}: {} cells, {nationals} national totals, {small} small",
+        cells.len()
+    );
+    println!(
+        "  former rule (exact recovery only):  hidden {hidden} (primary {small}, secondary {}), \
+         national totals hidden {} of {nationals}; {former_s:.3} s",
+        hidden - small,
+        national_hidden(cells, |i| former[i]),
+    );
+    let started = Instant::now();
+    let plan = agg::plan(cells, chars, rules);
+    let took = started.elapsed().as_secs_f64();
+    let widths: Vec<f64> = plan.audits.iter().map(|a| a.interval.width()).collect();
+    let narrowest = widths.iter().copied().fold(f64::INFINITY, f64::min);
+    println!(
+        "  linear programming + audit (width {}): hidden {} (primary {}, too few institutions {}, \
+         secondary {}, unaudited {}), national totals hidden {} of {nationals}; \
+         {} audits, narrowest interval {narrowest:.1}, tables failed {}; {took:.3} s",
+        rules.protection_width,
+        plan.hidden.iter().filter(|h| h.is_some()).count(),
+        plan.count(Hidden::Small),
+        plan.count(Hidden::FewInstitutions),
+        plan.count(Hidden::Complementary),
+        plan.count(Hidden::Unaudited),
+        national_hidden(cells, |i| plan.hidden[i].is_some()),
+        plan.audits.len(),
+        plan.failed.len(),
+    );
+    // What the former rule leaves narrower than the width (audited with the same LP).
+    let mut narrow = 0;
+    for ((year, _), members) in agg::tables_of(cells) {
+        let equations = agg::equations_of(cells, &members, chars, year);
+        let values: Vec<f64> = members.iter().map(|&i| cells[i].n as f64).collect();
+        let local: Vec<bool> = members.iter().map(|&i| former[i]).collect();
+        let small: Vec<usize> = (0..members.len())
+            .filter(|&c| cells[members[c]].suppressed)
+            .collect();
+        let table = suppress::Table {
+            values: &values,
+            equations: &equations,
+        };
+        if let Ok(intervals) = suppress::audit(table, &local, &small) {
+            narrow += intervals
+                .iter()
+                .filter(|i| i.width() < rules.protection_width as f64 - 1e-6)
+                .count();
+        }
+    }
+    println!(
+        "  small cells the former rule leaves narrower than {}: {narrow} of {small}",
+        rules.protection_width
+    );
+}
+
+/// 70 institutions × 9 categories × 10 years, sparse.
+fn generated() -> (Vec<Cell>, Characteristics) {
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |m: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % m
+    };
+    let mut chars = Characteristics::default();
+    let mut counts = BTreeMap::new();
+    let categories = [
+        "aggression",
+        "bullying",
+        "sexual_harassment",
+        "discrimination",
+        "theft",
+        "vandalism",
+        "weapons",
+        "drugs",
+        "other",
+    ];
+    for i in 0..70 {
+        let code = format!("{:02}{}", 10 + i, ["AB", "CD", "EF", "GH"][i % 4]);
+        let kind = match next(10) {
+            0..=5 => "ROC",
+            6..=7 => "AOC",
+            _ => "vakinstelling",
+        };
+        chars.set("type", &code, None, kind);
+        chars.set("region", &code, None, ["West", "Overig"][next(2) as usize]);
+        chars.set(
+            "size_band",
+            &code,
+            None,
+            ["Klein", "Middelgroot", "Groot"][next(3) as usize],
+        );
+        let scale = 1 + next(30);
+        for year in 2016..2026 {
+            for (c, category) in categories.iter().enumerate() {
+                // Sparse: weapons, drugs and discrimination are rare.
+                let rare = matches!(c, 3 | 6 | 7);
+                let n = if rare {
+                    next(4) * next(2)
+                } else {
+                    next(scale * 3)
+                };
+                counts.insert((year, code.clone(), (*category).to_owned()), n as f64);
+            }
+        }
+    }
+    let cells = count_figures(&counts, "incidents:", None, &chars, agg::MIN_N_COUNTS);
+    (cells, chars)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> anyhow::Result<()> {
+    let rules = Thresholds::default();
+    let dir = std::env::temp_dir().join(format!("miv-bench-protect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = format!("sqlite://{}?mode=rwc", dir.join("demo.sqlite").display());
+    let db = app::backend::db::connect(&url).await?;
+    app::backend::db::migrate(&db).await?;
+    server::seed::first_start(&db, "127.0.0.1:3000", true, &dir.join("logins.txt")).await?;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let source = app::backend::entities::data_source::Entity::find()
+        .filter(app::backend::entities::data_source::Column::Kind.eq("incidents"))
+        .one(&db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo has incidents"))?;
+    let ids: Vec<i32> = app::backend::sources::snapshots(&db, source.id)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let demo = app::backend::sources::cells(&db, &ids, rules, &Default::default()).await?;
+    compare(
+        "demo incidents (2 years, 9 categories)",
+        &demo.cells,
+        &demo.characteristics,
+        &rules,
+    );
+    let (cells, chars) = generated();
+    compare(
+        "generated (70 institutions, 9 categories, 10 years, sparse)",
+        &cells,
+        &chars,
+        &rules,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
