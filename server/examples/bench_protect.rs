@@ -124,17 +124,7 @@ fn generated() -> (Vec<Cell>, Characteristics) {
     };
     let mut chars = Characteristics::default();
     let mut counts = BTreeMap::new();
-    let categories = [
-        "aggression",
-        "bullying",
-        "sexual_harassment",
-        "discrimination",
-        "theft",
-        "vandalism",
-        "weapons",
-        "drugs",
-        "other",
-    ];
+    let categories = agg::mapping::INCIDENT_CATEGORIES;
     for i in 0..70 {
         let code = format!("{:02}{}", 10 + i, ["AB", "CD", "EF", "GH"][i % 4]);
         let kind = match next(10) {
@@ -152,15 +142,15 @@ fn generated() -> (Vec<Cell>, Characteristics) {
         );
         let scale = 1 + next(30);
         for year in 2016..2026 {
-            for (c, category) in categories.iter().enumerate() {
-                // Sparse: weapons, drugs and discrimination are rare.
-                let rare = matches!(c, 3 | 6 | 7);
+            for category in categories {
+                // Sparse: discrimination, weapons and drugs are rare.
+                let rare = matches!(category, "discrimination" | "weapons" | "drugs");
                 let n = if rare {
                     next(4) * next(2)
                 } else {
                     next(scale * 3)
                 };
-                counts.insert((year, code.clone(), (*category).to_owned()), n as f64);
+                counts.insert((year, code.clone(), category.to_owned()), n as f64);
             }
         }
     }

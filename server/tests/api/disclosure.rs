@@ -10,14 +10,7 @@ use serde_json::Value;
 
 use crate::both;
 use crate::helpers::TestApp;
-
-async fn demo(app: &TestApp) {
-    let logins = std::env::temp_dir().join(format!("miv-logins-{}.txt", uuid::Uuid::new_v4()));
-    server::seed::first_start(&app.db, &app.address, true, &logins)
-        .await
-        .expect("demo");
-    let _ = std::fs::remove_file(&logins);
-}
+use crate::research_api::{demo, token};
 
 /// The CSV row of a cell (its first four fields), or `None`.
 fn csv_row<'a>(csv: &'a str, key: &str) -> Option<&'a str> {
@@ -105,24 +98,7 @@ async fn a_hidden_cell_shows_nothing_in_any_channel(app: TestApp) {
     );
 
     // The research API.
-    let made = app
-        .call(
-            &researcher,
-            "create_token",
-            &[("name", "script"), ("role", "researcher"), ("days", "7")],
-        )
-        .await;
-    assert_eq!(made.status(), 200);
-    let page: Value = app
-        .call(&researcher, "my_tokens", &[])
-        .await
-        .json()
-        .await
-        .expect("page");
-    let secret = page["new_token"]["token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
+    let secret = token(&app, &researcher, "researcher", "7").await;
     let api: Value = reqwest::Client::new()
         .get(app.url(&format!(
             "/api/v1/sources/{}/figures?breakdown=brin",

@@ -12,7 +12,12 @@ use crate::both;
 use crate::helpers::{spawn_app_with, Backend, TestApp};
 
 /// Makes a token through the tokens page's server functions; returns it as shown once.
-async fn token(app: &TestApp, client: &reqwest::Client, role: &str, days: &str) -> String {
+pub(crate) async fn token(
+    app: &TestApp,
+    client: &reqwest::Client,
+    role: &str,
+    days: &str,
+) -> String {
     let made = app
         .call(
             client,
@@ -54,7 +59,7 @@ async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
         .expect("api call")
 }
 
-async fn demo(app: &TestApp) {
+pub(crate) async fn demo(app: &TestApp) {
     let logins = std::env::temp_dir().join(format!("miv-logins-{}.txt", uuid::Uuid::new_v4()));
     server::seed::first_start(&app.db, &app.address, true, &logins)
         .await
