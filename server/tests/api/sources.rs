@@ -407,8 +407,8 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
     );
     assert_eq!(
         of(&figures, 2024, ""),
-        Some((None, false)),
-        "2024 is hidden whole"
+        Some((Some(11), true)),
+        "no round in 2024"
     );
     // As configured (five institutions at least): a group of one institution would tell its
     // answer beside its own figures, so it is not shown.

@@ -606,8 +606,9 @@ pub fn tables_of(cells: &[Cell]) -> BTreeMap<(i64, String), Vec<usize>> {
 /// fewer than `rules.min_institutions` institutions with data; and the cells [`suppress::select`]
 /// chooses so that every small cell's interval, as an attacker computes it by linear
 /// programming from everything published, is at least `rules.protection_width` wide (shares on
-/// their respondents and on their yes-answers). Every small cell is then audited; a table whose
-/// audit fails (or whose programming fails) is hidden whole.
+/// their respondents and on their yes-answers); of those, largest first, each is published again
+/// where every small cell stays protected without it. Every small cell is then audited; a table
+/// whose audit fails (or whose programming fails) is hidden whole.
 pub fn plan(cells: &[Cell], characteristics: &Characteristics, rules: &Thresholds) -> Plan {
     let mut plan = Plan {
         hidden: cells
@@ -645,40 +646,54 @@ pub fn plan(cells: &[Cell], characteristics: &Characteristics, rules: &Threshold
         } else {
             &[Measure::Count]
         };
-        let values = |m: Measure| -> Vec<f64> {
-            members
-                .iter()
-                .map(|&i| match m {
-                    Measure::YesAnswers => cells[i].k.unwrap_or(0.0),
-                    _ => cells[i].n as f64,
-                })
-                .collect()
-        };
+        let parts: Vec<(Measure, Vec<f64>)> = measures
+            .iter()
+            .map(|&m| {
+                let values = members
+                    .iter()
+                    .map(|&i| match m {
+                        Measure::YesAnswers => cells[i].k.unwrap_or(0.0),
+                        _ => cells[i].n as f64,
+                    })
+                    .collect();
+                (m, values)
+            })
+            .collect();
         let mut outcome: Result<(), suppress::LpError> = Ok(());
         let mut audits = Vec::new();
         if !small.is_empty() {
-            for &m in measures {
-                let v = values(m);
-                let table = suppress::Table {
-                    values: &v,
-                    equations: &equations,
-                };
-                match suppress::select(table, &mut hidden, &small, width, &costly) {
-                    Ok(added) => {
-                        for c in added {
-                            plan.hidden[members[c]] = Some(Hidden::Complementary);
-                        }
-                    }
+            let mut added = Vec::new();
+            for (_, values) in &parts {
+                match suppress::select(
+                    suppress::Table::new(values, &equations),
+                    &mut hidden,
+                    &small,
+                    width,
+                    &costly,
+                ) {
+                    Ok(cells) => added.extend(cells),
                     Err(e) => outcome = Err(e),
                 }
             }
-            for &m in measures {
-                let v = values(m);
-                let table = suppress::Table {
-                    values: &v,
-                    equations: &equations,
-                };
-                match suppress::audit(table, &hidden, &small) {
+            // Each choice protected one small cell given the earlier ones; together they may
+            // hide more than needed. Largest first, a complementary cell is published again
+            // where every small cell stays protected without it.
+            added.sort_by(|&a, &b| parts[0].1[b].total_cmp(&parts[0].1[a]).then(a.cmp(&b)));
+            for c in added {
+                hidden[c] = false;
+                let protected = parts.iter().all(|(_, values)| {
+                    suppress::audit(suppress::Table::new(values, &equations), &hidden, &small)
+                        .is_ok_and(|found| found.iter().all(|i| i.width() >= width - 1e-6))
+                });
+                hidden[c] = !protected;
+            }
+            for (c, &i) in members.iter().enumerate() {
+                if hidden[c] && plan.hidden[i].is_none() {
+                    plan.hidden[i] = Some(Hidden::Complementary);
+                }
+            }
+            for (m, values) in &parts {
+                match suppress::audit(suppress::Table::new(values, &equations), &hidden, &small) {
                     Ok(intervals) => audits.extend(intervals.into_iter().map(|mut interval| {
                         let cell = members[interval.cell];
                         interval.cell = cell;
@@ -689,7 +704,7 @@ pub fn plan(cells: &[Cell], characteristics: &Characteristics, rules: &Threshold
                         }
                         CellAudit {
                             cell,
-                            measure: m,
+                            measure: *m,
                             protected: interval.width() >= width - 1e-6,
                             interval,
                         }

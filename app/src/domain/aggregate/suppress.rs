@@ -36,6 +36,12 @@ pub struct Table<'a> {
     pub equations: &'a [Equation],
 }
 
+impl<'a> Table<'a> {
+    pub fn new(values: &'a [f64], equations: &'a [Equation]) -> Self {
+        Table { values, equations }
+    }
+}
+
 /// The linear programming failed (a numerical failure of the solver): the table is not to be
 /// published.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

@@ -398,13 +398,15 @@ fn crossings_are_counted_and_protected_by_rows_and_columns() {
         &Characteristics::default(),
         &Thresholds::default(),
     );
-    let hidden = |g: &str| {
+    let of = |b: &str, g: &str, indicator: &str| {
         figures
             .iter()
-            .find(|f| f.breakdown == "gender×path" && f.group == g && f.indicator == "bullied")
+            .find(|f| f.breakdown == b && f.group == g && f.indicator == indicator)
             .expect("cell")
             .suppressed
     };
+    // Everybody feels safe: yes-answers equal respondents, and the rectangle protects both.
+    let hidden = |g: &str| of("gender×path", g, "feels_safe");
     assert!(hidden("vrouw × BBL"), "n = 4");
     assert!(hidden("vrouw × BOL"), "else vrouw − vrouw × BOL gives it");
     assert!(hidden("man × BBL"), "else BBL − man × BBL gives it");
@@ -412,6 +414,11 @@ fn crossings_are_counted_and_protected_by_rows_and_columns() {
         hidden("man × BOL"),
         "the fourth corner completes the rectangle"
     );
+    assert!(!of("national", "all", "feels_safe"));
+    // Nobody was bullied: no other cell has yes-answers to give, so the small cell's (none of
+    // the 4) is protected only by hiding the totals it adds up to.
+    assert!(of("gender×path", "vrouw × BBL", "bullied"));
+    assert!(of("national", "all", "bullied") && of("path", "BBL", "bullied"));
     let e = StudentLayout::new(&header, &student_indicators())
         .and_then(|l| l.with_crossings(&[("gender", "type")]))
         .expect_err("type is not a row breakdown");
@@ -1033,9 +1040,19 @@ fn a_national_total_is_hidden_only_when_nothing_else_protects() {
     let shown = hidden(&table);
     assert_eq!(shown[0], ("all".into(), false), "{shown:?}");
     assert!(shown[1].1 && (shown[2].1 || shown[3].1), "{shown:?}");
-    // 3 + 2: no institution can give 5, only the total can rise.
+    // 3 + 2 of a published 5: each lies in [0, 5], as wide as the width of 5.
     let table = count_table(&[("national", "all", 5), ("brin", "A", 3), ("brin", "B", 2)]);
-    assert!(hidden(&table).iter().all(|(_, h)| *h));
+    assert!(!hidden(&table)[0].1);
+    // A width of 6: no institution can give it, only the total can rise.
+    let wider = Thresholds {
+        protection_width: 6,
+        ..EVERY_GROUP
+    };
+    let hidden: Vec<bool> = protect(&table, &chars, &wider)
+        .into_iter()
+        .map(|f| f.suppressed)
+        .collect();
+    assert_eq!(hidden, [true, true, true]);
 }
 
 #[test]
