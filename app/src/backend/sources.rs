@@ -534,7 +534,21 @@ pub async fn figures(
     request: &FigureRequest,
 ) -> anyhow::Result<Vec<Figure>> {
     let computed = cells(db, snapshot_ids, thresholds, request).await?;
-    let plan = agg::plan(&computed.cells, &computed.characteristics, &thresholds);
+    // A crossing or answer groups are published beside the standard figures of the same
+    // tables: those stay as they are published, only the new cells are chosen to protect.
+    let standard = if *request == FigureRequest::default() {
+        Vec::new()
+    } else {
+        let base = cells(db, snapshot_ids, thresholds, &FigureRequest::default()).await?;
+        let plan = agg::plan(&base.cells, &base.characteristics, &thresholds);
+        agg::publish(&base.cells, &plan)
+    };
+    let plan = agg::plan_beside(
+        &computed.cells,
+        &computed.characteristics,
+        &thresholds,
+        &standard,
+    );
     for (year, indicator) in &plan.failed {
         tracing::warn!(
             ?snapshot_ids,

@@ -610,6 +610,44 @@ pub fn tables_of(cells: &[Cell]) -> BTreeMap<(i64, String), Vec<usize>> {
 /// where every small cell stays protected without it. Every small cell is then audited; a table
 /// whose audit fails (or whose programming fails) is hidden whole.
 pub fn plan(cells: &[Cell], characteristics: &Characteristics, rules: &Thresholds) -> Plan {
+    plan_beside(cells, characteristics, rules, &[])
+}
+
+/// [`plan`] for cells published beside `decided`, figures of the same tables published before
+/// (a report's crossing or answer groups beside the standard figures): an attacker holds both,
+/// so a cell hidden there stays hidden and a cell published there is taken as known; only cells
+/// new here are chosen to protect.
+pub fn plan_beside(
+    cells: &[Cell],
+    characteristics: &Characteristics,
+    rules: &Thresholds,
+    decided: &[Figure],
+) -> Plan {
+    type Key<'a> = (i64, &'a str, &'a str, &'a str);
+    let before: BTreeMap<Key<'_>, bool> = decided
+        .iter()
+        .map(|f| {
+            (
+                (
+                    f.year,
+                    f.breakdown.as_str(),
+                    f.group.as_str(),
+                    f.indicator.as_str(),
+                ),
+                f.suppressed,
+            )
+        })
+        .collect();
+    let decided_of = |c: &Cell| -> Option<bool> {
+        before
+            .get(&(
+                c.year,
+                c.breakdown.as_str(),
+                c.group.as_str(),
+                c.indicator.as_str(),
+            ))
+            .copied()
+    };
     let mut plan = Plan {
         hidden: cells
             .iter()
@@ -621,6 +659,17 @@ pub fn plan(cells: &[Cell], characteristics: &Characteristics, rules: &Threshold
     for ((year, indicator), members) in tables_of(cells) {
         let equations = equations_of(cells, &members, characteristics, year);
         let mut hidden: Vec<bool> = members.iter().map(|&i| cells[i].suppressed).collect();
+        let mut fixed = vec![false; members.len()];
+        for (c, &i) in members.iter().enumerate() {
+            match decided_of(&cells[i]) {
+                Some(true) if !hidden[c] => {
+                    hidden[c] = true;
+                    plan.hidden[i] = Some(Hidden::Complementary);
+                }
+                Some(false) => fixed[c] = true,
+                _ => {}
+            }
+        }
         for c in few_institutions(
             cells,
             &members,
@@ -670,6 +719,7 @@ pub fn plan(cells: &[Cell], characteristics: &Characteristics, rules: &Threshold
                     &small,
                     width,
                     &costly,
+                    &fixed,
                 ) {
                     Ok(cells) => added.extend(cells),
                     Err(e) => outcome = Err(e),

@@ -170,13 +170,15 @@ fn add_equations(
 
 /// Hides further cells (setting `hidden[c]`) until every cell of `primary` can rise by `width`
 /// in a table that an attacker cannot tell from the true one. `costly[c]` marks cells hidden
-/// only when nothing else protects (national totals). Returns the cells it hid, in order.
+/// only when nothing else protects (national totals); `fixed[c]` cells published elsewhere,
+/// which cannot be hidden. Returns the cells it hid, in order.
 pub fn select(
     table: Table<'_>,
     hidden: &mut [bool],
     primary: &[usize],
     width: f64,
     costly: &[bool],
+    fixed: &[bool],
 ) -> Result<Vec<usize>, LpError> {
     let rows = rows(table);
     let largest = table.values.iter().copied().fold(1.0, f64::max);
@@ -198,6 +200,8 @@ pub fn select(
             .map(|c| {
                 let (rise, fall) = if c == p {
                     ((width, width), (0.0, 0.0))
+                } else if fixed[c] {
+                    ((0.0, 0.0), (0.0, 0.0))
                 } else {
                     ((0.0, f64::INFINITY), (0.0, table.values[c]))
                 };

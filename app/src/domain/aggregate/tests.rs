@@ -419,6 +419,57 @@ fn crossings_are_counted_and_protected_by_rows_and_columns() {
     // the 4) is protected only by hiding the totals it adds up to.
     assert!(of("gender×path", "vrouw × BBL", "bullied"));
     assert!(of("national", "all", "bullied") && of("path", "BBL", "bullied"));
+    // Published beside the standard figures (no crossing): those stay as published there.
+    let mut plain =
+        StudentSums::new(StudentLayout::new(&header, &student_indicators()).expect("layout"));
+    plain.add_lines(data.as_bytes(), 2).expect("lines");
+    let mut plain = plain.finish();
+    plain.derive(&Characteristics::default());
+    let standard = protect(
+        &super::figures(&plain, &BTreeMap::new(), 10),
+        &Characteristics::default(),
+        &Thresholds::default(),
+    );
+    let crossed = super::figures(&acc, &BTreeMap::new(), 10);
+    let beside = plan_beside(
+        &crossed,
+        &Characteristics::default(),
+        &Thresholds::default(),
+        &standard,
+    );
+    // Feeling safe: the rectangle inside the crossing protects without touching a margin.
+    // Nobody bullied: the margins published as 0 leave the small cell's "none" no room, so
+    // that table cannot be published beside them and is hidden whole.
+    assert!(!beside.failed.iter().any(|(_, i)| i == "feels_safe"));
+    assert!(beside.failed.iter().any(|(_, i)| i == "bullied"));
+    assert!(beside
+        .audits
+        .iter()
+        .filter(|a| !beside
+            .failed
+            .iter()
+            .any(|(_, i)| *i == crossed[a.cell].indicator))
+        .all(|a| a.protected));
+    for f in &standard {
+        let i = crossed
+            .iter()
+            .position(|c| {
+                (c.year, &c.breakdown, &c.group, &c.indicator)
+                    == (f.year, &f.breakdown, &f.group, &f.indicator)
+            })
+            .expect("the same cell");
+        if f.suppressed {
+            assert!(
+                beside.hidden[i].is_some(),
+                "hidden there, hidden here: {f:?}"
+            );
+        } else if f.indicator == "feels_safe" {
+            assert!(
+                beside.hidden[i].is_none(),
+                "published there, not hidden to protect: {f:?}"
+            );
+        }
+    }
     let e = StudentLayout::new(&header, &student_indicators())
         .and_then(|l| l.with_crossings(&[("gender", "type")]))
         .expect_err("type is not a row breakdown");
