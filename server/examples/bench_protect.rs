@@ -158,6 +158,77 @@ fn generated() -> (Vec<Cell>, Characteristics) {
     (cells, chars)
 }
 
+/// Student micro-data: 70 institutions (a few tiny), 10 years of 20,000 respondents, every row
+/// breakdown (sector, level, path, gender, age band, migration, disability) and the register's
+/// type, region and size band; crossings gender × level and sector × age band; the four share
+/// indicators.
+fn students() -> (Vec<Cell>, Characteristics) {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |m: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % m
+    };
+    let (_, chars) = generated();
+    let sectors = [
+        "economie",
+        "zorg_welzijn",
+        "techniek",
+        "ict_creatief",
+        "groen",
+        "horeca",
+        "transport",
+        "veiligheid",
+    ];
+    let mut data = String::new();
+    for year in 2016..2026 {
+        for _ in 0..20_000 {
+            // Institution sizes skewed: the last ten get few respondents.
+            let i = if next(400) == 0 {
+                60 + next(10)
+            } else {
+                next(60)
+            };
+            let code = format!(
+                "{:02}{}",
+                10 + i,
+                ["AB", "CD", "EF", "GH"][(i % 4) as usize]
+            );
+            data += &format!(
+                "{year},{code},{},{},{},{},{},{},{},{},{},{},{:.3},{}\n",
+                sectors[next(8) as usize],
+                1 + next(4),
+                ["BOL", "BBL", "BOL"][next(3) as usize],
+                ["man", "vrouw", "anders"][[0, 1, 0, 1, 0, 1, 0, 1, 0, 2][next(10) as usize]],
+                ["<18", "18-20", "21-26", ">26"][next(4) as usize],
+                ["none", "western", "non_western"][next(3) as usize],
+                1 + next(5),
+                u8::from(next(8) == 0),
+                u8::from(next(12) == 0),
+                u8::from(next(15) == 0),
+                0.5 + next(1000) as f64 / 1000.0,
+                ["ja", "nee"][next(2) as usize],
+            );
+        }
+    }
+    let header = agg::table::header(
+        b"year,brin,sector,level,path,gender,age_band,migration,feels_safe,bullied,discriminated,sexual_harassment,weight,disability",
+    );
+    let layout = agg::table::StudentLayout::new(&header, &agg::student_indicators())
+        .and_then(|l| l.with_crossings(&[("gender", "level"), ("sector", "age_band")]))
+        .expect("layout");
+    let mut sums = agg::table::StudentSums::new(layout);
+    sums.add_lines(data.as_bytes(), 2).expect("rows");
+    let mut acc = sums.finish();
+    acc.derive(&chars);
+    let cells = agg::figures(&acc, &BTreeMap::new(), agg::MIN_N_SHARES)
+        .into_iter()
+        .filter(|c| !c.indicator.starts_with("incidents_"))
+        .collect();
+    (cells, chars)
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let rules = Thresholds::default();
@@ -188,6 +259,13 @@ async fn main() -> anyhow::Result<()> {
     let (cells, chars) = generated();
     compare(
         "generated (70 institutions, 9 categories, 10 years, sparse)",
+        &cells,
+        &chars,
+        &rules,
+    );
+    let (cells, chars) = students();
+    compare(
+        "students (70 institutions, 10 years x 20,000, every breakdown, 2 crossings, 4 shares)",
         &cells,
         &chars,
         &rules,
