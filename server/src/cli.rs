@@ -66,7 +66,8 @@ pub enum Command {
     Sources(SourcesCommand),
     /// Compute the monitor's student figures from `students.csv`, `institutions.csv` and
     /// `incidents.csv` in a folder: every indicator by year and breakdown, with n, weighted share,
-    /// 95% Wilson interval and suppression of small cells; written as CSV.
+    /// 95% Wilson interval around the weighted share with Kish's effective n and suppression of
+    /// small cells; written as CSV.
     Aggregate {
         /// Folder with the three files.
         #[arg(long)]

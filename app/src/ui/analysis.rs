@@ -309,8 +309,8 @@ fn Report(
     let (caption, n_head, value_head) = match scale {
         Scale::Share => (
             match lang {
-                Lang::Nl => format!("Gewogen aandeel met 95%-betrouwbaarheidsinterval (Wilson). Cellen met minder dan {shares} respondenten, en cellen waaruit die te herleiden zijn, worden niet getoond."),
-                Lang::En => format!("Weighted share with 95% confidence interval (Wilson). Cells with fewer than {shares} respondents, and cells they could be derived from, are not shown."),
+                Lang::Nl => format!("Gewogen aandeel met zijn 95%-betrouwbaarheidsinterval (Wilson, rond het gewogen aandeel, met het effectieve aantal respondenten volgens Kish: (Σw)²/Σw²). Cellen met minder dan {shares} respondenten, en cellen waaruit die te herleiden zijn, worden niet getoond."),
+                Lang::En => format!("Weighted share with its 95% confidence interval (Wilson, around the weighted share, with Kish's effective number of respondents (Σw)²/Σw²). Cells with fewer than {shares} respondents, and cells they could be derived from, are not shown."),
             },
             "n",
             lang.pick("Aandeel", "Share"),

@@ -10,7 +10,7 @@ BD = ["national", "brin", "type", "region", "sector", "level", "path", "gender",
 IND = ["feels_safe", "bullied", "discriminated", "sexual_harassment"]
 ap = argparse.ArgumentParser(); ap.add_argument("--data"); ap.add_argument("--out"); a = ap.parse_args()
 inst = {r["brin"]: r for r in csv.DictReader(open(os.path.join(a.data, "institutions.csv")))}
-acc = defaultdict(lambda: [0, 0, 0.0, 0.0]); resp = defaultdict(int)
+acc = defaultdict(lambda: [0, 0, 0.0, 0.0, 0.0]); resp = defaultdict(int)
 for r in csv.DictReader(open(os.path.join(a.data, "students.csv"))):
     r["type"] = inst[r["brin"]]["type"]; r["region"] = inst[r["brin"]]["region"]
     w = float(r["weight"]); y = int(r["year"])
@@ -21,14 +21,16 @@ for r in csv.DictReader(open(os.path.join(a.data, "students.csv"))):
             v = r[i]
             if v == "": continue
             yes = int(v) >= 4 if i == "feels_safe" else int(v) == 1
-            c = acc[(y, b, g, i)]; c[0] += 1; c[1] += yes; c[2] += w; c[3] += w * yes
+            c = acc[(y, b, g, i)]; c[0] += 1; c[1] += yes; c[2] += w; c[3] += w * yes; c[4] += w * w
 inc = defaultdict(int)
 for r in csv.DictReader(open(os.path.join(a.data, "incidents.csv"))):
     inc[(int(r["year"]), r["brin"])] += int(r["count"])
 rows = []
-for (y, b, g, i), (n, k, sw, swx) in acc.items():
+for (y, b, g, i), (n, k, sw, swx, sw2) in acc.items():
     if n < 10: rows.append((y, b, g, i, n, "", "", "", 1)); continue
-    p = k / n; den = 1 + Z*Z/n; c = (p + Z*Z/(2*n)) / den; h = Z*math.sqrt(p*(1-p)/n + Z*Z/(4*n*n)) / den
+    # Wilson around the weighted share with Kish's effective n
+    p = swx / sw; ne = sw * sw / sw2
+    den = 1 + Z*Z/ne; c = (p + Z*Z/(2*ne)) / den; h = Z*math.sqrt(p*(1-p)/ne + Z*Z/(4*ne*ne)) / den
     rows.append((y, b, g, i, n, repr(swx/sw), repr(c-h), repr(c+h), 0))
 for (y, br), n in resp.items():
     t = inc.get((y, br), 0)

@@ -211,16 +211,16 @@ pub const FIGURE_COLUMNS: &[Label] = &[
         "ci_low",
         ("Ondergrens", "Lower bound"),
         (
-            "Ondergrens van het 95%-betrouwbaarheidsinterval (Wilson).",
-            "Lower bound of the 95% confidence interval (Wilson).",
+            "Ondergrens van het 95%-betrouwbaarheidsinterval (Wilson, rond het gewogen aandeel, met de effectieve n van Kish: (Σw)²/Σw²).",
+            "Lower bound of the 95% confidence interval (Wilson, around the weighted share, with Kish's effective n: (Σw)²/Σw²).",
         ),
     ),
     defined(
         "ci_high",
         ("Bovengrens", "Upper bound"),
         (
-            "Bovengrens van het 95%-betrouwbaarheidsinterval (Wilson).",
-            "Upper bound of the 95% confidence interval (Wilson).",
+            "Bovengrens van het 95%-betrouwbaarheidsinterval (Wilson, rond het gewogen aandeel, met de effectieve n van Kish: (Σw)²/Σw²).",
+            "Upper bound of the 95% confidence interval (Wilson, around the weighted share, with Kish's effective n: (Σw)²/Σw²).",
         ),
     ),
     defined(

@@ -1,5 +1,6 @@
 //! The monitor's figures: share indicators over micro-data per year and breakdown, with the
-//! unweighted n, the weighted share, the 95% Wilson interval and suppression of small cells; and
+//! unweighted n, the weighted share, its 95% Wilson interval with Kish's effective n, and
+//! suppression of small cells; and
 //! incident totals and rates per institution.
 //!
 //! Pure: rows arrive as bytes of whole CSV lines ([`table`]) or as codes; sums per cell are kept
@@ -205,6 +206,8 @@ pub struct Sums {
     pub sw: f64,
     /// Weight of those for whom the condition holds.
     pub swx: f64,
+    /// Sum of the squared weights of those with an answer (for Kish's effective n).
+    pub sww: f64,
 }
 
 /// The published figure of a share cell.
@@ -217,7 +220,11 @@ pub struct Share {
 
 /// Wilson score interval for `k` of `n` at `z`.
 pub fn wilson(k: f64, n: f64, z: f64) -> (f64, f64) {
-    let p = k / n;
+    wilson_around(k / n, n, z)
+}
+
+/// Wilson score interval around the share `p` of a sample of (effective) size `n`, at `z`.
+pub fn wilson_around(p: f64, n: f64, z: f64) -> (f64, f64) {
     let z2 = z * z;
     let den = 1.0 + z2 / n;
     let center = (p + z2 / (2.0 * n)) / den;
@@ -226,16 +233,24 @@ pub fn wilson(k: f64, n: f64, z: f64) -> (f64, f64) {
 }
 
 impl Sums {
-    /// Share, interval and suppression below `min_n`.
+    /// Kish's effective sample size, (Σw)² / Σw²: the n of an unweighted sample as precise as
+    /// this weighted one (equal weights: n).
+    pub fn effective_n(&self) -> f64 {
+        self.sw * self.sw / self.sww
+    }
+
+    /// The weighted share, its 95% Wilson interval with Kish's effective n (so the interval is
+    /// the published estimate's), and suppression below `min_n` respondents.
     pub fn share(&self, min_n: u64) -> Share {
         let n = self.n as u64;
-        if n < min_n || n == 0 {
+        if n < min_n || n == 0 || self.sw <= 0.0 {
             return Share { n, value: None };
         }
-        let (low, high) = wilson(self.k, self.n, Z95);
+        let p = self.swx / self.sw;
+        let (low, high) = wilson_around(p, self.effective_n(), Z95);
         Share {
             n,
-            value: Some((self.swx / self.sw, low, high)),
+            value: Some((p, low, high)),
         }
     }
 }
@@ -318,6 +333,7 @@ fn add_to(cells: &mut Cells, key: (i64, String), resp: f64, sums: &[Sums]) {
         a.k += b.k;
         a.sw += b.sw;
         a.swx += b.swx;
+        a.sww += b.sww;
     }
 }
 

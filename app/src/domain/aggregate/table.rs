@@ -252,6 +252,9 @@ pub const CROSS: char = '×';
 /// Between the two values of a crossing's group.
 pub const CROSS_GROUP: &str = " × ";
 
+/// Sums per indicator in a row of the arrays: n, k, Σw, Σw·x, Σw².
+const FIELDS: usize = 5;
+
 /// Sums over student rows, per row breakdown, in flat arrays indexed by year and group code.
 #[derive(Clone, Debug)]
 pub struct StudentSums {
@@ -259,7 +262,7 @@ pub struct StudentSums {
     years: Vec<i64>,
     dicts: Vec<Dict>,
     /// Per breakdown: groups the array has room for, and the array
-    /// (`(year * capacity + group) * width`, width = 1 + 4 × indicators).
+    /// (`(year * capacity + group) * width`, width = 1 + 5 × indicators).
     cells: Vec<(usize, Vec<f64>)>,
     row: Vec<f64>,
     fields: Vec<(usize, usize)>,
@@ -269,7 +272,7 @@ pub struct StudentSums {
 impl StudentSums {
     pub fn new(layout: StudentLayout) -> Self {
         let breakdowns = layout.groups.len();
-        let width = 1 + 4 * layout.values.len();
+        let width = 1 + FIELDS * layout.values.len();
         StudentSums {
             years: Vec::new(),
             dicts: vec![Dict::default(); breakdowns],
@@ -430,11 +433,12 @@ impl StudentSums {
                 })?;
                 (1.0, if condition.holds(v) { 1.0 } else { 0.0 })
             };
-            let at = 1 + 4 * i;
+            let at = 1 + FIELDS * i;
             self.row[at] = n;
             self.row[at + 1] = k;
             self.row[at + 2] = n * weight;
             self.row[at + 3] = k * weight;
+            self.row[at + 4] = n * weight * weight;
         }
         let year = self.year_code(year);
         let width = self.width();
@@ -483,10 +487,11 @@ impl StudentSums {
                     }
                     let sums = (0..indicators)
                         .map(|i| Sums {
-                            n: c[1 + 4 * i],
-                            k: c[2 + 4 * i],
-                            sw: c[3 + 4 * i],
-                            swx: c[4 + 4 * i],
+                            n: c[1 + FIELDS * i],
+                            k: c[2 + FIELDS * i],
+                            sw: c[3 + FIELDS * i],
+                            swx: c[4 + FIELDS * i],
+                            sww: c[5 + FIELDS * i],
                         })
                         .collect();
                     out.insert((*year, self.dicts[b].label(code)), (c[0], sums));

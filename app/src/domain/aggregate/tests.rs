@@ -30,6 +30,42 @@ fn wilson_matches_the_textbook_values() {
 }
 
 #[test]
+fn the_interval_belongs_to_the_weighted_share() {
+    let mut r = Lcg(11);
+    for _ in 0..500 {
+        let mut sums = Sums::default();
+        let mut equal = Sums::default();
+        for _ in 0..(1 + r.next(60)) {
+            let yes = r.next(3) == 0;
+            let w = 0.05 + r.next(400) as f64 / 40.0;
+            for (s, w) in [(&mut sums, w), (&mut equal, 1.0)] {
+                s.n += 1.0;
+                s.k += f64::from(u8::from(yes));
+                s.sw += w;
+                s.swx += if yes { w } else { 0.0 };
+                s.sww += w * w;
+            }
+        }
+        if let Some((p, low, high)) = sums.share(1).value {
+            assert!(
+                low <= p + 1e-12 && p <= high + 1e-12,
+                "{p} in [{low}, {high}]"
+            );
+            assert!(
+                sums.effective_n() <= sums.n + 1e-9,
+                "weights never add precision"
+            );
+        }
+        let (_, low, high) = equal.share(1).value.expect("n ≥ 1");
+        let (l, h) = wilson(equal.k, equal.n, Z95);
+        assert!(
+            (low - l).abs() < 1e-12 && (high - h).abs() < 1e-12,
+            "equal weights: Wilson"
+        );
+    }
+}
+
+#[test]
 fn shares_are_weighted_and_counts_are_not() {
     let mut data = String::new();
     for i in 0..12 {
@@ -57,10 +93,16 @@ fn shares_are_weighted_and_counts_are_not() {
     let share = feels.share(10);
     let (value, low, high) = share.value.expect("n = 12 is shown");
     assert!((value - 12.0 / 20.0).abs() < 1e-12, "weighted: {value}");
+    // Kish: (4·3 + 8·1)² / (4·9 + 8·1) = 400 / 44 effective respondents.
+    assert!((feels.effective_n() - 400.0 / 44.0).abs() < 1e-12);
     assert_eq!(
         (low, high),
-        wilson(4.0, 12.0, Z95),
-        "interval on the unweighted share"
+        wilson_around(0.6, 400.0 / 44.0, Z95),
+        "the interval of the weighted share, with the effective n"
+    );
+    assert!(
+        low < value && value < high,
+        "the estimate lies in its interval"
     );
     assert_eq!(s[1].n, 13.0);
     assert_eq!(
