@@ -416,6 +416,21 @@ pub struct FigureRequest {
     pub questions: Vec<String>,
 }
 
+impl FigureRequest {
+    /// The names of the breakdowns this request adds to the standard ones.
+    pub fn breakdowns(&self) -> Vec<String> {
+        self.crossings
+            .iter()
+            .map(|(a, b)| table::crossing_name(a, b))
+            .chain(
+                self.questions
+                    .iter()
+                    .map(|q| format!("{}{q}", super::submitted::QUESTION_PREFIX)),
+            )
+            .collect()
+    }
+}
+
 /// The cells of a source's snapshots: shares of micro-data (students, staff) suppressed below
 /// `thresholds.shares` respondents, or incident counts and rates per 1,000 students suppressed
 /// below `thresholds.counts`; broken down by the register's characteristics (type, region, size
@@ -535,13 +550,20 @@ pub async fn figures(
 ) -> anyhow::Result<Vec<Figure>> {
     let computed = cells(db, snapshot_ids, thresholds, request).await?;
     // A crossing or answer groups are published beside the standard figures of the same
-    // tables: those stay as they are published, only the new cells are chosen to protect.
-    let standard = if *request == FigureRequest::default() {
+    // tables: those stay as they are published, only the new cells are chosen to protect. The
+    // standard cells are the computed ones without the requested breakdowns.
+    let added = request.breakdowns();
+    let standard = if added.is_empty() {
         Vec::new()
     } else {
-        let base = cells(db, snapshot_ids, thresholds, &FigureRequest::default()).await?;
-        let plan = agg::plan(&base.cells, &base.characteristics, &thresholds);
-        agg::publish(&base.cells, &plan)
+        let base: Vec<agg::Cell> = computed
+            .cells
+            .iter()
+            .filter(|c| !added.contains(&c.breakdown))
+            .cloned()
+            .collect();
+        let plan = agg::plan(&base, &computed.characteristics, &thresholds);
+        agg::publish(&base, &plan)
     };
     let plan = agg::plan_beside(
         &computed.cells,

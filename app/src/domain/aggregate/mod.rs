@@ -294,7 +294,20 @@ pub struct Figure {
     sealed: (),
 }
 
+/// Where a cell stands: year, breakdown, group, indicator.
+pub type Key<'a> = (i64, &'a str, &'a str, &'a str);
+
+impl Figure {
+    pub fn key(&self) -> Key<'_> {
+        (self.year, &self.breakdown, &self.group, &self.indicator)
+    }
+}
+
 impl Cell {
+    pub fn key(&self) -> Key<'_> {
+        (self.year, &self.breakdown, &self.group, &self.indicator)
+    }
+
     /// What the cell shows when published, `hidden` or not: the one place that decides.
     pub fn publish(&self, hidden: bool) -> Figure {
         let hidden = hidden || self.suppressed;
@@ -524,8 +537,7 @@ pub fn count_figures(
 }
 
 /// Why a cell is hidden.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hidden {
     /// Below its threshold (respondents of a share, or a count from 1 to the threshold).
     Small,
@@ -550,8 +562,7 @@ impl Hidden {
 
 /// One additive part of a table that the audit measures: respondents or yes-answers of shares,
 /// or the counts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Measure {
     Respondents,
     YesAnswers,
@@ -639,31 +650,8 @@ pub fn plan_beside(
     rules: &Thresholds,
     decided: &[Figure],
 ) -> Plan {
-    type Key<'a> = (i64, &'a str, &'a str, &'a str);
-    let before: BTreeMap<Key<'_>, bool> = decided
-        .iter()
-        .map(|f| {
-            (
-                (
-                    f.year,
-                    f.breakdown.as_str(),
-                    f.group.as_str(),
-                    f.indicator.as_str(),
-                ),
-                f.suppressed,
-            )
-        })
-        .collect();
-    let decided_of = |c: &Cell| -> Option<bool> {
-        before
-            .get(&(
-                c.year,
-                c.breakdown.as_str(),
-                c.group.as_str(),
-                c.indicator.as_str(),
-            ))
-            .copied()
-    };
+    let before: BTreeMap<Key<'_>, bool> = decided.iter().map(|f| (f.key(), f.suppressed)).collect();
+    let decided_of = |c: &Cell| before.get(&c.key()).copied();
     let mut plan = Plan {
         hidden: cells
             .iter()
@@ -877,17 +865,22 @@ pub fn audit_report(cells: &[Cell], plan: &Plan, rules: &Thresholds) -> String {
         .zip(&plan.hidden)
         .filter(|(c, h)| c.breakdown == "national" && h.is_some())
         .count();
+    let reasons: Vec<String> = [
+        Hidden::Small,
+        Hidden::FewInstitutions,
+        Hidden::Complementary,
+        Hidden::Unaudited,
+    ]
+    .into_iter()
+    .map(|h| format!("{} {}", h.label(), plan.count(h)))
+    .collect();
     let _ = writeln!(
         out,
-        "# cellen / cells {}; verborgen / hidden: klein / small {}, te weinig instellingen / too few \
-         institutions {}, ter bescherming / complementary {}, tabel niet te beschermen / table not \
-         protected {}; landelijke cijfers verborgen / national totals hidden {national_hidden} van / \
-         of {national}; tabellen niet te beschermen / tables not protected {}",
+        "# cellen / cells {}; verborgen / hidden: {}; landelijke cijfers verborgen / national \
+         totals hidden {national_hidden} van / of {national}; tabellen niet te beschermen / tables \
+         not protected {}",
         cells.len(),
-        plan.count(Hidden::Small),
-        plan.count(Hidden::FewInstitutions),
-        plan.count(Hidden::Complementary),
-        plan.count(Hidden::Unaudited),
+        reasons.join(", "),
         plan.failed.len(),
     );
     out
@@ -900,12 +893,6 @@ pub fn publish(cells: &[Cell], plan: &Plan) -> Vec<Figure> {
         .zip(&plan.hidden)
         .map(|(c, h)| c.publish(h.is_some()))
         .collect()
-}
-
-/// Figures of cells without disclosure control beyond each cell's own threshold (hidden cells
-/// still carry nothing): what the benchmark compares with its peers.
-pub fn publish_unprotected(cells: &[Cell]) -> Vec<Figure> {
-    cells.iter().map(|c| c.publish(false)).collect()
 }
 
 /// The sum equations of one table (`cells`, indices into `figures`; equations index `cells`):
@@ -1029,7 +1016,7 @@ pub fn figures_csv(figures: &[Figure]) -> String {
     table_csv(
         figures
             .iter()
-            .map(|f| (f, f.n, f.value, f.interval, f.suppressed)),
+            .map(|f| (f.key(), f.n, f.value, f.interval, f.suppressed)),
     )
 }
 
@@ -1039,36 +1026,19 @@ pub fn cells_csv(cells: &[Cell]) -> String {
     table_csv(
         cells
             .iter()
-            .map(|c| (c, Some(c.n), c.value, c.interval, c.suppressed)),
+            .map(|c| (c.key(), Some(c.n), c.value, c.interval, c.suppressed)),
     )
 }
 
-/// The key of a row of a table.
-trait Keyed {
-    fn key(&self) -> (i64, &str, &str, &str);
-}
+/// A row of a CSV table: key, n, value, interval, hidden.
+type CsvRow<'a> = (Key<'a>, Option<u64>, Option<f64>, Option<(f64, f64)>, bool);
 
-impl Keyed for Figure {
-    fn key(&self) -> (i64, &str, &str, &str) {
-        (self.year, &self.breakdown, &self.group, &self.indicator)
-    }
-}
-
-impl Keyed for Cell {
-    fn key(&self) -> (i64, &str, &str, &str) {
-        (self.year, &self.breakdown, &self.group, &self.indicator)
-    }
-}
-
-type CsvRow<'a, K> = (&'a K, Option<u64>, Option<f64>, Option<(f64, f64)>, bool);
-
-fn table_csv<'a, K: Keyed + 'a>(rows: impl Iterator<Item = CsvRow<'a, K>>) -> String {
+fn table_csv<'a>(rows: impl Iterator<Item = CsvRow<'a>>) -> String {
     use std::fmt::Write;
     let mut out =
         String::from("year,breakdown,group,indicator,n,share,ci_low,ci_high,suppressed\n");
     let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
-    for (row, n, value, interval, suppressed) in rows {
-        let (year, breakdown, group, indicator) = row.key();
+    for ((year, breakdown, group, indicator), n, value, interval, suppressed) in rows {
         let _ = writeln!(
             out,
             "{},{},{},{},{},{},{},{},{}",
