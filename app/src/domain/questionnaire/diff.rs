@@ -231,14 +231,10 @@ pub fn weakened_marks(
     new: &Definition,
     concordance: &Concordance,
 ) -> Vec<String> {
-    old.items()
-        .filter(|(_, i)| i.privacy.is_some())
-        .filter_map(|(_, i)| {
-            let key = renamed(concordance, &i.key);
-            new.item(key)
-                .filter(|n| n.privacy.is_none())
-                .map(|n| n.key.clone())
-        })
+    diff(old, new, concordance)
+        .into_iter()
+        .filter(|c| matches!(&c.kind, ChangeKind::PrivacyChanged { to, .. } if to.is_empty()))
+        .map(|c| c.key)
         .collect()
 }
 
