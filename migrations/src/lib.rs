@@ -16,6 +16,7 @@ mod m20261201_000010_answers_as_document;
 mod m20261201_000011_sources;
 mod m20261201_000012_audit_append_only;
 mod m20261201_000013_api_tokens;
+mod m20261206_000014_snapshot_life_cycle;
 
 /// Applies the schema in order; used at start-up, by `server migrate` and by the tests.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_sources::Migration),
             Box::new(m20261201_000012_audit_append_only::Migration),
             Box::new(m20261201_000013_api_tokens::Migration),
+            Box::new(m20261206_000014_snapshot_life_cycle::Migration),
         ]
     }
 }

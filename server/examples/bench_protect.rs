@@ -244,11 +244,7 @@ async fn main() -> anyhow::Result<()> {
         .one(&db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo has incidents"))?;
-    let ids: Vec<i32> = app::backend::sources::snapshots(&db, source.id)
-        .await?
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
+    let ids = app::backend::sources::in_use(&db, source.id).await?;
     let demo = app::backend::sources::cells(&db, &ids, rules, &Default::default()).await?;
     compare(
         "demo incidents (2 years, 9 categories)",

@@ -154,16 +154,41 @@ pub enum SourcesCommand {
         mapping: Option<PathBuf>,
     },
     /// Import a file (.csv with ; , or tab, UTF-8 or Windows-1252, or .xlsx): one snapshot per
-    /// year in it; nothing is stored when any cell is wrong.
+    /// year in it; nothing is stored when any cell is wrong. A year that has a snapshot in use
+    /// with other rows is replaced only with --replace REASON; without it, what would change is
+    /// printed and nothing is stored.
     Import {
         #[arg(long)]
         source: String,
         file: PathBuf,
+        /// Why the file replaces the snapshots in use of its years (a corrected delivery).
+        #[arg(long, value_name = "REASON")]
+        replace: Option<String>,
     },
-    /// List a source's snapshots: id, year, rows, file, SHA-256.
+    /// List a source's snapshots: id, year, rows, status, file, SHA-256, last change (who,
+    /// when, why).
     List {
         #[arg(long)]
         source: String,
+    },
+    /// Withdraw a year: its snapshot in use is set aside, the figures lose that year.
+    Withdraw {
+        #[arg(long)]
+        source: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Bring a superseded or withdrawn snapshot back into use (the one in use of its year is
+    /// superseded).
+    Restore {
+        #[arg(long)]
+        source: String,
+        #[arg(long)]
+        snapshot: i32,
+        #[arg(long)]
+        reason: String,
     },
     /// Audit a source's figures as an attacker would: for every cell hidden for being small, the
     /// lowest and highest value it can have given everything published (linear programming),

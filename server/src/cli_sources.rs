@@ -6,6 +6,7 @@ use app::backend::audit::Actor;
 use app::backend::db;
 use app::backend::sources::{self, SourceError};
 use app::domain::aggregate::mapping::Mapping;
+use app::domain::aggregate::snapshot::{SnapshotStatus, YearChange};
 
 use crate::cli::{print_problems, SourcesCommand};
 use crate::config::Config;
@@ -42,7 +43,11 @@ pub async fn run(config: &Config, command: SourcesCommand) -> anyhow::Result<()>
                 .map_err(explain)?;
             println!("{id}");
         }
-        SourcesCommand::Import { source, file } => {
+        SourcesCommand::Import {
+            source,
+            file,
+            replace,
+        } => {
             let source = find(source).await?;
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -50,14 +55,21 @@ pub async fn run(config: &Config, command: SourcesCommand) -> anyhow::Result<()>
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or("bestand.csv");
-            let imported = sources::import(&db, &Actor::cli(), source.id, name, &bytes)
-                .await
-                .map_err(explain)?;
+            let imported = sources::import(
+                &db,
+                &Actor::cli(),
+                source.id,
+                name,
+                &bytes,
+                replace.as_deref(),
+            )
+            .await
+            .map_err(explain)?;
             for (s, new) in imported.snapshots {
                 let how = if new {
-                    "nieuw / new"
+                    "nieuw in gebruik / new, in use"
                 } else {
-                    "al aanwezig / already there"
+                    "ongewijzigd / unchanged"
                 };
                 println!(
                     "{} {}: {} rijen / rows, snapshot {} ({how})",
@@ -69,16 +81,57 @@ pub async fn run(config: &Config, command: SourcesCommand) -> anyhow::Result<()>
             let source = find(source).await?;
             for s in sources::snapshots(&db, source.id).await? {
                 println!(
-                    "{}\t{}\t{}\t{}\t{}",
-                    s.id, s.year, s.rows, s.file_name, s.sha256
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    s.id,
+                    s.year,
+                    s.rows,
+                    s.status.as_str(),
+                    s.file_name,
+                    s.sha256,
+                    s.status_at
+                        .map(|at| format!(
+                            "{} {}",
+                            at.format("%Y-%m-%d %H:%M"),
+                            s.status_reason.unwrap_or_default()
+                        ))
+                        .unwrap_or_default()
                 );
             }
+        }
+        SourcesCommand::Withdraw {
+            source,
+            year,
+            reason,
+        } => {
+            let source = find(source).await?;
+            let s = sources::withdraw(&db, &Actor::cli(), source.id, year, &reason)
+                .await
+                .map_err(explain)?;
+            println!(
+                "{} {year}: snapshot {} ingetrokken / withdrawn",
+                source.name, s.id
+            );
+        }
+        SourcesCommand::Restore {
+            source,
+            snapshot,
+            reason,
+        } => {
+            let source = find(source).await?;
+            let s = sources::restore(&db, &Actor::cli(), source.id, snapshot, &reason)
+                .await
+                .map_err(explain)?;
+            println!(
+                "{} {}: snapshot {} weer in gebruik / in use again",
+                source.name, s.year, s.id
+            );
         }
         SourcesCommand::Audit { source, year } => {
             let source = find(source).await?;
             let ids: Vec<i32> = sources::snapshots(&db, source.id)
                 .await?
                 .into_iter()
+                .filter(|s| s.status == SnapshotStatus::InUse)
                 .filter(|s| year.is_none_or(|y| i64::from(s.year) == y))
                 .map(|s| s.id)
                 .collect();
@@ -145,7 +198,42 @@ fn explain(e: SourceError) -> anyhow::Error {
             anyhow::anyhow!("onbekende soort bron / unknown kind of source: {kind} (students)")
         }
         SourceError::NameTaken => anyhow::anyhow!("deze naam bestaat al / this name exists"),
-        SourceError::NotFound => anyhow::anyhow!("bron niet gevonden / source not found"),
+        SourceError::NotFound => {
+            anyhow::anyhow!("niet gevonden / not found (source, snapshot or year in use)")
+        }
+        SourceError::NeedsConfirmation(changes) => {
+            print_changes(&changes);
+            anyhow::anyhow!(
+                "dit bestand vervangt momentopnamen in gebruik; niets opgeslagen. Herhaal met --replace \"reden\" / this file replaces snapshots in use; nothing saved. Repeat with --replace \"reason\""
+            )
+        }
+        SourceError::ReasonMissing => {
+            anyhow::anyhow!(
+                "geef een reden van 1 tot 500 tekens / give a reason of 1 to 500 characters"
+            )
+        }
+        SourceError::WrongStatus(_) => {
+            anyhow::anyhow!("deze momentopname is al in gebruik / this snapshot is in use already")
+        }
         SourceError::Other(e) => e,
+    }
+}
+
+/// What a correction would change, per year: rows, total, and each institution that differs.
+fn print_changes(changes: &[YearChange]) {
+    for c in changes {
+        println!(
+            "{}: momentopname / snapshot {} → nieuw / new; rijen / rows {} → {}; totaal / total {} → {}",
+            c.year,
+            c.replaces.map_or_else(|| "–".to_owned(), |id| id.to_string()),
+            c.rows_before,
+            c.rows_after,
+            c.total_before,
+            c.total_after
+        );
+        for i in &c.institutions {
+            let show = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| v.to_string());
+            println!("  {}: {} → {}", i.code, show(i.before), show(i.after));
+        }
     }
 }

@@ -102,7 +102,7 @@ pub async fn first_start(
         let source = sources::create(db, &Actor::cli(), kind, name, None)
             .await
             .map_err(|e| anyhow::anyhow!("demo source {name}: {e}"))?;
-        sources::import(db, &Actor::cli(), source, file, bytes)
+        sources::import(db, &Actor::cli(), source, file, bytes, None)
             .await
             .map_err(|e| anyhow::anyhow!("demo data {file}: {e:?}"))?;
     }

@@ -12,8 +12,31 @@ pub struct SourceView {
     pub id: i32,
     pub name: String,
     pub kind: String,
-    /// (year, rows, file name)
-    pub snapshots: Vec<(i32, i32, String)>,
+    pub snapshots: Vec<SnapshotView>,
+}
+
+impl SourceView {
+    /// The snapshots the figures come from.
+    pub fn in_use(&self) -> impl Iterator<Item = &SnapshotView> {
+        self.snapshots
+            .iter()
+            .filter(|s| s.status == crate::domain::aggregate::snapshot::SnapshotStatus::InUse)
+    }
+}
+
+/// A snapshot as the source page lists it: who imported it, and who last changed its status,
+/// when and why (e-mail addresses; `cli` for the command line).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotView {
+    pub id: i32,
+    pub year: i32,
+    pub rows: i32,
+    pub file_name: String,
+    pub imported: (String, String),
+    pub status: crate::domain::aggregate::snapshot::SnapshotStatus,
+    /// (who, when), since the snapshot was imported.
+    pub changed: Option<(String, String)>,
+    pub reason: Option<String>,
 }
 
 /// One cell of a report: a group in a year.
@@ -31,8 +54,9 @@ pub struct ReportRow {
     /// Incidents per 1,000 students; `None` when suppressed or for shares.
     #[serde(default)]
     pub rate: Option<f64>,
-    /// Share minus the national share, and whether the intervals do not overlap.
-    pub versus_national: Option<(f64, bool)>,
+    /// Share minus the share of the rest of the country, and whether that difference is
+    /// significant at 95% ([`crate::domain::aggregate::Versus`]).
+    pub versus_rest: Option<(f64, bool)>,
 }
 
 /// Every data source. Researchers and admins.
@@ -44,9 +68,21 @@ pub async fn list_sources() -> Result<Vec<SourceView>, ApiError> {
         async move {
             let state = guard::state()?;
             guard::require(&[Role::Researcher, Role::Admin])?;
-            Ok(sources::list(&state.db)
+            let list = sources::list(&state.db).await.map_err(guard::internal)?;
+            let ids: Vec<i32> = list
+                .iter()
+                .flat_map(|(_, s)| s.iter().flat_map(|x| [x.imported_by, x.status_by]))
+                .flatten()
+                .collect();
+            let emails = crate::backend::users::emails(&state.db, &ids)
                 .await
-                .map_err(guard::internal)?
+                .map_err(guard::internal)?;
+            let who = |id: Option<i32>| {
+                id.and_then(|i| emails.get(&i).cloned())
+                    .unwrap_or_else(|| "cli".to_owned())
+            };
+            let when = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d %H:%M").to_string();
+            Ok(list
                 .into_iter()
                 .map(|(s, snapshots)| SourceView {
                     id: s.id,
@@ -54,13 +90,83 @@ pub async fn list_sources() -> Result<Vec<SourceView>, ApiError> {
                     kind: s.kind,
                     snapshots: snapshots
                         .into_iter()
-                        .map(|x| (x.year, x.rows, x.file_name))
+                        .map(|x| SnapshotView {
+                            id: x.id,
+                            year: x.year,
+                            rows: x.rows,
+                            imported: (who(x.imported_by), when(x.imported_at)),
+                            changed: x
+                                .status_at
+                                .filter(|at| x.status_reason.is_some() && *at != x.imported_at)
+                                .map(|at| (who(x.status_by), when(at))),
+                            file_name: x.file_name,
+                            status: x.status,
+                            reason: x.status_reason,
+                        })
                         .collect(),
                 })
                 .collect())
         }
         .await,
     )
+}
+
+/// Withdraws the snapshot in use of a source's year, with a reason. Researchers and admins.
+#[server(prefix = "/api", endpoint = "withdraw_snapshot")]
+pub async fn withdraw_snapshot(source: i32, year: i32, reason: String) -> Result<(), ApiError> {
+    use crate::backend::{audit, guard, sources};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require(&[Role::Researcher, Role::Admin])?;
+            let actor = audit::Actor::user(&user, guard::client_ip());
+            sources::withdraw(&state.db, &actor, source, year, &reason)
+                .await
+                .map(|_| ())
+                .map_err(snapshot_refusal)
+        }
+        .await,
+    )
+}
+
+/// Brings a superseded or withdrawn snapshot back into use, with a reason; the snapshot in use
+/// of its year is superseded. Researchers and admins.
+#[server(prefix = "/api", endpoint = "restore_snapshot")]
+pub async fn restore_snapshot(source: i32, snapshot: i32, reason: String) -> Result<(), ApiError> {
+    use crate::backend::{audit, guard, sources};
+    use crate::domain::Role;
+    guard::respond(
+        async move {
+            let state = guard::state()?;
+            let user = guard::require(&[Role::Researcher, Role::Admin])?;
+            let actor = audit::Actor::user(&user, guard::client_ip());
+            sources::restore(&state.db, &actor, source, snapshot, &reason)
+                .await
+                .map(|_| ())
+                .map_err(snapshot_refusal)
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn snapshot_refusal(error: crate::backend::sources::SourceError) -> ApiError {
+    use crate::backend::sources::SourceError;
+    match error {
+        SourceError::NotFound => ApiError::NotFound,
+        SourceError::ReasonMissing => ApiError::invalid(
+            "reason",
+            "Geef een reden (hoogstens 500 tekens).",
+            "Give a reason (at most 500 characters).",
+        ),
+        SourceError::WrongStatus(_) => ApiError::invalid(
+            "snapshot",
+            "Deze momentopname is al in gebruik.",
+            "This snapshot is in use already.",
+        ),
+        error => crate::backend::guard::internal(error),
+    }
 }
 
 /// The questionnaire items whose submitted answers can group institutions in a report:
@@ -144,11 +250,11 @@ pub async fn report(
             Ok(report
                 .figures
                 .into_iter()
-                .filter(|(f, _)| f.indicator == indicator)
-                .map(|(f, v)| ReportRow {
+                .filter(|f| f.indicator == indicator)
+                .map(|f| ReportRow {
                     share: f.value.zip(f.interval).map(|(s, (l, h))| (s, l, h)),
                     rate: f.interval.is_none().then_some(f.value).flatten(),
-                    versus_national: v.map(|v| (v.difference, v.differs)),
+                    versus_rest: f.versus.map(|v| (v.difference, v.differs)),
                     indicator: f.indicator,
                     year: f.year,
                     group: f.group,
@@ -231,6 +337,10 @@ pub enum UploadOutcome {
     /// Per year: rows and whether the snapshot is new.
     Stored(Vec<(i32, i32, bool)>),
     Refused(Vec<crate::domain::register::ImportProblem>),
+    /// The file corrects years that have a snapshot in use: what would change; nothing stored.
+    Confirm(Vec<crate::domain::aggregate::snapshot::YearChange>),
+    /// A replacement was asked for without a reason (or with one over 500 characters).
+    ReasonMissing,
     Failed,
 }
 
@@ -239,6 +349,7 @@ pub enum UploadOutcome {
 pub struct UploadView {
     pub source_id: i32,
     pub source_name: String,
+    pub kind: crate::domain::aggregate::kinds::SourceKind,
     pub file_name: String,
     pub rows: usize,
     pub header: Vec<String>,
@@ -311,6 +422,7 @@ pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
             Ok(UploadView {
                 source_id: upload.source.id,
                 source_name: upload.source.name.clone(),
+                kind,
                 file_name: upload.file_name.clone(),
                 rows: upload.table.rows.len(),
                 header: upload.table.header.clone(),
@@ -343,7 +455,7 @@ pub struct FactRow {
     pub own_before: Option<f64>,
     pub same_type: Option<Shown>,
     pub national: Option<Shown>,
-    /// The institution's and the national intervals do not overlap.
+    /// The institution differs from the rest of the country (significant at 95%).
     pub differs: bool,
 }
 
@@ -373,7 +485,7 @@ pub struct FactSheetView {
 pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
     use crate::backend::entities::data_source;
     use crate::backend::{guard, institutions, sources};
-    use crate::domain::aggregate::{labels, versus_national, Figure};
+    use crate::domain::aggregate::{labels, Figure};
     use crate::domain::InstitutionKind;
     use sea_orm::{EntityTrait, QueryOrder};
     guard::respond(
@@ -408,12 +520,9 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                 if source_kind == sources::SourceKind::Register {
                     continue;
                 }
-                let ids: Vec<i32> = sources::snapshots(&state.db, source.id)
+                let ids = sources::in_use(&state.db, source.id)
                     .await
-                    .map_err(guard::internal)?
-                    .into_iter()
-                    .map(|s| s.id)
-                    .collect();
+                    .map_err(guard::internal)?;
                 if ids.is_empty() {
                     continue;
                 }
@@ -433,19 +542,14 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                 else {
                     continue;
                 };
-                let versus = versus_national(&figures);
                 let cell = |year: i64, breakdown: &str, group: &str, indicator: &str| {
-                    figures.iter().zip(&versus).find(|(f, _)| {
-                        f.year == year
-                            && f.breakdown == breakdown
-                            && f.group == group
-                            && f.indicator == indicator
-                    })
+                    figures
+                        .iter()
+                        .find(|f| f.key() == (year, breakdown, group, indicator))
                 };
-                let shown =
-                    |f: Option<(&Figure, &Option<crate::domain::aggregate::VersusNational>)>| {
-                        f.and_then(|(f, _)| f.value.zip(f.n).map(|(v, n)| (v, f.interval, n)))
-                    };
+                let shown = |f: Option<&Figure>| {
+                    f.and_then(|f| f.value.zip(f.n).map(|(v, n)| (v, f.interval, n)))
+                };
                 let rows = source_kind
                     .report_indicators()
                     .into_iter()
@@ -453,7 +557,7 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                         let own = cell(year, "brin", &code, &indicator);
                         FactRow {
                             label: labels::of(labels::INDICATORS, &indicator, lang),
-                            differs: own.and_then(|(_, v)| v.map(|v| v.differs)).unwrap_or(false),
+                            differs: own.and_then(|f| f.versus).is_some_and(|v| v.differs),
                             own: shown(own),
                             own_before: shown(cell(year - 1, "brin", &code, &indicator))
                                 .or_else(|| shown(cell(year - 2, "brin", &code, &indicator)))

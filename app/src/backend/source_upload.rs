@@ -158,11 +158,14 @@ pub fn mapping_from_form(form: &BTreeMap<String, String>) -> Result<Mapping, Vec
 }
 
 /// Starts importing `upload` with `mapping` in the background (unless an import of it runs).
+/// A file that corrects a year with a snapshot in use ends as [`Outcome::Confirm`] unless
+/// `replace` gives the reason to replace it.
 pub fn start(
     state: &AppState,
     actor: Actor,
     upload: Arc<Upload>,
     mapping: Result<Mapping, Vec<ImportProblem>>,
+    replace: Option<String>,
 ) {
     let mut slot = match upload.job.lock() {
         Ok(slot) => slot,
@@ -207,6 +210,7 @@ pub fn start(
                     &upload.sha256,
                     checked,
                     &mapping,
+                    replace.as_deref(),
                 )
                 .await;
                 match stored {
@@ -218,6 +222,8 @@ pub fn start(
                             .collect(),
                     ),
                     Err(SourceError::Invalid(problems)) => Outcome::Refused(problems),
+                    Err(SourceError::NeedsConfirmation(changes)) => Outcome::Confirm(changes),
+                    Err(SourceError::ReasonMissing) => Outcome::ReasonMissing,
                     Err(error) => {
                         tracing::error!(error = %error, "source import failed");
                         Outcome::Failed

@@ -16,6 +16,7 @@ use super::audit::{self, Actor};
 use super::entities::{data_source, institution, source_snapshot as snapshot};
 use super::register_import::{self, Dialect};
 use crate::domain::aggregate::mapping::{self, Mapping};
+use crate::domain::aggregate::snapshot::{self as life, SnapshotStatus, YearChange};
 use crate::domain::aggregate::table::{self, StudentLayout, StudentSums};
 use crate::domain::aggregate::{self as agg, Characteristics, Figure};
 use crate::domain::institution::{InstitutionKind, Region, SizeBand};
@@ -35,6 +36,17 @@ pub enum SourceError {
     NotFound,
     #[error("the file has problems")]
     Invalid(Vec<ImportProblem>),
+    /// The file corrects a year that has a snapshot in use: nothing was stored; import it again
+    /// with a reason to replace that snapshot.
+    #[error("the file changes years that have a snapshot in use")]
+    NeedsConfirmation(Vec<YearChange>),
+    /// Replacing, withdrawing or restoring a snapshot needs a reason (1 to 500 characters).
+    #[error("a reason is needed")]
+    ReasonMissing,
+    /// The snapshot is not in a status that allows the step (withdraw what is in use, restore
+    /// what is superseded or withdrawn).
+    #[error("the snapshot is {0:?}")]
+    WrongStatus(SnapshotStatus),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -95,18 +107,58 @@ pub async fn find_by_name(
         .context("read source")
 }
 
-/// A snapshot without its content.
-#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+/// A snapshot without its content: what it holds and where it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SnapshotInfo {
     pub id: i32,
     pub year: i32,
     pub file_name: String,
     pub sha256: String,
     pub rows: i32,
+    pub imported_by: Option<i32>,
+    pub imported_at: chrono::DateTime<Utc>,
+    pub status: SnapshotStatus,
+    pub status_by: Option<i32>,
+    pub status_at: Option<chrono::DateTime<Utc>>,
+    pub status_reason: Option<String>,
 }
 
-/// What an import did: per year in the file, its snapshot and whether it is new (a file
-/// imported before gives its existing snapshots).
+#[derive(FromQueryResult)]
+struct SnapshotRow {
+    id: i32,
+    year: i32,
+    file_name: String,
+    sha256: String,
+    rows: i32,
+    imported_by: Option<i32>,
+    imported_at: chrono::DateTime<Utc>,
+    status: String,
+    status_by: Option<i32>,
+    status_at: Option<chrono::DateTime<Utc>>,
+    status_reason: Option<String>,
+}
+
+impl SnapshotRow {
+    fn info(self) -> anyhow::Result<SnapshotInfo> {
+        Ok(SnapshotInfo {
+            status: SnapshotStatus::parse(&self.status)
+                .with_context(|| format!("snapshot {}: status {}", self.id, self.status))?,
+            id: self.id,
+            year: self.year,
+            file_name: self.file_name,
+            sha256: self.sha256,
+            rows: self.rows,
+            imported_by: self.imported_by,
+            imported_at: self.imported_at,
+            status_by: self.status_by,
+            status_at: self.status_at,
+            status_reason: self.status_reason,
+        })
+    }
+}
+
+/// What an import did: per year in the file, its snapshot and whether it is new (a year whose
+/// snapshot in use holds the same rows keeps it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Imported {
     pub snapshots: Vec<(SnapshotInfo, bool)>,
@@ -114,13 +166,16 @@ pub struct Imported {
 
 /// Imports a file (CSV with `;`, `,` or tab, UTF-8 or Windows-1252, or XLSX) into a source: one
 /// snapshot per year in it, in canonical form, all in one transaction; or nothing, with every
-/// problem. Either way the attempt is kept as an import run.
+/// problem. Either way the attempt is kept as an import run. A year that has a snapshot in use
+/// with other rows is only replaced with a reason (`replace`); without one, nothing is stored and
+/// the changes are returned ([`SourceError::NeedsConfirmation`]).
 pub async fn import(
     db: &DatabaseConnection,
     actor: &Actor,
     source_id: i32,
     file_name: &str,
     bytes: &[u8],
+    replace: Option<&str>,
 ) -> Result<Imported, SourceError> {
     let source = find(db, source_id).await?;
     let sha256 = hex::encode(Sha256::digest(bytes));
@@ -132,7 +187,19 @@ pub async fn import(
         }
         Err(problems) => (Err(problems), Mapping::default()),
     };
-    store(db, actor, &source, file_name, &sha256, checked, &mapping).await
+    store(
+        db, actor, &source, file_name, &sha256, checked, &mapping, replace,
+    )
+    .await
+}
+
+/// A reason as given: trimmed, 1 to 500 characters.
+fn reason(text: Option<&str>) -> Result<Option<String>, SourceError> {
+    match text.map(str::trim) {
+        None => Ok(None),
+        Some(r) if r.is_empty() || r.chars().count() > 500 => Err(SourceError::ReasonMissing),
+        Some(r) => Ok(Some(r.to_owned())),
+    }
 }
 
 /// A source by id.
@@ -174,8 +241,11 @@ pub fn check(
     mapping::apply_with(table, variables, mapping, progress)
 }
 
-/// Stores a checked file as snapshots (one per year; a file imported before gives its existing
-/// snapshots) and keeps `mapping` with the source; a refused one as a rejected import run only.
+/// Stores a checked file as snapshots, one per year, and keeps `mapping` with the source; a
+/// refused one as a rejected import run only. A year whose snapshot in use holds the same rows
+/// keeps it; a year with another snapshot in use is replaced only with a reason (`replace`),
+/// the earlier snapshot then stays as superseded; a year without one gets the new snapshot.
+#[allow(clippy::too_many_arguments)]
 pub async fn store(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -184,7 +254,10 @@ pub async fn store(
     sha256: &str,
     checked: Result<mapping::Canonical, Vec<ImportProblem>>,
     mapping: &Mapping,
+    replace: Option<&str>,
 ) -> Result<Imported, SourceError> {
+    let replace = reason(replace)?;
+    let kind = kind_of(source)?;
     let txn = crate::backend::db::begin(db)
         .await
         .context("begin import")?;
@@ -207,44 +280,111 @@ pub async fn store(
         }
     };
     let mut out = Vec::new();
-    for (year, part) in canonical.by_year() {
-        let existing = info_query()
+    let mut corrections = Vec::new();
+    let years = canonical.by_year();
+    for (year, part) in &years {
+        let content = part.to_csv().into_bytes();
+        let current = snapshot::Entity::find()
+            .filter(snapshot::Column::SourceId.eq(source.id))
+            .filter(snapshot::Column::Year.eq(*year))
+            .filter(snapshot::Column::Status.eq(SnapshotStatus::InUse.as_str()))
+            .one(&txn)
+            .await
+            .context("read snapshot in use")?;
+        match current {
+            Some(c) if c.content == content => out.push((info_of(&txn, c.id).await?, false)),
+            Some(c) => corrections.push(life::year_change(
+                kind,
+                *year,
+                Some((c.id, &c.content)),
+                &content,
+            )),
+            None => {}
+        }
+    }
+    if !corrections.is_empty() && replace.is_none() {
+        return Err(SourceError::NeedsConfirmation(corrections));
+    }
+    let unchanged: BTreeSet<i32> = out.iter().map(|(i, _)| i.year).collect();
+    for (year, part) in years.into_iter().filter(|(y, _)| !unchanged.contains(y)) {
+        let replaced = corrections.iter().find(|c| c.year == year);
+        if let Some(old) = replaced.and_then(|c| c.replaces) {
+            set_status(
+                &txn,
+                actor,
+                old,
+                SnapshotStatus::Superseded,
+                replace.as_deref().unwrap_or_default(),
+            )
+            .await?;
+        }
+        // The same file imported before for this year (superseded or withdrawn since) is
+        // brought back rather than stored twice.
+        let earlier = snapshot::Entity::find()
             .filter(snapshot::Column::SourceId.eq(source.id))
             .filter(snapshot::Column::Year.eq(year))
             .filter(snapshot::Column::Sha256.eq(sha256))
-            .into_model::<SnapshotInfo>()
             .one(&txn)
             .await
             .context("read snapshots")?;
-        if let Some(info) = existing {
-            out.push((info, false));
-            continue;
+        let id = match earlier {
+            Some(e) => {
+                set_status(
+                    &txn,
+                    actor,
+                    e.id,
+                    SnapshotStatus::InUse,
+                    replace
+                        .as_deref()
+                        .unwrap_or("opnieuw geïmporteerd / imported again"),
+                )
+                .await?;
+                e.id
+            }
+            None => {
+                snapshot::ActiveModel {
+                    source_id: Set(source.id),
+                    year: Set(year),
+                    file_name: Set(file_name.into()),
+                    sha256: Set(sha256.to_owned()),
+                    rows: Set(i32::try_from(part.rows.len()).context("rows")?),
+                    content: Set(part.to_csv().into_bytes()),
+                    imported_by: Set(actor.user_id),
+                    imported_at: Set(Utc::now()),
+                    status: Set(SnapshotStatus::InUse.as_str().into()),
+                    status_by: Set(actor.user_id),
+                    status_at: Set(Some(Utc::now())),
+                    status_reason: Set(replace.clone()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await
+                .context("insert snapshot")?
+                .id
+            }
+        };
+        if let Some(change) = replaced {
+            audit::record(
+                &txn,
+                actor,
+                "source.snapshot_replace",
+                &format!("source:{}", source.id),
+                serde_json::json!({
+                    "year": year,
+                    "replaced": change.replaces,
+                    "snapshot": id,
+                    "reason": replace,
+                    "rows_before": change.rows_before,
+                    "rows_after": change.rows_after,
+                    "total_before": change.total_before,
+                    "total_after": change.total_after,
+                }),
+            )
+            .await?;
         }
-        let row = snapshot::ActiveModel {
-            source_id: Set(source.id),
-            year: Set(year),
-            file_name: Set(file_name.into()),
-            sha256: Set(sha256.to_owned()),
-            rows: Set(i32::try_from(part.rows.len()).context("rows")?),
-            content: Set(part.to_csv().into_bytes()),
-            imported_by: Set(actor.user_id),
-            imported_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .context("insert snapshot")?;
-        out.push((
-            SnapshotInfo {
-                id: row.id,
-                year,
-                file_name: row.file_name,
-                sha256: row.sha256,
-                rows: row.rows,
-            },
-            true,
-        ));
+        out.push((info_of(&txn, id).await?, true));
     }
+    out.sort_by_key(|(i, _)| i.year);
     let created = out.iter().filter(|(_, new)| *new).count();
     register_import::record_run(
         &txn,
@@ -268,6 +408,126 @@ pub async fn store(
     Ok(Imported { snapshots: out })
 }
 
+/// Sets a snapshot's status with who, when and why.
+async fn set_status(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i32,
+    status: SnapshotStatus,
+    why: &str,
+) -> anyhow::Result<()> {
+    snapshot::ActiveModel {
+        id: Set(id),
+        status: Set(status.as_str().into()),
+        status_by: Set(actor.user_id),
+        status_at: Set(Some(Utc::now())),
+        status_reason: Set(Some(why.to_owned())),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .with_context(|| format!("snapshot {id} becomes {}", status.as_str()))?;
+    Ok(())
+}
+
+async fn info_of(db: &impl ConnectionTrait, id: i32) -> anyhow::Result<SnapshotInfo> {
+    info_query()
+        .filter(snapshot::Column::Id.eq(id))
+        .into_model::<SnapshotRow>()
+        .one(db)
+        .await
+        .context("read snapshot")?
+        .with_context(|| format!("snapshot {id} is gone"))?
+        .info()
+}
+
+/// Withdraws the snapshot in use of a source's year: that year has no figures of this source
+/// until a snapshot is restored or a file imported. Audited with the reason.
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    source_id: i32,
+    year: i32,
+    why: &str,
+) -> Result<SnapshotInfo, SourceError> {
+    let why = reason(Some(why))?.unwrap_or_default();
+    find(db, source_id).await?;
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
+    let current = snapshot::Entity::find()
+        .filter(snapshot::Column::SourceId.eq(source_id))
+        .filter(snapshot::Column::Year.eq(year))
+        .filter(snapshot::Column::Status.eq(SnapshotStatus::InUse.as_str()))
+        .one(&txn)
+        .await
+        .context("read snapshot in use")?
+        .ok_or(SourceError::NotFound)?;
+    set_status(&txn, actor, current.id, SnapshotStatus::Withdrawn, &why).await?;
+    audit::record(
+        &txn,
+        actor,
+        "source.snapshot_withdraw",
+        &format!("source:{source_id}"),
+        serde_json::json!({ "year": year, "snapshot": current.id, "reason": why }),
+    )
+    .await?;
+    let info = info_of(&txn, current.id).await?;
+    txn.commit().await.context("commit")?;
+    Ok(info)
+}
+
+/// Brings a superseded or withdrawn snapshot back into use; the snapshot in use of its year (if
+/// any) becomes superseded. Audited with the reason.
+pub async fn restore(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    source_id: i32,
+    snapshot_id: i32,
+    why: &str,
+) -> Result<SnapshotInfo, SourceError> {
+    let why = reason(Some(why))?.unwrap_or_default();
+    let txn = crate::backend::db::begin(db).await.context("begin")?;
+    let target = info_query()
+        .filter(snapshot::Column::Id.eq(snapshot_id))
+        .filter(snapshot::Column::SourceId.eq(source_id))
+        .into_model::<SnapshotRow>()
+        .one(&txn)
+        .await
+        .context("read snapshot")?
+        .ok_or(SourceError::NotFound)?
+        .info()?;
+    if target.status == SnapshotStatus::InUse {
+        return Err(SourceError::WrongStatus(target.status));
+    }
+    let current = snapshot::Entity::find()
+        .filter(snapshot::Column::SourceId.eq(source_id))
+        .filter(snapshot::Column::Year.eq(target.year))
+        .filter(snapshot::Column::Status.eq(SnapshotStatus::InUse.as_str()))
+        .one(&txn)
+        .await
+        .context("read snapshot in use")?;
+    if let Some(c) = &current {
+        set_status(&txn, actor, c.id, SnapshotStatus::Superseded, &why).await?;
+    }
+    set_status(&txn, actor, target.id, SnapshotStatus::InUse, &why).await?;
+    audit::record(
+        &txn,
+        actor,
+        "source.snapshot_restore",
+        &format!("source:{source_id}"),
+        serde_json::json!({
+            "year": target.year,
+            "snapshot": target.id,
+            "was": target.status.as_str(),
+            "superseded": current.map(|c| c.id),
+            "reason": why,
+        }),
+    )
+    .await?;
+    let info = info_of(&txn, target.id).await?;
+    txn.commit().await.context("commit")?;
+    Ok(info)
+}
+
 fn info_query() -> sea_orm::Select<snapshot::Entity> {
     snapshot::Entity::find().select_only().columns([
         snapshot::Column::Id,
@@ -275,10 +535,16 @@ fn info_query() -> sea_orm::Select<snapshot::Entity> {
         snapshot::Column::FileName,
         snapshot::Column::Sha256,
         snapshot::Column::Rows,
+        snapshot::Column::ImportedBy,
+        snapshot::Column::ImportedAt,
+        snapshot::Column::Status,
+        snapshot::Column::StatusBy,
+        snapshot::Column::StatusAt,
+        snapshot::Column::StatusReason,
     ])
 }
 
-/// The snapshots of a source, newest year first (without their content).
+/// Every snapshot of a source, in use or not, newest year first (without their content).
 pub async fn snapshots(
     db: &impl ConnectionTrait,
     source_id: i32,
@@ -288,10 +554,23 @@ pub async fn snapshots(
         .filter(snapshot::Column::SourceId.eq(source_id))
         .order_by_desc(snapshot::Column::Year)
         .order_by_desc(snapshot::Column::Id)
-        .into_model::<SnapshotInfo>()
+        .into_model::<SnapshotRow>()
         .all(db)
         .await
-        .context("read snapshots")
+        .context("read snapshots")?
+        .into_iter()
+        .map(SnapshotRow::info)
+        .collect()
+}
+
+/// The ids of a source's snapshots in use (one per year at most): what its figures come from.
+pub async fn in_use(db: &impl ConnectionTrait, source_id: i32) -> anyhow::Result<Vec<i32>> {
+    Ok(snapshots(db, source_id)
+        .await?
+        .into_iter()
+        .filter(|s| s.status == SnapshotStatus::InUse)
+        .map(|s| s.id)
+        .collect())
 }
 
 /// Every source by name, each with its snapshots (newest year first).
@@ -394,6 +673,7 @@ pub async fn register_facts(db: &impl ConnectionTrait) -> anyhow::Result<Registe
         .collect();
     let snapshots = snapshot::Entity::find()
         .filter(snapshot::Column::SourceId.is_in(registers))
+        .filter(snapshot::Column::Status.eq(SnapshotStatus::InUse.as_str()))
         .all(db)
         .await
         .context("read register snapshots")?;
@@ -597,14 +877,15 @@ pub enum ReportError {
     Other(#[from] anyhow::Error),
 }
 
-/// A report's figures: every snapshot of a source, of one breakdown (`q:<key>` groups the
+/// A report's figures: the snapshots in use of a source, of one breakdown (`q:<key>` groups the
 /// institutions by their coordinators' answer) or crossed with `cross`, or of every standard
-/// breakdown when `breakdown` is `None`; each with its difference from the national figure.
+/// breakdown when `breakdown` is `None`; each share with its difference from the rest of the
+/// country ([`Figure::versus`]).
 pub struct Report {
     pub kind: SourceKind,
     /// The breakdown's name in the figures (a crossing's combined name); `None`: all.
     pub breakdown: Option<String>,
-    pub figures: Vec<(Figure, Option<agg::VersusNational>)>,
+    pub figures: Vec<Figure>,
 }
 
 /// The figures a report page, an export or the API shows of `source_id` (see [`Report`]).
@@ -620,11 +901,7 @@ pub async fn report(
         Err(SourceError::NotFound) => return Err(ReportError::NotFound),
         Err(error) => return Err(anyhow::anyhow!("{error}").into()),
     };
-    let ids: Vec<i32> = snapshots(db, source_id)
-        .await?
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
+    let ids = in_use(db, source_id).await?;
     if ids.is_empty() {
         return Err(ReportError::NoSnapshots);
     }
@@ -647,11 +924,9 @@ pub async fn report(
         _ => {}
     }
     let all = figures(db, &ids, thresholds, &request).await?;
-    let versus = agg::versus_national(&all);
     let figures = all
         .into_iter()
-        .zip(versus)
-        .filter(|(f, _)| wanted.as_ref().is_none_or(|b| &f.breakdown == b))
+        .filter(|f| wanted.as_ref().is_none_or(|b| &f.breakdown == b))
         .collect();
     Ok(Report {
         kind,

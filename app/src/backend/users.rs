@@ -239,6 +239,21 @@ pub async fn find_by_id(db: &impl ConnectionTrait, id: i32) -> anyhow::Result<Op
         .context("read user")
 }
 
+/// The e-mail addresses of the users `ids` (those that still exist).
+pub async fn emails(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+) -> anyhow::Result<HashMap<i32, String>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+        .context("read users")?
+        .into_iter()
+        .map(|u| (u.id, u.email))
+        .collect())
+}
+
 pub async fn admin_count(db: &impl ConnectionTrait) -> anyhow::Result<u64> {
     user::Entity::find()
         .filter(user::Column::Role.eq(Role::Admin.as_str()))

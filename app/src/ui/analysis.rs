@@ -139,7 +139,7 @@ pub fn Analysis() -> impl IntoView {
                         let kind = current.and_then(|s| SourceKind::parse(&s.kind)).unwrap_or(SourceKind::Students);
                         let years: Vec<i32> = current
                             .map(|s| {
-                                let mut y: Vec<i32> = s.snapshots.iter().map(|(y, _, _)| *y).collect();
+                                let mut y: Vec<i32> = s.in_use().map(|x| x.year).collect();
                                 y.dedup();
                                 y
                             })
@@ -154,7 +154,7 @@ pub fn Analysis() -> impl IntoView {
                                 <label for="bron">{lang.pick("Bron", "Source")}</label>
                                 <select id="bron" name="bron">
                                     {list.iter().map(|s| {
-                                        let years: Vec<String> = s.snapshots.iter().map(|(y, _, _)| y.to_string()).collect();
+                                        let years: Vec<String> = s.in_use().map(|x| x.year.to_string()).collect();
                                         let label = format!("{} ({})", s.name, years.join(", "));
                                         view! { <option value=s.id.to_string() selected=chosen == s.id.to_string()>{label}</option> }
                                     }).collect_view()}
@@ -309,8 +309,8 @@ fn Report(
     let (caption, n_head, value_head) = match scale {
         Scale::Share => (
             match lang {
-                Lang::Nl => format!("Gewogen aandeel met zijn 95%-betrouwbaarheidsinterval (Wilson, rond het gewogen aandeel, met het effectieve aantal respondenten volgens Kish: (Σw)²/Σw²). Cellen met minder dan {shares} respondenten, en cellen waaruit die te herleiden zijn, worden niet getoond."),
-                Lang::En => format!("Weighted share with its 95% confidence interval (Wilson, around the weighted share, with Kish's effective number of respondents (Σw)²/Σw²). Cells with fewer than {shares} respondents, and cells they could be derived from, are not shown."),
+                Lang::Nl => format!("Gewogen aandeel met zijn 95%-betrouwbaarheidsinterval (Wilson, rond het gewogen aandeel, met het effectieve aantal respondenten volgens Kish: (Σw)²/Σw²). Cellen met minder dan {shares} respondenten, en cellen waaruit die te herleiden zijn, worden niet getoond. ‘t.o.v. de rest van het land’: het aandeel van de groep min dat van iedereen buiten de groep (zelfde jaar); ‘verschilt’: dat verschil is met 95% zekerheid niet aan toeval toe te schrijven (toets op het verschil van twee gewogen aandelen, elk met zijn effectieve aantal)."),
+                Lang::En => format!("Weighted share with its 95% confidence interval (Wilson, around the weighted share, with Kish's effective number of respondents (Σw)²/Σw²). Cells with fewer than {shares} respondents, and cells they could be derived from, are not shown. ‘vs the rest of the country’: the group's share minus that of everyone outside the group (same year); ‘differs’: that difference is significant at 95% (a test of the difference of two weighted shares, each with its effective number)."),
             },
             "n",
             lang.pick("Aandeel", "Share"),
@@ -344,7 +344,7 @@ fn Report(
                 <th scope="col">{n_head}</th>
                 <th scope="col">{value_head}</th>
                 <th scope="col">{lang.pick("95%-interval", "95% interval")}</th>
-                <th scope="col">{lang.pick("t.o.v. landelijk", "vs national")}</th>
+                <th scope="col">{lang.pick("t.o.v. de rest van het land", "vs the rest of the country")}</th>
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|r| {
@@ -353,7 +353,7 @@ fn Report(
                         Some((v, None)) => (scale.format(v), String::new()),
                         None => (lang.pick("niet getoond", "not shown").to_owned(), String::new()),
                     };
-                    let versus = r.versus_national.map(|(d, differs)| {
+                    let versus = r.versus_rest.map(|(d, differs)| {
                         let mark = if differs { lang.pick(" (verschilt)", " (differs)") } else { "" };
                         format!("{:+.1} {}{mark}", d * 100.0, lang.pick("procentpunt", "points"))
                     }).unwrap_or_default();

@@ -65,8 +65,8 @@ fn Sheet(sheet: FactSheetView, lang: Lang) -> impl IntoView {
     view! {
         <h1>{title}</h1>
         <p>{match lang {
-            Lang::Nl => format!("Uw eigen cijfers naast die van instellingen van dezelfde soort en het landelijke beeld, uit de nieuwste meting van elke bron. Cijfers over minder dan {} respondenten (of 1 tot {} incidenten), en cijfers waaruit die te herleiden zijn, worden niet getoond.", sheet.thresholds.shares, sheet.thresholds.counts.saturating_sub(1)),
-            Lang::En => format!("Your own figures beside those of institutions of the same type and the national picture, from the newest measurement of each source. Figures about fewer than {} respondents (or 1 to {} incidents), and figures they could be derived from, are not shown.", sheet.thresholds.shares, sheet.thresholds.counts.saturating_sub(1)),
+            Lang::Nl => format!("Uw eigen cijfers naast die van instellingen van dezelfde soort en het landelijke beeld, uit de nieuwste meting van elke bron. Cijfers over minder dan {} respondenten (of 1 tot {} incidenten), en cijfers waaruit die te herleiden zijn, worden niet getoond. ‘Verschilt van de rest van het land’: uw aandeel verschilt van dat van alle andere studenten of medewerkers samen, met 95% zekerheid (toets op twee gewogen aandelen).", sheet.thresholds.shares, sheet.thresholds.counts.saturating_sub(1)),
+            Lang::En => format!("Your own figures beside those of institutions of the same type and the national picture, from the newest measurement of each source. Figures about fewer than {} respondents (or 1 to {} incidents), and figures they could be derived from, are not shown. ‘Differs from the rest of the country’: your share differs from that of all other students or staff together, at 95% confidence (a test of two weighted shares).", sheet.thresholds.shares, sheet.thresholds.counts.saturating_sub(1)),
         }}</p>
         {sheet.sources.is_empty().then(|| view! {
             <p>{lang.pick("Er zijn nog geen cijfers over deze instelling.", "There are no figures about this institution yet.")}</p>
@@ -94,7 +94,7 @@ fn SourceFacts(source: FactSource, kind: String, lang: Lang) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {source.rows.into_iter().map(|r| {
-                        let mark = if r.differs { lang.pick(" — verschilt van landelijk", " — differs from national") } else { "" };
+                        let mark = if r.differs { lang.pick(" — verschilt van de rest van het land", " — differs from the rest of the country") } else { "" };
                         view! {
                             <tr>
                                 <th scope="row">{r.label}</th>

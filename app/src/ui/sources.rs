@@ -7,10 +7,12 @@ use leptos_meta::Meta;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::analysis::{
-    list_sources, upload_status, CreateSource, SourceView, UploadOutcome, UploadView,
+    list_sources, upload_status, CreateSource, RestoreSnapshot, SnapshotView, SourceView,
+    UploadOutcome, UploadView, WithdrawSnapshot,
 };
 use crate::api::ApiError;
 use crate::domain::aggregate::kinds::SourceKind;
+use crate::domain::aggregate::snapshot::{measure_label, SnapshotStatus, YearChange};
 use crate::domain::Role;
 use crate::i18n::{use_lang, Lang};
 use crate::ui::layout::{Guarded, Outcome, Problem, ProblemTable, UploadPanel};
@@ -66,7 +68,7 @@ fn SourceTable(list: Vec<SourceView>, lang: Lang) -> impl IntoView {
             </tr></thead>
             <tbody>
                 {list.into_iter().map(|s| {
-                    let years = s.snapshots.iter().map(|(y, n, _)| format!("{y} ({})", lang.count(i64::from(*n)))).collect::<Vec<_>>().join(", ");
+                    let years = s.in_use().map(|x| format!("{} ({})", x.year, lang.count(i64::from(x.rows)))).collect::<Vec<_>>().join(", ");
                     let kind = SourceKind::parse(&s.kind).map_or(s.kind.clone(), |k| k.label(lang).to_owned());
                     view! {
                         <tr>
@@ -82,16 +84,24 @@ fn SourceTable(list: Vec<SourceView>, lang: Lang) -> impl IntoView {
     .into_any()
 }
 
-/// One source: its snapshots and the upload of a new file.
+/// One source: its snapshots (in use, superseded, withdrawn; withdraw and restore with a
+/// reason) and the upload of a new file.
 #[component]
 pub fn SourcePage() -> impl IntoView {
     let lang = use_lang();
     let id = use_params_map()
         .with_untracked(|p| p.get("id").and_then(|v| v.parse::<i32>().ok()))
         .unwrap_or(0);
-    let sources = Resource::new(|| (), |_| list_sources());
+    let withdraw = ServerAction::<WithdrawSnapshot>::new();
+    let restore = ServerAction::<RestoreSnapshot>::new();
+    let sources = Resource::new(
+        move || (withdraw.version().get(), restore.version().get()),
+        |_| list_sources(),
+    );
     view! {
         <Guarded allow=staff>
+            <Outcome action=withdraw success=lang.pick("Het jaar is ingetrokken: de cijfers van deze bron hebben dat jaar niet meer.", "The year was withdrawn: this source's figures no longer have that year.") />
+            <Outcome action=restore success=lang.pick("De momentopname is weer in gebruik; de cijfers volgen haar.", "The snapshot is in use again; the figures follow it.") />
             <Suspense fallback=|| ()>
                 {move || sources.get().map(|r| match r.and_then(|list| list.into_iter().find(|s| s.id == id).ok_or(ApiError::NotFound)) {
                     Ok(source) => view! {
@@ -99,29 +109,20 @@ pub fn SourcePage() -> impl IntoView {
                         <p><a href="/analyse/bronnen">{lang.pick("Alle bronnen", "All sources")}</a>" · "
                            <a href=format!("/analyse?bron={id}")>{lang.pick("Cijfers van deze bron", "Figures of this source")}</a></p>
                         <h2>{lang.pick("Momentopnamen", "Snapshots")}</h2>
+                        <p>{lang.pick(
+                            "Per jaar is één momentopname in gebruik: de cijfers, factsheets en exports komen daaruit. Een gecorrigeerd bestand vervangt haar (na bevestiging); de vorige blijft hier staan en kan terug.",
+                            "Each year has one snapshot in use: figures, fact sheets and exports come from it. A corrected file replaces it (once confirmed); the earlier one stays listed here and can be brought back.",
+                        )}</p>
                         {if source.snapshots.is_empty() {
                             view! { <p>{lang.pick("Nog niets geïmporteerd.", "Nothing imported yet.")}</p> }.into_any()
                         } else {
-                            view! {
-                                <table>
-                                    <thead><tr>
-                                        <th scope="col">{lang.pick("Jaar", "Year")}</th>
-                                        <th scope="col">{lang.pick("Rijen", "Rows")}</th>
-                                        <th scope="col">{lang.pick("Bestand", "File")}</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {source.snapshots.iter().map(|(y, n, f)| view! {
-                                            <tr><td>{*y}</td><td>{lang.count(i64::from(*n))}</td><td>{f.clone()}</td></tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            }.into_any()
+                            view! { <SnapshotTable source=id snapshots=source.snapshots.clone() withdraw restore lang /> }.into_any()
                         }}
                         <UploadPanel
                             title=lang.pick("Bestand importeren", "Import a file")
                             explanation=lang.pick(
-                                "CSV (puntkomma, komma of tab; UTF-8 of Windows-1252, zoals Excel het opslaat) of XLSX, met een kopregel. Daarna controleert u de koppeling van kolommen aan variabelen. Er wordt pas iets opgeslagen als het hele bestand klopt; per jaar in het bestand ontstaat één momentopname.",
-                                "CSV (semicolon, comma or tab; UTF-8 or Windows-1252, as Excel saves it) or XLSX, with a header row. You then check how columns map to variables. Nothing is stored until the whole file is correct; each year in the file becomes one snapshot.")
+                                "CSV (puntkomma, komma of tab; UTF-8 of Windows-1252, zoals Excel het opslaat) of XLSX, met een kopregel. Daarna controleert u de koppeling van kolommen aan variabelen. Er wordt pas iets opgeslagen als het hele bestand klopt; per jaar in het bestand ontstaat één momentopname. Heeft een jaar al een momentopname, dan ziet u eerst wat er verandert.",
+                                "CSV (semicolon, comma or tab; UTF-8 or Windows-1252, as Excel saves it) or XLSX, with a header row. You then check how columns map to variables. Nothing is stored until the whole file is correct; each year in the file becomes one snapshot. Where a year has a snapshot already, you first see what changes.")
                             action=format!("/import/bron/{id}")
                             file_label=lang.pick("Bestand (.csv of .xlsx)", "File (.csv or .xlsx)")
                             accept=".csv,.txt,.xlsx"
@@ -131,6 +132,70 @@ pub fn SourcePage() -> impl IntoView {
                 })}
             </Suspense>
         </Guarded>
+    }
+}
+
+/// The snapshots of a source with, per snapshot, the step it allows: withdraw the one in use,
+/// bring back another; each with a reason.
+#[component]
+fn SnapshotTable(
+    source: i32,
+    snapshots: Vec<SnapshotView>,
+    withdraw: ServerAction<WithdrawSnapshot>,
+    restore: ServerAction<RestoreSnapshot>,
+    lang: Lang,
+) -> impl IntoView {
+    view! {
+        <table>
+            <thead><tr>
+                <th scope="col">{lang.pick("Jaar", "Year")}</th>
+                <th scope="col">{lang.pick("Status", "Status")}</th>
+                <th scope="col">{lang.pick("Rijen", "Rows")}</th>
+                <th scope="col">{lang.pick("Bestand", "File")}</th>
+                <th scope="col">{lang.pick("Geïmporteerd", "Imported")}</th>
+                <th scope="col">{lang.pick("Laatste wijziging", "Last change")}</th>
+                <th scope="col">{lang.pick("Actie", "Action")}</th>
+            </tr></thead>
+            <tbody>
+                {snapshots.into_iter().map(|s| {
+                    let reason_id = format!("reden-{}", s.id);
+                    let changed = s.changed.clone().map(|(who, when)| format!("{when}, {who}: {}", s.reason.clone().unwrap_or_default()));
+                    let in_use = s.status == SnapshotStatus::InUse;
+                    let form = if in_use {
+                        view! {
+                            <ActionForm action=withdraw attr:class="inline">
+                                <input type="hidden" name="source" value=source.to_string() />
+                                <input type="hidden" name="year" value=s.year.to_string() />
+                                <label for=reason_id.clone()>{lang.pick("Reden", "Reason")}</label>
+                                <input id=reason_id name="reason" required maxlength="500" />
+                                <button type="submit">{format!("{} {}", lang.pick("Jaar intrekken:", "Withdraw year"), s.year)}</button>
+                            </ActionForm>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <ActionForm action=restore attr:class="inline">
+                                <input type="hidden" name="source" value=source.to_string() />
+                                <input type="hidden" name="snapshot" value=s.id.to_string() />
+                                <label for=reason_id.clone()>{lang.pick("Reden", "Reason")}</label>
+                                <input id=reason_id name="reason" required maxlength="500" />
+                                <button type="submit">{format!("{} {}", lang.pick("Terugzetten: momentopname", "Restore snapshot"), s.id)}</button>
+                            </ActionForm>
+                        }.into_any()
+                    };
+                    view! {
+                        <tr>
+                            <td>{s.year}</td>
+                            <td>{format!("{} (#{})", s.status.label(lang), s.id)}</td>
+                            <td>{lang.count(i64::from(s.rows))}</td>
+                            <td>{s.file_name.clone()}</td>
+                            <td>{format!("{}, {}", s.imported.1, s.imported.0)}</td>
+                            <td>{changed.unwrap_or_else(|| "–".to_owned())}</td>
+                            <td>{form}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 
@@ -207,9 +272,9 @@ fn Upload(upload: UploadView, lang: Lang) -> impl IntoView {
             let items = years.into_iter().map(|(year, rows, new)| {
                 let what = match (lang, new) {
                     (Lang::Nl, true) => format!("{year}: {} rijen, nieuwe momentopname", lang.count(i64::from(rows))),
-                    (Lang::Nl, false) => format!("{year}: {} rijen, dit bestand was al geïmporteerd", lang.count(i64::from(rows))),
+                    (Lang::Nl, false) => format!("{year}: {} rijen, ongewijzigd (deze rijen zijn al in gebruik)", lang.count(i64::from(rows))),
                     (Lang::En, true) => format!("{year}: {} rows, new snapshot", lang.count(i64::from(rows))),
-                    (Lang::En, false) => format!("{year}: {} rows, this file had been imported before", lang.count(i64::from(rows))),
+                    (Lang::En, false) => format!("{year}: {} rows, unchanged (these rows are in use already)", lang.count(i64::from(rows))),
                 };
                 view! { <li>{what}</li> }
             }).collect_view();
@@ -231,6 +296,18 @@ fn Upload(upload: UploadView, lang: Lang) -> impl IntoView {
                 <ProblemTable problems />
             }.into_any())
         }
+        Some(UploadOutcome::Confirm(changes)) => {
+            return view! {
+                <p>{intro}</p>
+                <ChangeTable changes kind=upload.kind lang />
+                <ConfirmForm lang />
+                <p><a href=back>{lang.pick("Niet vervangen: terug naar de bron", "Do not replace: back to the source")}</a></p>
+            }
+            .into_any();
+        }
+        Some(UploadOutcome::ReasonMissing) => Some(view! {
+            <p class="error" role="alert">{lang.pick("Geef een reden voor de vervanging (hoogstens 500 tekens). Er is niets opgeslagen.", "Give a reason for the replacement (at most 500 characters). Nothing was stored.")}</p>
+        }.into_any()),
         Some(UploadOutcome::Failed) => Some(view! {
             <p class="error" role="alert">{lang.pick("Er ging iets mis bij het importeren; er is niets opgeslagen. Probeer het opnieuw.", "Something went wrong while importing; nothing was stored. Please try again.")}</p>
         }.into_any()),
@@ -242,6 +319,64 @@ fn Upload(upload: UploadView, lang: Lang) -> impl IntoView {
         <MappingForm upload lang />
     }
     .into_any()
+}
+
+/// What a corrected file changes, per year: rows and the measure (respondents, incidents or
+/// students) in all and per institution whose measure differs.
+#[component]
+fn ChangeTable(changes: Vec<YearChange>, kind: SourceKind, lang: Lang) -> impl IntoView {
+    let measure = measure_label(kind, lang);
+    let number =
+        move |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| lang.count(v.round() as i64));
+    view! {
+        <p class="warning" role="alert">{lang.pick(
+            "Dit bestand corrigeert jaren die al een momentopname in gebruik hebben. Er is nog niets opgeslagen. Bekijk wat er verandert en bevestig de vervanging met een reden.",
+            "This file corrects years that have a snapshot in use. Nothing has been stored yet. Check what changes and confirm the replacement with a reason.",
+        )}</p>
+        {changes.into_iter().map(|c| {
+            let caption = match (lang, c.replaces) {
+                (Lang::Nl, Some(id)) => format!("{}: vervangt momentopname #{id}", c.year),
+                (Lang::En, Some(id)) => format!("{}: replaces snapshot #{id}", c.year),
+                (Lang::Nl, None) => format!("{}: nieuw jaar", c.year),
+                (Lang::En, None) => format!("{}: new year", c.year),
+            };
+            view! {
+                <table>
+                    <caption>{caption}</caption>
+                    <thead><tr>
+                        <th scope="col">{lang.pick("Wat", "What")}</th>
+                        <th scope="col">{lang.pick("Nu", "Now")}</th>
+                        <th scope="col">{lang.pick("Na vervanging", "After replacement")}</th>
+                    </tr></thead>
+                    <tbody>
+                        <tr><th scope="row">{lang.pick("Rijen", "Rows")}</th><td>{lang.count(c.rows_before as i64)}</td><td>{lang.count(c.rows_after as i64)}</td></tr>
+                        <tr><th scope="row">{format!("{} {}", lang.pick("Totaal", "Total"), measure)}</th><td>{number(Some(c.total_before))}</td><td>{number(Some(c.total_after))}</td></tr>
+                        {c.institutions.into_iter().map(|i| view! {
+                            <tr><th scope="row">{format!("{} ({measure})", i.code)}</th><td>{number(i.before)}</td><td>{number(i.after)}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }
+        }).collect_view()}
+    }
+}
+
+/// Confirms a correction: the import runs again and replaces the snapshots in use.
+#[component]
+fn ConfirmForm(lang: Lang) -> impl IntoView {
+    let action = format!(
+        "/import/bron/upload/{}",
+        leptos_router::hooks::use_params_map()
+            .with_untracked(|p| p.get("token"))
+            .unwrap_or_default()
+    );
+    view! {
+        <form method="post" action=action class="stack">
+            <label for="reden">{lang.pick("Reden van de vervanging (bijvoorbeeld: gecorrigeerde levering van 3 maart)", "Reason for the replacement (for example: corrected delivery of 3 March)")}</label>
+            <input id="reden" name="reden" required maxlength="500" />
+            <button type="submit">{lang.pick("Vervangen", "Replace")}</button>
+        </form>
+    }
 }
 
 /// Per variable: the column it is read from and the recoding of its values, with what the file

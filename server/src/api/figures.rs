@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use super::types::{Figure, Figures, Source};
 use super::{Caller, Problem};
 
-/// Every data source with the years imported.
+/// Every data source with the years whose figures it gives (a snapshot in use).
 #[utoipa::path(get, path = "/api/v1/sources", tag = "figures",
     responses((status = 200, body = Vec<Source>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn sources(
@@ -26,7 +26,11 @@ pub async fn sources(
     let out = list
         .into_iter()
         .map(|(s, snapshots)| {
-            let mut years: Vec<i32> = snapshots.iter().map(|x| x.year).collect();
+            let mut years: Vec<i32> = snapshots
+                .iter()
+                .filter(|x| x.status == app::domain::aggregate::snapshot::SnapshotStatus::InUse)
+                .map(|x| x.year)
+                .collect();
             years.sort_unstable();
             years.dedup();
             Source {
@@ -112,13 +116,13 @@ pub async fn figures(
     };
     let figures = all
         .into_iter()
-        .filter(|(f, _)| query.indicator.as_ref().is_none_or(|i| &f.indicator == i))
-        .filter(|(f, _)| query.year.is_none_or(|y| f.year == y))
-        .map(|(f, v)| Figure {
+        .filter(|f| query.indicator.as_ref().is_none_or(|i| &f.indicator == i))
+        .filter(|f| query.year.is_none_or(|y| f.year == y))
+        .map(|f| Figure {
             ci_low: f.interval.map(|(low, _)| low),
             ci_high: f.interval.map(|(_, high)| high),
-            versus_national: v.map(|v| v.difference),
-            differs_from_national: v.map(|v| v.differs),
+            versus_rest: f.versus.map(|v| v.difference),
+            differs_from_rest: f.versus.map(|v| v.differs),
             year: f.year,
             breakdown: f.breakdown,
             group: f.group,

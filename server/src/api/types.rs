@@ -254,10 +254,13 @@ pub struct Figure {
     /// Hidden: n below the threshold, a group of too few institutions, or to protect another
     /// hidden cell. A hidden cell carries no value, no interval and no n.
     pub suppressed: bool,
-    /// Share minus the national share of the same year and indicator.
-    pub versus_national: Option<f64>,
-    /// Whether the two 95% intervals do not overlap.
-    pub differs_from_national: Option<bool>,
+    /// Share minus the share of the rest of the country: everyone of the same year and
+    /// indicator not in this group. Absent for national rows, counts, and where the group or the
+    /// national figure is hidden.
+    pub versus_rest: Option<f64>,
+    /// Whether that difference is significant at 95%: |z| > 1.96 in the test of two weighted
+    /// shares, each with variance p(1 − p)/n_eff and Kish's effective n = (Σw)²/Σw².
+    pub differs_from_rest: Option<bool>,
 }
 
 /// A round's submitted answers: pseudonymised per institution, with their codebook.

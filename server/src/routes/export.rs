@@ -433,7 +433,12 @@ pub async fn figures(
         Ok(None) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
         Err(error) => return failed(&format!("{error:#}")),
     };
-    let snapshots = match sources::snapshots(&state.db, id).await {
+    let in_use = sources::snapshots(&state.db, id).await.map(|list| {
+        list.into_iter()
+            .filter(|s| s.status == app::domain::aggregate::snapshot::SnapshotStatus::InUse)
+            .collect::<Vec<_>>()
+    });
+    let snapshots = match in_use {
         Ok(list) if !list.is_empty() => list,
         Ok(_) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
         Err(error) => return failed(&format!("{error:#}")),

@@ -101,7 +101,8 @@ pub async fn source(
     }
 }
 
-/// `POST /import/bron/upload/{token}`: the mapping form of an upload; starts its import and
+/// `POST /import/bron/upload/{token}`: the mapping form of an upload, or (field `reden`) the
+/// confirmation that it replaces the snapshots in use it corrects; starts its import and
 /// answers with the page that shows its progress.
 pub async fn source_mapping(
     State(state): State<AppState>,
@@ -128,12 +129,20 @@ pub async fn source_mapping(
         return (StatusCode::BAD_REQUEST, "Ongeldig formulier / Invalid form").into_response();
     };
     let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
-    source_upload::start(
-        &state,
-        actor,
-        upload,
-        source_upload::mapping_from_form(&form),
-    );
+    // The confirmation of a correction posts only its reason: the import runs again with the
+    // mapping it was checked with.
+    let (mapping, replace) = match form.get("reden") {
+        Some(reason) => (
+            upload
+                .mapping
+                .lock()
+                .map(|m| m.clone())
+                .map_err(|_| Vec::new()),
+            Some(reason.clone()),
+        ),
+        None => (source_upload::mapping_from_form(&form), None),
+    };
+    source_upload::start(&state, actor, upload, mapping, replace);
     Redirect::to(&format!("/analyse/bronnen/upload/{token}")).into_response()
 }
 

@@ -409,6 +409,24 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         (Request::Page(s("/export/bron/1/cijfers.csv")), STAFF),
         (Request::Page(s("/export/bron/1/cijfers.xlsx")), STAFF),
         (Request::Function("list_sources", vec![]), STAFF),
+        (
+            Request::Function(
+                "withdraw_snapshot",
+                vec![("source", s("1")), ("year", s("1999")), ("reason", s("x"))],
+            ),
+            STAFF,
+        ),
+        (
+            Request::Function(
+                "restore_snapshot",
+                vec![
+                    ("source", s("1")),
+                    ("snapshot", s("999999")),
+                    ("reason", s("x")),
+                ],
+            ),
+            STAFF,
+        ),
         (Request::Function("report_thresholds", vec![]), STAFF),
         (Request::Function("report_questions", vec![]), STAFF),
         (

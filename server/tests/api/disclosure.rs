@@ -25,12 +25,9 @@ async fn a_hidden_cell_shows_nothing_in_any_channel(app: TestApp) {
         .await
         .expect("read")
         .expect("the demo's incidents");
-    let ids: Vec<i32> = sources::snapshots(&app.db, source.id)
+    let ids = sources::in_use(&app.db, source.id)
         .await
-        .expect("snapshots")
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
+        .expect("snapshots");
     let thresholds = app::domain::aggregate::Thresholds::default();
     let computed = sources::cells(&app.db, &ids, thresholds, &Default::default())
         .await
@@ -121,7 +118,7 @@ async fn a_hidden_cell_shows_nothing_in_any_channel(app: TestApp) {
         })
         .expect("the cell");
     assert_eq!(cell["suppressed"], true);
-    for field in ["n", "value", "ci_low", "ci_high", "versus_national"] {
+    for field in ["n", "value", "ci_low", "ci_high", "versus_rest"] {
         assert!(cell[field].is_null(), "{field}: {cell}");
     }
     assert!(figures

@@ -20,5 +20,6 @@ mod retention;
 mod rounds;
 #[path = "../smtp/sink.rs"]
 mod sink;
+mod snapshots;
 mod sources;
 mod users;

@@ -85,7 +85,7 @@ async fn job_source(app: &TestApp) -> (i32, sources::Imported) {
     let id = sources::create(&app.db, &actor, "students", "JOB", Some(&job_mapping()))
         .await
         .expect("source");
-    let imported = sources::import(&app.db, &actor, id, "job.csv", &job_file())
+    let imported = sources::import(&app.db, &actor, id, "job.csv", &job_file(), None)
         .await
         .expect("import");
     (id, imported)
@@ -151,7 +151,7 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     ));
 
     let file = job_file();
-    let imported = sources::import(&app.db, &actor, id, "job_2024_2025.csv", &file)
+    let imported = sources::import(&app.db, &actor, id, "job_2024_2025.csv", &file, None)
         .await
         .expect("import");
     let years: Vec<(i32, i32, bool)> = imported
@@ -160,7 +160,7 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
         .map(|(s, new)| (s.year, s.rows, *new))
         .collect();
     assert_eq!(years, vec![(2024, 11, true), (2025, 42, true)]);
-    let again = sources::import(&app.db, &actor, id, "job_2024_2025.csv", &file)
+    let again = sources::import(&app.db, &actor, id, "job_2024_2025.csv", &file, None)
         .await
         .expect("again");
     assert!(
@@ -180,7 +180,7 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
             1,
         )
         .replacen(";1,0;", ";zwaar;", 1);
-    match sources::import(&app.db, &actor, id, "kapot.csv", bad.as_bytes()).await {
+    match sources::import(&app.db, &actor, id, "kapot.csv", bad.as_bytes(), None).await {
         Err(SourceError::Invalid(problems)) => {
             let at: Vec<(usize, Option<&str>)> = problems
                 .iter()
@@ -807,9 +807,16 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
         text += &format!("2025;25PX;{group};vrouw;30-44;{safe};{}\n", i % 5 == 0);
     }
     let text = text.replace(";true\n", ";1\n").replace(";false\n", ";0\n");
-    let imported = sources::import(&app.db, &actor, staff, "personeel.csv", text.as_bytes())
-        .await
-        .expect("staff import");
+    let imported = sources::import(
+        &app.db,
+        &actor,
+        staff,
+        "personeel.csv",
+        text.as_bytes(),
+        None,
+    )
+    .await
+    .expect("staff import");
     let ids: Vec<i32> = imported.snapshots.iter().map(|(s, _)| s.id).collect();
     let figures = sources::figures(&app.db, &ids, Default::default(), &Default::default())
         .await
@@ -860,6 +867,7 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
         registration,
         "meldingen.csv",
         file.as_bytes(),
+        None,
     )
     .await;
     assert!(
@@ -873,6 +881,7 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
         registration,
         "meldingen.csv",
         file.as_bytes(),
+        None,
     )
     .await
     .expect("incident import");
@@ -957,6 +966,7 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
         duo,
         "duo.csv",
         b"year;brin;bol_vt;bol_dt;bbl\n2025;25PX;900;<5;96\n",
+        None,
     )
     .await;
     assert!(
@@ -980,6 +990,7 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
         duo,
         "duo.csv",
         b"year;brin;bol_vt;bol_dt;bbl\n2025;25PX;900;<5;96\n",
+        None,
     )
     .await
     .expect("register import");

@@ -10,6 +10,7 @@
 pub mod kinds;
 pub mod labels;
 pub mod mapping;
+pub mod snapshot;
 pub mod suppress;
 pub mod table;
 
@@ -272,6 +273,8 @@ pub struct Cell {
     pub interval: Option<(f64, f64)>,
     /// Below its threshold (hidden for being small).
     pub suppressed: bool,
+    /// Of a share, its weighted sums (for the test against the rest of the country).
+    pub sums: Option<Sums>,
 }
 
 /// One published cell: what every channel (report page, chart, fact sheet, CSV, XLSX, API,
@@ -290,6 +293,8 @@ pub struct Figure {
     pub value: Option<f64>,
     pub interval: Option<(f64, f64)>,
     pub suppressed: bool,
+    /// Of a published share of a group, how it compares with the rest of the country.
+    pub versus: Option<Versus>,
     /// Only this module makes figures.
     sealed: (),
 }
@@ -309,9 +314,11 @@ impl Cell {
     }
 
     /// What the cell shows when published, `hidden` or not: the one place that decides.
-    pub fn publish(&self, hidden: bool) -> Figure {
+    /// `versus`: its comparison with the rest of the country (only shown where published).
+    pub fn publish(&self, hidden: bool, versus: Option<Versus>) -> Figure {
         let hidden = hidden || self.suppressed;
         Figure {
+            versus: versus.filter(|_| !hidden),
             year: self.year,
             breakdown: self.breakdown.clone(),
             group: self.group.clone(),
@@ -416,6 +423,7 @@ pub fn figures(
                     value: share.value.map(|v| v.0),
                     interval: share.value.map(|v| (v.1, v.2)),
                     suppressed: share.value.is_none(),
+                    sums: Some(*s),
                 });
             }
             if breakdown == "brin" {
@@ -443,6 +451,7 @@ pub fn figures(
                         value,
                         interval: None,
                         suppressed,
+                        sums: None,
                     });
                 }
             }
@@ -529,6 +538,7 @@ pub fn count_figures(
                 value: value.filter(|_| !suppressed),
                 interval: None,
                 suppressed,
+                sums: None,
             }
         })
         .collect();
@@ -888,10 +898,25 @@ pub fn audit_report(cells: &[Cell], plan: &Plan, rules: &Thresholds) -> String {
 
 /// The figures of `cells` as `plan` hides them.
 pub fn publish(cells: &[Cell], plan: &Plan) -> Vec<Figure> {
+    // The national cell of each year and indicator, where it is published.
+    let national: BTreeMap<(i64, &str), &Sums> = cells
+        .iter()
+        .zip(&plan.hidden)
+        .filter(|(c, h)| c.breakdown == "national" && h.is_none() && !c.suppressed)
+        .filter_map(|(c, _)| Some(((c.year, c.indicator.as_str()), c.sums.as_ref()?)))
+        .collect();
     cells
         .iter()
         .zip(&plan.hidden)
-        .map(|(c, h)| c.publish(h.is_some()))
+        .map(|(c, h)| {
+            let versus = (c.breakdown != "national")
+                .then(|| {
+                    let all = national.get(&(c.year, c.indicator.as_str()))?;
+                    versus_rest(c.sums.as_ref()?, all)
+                })
+                .flatten();
+            c.publish(h.is_some(), versus)
+        })
         .collect()
 }
 
@@ -975,39 +1000,40 @@ pub fn equations_of(
     equations
 }
 
-/// A published share beside the national figure of its year and indicator.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct VersusNational {
-    /// Share minus the national share.
+/// A group's share beside the rest of the country: everyone of the same year and indicator who
+/// is not in the group (the national sums minus the group's).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Versus {
+    /// The group's share minus the share of the rest of the country.
     pub difference: f64,
-    /// The two 95% intervals do not overlap (a difference worth pointing out).
+    /// The difference is significant at 95%: |z| > 1.96 in the test of two weighted shares,
+    /// each with its variance p(1 − p)/n_eff and Kish's effective n.
     pub differs: bool,
 }
 
-/// For every published share of `figures` (same order), its difference from the national share
-/// of the same year and indicator; `None` for national rows, suppressed cells and rows without
-/// an interval.
-pub fn versus_national(figures: &[Figure]) -> Vec<Option<VersusNational>> {
-    let national: BTreeMap<(i64, &str), &Figure> = figures
-        .iter()
-        .filter(|f| f.breakdown == "national")
-        .map(|f| ((f.year, f.indicator.as_str()), f))
-        .collect();
-    figures
-        .iter()
-        .map(|f| {
-            if f.breakdown == "national" {
-                return None;
-            }
-            let (value, (low, high)) = (f.value?, f.interval?);
-            let all = national.get(&(f.year, f.indicator.as_str()))?;
-            let (n_value, (n_low, n_high)) = (all.value?, all.interval?);
-            Some(VersusNational {
-                difference: value - n_value,
-                differs: high < n_low || low > n_high,
-            })
-        })
-        .collect()
+/// The test of [`Versus`] of a group's sums against the national sums; `None` where the group
+/// is the whole country (no rest) or either has no weight.
+pub fn versus_rest(group: &Sums, national: &Sums) -> Option<Versus> {
+    let rest = Sums {
+        n: national.n - group.n,
+        k: national.k - group.k,
+        sw: national.sw - group.sw,
+        swx: national.swx - group.swx,
+        sww: national.sww - group.sww,
+    };
+    // Sums of floats: a rest below a millionth of the country's weight is nobody.
+    let tiny = national.sw.abs() * 1e-9;
+    if group.sw <= tiny || rest.sw <= tiny || rest.sww <= 0.0 || group.sww <= 0.0 {
+        return None;
+    }
+    let share = |s: &Sums| (s.swx / s.sw).clamp(0.0, 1.0);
+    let (p1, p2) = (share(group), share(&rest));
+    let variance = p1 * (1.0 - p1) / group.effective_n() + p2 * (1.0 - p2) / rest.effective_n();
+    let difference = p1 - p2;
+    Some(Versus {
+        difference,
+        differs: variance > 0.0 && difference.abs() > Z95 * variance.sqrt(),
+    })
 }
 
 /// The published table as CSV: `year,breakdown,group,indicator,n,share,ci_low,ci_high,suppressed`,

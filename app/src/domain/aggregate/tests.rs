@@ -153,7 +153,7 @@ fn small_cells_are_suppressed_and_incident_totals_are_not() {
         csv.contains("2024,brin,01AB,feels_safe,9,,,,1\n"),
         "the benchmark's table has every n: {csv}"
     );
-    let published: Vec<Figure> = table.iter().map(|c| c.publish(false)).collect();
+    let published: Vec<Figure> = table.iter().map(|c| c.publish(false, None)).collect();
     let published = figures_csv(&published);
     assert!(
         published.contains("2024,brin,01AB,feels_safe,,,,,1\n"),
@@ -272,6 +272,7 @@ fn random_table(seed: u64) -> (Vec<Cell>, BTreeMap<String, BTreeMap<String, Stri
             value: (n >= 10).then_some(0.1),
             interval: (n >= 10).then_some((0.05, 0.2)),
             suppressed: n < 10,
+            sums: None,
         })
         .collect();
     (figures, characteristics)
@@ -380,36 +381,106 @@ fn no_hidden_value_can_be_recovered_by_addition_or_subtraction() {
     );
 }
 
+/// Unweighted sums of `k` of `n` (every weight 1).
+fn plain(k: f64, n: f64) -> Sums {
+    Sums {
+        n,
+        k,
+        sw: n,
+        swx: k,
+        sww: n,
+    }
+}
+
+fn add(a: &Sums, b: &Sums) -> Sums {
+    Sums {
+        n: a.n + b.n,
+        k: a.k + b.k,
+        sw: a.sw + b.sw,
+        swx: a.swx + b.swx,
+        sww: a.sww + b.sww,
+    }
+}
+
 #[test]
-fn differences_from_national_are_flagged_when_intervals_do_not_overlap() {
-    let figure = |b: &str, value: f64, interval: (f64, f64)| Figure {
-        year: 2025,
-        breakdown: b.into(),
-        group: "g".into(),
-        indicator: "bullied".into(),
-        n: Some(100),
-        value: Some(value),
-        interval: Some(interval),
-        suppressed: false,
-        sealed: (),
+fn a_group_is_compared_with_the_rest_of_the_country_by_a_test_of_two_shares() {
+    // 60 of 400 against 160 of 1,600: z = 0.05 / √(0.15·0.85/400 + 0.1·0.9/1600) ≈ 2.58.
+    let (group, rest) = (plain(60.0, 400.0), plain(160.0, 1600.0));
+    let national = add(&group, &rest);
+    let v = versus_rest(&group, &national).expect("a rest");
+    assert!((v.difference - 0.05).abs() < 1e-12, "{v:?}");
+    assert!(v.differs);
+    // The former rule (the group's and the national interval do not overlap) missed it: the
+    // national figure contains the group.
+    let (g, n) = (group.share(10), national.share(10));
+    let ((_, g_low, _), (_, _, n_high)) = (g.value.expect("g"), n.value.expect("n"));
+    assert!(g_low < n_high, "the intervals overlap");
+    // 12 of 100 against 10 of 100: z ≈ 0.45.
+    let near = versus_rest(&plain(12.0, 100.0), &plain(22.0, 200.0)).expect("a rest");
+    assert!(!near.differs && (near.difference - 0.02).abs() < 1e-12);
+    // The whole country has no rest; a share of 0 against 0 does not differ.
+    assert_eq!(versus_rest(&national, &national), None);
+    let none = versus_rest(&plain(0.0, 50.0), &plain(0.0, 100.0)).expect("a rest");
+    assert!(!none.differs);
+    // Weights count through the effective n: the same shares with uneven weights (mean 1,
+    // mean square 4: n_eff = n/4, z ≈ 1.29) no longer differ.
+    let weighted = |k: f64, n: f64| Sums {
+        n,
+        k,
+        sw: n,
+        swx: k,
+        sww: 4.0 * n,
     };
-    let mut hidden = figure("brin", 0.0, (0.0, 0.0));
-    hidden.value = None;
-    hidden.interval = None;
-    hidden.n = None;
-    hidden.suppressed = true;
-    let table = vec![
-        figure("national", 0.10, (0.09, 0.11)),
-        figure("gender", 0.20, (0.15, 0.25)),
-        figure("level", 0.12, (0.10, 0.14)),
-        hidden,
+    let (wg, wr) = (weighted(60.0, 400.0), weighted(160.0, 1600.0));
+    let wv = versus_rest(&wg, &add(&wg, &wr)).expect("a rest");
+    assert!(
+        (wv.difference - 0.05).abs() < 1e-12 && !wv.differs,
+        "{wv:?}"
+    );
+}
+
+#[test]
+fn only_a_published_group_beside_a_published_national_figure_is_compared() {
+    let cell = |b: &str, g: &str, s: Sums| {
+        let share = s.share(10);
+        Cell {
+            year: 2025,
+            breakdown: b.into(),
+            group: g.into(),
+            indicator: "bullied".into(),
+            n: share.n,
+            k: Some(s.k),
+            value: share.value.map(|v| v.0),
+            interval: share.value.map(|v| (v.1, v.2)),
+            suppressed: share.value.is_none(),
+            sums: Some(s),
+        }
+    };
+    let (a, b, c) = (plain(60.0, 400.0), plain(150.0, 1500.0), plain(10.0, 100.0));
+    let cells = vec![
+        cell("national", "all", add(&add(&a, &b), &c)),
+        cell("gender", "man", a),
+        cell("gender", "vrouw", b),
+        cell("gender", "anders", c),
     ];
-    let v = versus_national(&table);
-    assert_eq!(v[0], None);
-    let far = v[1].expect("published");
-    assert!((far.difference - 0.10).abs() < 1e-12 && far.differs);
-    assert!(!v[2].expect("published").differs, "overlapping intervals");
-    assert_eq!(v[3], None, "suppressed");
+    let plan = Plan {
+        hidden: vec![None, None, None, Some(Hidden::Complementary)],
+        audits: Vec::new(),
+        failed: Vec::new(),
+    };
+    let published = publish(&cells, &plan);
+    assert_eq!(published[0].versus, None, "national has no rest");
+    assert!(published[1].versus.is_some_and(|v| v.differs));
+    assert!(published[2].versus.is_some());
+    assert_eq!(published[3].versus, None, "hidden");
+    let national_hidden = Plan {
+        hidden: vec![Some(Hidden::Complementary), None, None, None],
+        audits: Vec::new(),
+        failed: Vec::new(),
+    };
+    assert!(publish(&cells, &national_hidden)
+        .iter()
+        .all(|f| f.versus.is_none()));
 }
 
 #[test]
@@ -1108,6 +1179,7 @@ fn count_table(rows: &[(&str, &str, u64)]) -> Vec<Cell> {
             value: Some(n as f64),
             interval: None,
             suppressed: n > 0 && n < MIN_N_COUNTS,
+            sums: None,
         })
         .collect()
 }
