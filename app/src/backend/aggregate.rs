@@ -10,6 +10,7 @@ use anyhow::Context;
 
 use crate::domain::aggregate::table::{self, LineError, StudentLayout, StudentSums};
 use crate::domain::aggregate::{self as agg, Accumulated, Indicator};
+use crate::domain::csv;
 
 const BLOCK: usize = 4 << 20;
 
@@ -99,39 +100,65 @@ pub fn students(
             },
         });
     };
-    let header = table::header(head[..end].strip_suffix(b"\r").unwrap_or(&head[..end]));
+    let (header, delimiter) = csv::header(&head[..end]);
     let crossings: Vec<(&str, &str)> = crossings
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let layout = StudentLayout::new(&header, indicators)
+        .map(|l| l.with_delimiter(delimiter))
         .and_then(|l| l.with_crossings(&crossings))
         .map_err(|error| AggregateError::Line {
             file: name.clone(),
             error,
         })?;
-    let starts = part_starts(path, end as u64 + 1, len, threads.max(1))?;
-    let results: Vec<Result<Accumulated, AggregateError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = starts
-            .windows(2)
-            .map(|w| {
-                let (from, to) = (w[0], w[1]);
-                let layout = layout.clone();
-                let name = name.clone();
-                scope.spawn(move || part(path, &name, layout, from, to))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("aggregation thread failed").into()))
-            })
-            .collect()
-    });
+    let first = end as u64 + 1;
+    let parts = |threads: usize| -> Vec<Result<(Accumulated, u64), AggregateError>> {
+        let starts = match part_starts(path, first, len, threads) {
+            Ok(starts) => starts,
+            Err(e) => return vec![Err(e.into())],
+        };
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = starts
+                .windows(2)
+                .map(|w| {
+                    let (from, to) = (w[0], w[1]);
+                    let layout = layout.clone();
+                    let name = name.clone();
+                    scope.spawn(move || part(path, &name, layout, from, to))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(anyhow::anyhow!("aggregation thread failed").into())
+                    })
+                })
+                .collect()
+        })
+    };
+    let mut results = parts(threads.max(1));
+    // A part is split off at a line end; where a quoted field holds line breaks, that line end
+    // may lie inside a field. Each part counts its quotes: a part may only start after an even
+    // number of them. Otherwise (or on any error, which may come from such a start) the file
+    // is read again by one thread, which is always right.
+    if results.len() > 1 {
+        let mut quotes = 0;
+        let mut sound = true;
+        for r in &results {
+            match r {
+                Ok((_, q)) if quotes % 2 == 0 => quotes += q,
+                _ => sound = false,
+            }
+        }
+        if !sound {
+            results = parts(1);
+        }
+    }
     let mut acc = Accumulated::default();
     for r in results {
-        acc.merge(r?);
+        acc.merge(r?.0);
     }
     Ok(acc)
 }
@@ -171,14 +198,15 @@ fn lines_before(path: &Path, offset: u64) -> anyhow::Result<u64> {
     }
 }
 
-/// Sums over the lines between byte `from` and `to`, read in blocks.
+/// Sums over the records between byte `from` and `to`, read in blocks, and the quote
+/// characters in them.
 fn part(
     path: &Path,
     name: &str,
     layout: StudentLayout,
     from: u64,
     to: u64,
-) -> Result<Accumulated, AggregateError> {
+) -> Result<(Accumulated, u64), AggregateError> {
     let mut file = File::open(path).context("open")?;
     file.seek(SeekFrom::Start(from)).context("seek")?;
     let mut file = file.take(to - from);
@@ -189,24 +217,20 @@ fn part(
     loop {
         let got = file.read(&mut buf[kept..]).context("read")?;
         let filled = kept + got;
-        let whole = if got == 0 {
-            filled
-        } else {
-            match buf[..filled].iter().rposition(|&b| b == b'\n') {
-                Some(i) => i + 1,
-                None if filled == buf.len() => {
-                    buf.resize(buf.len() * 2, 0);
-                    kept = filled;
-                    continue;
+        let last = got == 0;
+        match sums.add_records(&buf[..filled], line, last) {
+            Ok((used, lines)) => {
+                line += lines;
+                if last {
+                    break;
                 }
-                None => {
-                    kept = filled;
-                    continue;
+                buf.copy_within(used..filled, 0);
+                kept = filled - used;
+                // A record longer than the buffer: make room.
+                if kept == buf.len() {
+                    buf.resize(buf.len() * 2, 0);
                 }
             }
-        };
-        match sums.add_lines(&buf[..whole], line) {
-            Ok(lines) => line += lines,
             Err(mut error) => {
                 error.line += lines_before(path, from)?;
                 return Err(AggregateError::Line {
@@ -215,11 +239,7 @@ fn part(
                 });
             }
         }
-        if got == 0 {
-            break;
-        }
-        buf.copy_within(whole..filled, 0);
-        kept = filled - whole;
     }
-    Ok(sums.finish())
+    let quotes = sums.quotes();
+    Ok((sums.finish(), quotes))
 }

@@ -11,6 +11,7 @@ use super::audit::{self, Actor};
 use super::entities::import_run;
 use super::institutions;
 use crate::api::ImportRunView;
+use crate::domain::csv;
 use crate::domain::register::{parse_register, ImportProblem, Problem, Table};
 
 /// How a CSV file may be written.
@@ -46,40 +47,35 @@ pub fn read_table_as(
     }
 }
 
-/// Reads a Dutch CSV: UTF-8 with or without BOM (or Windows-1252 for sources), `;` separated
-/// (or `,` or tab for sources), CRLF or LF.
+/// Reads a CSV through the one reader ([`crate::domain::csv`]): UTF-8 with or without BOM (or
+/// Windows-1252 for sources), `;` separated (or `,` or tab for sources), CRLF or LF, quoted
+/// fields with separators, quotes and line breaks. Rows keep the line they start on.
 fn read_csv(bytes: &[u8], dialect: Dialect) -> Result<Table, Vec<ImportProblem>> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let decoded;
-    let text = match std::str::from_utf8(bytes) {
-        Err(_) if dialect == Dialect::Source => {
-            decoded = crate::domain::aggregate::mapping::decode_windows_1252(bytes);
-            Ok(decoded.as_str())
-        }
-        other => other,
-    };
-    let text = text.map_err(|e| {
+    let bytes = csv::strip_bom(bytes);
+    if let (Dialect::Register, Err(e)) = (dialect, std::str::from_utf8(bytes)) {
         let line = bytes[..e.valid_up_to()]
             .iter()
             .filter(|b| **b == b'\n')
             .count()
             + 1;
-        vec![ImportProblem {
+        return Err(vec![ImportProblem {
             line,
             column: None,
             problem: Problem::NotUtf8,
-        }]
-    })?;
-    let first = text.lines().next().unwrap_or("");
+        }]);
+    }
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
+    let first = csv::text(&bytes[..end]);
     if first.trim().is_empty() {
         return Err(vec![ImportProblem::file(Problem::EmptyFile)]);
     }
+    let (header, sniffed) = csv::header(&bytes[..end]);
     let delimiter = match dialect {
         Dialect::Register => b';',
-        Dialect::Source => [b';', b',', b'\t']
-            .into_iter()
-            .max_by_key(|d| (first.bytes().filter(|b| b == d).count(), *d == b';'))
-            .unwrap_or(b';'),
+        Dialect::Source => sniffed,
     };
     if dialect == Dialect::Register && !first.contains(';') {
         let found = [(',', "komma (,)"), ('\t', "tab"), ('|', "|")]
@@ -94,48 +90,42 @@ fn read_csv(bytes: &[u8], dialect: Dialect) -> Result<Table, Vec<ImportProblem>>
             }]);
         }
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut table = Table::default();
-    let mut record = csv::StringRecord::new();
-    let mut start = 0usize;
-    loop {
-        let line = first_line_from(text, start);
-        let more = reader.read_record(&mut record).map_err(|e| {
-            vec![ImportProblem {
-                line,
-                column: None,
-                problem: Problem::UnreadableFile {
-                    detail: e.to_string(),
-                },
-            }]
-        })?;
-        if !more {
-            break;
-        }
-        start = reader.position().byte() as usize;
-        let cells: Vec<String> = record.iter().map(str::to_owned).collect();
-        if table.header.is_empty() {
-            table.header = cells;
+    let mut table = Table {
+        header: if delimiter == sniffed {
+            header
         } else {
-            table.rows.push((line, cells));
+            csv::fields(
+                bytes[..end].strip_suffix(b"\r").unwrap_or(&bytes[..end]),
+                delimiter,
+            )
+            .iter()
+            .map(|f| csv::text(f).trim().to_owned())
+            .collect()
+        },
+        rows: Vec::new(),
+    };
+    let mut records = csv::records(bytes.get(end + 1..).unwrap_or_default(), 2, true);
+    loop {
+        match records.next_record() {
+            Ok(Some(record)) => {
+                let cells = csv::fields(record.bytes, delimiter)
+                    .iter()
+                    .map(|f| csv::text(f).into_owned())
+                    .collect();
+                table.rows.push((record.line as usize, cells));
+            }
+            Ok(None) => return Ok(table),
+            Err(csv::Unclosed { line }) => {
+                return Err(vec![ImportProblem {
+                    line: line as usize,
+                    column: None,
+                    problem: Problem::UnreadableFile {
+                        detail: "een veld tussen aanhalingstekens wordt niet gesloten / a quoted field is never closed".into(),
+                    },
+                }])
+            }
         }
     }
-    Ok(table)
-}
-
-/// The 1-based line of the first non-empty line at or after byte `offset` (the reader skips
-/// empty lines, so that is where the next record starts).
-fn first_line_from(text: &str, offset: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut at = offset.min(bytes.len());
-    while at < bytes.len() && (bytes[at] == b'\r' || bytes[at] == b'\n') {
-        at += 1;
-    }
-    bytes[..at].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 fn cell_text(cell: &Data) -> String {

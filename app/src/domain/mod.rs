@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 pub mod contacts;
+pub mod csv;
 pub mod email;
 pub mod expr;
 pub mod institution;

@@ -195,6 +195,7 @@ fn a_bad_student_file_is_refused_with_line_and_column() {
                 assert_eq!(file, "students.csv");
                 assert_eq!(error.line, 251, "{error}");
                 assert!(error.message.contains("14 velden"), "{error}");
+                assert_eq!(error.column, "(14)", "the first column too many");
             }
             other => panic!("refused, not {other:?}"),
         }
@@ -208,4 +209,118 @@ fn a_bad_student_file_is_refused_with_line_and_column() {
         other => panic!("refused, not {other:?}"),
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A copy of a comma-separated file as Dutch Excel writes it: `;` separated, decimal commas in
+/// `decimals`, BOM, CRLF, Windows-1252; with `remark`, an extra column whose quoted text holds
+/// a line break, a `;` and quotes on every seventh row.
+fn dutch(text: &str, decimals: &[&str], remark: bool) -> Vec<u8> {
+    use app::domain::csv;
+    let mut lines = text.lines();
+    let head = lines.next().expect("header");
+    let names: Vec<&str> = head.split(',').collect();
+    let quote = |f: &str| {
+        if f.contains([';', '"', '\n']) {
+            format!("\"{}\"", f.replace('"', "\"\""))
+        } else {
+            f.to_owned()
+        }
+    };
+    let mut out = String::from("\u{feff}");
+    out += &names.join(";");
+    if remark {
+        out += ";opmerking";
+    }
+    out += "\r\n";
+    for (i, line) in lines.enumerate() {
+        let fields: Vec<String> = csv::fields(line.as_bytes(), b',')
+            .iter()
+            .zip(&names)
+            .map(|(f, name)| {
+                let f = String::from_utf8_lossy(f).into_owned();
+                quote(&if decimals.contains(name) {
+                    f.replace('.', ",")
+                } else {
+                    f
+                })
+            })
+            .collect();
+        out += &fields.join(";");
+        if remark {
+            out += if i % 7 == 0 {
+                ";\"eerste regel\r\ntweede; met \"\"aanhalingstekens\"\"\""
+            } else {
+                ";"
+            };
+        }
+        out += "\r\n";
+    }
+    // Windows-1252: every character of this text is below 256 except the BOM, which goes.
+    out.chars()
+        .filter(|&c| c != '\u{feff}')
+        .map(|c| u8::try_from(u32::from(c)).expect("Latin-1"))
+        .collect()
+}
+
+#[test]
+fn a_dutch_copy_of_the_data_gives_the_same_figures() {
+    let dir = temp_dir();
+    write_data(&dir, 3000, 21);
+    // A region with a letter beyond ASCII, to be read back from Windows-1252.
+    let institutions = std::fs::read_to_string(dir.join("institutions.csv"))
+        .expect("read")
+        .replace("Zeeland", "Fryslân")
+        .replace("Limburg", "Fryslân");
+    std::fs::write(dir.join("institutions.csv"), &institutions).expect("write");
+    let dutch_dir = temp_dir();
+    for (name, decimals, remark) in [
+        ("institutions.csv", &[][..], false),
+        ("students.csv", &["weight"][..], true),
+        ("incidents.csv", &[][..], false),
+    ] {
+        let text = std::fs::read_to_string(dir.join(name)).expect("read");
+        std::fs::write(dutch_dir.join(name), dutch(&text, decimals, remark)).expect("write");
+    }
+    let students = std::fs::read(dutch_dir.join("students.csv")).expect("read");
+    assert!(students.starts_with(b"year;brin;") && students.windows(2).any(|w| w == b"\r\n"));
+    assert!(
+        students
+            .windows(3)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b',' && w[2].is_ascii_digit()),
+        "weights with a decimal comma"
+    );
+    let plain = aggregate_dir(&dir, &options(2, true)).expect("aggregate").0;
+    assert!(plain.contains(",region,Fryslân,"), "the label survives");
+    for threads in [1, 2, 3] {
+        let (ours, _) = aggregate_dir(&dutch_dir, &options(threads, true)).expect("dutch copy");
+        let (ours, plain) = (read_table(&ours), read_table(&plain));
+        assert_eq!(
+            ours.keys().collect::<Vec<_>>(),
+            plain.keys().collect::<Vec<_>>(),
+            "same cells ({threads} threads)"
+        );
+        for (key, (n, hidden, values)) in &plain {
+            let (our_n, our_hidden, our_values) = &ours[key];
+            assert_eq!((our_n, our_hidden), (n, hidden), "{key:?}");
+            // Parts of another size add up in another order: equal to the last bits.
+            for (a, b) in our_values.iter().zip(values) {
+                match (a.parse::<f64>(), b.parse::<f64>()) {
+                    (Ok(a), Ok(b)) => assert!((a - b).abs() < 1e-12, "{key:?}: {a} vs {b}"),
+                    _ => assert_eq!(a, b, "{key:?}"),
+                }
+            }
+        }
+    }
+    // A quote never closed is refused with the line it opens on.
+    let mut broken = std::fs::read(dutch_dir.join("students.csv")).expect("read");
+    broken.extend_from_slice(b"2025;01AB;\"techniek\r\n");
+    std::fs::write(dutch_dir.join("students.csv"), broken).expect("write");
+    match aggregate_dir(&dutch_dir, &options(1, false)) {
+        Err(AggregateError::Line { error, .. }) => {
+            assert!(error.message.contains("aanhalingstekens"), "{error}");
+        }
+        other => panic!("refused, not {other:?}"),
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::remove_dir_all(&dutch_dir).ok();
 }

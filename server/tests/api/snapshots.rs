@@ -444,3 +444,47 @@ async fn the_cli_replaces_withdraws_and_restores(app: TestApp) {
     assert_eq!(in_use.len(), 2);
 }
 both!(the_cli_replaces_withdraws_and_restores);
+
+/// A source file as people write it, through the one CSV reader: a quoted remark with a line
+/// break and a `;` does not shift the line numbers; a ragged line is refused with its line and
+/// the first column it lacks; a quote never closed is refused.
+async fn the_import_reads_quoted_line_breaks_and_refuses_ragged_lines(app: TestApp) {
+    app.load_demo_register().await;
+    let actor = Actor::cli();
+    let id = sources::create(&app.db, &actor, "incidents", "Meldingen", None)
+        .await
+        .expect("source");
+    let good = "\u{feff}year;brin;category;count;opmerking\r\n\
+                2025;25PX;aggression;4;\"eerste regel\r\ntweede; met \"\"citaat\"\"\"\r\n\
+                2025;27GH;theft;x;\r\n";
+    match sources::import(&app.db, &actor, id, "m.csv", good.as_bytes(), None).await {
+        Err(SourceError::Invalid(problems)) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(
+                (problems[0].line, problems[0].column.as_deref()),
+                (4, Some("count")),
+                "the remark spans lines 2 and 3"
+            );
+        }
+        other => panic!("refused, not {other:?}"),
+    }
+    let ragged = "year;brin;category;count;opmerking\r\n2025;25PX;aggression\r\n";
+    match sources::import(&app.db, &actor, id, "m.csv", ragged.as_bytes(), None).await {
+        Err(SourceError::Invalid(problems)) => assert_eq!(
+            (problems[0].line, problems[0].column.as_deref()),
+            (2, Some("count"))
+        ),
+        other => panic!("refused, not {other:?}"),
+    }
+    let unclosed = "year;brin;category;count\r\n2025;25PX;\"aggression;4\r\n";
+    match sources::import(&app.db, &actor, id, "m.csv", unclosed.as_bytes(), None).await {
+        Err(SourceError::Invalid(problems)) => assert_eq!(problems[0].line, 2),
+        other => panic!("refused, not {other:?}"),
+    }
+    let fixed = good.replace(";x;", ";3;");
+    let imported = sources::import(&app.db, &actor, id, "m.csv", fixed.as_bytes(), None)
+        .await
+        .expect("import");
+    assert_eq!(imported.snapshots[0].0.rows, 2);
+}
+both!(the_import_reads_quoted_line_breaks_and_refuses_ragged_lines);

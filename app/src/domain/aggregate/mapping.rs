@@ -346,9 +346,16 @@ pub fn apply_with(
             continue;
         }
         if cells.len() != table.header.len() {
+            // At the first column the line lacks, or the first one too many.
             problems.push(ImportProblem {
                 line: *line,
-                column: None,
+                column: Some(
+                    table
+                        .header
+                        .get(cells.len())
+                        .cloned()
+                        .unwrap_or_else(|| format!("({})", table.header.len() + 1)),
+                ),
                 problem: Problem::WrongFieldCount {
                     expected: table.header.len(),
                     found: cells.len(),
@@ -455,20 +462,4 @@ pub fn parse_recode_text(text: &str) -> Result<BTreeMap<String, String>, usize> 
         out.insert(from.to_owned(), to.to_owned());
     }
     Ok(out)
-}
-
-/// Text in Windows-1252 (what Excel writes as "CSV" on Dutch Windows): Latin-1, except 0x80–0x9F.
-pub fn decode_windows_1252(bytes: &[u8]) -> String {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    bytes
-        .iter()
-        .map(|&b| match b {
-            0x80..=0x9f => HIGH[usize::from(b - 0x80)],
-            _ => char::from(b),
-        })
-        .collect()
 }

@@ -1,13 +1,16 @@
-//! Reading CSV lines into sums, fast: a file is read in blocks of whole lines (by as many
+//! Reading CSV records into sums, fast: a file is read in blocks of whole records (by as many
 //! threads as there are cores, each over its own part), every field is looked at once, group
 //! values become small codes through a tiny hash table, and each row adds its contribution to
-//! one flat array per breakdown. Fields may be quoted; a BOM and CRLF line ends are accepted.
+//! one flat array per breakdown. The records and fields are those of the one CSV reader
+//! ([`crate::domain::csv`]): `;`, `,` or tab, BOM, CRLF, quoted fields with line breaks,
+//! decimal commas, UTF-8 or Windows-1252.
 
 use std::collections::BTreeMap;
 
 use super::{
     Accumulated, Cells, Condition, Indicator, Sums, OPTIONAL_ROW_BREAKDOWNS, STUDENT_ROW_BREAKDOWNS,
 };
+use crate::domain::csv::{self, number};
 
 /// What is wrong with a line of a file.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -19,41 +22,9 @@ pub struct LineError {
     pub message: String,
 }
 
-/// The fields of one line (quotes removed where a field was quoted).
-pub fn split_line(line: &[u8]) -> Vec<std::borrow::Cow<'_, [u8]>> {
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if !line.contains(&b'"') {
-        return line.split(|&b| b == b',').map(Into::into).collect();
-    }
-    let mut out = Vec::new();
-    let mut field = Vec::new();
-    let mut quoted = false;
-    let mut i = 0;
-    while i < line.len() {
-        let b = line[i];
-        match (quoted, b) {
-            (true, b'"') if line.get(i + 1) == Some(&b'"') => {
-                field.push(b'"');
-                i += 1;
-            }
-            (true, b'"') => quoted = false,
-            (false, b'"') => quoted = true,
-            (false, b',') => out.push(std::mem::take(&mut field).into()),
-            _ => field.push(b),
-        }
-        i += 1;
-    }
-    out.push(field.into());
-    out
-}
-
-/// The header of a file: its column names (a BOM is dropped).
+/// The column names of a header line (BOM dropped, separator sniffed).
 pub fn header(line: &[u8]) -> Vec<String> {
-    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
-    split_line(line)
-        .iter()
-        .map(|f| String::from_utf8_lossy(f).trim().to_owned())
-        .collect()
+    csv::header(line).0
 }
 
 /// Where column `name` is in a header, or the message that it is missing.
@@ -123,41 +94,15 @@ impl Dict {
     }
 
     fn label(&self, code: usize) -> String {
-        String::from_utf8_lossy(&self.values[code]).into_owned()
+        csv::text(&self.values[code]).into_owned()
     }
-}
-
-/// A non-negative decimal without exponent (`12`, `0.8731`) read exactly as `str::parse`
-/// would (one correctly rounded division), anything else through `str::parse`.
-fn number(field: &[u8]) -> Option<f64> {
-    let mut mantissa: u64 = 0;
-    let mut scale: i32 = -1;
-    let mut digits = 0;
-    for &b in field {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(b - b'0');
-                digits += 1;
-                if scale >= 0 {
-                    scale += 1;
-                }
-            }
-            b'.' if scale < 0 => scale = 0,
-            _ => return std::str::from_utf8(field).ok()?.trim().parse().ok(),
-        }
-    }
-    if digits == 0 || digits > 15 {
-        return std::str::from_utf8(field).ok()?.parse().ok();
-    }
-    const POW10: [f64; 16] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    ];
-    Some(mantissa as f64 / POW10[scale.max(0) as usize])
 }
 
 /// Where the columns a student file needs are.
 #[derive(Clone, Debug)]
 pub struct StudentLayout {
+    /// The file's separator (`,` unless set).
+    pub delimiter: u8,
     width: usize,
     year: usize,
     weight: Option<usize>,
@@ -193,6 +138,7 @@ impl StudentLayout {
     ) -> Result<Self, LineError> {
         let find = |name: &str| column(header, name);
         let mut layout = StudentLayout {
+            delimiter: b',',
             width: header.len(),
             year: find("year")?,
             weight: header.iter().position(|h| h == "weight"),
@@ -216,6 +162,12 @@ impl StudentLayout {
             }
         }
         Ok(layout)
+    }
+
+    /// The layout for a file separated by `delimiter`.
+    pub fn with_delimiter(mut self, delimiter: u8) -> Self {
+        self.delimiter = delimiter;
+        self
     }
 
     /// Adds two-way crossings of row breakdowns (such as gender × level): a breakdown named
@@ -267,6 +219,7 @@ pub struct StudentSums {
     row: Vec<f64>,
     fields: Vec<(usize, usize)>,
     key: Vec<u8>,
+    quotes: u64,
 }
 
 impl StudentSums {
@@ -280,6 +233,7 @@ impl StudentSums {
             row: vec![0.0; width],
             fields: Vec::with_capacity(layout.width),
             key: Vec::new(),
+            quotes: 0,
             layout,
         }
     }
@@ -322,36 +276,55 @@ impl StudentSums {
         *cells = grown;
     }
 
-    /// Adds the rows of `bytes` (whole lines, no header) and returns how many lines ended in
-    /// it. `first_line` is the line number of the first of them, for messages.
+    /// Adds the rows of `bytes` (whole records, no header; the last may lack its line end)
+    /// and returns how many lines they span. `first_line` is the line number of the first of
+    /// them, for messages.
     pub fn add_lines(&mut self, bytes: &[u8], first_line: u64) -> Result<u64, LineError> {
-        let mut line_no = first_line;
-        let mut rest = bytes;
-        while !rest.is_empty() {
-            let (line, next) = match rest.iter().position(|&b| b == b'\n') {
-                Some(i) => (&rest[..i], &rest[i + 1..]),
-                None => (rest, &rest[rest.len()..]),
-            };
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            if !line.is_empty() {
-                self.add_line(line, line_no)?;
+        let (_, lines) = self.add_records(bytes, first_line, true)?;
+        Ok(lines)
+    }
+
+    /// Adds the records of a block of a file; without `last`, a record the block does not end
+    /// is left for the next block. Returns (bytes used, lines they span).
+    pub fn add_records(
+        &mut self,
+        bytes: &[u8],
+        first_line: u64,
+        last: bool,
+    ) -> Result<(usize, u64), LineError> {
+        let mut records = csv::records(bytes, first_line, last);
+        loop {
+            match records.next_record() {
+                Ok(Some(record)) => self.add_line(record.bytes, record.line)?,
+                Ok(None) => break,
+                Err(csv::Unclosed { line }) => {
+                    return Err(LineError {
+                        line,
+                        column: String::new(),
+                        message: "een veld tussen aanhalingstekens wordt niet gesloten".into(),
+                    })
+                }
             }
-            line_no += 1;
-            rest = next;
         }
-        Ok(line_no - first_line)
+        self.quotes += records.quotes;
+        Ok((records.consumed(), records.line() - first_line))
+    }
+
+    /// Quote characters in the records added (their parity checks where a part began).
+    pub fn quotes(&self) -> u64 {
+        self.quotes
     }
 
     fn add_line(&mut self, line: &[u8], line_no: u64) -> Result<(), LineError> {
         if line.contains(&b'"') {
-            let fields: Vec<Vec<u8>> = split_line(line)
+            let fields: Vec<Vec<u8>> = csv::fields(line, self.layout.delimiter)
                 .into_iter()
                 .map(|f| f.into_owned())
                 .collect();
             let joined: Vec<u8> = fields.join(&b'\x1f');
             return self.add_fields(&joined, b'\x1f', line_no);
         }
-        self.add_fields(line, b',', line_no)
+        self.add_fields(line, self.layout.delimiter, line_no)
     }
 
     fn error(&self, line: u64, column: usize, message: String) -> LineError {
@@ -373,15 +346,7 @@ impl StudentSums {
         }
         self.fields.push((start, line.len()));
         if self.fields.len() != self.layout.width {
-            return Err(LineError {
-                line: line_no,
-                column: String::new(),
-                message: format!(
-                    "{} velden, de kop heeft er {}",
-                    self.fields.len(),
-                    self.layout.width
-                ),
-            });
+            return Err(ragged(line_no, self.fields.len(), &self.layout.names));
         }
         let field = |i: usize| {
             let (a, b) = self.fields[i];
@@ -506,35 +471,67 @@ impl StudentSums {
     }
 }
 
+/// The message of a record with another number of fields than the header, at the first column
+/// it lacks (or the first one too many).
+fn ragged(line: u64, found: usize, header: &[String]) -> LineError {
+    LineError {
+        line,
+        column: header
+            .get(found)
+            .cloned()
+            .unwrap_or_else(|| format!("({})", header.len() + 1)),
+        message: format!("{found} velden, de kop heeft er {}", header.len()),
+    }
+}
+
+/// The header of a whole file and its records, through the one CSV reader: calls `row` with
+/// each record's line and fields (as many as the header has, or the error of a ragged line).
+fn each_row(
+    text: &[u8],
+    mut row: impl FnMut(u64, &[std::borrow::Cow<'_, [u8]>]) -> Result<(), LineError>,
+) -> Result<Vec<String>, LineError> {
+    let text = csv::strip_bom(text);
+    let end = text.iter().position(|&b| b == b'\n').unwrap_or(text.len());
+    let (head, delimiter) = csv::header(&text[..end]);
+    let body = text.get(end + 1..).unwrap_or_default();
+    let mut records = csv::records(body, 2, true);
+    loop {
+        let record = match records.next_record() {
+            Ok(Some(record)) => record,
+            Ok(None) => return Ok(head),
+            Err(csv::Unclosed { line }) => {
+                return Err(LineError {
+                    line,
+                    column: String::new(),
+                    message: "een veld tussen aanhalingstekens wordt niet gesloten".into(),
+                })
+            }
+        };
+        let fields = csv::fields(record.bytes, delimiter);
+        if fields.len() != head.len() {
+            return Err(ragged(record.line, fields.len(), &head));
+        }
+        row(record.line, &fields)?;
+    }
+}
+
 /// The characteristics of institutions from a register file (`brin` and further columns):
 /// column name → institution code → value.
 pub fn institutions(text: &[u8]) -> Result<BTreeMap<String, BTreeMap<String, String>>, LineError> {
-    let mut lines = text.split(|&b| b == b'\n');
-    let head = header(lines.next().unwrap_or_default());
+    let head = header(text.split(|&b| b == b'\n').next().unwrap_or_default());
     let brin = column(&head, "brin")?;
     let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    for (i, line) in lines.enumerate() {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.is_empty() {
-            continue;
-        }
-        let fields = split_line(line);
-        if fields.len() != head.len() {
-            return Err(LineError {
-                line: i as u64 + 2,
-                column: String::new(),
-                message: format!("{} velden, de kop heeft er {}", fields.len(), head.len()),
-            });
-        }
-        let code = String::from_utf8_lossy(&fields[brin]).into_owned();
-        for (name, value) in head.iter().zip(&fields) {
+    each_row(text, |_, fields| {
+        let code = csv::text(&fields[brin]).into_owned();
+        for (name, value) in head.iter().zip(fields) {
             if name != "brin" {
                 out.entry(name.clone())
                     .or_default()
-                    .insert(code.clone(), String::from_utf8_lossy(value).into_owned());
+                    .insert(code.clone(), csv::text(value).into_owned());
             }
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -556,40 +553,30 @@ pub fn add_incident_counts(
     text: &[u8],
     out: &mut BTreeMap<(i64, String, String), f64>,
 ) -> Result<(), LineError> {
-    let mut lines = text.split(|&b| b == b'\n');
-    let head = header(lines.next().unwrap_or_default());
+    let head = header(text.split(|&b| b == b'\n').next().unwrap_or_default());
     let (brin, year, count) = (
         column(&head, "brin")?,
         column(&head, "year")?,
         column(&head, "count")?,
     );
     let category = head.iter().position(|h| h == "category");
-    for (i, line) in lines.enumerate() {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.is_empty() {
-            continue;
-        }
-        let line_no = i as u64 + 2;
-        let fields = split_line(line);
+    each_row(text, |line, fields| {
         let get = |c: usize, what: &str| -> Result<f64, LineError> {
-            fields
-                .get(c)
-                .and_then(|f| number(f))
-                .ok_or_else(|| LineError {
-                    line: line_no,
-                    column: head[c].clone(),
-                    message: format!("geen {what}"),
-                })
+            number(&fields[c]).ok_or_else(|| LineError {
+                line,
+                column: head[c].clone(),
+                message: format!("geen {what}"),
+            })
         };
         let y = get(year, "jaartal")? as i64;
         let n = get(count, "aantal")?;
         let text_of = |c: Option<usize>| {
-            c.and_then(|c| fields.get(c))
-                .map(|f| String::from_utf8_lossy(f).into_owned())
+            c.map(|c| csv::text(&fields[c]).into_owned())
                 .unwrap_or_default()
         };
         *out.entry((y, text_of(Some(brin)), text_of(category)))
             .or_insert(0.0) += n;
-    }
+        Ok(())
+    })?;
     Ok(())
 }
