@@ -17,6 +17,7 @@ mod m20261201_000011_sources;
 mod m20261201_000012_audit_append_only;
 mod m20261201_000013_api_tokens;
 mod m20261206_000014_snapshot_life_cycle;
+mod m20261206_000015_figure_store;
 
 /// Applies the schema in order; used at start-up, by `server migrate` and by the tests.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_audit_append_only::Migration),
             Box::new(m20261201_000013_api_tokens::Migration),
             Box::new(m20261206_000014_snapshot_life_cycle::Migration),
+            Box::new(m20261206_000015_figure_store::Migration),
         ]
     }
 }

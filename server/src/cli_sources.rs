@@ -175,6 +175,7 @@ pub async fn run(config: &Config, command: SourcesCommand) -> anyhow::Result<()>
                     ..config.thresholds()
                 },
                 &Default::default(),
+                sources::Reuse::Stored,
             )
             .await?;
             std::fs::write(&out, app::domain::aggregate::figures_csv(&figures))

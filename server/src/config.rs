@@ -38,6 +38,9 @@ pub struct Config {
     pub protection_width: Option<u64>,
     /// Requests per minute one API token (or session) may make.
     pub api_per_minute: u32,
+    /// Keep published figures in the database and read them back (`false`: compute them on
+    /// every request, only to compare in a benchmark).
+    pub keep_figures: bool,
     /// `text` or `json`.
     pub log_format: String,
     /// `development` or `production` (production refuses the file and memory mail backends).
@@ -83,6 +86,7 @@ impl Default for Config {
             min_n_counts: app::domain::aggregate::MIN_N_COUNTS,
             protection_width: None,
             api_per_minute: 300,
+            keep_figures: true,
             log_format: "text".into(),
             environment: "development".into(),
             mail_backend: "file".into(),

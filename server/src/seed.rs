@@ -307,7 +307,8 @@ pub fn made_up_answers(
     out
 }
 
-async fn create(
+/// An account with its institutions (demo and benchmark data).
+pub async fn create(
     db: &DatabaseConnection,
     email: &str,
     name: &str,

@@ -177,6 +177,11 @@ fn settings(config: &Config, port: u16) -> anyhow::Result<Settings> {
         thresholds: config.thresholds(),
         mail_domain: from.email.domain().to_owned(),
         api_per_minute: config.api_per_minute,
+        figures: if config.keep_figures {
+            app::backend::sources::Reuse::Stored
+        } else {
+            app::backend::sources::Reuse::Recompute
+        },
     })
 }
 

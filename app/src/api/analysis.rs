@@ -220,6 +220,7 @@ pub async fn report(
                 state.settings.thresholds,
                 Some(&breakdown),
                 Some(&cross),
+                state.settings.figures,
             )
             .await;
             let report = match report {
@@ -531,6 +532,7 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                     &ids,
                     state.settings.thresholds,
                     &Default::default(),
+                    state.settings.figures,
                 )
                 .await
                 .map_err(guard::internal)?;

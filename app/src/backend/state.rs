@@ -28,6 +28,8 @@ pub struct Settings {
     pub mail_domain: String,
     /// Requests per minute one API token or session may make.
     pub api_per_minute: u32,
+    /// Whether published figures are kept in the database and read back.
+    pub figures: super::sources::Reuse,
 }
 
 impl Settings {

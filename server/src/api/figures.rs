@@ -100,6 +100,7 @@ pub async fn figures(
         state.settings.thresholds,
         query.breakdown.as_deref(),
         query.cross.as_deref(),
+        state.settings.figures,
     )
     .await;
     let all = match report {

@@ -449,6 +449,7 @@ pub async fn figures(
         &ids,
         state.settings.thresholds,
         &Default::default(),
+        state.settings.figures,
     )
     .await
     {

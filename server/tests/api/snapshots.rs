@@ -51,7 +51,16 @@ async fn source_with(app: &TestApp, name: &str, file: &[u8]) -> i32 {
 
 /// Every figure of a source's snapshots in use.
 async fn figures_of(app: &TestApp, id: i32) -> Vec<Figure> {
-    match sources::report(&app.db, id, Default::default(), None, None).await {
+    match sources::report(
+        &app.db,
+        id,
+        Default::default(),
+        None,
+        None,
+        Default::default(),
+    )
+    .await
+    {
         Ok(report) => report.figures,
         Err(sources::ReportError::NoSnapshots) => Vec::new(),
         Err(e) => panic!("report: {e}"),
@@ -488,3 +497,96 @@ async fn the_import_reads_quoted_line_breaks_and_refuses_ragged_lines(app: TestA
     assert_eq!(imported.snapshots[0].0.rows, 2);
 }
 both!(the_import_reads_quoted_line_breaks_and_refuses_ragged_lines);
+
+/// Figures are computed once per set of inputs and kept in the database: calls at once get the
+/// same figures and leave one kept entry; a change of the register (an institution's type) is a
+/// new set of inputs, whose figures follow it.
+async fn figures_are_kept_once_and_follow_their_inputs(app: TestApp) {
+    use app::backend::entities::{figure_store, institution};
+    use sea_orm::{ActiveModelTrait, Set};
+    app.load_demo_register().await;
+    let id = source_with(&app, "Meldingen", &incidents(0, 0)).await;
+    let ids = sources::in_use(&app.db, id).await.expect("in use");
+    let at_once: Vec<_> = (0..8)
+        .map(|_| {
+            let (db, ids) = (app.db.clone(), ids.clone());
+            tokio::spawn(async move {
+                sources::figures(
+                    &db,
+                    &ids,
+                    Default::default(),
+                    &Default::default(),
+                    Default::default(),
+                )
+                .await
+                .expect("figures")
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for task in at_once {
+        all.push(task.await.expect("task"));
+    }
+    assert!(all.windows(2).all(|w| w[0] == w[1]));
+    let kept = || async {
+        figure_store::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count")
+    };
+    assert_eq!(kept().await, 1, "computed once, kept once");
+    let recomputed = sources::figures(
+        &app.db,
+        &ids,
+        Default::default(),
+        &Default::default(),
+        sources::Reuse::Recompute,
+    )
+    .await
+    .expect("figures");
+    assert_eq!(recomputed, all[0], "what is kept is what is computed");
+
+    let types = |figures: &[Figure]| -> Vec<Figure> {
+        figures
+            .iter()
+            .filter(|f| f.breakdown == "type")
+            .cloned()
+            .collect()
+    };
+    let before = types(&all[0]);
+    let first = institution::Entity::find()
+        .filter(institution::Column::Code.eq("25PX"))
+        .one(&app.db)
+        .await
+        .expect("read")
+        .expect("25PX");
+    let other = if first.kind == "aoc" {
+        "vakinstelling"
+    } else {
+        "aoc"
+    };
+    institution::ActiveModel {
+        id: Set(first.id),
+        kind: Set(other.into()),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .expect("change type");
+    let after = sources::figures(
+        &app.db,
+        &ids,
+        Default::default(),
+        &Default::default(),
+        Default::default(),
+    )
+    .await
+    .expect("figures");
+    assert_ne!(
+        types(&after),
+        before,
+        "the type figures follow the register"
+    );
+    assert_eq!(kept().await, 2);
+}
+both!(figures_are_kept_once_and_follow_their_inputs);

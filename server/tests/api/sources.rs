@@ -197,9 +197,15 @@ async fn a_student_file_becomes_snapshots_and_figures(app: TestApp) {
     );
 
     let ids: Vec<i32> = imported.snapshots.iter().map(|(s, _)| s.id).collect();
-    let figures = sources::figures(&app.db, &ids, Default::default(), &Default::default())
-        .await
-        .expect("figures");
+    let figures = sources::figures(
+        &app.db,
+        &ids,
+        Default::default(),
+        &Default::default(),
+        Default::default(),
+    )
+    .await
+    .expect("figures");
     let find = |year: i64, b: &str, g: &str, i: &str| {
         figures
             .iter()
@@ -392,7 +398,7 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
         min_institutions: 1,
         ..Default::default()
     };
-    let figures = sources::figures(&app.db, &ids, any_size, &request)
+    let figures = sources::figures(&app.db, &ids, any_size, &request, Default::default())
         .await
         .expect("figures");
     assert_eq!(
@@ -413,9 +419,15 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
     );
     // As configured (five institutions at least): a group of one institution would tell its
     // answer beside its own figures, so it is not shown.
-    let figures = sources::figures(&app.db, &ids, Default::default(), &request)
-        .await
-        .expect("figures");
+    let figures = sources::figures(
+        &app.db,
+        &ids,
+        Default::default(),
+        &request,
+        Default::default(),
+    )
+    .await
+    .expect("figures");
     assert_eq!(of(&figures, 2025, "Ja"), Some((None, false)));
     assert_eq!(of(&figures, 2025, "Nee"), Some((None, false)));
 
@@ -818,9 +830,15 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
     .await
     .expect("staff import");
     let ids: Vec<i32> = imported.snapshots.iter().map(|(s, _)| s.id).collect();
-    let figures = sources::figures(&app.db, &ids, Default::default(), &Default::default())
-        .await
-        .expect("staff figures");
+    let figures = sources::figures(
+        &app.db,
+        &ids,
+        Default::default(),
+        &Default::default(),
+        Default::default(),
+    )
+    .await
+    .expect("staff figures");
     let safe = figures
         .iter()
         .find(|f| {

@@ -3,6 +3,7 @@
 pub mod api_token;
 pub mod audit_log;
 pub mod data_source;
+pub mod figure_store;
 pub mod import_run;
 pub mod institution;
 pub mod institution_pseudonym;

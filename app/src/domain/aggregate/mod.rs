@@ -279,8 +279,8 @@ pub struct Cell {
 
 /// One published cell: what every channel (report page, chart, fact sheet, CSV, XLSX, API,
 /// command line) shows. A hidden cell carries no value, no interval and no count; it can only be
-/// made by [`Cell::publish`].
-#[derive(Clone, Debug, PartialEq)]
+/// made by [`Cell::publish`] (or read back from where published figures are kept).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 // Not `#[non_exhaustive]`: that would still let the rest of this crate make a figure.
 #[allow(clippy::manual_non_exhaustive)]
 pub struct Figure {
@@ -296,6 +296,7 @@ pub struct Figure {
     /// Of a published share of a group, how it compares with the rest of the country.
     pub versus: Option<Versus>,
     /// Only this module makes figures.
+    #[serde(skip)]
     sealed: (),
 }
 
