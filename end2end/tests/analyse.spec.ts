@@ -71,6 +71,30 @@ test('a researcher imports a source through the browser, maps its columns and do
   expect(file.suggestedFilename()).toMatch(/^bron-\d+-cijfers\.xlsx$/);
   const bytes = fs.readFileSync(await file.path());
   expect(bytes.subarray(0, 2).toString()).toBe('PK');
+
+  // A corrected delivery for 2026 (ten rows fewer): first the changes, then the replacement
+  // with a reason; the earlier snapshot stays listed and can be brought back.
+  await page.goto('/analyse/bronnen');
+  await page.getByRole('link', { name: 'JOB-monitor 2026' }).click();
+  await page.getByLabel('Bestand (.csv of .xlsx)').setInputFiles('fixtures/job-2026-gecorrigeerd.csv');
+  await page.getByRole('button', { name: 'Uploaden' }).click();
+  await page.getByRole('button', { name: 'Importeren' }).click();
+  await expect(page.getByRole('alert')).toContainText('Dit bestand corrigeert jaren');
+  await expect(page.getByText(/2026: vervangt momentopname/)).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel(/Reden van de vervanging/).fill('gecorrigeerde levering');
+  await page.getByRole('button', { name: 'Vervangen' }).click();
+  await expect(page.getByRole('status')).toContainText('Het bestand is geïmporteerd');
+  await expect(page.getByText('2026: 230 rijen, nieuwe momentopname')).toBeVisible();
+  await page.getByRole('link', { name: 'Terug naar de bron' }).click();
+  await expect(page.getByRole('cell', { name: /gecorrigeerde levering/ }).first()).toBeVisible();
+  await expect(page.getByRole('cell', { name: /^vervangen/ })).toBeVisible();
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await expectAccessible(page);
+  const earlier = page.getByRole('row').filter({ hasText: 'vervangen (#' });
+  await earlier.getByLabel('Reden').fill('toch de eerste levering');
+  await earlier.getByRole('button', { name: /Terugzetten/ }).click();
+  await expect(page.getByText('De momentopname is weer in gebruik')).toBeVisible();
 });
 
 // A personal API token: made on the account page, shown once, used by a script, revoked.

@@ -206,6 +206,36 @@ impl TestApp {
             .expect("server function call")
     }
 
+    /// Posts `fields` to the form of upload `token` (a mapping, or a confirmation) and waits
+    /// for the background import: the upload's view with its outcome.
+    pub async fn import_outcome(
+        &self,
+        client: &reqwest::Client,
+        token: &str,
+        fields: &[(String, String)],
+    ) -> serde_json::Value {
+        let r = client
+            .post(self.url(&format!("/import/bron/upload/{token}")))
+            .form(fields)
+            .send()
+            .await
+            .expect("form");
+        assert_eq!(r.status(), 303);
+        for _ in 0..100 {
+            let view: serde_json::Value = self
+                .call(client, "upload_status", &[("token", token)])
+                .await
+                .json()
+                .await
+                .unwrap_or_default();
+            if !view["outcome"].is_null() {
+                return view;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the import did not finish");
+    }
+
     pub async fn upload(
         &self,
         client: &reqwest::Client,

@@ -209,26 +209,9 @@ async fn the_browser_the_export_and_the_api_follow_the_snapshot_in_use(app: Test
     let outcome = |fields: Vec<(&'static str, String)>| {
         let (app, researcher, token) = (&app, researcher.clone(), token.clone());
         async move {
-            let r = researcher
-                .post(app.url(&format!("/import/bron/upload/{token}")))
-                .form(&fields)
-                .send()
-                .await
-                .expect("post");
-            assert_eq!(r.status(), 303);
-            for _ in 0..100 {
-                let view: serde_json::Value = app
-                    .call(&researcher, "upload_status", &[("token", &token)])
-                    .await
-                    .json()
-                    .await
-                    .expect("status");
-                if !view["outcome"].is_null() {
-                    return view["outcome"].clone();
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            }
-            panic!("the import did not finish");
+            let fields: Vec<(String, String)> =
+                fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+            app.import_outcome(&researcher, &token, &fields).await["outcome"].clone()
         }
     };
     let mapping: Vec<(&'static str, String)> = ["year", "brin", "category", "count"]

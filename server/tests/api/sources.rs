@@ -643,24 +643,7 @@ async fn a_file_is_imported_through_the_mapping_form(app: TestApp) {
 
     let post_mapping = |fields: Vec<(String, String)>| {
         let (app, researcher, token) = (&app, researcher.clone(), token.clone());
-        async move {
-            let r = researcher
-                .post(app.url(&format!("/import/bron/upload/{token}")))
-                .form(&fields)
-                .send()
-                .await
-                .expect("mapping");
-            assert_eq!(r.status(), 303);
-            // The import runs in the background: ask until it has an outcome.
-            for _ in 0..100 {
-                let (_, view) = status(researcher.clone()).await;
-                if !view["outcome"].is_null() {
-                    return view;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            }
-            panic!("the import did not finish");
-        }
+        async move { app.import_outcome(&researcher, &token, &fields).await }
     };
     let mut fields: Vec<(String, String)> = job_mapping()
         .columns
