@@ -69,6 +69,8 @@ pub struct Record<'a> {
     pub line: u64,
     pub bytes: &'a [u8],
     pub lines: u64,
+    /// It holds a quote (its fields need [`fields`]; without, a plain split will do).
+    pub quoted: bool,
 }
 
 /// The records of a block of whole lines.
@@ -122,10 +124,12 @@ impl<'a> Records<'a> {
             let mut end = 0;
             let mut lines = 1;
             let mut odd = false;
+            let mut quoted = false;
             let stop = loop {
                 let found = rest[end..].iter().position(|&b| b == b'\n');
                 let segment = &rest[end..found.map_or(rest.len(), |i| end + i)];
                 if segment.contains(&b'"') {
+                    quoted = true;
                     let q = segment.iter().filter(|&&b| b == b'"').count();
                     self.quotes += q as u64;
                     odd ^= q % 2 == 1;
@@ -156,6 +160,7 @@ impl<'a> Records<'a> {
                 line,
                 bytes: record,
                 lines,
+                quoted,
             }));
         }
     }

@@ -295,7 +295,7 @@ impl StudentSums {
         let mut records = csv::records(bytes, first_line, last);
         loop {
             match records.next_record() {
-                Ok(Some(record)) => self.add_line(record.bytes, record.line)?,
+                Ok(Some(record)) => self.add_line(record.bytes, record.line, record.quoted)?,
                 Ok(None) => break,
                 Err(csv::Unclosed { line }) => {
                     return Err(LineError {
@@ -315,8 +315,9 @@ impl StudentSums {
         self.quotes
     }
 
-    fn add_line(&mut self, line: &[u8], line_no: u64) -> Result<(), LineError> {
-        if line.contains(&b'"') {
+    /// Adds one record; `quoted`: it holds a quote (the reader looked already).
+    fn add_line(&mut self, line: &[u8], line_no: u64, quoted: bool) -> Result<(), LineError> {
+        if quoted {
             let fields: Vec<Vec<u8>> = csv::fields(line, self.layout.delimiter)
                 .into_iter()
                 .map(|f| f.into_owned())
