@@ -284,13 +284,7 @@ pub async fn store(
     let years = canonical.by_year();
     for (year, part) in &years {
         let content = part.to_csv().into_bytes();
-        let current = snapshot::Entity::find()
-            .filter(snapshot::Column::SourceId.eq(source.id))
-            .filter(snapshot::Column::Year.eq(*year))
-            .filter(snapshot::Column::Status.eq(SnapshotStatus::InUse.as_str()))
-            .one(&txn)
-            .await
-            .context("read snapshot in use")?;
+        let current = snapshot_in_use(&txn, source.id, *year).await?;
         match current {
             Some(c) if c.content == content => out.push((info_of(&txn, c.id).await?, false)),
             Some(c) => corrections.push(life::year_change(
@@ -408,6 +402,21 @@ pub async fn store(
     Ok(Imported { snapshots: out })
 }
 
+/// The snapshot in use of a source's year, if any.
+async fn snapshot_in_use(
+    db: &impl ConnectionTrait,
+    source_id: i32,
+    year: i32,
+) -> anyhow::Result<Option<snapshot::Model>> {
+    snapshot::Entity::find()
+        .filter(snapshot::Column::SourceId.eq(source_id))
+        .filter(snapshot::Column::Year.eq(year))
+        .filter(snapshot::Column::Status.eq(SnapshotStatus::InUse.as_str()))
+        .one(db)
+        .await
+        .context("read snapshot in use")
+}
+
 /// Sets a snapshot's status with who, when and why.
 async fn set_status(
     db: &impl ConnectionTrait,
@@ -453,13 +462,8 @@ pub async fn withdraw(
     let why = reason(Some(why))?.unwrap_or_default();
     find(db, source_id).await?;
     let txn = crate::backend::db::begin(db).await.context("begin")?;
-    let current = snapshot::Entity::find()
-        .filter(snapshot::Column::SourceId.eq(source_id))
-        .filter(snapshot::Column::Year.eq(year))
-        .filter(snapshot::Column::Status.eq(SnapshotStatus::InUse.as_str()))
-        .one(&txn)
-        .await
-        .context("read snapshot in use")?
+    let current = snapshot_in_use(&txn, source_id, year)
+        .await?
         .ok_or(SourceError::NotFound)?;
     set_status(&txn, actor, current.id, SnapshotStatus::Withdrawn, &why).await?;
     audit::record(
@@ -498,13 +502,7 @@ pub async fn restore(
     if target.status == SnapshotStatus::InUse {
         return Err(SourceError::WrongStatus(target.status));
     }
-    let current = snapshot::Entity::find()
-        .filter(snapshot::Column::SourceId.eq(source_id))
-        .filter(snapshot::Column::Year.eq(target.year))
-        .filter(snapshot::Column::Status.eq(SnapshotStatus::InUse.as_str()))
-        .one(&txn)
-        .await
-        .context("read snapshot in use")?;
+    let current = snapshot_in_use(&txn, source_id, target.year).await?;
     if let Some(c) = &current {
         set_status(&txn, actor, c.id, SnapshotStatus::Superseded, &why).await?;
     }
