@@ -62,7 +62,10 @@ test('an admin imports contacts, invites them, and sees a coordinator start', as
   let link: string | undefined;
   await expect.poll(() => (link = linkInMailTo('mail-contact@roc.test')), { timeout: 20_000 }).toBeTruthy();
   const coordinator = await (await browser.newContext()).newPage();
+  // Opening the link shows a button; only pressing it (a POST) starts the session.
   await coordinator.goto(new URL(link!).pathname);
+  await expectAccessible(coordinator);
+  await coordinator.getByRole('button', { name: 'Open de vragenlijst' }).click();
   await expect(coordinator).toHaveURL(/\/vragenlijst\/\d+$/);
   await coordinator.getByRole('link', { name: 'Verder invullen' }).click();
   await expect(coordinator.locator('body')).toHaveAttribute('data-ready', 'true');

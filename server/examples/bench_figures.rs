@@ -184,7 +184,8 @@ async fn run(a: &Args, url: &str) -> anyhow::Result<()> {
     // Each coordinator asks for their own institution's fact sheet.
     let mut coordinators: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for (_, cookie) in &sessions {
-        let user = app::backend::auth::lookup_session(&db, cookie)
+        let idle = app::backend::auth::LinkSessions::default().idle;
+        let user = app::backend::auth::lookup_session(&db, cookie, idle)
             .await?
             .context("the session just made")?;
         let code = user.me.institutions.first().cloned().unwrap_or_default();

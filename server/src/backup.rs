@@ -22,6 +22,10 @@ pub async fn backup(db: &DatabaseConnection, url: &str, out: &Path) -> anyhow::R
     if out.exists() {
         bail!("{} bestaat al / already exists", out.display());
     }
+    // A backup holds everything the database does: made empty for its owner alone, then filled
+    // (`VACUUM INTO` takes an empty file; pg_dump keeps the mode of the file it writes).
+    app::backend::private_file::create(out, b"")
+        .with_context(|| format!("create {}", out.display()))?;
     match db.get_database_backend() {
         DbBackend::Sqlite => {
             let target = out.to_str().context("backup path is not UTF-8")?;
@@ -71,6 +75,8 @@ pub async fn restore(url: &str, file: &Path) -> anyhow::Result<()> {
             }
         }
         std::fs::copy(file, path).with_context(|| format!("write {path}"))?;
+        app::backend::private_file::restrict(Path::new(path))
+            .with_context(|| format!("restrict {path}"))?;
         return Ok(());
     }
     let status = std::process::Command::new("pg_restore")

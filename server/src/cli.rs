@@ -347,6 +347,11 @@ fn aggregate(
 }
 
 async fn serve(config: &Config, demo: bool) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !(demo && config.environment == "production"),
+        "--demo laadt bekende wachtwoorden en start niet in productie / \
+         --demo loads known passwords and does not start in production"
+    );
     let app = Application::build(config).await?;
     // A debug build's files are large and change all the time, and unoptimised brotli is slow:
     // they are compressed per request.

@@ -22,6 +22,10 @@ pub struct Config {
     /// Mark cookies `Secure` (required when served over HTTPS).
     pub secure_cookies: bool,
     pub session_hours: i64,
+    /// A session opened by a personal link ends after this many hours (or when the round closes,
+    /// if sooner), and after `link_idle_minutes` without use.
+    pub link_session_hours: i64,
+    pub link_idle_minutes: i64,
     pub password_link_hours: i64,
     pub login_max_failures: u32,
     pub login_window_secs: u64,
@@ -41,6 +45,9 @@ pub struct Config {
     /// Keep published figures in the database and read them back (`false`: compute them on
     /// every request, only to compare in a benchmark).
     pub keep_figures: bool,
+    /// Proxies (addresses and networks, comma-separated: `127.0.0.1, 10.0.0.0/8`) whose
+    /// `Forwarded` / `X-Forwarded-For` headers give the client's address; empty: none.
+    pub trusted_proxies: String,
     /// `text` or `json`.
     pub log_format: String,
     /// `development` or `production` (production refuses the file and memory mail backends).
@@ -77,6 +84,8 @@ impl Default for Config {
             base_url: None,
             secure_cookies: false,
             session_hours: 12,
+            link_session_hours: 8,
+            link_idle_minutes: 60,
             password_link_hours: 72,
             login_max_failures: 5,
             login_window_secs: 900,
@@ -87,6 +96,7 @@ impl Default for Config {
             protection_width: None,
             api_per_minute: 300,
             keep_figures: true,
+            trusted_proxies: String::new(),
             log_format: "text".into(),
             environment: "development".into(),
             mail_backend: "file".into(),
@@ -121,6 +131,10 @@ pub enum ConfigError {
     BaseUrl(String),
     #[error("{0} must be greater than 0")]
     NotPositive(&'static str),
+    #[error("MIV_TRUSTED_PROXIES must list addresses or networks (10.0.0.0/8), not {0:?}")]
+    TrustedProxies(String),
+    #[error("in production {0}")]
+    UnsafeInProduction(&'static str),
     #[error("MIV_LOG_FORMAT must be text or json, got {0:?}")]
     LogFormat(String),
     #[error("MIV_ENVIRONMENT must be development or production, got {0:?}")]
@@ -177,6 +191,12 @@ impl Config {
         if self.session_hours <= 0 {
             return Err(ConfigError::NotPositive("MIV_SESSION_HOURS"));
         }
+        if self.link_session_hours <= 0 {
+            return Err(ConfigError::NotPositive("MIV_LINK_SESSION_HOURS"));
+        }
+        if self.link_idle_minutes <= 0 {
+            return Err(ConfigError::NotPositive("MIV_LINK_IDLE_MINUTES"));
+        }
         if self.password_link_hours <= 0 {
             return Err(ConfigError::NotPositive("MIV_PASSWORD_LINK_HOURS"));
         }
@@ -216,6 +236,23 @@ impl Config {
         if self.environment == "production" && self.mail_backend != "smtp" {
             return Err(ConfigError::MailBackendInProduction);
         }
+        self.trusted_proxies()?;
+        if self.environment == "production" {
+            if !self.secure_cookies {
+                return Err(ConfigError::UnsafeInProduction(
+                    "cookies must be Secure: set MIV_SECURE_COOKIES=true (and serve over HTTPS)",
+                ));
+            }
+            if !self
+                .base_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://"))
+            {
+                return Err(ConfigError::UnsafeInProduction(
+                    "the site is served over HTTPS: set MIV_BASE_URL=https://…",
+                ));
+            }
+        }
         if !matches!(self.smtp_security.as_str(), "none" | "starttls" | "tls") {
             return Err(ConfigError::SmtpSecurity(self.smtp_security.clone()));
         }
@@ -243,6 +280,12 @@ impl Config {
         self.mail_from
             .parse()
             .map_err(|_| ConfigError::MailFrom(self.mail_from.clone()))
+    }
+
+    /// The proxies whose forwarding headers are believed.
+    pub fn trusted_proxies(&self) -> Result<app::backend::http::TrustedProxies, ConfigError> {
+        app::backend::http::TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(ConfigError::TrustedProxies)
     }
 
     pub fn socket_addr(&self) -> Result<SocketAddr, ConfigError> {
@@ -334,6 +377,8 @@ mod tests {
         let good = Config {
             environment: "production".into(),
             mail_backend: "smtp".into(),
+            secure_cookies: true,
+            base_url: Some("https://miv.example.nl".into()),
             ..Config::default()
         };
         assert!(good.validate().is_ok());
@@ -342,6 +387,43 @@ mod tests {
             ..Config::default()
         };
         assert!(matches!(bad.validate(), Err(ConfigError::MailFrom(_))));
+    }
+
+    #[test]
+    fn production_refuses_cookies_without_secure_and_a_site_without_https() {
+        let production = Config {
+            environment: "production".into(),
+            mail_backend: "smtp".into(),
+            secure_cookies: true,
+            base_url: Some("https://miv.example.nl".into()),
+            ..Config::default()
+        };
+        let insecure = Config {
+            secure_cookies: false,
+            ..production.clone()
+        };
+        assert!(matches!(
+            insecure.validate(),
+            Err(ConfigError::UnsafeInProduction(m)) if m.contains("MIV_SECURE_COOKIES")
+        ));
+        for base_url in [None, Some("http://miv.example.nl".to_owned())] {
+            let plain = Config {
+                base_url,
+                ..production.clone()
+            };
+            assert!(matches!(
+                plain.validate(),
+                Err(ConfigError::UnsafeInProduction(m)) if m.contains("MIV_BASE_URL")
+            ));
+        }
+        let proxies = Config {
+            trusted_proxies: "10.0.0.0/8, proxy".into(),
+            ..Config::default()
+        };
+        assert!(matches!(
+            proxies.validate(),
+            Err(ConfigError::TrustedProxies(p)) if p == "proxy"
+        ));
     }
 
     #[test]

@@ -145,7 +145,8 @@ pub async fn first_start(
     if let Some(dir) = logins.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
     }
-    std::fs::write(logins, &text).with_context(|| format!("write {}", logins.display()))?;
+    app::backend::private_file::write(logins, text.as_bytes())
+        .with_context(|| format!("write {}", logins.display()))?;
     Ok(text)
 }
 

@@ -170,6 +170,10 @@ fn settings(config: &Config, port: u16) -> anyhow::Result<Settings> {
         base_url: config.public_url(port),
         secure_cookies: config.secure_cookies,
         session_hours: config.session_hours,
+        link_sessions: app::backend::auth::LinkSessions {
+            hours: config.link_session_hours,
+            idle: chrono::Duration::minutes(config.link_idle_minutes),
+        },
         password_link_hours: config.password_link_hours,
         login_max_failures: config.login_max_failures,
         login_window_secs: config.login_window_secs,
@@ -182,6 +186,7 @@ fn settings(config: &Config, port: u16) -> anyhow::Result<Settings> {
         } else {
             app::backend::sources::Reuse::Recompute
         },
+        trusted_proxies: config.trusted_proxies()?,
     })
 }
 
@@ -246,7 +251,10 @@ pub fn router(state: AppState) -> Router {
             "/vragenlijst/{id}/deel/{section}",
             post(routes::survey::post_section),
         )
-        .route("/r/{token}", get(routes::survey::open_link))
+        .route(
+            "/r/{token}",
+            get(routes::survey::link_page).post(routes::survey::open_link),
+        )
         .route("/import/vragenlijst", post(routes::import::questionnaire))
         // Survey micro-data can be large: 256 MiB for a source's file, 20 MiB elsewhere.
         .route(
@@ -258,7 +266,10 @@ pub fn router(state: AppState) -> Router {
             "/import/bron/upload/{token}",
             post(routes::import::source_mapping),
         )
-        .route("/export/ronde/{id}/{file}", get(routes::export::round_file))
+        .route(
+            "/export/ronde/{id}/{file}",
+            get(routes::export::round_file).post(routes::export::round_file_marked),
+        )
         .route("/export/auditlog.csv", get(routes::export::audit_log))
         .route(
             "/export/gebruiker/{id}/gegevens.json",
@@ -282,6 +293,10 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(mw::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            mw::security_headers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             mw::resolve_session,

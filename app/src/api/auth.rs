@@ -22,8 +22,13 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             let limiter = &state.login_limiter;
             let email_key = format!("email:{}", email.trim().to_lowercase());
             let ip_key = format!("ip:{ip}");
-            guard::within_limit(&state, &email_key, 1)?;
-            guard::within_limit(&state, &ip_key, 4)?;
+            // Each attempt is counted before the password is checked (and taken back when it
+            // was right), so parallel attempts cannot all pass the limit.
+            guard::reserve_attempt(&state, &email_key, 1)?;
+            if let Err(error) = guard::reserve_attempt(&state, &ip_key, 4) {
+                limiter.release(&email_key);
+                return Err(error);
+            }
             let user = match Email::parse(&email) {
                 Some(email) => users::find_by_email(&state.db, &email)
                     .await
@@ -32,15 +37,24 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             };
             let user = user.filter(|u| u.active);
             let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-            if !auth::verify_password(hash, password).await {
-                limiter.record_failure(&email_key);
-                limiter.record_failure(&ip_key);
-                return Err(ApiError::BadCredentials);
+            let verified = auth::verify_password(hash, password).await;
+            if !verified.as_ref().is_ok_and(|ok| *ok) {
+                if verified.is_err() {
+                    // Not checked: the attempt does not count.
+                    limiter.release(&email_key);
+                    limiter.release(&ip_key);
+                } else {
+                    guard::audit_failed_login(&state, user.as_ref(), &email).await?;
+                }
+                return Err(
+                    verified.map_or_else(guard::password_work, |_| ApiError::BadCredentials)
+                );
             }
             let Some(user) = user else {
                 return Err(ApiError::BadCredentials);
             };
             limiter.reset(&email_key);
+            limiter.release(&ip_key);
             let hours = state.settings.session_hours;
             let token = auth::create_session(&state.db, user.id, hours)
                 .await
@@ -57,14 +71,19 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     )
 }
 
-/// Only local paths are followed after login, never another site.
+/// Only a path on this site is followed after login, never another site: it starts with one
+/// `/` (not `//` or `/\\`, which a browser reads as another host) and holds only visible ASCII (a
+/// browser drops tabs and line breaks, so `/\t/evil.example` would become `//evil.example`, and a
+/// control character cannot be sent in a `Location` header at all).
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
+    let local = next.filter(|path| {
+        let bytes = path.as_bytes();
+        bytes.first() == Some(&b'/')
+            && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+            && bytes.len() <= 2048
+            && bytes.iter().all(|b| b.is_ascii_graphic() && *b != b'\\')
+    });
+    local.map_or_else(|| "/".to_owned(), str::to_owned)
 }
 
 /// Ends the session.
@@ -91,33 +110,51 @@ pub async fn logout() -> Result<(), ApiError> {
     )
 }
 
-/// Changes the caller's own password; other sessions of the account end.
+/// Changes the caller's own password; other sessions of the account end, and with
+/// `revoke_tokens` (a checkbox, on by default) its API tokens too. Attempts are limited per user.
 #[server(prefix = "/api", endpoint = "change_password")]
-pub async fn change_password(current: String, new: String, repeat: String) -> Result<(), ApiError> {
-    use crate::backend::{audit, auth, guard, users};
+pub async fn change_password(
+    current: String,
+    new: String,
+    repeat: String,
+    #[server(default)] revoke_tokens: Option<String>,
+) -> Result<(), ApiError> {
+    use crate::backend::{api_tokens, audit, auth, guard, users};
     use crate::domain::NewPassword;
     guard::respond(
         async move {
             let state = guard::state()?;
             let user = guard::require_login()?;
+            let key = format!("change-password:{}", user.me.id);
+            guard::reserve_attempt(&state, &key, 1)?;
             let stored = users::find_by_id(&state.db, user.me.id)
                 .await
                 .map_err(guard::internal)?;
             let hash = stored.and_then(|u| u.password_hash);
-            if !auth::verify_password(hash, current).await {
+            let verified = auth::verify_password(hash, current).await.map_err(|e| {
+                state.login_limiter.release(&key);
+                guard::password_work(e)
+            })?;
+            if !verified {
                 return Err(ApiError::invalid(
                     "current",
                     "Het huidige wachtwoord klopt niet.",
                     "The current password is incorrect.",
                 ));
             }
+            state.login_limiter.reset(&key);
             let password = NewPassword::parse(&new, &repeat).map_err(password_error)?;
             users::set_password(&state.db, user.me.id, &password)
                 .await
-                .map_err(guard::internal)?;
+                .map_err(guard::password_work)?;
             auth::delete_other_sessions(&state.db, user.me.id, Some(user.session_id))
                 .await
                 .map_err(guard::internal)?;
+            if revoke_tokens.is_some() {
+                api_tokens::revoke_all(&state.db, &guard::actor(&user), user.me.id)
+                    .await
+                    .map_err(guard::internal)?;
+            }
             state.sessions.clear();
             audit::record(
                 &state.db,
@@ -144,15 +181,20 @@ pub async fn set_password(token: String, new: String, repeat: String) -> Result<
             let state = guard::state()?;
             let ip = guard::client_ip().unwrap_or_default();
             let key = format!("token-ip:{ip}");
-            guard::within_limit(&state, &key, 4)?;
-            let password = NewPassword::parse(&new, &repeat).map_err(password_error)?;
+            guard::reserve_attempt(&state, &key, 4)?;
+            let password = NewPassword::parse(&new, &repeat).map_err(|problem| {
+                state.login_limiter.release(&key);
+                password_error(problem)
+            })?;
+            // The link is checked before the password is hashed: a wrong link costs no Argon2 run.
             let Some(user) = users::redeem_password_token(&state.db, token.trim(), &password)
                 .await
-                .map_err(guard::internal)?
+                .map_err(guard::password_work)?
             else {
-                state.login_limiter.record_failure(&key);
                 return Err(ApiError::InvalidToken);
             };
+            state.login_limiter.release(&key);
+            state.sessions.clear();
             guard::audit_own(&state, &user, "auth.password_set").await?;
             leptos_axum::redirect("/inloggen?wachtwoord=ingesteld");
             Ok(())
@@ -193,5 +235,24 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(
+            safe_next(Some("/vragenlijst/4?deel=a%20b")),
+            "/vragenlijst/4?deel=a%20b"
+        );
+        for hostile in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "/ /evil.example",
+            "/\u{0}x",
+            "/\u{7f}",
+            "/\u{3000}/evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
     }
 }

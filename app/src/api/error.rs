@@ -52,6 +52,8 @@ pub enum ApiError {
     Closed,
     #[error("import rejected")]
     ImportRejected(Vec<ImportProblem>),
+    #[error("busy")]
+    Busy,
     #[error("internal error")]
     Internal,
     #[error("request error: {0}")]
@@ -79,6 +81,7 @@ impl ApiError {
             ApiError::Invalid(_) | ApiError::ImportRejected(_) | ApiError::InvalidToken => 422,
             ApiError::RateLimited { .. } => 429,
             ApiError::Internal | ApiError::Transport(_) => 500,
+            ApiError::Busy => 503,
         }
     }
 
@@ -124,6 +127,7 @@ impl ApiError {
                 Lang::Nl => format!("Het bestand is geweigerd: {} problemen. Er is niets opgeslagen.", problems.len()),
                 Lang::En => format!("The file was rejected: {} problems. Nothing was saved.", problems.len()),
             },
+            ApiError::Busy => p("Het is nu erg druk. Probeer het over een paar seconden opnieuw.", "The server is busy. Try again in a few seconds."),
             ApiError::Internal => p("Er ging iets mis aan onze kant. Probeer het later opnieuw.", "Something went wrong on our side. Please try again later."),
             ApiError::Transport(_) => p("De server is niet bereikbaar. Controleer de verbinding en probeer opnieuw.", "The server cannot be reached. Check the connection and try again."),
         }

@@ -343,6 +343,8 @@ pub async fn issue_link(round_id: i32, user_id: i32) -> Result<(), ApiError> {
             let token = rounds::issue_link(&state.db, &guard::actor(&admin), round_id, user_id)
                 .await
                 .map_err(refusal)?;
+            // The earlier link's sessions ended with it: no cached copy may outlive them.
+            state.sessions.clear();
             let email = users::find_by_id(&state.db, user_id)
                 .await
                 .map_err(guard::internal)?
@@ -367,9 +369,11 @@ pub async fn revoke_links(round_id: i32, user_id: i32) -> Result<u64, ApiError> 
         async move {
             let state = guard::state()?;
             let user = guard::require(&[Role::Admin])?;
-            rounds::revoke_links(&state.db, &guard::actor(&user), round_id, user_id)
+            let revoked = rounds::revoke_links(&state.db, &guard::actor(&user), round_id, user_id)
                 .await
-                .map_err(refusal)
+                .map_err(refusal)?;
+            state.sessions.clear();
+            Ok(revoked)
         }
         .await,
     )

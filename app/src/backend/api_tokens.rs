@@ -103,6 +103,35 @@ pub async fn list(
         .context("read tokens")
 }
 
+/// Revokes every token of `user_id` (after a password change); returns how many.
+pub async fn revoke_all(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    user_id: i32,
+) -> anyhow::Result<u64> {
+    let txn = super::db::begin(db).await.context("begin")?;
+    let done = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Utc::now().into())
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await
+        .context("revoke tokens")?
+        .rows_affected;
+    if done > 0 {
+        audit::record(
+            &txn,
+            actor,
+            "token.revoke_all",
+            &format!("user:{user_id}"),
+            serde_json::json!({ "tokens": done }),
+        )
+        .await?;
+    }
+    txn.commit().await.context("commit")?;
+    Ok(done)
+}
+
 /// Revokes one of `user_id`'s tokens; false when they have no such (unrevoked) token.
 pub async fn revoke(
     db: &DatabaseConnection,

@@ -16,29 +16,93 @@ use super::entities::session;
 use crate::api::Me;
 use crate::domain::Role;
 
-/// The session cookie.
+/// The session cookie over plain HTTP (development).
 pub const SESSION_COOKIE: &str = "miv_session";
+/// The session cookie over HTTPS: the `__Host-` prefix makes a browser accept it only when
+/// `Secure`, for this host alone and for every path, so no subdomain can set or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-miv_session";
+
+/// The session cookie's name.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// Argon2 runs at once: each takes 19 MiB and a core for tens of milliseconds, so a burst of
+/// logins waits for a permit instead of asking for hundreds of them.
+static ARGON2_PERMITS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        tokio::sync::Semaphore::new(2 * cores)
+    });
+
+/// How long a password check waits for a permit before the caller is told to come back.
+const ARGON2_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Too many passwords are being hashed or checked at once (answered with 503).
+#[derive(Debug, thiserror::Error)]
+#[error("too many password checks at once")]
+pub struct Busy;
+
+/// Runs one Argon2 computation under a permit, off the async workers.
+async fn with_argon2<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let permit = tokio::time::timeout(ARGON2_WAIT, ARGON2_PERMITS.acquire())
+        .await
+        .map_err(|_| Busy)?
+        .context("argon2 permits closed")?;
+    let result = tokio::task::spawn_blocking(work)
+        .await
+        .context("argon2 task failed")?;
+    drop(permit);
+    Ok(result)
+}
+
+/// Whether an error is [`Busy`] (the caller may try again), not a fault.
+pub fn is_busy(error: &anyhow::Error) -> bool {
+    error.downcast_ref::<Busy>().is_some()
+}
 
 /// Hashes a password with argon2id (the crate's default: m = 19 MiB, t = 2, p = 1).
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
+    with_argon2(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
     })
-    .await
-    .context("hashing task failed")?
+    .await?
 }
 
-/// Checks a password against a stored hash. With no hash, a dummy is checked so that unknown
-/// accounts take as long as known ones.
-pub async fn verify_password(hash: Option<String>, password: String) -> bool {
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3Jd8d0cG5hT3c0aWg3L2pGc1hYR3V0bVhlT0R5Y2c";
+/// A real hash of a random password, made once (at start-up: [`prepare`]), which unknown accounts
+/// are checked against so that they take as long as known ones.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let mut secret = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(&secret, &salt)
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+});
+
+/// Makes the dummy hash before the first login needs it.
+pub async fn prepare() {
+    // The dummy's hashing blocks for tens of milliseconds.
+    let _ = tokio::task::spawn_blocking(|| DUMMY_HASH.len()).await;
+}
+
+/// Checks a password against a stored hash. With no hash (an unknown or inactive account) the
+/// password is checked against [`DUMMY_HASH`], so both take the same time; the answer is `false`.
+pub async fn verify_password(hash: Option<String>, password: String) -> anyhow::Result<bool> {
     let known = hash.is_some();
-    let hash = hash.unwrap_or_else(|| DUMMY.to_owned());
-    tokio::task::spawn_blocking(move || {
+    with_argon2(move || {
+        let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
         PasswordHash::new(&hash)
             .map(|parsed| {
                 Argon2::default()
@@ -46,10 +110,9 @@ pub async fn verify_password(hash: Option<String>, password: String) -> bool {
                     .is_ok()
             })
             .unwrap_or(false)
+            && known
     })
     .await
-    .unwrap_or(false)
-        && known
 }
 
 /// A new random token (256 bits, hex) and the hash under which it is stored.
@@ -89,31 +152,52 @@ pub async fn create_session(
     insert_session(db, user_id, Utc::now() + Duration::hours(hours), None).await
 }
 
-/// Starts a session opened by a personal link: it reaches only `scope` (round, institution) and
-/// ends at `expires_at` (when the round closes).
+/// Starts a session opened by a personal link (`link_id`): it reaches only `scope` (round,
+/// institution), ends at `expires_at`, when the link is revoked or reissued, and after
+/// [`LinkSessions::idle`] without use.
 pub async fn create_scoped_session(
     db: &impl ConnectionTrait,
     user_id: i32,
     expires_at: chrono::DateTime<Utc>,
     scope: Scope,
+    link_id: i32,
 ) -> anyhow::Result<String> {
-    insert_session(db, user_id, expires_at, Some(scope)).await
+    insert_session(db, user_id, expires_at, Some((scope, link_id))).await
+}
+
+/// How long a session opened by a personal link lasts: at most `hours`, and `idle` without use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinkSessions {
+    pub hours: i64,
+    pub idle: Duration,
+}
+
+impl Default for LinkSessions {
+    fn default() -> Self {
+        LinkSessions {
+            hours: 8,
+            idle: Duration::minutes(60),
+        }
+    }
 }
 
 async fn insert_session(
     db: &impl ConnectionTrait,
     user_id: i32,
     expires_at: chrono::DateTime<Utc>,
-    scope: Option<Scope>,
+    link: Option<(Scope, i32)>,
 ) -> anyhow::Result<String> {
     let (token, hash) = new_token();
+    let now = Utc::now();
     session::ActiveModel {
         token_hash: Set(hash),
         user_id: Set(user_id),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         expires_at: Set(expires_at),
-        scope_round_id: Set(scope.map(|s| s.round_id)),
-        scope_institution_id: Set(scope.map(|s| s.institution_id)),
+        scope_round_id: Set(link.map(|(s, _)| s.round_id)),
+        scope_institution_id: Set(link.map(|(s, _)| s.institution_id)),
+        link_id: Set(link.map(|(_, id)| id)),
+        last_seen_at: Set(Some(now)),
         ..Default::default()
     }
     .insert(db)
@@ -122,22 +206,48 @@ async fn insert_session(
     Ok(token)
 }
 
-/// Resolves a cookie value to an active user, if the session exists and has not expired.
+/// Ends every session opened by one of `user_id`'s links for `round_id` (after they were revoked
+/// or reissued).
+pub async fn end_link_sessions(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    round_id: i32,
+) -> anyhow::Result<u64> {
+    let done = db
+        .execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "DELETE FROM sessions WHERE user_id = $1 AND scope_round_id = $2",
+            [user_id.into(), round_id.into()],
+        ))
+        .await
+        .context("cannot end the link's sessions")?;
+    Ok(done.rows_affected())
+}
+
+/// Resolves a cookie value to an active user, if the session exists and has not expired; a
+/// session opened by a personal link also needs its link unrevoked and to have been used within
+/// `idle`.
 pub async fn lookup_session(
     db: &impl ConnectionTrait,
     token: &str,
+    idle: Duration,
 ) -> anyhow::Result<Option<CurrentUser>> {
-    // One query for the session, its user and the user's institutions: every request without a
-    // cached session starts here. One row per institution (one row without any).
+    let now = Utc::now();
+    // One query for the session, its user, its link and the user's institutions: every request
+    // without a cached session starts here. One row per institution (one row without any).
     let rows = SessionRow::find_by_statement(Statement::from_sql_and_values(
         db.get_database_backend(),
-        "SELECT s.id AS session_id, s.scope_round_id, s.scope_institution_id, u.id AS user_id, \
+        "SELECT s.id AS session_id, s.scope_round_id, s.scope_institution_id, s.link_id, \
+         s.last_seen_at, u.id AS user_id, \
          u.email, u.display_name, u.role, u.active, ui.institution_id, i.code AS institution_code \
          FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN response_links l ON l.id = s.link_id \
          LEFT JOIN user_institutions ui ON ui.user_id = u.id \
          LEFT JOIN institutions i ON i.id = ui.institution_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2",
-        [token_hash(token).into(), Utc::now().into()],
+         WHERE s.token_hash = $1 AND s.expires_at > $2 \
+         AND (s.link_id IS NULL OR (l.id IS NOT NULL AND l.revoked_at IS NULL \
+              AND s.last_seen_at > $3))",
+        [token_hash(token).into(), now.into(), (now - idle).into()],
     ))
     .all(db)
     .await
@@ -147,6 +257,22 @@ pub async fn lookup_session(
     };
     if !first.active {
         return Ok(None);
+    }
+    // A link's session is kept alive by use; the moment is written at most once a minute.
+    if first.link_id.is_some()
+        && first
+            .last_seen_at
+            .is_none_or(|seen| now - seen > Duration::minutes(1))
+    {
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::LastSeenAt,
+                sea_orm::sea_query::Expr::value(Some(now)),
+            )
+            .filter(session::Column::Id.eq(first.session_id))
+            .exec(db)
+            .await
+            .context("cannot mark the session used")?;
     }
     let Some(role) = Role::parse(&first.role) else {
         return Ok(None);
@@ -187,6 +313,8 @@ struct SessionRow {
     session_id: i32,
     scope_round_id: Option<i32>,
     scope_institution_id: Option<i32>,
+    link_id: Option<i32>,
+    last_seen_at: Option<chrono::DateTime<Utc>>,
     user_id: i32,
     email: String,
     display_name: String,
@@ -221,13 +349,14 @@ pub async fn delete_other_sessions(
 
 /// The `Set-Cookie` value for a session (or, with `None`, one that removes it).
 pub fn session_cookie(token: Option<&str>, secure: bool, hours: i64) -> String {
-    let secure = if secure { "; Secure" } else { "" };
+    let name = session_cookie_name(secure);
+    let flag = if secure { "; Secure" } else { "" };
     match token {
         Some(token) => format!(
-            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            "{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{flag}",
             hours * 3600
         ),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{flag}"),
     }
 }
 
@@ -250,9 +379,39 @@ mod tests {
             .await
             .expect("hash");
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password(Some(hash.clone()), "correct horse battery".into()).await);
-        assert!(!verify_password(Some(hash), "wrong horse battery".into()).await);
-        assert!(!verify_password(None, "anything".into()).await);
+        let verify = |hash, password: &str| verify_password(hash, password.to_owned());
+        assert!(verify(Some(hash.clone()), "correct horse battery")
+            .await
+            .expect("ran"));
+        assert!(!verify(Some(hash), "wrong horse battery")
+            .await
+            .expect("ran"));
+        assert!(!verify(None, "anything").await.expect("ran"));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_account_is_checked_against_a_real_hash_and_takes_as_long() {
+        assert!(PasswordHash::new(&DUMMY_HASH).is_ok(), "a valid PHC string");
+        prepare().await;
+        let known = hash_password("correct horse battery".into())
+            .await
+            .expect("hash");
+        let time = |hash: Option<String>| async move {
+            let start = std::time::Instant::now();
+            let _ = verify_password(hash, "guess guess guess".into()).await;
+            start.elapsed()
+        };
+        // The shortest of five runs of each, so that a busy machine does not decide.
+        let (mut with_account, mut without) = (std::time::Duration::MAX, std::time::Duration::MAX);
+        for _ in 0..5 {
+            with_account = with_account.min(time(Some(known.clone())).await);
+            without = without.min(time(None).await);
+        }
+        let ratio = without.as_secs_f64() / with_account.as_secs_f64();
+        assert!(
+            (0.5..2.0).contains(&ratio),
+            "unknown {without:?} vs known {with_account:?}"
+        );
     }
 
     #[test]
@@ -273,6 +432,9 @@ mod tests {
                 && cookie.contains("SameSite=Lax")
                 && cookie.contains("Secure")
         );
+        assert!(cookie.starts_with("__Host-miv_session=abc; Path=/;"));
+        assert!(!cookie.contains("Domain"));
+        assert!(session_cookie(Some("abc"), false, 1).starts_with("miv_session=abc;"));
         assert_eq!(
             cookie_value("x=1; miv_session=abc", SESSION_COOKIE),
             Some("abc")

@@ -14,7 +14,7 @@ use sea_orm::{
 
 use super::audit::Actor;
 use super::entities::{institution, user, user_institution};
-use super::register_import::{read_table, record_run, view};
+use super::register_import::{record_run, view};
 use crate::api::ImportRunView;
 use crate::domain::contacts::{check_contacts, ContactRecord};
 use crate::domain::register::{ImportProblem, Problem};
@@ -27,10 +27,16 @@ pub async fn import(
     file_name: &str,
     bytes: &[u8],
 ) -> anyhow::Result<ImportRunView> {
+    let read = super::register_import::read_off_thread(
+        file_name,
+        bytes,
+        super::register_import::Dialect::Register,
+    )
+    .await?;
     let txn = crate::backend::db::begin(db)
         .await
         .context("begin import")?;
-    let outcome = match read_table(file_name, bytes) {
+    let outcome = match read {
         Ok(table) => {
             let (records, problems) = check_contacts(&table);
             apply(&txn, &records, problems).await?

@@ -67,6 +67,17 @@ fn prepare_sqlite(url: &str) -> anyhow::Result<String> {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create the folder {}", parent.display()))?;
     }
+    // The database holds answers and personal data: its owner alone reads it (SQLite gives its
+    // -wal and -shm files the same mode).
+    let file = std::path::Path::new(path);
+    if !path.is_empty() && !path.starts_with(':') && !rest.contains("mode=memory") {
+        if file.exists() {
+            super::private_file::restrict(file)
+        } else {
+            super::private_file::create(file, b"")
+        }
+        .with_context(|| format!("cannot make {} private", file.display()))?;
+    }
     Ok(if rest.contains("mode=") {
         format!("sqlite://{rest}")
     } else if rest.contains('?') {

@@ -33,6 +33,33 @@ impl From<Option<f64>> for Cell {
     }
 }
 
+/// Writes text that a spreadsheet must show as text: a cell that would read as a formula
+/// (`=`, `+`, `-`, `@` …, see [`formula_like`]) is marked as text (Excel's quote prefix), so it
+/// stays text when someone edits it.
+///
+/// [`formula_like`]: crate::domain::csv::formula_like
+pub fn write_text(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    let guarded = crate::domain::csv::formula_like(text);
+    match (format, guarded) {
+        (None, false) => sheet.write_string(row, col, text).map(|_| ()),
+        (Some(format), false) => sheet
+            .write_string_with_format(row, col, text, format)
+            .map(|_| ()),
+        (format, true) => {
+            let quoted = format.cloned().unwrap_or_default().set_quote_prefix();
+            sheet
+                .write_string_with_format(row, col, text, &quoted)
+                .map(|_| ())
+        }
+    }
+}
+
 /// Adds a sheet named `name` whose first row (bold, frozen) is the header.
 pub fn add_sheet(book: &mut Workbook, name: &str, rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
@@ -44,8 +71,8 @@ pub fn add_sheet(book: &mut Workbook, name: &str, rows: &[Vec<Cell>]) -> Result<
         for (c, cell) in row.iter().enumerate() {
             let c = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
             match (cell, r) {
-                (Cell::Text(s), 0) => sheet.write_string_with_format(r, c, s, &bold).map(|_| ())?,
-                (Cell::Text(s), _) => sheet.write_string(r, c, s).map(|_| ())?,
+                (Cell::Text(s), 0) => write_text(sheet, r, c, s, Some(&bold))?,
+                (Cell::Text(s), _) => write_text(sheet, r, c, s, None)?,
                 (Cell::Number(x), _) => sheet.write_number(r, c, *x).map(|_| ())?,
                 (Cell::Empty, _) => {}
             }

@@ -48,8 +48,27 @@ pub fn require(roles: &[Role]) -> Result<CurrentUser, ApiError> {
     if roles.contains(&user.me.role) {
         Ok(user)
     } else {
+        refused(&user);
         Err(ApiError::Forbidden)
     }
+}
+
+/// Logs and audits a refused call of a logged-in user (the path it asked for). The audit entry
+/// is written beside the request, so a refusal answers as fast as before.
+pub fn refused(user: &CurrentUser) {
+    let path = with_parts(|p| Some(p.uri.path().to_owned())).unwrap_or_default();
+    tracing::warn!(user = user.me.id, role = ?user.me.role, path, "refused");
+    let (Ok(state), actor) = (state(), actor(user)) else {
+        return;
+    };
+    tokio::spawn(async move {
+        let details = serde_json::json!({ "path": path });
+        if let Err(error) =
+            super::audit::record(&state.db, &actor, "auth.refused", &path, details).await
+        {
+            tracing::error!(error = format!("{error:#}"), "cannot audit a refusal");
+        }
+    });
 }
 
 /// Any logged-in caller.
@@ -88,16 +107,54 @@ pub fn set_header(name: http::HeaderName, value: &str) {
     }
 }
 
-/// Refuses the call while `key` has used up its failed attempts (see [`RateLimiter`]).
+/// Counts one attempt of `key` (checked and counted in one step, see [`RateLimiter::reserve`]);
+/// refuses the call while `key` has used up its attempts.
 ///
-/// [`RateLimiter`]: super::rate_limit::RateLimiter
-pub fn within_limit(state: &AppState, key: &str, factor: u32) -> Result<(), ApiError> {
+/// [`RateLimiter::reserve`]: super::rate_limit::RateLimiter::reserve
+pub fn reserve_attempt(state: &AppState, key: &str, factor: u32) -> Result<(), ApiError> {
     state
         .login_limiter
-        .check(key, factor)
+        .reserve(key, factor)
         .map_err(|wait| ApiError::RateLimited {
             retry_after_secs: wait.as_secs().max(1),
         })
+}
+
+/// A failed password hash or check: [`ApiError::Busy`] when every Argon2 permit was taken
+/// (come back in a moment), otherwise an internal error.
+pub fn password_work(error: anyhow::Error) -> ApiError {
+    if super::auth::is_busy(&error) {
+        tracing::warn!("password check refused: every argon2 permit is taken");
+        ApiError::Busy
+    } else {
+        internal(error)
+    }
+}
+
+/// Records a failed login (the address as typed, never the password) in the log and the audit log.
+pub async fn audit_failed_login(
+    state: &AppState,
+    user: Option<&super::entities::user::Model>,
+    typed: &str,
+) -> Result<(), ApiError> {
+    let email: String = typed.trim().to_lowercase().chars().take(254).collect();
+    let ip = client_ip();
+    tracing::warn!(email, ip, "failed login");
+    let actor = Actor {
+        user_id: user.map(|u| u.id),
+        email,
+        ip,
+    };
+    let target = user.map_or_else(|| "user:unknown".to_owned(), |u| format!("user:{}", u.id));
+    super::audit::record(
+        &state.db,
+        &actor,
+        "auth.login_failed",
+        &target,
+        serde_json::json!({}),
+    )
+    .await
+    .map_err(internal)
 }
 
 /// Records an action a user takes on their own account before a session exists (login, first

@@ -24,7 +24,10 @@ pub async fn import(
     file_name: &str,
     bytes: &[u8],
 ) -> anyhow::Result<Outcome> {
-    let parsed = parse(file_name, bytes);
+    let parsed = {
+        let (name, bytes) = (file_name.to_owned(), bytes.to_vec());
+        super::spreadsheet::parse_off_thread(move || parse(&name, &bytes)).await?
+    };
     let problems = match parsed {
         Ok(definition) => match questionnaires::create_draft(db, actor, &definition, None).await {
             Ok(draft) => return Ok(Outcome::Draft(draft.id)),

@@ -1,9 +1,6 @@
 //! Importing a register file (CSV or XLSX): read, check every row, then apply whole or not at all.
 
-use std::io::Cursor;
-
 use anyhow::Context;
-use calamine::{Data, Reader};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 
@@ -45,6 +42,17 @@ pub fn read_table_as(
             name: file_name.to_owned(),
         })])
     }
+}
+
+/// [`read_table_as`] on a blocking thread, a few files at a time (see
+/// [`super::spreadsheet::parse_off_thread`]): every upload is read this way.
+pub async fn read_off_thread(
+    file_name: &str,
+    bytes: &[u8],
+    dialect: Dialect,
+) -> anyhow::Result<Result<Table, Vec<ImportProblem>>> {
+    let (name, bytes) = (file_name.to_owned(), bytes.to_vec());
+    super::spreadsheet::parse_off_thread(move || read_table_as(&name, &bytes, dialect)).await
 }
 
 /// Reads a CSV through the one reader ([`crate::domain::csv`]): UTF-8 with or without BOM (or
@@ -128,35 +136,25 @@ fn read_csv(bytes: &[u8], dialect: Dialect) -> Result<Table, Vec<ImportProblem>>
     }
 }
 
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Empty => String::new(),
-        other => other.to_string(),
-    }
-}
-
-/// Reads the first sheet of a workbook; row numbers are those Excel shows.
+/// Reads the first sheet of a workbook (see [`super::spreadsheet`]); row numbers are those Excel
+/// shows.
 fn read_xlsx(bytes: &[u8]) -> Result<Table, Vec<ImportProblem>> {
-    let unreadable = |detail: String| vec![ImportProblem::file(Problem::UnreadableFile { detail })];
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| unreadable(e.to_string()))?;
-    let range = match workbook.worksheet_range_at(0) {
-        Some(Ok(range)) => range,
-        Some(Err(e)) => return Err(unreadable(e.to_string())),
-        None => return Err(vec![ImportProblem::file(Problem::EmptyFile)]),
+    let refused =
+        |e: super::spreadsheet::SpreadsheetError| vec![ImportProblem::file(Problem::from(e))];
+    let mut book = super::spreadsheet::open(bytes).map_err(refused)?;
+    let Some(first) = super::spreadsheet::sheet_names(&book).into_iter().next() else {
+        return Err(vec![ImportProblem::file(Problem::EmptyFile)]);
     };
-    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let mut table = Table::default();
-    for (i, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row.iter().map(cell_text).collect();
-        if table.header.is_empty() {
-            table.header = cells;
-        } else {
-            table.rows.push((first_row + i + 1, cells));
-        }
-    }
-    Ok(table)
+    let mut rows = super::spreadsheet::read_sheet(&mut book, &first)
+        .map_err(refused)?
+        .into_iter();
+    let Some((_, header)) = rows.next() else {
+        return Err(vec![ImportProblem::file(Problem::EmptyFile)]);
+    };
+    Ok(Table {
+        header,
+        rows: rows.collect(),
+    })
 }
 
 /// Checks and applies a register file. The institutions change only when the whole file is valid;
@@ -167,7 +165,9 @@ pub async fn import(
     file_name: &str,
     bytes: &[u8],
 ) -> anyhow::Result<ImportRunView> {
-    let checked = read_table(file_name, bytes).and_then(|t| parse_register(&t));
+    let checked = read_off_thread(file_name, bytes, Dialect::Register)
+        .await?
+        .and_then(|t| parse_register(&t));
     let txn = crate::backend::db::begin(db)
         .await
         .context("begin import")?;

@@ -428,6 +428,7 @@ pub async fn issue_link(
         .exec(&txn)
         .await
         .context("revoke earlier links")?;
+    crate::backend::auth::end_link_sessions(&txn, user_id, round_id).await?;
     let (token, hash) = new_token();
     response_link::ActiveModel {
         token_hash: Set(hash),
@@ -471,6 +472,7 @@ pub async fn revoke_links(
         .exec(&txn)
         .await
         .context("revoke links")?;
+    crate::backend::auth::end_link_sessions(&txn, user_id, round_id).await?;
     audit::record(
         &txn,
         actor,
@@ -492,6 +494,7 @@ pub struct Redeemed {
     pub response_id: i32,
     pub last_section: Option<String>,
     pub closes_at: DateTime<Utc>,
+    pub link_id: i32,
 }
 
 /// Checks a link: known, not revoked, its round open, its coordinator active and still bound to the
@@ -562,5 +565,6 @@ pub async fn redeem_link(
         response_id: resp.id,
         last_section: resp.last_section,
         closes_at: round.closes_at,
+        link_id: link.id,
     }))
 }

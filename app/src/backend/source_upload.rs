@@ -78,7 +78,10 @@ pub async fn receive(
     bytes: &[u8],
 ) -> Result<String, Result<i32, SourceError>> {
     let source = sources::find(&state.db, source_id).await.map_err(Err)?;
-    let table = match register_import::read_table_as(file_name, bytes, Dialect::Source) {
+    let read = register_import::read_off_thread(file_name, bytes, Dialect::Source)
+        .await
+        .map_err(|e| Err(e.into()))?;
+    let table = match read {
         Ok(table) => table,
         Err(problems) => {
             let run = register_import::record_run(

@@ -179,7 +179,9 @@ pub async fn import(
 ) -> Result<Imported, SourceError> {
     let source = find(db, source_id).await?;
     let sha256 = hex::encode(Sha256::digest(bytes));
-    let read = register_import::read_table_as(file_name, bytes, Dialect::Source);
+    let read = register_import::read_off_thread(file_name, bytes, Dialect::Source)
+        .await
+        .map_err(SourceError::from)?;
     let (checked, mapping) = match read {
         Ok(table) => {
             let mapping = proposed_mapping(&source, &table)?;

@@ -16,6 +16,8 @@ pub struct Settings {
     /// Set the `Secure` flag on cookies (behind HTTPS).
     pub secure_cookies: bool,
     pub session_hours: i64,
+    /// How long a session opened by a personal link lasts, and without use.
+    pub link_sessions: super::auth::LinkSessions,
     pub password_link_hours: i64,
     /// Failed logins allowed per e-mail address (and 4× that per IP address) in the window.
     pub login_max_failures: u32,
@@ -30,6 +32,8 @@ pub struct Settings {
     pub api_per_minute: u32,
     /// Whether published figures are kept in the database and read back.
     pub figures: super::sources::Reuse,
+    /// Proxies whose forwarding headers give the client's address.
+    pub trusted_proxies: super::http::TrustedProxies,
 }
 
 impl Settings {

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
@@ -149,22 +150,46 @@ pub async fn issue_password_token(
     Ok(token)
 }
 
-/// Uses a one-time link: sets the password and marks the link used. Returns the user.
+/// Uses a one-time link: sets the password, marks the link used and ends every session of the
+/// account (whoever asked for the reset may not be the one logged in). Returns the user; `None`
+/// for an unknown, used or expired link, which is found out before the password is hashed.
 pub async fn redeem_password_token(
     db: &DatabaseConnection,
     token: &str,
     password: &NewPassword,
 ) -> Result<Option<user::Model>, anyhow::Error> {
+    let hash_of_token = token_hash(token);
+    let valid = |now| {
+        password_token::Entity::find()
+            .filter(password_token::Column::TokenHash.eq(hash_of_token.clone()))
+            .filter(password_token::Column::UsedAt.is_null())
+            .filter(password_token::Column::ExpiresAt.gt(now))
+    };
+    if valid(Utc::now())
+        .one(db)
+        .await
+        .context("read link")?
+        .is_none()
+    {
+        return Ok(None);
+    }
     let hash = hash_password(password.expose().to_owned()).await?;
     let txn = crate::backend::db::begin(db).await.context("begin")?;
-    let found = password_token::Entity::find()
-        .filter(password_token::Column::TokenHash.eq(token_hash(token)))
+    // Read again and mark used only if still unused: the link may have been used (by a request
+    // in parallel) while the password was hashed.
+    let Some(link) = valid(Utc::now()).one(&txn).await.context("read link")? else {
+        return Ok(None);
+    };
+    let marked = password_token::Entity::update_many()
+        .col_expr(password_token::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(password_token::Column::Id.eq(link.id))
         .filter(password_token::Column::UsedAt.is_null())
-        .filter(password_token::Column::ExpiresAt.gt(Utc::now()))
-        .one(&txn)
+        .exec(&txn)
         .await
-        .context("read link")?;
-    let Some(link) = found else { return Ok(None) };
+        .context("mark link used")?;
+    if marked.rows_affected != 1 {
+        return Ok(None);
+    }
     let updated = user::ActiveModel {
         id: Set(link.user_id),
         password_hash: Set(Some(hash)),
@@ -173,9 +198,9 @@ pub async fn redeem_password_token(
     .update(&txn)
     .await
     .context("store password")?;
-    let mut used: password_token::ActiveModel = link.into();
-    used.used_at = Set(Some(Utc::now()));
-    used.update(&txn).await.context("mark link used")?;
+    super::auth::delete_other_sessions(&txn, updated.id, None)
+        .await
+        .context("end sessions")?;
     txn.commit().await.context("commit")?;
     Ok(Some(updated))
 }

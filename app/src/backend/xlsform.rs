@@ -9,9 +9,6 @@
 //! the columns `min`, `max`, `unit::…`. Anything else is reported, never dropped.
 
 use std::collections::HashMap;
-use std::io::Cursor;
-
-use calamine::{Data, Reader};
 
 use crate::domain::questionnaire::{
     validate, Choice, Constraint, Definition, Item, ItemKind, Privacy, Required, Section, Text,
@@ -64,43 +61,28 @@ fn problem(sheet: &str, line: usize, column: &str, nl: String, en: String) -> Im
 }
 
 fn read_sheets(bytes: &[u8]) -> Result<[Sheet; 3], Vec<ImportProblem>> {
-    let unreadable = |detail: String| vec![ImportProblem::file(Problem::UnreadableFile { detail })];
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec()))
-        .map_err(|e| unreadable(e.to_string()))?;
+    use super::spreadsheet::{self, SpreadsheetError};
+    let refused = |sheet: &str, e: SpreadsheetError| {
+        let (nl, en) = e.messages();
+        vec![problem(sheet, 0, "-", nl, en)]
+    };
+    let mut book = spreadsheet::open(bytes).map_err(|e| refused("-", e))?;
     let mut read = |name: &'static str, required: bool| -> Result<Sheet, Vec<ImportProblem>> {
-        let range = match book.worksheet_range(name) {
-            Ok(range) => range,
-            Err(_) if !required => {
+        let rows = match spreadsheet::read_sheet(&mut book, name) {
+            Ok(rows) => rows,
+            Err(SpreadsheetError::MissingSheet(_)) if !required => {
                 return Ok(Sheet {
                     header: Vec::new(),
                     rows: Vec::new(),
                 })
             }
-            Err(_) => {
-                return Err(vec![problem(
-                    name,
-                    0,
-                    "-",
-                    format!("Werkblad ‘{name}’ ontbreekt."),
-                    format!("Sheet ‘{name}’ is missing."),
-                )])
-            }
+            Err(e) => return Err(refused(name, e)),
         };
-        let first = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        let mut rows = range.rows().enumerate().map(|(i, r)| {
-            let cells = r.iter().map(|c| match c {
-                Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                Data::Empty => String::new(),
-                other => other.to_string(),
-            });
-            (first + i + 1, cells.collect::<Vec<_>>())
-        });
+        let mut rows = rows.into_iter();
         let header = rows.next().map(|(_, h)| h).unwrap_or_default();
         Ok(Sheet {
             header,
-            rows: rows
-                .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
-                .collect(),
+            rows: rows.collect(),
         })
     };
     Ok([
@@ -588,7 +570,7 @@ pub fn export(
         for (r, row) in rows.iter().enumerate() {
             for (c, value) in row.iter().enumerate() {
                 if !value.is_empty() {
-                    sheet.write_string(r as u32, c as u16, value)?;
+                    super::exports::write_text(sheet, r as u32, c as u16, value, None)?;
                 }
             }
         }

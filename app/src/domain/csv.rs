@@ -245,8 +245,43 @@ fn slow_number(field: &[u8]) -> Option<f64> {
     }
 }
 
+/// Whether a spreadsheet would read `text` as a formula (or a command): it starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return and is not simply a number (`-3`, `+1.5` stay numbers).
+pub fn formula_like(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && text.trim().replace(',', ".").parse::<f64>().is_err()
+}
+
+/// `text` as a spreadsheet shows it as text: with a leading `'` where Excel and LibreOffice would
+/// otherwise read a formula (for CSV files; a workbook marks such a cell as text instead).
+pub fn spreadsheet_text(text: &str) -> Cow<'_, str> {
+    if formula_like(text) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_a_spreadsheet_would_run_is_written_as_text() {
+        for hostile in [
+            "=HYPERLINK(\"http://evil.example\")",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert!(super::formula_like(hostile), "{hostile:?}");
+            assert_eq!(super::spreadsheet_text(hostile), format!("'{hostile}"));
+        }
+        for plain in ["-3", "+1.5", "-0,5", "Albeda", "a=b", "", "2026"] {
+            assert_eq!(super::spreadsheet_text(plain), plain);
+        }
+    }
+
     use super::*;
 
     fn all(bytes: &[u8]) -> Vec<(u64, Vec<String>)> {

@@ -223,8 +223,8 @@ pub fn Analysis() -> impl IntoView {
     }
 }
 
-/// The answers with the items marked special-category or identifying: a plain GET form with the
-/// reason, for researchers who hold that access.
+/// The answers with the items marked special-category or identifying: a plain form that posts
+/// the reason (never a link, which another site could make), for researchers who hold that access.
 #[component]
 fn MarkedExport(base: String, round: i32) -> impl IntoView {
     let lang = use_lang();
@@ -232,7 +232,7 @@ fn MarkedExport(base: String, round: i32) -> impl IntoView {
     view! {
         <details>
             <summary>{lang.pick("Met bijzondere en identificerende vragen", "With special-category and identifying items")}</summary>
-            <form method="get" action=format!("{base}/antwoorden.csv") class="stack">
+            <form method="post" action=format!("{base}/antwoorden.csv") class="stack">
                 <input type="hidden" name="bijzonder" value="1" />
                 <label for=id.clone()>{lang.pick("Reden (wordt vastgelegd in de auditlog)", "Reason (recorded in the audit log)")}</label>
                 <input id=id name="reden" required minlength="10" maxlength="500" />

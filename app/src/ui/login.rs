@@ -101,6 +101,11 @@ fn ChangePasswordForm() -> impl IntoView {
             <input id="new" name="new" type="password" autocomplete="new-password" minlength="12" required />
             <label for="repeat">{lang.pick("Herhaal nieuw wachtwoord", "Repeat new password")}</label>
             <input id="repeat" name="repeat" type="password" autocomplete="new-password" minlength="12" required />
+            <p class="hint">{lang.pick("Uw andere sessies worden beëindigd.", "Your other sessions end.")}</p>
+            <label>
+                <input type="checkbox" name="revoke_tokens" value="ja" checked />
+                {lang.pick("Trek ook al mijn API-sleutels in", "Also revoke all my API tokens")}
+            </label>
             <button type="submit">{lang.pick("Wachtwoord wijzigen", "Change password")}</button>
         </ActionForm>
         <Outcome action=action success=lang.pick("Uw wachtwoord is gewijzigd.", "Your password has been changed.") />

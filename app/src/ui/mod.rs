@@ -39,6 +39,17 @@ const SURVEY_SCRIPT: &str =
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = detect_lang();
     let survey = is_survey_page();
+    let nonce = leptos::nonce::use_nonce();
+    // The page's policy allows its own inline scripts by this response's nonce, nothing else.
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(policy)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&crate::backend::http::content_security_policy(
+            nonce.as_ref().map(|n| n.to_string()).as_deref(),
+        )),
+    ) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang.code()>
@@ -47,7 +58,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
                 {if survey {
-                    view! { <script type="module" inner_html=SURVEY_SCRIPT></script> }.into_any()
+                    view! { <script type="module" nonce=nonce inner_html=SURVEY_SCRIPT></script> }.into_any()
                 } else {
                     view! { <HydrationScripts options /> }.into_any()
                 }}

@@ -330,9 +330,8 @@ fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> 
         "lang": lang.code(),
         "definition": def,
         "answers": s.raw(),
-    })
-    .to_string()
-    .replace("</", "<\\/");
+    });
+    let config = json_in_script(&config);
     let items = sec.items.iter().map(|item| {
         let item = item.clone();
         let k = item.key.clone();
@@ -588,5 +587,42 @@ fn Comparison(c: ComparisonView) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// JSON for a `<script type="application/json">` element: every `<`, `>` and `&` is written as its
+/// `\u` escape (still the same JSON), so no text in a definition or an answer (`</script>`,
+/// `<!--`, `<script`) can end the element or change how the HTML parser reads it.
+pub fn json_in_script(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod script_tests {
+    use super::json_in_script;
+
+    #[test]
+    fn json_in_a_script_element_cannot_end_or_bend_it() {
+        let hostile = serde_json::json!({
+            "label": "</script><script>alert(1)</script>",
+            "hint": "<!-- <script> & </SCRIPT >",
+        });
+        let text = json_in_script(&hostile);
+        assert!(
+            !text.contains('<') && !text.contains('>') && !text.contains('&'),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+        assert_eq!(back, hostile);
     }
 }

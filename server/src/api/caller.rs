@@ -104,7 +104,9 @@ async fn identify(
 ) -> Result<Caller, Problem> {
     let ip_key = format!("ip:{}", ip.as_deref().unwrap_or("unknown"));
     if let Some(value) = authorization {
-        if let Err(wait) = state.api_refusals.check(&ip_key, 1) {
+        // Counted before the token is looked up (taken back when it is valid), so parallel
+        // guesses cannot all pass the limit.
+        if let Err(wait) = state.api_refusals.reserve(&ip_key, 1) {
             return Err(Problem::rate_limited(wait));
         }
         let token = value.strip_prefix("Bearer ").map(str::trim).unwrap_or("");
@@ -112,9 +114,10 @@ async fn identify(
             .await
             .map_err(|e| Problem::internal(format!("{e:#}")))?;
         let Some(user) = found else {
-            state.api_refusals.record_failure(&ip_key);
+            tracing::warn!(ip, "api token refused");
             return Err(Problem::unauthenticated());
         };
+        state.api_refusals.release(&ip_key);
         return Ok(Caller {
             me: user.me,
             token_id: Some(user.token_id),

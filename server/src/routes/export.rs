@@ -113,7 +113,7 @@ pub async fn audit_log(
         if result.is_err() {
             break;
         }
-        result = out.write_record([
+        result = out.write_record(as_text([
             r.id.to_string(),
             r.at.to_rfc3339(),
             r.actor_email.clone(),
@@ -121,7 +121,7 @@ pub async fn audit_log(
             r.target.clone(),
             r.details.clone(),
             r.ip.clone().unwrap_or_default(),
-        ]);
+        ]));
     }
     match result
         .map_err(|e| e.to_string())
@@ -205,7 +205,9 @@ fn failed(error: &str) -> Response {
 }
 
 /// `GET /export/ronde/{id}/{file}`: `ontvangers.csv` (admins), or the round's submitted
-/// answers as `antwoorden.csv`, `codeboek.json` or `antwoorden.sps` (researchers, admins).
+/// answers as `antwoorden.csv`, `codeboek.json` or `antwoorden.sps` (researchers, admins),
+/// without the marked items. Those come only by `POST` ([`round_file_marked`]): a reason in a
+/// link could be chosen by another site.
 pub async fn round_file(
     state: State<AppState>,
     viewer: Extension<Viewer>,
@@ -213,6 +215,9 @@ pub async fn round_file(
     Path((id, file)): Path<(i32, String)>,
     Query(query): Query<MarkedQuery>,
 ) -> Response {
+    if query.bijzonder.is_some() || query.reden.is_some() {
+        return (StatusCode::METHOD_NOT_ALLOWED, MARKED_BY_FORM).into_response();
+    }
     match file.as_str() {
         "ontvangers.csv" => recipients(state, viewer, id).await,
         "antwoorden.csv" | "codeboek.json" | "antwoorden.sps" => {
@@ -225,6 +230,24 @@ pub async fn round_file(
                 query,
             )
             .await
+        }
+        _ => (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
+    }
+}
+
+/// `POST /export/ronde/{id}/antwoorden.csv` with `bijzonder=1&reden=…` (a form on the analysis
+/// page): the answers with the items marked special-category or identifying, for researchers
+/// with that access. A cross-site post is refused before it gets here.
+pub async fn round_file_marked(
+    state: State<AppState>,
+    viewer: Extension<Viewer>,
+    ip: Option<Extension<app::backend::http::ClientIp>>,
+    Path((id, file)): Path<(i32, String)>,
+    axum::Form(form): axum::Form<MarkedQuery>,
+) -> Response {
+    match file.as_str() {
+        "antwoorden.csv" | "codeboek.json" | "antwoorden.sps" => {
+            answers(state, viewer, ip.map(|Extension(ip)| ip.0), id, &file, form).await
         }
         _ => (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
     }
@@ -281,7 +304,7 @@ async fn answers(
                 ]
                 .into_iter()
                 .chain(row.values.iter().cloned());
-                result = out.write_record(values);
+                result = out.write_record(as_text(values));
             }
             match result
                 .map_err(|e| e.to_string())
@@ -312,7 +335,9 @@ async fn answers(
 pub const NO_MARKED_ACCESS: &str = "Bijzondere en identificerende vragen mag alleen een onderzoeker met die toegang exporteren; vraag een beheerder. / Only a researcher with that access may export special-category and identifying items.";
 pub const MARKED_REASON: &str = "Geef een reden van minstens 10 tekens voor een export met bijzondere of identificerende vragen. / Give a reason of at least 10 characters for an export with special-category or identifying items.";
 
-/// `?bijzonder=1&reden=…`: include the marked items, for this reason.
+pub const MARKED_BY_FORM: &str = "Een export met bijzondere of identificerende vragen gaat via het formulier op de analysepagina. / An export with special-category or identifying items is made through the form on the analysis page.";
+
+/// `bijzonder=1&reden=…` (posted): include the marked items, for this reason.
 #[derive(serde::Deserialize, Default)]
 pub struct MarkedQuery {
     bijzonder: Option<String>,
@@ -377,7 +402,7 @@ async fn recipients(
             break;
         }
         let opt = |v: Option<String>| v.unwrap_or_default();
-        result = out.write_record([
+        result = out.write_record(as_text([
             r.code,
             r.institution,
             r.name,
@@ -391,7 +416,7 @@ async fn recipients(
             opt(r.last_reminder_at),
             opt(r.opened_at),
             opt(r.submitted_at),
-        ]);
+        ]));
     }
     match result
         .map_err(|e| e.to_string())
@@ -490,4 +515,12 @@ pub async fn figures(
         return response;
     }
     download(mime, &format!("bron-{id}-{file}"), body)
+}
+
+/// A CSV row as a spreadsheet must show it: no field is read as a formula (see
+/// [`app::domain::csv::spreadsheet_text`]).
+fn as_text(fields: impl IntoIterator<Item = String>) -> impl Iterator<Item = String> {
+    fields
+        .into_iter()
+        .map(|field| app::domain::csv::spreadsheet_text(&field).into_owned())
 }

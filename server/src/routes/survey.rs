@@ -38,8 +38,11 @@ pub async fn post_section(
         .map_or(Lang::Nl, Lang::from_cookie_header);
     let ctx = match responses::open(&state, &user, id, true).await {
         Ok(ctx) => ctx,
-        Err(ResponseError::NotFound | ResponseError::Forbidden) => {
+        Err(ResponseError::NotFound) => {
             return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response()
+        }
+        Err(ResponseError::Forbidden) => {
+            return (StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response()
         }
         Err(error) => return internal(error),
     };
@@ -189,8 +192,68 @@ fn internal(error: impl Into<anyhow::Error>) -> Response {
         .into_response()
 }
 
-/// Opens a personal link: a session limited to the link's round and institution, until the round
-/// closes. Failed attempts count against the caller's IP address.
+/// The page a personal link opens: a button that starts the session. Opening a link changes
+/// nothing (a GET that logged the browser in would let another site log a visitor in as someone
+/// else, and mail scanners that follow links would use them up): the button posts the token back
+/// to [`open_link`]. The token is in the address, so the page sends no referrer.
+pub async fn link_page(Path(token): Path<String>, headers: axum::http::HeaderMap) -> Response {
+    let lang = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::Nl, Lang::from_cookie_header);
+    // Only the characters a token has are put back into the page.
+    let token: String = token
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(128)
+        .collect();
+    let (code, title, text, button) = match lang {
+        Lang::Nl => (
+            "nl",
+            "Uw persoonlijke link",
+            "Met deze link vult u de vragenlijst van de Monitor Integrale Veiligheid mbo in voor uw instelling.",
+            "Open de vragenlijst",
+        ),
+        Lang::En => (
+            "en",
+            "Your personal link",
+            "With this link you fill in the Monitor Integrale Veiligheid mbo questionnaire for your institution.",
+            "Open the questionnaire",
+        ),
+    };
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} — MIV-mbo</title><link rel=\"stylesheet\" href=\"/pkg/miv.css\"></head>\
+         <body><main id=\"main\" class=\"page narrow\"><h1>{title}</h1><p>{text}</p>\
+         <form method=\"post\" action=\"/r/{token}\"><button type=\"submit\" class=\"primary\">{button}</button></form>\
+         </main></body></html>"
+    );
+    (
+        [
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// Failed personal-link attempts an address makes before each further attempt waits.
+const LINK_FREE_FAILURES: u32 = 10;
+
+/// How long an attempt waits after `failures` recent failures from its address: nothing for the
+/// first [`LINK_FREE_FAILURES`], then 250 ms more per failure, at most 5 s. A slower guesser, not
+/// a locked door: behind a shared address (a school's network) a valid link still opens.
+fn link_delay(failures: u32) -> std::time::Duration {
+    let over = failures.saturating_sub(LINK_FREE_FAILURES);
+    std::time::Duration::from_millis(u64::from(over) * 250).min(std::time::Duration::from_secs(5))
+}
+
+/// Opens a personal link (the button of [`link_page`]): a session limited to the link's round and
+/// institution, ending when the link is revoked or reissued, after the configured hours (or when
+/// the round closes), or after a while without use. Failed attempts slow their address down.
 pub async fn open_link(
     State(state): State<AppState>,
     ip: Option<Extension<ClientIp>>,
@@ -198,20 +261,17 @@ pub async fn open_link(
 ) -> Response {
     let ip = ip.map(|Extension(ip)| ip.0).unwrap_or_default();
     let key = format!("link:{ip}");
-    if state.link_limiter.check(&key, 1).is_err() {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::REFERRER_POLICY, "no-referrer")],
-            "Te veel pogingen. Probeer het later opnieuw. / Too many attempts. Try again later.",
-        )
-            .into_response();
+    let delay = link_delay(state.link_limiter.count(&key));
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
     let redeemed = match rounds::redeem_link(&state.db, &token).await {
         Ok(found) => found,
         Err(error) => return internal(error),
     };
     let Some(link) = redeemed else {
-        state.link_limiter.record_failure(&key);
+        state.link_limiter.record(&key);
+        tracing::warn!(ip, "personal link refused");
         return (
             [(header::REFERRER_POLICY, "no-referrer")],
             Redirect::to("/inloggen?link=ongeldig"),
@@ -222,11 +282,17 @@ pub async fn open_link(
         round_id: link.round_id,
         institution_id: link.institution_id,
     };
-    let cookie = match create_scoped_session(&state.db, link.user_id, link.closes_at, scope).await {
-        Ok(token) => token,
-        Err(error) => return internal(error),
-    };
-    let hours = (link.closes_at - chrono::Utc::now()).num_hours().max(1);
+    let hours = state.settings.link_sessions.hours;
+    let expires_at = link
+        .closes_at
+        .min(chrono::Utc::now() + chrono::Duration::hours(hours));
+    let cookie =
+        match create_scoped_session(&state.db, link.user_id, expires_at, scope, link.link_id).await
+        {
+            Ok(token) => token,
+            Err(error) => return internal(error),
+        };
+    let hours = (expires_at - chrono::Utc::now()).num_hours().max(1);
     let target = match link.last_section {
         Some(section) => format!("/vragenlijst/{}/deel/{section}", link.response_id),
         None => format!("/vragenlijst/{}", link.response_id),
@@ -242,4 +308,20 @@ pub async fn open_link(
         Redirect::to(&target),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_links_slow_an_address_down_but_never_lock_it_out() {
+        assert!(link_delay(0).is_zero());
+        assert!(link_delay(LINK_FREE_FAILURES).is_zero());
+        assert_eq!(
+            link_delay(LINK_FREE_FAILURES + 2),
+            std::time::Duration::from_millis(500)
+        );
+        assert_eq!(link_delay(10_000), std::time::Duration::from_secs(5));
+    }
 }

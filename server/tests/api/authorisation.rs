@@ -1,5 +1,9 @@
-//! Every route and server function × {anonymous, coordinator of A, coordinator of B, researcher,
-//! admin}: each cell is either allowed or refused (401 for anonymous, 403 for a wrong role).
+//! Every route and server function × every kind of caller: anonymous, coordinators of A and of B,
+//! researcher, admin, a personal link's session (its own round, another round), a revoked link's
+//! session, a deactivated user's session, and a bearer token of each staff role. Each cell says
+//! which status it expects: the row's own for a caller it allows (200 unless the row names another),
+//! 401 without a valid session, 403 for a wrong role, 404 for a response of another institution or
+//! round.
 
 use app::domain::Role;
 
@@ -13,6 +17,31 @@ enum Who {
     CoordinatorB,
     Researcher,
     Admin,
+    /// A session opened by coordinator A's personal link for the round under test.
+    LinkA,
+    /// A session opened by coordinator A's personal link for another round.
+    LinkOtherRound,
+    /// A session opened by a link that was revoked since.
+    RevokedLink,
+    /// The session of a researcher deactivated since.
+    Deactivated,
+    /// `Authorization: Bearer` with a researcher's or an admin's API token, no cookie.
+    ResearcherToken,
+    AdminToken,
+}
+
+impl Who {
+    /// Callers without a valid session: refused with 401 wherever a session is needed.
+    fn without_session(self) -> bool {
+        matches!(
+            self,
+            Who::Anonymous
+                | Who::RevokedLink
+                | Who::Deactivated
+                | Who::ResearcherToken
+                | Who::AdminToken
+        )
+    }
 }
 
 const EVERYONE: &[Who] = &[
@@ -21,27 +50,100 @@ const EVERYONE: &[Who] = &[
     Who::CoordinatorB,
     Who::Researcher,
     Who::Admin,
+    Who::LinkA,
+    Who::LinkOtherRound,
+    Who::RevokedLink,
+    Who::Deactivated,
+    Who::ResearcherToken,
+    Who::AdminToken,
 ];
 const LOGGED_IN: &[Who] = &[
     Who::CoordinatorA,
     Who::CoordinatorB,
     Who::Researcher,
     Who::Admin,
+    Who::LinkA,
+    Who::LinkOtherRound,
 ];
 const STAFF: &[Who] = &[Who::Researcher, Who::Admin];
 const ADMIN: &[Who] = &[Who::Admin];
-const SCOPE_A: &[Who] = &[Who::CoordinatorA, Who::Researcher, Who::Admin];
-const COORDINATORS: &[Who] = &[Who::CoordinatorA, Who::CoordinatorB];
-const RESPONSE_A: &[Who] = &[Who::CoordinatorA, Who::Admin];
-const WRITE_A: &[Who] = &[Who::CoordinatorA];
+/// Institution A's pages: its coordinators (with a login or a link's session) and staff.
+const SCOPE_A: &[Who] = &[
+    Who::CoordinatorA,
+    Who::Researcher,
+    Who::Admin,
+    Who::LinkA,
+    Who::LinkOtherRound,
+];
+const COORDINATORS: &[Who] = &[
+    Who::CoordinatorA,
+    Who::CoordinatorB,
+    Who::LinkA,
+    Who::LinkOtherRound,
+];
+const RESPONSE_A: &[Who] = &[Who::CoordinatorA, Who::Admin, Who::LinkA];
+const WRITE_A: &[Who] = &[Who::CoordinatorA, Who::LinkA];
+/// Raw answers: researchers, with a session or a token.
+const RESEARCH_DATA: &[Who] = &[Who::Researcher, Who::ResearcherToken];
+/// The research API: staff with a session or a token.
+const API: &[Who] = &[
+    Who::Researcher,
+    Who::Admin,
+    Who::ResearcherToken,
+    Who::AdminToken,
+];
 
 enum Request {
     Page(String),
     Function(&'static str, Vec<(&'static str, String)>),
+    /// A server function that takes JSON (`input = Json`).
+    Json(&'static str, serde_json::Value),
     Upload(&'static str),
+    /// A plain form post (the survey without WASM).
+    Form(String, Vec<(&'static str, String)>),
     /// A response of institution A: coordinators of B are told it does not exist (404).
     Response(&'static str, Vec<(&'static str, String)>),
 }
+
+/// What an allowed caller gets where it is not 200 (303 for uploads and forms): the row's label,
+/// the caller (`None`: every allowed caller) and the status. A 404 or 422 here comes from the
+/// row's own data (an id that does not exist, a form that is not valid), after the caller passed.
+const ALLOWED_STATUS: &[(&str, Option<Who>, u16)] = &[
+    // Fewer than `min_institutions` answered: no comparison yet.
+    ("/api/get_comparison", None, 422),
+    // The response is not complete.
+    ("/api/submit_response", None, 422),
+    // Version 0, round 999999, user 999999, token 999999, source 1 and the upload do not exist.
+    ("/api/create_round", None, 404),
+    ("/api/close_round", None, 404),
+    ("/api/set_special_access", None, 404),
+    ("/api/revoke_token", None, 404),
+    ("/export/gebruiker/999999/gegevens.json", None, 404),
+    ("/api/erase_user", None, 404),
+    ("/export/bron/1/cijfers.csv", None, 404),
+    ("/export/bron/1/cijfers.xlsx", None, 404),
+    ("/api/withdraw_snapshot", None, 404),
+    ("/api/restore_snapshot", None, 404),
+    ("/api/report", None, 404),
+    ("/import/bron/1", None, 404),
+    ("/api/upload_status", None, 404),
+    // Not submitted, so not reopened.
+    ("/api/reopen_response", None, 422),
+    // The current password in the form is not the caller's.
+    ("/api/change_password", None, 422),
+    // An empty name.
+    ("/api/create_source", None, 422),
+    // A draft cannot be retired; published, it can no longer be edited.
+    ("/api/retire_version", None, 422),
+    ("/api/update_item", None, 422),
+    // The researcher changed the draft first: the key, section or item is gone or already there.
+    ("/api/rename_item", Some(Who::Admin), 422),
+    ("/api/recode_option", Some(Who::Admin), 422),
+    ("/api/add_section", Some(Who::Admin), 422),
+    ("/api/remove_item", Some(Who::Admin), 422),
+    ("/api/add_item", Some(Who::Admin), 422),
+    ("/api/publish_version", Some(Who::Admin), 422),
+];
 
 async fn every_route_and_server_function_checks_role_and_institution(app: TestApp) {
     app.load_demo_register().await;
@@ -88,7 +190,9 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
     .expect("draft");
     let vid = draft.id.to_string();
     let s = |v: &str| v.to_owned();
-    let (round, response_a, coordinator_a) = open_round(&app).await;
+    let (round, other_round, response_a, coordinator_a) = open_round(&app).await;
+    let mut clients = clients.to_vec();
+    clients.extend(special_callers(&app, &clients[4].1, round, other_round).await);
     let (round, response_a, coordinator_a) = (
         round.to_string(),
         response_a.to_string(),
@@ -362,16 +466,16 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             STAFF,
         ),
         (Request::Page(s("/account/api-sleutels")), STAFF),
-        (Request::Page(s("/api/v1/me")), STAFF),
-        (Request::Page(s("/api/v1/questionnaires")), STAFF),
-        (Request::Page(format!("/api/v1/versions/{vid}")), STAFF),
-        (Request::Page(s("/api/v1/rounds")), STAFF),
-        (Request::Page(format!("/api/v1/rounds/{round}")), STAFF),
+        (Request::Page(s("/api/v1/me")), API),
+        (Request::Page(s("/api/v1/questionnaires")), API),
+        (Request::Page(format!("/api/v1/versions/{vid}")), API),
+        (Request::Page(s("/api/v1/rounds")), API),
+        (Request::Page(format!("/api/v1/rounds/{round}")), API),
         (
             Request::Page(format!("/api/v1/rounds/{round}/responses")),
-            &[Who::Researcher],
+            RESEARCH_DATA,
         ),
-        (Request::Page(s("/api/v1/sources")), STAFF),
+        (Request::Page(s("/api/v1/sources")), API),
         (Request::Page(s("/api/openapi.json")), EVERYONE),
         (
             Request::Function(
@@ -583,6 +687,20 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             ),
             STAFF,
         ),
+        (
+            Request::Json(
+                "save_answers",
+                serde_json::json!({ "id": response_a.parse::<i32>().unwrap_or(0), "section": null, "changes": [] }),
+            ),
+            WRITE_A,
+        ),
+        (
+            Request::Form(
+                format!("/vragenlijst/{response_a}/deel/beleid"),
+                vec![("a:integraal_plan", s("ja"))],
+            ),
+            WRITE_A,
+        ),
     ];
     let mut failures = Vec::new();
     for (request, allowed) in &matrix {
@@ -597,9 +715,21 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
                         form.iter().map(|(k, v)| (*k, v.as_str())).collect();
                     (format!("/api/{name}"), app.call(c, name, &form).await)
                 }
+                Request::Json(name, body) => (
+                    format!("/api/{name}"),
+                    c.post(app.url(&format!("/api/{name}")))
+                        .json(body)
+                        .send()
+                        .await
+                        .expect("json call"),
+                ),
                 Request::Upload(path) => (
                     path.to_string(),
                     app.upload_to(c, path, "r.csv", b"x".to_vec()).await,
+                ),
+                Request::Form(path, form) => (
+                    format!("POST {path}"),
+                    c.post(app.url(path)).form(form).send().await.expect("form"),
                 ),
                 Request::Response("", form) => {
                     let path = form[0].1.clone();
@@ -612,22 +742,11 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
                     (format!("/api/{name}"), app.call(c, name, &form).await)
                 }
             };
-            let hidden = matches!(request, Request::Response(..)) && *who == Who::CoordinatorB;
             let status = response.status().as_u16();
-            let expected_ok = allowed.contains(who);
-            let ok = if expected_ok {
-                status != 401 && status != 403 && status < 500
-            } else if *who == Who::Anonymous {
-                status == 401
-            } else if hidden {
-                status == 404
-            } else {
-                status == 403
-            };
-            if !ok {
+            let expected = expected_status(request, &label, allowed, *who);
+            if status != expected {
                 failures.push(format!(
-                    "{label} as {who:?}: status {status}, expected {}",
-                    if expected_ok { "allowed" } else { "refused" }
+                    "{label} as {who:?}: status {status}, expected {expected}"
                 ));
             }
         }
@@ -640,8 +759,137 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
 }
 both!(every_route_and_server_function_checks_role_and_institution);
 
-/// A round with institutions 25PX (A) and 27GH (B): (round id, response of A, coordinator A's id).
-async fn open_round(app: &TestApp) -> (i32, i32, i32) {
+/// The status `who` must get for `request`.
+fn expected_status(request: &Request, label: &str, allowed: &[Who], who: Who) -> u16 {
+    let hidden = matches!(
+        request,
+        Request::Response(..) | Request::Json(..) | Request::Form(..)
+    ) && matches!(who, Who::CoordinatorB | Who::LinkOtherRound);
+    if allowed.contains(&who) {
+        let listed = |for_who: Option<Who>| {
+            ALLOWED_STATUS
+                .iter()
+                .find(|(l, w, _)| *l == label && *w == for_who)
+                .map(|(_, _, status)| *status)
+        };
+        return listed(Some(who))
+            .or_else(|| listed(None))
+            .unwrap_or(match request {
+                Request::Upload(_) | Request::Form(..) => 303,
+                _ => 200,
+            });
+    }
+    let api = matches!(request, Request::Page(path) if path.starts_with("/api/v1/"));
+    match request {
+        // A token is a credential on the research API (and nowhere else).
+        _ if api && matches!(who, Who::ResearcherToken | Who::AdminToken) => 403,
+        // The survey's plain form sends a browser without a session to the login page.
+        Request::Form(..) if who.without_session() => 303,
+        _ if who.without_session() => 401,
+        _ if hidden => 404,
+        _ => 403,
+    }
+}
+
+/// The callers beyond the five plain ones: link sessions (own round, other round, revoked), a
+/// deactivated researcher's session, and a researcher's and an admin's API token.
+async fn special_callers(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    round: i32,
+    other_round: i32,
+) -> Vec<(Who, reqwest::Client)> {
+    use app::backend::{audit::Actor, rounds};
+    let coordinator = |email: &str| {
+        let email = app::domain::Email::parse(email).expect("email");
+        async move {
+            app::backend::users::find_by_email(&app.db, &email)
+                .await
+                .expect("find")
+                .expect("user")
+                .id
+        }
+    };
+    let link_session = |token: String| async move {
+        let c = client();
+        let opened = c
+            .post(app.url(&format!("/r/{token}")))
+            .send()
+            .await
+            .expect("open link");
+        assert_eq!(opened.status(), 303, "the link opens");
+        c
+    };
+    // Not coordinator A, whose links the matrix issues and revokes.
+    let a = app
+        .create_user("coord-a3@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let link_a = rounds::issue_link(&app.db, &Actor::cli(), round, a)
+        .await
+        .expect("link");
+    let link_other = rounds::issue_link(&app.db, &Actor::cli(), other_round, a)
+        .await
+        .expect("link");
+    let second = app
+        .create_user("coord-a2@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let revoked = rounds::issue_link(&app.db, &Actor::cli(), round, second)
+        .await
+        .expect("link");
+    let revoked = link_session(revoked).await;
+    let f = [
+        ("round_id", round.to_string()),
+        ("user_id", second.to_string()),
+    ];
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(app.call(admin, "revoke_links", &f).await.status(), 200);
+    let gone = app.logged_in("weg@miv.nl", Role::Researcher, &[]).await;
+    let gone_id = coordinator("weg@miv.nl").await.to_string();
+    assert_eq!(
+        app.call(
+            admin,
+            "set_user_active",
+            &[("user_id", gone_id.as_str()), ("active", "false")]
+        )
+        .await
+        .status(),
+        200
+    );
+    let researcher = app
+        .logged_in("sleutel-o@miv.nl", Role::Researcher, &[])
+        .await;
+    let bearer = |token: String| {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().expect("header"),
+        );
+        headers.insert("sec-fetch-site", "same-origin".parse().expect("header"));
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("client")
+    };
+    vec![
+        (Who::LinkA, link_session(link_a).await),
+        (Who::LinkOtherRound, link_session(link_other).await),
+        (Who::RevokedLink, revoked),
+        (Who::Deactivated, gone),
+        (
+            Who::ResearcherToken,
+            bearer(crate::research_api::token(app, &researcher, "researcher", "30").await),
+        ),
+        (
+            Who::AdminToken,
+            bearer(crate::research_api::token(app, admin, "admin", "30").await),
+        ),
+    ]
+}
+
+/// A round with institutions 25PX (A) and 27GH (B), and a later round with A: (round id, other
+/// round's id, response of A, coordinator A's id).
+async fn open_round(app: &TestApp) -> (i32, i32, i32, i32) {
     use app::backend::{audit::Actor, questionnaires, rounds};
     let definition = serde_json::from_str(server::seed::DEFAULT_QUESTIONNAIRE).expect("definition");
     let version = questionnaires::create_draft(&app.db, &Actor::cli(), &definition, None)
@@ -671,6 +919,20 @@ async fn open_round(app: &TestApp) -> (i32, i32, i32) {
     )
     .await
     .expect("round");
+    let other_round = rounds::create(
+        &app.db,
+        &Actor::cli(),
+        &rounds::NewRound {
+            name: "Monitor later".into(),
+            year: 2027,
+            version_id: version.id,
+            opens_at: now - chrono::Duration::hours(1),
+            closes_at: now + chrono::Duration::days(10),
+            institutions: vec!["25PX".into()],
+        },
+    )
+    .await
+    .expect("other round");
     let response = rounds::participants(&app.db, round)
         .await
         .expect("participants")
@@ -685,5 +947,5 @@ async fn open_round(app: &TestApp) -> (i32, i32, i32) {
         .expect("find")
         .expect("coordinator A")
         .id;
-    (round, response, coordinator)
+    (round, other_round, response, coordinator)
 }

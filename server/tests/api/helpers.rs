@@ -26,6 +26,24 @@ macro_rules! both {
     };
 }
 
+/// Runs a test that starts its own servers (with a changed configuration) once on SQLite and once
+/// on PostgreSQL: the test function takes the [`Backend`].
+#[macro_export]
+macro_rules! on_both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::helpers::Backend::Postgres).await
+            }
+        }
+    };
+}
+
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
     Sqlite,

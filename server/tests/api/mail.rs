@@ -17,23 +17,8 @@ use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::helpers::{client, spawn_app_with, Backend, TestApp};
+use crate::on_both;
 use app::backend::entities::user_institution;
-
-/// Runs a test that starts its own servers on SQLite and on PostgreSQL.
-macro_rules! on_both {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name($crate::helpers::Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name($crate::helpers::Backend::Postgres).await
-            }
-        }
-    };
-}
 
 /// An SMTP server process writing what it receives into a folder.
 pub struct SmtpServer {

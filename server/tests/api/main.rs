@@ -18,6 +18,7 @@ mod questionnaires;
 mod research_api;
 mod retention;
 mod rounds;
+mod security;
 #[path = "../smtp/sink.rs"]
 mod sink;
 mod snapshots;

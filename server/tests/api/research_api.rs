@@ -369,14 +369,41 @@ async fn raw_answers_are_pseudonymised_and_marked_items_need_access_and_a_reason
         .expect("full");
     assert!(full["rows"][0]["answers"].get("opmerkingen").is_some());
     assert_eq!(full["codebook"]["withheld"], serde_json::json!([]));
+    let export = format!("/export/ronde/{round}/antwoorden.csv");
     let csv = researcher
-        .get(app.url(&format!(
-            "/export/ronde/{round}/antwoorden.csv?bijzonder=1&reden=kort"
-        )))
+        .post(app.url(&export))
+        .form(&[("bijzonder", "1"), ("reden", "kort")])
         .send()
         .await
         .expect("csv");
     assert_eq!(csv.status(), 422, "a reason of at least 10 characters");
+    let by_link = researcher
+        .get(app.url(&format!(
+            "{export}?bijzonder=1&reden=Onderzoek+naar+dreigingen"
+        )))
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(by_link.status(), 405, "a reason never comes in a link");
+    let from_elsewhere = researcher
+        .get(app.url(&export))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(
+        from_elsewhere.status(),
+        403,
+        "another site cannot start a download"
+    );
+    let posted = researcher
+        .post(app.url(&export))
+        .form(&[("bijzonder", "1"), ("reden", "Onderzoek naar dreigingen")])
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(posted.status(), 200);
+    assert!(posted.text().await.expect("body").contains("opmerkingen"));
 
     let exports = audit_log::Entity::find()
         .filter(audit_log::Column::Action.eq("export.answers"))

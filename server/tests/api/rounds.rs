@@ -765,7 +765,41 @@ async fn a_personal_link_opens_one_institution_in_one_round(app: TestApp) {
     );
 
     let visitor = client();
-    let opened = visitor.get(app.url(&path)).send().await.expect("open link");
+    // Opening the link changes nothing: a page with a button (a POST) starts the session.
+    let page = visitor.get(app.url(&path)).send().await.expect("open link");
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    assert!(
+        page.headers().get("set-cookie").is_none(),
+        "no session on a GET"
+    );
+    let html = page.text().await.expect("page");
+    assert!(
+        html.contains(&format!("<form method=\"post\" action=\"{path}\">")),
+        "{html}"
+    );
+    assert_eq!(
+        app.call(&visitor, "get_survey", &[("id", "1")])
+            .await
+            .status(),
+        401
+    );
+    let from_elsewhere = client()
+        .post(app.url(&path))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .expect("cross-site");
+    assert_eq!(
+        from_elsewhere.status(),
+        403,
+        "another site cannot log a visitor in"
+    );
+    let opened = visitor
+        .post(app.url(&path))
+        .send()
+        .await
+        .expect("open link");
     assert_eq!(opened.status(), 303);
     let own = app.response_of(round, "25PX").await;
     let location = opened.headers()["location"]
@@ -802,11 +836,35 @@ async fn a_personal_link_opens_one_institution_in_one_round(app: TestApp) {
 
     let newer = issue(round).await;
     assert_ne!(newer, url);
-    let stale = client().get(app.url(&path)).send().await.expect("old link");
+    assert_eq!(
+        app.call(&visitor, "get_survey", &[("id", &own.to_string())])
+            .await
+            .status(),
+        401,
+        "a reissued link ends the sessions the old one opened"
+    );
+    let stale = client()
+        .post(app.url(&path))
+        .send()
+        .await
+        .expect("old link");
     assert_eq!(
         stale.headers()["location"],
         "/inloggen?link=ongeldig",
         "a new link revokes the old one"
+    );
+    let newer_path = newer
+        .split_once("/r/")
+        .map(|(_, t)| format!("/r/{t}"))
+        .expect("path");
+    let second = client();
+    let reopened = second.post(app.url(&newer_path)).send().await.expect("new");
+    assert_eq!(reopened.status(), 303);
+    assert_eq!(
+        app.call(&second, "get_survey", &[("id", &own.to_string())])
+            .await
+            .status(),
+        200
     );
     let f = [
         ("round_id", round.to_string()),
@@ -814,27 +872,78 @@ async fn a_personal_link_opens_one_institution_in_one_round(app: TestApp) {
     ];
     let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(app.call(&admin, "revoke_links", &f).await.status(), 200);
-    let newer_path = newer
-        .split_once("/r/")
-        .map(|(_, t)| format!("/r/{t}"))
-        .expect("path");
+    assert_eq!(
+        app.call(&second, "get_survey", &[("id", &own.to_string())])
+            .await
+            .status(),
+        401,
+        "revoking a link ends its sessions at once"
+    );
     let revoked = client()
-        .get(app.url(&newer_path))
+        .post(app.url(&newer_path))
         .send()
         .await
         .expect("revoked");
     assert_eq!(revoked.headers()["location"], "/inloggen?link=ongeldig");
+
+    // A link's session ends after a while without use.
+    let third = issue(round).await;
+    let third_path = third
+        .split_once("/r/")
+        .map(|(_, t)| format!("/r/{t}"))
+        .expect("path");
+    let idle = client();
+    assert_eq!(
+        idle.post(app.url(&third_path))
+            .send()
+            .await
+            .expect("open")
+            .status(),
+        303
+    );
+    {
+        use app::backend::entities::session;
+        use sea_orm::{ColumnTrait, QueryFilter};
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::LastSeenAt,
+                sea_orm::sea_query::Expr::value(Some(Utc::now() - Duration::hours(2))),
+            )
+            .filter(session::Column::LinkId.is_not_null())
+            .exec(&app.db)
+            .await
+            .expect("age the session");
+    }
+    assert_eq!(
+        app.call(&idle, "get_survey", &[("id", &own.to_string())])
+            .await
+            .status(),
+        401,
+        "idle for longer than link_idle_minutes"
+    );
+
+    // Guessing is slowed down per address, never locked: the valid link still opens.
     let guessing = client();
-    let mut limited = false;
-    for i in 0..30 {
+    let started = std::time::Instant::now();
+    for i in 0..13 {
         let r = guessing
-            .get(app.url(&format!("/r/{i:064}")))
+            .post(app.url(&format!("/r/{i:064}")))
             .send()
             .await
             .expect("guess");
-        limited |= r.status() == 429;
+        assert_eq!(r.headers()["location"], "/inloggen?link=ongeldig");
     }
-    assert!(limited, "guessing tokens is rate limited");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(250 + 500),
+        "attempts after the tenth failure wait: {:?}",
+        started.elapsed()
+    );
+    let still = client()
+        .post(app.url(&third_path))
+        .send()
+        .await
+        .expect("valid");
+    assert_eq!(still.status(), 303, "the address is slowed, not locked out");
 }
 both!(a_personal_link_opens_one_institution_in_one_round);
 

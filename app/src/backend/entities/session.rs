@@ -14,6 +14,10 @@ pub struct Model {
     /// Set for a session opened by a personal link: only this round and institution.
     pub scope_round_id: Option<i32>,
     pub scope_institution_id: Option<i32>,
+    /// The personal link that opened the session: it ends when the link is revoked or reissued.
+    pub link_id: Option<i32>,
+    /// When the session was last used (kept for a link's session, to a minute).
+    pub last_seen_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

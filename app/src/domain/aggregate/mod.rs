@@ -1083,11 +1083,12 @@ fn table_csv<'a>(rows: impl Iterator<Item = CsvRow<'a>>) -> String {
     out
 }
 
-/// A CSV field, quoted where it has to be.
+/// A CSV field, quoted where it has to be, and never read as a formula by a spreadsheet.
 pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    let s = crate::domain::csv::spreadsheet_text(s);
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\"")).into()
     } else {
-        s.into()
+        s
     }
 }

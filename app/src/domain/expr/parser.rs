@@ -16,7 +16,22 @@ pub enum ParseErrorKind {
     UnexpectedEnd,
     UnexpectedToken,
     UnclosedParen,
+    TooLong,
+    TooDeep,
 }
+
+/// The longest expression read, in bytes: far more than any condition people write, and short
+/// enough that reading one costs nothing.
+pub const MAX_LENGTH: usize = 20_000;
+
+/// The deepest tree read (operators in a row such as `a or b or c …` make one level each): the
+/// checker, the evaluator and dropping a tree recurse once per level, on a server worker's stack
+/// and in the browser's alike.
+pub const MAX_DEPTH: usize = 200;
+
+/// The deepest nesting of parentheses, calls and minus signs read: the parser recurses several
+/// times per level.
+pub const MAX_NESTING: usize = 32;
 
 /// Why an expression cannot be read, and where.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +67,14 @@ impl ParseError {
                 "Haakje ‘(’ wordt niet gesloten",
                 "Parenthesis ‘(’ is not closed",
             ),
+            TooLong => (
+                "De expressie is te lang (hoogstens 20.000 tekens)",
+                "The expression is too long (at most 20,000 characters)",
+            ),
+            TooDeep => (
+                "De expressie is te diep genest (hoogstens 32 niveaus haakjes, functies of mintekens, en 200 operatoren na elkaar)",
+                "The expression is nested too deeply (at most 32 levels of parentheses, functions or minus signs, and 200 operators in a row)",
+            ),
         };
         format!("{} ({})", lang.pick(nl, en), self.span.describe(lang))
     }
@@ -59,6 +82,19 @@ impl ParseError {
 
 /// Parses an expression.
 pub fn parse(src: &str) -> Result<Node, ParseError> {
+    if src.len() > MAX_LENGTH {
+        let start = (0..=MAX_LENGTH)
+            .rev()
+            .find(|i| src.is_char_boundary(*i))
+            .unwrap_or(0);
+        return Err(ParseError {
+            kind: ParseErrorKind::TooLong,
+            span: Span {
+                start,
+                end: src.len(),
+            },
+        });
+    }
     let tokens = tokenize(src)?;
     if tokens.is_empty() {
         return Err(ParseError {
@@ -73,8 +109,9 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
         tokens,
         pos: 0,
         len: src.len(),
+        nesting: 0,
     };
-    let node = parser.expression(1)?;
+    let (node, _) = parser.expression(1)?;
     match parser.tokens.get(parser.pos) {
         None => Ok(node),
         Some((_, span)) => Err(ParseError {
@@ -88,7 +125,12 @@ struct Parser {
     tokens: Vec<(Token, Span)>,
     pos: usize,
     len: usize,
+    /// How deep the parser has recursed.
+    nesting: usize,
 }
+
+/// A parsed node and the depth of its tree.
+type Parsed = (Node, usize);
 
 fn binary_op(token: &Token) -> Option<BinaryOp> {
     Some(match token {
@@ -130,15 +172,33 @@ impl Parser {
         Ok(token)
     }
 
+    /// Refuses to go deeper than [`MAX_DEPTH`] or [`MAX_NESTING`], naming the place where it would.
+    fn too_deep(&self, depth: usize, span: Span) -> Result<(), ParseError> {
+        if depth > MAX_DEPTH || self.nesting > MAX_NESTING {
+            Err(ParseError {
+                kind: ParseErrorKind::TooDeep,
+                span,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
     /// Parses operators binding at least as tightly as `min`; all are left-associative.
-    fn expression(&mut self, min: u8) -> Result<Node, ParseError> {
-        let mut left = self.unary()?;
-        while let Some(op) = self.tokens.get(self.pos).and_then(|(t, _)| binary_op(t)) {
+    fn expression(&mut self, min: u8) -> Result<Parsed, ParseError> {
+        let (mut left, mut depth) = self.unary()?;
+        while let Some((op, at)) = self
+            .tokens
+            .get(self.pos)
+            .and_then(|(t, span)| binary_op(t).map(|op| (op, *span)))
+        {
             if op.precedence() < min {
                 break;
             }
             self.pos += 1;
-            let right = self.expression(op.precedence() + 1)?;
+            let (right, right_depth) = self.expression(op.precedence() + 1)?;
+            depth = depth.max(right_depth) + 1;
+            self.too_deep(depth, at)?;
             let span = Span {
                 start: left.span.start,
                 end: right.span.end,
@@ -148,43 +208,55 @@ impl Parser {
                 span,
             };
         }
-        Ok(left)
+        Ok((left, depth))
     }
 
-    fn unary(&mut self) -> Result<Node, ParseError> {
+    fn unary(&mut self) -> Result<Parsed, ParseError> {
         if matches!(self.tokens.get(self.pos), Some((Token::Minus, _))) {
             let (_, minus) = self.next()?;
-            let inner = self.unary()?;
+            self.nesting += 1;
+            self.too_deep(0, minus)?;
+            let (inner, depth) = self.unary()?;
+            self.nesting -= 1;
             let span = Span {
                 start: minus.start,
                 end: inner.span.end,
             };
-            return Ok(Node {
-                expr: Expr::Unary(UnaryOp::Neg, Box::new(inner)),
-                span,
-            });
+            return Ok((
+                Node {
+                    expr: Expr::Unary(UnaryOp::Neg, Box::new(inner)),
+                    span,
+                },
+                depth + 1,
+            ));
         }
         self.primary()
     }
 
-    fn primary(&mut self) -> Result<Node, ParseError> {
+    fn primary(&mut self) -> Result<Parsed, ParseError> {
         let (token, span) = self.next()?;
-        let leaf = |expr| Ok(Node { expr, span });
+        let leaf = |expr| Ok((Node { expr, span }, 1));
         match token {
             Token::Number(n) => leaf(Expr::Number(n)),
             Token::Text(t) => leaf(Expr::Text(t)),
             Token::Ref(k) => leaf(Expr::Ref(k)),
             Token::Dot => leaf(Expr::Current),
             Token::LParen => {
-                let inner = self.expression(1)?;
+                self.nesting += 1;
+                self.too_deep(0, span)?;
+                let (inner, depth) = self.expression(1)?;
+                self.nesting -= 1;
                 match self.next() {
-                    Ok((Token::RParen, close)) => Ok(Node {
-                        expr: inner.expr,
-                        span: Span {
-                            start: span.start,
-                            end: close.end,
+                    Ok((Token::RParen, close)) => Ok((
+                        Node {
+                            expr: inner.expr,
+                            span: Span {
+                                start: span.start,
+                                end: close.end,
+                            },
                         },
-                    }),
+                        depth,
+                    )),
                     _ => Err(ParseError {
                         kind: ParseErrorKind::UnclosedParen,
                         span,
@@ -201,7 +273,7 @@ impl Parser {
         }
     }
 
-    fn call(&mut self, name: String, name_span: Span) -> Result<Node, ParseError> {
+    fn call(&mut self, name: String, name_span: Span) -> Result<Parsed, ParseError> {
         match self.next() {
             Ok((Token::LParen, _)) => {}
             Ok((_, span)) => {
@@ -220,26 +292,39 @@ impl Parser {
         let mut args = Vec::new();
         if matches!(self.tokens.get(self.pos), Some((Token::RParen, _))) {
             let (_, close) = self.next()?;
-            return Ok(Node {
-                expr: Expr::Call(name, args),
-                span: Span {
-                    start: name_span.start,
-                    end: close.end,
+            return Ok((
+                Node {
+                    expr: Expr::Call(name, args),
+                    span: Span {
+                        start: name_span.start,
+                        end: close.end,
+                    },
                 },
-            });
+                1,
+            ));
         }
+        let mut depth = 0;
+        self.nesting += 1;
+        self.too_deep(0, name_span)?;
         loop {
-            args.push(self.expression(1)?);
+            let (arg, arg_depth) = self.expression(1)?;
+            args.push(arg);
+            depth = depth.max(arg_depth + 1);
+            self.too_deep(depth, name_span)?;
             match self.next() {
                 Ok((Token::Comma, _)) => continue,
                 Ok((Token::RParen, close)) => {
-                    return Ok(Node {
-                        expr: Expr::Call(name, args),
-                        span: Span {
-                            start: name_span.start,
-                            end: close.end,
+                    self.nesting -= 1;
+                    return Ok((
+                        Node {
+                            expr: Expr::Call(name, args),
+                            span: Span {
+                                start: name_span.start,
+                                end: close.end,
+                            },
                         },
-                    })
+                        depth,
+                    ));
                 }
                 Ok((_, span)) => {
                     return Err(ParseError {

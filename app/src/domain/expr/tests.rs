@@ -147,6 +147,59 @@ fn parse_errors_point_at_the_problem() {
     );
 }
 
+/// Runs `f` on a thread with half the stack of a server worker (2 MiB) or all of the browser's
+/// (1 MiB), in a debug build (larger frames), so that an
+/// expression that recursed without limit would abort the test instead of passing by luck.
+fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(f)
+        .expect("thread")
+        .join()
+        .expect("no overflow");
+}
+
+#[test]
+fn hostile_expressions_are_refused_at_a_position_not_by_a_stack_overflow() {
+    on_small_stack(|| {
+        let long = "1+".repeat(30_000) + "1";
+        let error = parse(&long).expect_err("too long");
+        assert_eq!(error.kind, parser::ParseErrorKind::TooLong);
+        assert_eq!(error.span.start, parser::MAX_LENGTH);
+        let nested = [
+            "(".repeat(5_000) + "1" + &")".repeat(5_000),
+            "-".repeat(9_000) + "1",
+            "1".to_owned() + &" or 1".repeat(3_000),
+            "if(".repeat(3_000) + "1",
+            "not(".repeat(3_000) + "1" + &")".repeat(3_000),
+        ];
+        for src in nested {
+            let error = parse(&src).expect_err("too deep");
+            assert_eq!(error.kind, parser::ParseErrorKind::TooDeep, "{error:?}");
+            let message = error.message(crate::i18n::Lang::Nl);
+            assert!(
+                message.contains("te diep") && message.contains("positie"),
+                "{message}"
+            );
+        }
+        // At the limits everything still works: parsed, checked, evaluated and dropped.
+        let n = parser::MAX_NESTING - 1;
+        let deep = "(".repeat(n) + "1" + &")".repeat(n);
+        assert_eq!(eval(&deep, &[], Value::Null), Value::Number(1.0));
+        let calls = "if(1 = 1, ".repeat(n) + "1" + &", 0)".repeat(n);
+        assert_eq!(eval(&calls, &[], Value::Null), Value::Number(1.0));
+        let chain = "1".to_owned() + &" + 1".repeat(parser::MAX_DEPTH - 1);
+        let node = parse(&chain).expect("at the limit");
+        assert!(check(&node, &scope()).is_ok());
+        assert_eq!(
+            eval(&chain, &[], Value::Null),
+            Value::Number(parser::MAX_DEPTH as f64)
+        );
+        let minus = "-".repeat(n) + "1";
+        assert!(parse(&minus).is_ok());
+    });
+}
+
 fn scope() -> Scope {
     Scope {
         before: [
