@@ -11,6 +11,14 @@ export function link(who: Who): string {
   return links[who];
 }
 
+/** Opens a personal link: its page changes nothing until its one button (a plain form's POST,
+ *  pressed here with the keyboard) opens the questionnaire. */
+export async function openPersonalLink(page: Page, pathname: string) {
+  await page.goto(pathname);
+  await page.getByRole('button', { name: 'Open de vragenlijst' }).press('Enter');
+  await expect(page).toHaveURL(/\/vragenlijst\/\d+/);
+}
+
 /** Sets the password through the one-time link (first use only), then logs in. */
 export async function activateAndLogin(page: Page, who: Who, email: string) {
   const url = new URL(link(who));

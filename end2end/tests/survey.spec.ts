@@ -1,6 +1,6 @@
 import { expect, Page } from '@playwright/test';
 import { test } from '@playwright/test';
-import { activateAndLogin, expectAccessible } from './helpers';
+import { activateAndLogin, expectAccessible, openPersonalLink } from './helpers';
 
 // A round from the admin's side to the coordinator's: personal links, answering with the rules of
 // the questionnaire running in the browser, saving as you go, reloading, submitting, the read-only
@@ -57,7 +57,7 @@ test.describe.serial('a round', () => {
     test.use({ javaScriptEnabled: false });
 
     test('a coordinator fills in a section as a plain form and the server applies the logic', async ({ page }) => {
-      await page.goto(links.c);
+      await openPersonalLink(page, links.c);
       await page.getByRole('link', { name: 'Verder invullen' }).click();
       await expect(page).toHaveURL(/\/deel\/beleid$/);
       await expect(item(page, 'plan_datum')).toBeHidden();
@@ -81,7 +81,7 @@ test.describe.serial('a round', () => {
   test('a coordinator opens the link, answers, reloads, submits and compares', async ({ page }) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(links.a);
+    await openPersonalLink(page, links.a);
     await expect(page).toHaveURL(/\/vragenlijst\/\d+$/);
     await expect(page.getByText('0 van')).toBeVisible();
     await expectAccessible(page);
@@ -141,7 +141,7 @@ test.describe.serial('a round', () => {
   });
 
   test('another coordinator completes the whole questionnaire with the keyboard only', async ({ page }) => {
-    await page.goto(links.b);
+    await openPersonalLink(page, links.b);
     const focused = () =>
       page.evaluate(() => {
         const a = document.activeElement as HTMLInputElement | null;

@@ -1,7 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { activateAndLogin, expectAccessible } from './helpers';
+import { activateAndLogin, expectAccessible, openPersonalLink } from './helpers';
 
 // Invitations by e-mail, from the admin's side to the coordinator's: importing contacts (a bad
 // file first), opening a round, sending the invitations, opening the personal link from the mail
@@ -65,7 +65,7 @@ test('an admin imports contacts, invites them, and sees a coordinator start', as
   // Opening the link shows a button; only pressing it (a POST) starts the session.
   await coordinator.goto(new URL(link!).pathname);
   await expectAccessible(coordinator);
-  await coordinator.getByRole('button', { name: 'Open de vragenlijst' }).click();
+  await openPersonalLink(coordinator, new URL(link!).pathname);
   await expect(coordinator).toHaveURL(/\/vragenlijst\/\d+$/);
   await coordinator.getByRole('link', { name: 'Verder invullen' }).click();
   await expect(coordinator.locator('body')).toHaveAttribute('data-ready', 'true');

@@ -19,6 +19,7 @@ mod m20261201_000013_api_tokens;
 mod m20261206_000014_snapshot_life_cycle;
 mod m20261206_000015_figure_store;
 mod m20261206_000016_session_links;
+mod m20261206_000017_pending_uploads;
 
 /// Applies the schema in order; used at start-up, by `server migrate` and by the tests.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_snapshot_life_cycle::Migration),
             Box::new(m20261206_000015_figure_store::Migration),
             Box::new(m20261206_000016_session_links::Migration),
+            Box::new(m20261206_000017_pending_uploads::Migration),
         ]
     }
 }

@@ -374,8 +374,10 @@ pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
         async move {
             let state = guard::state()?;
             let user = guard::require(&[Role::Researcher, Role::Admin])?;
-            let upload =
-                source_upload::find(&state, &token, user.me.id).ok_or(ApiError::NotFound)?;
+            let upload = source_upload::find(&state, &token, user.me.id)
+                .await
+                .map_err(guard::internal)?
+                .ok_or(ApiError::NotFound)?;
             let lang = crate::i18n::detect_lang();
             let mapping = upload
                 .mapping

@@ -1,19 +1,28 @@
-//! Importing a source's file through the browser. The upload is kept (for an hour, in this
-//! process) while the researcher checks the column mapping against the file's columns and
-//! values; the import then runs in the background and reports its progress, so a large file
-//! shows a progress bar instead of a page that hangs. Nothing is stored until the whole file has
-//! passed; a refused file can be mapped again without uploading it again.
+//! Importing a source's file through the browser. The upload is kept (for an hour, in the
+//! database, so every server process sees it; a few files per user) while the researcher checks
+//! the column mapping against the file's columns and values; the import then runs in the
+//! background and reports its progress, so a large file shows a progress bar instead of a page
+//! that hangs. Nothing is stored in the source until the whole file has passed; a refused file can
+//! be mapped again without uploading it again. Each process keeps the files it read last, parsed,
+//! for the pages that show them.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use anyhow::Context;
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use sha2::{Digest, Sha256};
 
 use super::audit::Actor;
 use super::cache::TtlCache;
-use super::entities::data_source;
+use super::entities::{data_source, pending_upload};
 use super::register_import::{self, Dialect};
 use super::sources::{self, SourceError};
 use super::state::AppState;
@@ -24,7 +33,12 @@ use crate::domain::register::{ImportProblem, Problem, Table};
 /// How long an upload waits for its mapping.
 pub const KEPT: Duration = Duration::from_secs(3600);
 
-/// Uploads waiting for (or being imported with) their mapping, by token.
+/// Uploads one user may keep waiting at once, and their bytes together: a further upload takes
+/// the place of the user's oldest.
+pub const QUOTA_FILES: usize = 3;
+pub const QUOTA_BYTES: i64 = 768 << 20;
+
+/// Parsed uploads this process read last, by token (a cache: the database holds the files).
 pub type Uploads = TtlCache<String, Arc<Upload>>;
 
 /// A file uploaded into a source.
@@ -99,14 +113,37 @@ pub async fn receive(
         }
     };
     let mapping = sources::proposed_mapping(&source, &table).map_err(Err)?;
-    let (token, _) = super::auth::new_token();
+    let (token, token_hash) = super::auth::new_token();
+    let user_id = actor.user_id.unwrap_or_default();
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    keep(
+        &state.db,
+        user_id,
+        &pending_upload::ActiveModel {
+            token_hash: Set(token_hash),
+            user_id: Set(user_id),
+            source_id: Set(source.id),
+            file_name: Set(file_name.to_owned()),
+            sha256: Set(sha256.clone()),
+            size: Set(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
+            data: Set(bytes.to_vec()),
+            mapping: Set(
+                serde_json::to_string(&mapping).map_err(|e| Err(anyhow::Error::new(e).into()))?
+            ),
+            outcome: Set(None),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(|e| Err(e.into()))?;
     state.uploads.put(
         token.clone(),
         Arc::new(Upload {
             source,
-            user_id: actor.user_id.unwrap_or_default(),
+            user_id,
             file_name: file_name.to_owned(),
-            sha256: hex::encode(Sha256::digest(bytes)),
+            sha256,
             table: Arc::new(table),
             mapping: Mutex::new(mapping),
             job: Mutex::new(None),
@@ -115,12 +152,143 @@ pub async fn receive(
     Ok(token)
 }
 
-/// The upload behind `token`, if it is `user_id`'s.
-pub fn find(state: &AppState, token: &str, user_id: i32) -> Option<Arc<Upload>> {
-    state
-        .uploads
-        .get(&token.to_owned())
-        .filter(|u| u.user_id == user_id)
+/// Stores a pending upload: first forgets every upload older than [`KEPT`], then the user's
+/// oldest until the new one fits in [`QUOTA_FILES`] and [`QUOTA_BYTES`].
+async fn keep(
+    db: &DatabaseConnection,
+    user_id: i32,
+    upload: &pending_upload::ActiveModel,
+) -> anyhow::Result<()> {
+    let expired = Utc::now() - chrono::Duration::from_std(KEPT).unwrap_or_default();
+    pending_upload::Entity::delete_many()
+        .filter(pending_upload::Column::CreatedAt.lt(expired))
+        .exec(db)
+        .await
+        .context("forget expired uploads")?;
+    let size = match &upload.size {
+        sea_orm::ActiveValue::Set(size) => *size,
+        _ => 0,
+    };
+    let mine: Vec<(i32, i64)> = pending_upload::Entity::find()
+        .select_only()
+        .column(pending_upload::Column::Id)
+        .column(pending_upload::Column::Size)
+        .filter(pending_upload::Column::UserId.eq(user_id))
+        .order_by_desc(pending_upload::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+        .context("read the user's uploads")?;
+    let (mut files, mut bytes) = (1usize, size);
+    let mut forget = Vec::new();
+    for (id, size) in mine {
+        files += 1;
+        bytes = bytes.saturating_add(size);
+        if files > QUOTA_FILES || bytes > QUOTA_BYTES {
+            forget.push(id);
+        }
+    }
+    if !forget.is_empty() {
+        pending_upload::Entity::delete_many()
+            .filter(pending_upload::Column::Id.is_in(forget))
+            .exec(db)
+            .await
+            .context("forget the user's oldest uploads")?;
+    }
+    upload.clone().insert(db).await.context("keep the upload")?;
+    Ok(())
+}
+
+/// The upload behind `token`, if it is `user_id`'s and has not expired (nor given way to the
+/// user's newer uploads): parsed from this process's cache, or read again from the database
+/// (another process received it, or it left the cache). An import another process finished shows
+/// here too.
+pub async fn find(
+    state: &AppState,
+    token: &str,
+    user_id: i32,
+) -> anyhow::Result<Option<Arc<Upload>>> {
+    let expired = Utc::now() - chrono::Duration::from_std(KEPT).unwrap_or_default();
+    let token_hash = super::auth::token_hash(token);
+    let kept: Option<(String, Option<String>)> = pending_upload::Entity::find()
+        .select_only()
+        .column(pending_upload::Column::Mapping)
+        .column(pending_upload::Column::Outcome)
+        .filter(pending_upload::Column::TokenHash.eq(token_hash.clone()))
+        .filter(pending_upload::Column::UserId.eq(user_id))
+        .filter(pending_upload::Column::CreatedAt.gt(expired))
+        .into_tuple()
+        .one(&state.db)
+        .await
+        .context("read the upload")?;
+    let Some((mapping, outcome)) = kept else {
+        state.uploads.take(&token.to_owned());
+        return Ok(None);
+    };
+    let finished = || {
+        let outcome = serde_json::from_str::<Outcome>(outcome.as_deref()?).ok()?;
+        let job = Job::default();
+        finish(&job, outcome);
+        Some(Arc::new(job))
+    };
+    if let Some(upload) = state.uploads.get(&token.to_owned()) {
+        if let Ok(mut job) = upload.job.lock() {
+            if job.is_none() {
+                *job = finished();
+            }
+        }
+        return Ok(Some(upload).filter(|u| u.user_id == user_id));
+    }
+    let Some(row) = pending_upload::Entity::find()
+        .filter(pending_upload::Column::TokenHash.eq(token_hash))
+        .one(&state.db)
+        .await
+        .context("read the upload's file")?
+    else {
+        return Ok(None);
+    };
+    let Ok(source) = sources::find(&state.db, row.source_id).await else {
+        return Ok(None);
+    };
+    let read = register_import::read_off_thread(&row.file_name, &row.data, Dialect::Source).await?;
+    let Ok(table) = read else {
+        return Ok(None);
+    };
+    let upload = Arc::new(Upload {
+        source,
+        user_id,
+        file_name: row.file_name,
+        sha256: row.sha256,
+        table: Arc::new(table),
+        mapping: Mutex::new(serde_json::from_str(&mapping).unwrap_or_default()),
+        job: Mutex::new(finished()),
+    });
+    state.uploads.put(token.to_owned(), upload.clone());
+    Ok(Some(upload))
+}
+
+/// Keeps what an upload's import came to (and the mapping it ran with) with the upload, for the
+/// other processes and for after this one forgets it.
+async fn remember(
+    db: &DatabaseConnection,
+    token: &str,
+    mapping: &Mapping,
+    outcome: &Outcome,
+) -> anyhow::Result<()> {
+    pending_upload::Entity::update_many()
+        .col_expr(
+            pending_upload::Column::Mapping,
+            Expr::value(serde_json::to_string(mapping).context("mapping")?),
+        )
+        .col_expr(
+            pending_upload::Column::Outcome,
+            Expr::value(Some(serde_json::to_string(outcome).context("outcome")?)),
+        )
+        .filter(pending_upload::Column::TokenHash.eq(super::auth::token_hash(token)))
+        .exec(db)
+        .await
+        .context("keep the outcome")?;
+    Ok(())
 }
 
 /// The mapping posted by the mapping form: `kolom_<variable>` (a file column, or empty) and
@@ -166,6 +334,7 @@ pub fn mapping_from_form(form: &BTreeMap<String, String>) -> Result<Mapping, Vec
 pub fn start(
     state: &AppState,
     actor: Actor,
+    token: &str,
     upload: Arc<Upload>,
     mapping: Result<Mapping, Vec<ImportProblem>>,
     replace: Option<String>,
@@ -192,6 +361,7 @@ pub fn start(
         kept.clone_from(&mapping);
     }
     let db = state.db.clone();
+    let token = token.to_owned();
     tokio::spawn(async move {
         let checking = {
             let (upload, job, mapping) = (upload.clone(), job.clone(), mapping.clone());
@@ -238,6 +408,12 @@ pub fn start(
                 Outcome::Failed
             }
         };
+        if let Err(error) = remember(&db, &token, &mapping, &outcome).await {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "cannot keep an upload's outcome"
+            );
+        }
         finish(&job, outcome);
     });
 }

@@ -81,7 +81,7 @@ pub struct Shared {
     pub contexts: Arc<super::cache::TtlCache<i32, super::responses::ResponseRows>>,
     /// Answers by response id with the answers version they belong to, and their batch writer.
     pub answers: Arc<super::responses::AnswerStore>,
-    /// Files uploaded into a source, waiting for their mapping or being imported.
+    /// Files uploaded into a source this process read last, parsed (the database keeps them).
     pub uploads: Arc<super::source_upload::Uploads>,
     /// API requests per token or session, and refused tokens per IP address.
     pub api_limiter: Arc<RateLimiter>,
@@ -110,7 +110,7 @@ impl AppState {
                 10_000,
             )),
             answers,
-            uploads: Arc::new(super::cache::TtlCache::new(super::source_upload::KEPT, 50)),
+            uploads: Arc::new(super::cache::TtlCache::new(super::source_upload::KEPT, 8)),
             api_limiter: Arc::new(RateLimiter::new(
                 api_per_minute,
                 std::time::Duration::from_secs(60),

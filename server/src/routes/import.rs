@@ -118,7 +118,11 @@ pub async fn source_mapping(
     if !matches!(user.me.role, Role::Admin | Role::Researcher) {
         return (StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response();
     }
-    let Some(upload) = source_upload::find(&state, &token, user.me.id) else {
+    let found = match source_upload::find(&state, &token, user.me.id).await {
+        Ok(found) => found,
+        Err(error) => return failed(error),
+    };
+    let Some(upload) = found else {
         return (
             StatusCode::NOT_FOUND,
             "Deze upload is verlopen; upload het bestand opnieuw / This upload has expired; upload the file again",
@@ -142,7 +146,7 @@ pub async fn source_mapping(
         ),
         None => (source_upload::mapping_from_form(&form), None),
     };
-    source_upload::start(&state, actor, upload, mapping, replace);
+    source_upload::start(&state, actor, &token, upload, mapping, replace);
     Redirect::to(&format!("/analyse/bronnen/upload/{token}")).into_response()
 }
 

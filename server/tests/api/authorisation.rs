@@ -905,34 +905,25 @@ async fn open_round(app: &TestApp) -> (i32, i32, i32, i32) {
     .await
     .expect("publish");
     let now = chrono::Utc::now();
-    let round = rounds::create(
-        &app.db,
-        &Actor::cli(),
-        &rounds::NewRound {
-            name: "Monitor".into(),
-            year: 2026,
+    let round = |name: &str, year: i32, institutions: &[&str]| {
+        let new = rounds::NewRound {
+            name: name.into(),
+            year,
             version_id: version.id,
             opens_at: now - chrono::Duration::hours(1),
             closes_at: now + chrono::Duration::days(10),
-            institutions: vec!["25PX".into(), "27GH".into()],
-        },
-    )
-    .await
-    .expect("round");
-    let other_round = rounds::create(
-        &app.db,
-        &Actor::cli(),
-        &rounds::NewRound {
-            name: "Monitor later".into(),
-            year: 2027,
-            version_id: version.id,
-            opens_at: now - chrono::Duration::hours(1),
-            closes_at: now + chrono::Duration::days(10),
-            institutions: vec!["25PX".into()],
-        },
-    )
-    .await
-    .expect("other round");
+            institutions: institutions.iter().map(|c| (*c).to_owned()).collect(),
+        };
+        async move {
+            rounds::create(&app.db, &Actor::cli(), &new)
+                .await
+                .expect("round")
+        }
+    };
+    let (round, other_round) = (
+        round("Monitor", 2026, &["25PX", "27GH"]).await,
+        round("Monitor later", 2027, &["25PX"]).await,
+    );
     let response = rounds::participants(&app.db, round)
         .await
         .expect("participants")

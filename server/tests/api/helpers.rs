@@ -298,3 +298,14 @@ impl TestApp {
             .collect()
     }
 }
+
+/// The status of `request` sent as a browser sends it from another site.
+pub async fn cross_site_status(request: reqwest::RequestBuilder) -> u16 {
+    request
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .expect("cross-site request")
+        .status()
+        .as_u16()
+}

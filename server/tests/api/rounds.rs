@@ -784,14 +784,8 @@ async fn a_personal_link_opens_one_institution_in_one_round(app: TestApp) {
             .status(),
         401
     );
-    let from_elsewhere = client()
-        .post(app.url(&path))
-        .header("sec-fetch-site", "cross-site")
-        .send()
-        .await
-        .expect("cross-site");
     assert_eq!(
-        from_elsewhere.status(),
+        crate::helpers::cross_site_status(client().post(app.url(&path))).await,
         403,
         "another site cannot log a visitor in"
     );

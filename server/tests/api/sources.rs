@@ -10,8 +10,8 @@ use app::domain::aggregate::mapping::Mapping;
 use app::domain::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::both;
-use crate::helpers::TestApp;
+use crate::helpers::{spawn_app, spawn_app_with, Backend, TestApp};
+use crate::{both, on_both};
 
 fn job_mapping() -> Mapping {
     let columns = [
@@ -1177,3 +1177,94 @@ async fn the_demo_has_students_staff_and_incidents(app: TestApp) {
     }
 }
 both!(the_demo_has_students_staff_and_incidents);
+
+/// An upload waits in the database: a second server process on the same database shows it and
+/// imports it, and a user's fourth upload takes the place of their oldest, never another's.
+async fn pending_uploads_are_kept_in_the_database_with_a_quota_per_user(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let second = spawn_app_with(backend, |c| c.database_url = app.database_url.clone()).await;
+    let researcher = app
+        .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
+        .await;
+    let other = app.logged_in("ander@miv.nl", Role::Researcher, &[]).await;
+    let actor = Actor::cli();
+    let id = sources::create(&app.db, &actor, "students", "JOB", None)
+        .await
+        .expect("source");
+    let upload = |client: reqwest::Client| {
+        let app = &app;
+        async move {
+            let r = app
+                .upload_to(
+                    &client,
+                    &format!("/import/bron/{id}"),
+                    "job.csv",
+                    job_file(),
+                )
+                .await;
+            assert_eq!(r.status(), 303);
+            r.headers()["location"]
+                .to_str()
+                .expect("location")
+                .trim_start_matches("/analyse/bronnen/upload/")
+                .to_owned()
+        }
+    };
+    let theirs = upload(other.clone()).await;
+    let first = upload(researcher.clone()).await;
+    // Cookies belong to a host, not a port: each client's session reaches the second process,
+    // which finds it in the shared database.
+    let on_second = |client: &reqwest::Client, token: &str| {
+        let (second, client, token) = (&second, client.clone(), token.to_owned());
+        async move {
+            second
+                .call(&client, "upload_status", &[("token", &token)])
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        on_second(&researcher, &first).await,
+        200,
+        "the other process sees it"
+    );
+    let fields: Vec<(String, String)> = job_mapping()
+        .columns
+        .iter()
+        .map(|(v, c)| (format!("kolom_{v}"), c.clone()))
+        .collect();
+    let imported = second.import_outcome(&researcher, &first, &fields).await;
+    assert!(imported["outcome"]["Stored"].is_array(), "{imported}");
+    // The outcome is kept with the upload: the first process tells it too.
+    let view: serde_json::Value = app
+        .call(&researcher, "upload_status", &[("token", &first)])
+        .await
+        .json()
+        .await
+        .expect("view");
+    assert!(view["outcome"]["Stored"].is_array(), "{view}");
+
+    for _ in 0..3 {
+        upload(researcher.clone()).await;
+    }
+    assert_eq!(
+        on_second(&researcher, &first).await,
+        404,
+        "the fourth upload took the place of the oldest"
+    );
+    assert_eq!(
+        on_second(&other, &theirs).await,
+        200,
+        "another user's upload stays"
+    );
+    let kept = app::backend::entities::pending_upload::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("uploads");
+    assert_eq!(kept.len(), 4);
+    assert!(kept
+        .iter()
+        .all(|u| u.token_hash.len() == 64 && u.token_hash != first));
+}
+on_both!(pending_uploads_are_kept_in_the_database_with_a_quota_per_user);

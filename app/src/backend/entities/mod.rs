@@ -11,6 +11,7 @@ pub mod mail_batch;
 pub mod mail_template;
 pub mod outbox;
 pub mod password_token;
+pub mod pending_upload;
 pub mod questionnaire;
 pub mod questionnaire_version;
 pub mod response;

@@ -289,19 +289,23 @@ impl Parser {
                 })
             }
         }
+        let call = |args, close: Span, depth| {
+            let span = Span {
+                start: name_span.start,
+                end: close.end,
+            };
+            Ok((
+                Node {
+                    expr: Expr::Call(name, args),
+                    span,
+                },
+                depth,
+            ))
+        };
         let mut args = Vec::new();
         if matches!(self.tokens.get(self.pos), Some((Token::RParen, _))) {
             let (_, close) = self.next()?;
-            return Ok((
-                Node {
-                    expr: Expr::Call(name, args),
-                    span: Span {
-                        start: name_span.start,
-                        end: close.end,
-                    },
-                },
-                1,
-            ));
+            return call(args, close, 1);
         }
         let mut depth = 0;
         self.nesting += 1;
@@ -315,16 +319,7 @@ impl Parser {
                 Ok((Token::Comma, _)) => continue,
                 Ok((Token::RParen, close)) => {
                     self.nesting -= 1;
-                    return Ok((
-                        Node {
-                            expr: Expr::Call(name, args),
-                            span: Span {
-                                start: name_span.start,
-                                end: close.end,
-                            },
-                        },
-                        depth,
-                    ));
+                    return call(args, close, depth);
                 }
                 Ok((_, span)) => {
                     return Err(ParseError {

@@ -1,0 +1,14 @@
+//! Uploaded workbooks: the one XLSX reader (archive limits, cell by cell) and the XLSForm import
+//! built on it, as the register, contacts, questionnaire and source uploads use them.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(mut book) = app::backend::spreadsheet::open(data) {
+        for name in app::backend::spreadsheet::sheet_names(&book) {
+            let _ = app::backend::spreadsheet::read_sheet(&mut book, &name);
+        }
+    }
+    let _ = app::backend::xlsform::import(data);
+});
