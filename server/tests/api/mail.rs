@@ -307,7 +307,13 @@ async fn invitations_reach_a_real_smtp_server(backend: Backend) {
     // The link opens Anna's institution's response, and the status follows.
     let link = to_anna.link().expect("link in the mail");
     let coordinator = client();
-    let opened = coordinator.get(&link).send().await.expect("open link");
+    let page = coordinator.get(&link).send().await.expect("open link");
+    assert_eq!(page.status(), 200, "a page whose button opens the session");
+    let opened = coordinator
+        .post(&link)
+        .send()
+        .await
+        .expect("press its button");
     assert_eq!(opened.status(), 303);
     let response = rounds::participants(&app.db, round)
         .await
