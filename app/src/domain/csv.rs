@@ -216,6 +216,8 @@ pub fn number(field: &[u8]) -> Option<f64> {
     let mut digits = 0;
     for &b in field {
         match b {
+            // More digits than an f64 holds exactly (and soon more than a u64): the slow way.
+            b'0'..=b'9' if digits == 15 => return slow_number(field),
             b'0'..=b'9' => {
                 mantissa = mantissa * 10 + u64::from(b - b'0');
                 digits += 1;
@@ -227,7 +229,7 @@ pub fn number(field: &[u8]) -> Option<f64> {
             _ => return slow_number(field),
         }
     }
-    if digits == 0 || digits > 15 {
+    if digits == 0 {
         return slow_number(field);
     }
     const POW10: [f64; 16] = [
@@ -264,6 +266,16 @@ pub fn spreadsheet_text(text: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_number_with_more_digits_than_a_u64_holds_is_read_the_slow_way() {
+        // Found by `cargo fuzz` (target source_csv): 20 digits overflowed the fast path.
+        let long = b"209999999999999999999999";
+        assert_eq!(super::number(long), Some(2.1e23));
+        assert_eq!(super::number(b"123456789012345"), Some(123_456_789_012_345.0));
+        assert_eq!(super::number(b"1234567890123456"), Some(1_234_567_890_123_456.0));
+        assert_eq!(super::number(b"0,8731"), Some(0.8731));
+    }
+
     #[test]
     fn text_a_spreadsheet_would_run_is_written_as_text() {
         for hostile in [
