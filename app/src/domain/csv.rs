@@ -271,8 +271,14 @@ mod tests {
         // Found by `cargo fuzz` (target source_csv): 20 digits overflowed the fast path.
         let long = b"209999999999999999999999";
         assert_eq!(super::number(long), Some(2.1e23));
-        assert_eq!(super::number(b"123456789012345"), Some(123_456_789_012_345.0));
-        assert_eq!(super::number(b"1234567890123456"), Some(1_234_567_890_123_456.0));
+        assert_eq!(
+            super::number(b"123456789012345"),
+            Some(123_456_789_012_345.0)
+        );
+        assert_eq!(
+            super::number(b"1234567890123456"),
+            Some(1_234_567_890_123_456.0)
+        );
         assert_eq!(super::number(b"0,8731"), Some(0.8731));
     }
 
