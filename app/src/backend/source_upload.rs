@@ -116,16 +116,18 @@ pub async fn receive(
     let (token, token_hash) = super::auth::new_token();
     let user_id = actor.user_id.unwrap_or_default();
     let sha256 = hex::encode(Sha256::digest(bytes));
+    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     keep(
         &state.db,
         user_id,
-        &pending_upload::ActiveModel {
+        size,
+        pending_upload::ActiveModel {
             token_hash: Set(token_hash),
             user_id: Set(user_id),
             source_id: Set(source.id),
             file_name: Set(file_name.to_owned()),
             sha256: Set(sha256.clone()),
-            size: Set(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
+            size: Set(size),
             data: Set(bytes.to_vec()),
             mapping: Set(
                 serde_json::to_string(&mapping).map_err(|e| Err(anyhow::Error::new(e).into()))?
@@ -152,23 +154,25 @@ pub async fn receive(
     Ok(token)
 }
 
+/// When the oldest upload still kept was received.
+fn oldest_kept() -> chrono::DateTime<Utc> {
+    Utc::now() - chrono::Duration::from_std(KEPT).unwrap_or_default()
+}
+
 /// Stores a pending upload: first forgets every upload older than [`KEPT`], then the user's
 /// oldest until the new one fits in [`QUOTA_FILES`] and [`QUOTA_BYTES`].
 async fn keep(
     db: &DatabaseConnection,
     user_id: i32,
-    upload: &pending_upload::ActiveModel,
+    size: i64,
+    upload: pending_upload::ActiveModel,
 ) -> anyhow::Result<()> {
-    let expired = Utc::now() - chrono::Duration::from_std(KEPT).unwrap_or_default();
+    let expired = oldest_kept();
     pending_upload::Entity::delete_many()
         .filter(pending_upload::Column::CreatedAt.lt(expired))
         .exec(db)
         .await
         .context("forget expired uploads")?;
-    let size = match &upload.size {
-        sea_orm::ActiveValue::Set(size) => *size,
-        _ => 0,
-    };
     let mine: Vec<(i32, i64)> = pending_upload::Entity::find()
         .select_only()
         .column(pending_upload::Column::Id)
@@ -208,7 +212,7 @@ pub async fn find(
     token: &str,
     user_id: i32,
 ) -> anyhow::Result<Option<Arc<Upload>>> {
-    let expired = Utc::now() - chrono::Duration::from_std(KEPT).unwrap_or_default();
+    let expired = oldest_kept();
     let token_hash = super::auth::token_hash(token);
     let kept: Option<(String, Option<String>)> = pending_upload::Entity::find()
         .select_only()
