@@ -37,18 +37,18 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             };
             let user = user.filter(|u| u.active);
             let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-            let verified = auth::verify_password(hash, password).await;
-            if !verified.as_ref().is_ok_and(|ok| *ok) {
-                if verified.is_err() {
+            match auth::verify_password(hash, password).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    guard::audit_failed_login(&state, user.as_ref(), &email).await?;
+                    return Err(ApiError::BadCredentials);
+                }
+                Err(error) => {
                     // Not checked: the attempt does not count.
                     limiter.release(&email_key);
                     limiter.release(&ip_key);
-                } else {
-                    guard::audit_failed_login(&state, user.as_ref(), &email).await?;
+                    return Err(guard::password_work(error));
                 }
-                return Err(
-                    verified.map_or_else(guard::password_work, |_| ApiError::BadCredentials)
-                );
             }
             let Some(user) = user else {
                 return Err(ApiError::BadCredentials);
@@ -79,7 +79,7 @@ pub fn safe_next(next: Option<&str>) -> String {
     let local = next.filter(|path| {
         let bytes = path.as_bytes();
         bytes.first() == Some(&b'/')
-            && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+            && bytes.get(1) != Some(&b'/')
             && bytes.len() <= 2048
             && bytes.iter().all(|b| b.is_ascii_graphic() && *b != b'\\')
     });
