@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Measures what the foundation promises, on the release build (`bash .ci/serve.sh` builds it):
-# cold start to the first /health answer on a new SQLite file, idle memory, and the compressed
-# size of everything a first page load transfers. Prints one line per number.
+# Measures what the foundation promises, on the release build (`bash .ci/serve.sh` or
+# `.ci/build.sh` builds it): cold start to the first /health answer on a new SQLite file, idle
+# memory, and for every page a coordinator sees (and a few of the researcher's and administrator's)
+# what a first visit transfers (brotli) and when it is interactive in Chromium. One line per number.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
@@ -34,36 +35,49 @@ echo "start to /health (existing database): $ms ms"
 wait_for_copies
 sleep 2
 echo "idle memory: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status) RSS"
-total=0
-for path in /inloggen /pkg/miv.css /pkg/miv.js /pkg/miv.wasm; do
+for path in /pkg/miv.css /pkg/miv.js /pkg/miv.wasm /pkg/survey.js /pkg/survey_bg.wasm; do
   raw=$(curl -s -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")
   br=$(curl -s -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")
-  total=$((total + br))
-  echo "first load $path: $raw bytes raw, $br bytes brotli"
+  echo "module file $path: $raw bytes raw, $br bytes brotli"
 done
-echo "first page load, compressed total: $total bytes"
 
-# The coordinator's survey page (issue 4): a demo database, logged in as the demo coordinator.
+# Every page a coordinator sees, on a demo database (an open round 2026, the 2025 answers
+# submitted), and some pages of the researcher and the administrator (who load the whole app).
 kill "$pid"; wait "$pid" 2>/dev/null || true
-rm -rf "$dir"/*
+rm -rf "${dir:?}"/*
 DATABASE_URL="sqlite://$dir/miv.sqlite" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_ENV=PROD RUST_LOG=warn "$bin" serve --demo > "$dir/log" 2>&1 &
 pid=$!
 until curl -sf "http://127.0.0.1:$port/health" > /dev/null; do sleep 0.05; done
 wait_for_copies
-password=$(awk '/coordinator@miv.local/ {print $3}' "$dir/demo-logins.txt")
-curl -s -c "$dir/cookies" -o /dev/null -H 'Accept: application/json' \
-  --data-urlencode 'email=coordinator@miv.local' --data-urlencode "password=$password" \
-  "http://127.0.0.1:$port/api/login"
-id=$(curl -s -b "$dir/cookies" -X POST -H 'Accept: application/json' "http://127.0.0.1:$port/api/my_responses" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-page="/vragenlijst/$id/deel/beleid"
-total=0
-for path in "$page" /pkg/miv.css /pkg/survey.js /pkg/survey_bg.wasm; do
-  raw=$(curl -s -b "$dir/cookies" -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")
-  br=$(curl -s -b "$dir/cookies" -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$path")
-  total=$((total + br))
-  echo "survey page $path: $raw bytes raw, $br bytes brotli"
-done
-echo "survey page first load, compressed total: $total bytes (goal ≤ 225280)"
-cookie=$(awk '/miv_session/ {print $7}' "$dir/cookies")
-(cd end2end && node measure/interactive.mjs "http://127.0.0.1:$port$page" "$cookie")
+# Logs in as the demo user `$1` and prints the session cookie.
+session() {
+  local password
+  password=$(awk -v who="$1" '$1 == who {print $3}' "$dir/demo-logins.txt")
+  curl -s -c "$dir/cookies-$1" -o /dev/null -H 'Accept: application/json' \
+    --data-urlencode "email=$1" --data-urlencode "password=$password" "http://127.0.0.1:$port/api/login"
+  awk '/miv_session/ {print $7}' "$dir/cookies-$1"
+}
+coordinator=$(session coordinator@miv.local)
+researcher=$(session onderzoeker@miv.local)
+admin=$(session admin@miv.local)
+read -r open submitted < <(curl -s -b "miv_session=$coordinator" -X POST -H 'Accept: application/json' \
+  "http://127.0.0.1:$port/api/my_responses" | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+print(next(r["id"] for r in rows if r["open"]), next(r["id"] for r in rows if r["status"] == "submitted"))')
+{
+  printf 'coordinator: login\t/inloggen\t-\n'
+  printf 'coordinator: home\t/\t%s\n' "$coordinator"
+  printf 'coordinator: survey overview\t/vragenlijst/%s\t%s\n' "$open" "$coordinator"
+  printf 'coordinator: survey section\t/vragenlijst/%s/deel/beleid\t%s\n' "$open" "$coordinator"
+  printf 'coordinator: review\t/vragenlijst/%s/controle\t%s\n' "$open" "$coordinator"
+  printf 'coordinator: read-only copy\t/vragenlijst/%s\t%s\n' "$submitted" "$coordinator"
+  printf 'coordinator: comparison\t/vragenlijst/%s/vergelijking\t%s\n' "$submitted" "$coordinator"
+  printf 'coordinator: institution\t/instellingen/25PX\t%s\n' "$coordinator"
+  printf 'coordinator: fact sheet\t/instellingen/25PX/feitenblad\t%s\n' "$coordinator"
+  printf 'coordinator: account\t/account\t%s\n' "$coordinator"
+  printf 'researcher: analysis\t/analyse\t%s\n' "$researcher"
+  printf 'admin: home\t/\t%s\n' "$admin"
+  printf 'admin: rounds\t/beheer/rondes\t%s\n' "$admin"
+} > "$dir/pages.tsv"
+(cd end2end && node measure/pages.mjs "http://127.0.0.1:$port" "$dir/pages.tsv")

@@ -17,22 +17,17 @@ cargo clippy -p app -p server -p migrations --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown --no-default-features --features survey -- -D warnings
 
-# The README's run command builds a release. Release builds are not type-erased, so a view that
-# compiles in debug can still fail there: build it first (the debug build after it
-# puts the debug WASM back in target/site for the journeys).
-say "Release build (the README's run command)"
-PATH="$PWD/end2end/node_modules/.bin:$PATH" cargo leptos build --release
-
-# One debug build serves all steps: cargo-leptos builds with `--cfg erase_components`, and the
-# tests use the same flags so nothing is compiled twice.
-say "Building (server and WASM)"
-cargo leptos build
-.ci/survey.sh
+# The release that the README's run command builds (after one command the other finds it built).
+# The tests run on that release too: they reuse its compiled dependencies, app and server (the
+# server turns on the features its tests' reqwest needs, see server/Cargo.toml), and they test
+# the code as users run it.
+PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH" .ci/build.sh
 say "Unit and integration tests (SQLite and PostgreSQL; mail against a real SMTP server)"
 export MIV_TEST_PYTHON="${MIV_VENV:-/var/tmp/miv-venv}/bin/python3"
-RUSTFLAGS="--cfg erase_components" cargo test -p app -p server -p migrations --lib --bins --tests
+cargo test --release -p app -p server -p migrations --lib --bins --tests
 
 say "End-to-end journeys (Playwright, Chromium)"
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-export SERVER_BIN="$target_dir/debug/server"
+# The journeys run what users get: the release server with the release WASM.
+export SERVER_BIN="$target_dir/release/server"
 (cd end2end && npx playwright test)

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import * as path from 'path';
-import { activateAndLogin, expectAccessible, login } from './helpers';
+import { activateAndLogin, expectAccessible, login, PASSWORD } from './helpers';
 
 const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', name);
 
@@ -58,6 +58,9 @@ test.describe.serial('foundation journeys', () => {
   });
 
   test('a coordinator sees the own institution and cannot open admin pages', async ({ page }) => {
+    // A coordinator's pages are plain HTML and forms: the app's module is never downloaded.
+    const appModule: string[] = [];
+    page.on('request', (r) => { if (/\/pkg\/miv\.(js|wasm)$/.test(new URL(r.url()).pathname)) appModule.push(r.url()); });
     await activateAndLogin(page, 'coordinator', 'coord@e2e.test');
     await expect(page.getByRole('link', { name: /ROC Midden-Voorbeeld/ })).toBeVisible();
     await expect(page.getByRole('link', { name: 'Gebruikers' })).toHaveCount(0);
@@ -75,6 +78,27 @@ test.describe.serial('foundation journeys', () => {
     const own = await page.goto('/instellingen/25PX');
     expect(own?.status()).toBe(200);
     await expect(page.getByRole('heading', { name: /ROC Midden-Voorbeeld/ })).toBeVisible();
+
+    // The account page without the app: a wrong current password comes back as an error, a
+    // change is confirmed; then the password is set back for the journeys after this one.
+    await page.goto('/account');
+    await page.getByLabel('Huidig wachtwoord').fill('niet-het-goede-wachtwoord');
+    await page.getByLabel('Nieuw wachtwoord (minstens 12 tekens)').fill('een-ander-e2e-wachtwoord');
+    await page.getByLabel('Herhaal nieuw wachtwoord').fill('een-ander-e2e-wachtwoord');
+    await page.getByRole('button', { name: 'Wachtwoord wijzigen' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Het huidige wachtwoord klopt niet.' })).toBeVisible();
+    await expectAccessible(page);
+    for (const [from, to] of [[PASSWORD, 'een-ander-e2e-wachtwoord'], ['een-ander-e2e-wachtwoord', PASSWORD]]) {
+      await page.getByLabel('Huidig wachtwoord').fill(from);
+      await page.getByLabel('Nieuw wachtwoord (minstens 12 tekens)').fill(to);
+      await page.getByLabel('Herhaal nieuw wachtwoord').fill(to);
+      await page.getByRole('button', { name: 'Wachtwoord wijzigen' }).click();
+      await expect(page).toHaveURL(/\/account\?wachtwoord=gewijzigd$/);
+      await expect(page.getByRole('status').filter({ hasText: 'Uw wachtwoord is gewijzigd.' })).toBeVisible();
+    }
+    await page.getByRole('button', { name: 'Uitloggen' }).click();
+    await expect(page).toHaveURL(/\/inloggen/);
+    expect(appModule).toEqual([]);
   });
 
   test.describe('without JavaScript', () => {

@@ -15,7 +15,7 @@ pub struct Config {
     pub database_url: String,
     /// Address to listen on.
     pub site_addr: String,
-    /// Where cargo-leptos put the compiled site (`LEPTOS_SITE_ROOT` too).
+    /// Where `.ci/build.sh` (or cargo-leptos) put the compiled site (`LEPTOS_SITE_ROOT` too).
     pub site_root: String,
     /// Public URL used in links; defaults to `http://<site_addr>`.
     pub base_url: Option<String>,

@@ -10,6 +10,13 @@ pub async fn current_user() -> Result<Option<Me>, ApiError> {
     Ok(crate::backend::guard::viewer().map(|u| u.me))
 }
 
+/// The role of the logged-in user of the request being served (read synchronously, as the page's
+/// shell is rendered), or `None`.
+#[cfg(feature = "ssr")]
+pub fn viewer_role() -> Option<crate::domain::Role> {
+    crate::backend::guard::viewer().map(|u| u.me.role)
+}
+
 /// Checks the password and starts a session; then goes to `next` (a local path) or home.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), ApiError> {
@@ -165,6 +172,9 @@ pub async fn change_password(
             )
             .await
             .map_err(guard::internal)?;
+            // The account page confirms the change from its address: a coordinator's page has
+            // no script, and a plain form post comes back there.
+            leptos_axum::redirect("/account?wachtwoord=gewijzigd");
             Ok(())
         }
         .await,

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::layout::{Guarded, Outcome, Problem};
+use super::layout::{Guarded, Problem};
 use crate::api::auth::{ChangePassword, Login as LoginFn, SetPassword as SetPasswordFn};
 use crate::domain::Role;
 use crate::i18n::use_lang;
@@ -92,6 +92,13 @@ fn ApiTokenLink() -> impl IntoView {
 fn ChangePasswordForm() -> impl IntoView {
     let lang = use_lang();
     let action = ServerAction::<ChangePassword>::new();
+    let query = use_query_map();
+    let changed = move || {
+        query
+            .read()
+            .get("wachtwoord")
+            .is_some_and(|v| v == "gewijzigd")
+    };
     view! {
         <h2>{lang.pick("Wachtwoord wijzigen", "Change password")}</h2>
         <ActionForm action=action attr:class="stack">
@@ -108,6 +115,9 @@ fn ChangePasswordForm() -> impl IntoView {
             </label>
             <button type="submit">{lang.pick("Wachtwoord wijzigen", "Change password")}</button>
         </ActionForm>
-        <Outcome action=action success=lang.pick("Uw wachtwoord is gewijzigd.", "Your password has been changed.") />
+        {move || changed().then(|| view! {
+            <p class="ok" role="status">{lang.pick("Uw wachtwoord is gewijzigd.", "Your password has been changed.")}</p>
+        })}
+        {move || action.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
     }
 }

@@ -19,26 +19,50 @@ use leptos_router::{path, SsrMode};
 
 use crate::i18n::{detect_lang, use_lang};
 
-/// Whether the page being rendered is a survey page. Those are not hydrated: they load the small
-/// `survey` module instead of the whole app (see `frontend`), and work as plain forms before that.
-fn is_survey_page() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        with_context::<http::request::Parts, _>(|p| p.uri.path().starts_with("/vragenlijst/"))
-            .unwrap_or(false)
-    }
-    #[cfg(not(feature = "ssr"))]
-    false
+/// What a page loads besides its HTML and CSS. Every page works as plain forms without script;
+/// only researchers and administrators, whose pages build questionnaires and analyses in place,
+/// get the whole hydrated app. A coordinator (or anyone not logged in) never downloads it: survey
+/// pages load the small `survey` module (see `frontend`), every other page no script at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PageScript {
+    App,
+    Survey,
+    Nothing,
 }
 
-/// Loads the survey module; `frontend/survey.sh` builds it into `pkg/survey*`.
+fn page_script() -> PageScript {
+    #[cfg(feature = "ssr")]
+    {
+        let survey =
+            with_context::<http::request::Parts, _>(|p| p.uri.path().starts_with("/vragenlijst/"))
+                .unwrap_or(false);
+        let role = crate::api::auth::viewer_role();
+        page_script_for(survey, role)
+    }
+    #[cfg(not(feature = "ssr"))]
+    PageScript::App
+}
+
+/// The rule of [`page_script`]: survey pages load the survey module, researchers and
+/// administrators the app, everyone else nothing.
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+fn page_script_for(survey_page: bool, role: Option<crate::domain::Role>) -> PageScript {
+    use crate::domain::Role;
+    match (survey_page, role) {
+        (true, _) => PageScript::Survey,
+        (false, Some(Role::Admin | Role::Researcher)) => PageScript::App,
+        (false, Some(Role::Coordinator) | None) => PageScript::Nothing,
+    }
+}
+
+/// Loads the survey module; `.ci/build.sh` builds it into `pkg/survey*`.
 const SURVEY_SCRIPT: &str =
     "import init from '/pkg/survey.js'; init({ module_or_path: '/pkg/survey_bg.wasm' });";
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = detect_lang();
-    let survey = is_survey_page();
+    let script = page_script();
     let nonce = leptos::nonce::use_nonce();
     // The page's policy allows its own inline scripts by this response's nonce, nothing else.
     #[cfg(feature = "ssr")]
@@ -57,10 +81,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                {if survey {
-                    view! { <script type="module" nonce=nonce inner_html=SURVEY_SCRIPT></script> }.into_any()
-                } else {
-                    view! { <HydrationScripts options /> }.into_any()
+                {match script {
+                    PageScript::Survey => view! { <script type="module" nonce=nonce inner_html=SURVEY_SCRIPT></script> }.into_any(),
+                    PageScript::App => view! { <HydrationScripts options /> }.into_any(),
+                    PageScript::Nothing => ().into_any(),
                 }}
                 <MetaTags />
             </head>
@@ -111,5 +135,28 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </layout::Frame>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{page_script_for, PageScript};
+    use crate::domain::Role;
+
+    #[test]
+    fn only_researchers_and_admins_load_the_app() {
+        assert_eq!(page_script_for(false, None), PageScript::Nothing);
+        assert_eq!(
+            page_script_for(false, Some(Role::Coordinator)),
+            PageScript::Nothing
+        );
+        assert_eq!(
+            page_script_for(false, Some(Role::Researcher)),
+            PageScript::App
+        );
+        assert_eq!(page_script_for(false, Some(Role::Admin)), PageScript::App);
+        for role in [None, Some(Role::Coordinator), Some(Role::Admin)] {
+            assert_eq!(page_script_for(true, role), PageScript::Survey);
+        }
     }
 }
