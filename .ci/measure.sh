@@ -52,7 +52,7 @@ wait_for_copies
 # Logs in as the demo user `$1` and prints the session cookie.
 session() {
   local password
-  password=$(awk -v who="$1" '$1 == who {print $3}' "$dir/demo-logins.txt")
+  password=$(awk -v who="$1" '$2 == who {print $3}' "$dir/demo-logins.txt")
   curl -s -c "$dir/cookies-$1" -o /dev/null -H 'Accept: application/json' \
     --data-urlencode "email=$1" --data-urlencode "password=$password" "http://127.0.0.1:$port/api/login"
   awk '/miv_session/ {print $7}' "$dir/cookies-$1"
