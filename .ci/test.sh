@@ -21,7 +21,7 @@ cargo clippy -p frontend --target wasm32-unknown-unknown --no-default-features -
 # The tests run on that release too: they reuse its compiled dependencies, app and server (the
 # server turns on the features its tests' reqwest needs, see server/Cargo.toml), and they test
 # the code as users run it.
-PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH" .ci/build.sh
+.ci/build.sh
 say "Unit and integration tests (SQLite and PostgreSQL; mail against a real SMTP server)"
 export MIV_TEST_PYTHON="${MIV_VENV:-/var/tmp/miv-venv}/bin/python3"
 cargo test --release -p app -p server -p migrations --lib --bins --tests
