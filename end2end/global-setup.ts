@@ -5,7 +5,7 @@ import * as path from 'path';
 // Accounts for the journeys, made the way an operator would: with the server's own commands.
 // Each prints a one-time set-password link, which the tests open in the browser.
 export default async function globalSetup() {
-  const bin = path.resolve(__dirname, '..', process.env.SERVER_BIN ?? 'target/debug/server');
+  const bin = path.resolve(__dirname, '..', process.env.SERVER_BIN ?? 'target/release/server');
   const env = {
     ...process.env,
     DATABASE_URL: process.env.E2E_DATABASE_URL!,

@@ -28,7 +28,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `${process.env.SERVER_BIN ?? 'target/debug/server'} serve`,
+    command: `${process.env.SERVER_BIN ?? 'target/release/server'} serve`,
     cwd: '..',
     url: `${process.env.E2E_BASE_URL}/health`,
     timeout: 60_000,
