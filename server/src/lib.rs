@@ -4,8 +4,6 @@
 pub mod api;
 pub mod backup;
 pub mod cli;
-pub mod cli_questionnaire;
-pub mod cli_sources;
 pub mod config;
 pub mod precompress;
 pub mod routes;

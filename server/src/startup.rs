@@ -8,7 +8,7 @@ use anyhow::Context;
 use app::backend::mail::invitations::{self, Site};
 use app::backend::mail::outbox::{self, WorkerSettings};
 use app::backend::mail::transport::{SmtpSettings, Transport};
-use app::backend::{db, http as mw, AppState, Settings};
+use app::backend::{db, middleware, AppState, Settings};
 use app::{shell, App};
 use axum::http::header;
 use axum::routing::{get, post};
@@ -292,14 +292,14 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(mw::refuse_cross_site))
+        .layer(axum::middleware::from_fn(middleware::refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            mw::security_headers,
+            middleware::security_headers,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            mw::resolve_session,
+            middleware::resolve_session,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(20 * 1024 * 1024))
         // Brotli's own default (quality 11) is made for files compressed once, ahead of time

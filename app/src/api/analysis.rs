@@ -337,7 +337,7 @@ pub struct VariableView {
 pub enum UploadOutcome {
     /// Per year: rows and whether the snapshot is new.
     Stored(Vec<(i32, i32, bool)>),
-    Refused(Vec<crate::domain::register::ImportProblem>),
+    Refused(Vec<crate::domain::import::ImportProblem>),
     /// The file corrects years that have a snapshot in use: what would change; nothing stored.
     Confirm(Vec<crate::domain::aggregate::snapshot::YearChange>),
     /// A replacement was asked for without a reason (or with one over 500 characters).

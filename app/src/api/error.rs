@@ -5,7 +5,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::register::ImportProblem;
+use crate::domain::import::ImportProblem;
 use crate::i18n::Lang;
 
 /// An answer that someone else changed since the writer read it: what it is now.

@@ -223,7 +223,7 @@ pub async fn create_round(
 /// A round with its participants. Admins.
 #[server(prefix = "/api", endpoint = "get_round")]
 pub async fn get_round(id: i32) -> Result<RoundDetail, ApiError> {
-    use crate::backend::{guard, rounds};
+    use crate::backend::{guard, responses, rounds};
     use crate::domain::{time::format_local, Role};
     guard::respond(
         async move {
@@ -234,22 +234,23 @@ pub async fn get_round(id: i32) -> Result<RoundDetail, ApiError> {
                 .await
                 .map_err(refusal)?
                 .into_iter()
-                .map(|p| ParticipantRow {
-                    response_id: p.response.id,
-                    code: p.institution.code,
-                    name: p.institution.name,
-                    status: ResponseStatus::parse(&p.response.status)
-                        .unwrap_or(ResponseStatus::NotStarted),
-                    updated_at: format_local(p.response.updated_at),
-                    submitted_at: p.response.submitted_at.map(format_local),
-                    coordinators: p
-                        .coordinators
-                        .into_iter()
-                        .filter(|c| c.role == "coordinator")
-                        .map(|c| (c.id, c.display_name, c.email))
-                        .collect(),
+                .map(|p| {
+                    Ok(ParticipantRow {
+                        response_id: p.response.id,
+                        status: responses::status_of(&p.response).map_err(guard::internal)?,
+                        code: p.institution.code,
+                        name: p.institution.name,
+                        updated_at: format_local(p.response.updated_at),
+                        submitted_at: p.response.submitted_at.map(format_local),
+                        coordinators: p
+                            .coordinators
+                            .into_iter()
+                            .filter(|c| c.role == Role::Coordinator.as_str())
+                            .map(|c| (c.id, c.display_name, c.email))
+                            .collect(),
+                    })
                 })
-                .collect();
+                .collect::<Result<_, ApiError>>()?;
             Ok(RoundDetail {
                 summary: summary(&info),
                 participants,

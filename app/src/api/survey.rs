@@ -367,20 +367,22 @@ pub async fn my_responses() -> Result<Vec<MyResponse>, ApiError> {
             let state = guard::state()?;
             let user = guard::require(&[Role::Coordinator])?;
             let now = chrono::Utc::now();
-            Ok(responses::of_user(&state.db, &user)
+            responses::of_user(&state.db, &user)
                 .await
                 .map_err(guard::internal)?
                 .into_iter()
-                .map(|(r, round, inst)| MyResponse {
-                    id: r.id,
-                    round_name: round.name,
-                    year: round.year,
-                    institution: format!("{} ({})", inst.name, inst.code),
-                    status: ResponseStatus::parse(&r.status).unwrap_or(ResponseStatus::NotStarted),
-                    open: now >= round.opens_at && now < round.closes_at,
-                    closes_at: crate::domain::time::format_local(round.closes_at),
+                .map(|(r, round, inst)| {
+                    Ok(MyResponse {
+                        id: r.id,
+                        status: responses::status_of(&r).map_err(guard::internal)?,
+                        round_name: round.name,
+                        year: round.year,
+                        institution: format!("{} ({})", inst.name, inst.code),
+                        open: now >= round.opens_at && now < round.closes_at,
+                        closes_at: crate::domain::time::format_local(round.closes_at),
+                    })
                 })
-                .collect())
+                .collect()
         }
         .await,
     )

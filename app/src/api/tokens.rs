@@ -40,7 +40,7 @@ pub struct TokenPage {
 /// The caller's tokens and, once, the one just made.
 #[server(prefix = "/api", endpoint = "my_tokens")]
 pub async fn my_tokens() -> Result<TokenPage, ApiError> {
-    use crate::backend::{api_tokens, guard};
+    use crate::backend::{api_tokens, guard, users};
     use crate::domain::time;
     guard::respond(
         async move {
@@ -52,20 +52,23 @@ pub async fn my_tokens() -> Result<TokenPage, ApiError> {
                 .await
                 .map_err(guard::internal)?
                 .into_iter()
-                .map(|t| TokenView {
-                    id: t.id,
-                    name: t.name,
-                    role: Role::parse(&t.role).unwrap_or(Role::Researcher),
-                    created_at: shown(t.created_at),
-                    expires_at: shown(t.expires_at),
-                    last_used_at: t.last_used_at.map(shown),
-                    ended: match t.revoked_at {
-                        Some(at) => Some(format!("ingetrokken {} / revoked", shown(at))),
-                        None if t.expires_at <= now => Some("verlopen / expired".into()),
-                        None => None,
-                    },
+                .map(|t| {
+                    Ok(TokenView {
+                        id: t.id,
+                        role: users::stored_role(&t.role, || format!("API token {}", t.id))
+                            .map_err(guard::internal)?,
+                        name: t.name,
+                        created_at: shown(t.created_at),
+                        expires_at: shown(t.expires_at),
+                        last_used_at: t.last_used_at.map(shown),
+                        ended: match t.revoked_at {
+                            Some(at) => Some(format!("ingetrokken {} / revoked", shown(at))),
+                            None if t.expires_at <= now => Some("verlopen / expired".into()),
+                            None => None,
+                        },
+                    })
                 })
-                .collect();
+                .collect::<Result<_, ApiError>>()?;
             Ok(TokenPage {
                 tokens,
                 roles: api_tokens::grantable(user.me.role).to_vec(),

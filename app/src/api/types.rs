@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::register::ImportProblem;
+use crate::domain::import::ImportProblem;
 use crate::domain::{InstitutionKind, Region, Role, SizeBand};
 
 /// The logged-in user.

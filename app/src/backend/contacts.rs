@@ -17,7 +17,7 @@ use super::entities::{institution, user, user_institution};
 use super::register_import::{record_run, view};
 use crate::api::ImportRunView;
 use crate::domain::contacts::{check_contacts, ContactRecord};
-use crate::domain::register::{ImportProblem, Problem};
+use crate::domain::import::{ImportProblem, Problem};
 use crate::domain::Role;
 
 /// Checks and applies a contacts file; the attempt is kept as an import run either way.

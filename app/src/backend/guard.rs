@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::audit::Actor;
 use super::auth::CurrentUser;
-use super::http::{ClientIp, Viewer};
+use super::middleware::{ClientIp, Viewer};
 use super::state::AppState;
 use crate::api::ApiError;
 use crate::domain::Role;

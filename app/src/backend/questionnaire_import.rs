@@ -7,8 +7,8 @@ use sea_orm::DatabaseConnection;
 use super::audit::Actor;
 use super::questionnaires::{self, QuestionnaireError};
 use super::register_import::record_run;
+use crate::domain::import::{ImportProblem, Problem};
 use crate::domain::questionnaire::Definition;
-use crate::domain::register::{ImportProblem, Problem};
 use crate::i18n::Lang;
 
 /// Where an upload led: the new draft, or the rejected import run.

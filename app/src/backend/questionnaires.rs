@@ -46,12 +46,10 @@ pub struct StoredVersion {
     pub definition: Definition,
 }
 
-fn status_of(s: &str) -> VersionStatus {
-    match s {
-        "published" => VersionStatus::Published,
-        "retired" => VersionStatus::Retired,
-        _ => VersionStatus::Draft,
-    }
+/// A stored status, read strictly: a name this version does not know is an error, not a draft.
+fn status_of(row: &version::Model) -> anyhow::Result<VersionStatus> {
+    VersionStatus::parse(&row.status)
+        .with_context(|| format!("version {} has an unknown status {:?}", row.id, row.status))
 }
 
 fn to_stored(key: &str, row: version::Model) -> Result<StoredVersion, QuestionnaireError> {
@@ -61,7 +59,7 @@ fn to_stored(key: &str, row: version::Model) -> Result<StoredVersion, Questionna
         id: row.id,
         key: key.to_owned(),
         number: row.number,
-        status: status_of(&row.status),
+        status: status_of(&row)?,
         changelog: row.changelog,
         published_at: row
             .published_at
@@ -107,7 +105,7 @@ pub async fn create_draft(
     let row = version::ActiveModel {
         questionnaire_id: Set(parent.id),
         number: Set(last.map(|v| v.number + 1).unwrap_or(1)),
-        status: Set("draft".into()),
+        status: Set(VersionStatus::Draft.as_str().into()),
         definition: Set(serde_json::to_string(definition).context("encode definition")?),
         changelog: Set(String::new()),
         based_on: Set(based_on),
@@ -150,7 +148,7 @@ pub async fn save_draft(
             sea_orm::sea_query::Expr::value(encoded),
         )
         .filter(version::Column::Id.eq(id))
-        .filter(version::Column::Status.eq("draft"))
+        .filter(version::Column::Status.eq(VersionStatus::Draft.as_str()))
         .exec(db)
         .await
         .context("save draft")?;
@@ -220,7 +218,7 @@ pub async fn publish(
     let result = version::Entity::update_many()
         .col_expr(
             version::Column::Status,
-            sea_orm::sea_query::Expr::value("published"),
+            sea_orm::sea_query::Expr::value(VersionStatus::Published.as_str()),
         )
         .col_expr(
             version::Column::Changelog,
@@ -235,7 +233,7 @@ pub async fn publish(
             sea_orm::sea_query::Expr::value(Utc::now()),
         )
         .filter(version::Column::Id.eq(id))
-        .filter(version::Column::Status.eq("draft"))
+        .filter(version::Column::Status.eq(VersionStatus::Draft.as_str()))
         .exec(&txn)
         .await
         .context("publish")?;
@@ -281,10 +279,10 @@ pub async fn retire(
     let result = version::Entity::update_many()
         .col_expr(
             version::Column::Status,
-            sea_orm::sea_query::Expr::value("retired"),
+            sea_orm::sea_query::Expr::value(VersionStatus::Retired.as_str()),
         )
         .filter(version::Column::Id.eq(id))
-        .filter(version::Column::Status.eq("published"))
+        .filter(version::Column::Status.eq(VersionStatus::Published.as_str()))
         .exec(db)
         .await
         .context("retire")?;

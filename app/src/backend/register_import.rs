@@ -9,7 +9,8 @@ use super::entities::import_run;
 use super::institutions;
 use crate::api::ImportRunView;
 use crate::domain::csv;
-use crate::domain::register::{parse_register, ImportProblem, Problem, Table};
+use crate::domain::import::{ImportProblem, Problem, Table};
+use crate::domain::register::parse_register;
 
 /// How a CSV file may be written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -57,14 +57,23 @@ pub struct StaleAnswer {
 #[derive(Clone, Debug)]
 pub struct ResponseContext {
     pub response: response::Model,
+    /// The response's status, parsed when it was read.
+    status: ResponseStatus,
     pub round: round::Model,
     pub institution: institution::Model,
     pub definition: Arc<Definition>,
 }
 
+/// A stored status, read strictly: a name this version does not know is an error, never a
+/// plausible default.
+pub fn status_of(row: &response::Model) -> anyhow::Result<ResponseStatus> {
+    ResponseStatus::parse(&row.status)
+        .with_context(|| format!("response {} has an unknown status {:?}", row.id, row.status))
+}
+
 impl ResponseContext {
     pub fn status(&self) -> ResponseStatus {
-        ResponseStatus::parse(&self.response.status).unwrap_or(ResponseStatus::NotStarted)
+        self.status
     }
 
     /// Whether the round accepts answers now.
@@ -135,6 +144,7 @@ pub async fn open(
     };
     let definition = definition(state, response.version_id).await?;
     let ctx = ResponseContext {
+        status: status_of(&response)?,
         response,
         round,
         institution,
@@ -163,6 +173,7 @@ pub async fn load(
         .context("response without version")?
         .definition;
     Ok(ResponseContext {
+        status: status_of(&response)?,
         response,
         round,
         institution,

@@ -28,7 +28,7 @@ use super::sources::{self, SourceError};
 use super::state::AppState;
 pub use crate::api::analysis::UploadOutcome as Outcome;
 use crate::domain::aggregate::mapping::{parse_recode_text, Mapping};
-use crate::domain::register::{ImportProblem, Problem, Table};
+use crate::domain::import::{ImportProblem, Problem, Table};
 
 /// How long an upload waits for its mapping.
 pub const KEPT: Duration = Duration::from_secs(3600);

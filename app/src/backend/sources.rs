@@ -19,8 +19,8 @@ use crate::domain::aggregate::mapping::{self, Mapping};
 use crate::domain::aggregate::snapshot::{self as life, SnapshotStatus, YearChange};
 use crate::domain::aggregate::table::{self, StudentLayout, StudentSums};
 use crate::domain::aggregate::{self as agg, Characteristics, Figure};
+use crate::domain::import::{ImportProblem, Table};
 use crate::domain::institution::{InstitutionKind, Region, SizeBand};
-use crate::domain::register::{ImportProblem, Table};
 use crate::i18n::Lang;
 
 pub use crate::domain::aggregate::kinds::SourceKind;

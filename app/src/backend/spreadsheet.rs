@@ -70,9 +70,9 @@ impl SpreadsheetError {
     }
 }
 
-impl From<SpreadsheetError> for crate::domain::register::Problem {
+impl From<SpreadsheetError> for crate::domain::import::Problem {
     fn from(error: SpreadsheetError) -> Self {
-        use crate::domain::register::Problem;
+        use crate::domain::import::Problem;
         match error {
             SpreadsheetError::Unreadable(detail) => Problem::UnreadableFile { detail },
             other => {

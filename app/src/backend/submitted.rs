@@ -13,7 +13,9 @@ use sea_orm::{
 use super::entities::{institution, questionnaire_version as version, round};
 use super::responses::{as_answers, document_column, parse_document};
 use crate::domain::aggregate::Characteristics;
-use crate::domain::questionnaire::{keep_strictest_marks, Concordance, Definition, ItemKind};
+use crate::domain::questionnaire::{
+    keep_strictest_marks, Concordance, Definition, ItemKind, VersionStatus,
+};
 use crate::domain::response::{carry_forward, display, evaluate, Answers, ResponseStatus};
 use crate::domain::time;
 use crate::i18n::Lang;
@@ -112,7 +114,9 @@ pub async fn dataset(
     // A draft may still change: rows take the keys of the newest published (or retired) one.
     let Some(target) = versions
         .iter()
-        .filter(|v| v.questionnaire_id == questionnaire && v.status != "draft")
+        .filter(|v| {
+            v.questionnaire_id == questionnaire && v.status != VersionStatus::Draft.as_str()
+        })
         .map(|v| v.number)
         .max()
     else {

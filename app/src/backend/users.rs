@@ -329,12 +329,12 @@ pub async fn list(db: &impl ConnectionTrait) -> anyhow::Result<Vec<UserRow>> {
             bound.entry(b.user_id).or_default().push(code.clone());
         }
     }
-    Ok(users
+    users
         .into_iter()
-        .filter_map(|u| {
-            Some(UserRow {
+        .map(|u| {
+            Ok(UserRow {
                 id: u.id,
-                role: Role::parse(&u.role)?,
+                role: stored_role(&u.role, || format!("user {}", u.id))?,
                 has_password: u.password_hash.is_some(),
                 institutions: bound.remove(&u.id).unwrap_or_default(),
                 email: u.email,
@@ -344,7 +344,13 @@ pub async fn list(db: &impl ConnectionTrait) -> anyhow::Result<Vec<UserRow>> {
                 special_access: u.special_access,
             })
         })
-        .collect())
+        .collect()
+}
+
+/// A stored role, read strictly: a name this version does not know is an error (naming `whose`
+/// role it is), never a plausible role.
+pub fn stored_role(name: &str, whose: impl FnOnce() -> String) -> anyhow::Result<Role> {
+    Role::parse(name).with_context(|| format!("{} has an unknown role {name:?}", whose()))
 }
 
 /// Grants or withdraws the export of special-category and identifying items.

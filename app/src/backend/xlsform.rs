@@ -10,10 +10,10 @@
 
 use std::collections::HashMap;
 
+use crate::domain::import::{ImportProblem, Problem};
 use crate::domain::questionnaire::{
     validate, Choice, Constraint, Definition, Item, ItemKind, Privacy, Required, Section, Text,
 };
-use crate::domain::register::{ImportProblem, Problem};
 use crate::i18n::Lang;
 
 const YES_NO: &str = "ja_nee_weet_niet";

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::register::{normalise, ImportProblem, Problem, Table};
+use super::import::{normalise, ImportProblem, Problem, Table};
 use super::{Email, InstitutionCode};
 use crate::i18n::Lang;
 

@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod csv;
 pub mod email;
 pub mod expr;
+pub mod import;
 pub mod institution;
 pub mod mail;
 pub mod password;

@@ -163,7 +163,7 @@ where
 
 /// The problems of a refused file, by line and column.
 #[component]
-pub fn ProblemTable(problems: Vec<crate::domain::register::ImportProblem>) -> impl IntoView {
+pub fn ProblemTable(problems: Vec<crate::domain::import::ImportProblem>) -> impl IntoView {
     let lang = use_lang();
     view! {
         <table>

@@ -68,7 +68,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let (Some(response), Ok(policy)) = (
         use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&crate::backend::http::content_security_policy(
+        http::HeaderValue::from_str(&crate::backend::middleware::content_security_policy(
             nonce.as_ref().map(|n| n.to_string()).as_deref(),
         )),
     ) {

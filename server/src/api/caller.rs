@@ -5,7 +5,7 @@
 use app::api::Me;
 use app::backend::audit::{self, Actor};
 use app::backend::auth::CurrentUser;
-use app::backend::http::{ClientIp, Viewer};
+use app::backend::middleware::{ClientIp, Viewer};
 use app::backend::{api_tokens, AppState};
 use app::domain::Role;
 use axum::body::Body;

@@ -1,4 +1,8 @@
-//! Command-line interface: `server` serves; subcommands run one task and exit.
+//! Command-line interface: `server` serves; subcommands run one task and exit. The
+//! questionnaire and source subcommands live in their own modules.
+
+pub mod questionnaire;
+pub mod sources;
 
 use std::path::{Path, PathBuf};
 
@@ -257,8 +261,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Institutions(InstitutionsCommand::Import { file }) => {
             import_institutions(&config, &file).await
         }
-        Command::Questionnaire(command) => crate::cli_questionnaire::run(&config, command).await,
-        Command::Sources(command) => crate::cli_sources::run(&config, command).await,
+        Command::Questionnaire(command) => questionnaire::run(&config, command).await,
+        Command::Sources(command) => sources::run(&config, command).await,
         Command::Backup { out } => {
             let db = app::backend::db::connect(&config.database_url).await?;
             crate::backup::backup(&db, &config.database_url, &out).await?;
@@ -442,7 +446,7 @@ async fn import_institutions(config: &Config, file: &std::path::Path) -> anyhow:
 }
 
 /// Every problem of a rejected file, a line each, in Dutch.
-pub fn print_problems(problems: &[app::domain::register::ImportProblem]) {
+pub fn print_problems(problems: &[app::domain::import::ImportProblem]) {
     for p in problems {
         eprintln!(
             "regel/line {}, kolom/column {}: {}",

@@ -10,7 +10,7 @@ use app::domain::questionnaire::{diff, Definition};
 use app::i18n::Lang;
 use sea_orm::DatabaseConnection;
 
-use crate::cli::QuestionnaireCommand;
+use super::QuestionnaireCommand;
 use crate::config::Config;
 
 pub async fn run(config: &Config, command: QuestionnaireCommand) -> anyhow::Result<()> {

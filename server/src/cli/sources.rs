@@ -8,7 +8,7 @@ use app::backend::sources::{self, SourceError};
 use app::domain::aggregate::mapping::Mapping;
 use app::domain::aggregate::snapshot::{SnapshotStatus, YearChange};
 
-use crate::cli::{print_problems, SourcesCommand};
+use super::{print_problems, SourcesCommand};
 use crate::config::Config;
 
 pub async fn run(config: &Config, command: SourcesCommand) -> anyhow::Result<()> {

@@ -1,7 +1,7 @@
 //! Downloads. `GET /export/vragenlijst/{id}[?formaat=xlsx]`: a version's JSON definition, or an XLSForm
 //! workbook, as a download (researchers, admins).
 
-use app::backend::http::Viewer;
+use app::backend::middleware::Viewer;
 use app::backend::{questionnaires, xlsform, AppState};
 use app::domain::Role;
 use axum::extract::{Path, Query, State};
@@ -211,7 +211,7 @@ fn failed(error: &str) -> Response {
 pub async fn round_file(
     state: State<AppState>,
     viewer: Extension<Viewer>,
-    ip: Option<Extension<app::backend::http::ClientIp>>,
+    ip: Option<Extension<app::backend::middleware::ClientIp>>,
     Path((id, file)): Path<(i32, String)>,
     Query(query): Query<MarkedQuery>,
 ) -> Response {
@@ -241,7 +241,7 @@ pub async fn round_file(
 pub async fn round_file_marked(
     state: State<AppState>,
     viewer: Extension<Viewer>,
-    ip: Option<Extension<app::backend::http::ClientIp>>,
+    ip: Option<Extension<app::backend::middleware::ClientIp>>,
     Path((id, file)): Path<(i32, String)>,
     axum::Form(form): axum::Form<MarkedQuery>,
 ) -> Response {

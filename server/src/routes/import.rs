@@ -5,7 +5,7 @@
 
 use app::backend::audit::Actor;
 use app::backend::auth::CurrentUser;
-use app::backend::http::{ClientIp, Viewer};
+use app::backend::middleware::{ClientIp, Viewer};
 use app::backend::questionnaire_import::{self, Outcome};
 use app::backend::{register_import, AppState};
 use app::domain::Role;

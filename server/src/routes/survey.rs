@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use app::api::survey::SurveyNotice;
 use app::backend::auth::{create_scoped_session, session_cookie, Scope};
-use app::backend::http::{ClientIp, Viewer};
+use app::backend::middleware::{ClientIp, Viewer};
 use app::backend::responses::{self, Change, ResponseError};
 use app::backend::{rounds, AppState};
 use app::domain::response::{answer_keys, evaluate, normalise};

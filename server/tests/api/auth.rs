@@ -192,6 +192,10 @@ async fn a_one_time_link_sets_the_password_once(app: TestApp) {
         .into_iter()
         .map(|t| t.token_hash)
         .collect();
+    assert!(
+        stored.contains(&app::backend::auth::token_hash(&token)),
+        "the link's hash is stored"
+    );
     assert!(!stored.contains(&token), "only the hash is stored");
     let new = "mijn-eigen-lang-wachtwoord";
     let user = client();

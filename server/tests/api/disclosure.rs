@@ -156,7 +156,7 @@ async fn a_hidden_cell_shows_nothing_in_any_channel(app: TestApp) {
         database_url: app.database_url.clone(),
         ..Default::default()
     };
-    server::cli_sources::run(
+    server::cli::sources::run(
         &config,
         server::cli::SourcesCommand::Figures {
             snapshots: ids.clone(),
@@ -173,7 +173,7 @@ async fn a_hidden_cell_shows_nothing_in_any_channel(app: TestApp) {
         csv_row(&written, &key),
         Some(format!("{key},,,,1").as_str())
     );
-    server::cli_sources::run(
+    server::cli::sources::run(
         &config,
         server::cli::SourcesCommand::Audit {
             source: source.name.clone(),

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::import::{ImportProblem, Problem, Table};
 use crate::domain::institution::InstitutionCode;
-use crate::domain::register::{ImportProblem, Problem, Table};
 
 /// What values a canonical variable takes.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -587,9 +587,9 @@ fn crossings_are_counted_and_protected_by_rows_and_columns() {
     assert!(e.message.contains("'type'"));
 }
 
-fn file(header: &str, rows: &[&str]) -> crate::domain::register::Table {
+fn file(header: &str, rows: &[&str]) -> crate::domain::import::Table {
     let split = |l: &str| l.split(';').map(str::to_owned).collect::<Vec<_>>();
-    crate::domain::register::Table {
+    crate::domain::import::Table {
         header: split(header),
         rows: rows
             .iter()

@@ -1,7 +1,70 @@
 //! Splits expression text into tokens with their byte positions.
 
+use serde::{Deserialize, Serialize};
+
 use super::ast::Span;
-use super::parser::{ParseError, ParseErrorKind};
+use crate::i18n::Lang;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ParseErrorKind {
+    Empty,
+    UnexpectedCharacter,
+    UnclosedString,
+    BadReference,
+    BadNumber,
+    UnexpectedEnd,
+    UnexpectedToken,
+    UnclosedParen,
+    TooLong,
+    TooDeep,
+}
+
+/// Why an expression cannot be read, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseError {
+    pub kind: ParseErrorKind,
+    pub span: Span,
+}
+
+impl ParseError {
+    pub fn message(&self, lang: Lang) -> String {
+        use ParseErrorKind::*;
+        let (nl, en) = match self.kind {
+            Empty => ("De expressie is leeg", "The expression is empty"),
+            UnexpectedCharacter => ("Onverwacht teken", "Unexpected character"),
+            UnclosedString => (
+                "Tekst zonder afsluitend aanhalingsteken",
+                "Text without a closing quote",
+            ),
+            BadReference => (
+                "Verwijzing moet de vorm ${sleutel} hebben",
+                "A reference must look like ${key}",
+            ),
+            BadNumber => ("Ongeldig getal", "Invalid number"),
+            UnexpectedEnd => (
+                "De expressie houdt te vroeg op",
+                "The expression ends too early",
+            ),
+            UnexpectedToken => (
+                "Hier wordt iets anders verwacht",
+                "Something else is expected here",
+            ),
+            UnclosedParen => (
+                "Haakje ‘(’ wordt niet gesloten",
+                "Parenthesis ‘(’ is not closed",
+            ),
+            TooLong => (
+                "De expressie is te lang (hoogstens 20.000 tekens)",
+                "The expression is too long (at most 20,000 characters)",
+            ),
+            TooDeep => (
+                "De expressie is te diep genest (hoogstens 32 niveaus haakjes, functies of mintekens, en 200 operatoren na elkaar)",
+                "The expression is nested too deeply (at most 32 levels of parentheses, functions or minus signs, and 200 operators in a row)",
+            ),
+        };
+        format!("{} ({})", lang.pick(nl, en), self.span.describe(lang))
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Token {

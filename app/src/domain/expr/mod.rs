@@ -19,7 +19,8 @@ pub use ast::{BinaryOp, Expr, Node, Span, UnaryOp};
 pub use check::{check, CheckError, CheckErrorKind, Scope, ValueType};
 pub use eval::{evaluate, Env, Value};
 pub use lexer::is_key;
-pub use parser::{parse, ParseError};
+pub use lexer::{ParseError, ParseErrorKind};
+pub use parser::parse;
 
 #[cfg(test)]
 mod tests;

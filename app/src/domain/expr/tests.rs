@@ -164,7 +164,7 @@ fn hostile_expressions_are_refused_at_a_position_not_by_a_stack_overflow() {
     on_small_stack(|| {
         let long = "1+".repeat(30_000) + "1";
         let error = parse(&long).expect_err("too long");
-        assert_eq!(error.kind, parser::ParseErrorKind::TooLong);
+        assert_eq!(error.kind, ParseErrorKind::TooLong);
         assert_eq!(error.span.start, parser::MAX_LENGTH);
         let nested = [
             "(".repeat(5_000) + "1" + &")".repeat(5_000),
@@ -175,7 +175,7 @@ fn hostile_expressions_are_refused_at_a_position_not_by_a_stack_overflow() {
         ];
         for src in nested {
             let error = parse(&src).expect_err("too deep");
-            assert_eq!(error.kind, parser::ParseErrorKind::TooDeep, "{error:?}");
+            assert_eq!(error.kind, ParseErrorKind::TooDeep, "{error:?}");
             let message = error.message(crate::i18n::Lang::Nl);
             assert!(
                 message.contains("te diep") && message.contains("positie"),

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Definition, Item, ItemKind};
+use super::model::{Concordance, Definition, Item, ItemKind};
 use crate::i18n::Lang;
 
 /// How a change affects comparing results across the two versions.
@@ -18,55 +18,6 @@ pub enum Severity {
     Compatible,
     /// Old and new answers cannot be compared as they are.
     Breaking,
-}
-
-/// Old key → new key and, per new key, old option code → new code.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Concordance {
-    #[serde(default)]
-    pub keys: BTreeMap<String, String>,
-    #[serde(default)]
-    pub codes: BTreeMap<String, BTreeMap<String, String>>,
-}
-
-impl Concordance {
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty() && self.codes.is_empty()
-    }
-
-    /// Records that `from` is now called `to` (following an earlier rename of the same item).
-    pub fn rename(&mut self, from: &str, to: &str) {
-        let original = self
-            .keys
-            .iter()
-            .find(|(_, new)| *new == from)
-            .map(|(old, _)| old.clone());
-        let original = original.unwrap_or_else(|| from.to_owned());
-        self.keys.remove(&original);
-        if original != to {
-            self.keys.insert(original, to.to_owned());
-        }
-        if let Some(codes) = self.codes.remove(from) {
-            self.codes.insert(to.to_owned(), codes);
-        }
-    }
-
-    /// Records that option `from` of item `key` is now coded `to`.
-    pub fn recode(&mut self, key: &str, from: &str, to: &str) {
-        let codes = self.codes.entry(key.to_owned()).or_default();
-        let original = codes
-            .iter()
-            .find(|(_, new)| *new == from)
-            .map(|(old, _)| old.clone());
-        let original = original.unwrap_or_else(|| from.to_owned());
-        codes.remove(&original);
-        if original != to {
-            codes.insert(original, to.to_owned());
-        }
-        if codes.is_empty() {
-            self.codes.remove(key);
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

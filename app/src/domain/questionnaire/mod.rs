@@ -6,9 +6,7 @@ pub mod edit;
 mod model;
 mod validate;
 
-pub use diff::{
-    diff, keep_strictest_marks, weakened_marks, Change, ChangeKind, Concordance, Severity,
-};
+pub use diff::{diff, keep_strictest_marks, weakened_marks, Change, ChangeKind, Severity};
 pub use model::*;
 pub use validate::{scope_for, validate, DefinitionProblem, ProblemKind};
 

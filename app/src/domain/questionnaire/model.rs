@@ -1,8 +1,9 @@
 //! Types of a questionnaire version's content, serialised as the JSON definition format.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-use super::diff::Concordance;
 use crate::domain::expr::ValueType;
 use crate::i18n::Lang;
 
@@ -37,6 +38,28 @@ pub enum VersionStatus {
     Draft,
     Published,
     Retired,
+}
+
+impl VersionStatus {
+    pub const ALL: [VersionStatus; 3] = [
+        VersionStatus::Draft,
+        VersionStatus::Published,
+        VersionStatus::Retired,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VersionStatus::Draft => "draft",
+            VersionStatus::Published => "published",
+            VersionStatus::Retired => "retired",
+        }
+    }
+
+    /// The status of a stored name; `None` for a name this version does not know.
+    pub fn parse(s: &str) -> Option<VersionStatus> {
+        VersionStatus::ALL.into_iter().find(|v| v.as_str() == s)
+    }
 }
 
 /// An answer option with a stable code.
@@ -283,5 +306,54 @@ impl Definition {
 
     pub fn item(&self, key: &str) -> Option<&Item> {
         self.items().map(|(_, i)| i).find(|i| i.key == key)
+    }
+}
+
+/// Old key → new key and, per new key, old option code → new code.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Concordance {
+    #[serde(default)]
+    pub keys: BTreeMap<String, String>,
+    #[serde(default)]
+    pub codes: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Concordance {
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty() && self.codes.is_empty()
+    }
+
+    /// Records that `from` is now called `to` (following an earlier rename of the same item).
+    pub fn rename(&mut self, from: &str, to: &str) {
+        let original = self
+            .keys
+            .iter()
+            .find(|(_, new)| *new == from)
+            .map(|(old, _)| old.clone());
+        let original = original.unwrap_or_else(|| from.to_owned());
+        self.keys.remove(&original);
+        if original != to {
+            self.keys.insert(original, to.to_owned());
+        }
+        if let Some(codes) = self.codes.remove(from) {
+            self.codes.insert(to.to_owned(), codes);
+        }
+    }
+
+    /// Records that option `from` of item `key` is now coded `to`.
+    pub fn recode(&mut self, key: &str, from: &str, to: &str) {
+        let codes = self.codes.entry(key.to_owned()).or_default();
+        let original = codes
+            .iter()
+            .find(|(_, new)| *new == from)
+            .map(|(old, _)| old.clone());
+        let original = original.unwrap_or_else(|| from.to_owned());
+        codes.remove(&original);
+        if original != to {
+            codes.insert(original, to.to_owned());
+        }
+        if codes.is_empty() {
+            self.codes.remove(key);
+        }
     }
 }
