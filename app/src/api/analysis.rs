@@ -68,15 +68,13 @@ pub async fn list_sources() -> Result<Vec<SourceView>, ApiError> {
         async move {
             let state = guard::state()?;
             guard::require(&[Role::Researcher, Role::Admin])?;
-            let list = sources::list(&state.db).await.map_err(guard::internal)?;
+            let list = sources::list(&state.db).await?;
             let ids: Vec<i32> = list
                 .iter()
                 .flat_map(|(_, s)| s.iter().flat_map(|x| [x.imported_by, x.status_by]))
                 .flatten()
                 .collect();
-            let emails = crate::backend::users::emails(&state.db, &ids)
-                .await
-                .map_err(guard::internal)?;
+            let emails = crate::backend::users::emails(&state.db, &ids).await?;
             let who = |id: Option<i32>| {
                 id.and_then(|i| emails.get(&i).cloned())
                     .unwrap_or_else(|| "cli".to_owned())
@@ -180,9 +178,7 @@ pub async fn report_questions() -> Result<Vec<(String, String)>, ApiError> {
             let state = guard::state()?;
             guard::require(&[Role::Researcher, Role::Admin])?;
             let lang = crate::i18n::detect_lang();
-            let data = submitted::dataset(&state.db, None)
-                .await
-                .map_err(guard::internal)?;
+            let data = submitted::dataset(&state.db, None).await?;
             Ok(data
                 .map(|d| {
                     d.grouping_items(lang)
@@ -375,8 +371,7 @@ pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
             let state = guard::state()?;
             let user = guard::require(&[Role::Researcher, Role::Admin])?;
             let upload = source_upload::find(&state, &token, user.me.id)
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .ok_or(ApiError::NotFound)?;
             let lang = crate::i18n::detect_lang();
             let mapping = upload
@@ -500,8 +495,7 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                 return Err(ApiError::Forbidden);
             }
             let institution = institutions::find(&state.db, &code)
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .ok_or(ApiError::NotFound)?;
             let lang = crate::i18n::detect_lang();
             // The register's label, as the figures' `type` breakdown has it.
@@ -523,9 +517,7 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                 if source_kind == sources::SourceKind::Register {
                     continue;
                 }
-                let ids = sources::in_use(&state.db, source.id)
-                    .await
-                    .map_err(guard::internal)?;
+                let ids = sources::in_use(&state.db, source.id).await?;
                 if ids.is_empty() {
                     continue;
                 }
@@ -536,8 +528,7 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                     &Default::default(),
                     state.settings.figures,
                 )
-                .await
-                .map_err(guard::internal)?;
+                .await?;
                 let Some(year) = figures
                     .iter()
                     .filter(|f| f.breakdown == "brin" && f.group == code)

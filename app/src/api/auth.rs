@@ -37,9 +37,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
                 return Err(error);
             }
             let user = match Email::parse(&email) {
-                Some(email) => users::find_by_email(&state.db, &email)
-                    .await
-                    .map_err(guard::internal)?,
+                Some(email) => users::find_by_email(&state.db, &email).await?,
                 None => None,
             };
             let user = user.filter(|u| u.active);
@@ -63,9 +61,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             limiter.reset(&email_key);
             limiter.release(&ip_key);
             let hours = state.settings.session_hours;
-            let token = auth::create_session(&state.db, user.id, hours)
-                .await
-                .map_err(guard::internal)?;
+            let token = auth::create_session(&state.db, user.id, hours).await?;
             guard::audit_own(&state, &user, "auth.login").await?;
             guard::set_header(
                 http::header::SET_COOKIE,
@@ -101,9 +97,7 @@ pub async fn logout() -> Result<(), ApiError> {
         async move {
             let state = guard::state()?;
             if let Some(user) = guard::viewer() {
-                auth::delete_session(&state.db, user.session_id)
-                    .await
-                    .map_err(guard::internal)?;
+                auth::delete_session(&state.db, user.session_id).await?;
                 state.sessions.clear();
             }
             guard::set_header(
@@ -134,9 +128,7 @@ pub async fn change_password(
             let user = guard::require_login()?;
             let key = format!("change-password:{}", user.me.id);
             guard::reserve_attempt(&state, &key, 1)?;
-            let stored = users::find_by_id(&state.db, user.me.id)
-                .await
-                .map_err(guard::internal)?;
+            let stored = users::find_by_id(&state.db, user.me.id).await?;
             let hash = stored.and_then(|u| u.password_hash);
             let verified = auth::verify_password(hash, current).await.map_err(|e| {
                 state.login_limiter.release(&key);
@@ -154,13 +146,9 @@ pub async fn change_password(
             users::set_password(&state.db, user.me.id, &password)
                 .await
                 .map_err(guard::password_work)?;
-            auth::delete_other_sessions(&state.db, user.me.id, Some(user.session_id))
-                .await
-                .map_err(guard::internal)?;
+            auth::delete_other_sessions(&state.db, user.me.id, Some(user.session_id)).await?;
             if revoke_tokens.is_some() {
-                api_tokens::revoke_all(&state.db, &guard::actor(&user), user.me.id)
-                    .await
-                    .map_err(guard::internal)?;
+                api_tokens::revoke_all(&state.db, &guard::actor(&user), user.me.id).await?;
             }
             state.sessions.clear();
             audit::record(
@@ -170,8 +158,7 @@ pub async fn change_password(
                 &format!("user:{}", user.me.id),
                 serde_json::json!({}),
             )
-            .await
-            .map_err(guard::internal)?;
+            .await?;
             // The account page confirms the change from its address: a coordinator's page has
             // no script, and a plain form post comes back there.
             leptos_axum::redirect("/account?wachtwoord=gewijzigd");

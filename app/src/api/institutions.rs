@@ -59,9 +59,7 @@ pub async fn get_institution(code: String) -> Result<InstitutionRow, ApiError> {
             if !user.me.may_see_institution(&code) {
                 return Err(ApiError::Forbidden);
             }
-            let found = institutions::find(&state.db, &code)
-                .await
-                .map_err(guard::internal)?;
+            let found = institutions::find(&state.db, &code).await?;
             found.map(institutions::to_row).ok_or(ApiError::NotFound)
         }
         .await,
@@ -78,10 +76,7 @@ pub async fn my_institutions() -> Result<Vec<InstitutionRow>, ApiError> {
             let user = guard::require_login()?;
             let mut rows = Vec::new();
             for code in &user.me.institutions {
-                if let Some(found) = institutions::find(&state.db, code)
-                    .await
-                    .map_err(guard::internal)?
-                {
+                if let Some(found) = institutions::find(&state.db, code).await? {
                     rows.push(institutions::to_row(found));
                 }
             }
@@ -106,7 +101,7 @@ pub async fn update_institution(
     guard::respond(async move {
         let state = guard::state()?;
         let admin = guard::require(&[Role::Admin])?;
-        let current = institutions::find(&state.db, code.trim()).await.map_err(guard::internal)?.ok_or(ApiError::NotFound)?;
+        let current = institutions::find(&state.db, code.trim()).await?.ok_or(ApiError::NotFound)?;
         let mut errors = Vec::new();
         for (field, value, nl, en) in [
             ("name", &name, "Vul de naam in.", "Enter the name."),
@@ -125,7 +120,7 @@ pub async fn update_institution(
         let edit = institutions::Edit { name: name.trim().into(), municipality: municipality.trim().into(), province: province.trim().into(), kind };
         let before = serde_json::json!({"name": current.name, "municipality": current.municipality, "province": current.province, "kind": current.kind});
         let target = format!("institution:{}", current.code);
-        institutions::update(&state.db, current, &edit).await.map_err(guard::internal)?;
+        institutions::update(&state.db, current, &edit).await?;
         audit::record(
             &state.db,
             &guard::actor(&admin),
@@ -149,8 +144,7 @@ pub async fn get_import_run(id: i32) -> Result<ImportRunView, ApiError> {
             let state = guard::state()?;
             let user = guard::require(&[Role::Admin, Role::Researcher])?;
             let run = register_import::find_run(&state.db, id)
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .ok_or(ApiError::NotFound)?;
             // Contacts are personal data: their imports are for admins only.
             if run.kind == "contacts" && user.me.role != Role::Admin {

@@ -150,11 +150,7 @@ pub async fn mail_overview(round_id: i32) -> Result<MailDashboard, ApiError> {
                 .await
                 .map_err(|_| ApiError::NotFound)?
                 .round;
-            let recipients = recipient_views(
-                invitations::statuses(&state.db, round_id)
-                    .await
-                    .map_err(guard::internal)?,
-            );
+            let recipients = recipient_views(invitations::statuses(&state.db, round_id).await?);
             let counts = STAGES
                 .iter()
                 .map(|s| {
@@ -164,9 +160,7 @@ pub async fn mail_overview(round_id: i32) -> Result<MailDashboard, ApiError> {
                     )
                 })
                 .collect();
-            let latest_batch = invitations::latest_batch(&state.db, round_id)
-                .await
-                .map_err(guard::internal)?;
+            let latest_batch = invitations::latest_batch(&state.db, round_id).await?;
             Ok(MailDashboard {
                 round_id,
                 round_name: round.name.clone(),
@@ -326,7 +320,7 @@ pub async fn mail_templates() -> Result<Vec<TemplateView>, ApiError> {
             let state = guard::state()?;
             guard::require(&[Role::Admin])?;
             let ui = crate::i18n::detect_lang();
-            let all = templates::all(&state.db).await.map_err(guard::internal)?;
+            let all = templates::all(&state.db).await?;
             let mut out = Vec::new();
             for kind in MailKind::ALL {
                 for lang in [Lang::Nl, Lang::En] {
@@ -380,8 +374,7 @@ pub async fn save_mail_template(
                 html,
             };
             match templates::save(&state.db, &guard::actor(&admin), kind, lang, Some(template))
-                .await
-                .map_err(guard::internal)?
+                .await?
             {
                 Ok(()) => Ok(()),
                 Err(problems) => Err(ApiError::Invalid(
@@ -412,8 +405,7 @@ pub async fn reset_mail_template(kind: String, lang: String) -> Result<(), ApiEr
             let admin = guard::require(&[Role::Admin])?;
             let (kind, lang) = parse_kind_lang(&kind, &lang)?;
             templates::save(&state.db, &guard::actor(&admin), kind, lang, None)
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .map_err(|_| ApiError::Internal)
         }
         .await,
@@ -432,9 +424,7 @@ pub async fn send_test_mail(kind: String, lang: String) -> Result<String, ApiErr
             let state = guard::state()?;
             let admin = guard::require(&[Role::Admin])?;
             let (kind, lang) = parse_kind_lang(&kind, &lang)?;
-            let template = templates::get(&state.db, kind, lang)
-                .await
-                .map_err(guard::internal)?;
+            let template = templates::get(&state.db, kind, lang).await?;
             let mut rendered = render(&template, &example_fields(lang));
             rendered.subject = format!("[TEST] {}", rendered.subject);
             outbox::enqueue(
@@ -451,8 +441,7 @@ pub async fn send_test_mail(kind: String, lang: String) -> Result<String, ApiErr
                 }],
                 &state.settings.mail_domain,
             )
-            .await
-            .map_err(guard::internal)?;
+            .await?;
             Ok(admin.me.email.clone())
         }
         .await,

@@ -146,8 +146,7 @@ pub async fn round_options() -> Result<NewRoundChoices, ApiError> {
                 })
                 .collect();
             let count = institutions::list(&state.db, &institutions::Filter::default())
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .len();
             let now = chrono::Utc::now();
             Ok(NewRoundChoices {
@@ -237,7 +236,7 @@ pub async fn get_round(id: i32) -> Result<RoundDetail, ApiError> {
                 .map(|p| {
                     Ok(ParticipantRow {
                         response_id: p.response.id,
-                        status: responses::status_of(&p.response).map_err(guard::internal)?,
+                        status: responses::status_of(&p.response)?,
                         code: p.institution.code,
                         name: p.institution.name,
                         updated_at: format_local(p.response.updated_at),
@@ -347,8 +346,7 @@ pub async fn issue_link(round_id: i32, user_id: i32) -> Result<(), ApiError> {
             // The earlier link's sessions ended with it: no cached copy may outlive them.
             state.sessions.clear();
             let email = users::find_by_id(&state.db, user_id)
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .map(|u| u.email)
                 .unwrap_or_default();
             let url = format!("{}/r/{token}", state.settings.base_url);

@@ -193,12 +193,8 @@ pub async fn get_survey(id: i32) -> Result<SurveyView, ApiError> {
             let ctx = responses::open(&state, &user, id, false)
                 .await
                 .map_err(refusal)?;
-            let rows = responses::answers(&state.db, id)
-                .await
-                .map_err(guard::internal)?;
-            let names = responses::editor_names(&state.db, &rows)
-                .await
-                .map_err(guard::internal)?;
+            let rows = responses::answers(&state.db, id).await?;
+            let names = responses::editor_names(&state.db, &rows).await?;
             let now = chrono::Utc::now();
             let editable = ctx.editable(now) && responses::may_access(&user, &ctx, true);
             let fmt = crate::domain::time::format_local;
@@ -368,13 +364,12 @@ pub async fn my_responses() -> Result<Vec<MyResponse>, ApiError> {
             let user = guard::require(&[Role::Coordinator])?;
             let now = chrono::Utc::now();
             responses::of_user(&state.db, &user)
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .into_iter()
                 .map(|(r, round, inst)| {
                     Ok(MyResponse {
                         id: r.id,
-                        status: responses::status_of(&r).map_err(guard::internal)?,
+                        status: responses::status_of(&r)?,
                         round_name: round.name,
                         year: round.year,
                         institution: format!("{} ({})", inst.name, inst.code),
@@ -410,14 +405,8 @@ pub async fn get_comparison(id: i32) -> Result<ComparisonView, ApiError> {
             }
             let k = state.settings.min_institutions;
             let lang = crate::i18n::detect_lang();
-            let own = responses::as_answers(
-                &responses::answers(&state.db, id)
-                    .await
-                    .map_err(guard::internal)?,
-            );
-            let dists = responses::distributions(&state, &ctx, k)
-                .await
-                .map_err(guard::internal)?;
+            let own = responses::as_answers(&responses::answers(&state.db, id).await?);
+            let dists = responses::distributions(&state, &ctx, k).await?;
             let def = &ctx.definition;
             let shares = |d: &responses::Distribution, key: &str| Shares {
                 n: d.n,

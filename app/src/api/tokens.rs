@@ -49,14 +49,12 @@ pub async fn my_tokens() -> Result<TokenPage, ApiError> {
             let now = chrono::Utc::now();
             let shown = |t: chrono::DateTime<chrono::Utc>| time::format_local(t);
             let tokens = api_tokens::list(&state.db, user.me.id)
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .into_iter()
                 .map(|t| {
                     Ok(TokenView {
                         id: t.id,
-                        role: users::stored_role(&t.role, || format!("API token {}", t.id))
-                            .map_err(guard::internal)?,
+                        role: users::stored_role(&t.role, || format!("API token {}", t.id))?,
                         name: t.name,
                         created_at: shown(t.created_at),
                         expires_at: shown(t.expires_at),
@@ -142,9 +140,7 @@ pub async fn revoke_token(id: i32) -> Result<(), ApiError> {
         async move {
             let state = guard::state()?;
             let user = guard::require(&[Role::Admin, Role::Researcher])?;
-            let done = api_tokens::revoke(&state.db, &guard::actor(&user), user.me.id, id)
-                .await
-                .map_err(guard::internal)?;
+            let done = api_tokens::revoke(&state.db, &guard::actor(&user), user.me.id, id).await?;
             if !done {
                 return Err(ApiError::NotFound);
             }

@@ -38,8 +38,7 @@ pub async fn create_user(
         let created = users::create_user(&state.db, &new).await?;
         let language = crate::i18n::Lang::from_code(language.as_deref().unwrap_or("nl"));
         users::set_language(&state.db, created.id, language)
-            .await
-            .map_err(guard::internal)?;
+            .await?;
         audit::record(
             &state.db,
             &guard::actor(&admin),
@@ -47,8 +46,7 @@ pub async fn create_user(
             &format!("user:{}", created.id),
             serde_json::json!({"email": created.email, "role": created.role, "institutions": new.institutions}),
         )
-        .await
-        .map_err(guard::internal)?;
+        .await?;
         issue_link(&state, &admin, created.id, created.email).await
     }
     .await)
@@ -64,8 +62,7 @@ pub async fn new_password_link(user_id: i32) -> Result<(), ApiError> {
             let state = guard::state()?;
             let admin = guard::require(&[Role::Admin])?;
             let user = users::find_by_id(&state.db, user_id)
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .ok_or(ApiError::NotFound)?;
             audit::record(
                 &state.db,
@@ -74,8 +71,7 @@ pub async fn new_password_link(user_id: i32) -> Result<(), ApiError> {
                 &format!("user:{}", user.id),
                 serde_json::json!({}),
             )
-            .await
-            .map_err(guard::internal)?;
+            .await?;
             issue_link(&state, &admin, user.id, user.email).await
         }
         .await,
@@ -139,12 +135,10 @@ pub async fn update_user(
                 return Err(ApiError::Invalid(errors));
             };
             let before = users::find_by_id(&state.db, user_id)
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .ok_or(ApiError::NotFound)?;
             if !users::update_details(&state.db, user_id, &name, email.as_str(), &language)
-                .await
-                .map_err(guard::internal)?
+                .await?
             {
                 return Err(ApiError::Conflict {
                     field: "email".into(),
@@ -176,8 +170,7 @@ pub async fn set_special_access(user_id: i32, allowed: bool) -> Result<(), ApiEr
             let state = guard::state()?;
             let admin = guard::require(&[Role::Admin])?;
             let user = users::find_by_id(&state.db, user_id)
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .ok_or(ApiError::NotFound)?;
             if allowed && user.role != Role::Researcher.as_str() {
                 return Err(ApiError::invalid(
@@ -189,9 +182,7 @@ pub async fn set_special_access(user_id: i32, allowed: bool) -> Result<(), ApiEr
             let txn = crate::backend::db::begin(&state.db)
                 .await
                 .map_err(guard::internal)?;
-            users::set_special_access(&txn, user_id, allowed)
-                .await
-                .map_err(guard::internal)?;
+            users::set_special_access(&txn, user_id, allowed).await?;
             let action = if allowed {
                 "user.special_access.grant"
             } else {
@@ -204,8 +195,7 @@ pub async fn set_special_access(user_id: i32, allowed: bool) -> Result<(), ApiEr
                 &format!("user:{user_id}"),
                 serde_json::json!({}),
             )
-            .await
-            .map_err(guard::internal)?;
+            .await?;
             txn.commit().await.map_err(guard::internal)
         }
         .await,
@@ -229,12 +219,9 @@ pub async fn set_user_active(user_id: i32, active: bool) -> Result<(), ApiError>
                 ));
             }
             users::find_by_id(&state.db, user_id)
-                .await
-                .map_err(guard::internal)?
+                .await?
                 .ok_or(ApiError::NotFound)?;
-            users::set_active(&state.db, user_id, active)
-                .await
-                .map_err(guard::internal)?;
+            users::set_active(&state.db, user_id, active).await?;
             state.sessions.clear();
             let action = if active {
                 "user.activate"
@@ -262,10 +249,9 @@ async fn issue_link(
     user_id: i32,
     email: String,
 ) -> Result<(), ApiError> {
-    use crate::backend::{guard, users};
-    let token = users::issue_password_token(&state.db, user_id, state.settings.password_link_hours)
-        .await
-        .map_err(guard::internal)?;
+    use crate::backend::users;
+    let token =
+        users::issue_password_token(&state.db, user_id, state.settings.password_link_hours).await?;
     let url = format!(
         "{}/wachtwoord-instellen?token={token}",
         state.settings.base_url
@@ -288,16 +274,11 @@ async fn mail_password_link(
     use crate::backend::mail::{outbox, templates};
     use crate::backend::{guard, users};
     use crate::domain::mail::{render, Fields, MailKind};
-    let Some(user) = users::find_by_id(&state.db, user_id)
-        .await
-        .map_err(guard::internal)?
-    else {
+    let Some(user) = users::find_by_id(&state.db, user_id).await? else {
         return Ok(());
     };
     let lang = crate::i18n::Lang::from_code(&user.language);
-    let template = templates::get(&state.db, MailKind::PasswordLink, lang)
-        .await
-        .map_err(guard::internal)?;
+    let template = templates::get(&state.db, MailKind::PasswordLink, lang).await?;
     let valid_until =
         chrono::Utc::now() + chrono::Duration::hours(state.settings.password_link_hours);
     let mut fields = Fields::new();
