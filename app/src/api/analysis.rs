@@ -67,7 +67,7 @@ pub async fn list_sources() -> Result<Vec<SourceView>, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Researcher, Role::Admin])?;
+            guard::require(Role::RESEARCH)?;
             let list = sources::list(&state.db).await?;
             let ids: Vec<i32> = list
                 .iter()
@@ -117,7 +117,7 @@ pub async fn withdraw_snapshot(source: i32, year: i32, reason: String) -> Result
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Researcher, Role::Admin])?;
+            let user = guard::require(Role::RESEARCH)?;
             let actor = audit::Actor::user(&user, guard::client_ip());
             sources::withdraw(&state.db, &actor, source, year, &reason)
                 .await
@@ -137,7 +137,7 @@ pub async fn restore_snapshot(source: i32, snapshot: i32, reason: String) -> Res
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Researcher, Role::Admin])?;
+            let user = guard::require(Role::RESEARCH)?;
             let actor = audit::Actor::user(&user, guard::client_ip());
             sources::restore(&state.db, &actor, source, snapshot, &reason)
                 .await
@@ -176,7 +176,7 @@ pub async fn report_questions() -> Result<Vec<(String, String)>, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Researcher, Role::Admin])?;
+            guard::require(Role::RESEARCH)?;
             let lang = crate::i18n::detect_lang();
             let data = submitted::dataset(&state.db, None).await?;
             Ok(data
@@ -209,7 +209,7 @@ pub async fn report(
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Researcher, Role::Admin])?;
+            guard::require(Role::RESEARCH)?;
             let report = sources::report(
                 &state.db,
                 source,
@@ -271,7 +271,7 @@ pub async fn report_thresholds() -> Result<crate::domain::aggregate::Thresholds,
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Researcher, Role::Admin])?;
+            guard::require(Role::RESEARCH)?;
             Ok(state.settings.thresholds)
         }
         .await,
@@ -287,7 +287,7 @@ pub async fn create_source(name: String, kind: String) -> Result<i32, ApiError> 
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Researcher, Role::Admin])?;
+            let user = guard::require(Role::RESEARCH)?;
             if name.trim().is_empty() || name.trim().chars().count() > 100 {
                 return Err(ApiError::invalid(
                     "name",
@@ -369,7 +369,7 @@ pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Researcher, Role::Admin])?;
+            let user = guard::require(Role::RESEARCH)?;
             let upload = source_upload::find(&state, &token, user.me.id)
                 .await?
                 .ok_or(ApiError::NotFound)?;
@@ -610,7 +610,7 @@ pub async fn answer_exports() -> Result<ExportableAnswers, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Researcher, Role::Admin])?;
+            let user = guard::require(Role::RESEARCH)?;
             let special_access = crate::backend::entities::user::Entity::find_by_id(user.me.id)
                 .one(&state.db)
                 .await

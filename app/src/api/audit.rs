@@ -20,7 +20,7 @@ pub async fn list_audit(
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin])?;
+            guard::require(Role::ADMINS)?;
             let filter = Filter {
                 action,
                 actor,

@@ -16,7 +16,7 @@ pub async fn list_institutions(
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin, Role::Researcher])?;
+            guard::require(Role::RESEARCH)?;
             let filter = institutions::Filter {
                 search,
                 kind: InstitutionKind::parse(&kind),
@@ -38,7 +38,7 @@ pub async fn list_provinces() -> Result<Vec<String>, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin, Role::Researcher])?;
+            guard::require(Role::RESEARCH)?;
             institutions::provinces(&state.db)
                 .await
                 .map_err(guard::internal)
@@ -100,7 +100,7 @@ pub async fn update_institution(
     use crate::domain::{InstitutionKind, Role};
     guard::respond(async move {
         let state = guard::state()?;
-        let admin = guard::require(&[Role::Admin])?;
+        let admin = guard::require(Role::ADMINS)?;
         let current = institutions::find(&state.db, code.trim()).await?.ok_or(ApiError::NotFound)?;
         let mut errors = Vec::new();
         for (field, value, nl, en) in [
@@ -142,7 +142,7 @@ pub async fn get_import_run(id: i32) -> Result<ImportRunView, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin, Role::Researcher])?;
+            let user = guard::require(Role::RESEARCH)?;
             let run = register_import::find_run(&state.db, id)
                 .await?
                 .ok_or(ApiError::NotFound)?;

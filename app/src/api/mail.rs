@@ -145,7 +145,7 @@ pub async fn mail_overview(round_id: i32) -> Result<MailDashboard, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin])?;
+            guard::require(Role::ADMINS)?;
             let round = rounds::find(&state.db, round_id)
                 .await
                 .map_err(|_| ApiError::NotFound)?
@@ -164,7 +164,7 @@ pub async fn mail_overview(round_id: i32) -> Result<MailDashboard, ApiError> {
             Ok(MailDashboard {
                 round_id,
                 round_name: round.name.clone(),
-                open: chrono::Utc::now() < round.closes_at,
+                open: round.phase(chrono::Utc::now()) != crate::domain::round::RoundPhase::Closed,
                 reminder_days: round.reminder_days,
                 max_reminders: round.max_reminders,
                 counts,
@@ -186,7 +186,7 @@ pub async fn send_invitations(round_id: i32, user_id: Option<i32>) -> Result<Que
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             let audience = user_id.map_or(Audience::NotYetInvited, Audience::Contact);
             let q = invitations::invite(
                 &state.db,
@@ -216,7 +216,7 @@ pub async fn send_reminders(round_id: i32) -> Result<QueuedView, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             let q = invitations::remind(
                 &state.db,
                 &state.settings.site(),
@@ -245,7 +245,7 @@ pub async fn set_reminders(round_id: i32, days: String, max: i32) -> Result<(), 
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             let parsed = invitations::parse_days(&days);
             let words = days
                 .split([',', ' ', ';'])
@@ -318,7 +318,7 @@ pub async fn mail_templates() -> Result<Vec<TemplateView>, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin])?;
+            guard::require(Role::ADMINS)?;
             let ui = crate::i18n::detect_lang();
             let all = templates::all(&state.db).await?;
             let mut out = Vec::new();
@@ -366,7 +366,7 @@ pub async fn save_mail_template(
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             let (kind, lang) = parse_kind_lang(&kind, &lang)?;
             let template = Template {
                 subject,
@@ -402,7 +402,7 @@ pub async fn reset_mail_template(kind: String, lang: String) -> Result<(), ApiEr
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             let (kind, lang) = parse_kind_lang(&kind, &lang)?;
             templates::save(&state.db, &guard::actor(&admin), kind, lang, None)
                 .await?
@@ -422,7 +422,7 @@ pub async fn send_test_mail(kind: String, lang: String) -> Result<String, ApiErr
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             let (kind, lang) = parse_kind_lang(&kind, &lang)?;
             let template = templates::get(&state.db, kind, lang).await?;
             let mut rendered = render(&template, &example_fields(lang));

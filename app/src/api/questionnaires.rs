@@ -99,7 +99,7 @@ pub async fn list_questionnaires() -> Result<Vec<VersionSummary>, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin, Role::Researcher])?;
+            guard::require(Role::RESEARCH)?;
             let all = questionnaires::list(&state.db).await.map_err(refusal)?;
             Ok(all.iter().map(summary).collect())
         }
@@ -115,7 +115,7 @@ pub async fn get_version(id: i32) -> Result<VersionView, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin, Role::Researcher])?;
+            guard::require(Role::RESEARCH)?;
             let version = questionnaires::find(&state.db, id)
                 .await
                 .map_err(refusal)?
@@ -147,7 +147,7 @@ pub async fn diff_versions(a: i32, b: i32) -> Result<Vec<Change>, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin, Role::Researcher])?;
+            guard::require(Role::RESEARCH)?;
             let old = questionnaires::find(&state.db, a)
                 .await
                 .map_err(refusal)?
@@ -174,7 +174,7 @@ pub async fn publish_version(id: i32, changelog: String) -> Result<(), ApiError>
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin, Role::Researcher])?;
+            let user = guard::require(Role::RESEARCH)?;
             if changelog.trim().is_empty() {
                 return Err(ApiError::invalid(
                     "changelog",
@@ -204,7 +204,7 @@ pub async fn new_draft(from: i32) -> Result<(), ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin, Role::Researcher])?;
+            let user = guard::require(Role::RESEARCH)?;
             let source = questionnaires::find(&state.db, from)
                 .await
                 .map_err(refusal)?
@@ -270,7 +270,7 @@ async fn edit_draft(
     use crate::backend::{guard, questionnaires};
     use crate::domain::Role;
     let state = guard::state()?;
-    let user = guard::require(&[Role::Admin, Role::Researcher])?;
+    let user = guard::require(Role::RESEARCH)?;
     let version = questionnaires::find(&state.db, id)
         .await
         .map_err(refusal)?
@@ -433,7 +433,7 @@ pub async fn retire_version(id: i32) -> Result<(), ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin, Role::Researcher])?;
+            let user = guard::require(Role::RESEARCH)?;
             questionnaires::retire(&state.db, &guard::actor(&user), id)
                 .await
                 .map_err(refusal)

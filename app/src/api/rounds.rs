@@ -96,8 +96,8 @@ fn summary(info: &crate::backend::rounds::RoundInfo) -> RoundSummary {
         opens_at: format_local(r.opens_at),
         closes_at: format_local(r.closes_at),
         closes_input: input_value(r.closes_at),
-        open: now >= r.opens_at && now < r.closes_at,
-        upcoming: now < r.opens_at,
+        open: r.phase(now) == crate::domain::round::RoundPhase::Open,
+        upcoming: r.phase(now) == crate::domain::round::RoundPhase::Planned,
         counts: ResponseStatus::ALL
             .iter()
             .map(|s| (*s, info.counts.get(s.as_str()).copied().unwrap_or(0)))
@@ -113,7 +113,7 @@ pub async fn list_rounds() -> Result<Vec<RoundSummary>, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin])?;
+            guard::require(Role::ADMINS)?;
             Ok(rounds::list(&state.db)
                 .await
                 .map_err(refusal)?
@@ -134,7 +134,7 @@ pub async fn round_options() -> Result<NewRoundChoices, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin])?;
+            guard::require(Role::ADMINS)?;
             let versions = questionnaires::list(&state.db)
                 .await
                 .map_err(|e| guard::internal(anyhow::anyhow!("{e}")))?
@@ -177,7 +177,7 @@ pub async fn create_round(
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin])?;
+            let user = guard::require(Role::ADMINS)?;
             if !(2000..=2100).contains(&year) {
                 return Err(ApiError::invalid(
                     "year",
@@ -227,7 +227,7 @@ pub async fn get_round(id: i32) -> Result<RoundDetail, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin])?;
+            guard::require(Role::ADMINS)?;
             let info = rounds::find(&state.db, id).await.map_err(refusal)?;
             let participants = rounds::participants(&state.db, id)
                 .await
@@ -267,7 +267,7 @@ pub async fn close_round(id: i32) -> Result<(), ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin])?;
+            let user = guard::require(Role::ADMINS)?;
             rounds::set_closing(&state.db, &guard::actor(&user), id, chrono::Utc::now())
                 .await
                 .map_err(refusal)?;
@@ -286,7 +286,7 @@ pub async fn extend_round(id: i32, closes_at: String) -> Result<(), ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin])?;
+            let user = guard::require(Role::ADMINS)?;
             let closes = time::parse_local(&closes_at).ok_or_else(|| {
                 ApiError::invalid(
                     "closes_at",
@@ -319,7 +319,7 @@ pub async fn reopen_response(id: i32) -> Result<(), ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin])?;
+            let user = guard::require(Role::ADMINS)?;
             rounds::reopen(&state.db, &guard::actor(&user), id)
                 .await
                 .map_err(refusal)?;
@@ -339,7 +339,7 @@ pub async fn issue_link(round_id: i32, user_id: i32) -> Result<(), ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             let token = rounds::issue_link(&state.db, &guard::actor(&admin), round_id, user_id)
                 .await
                 .map_err(refusal)?;
@@ -367,7 +367,7 @@ pub async fn revoke_links(round_id: i32, user_id: i32) -> Result<u64, ApiError> 
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin])?;
+            let user = guard::require(Role::ADMINS)?;
             let revoked = rounds::revoke_links(&state.db, &guard::actor(&user), round_id, user_id)
                 .await
                 .map_err(refusal)?;

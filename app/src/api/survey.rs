@@ -370,10 +370,10 @@ pub async fn my_responses() -> Result<Vec<MyResponse>, ApiError> {
                     Ok(MyResponse {
                         id: r.id,
                         status: responses::status_of(&r)?,
+                        open: round.phase(now) == crate::domain::round::RoundPhase::Open,
                         round_name: round.name,
                         year: round.year,
                         institution: format!("{} ({})", inst.name, inst.code),
-                        open: now >= round.opens_at && now < round.closes_at,
                         closes_at: crate::domain::time::format_local(round.closes_at),
                     })
                 })

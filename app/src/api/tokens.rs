@@ -45,7 +45,7 @@ pub async fn my_tokens() -> Result<TokenPage, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin, Role::Researcher])?;
+            let user = guard::require(Role::RESEARCH)?;
             let now = chrono::Utc::now();
             let shown = |t: chrono::DateTime<chrono::Utc>| time::format_local(t);
             let tokens = api_tokens::list(&state.db, user.me.id)
@@ -86,7 +86,7 @@ pub async fn create_token(name: String, role: String, days: String) -> Result<()
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin, Role::Researcher])?;
+            let user = guard::require(Role::RESEARCH)?;
             let days: u32 = days.trim().parse().map_err(|_| {
                 ApiError::invalid(
                     "days",
@@ -139,7 +139,7 @@ pub async fn revoke_token(id: i32) -> Result<(), ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let user = guard::require(&[Role::Admin, Role::Researcher])?;
+            let user = guard::require(Role::RESEARCH)?;
             let done = api_tokens::revoke(&state.db, &guard::actor(&user), user.me.id, id).await?;
             if !done {
                 return Err(ApiError::NotFound);

@@ -12,7 +12,7 @@ pub async fn list_users() -> Result<Vec<UserRow>, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            guard::require(&[Role::Admin])?;
+            guard::require(Role::ADMINS)?;
             users::list(&state.db).await.map_err(guard::internal)
         }
         .await,
@@ -33,7 +33,7 @@ pub async fn create_user(
     use crate::domain::Role;
     guard::respond(async move {
         let state = guard::state()?;
-        let admin = guard::require(&[Role::Admin])?;
+        let admin = guard::require(Role::ADMINS)?;
         let new = parse_new_user(&email, &name, &role, institutions.as_deref().unwrap_or(""))?;
         let created = users::create_user(&state.db, &new).await?;
         let language = crate::i18n::Lang::from_code(language.as_deref().unwrap_or("nl"));
@@ -60,7 +60,7 @@ pub async fn new_password_link(user_id: i32) -> Result<(), ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             let user = users::find_by_id(&state.db, user_id)
                 .await?
                 .ok_or(ApiError::NotFound)?;
@@ -86,7 +86,7 @@ pub async fn take_password_link() -> Result<Option<PasswordLink>, ApiError> {
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             Ok(state.flash.take_link(admin.session_id))
         }
         .await,
@@ -106,7 +106,7 @@ pub async fn update_user(
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             let mut errors = Vec::new();
             let email = Email::parse(&email);
             if email.is_none() {
@@ -168,7 +168,7 @@ pub async fn set_special_access(user_id: i32, allowed: bool) -> Result<(), ApiEr
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             let user = users::find_by_id(&state.db, user_id)
                 .await?
                 .ok_or(ApiError::NotFound)?;
@@ -210,7 +210,7 @@ pub async fn set_user_active(user_id: i32, active: bool) -> Result<(), ApiError>
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             if admin.me.id == user_id && !active {
                 return Err(ApiError::invalid(
                     "user",
@@ -391,7 +391,7 @@ pub async fn erase_user(user_id: i32, confirm: Option<String>) -> Result<(), Api
     guard::respond(
         async move {
             let state = guard::state()?;
-            let admin = guard::require(&[Role::Admin])?;
+            let admin = guard::require(Role::ADMINS)?;
             if confirm.as_deref() != Some("true") {
                 return Err(ApiError::invalid(
                     "confirm",

@@ -37,7 +37,7 @@ pub enum TokenError {
 /// coordinators none (the API serves research and administration).
 pub fn grantable(role: Role) -> &'static [Role] {
     match role {
-        Role::Admin => &[Role::Admin, Role::Researcher],
+        Role::Admin => Role::RESEARCH,
         Role::Researcher => &[Role::Researcher],
         Role::Coordinator => &[],
     }

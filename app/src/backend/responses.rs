@@ -78,7 +78,7 @@ impl ResponseContext {
 
     /// Whether the round accepts answers now.
     pub fn round_open(&self, now: DateTime<Utc>) -> bool {
-        now >= self.round.opens_at && now < self.round.closes_at
+        self.round.phase(now) == crate::domain::round::RoundPhase::Open
     }
 
     /// Whether coordinators can change answers now.

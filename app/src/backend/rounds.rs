@@ -520,7 +520,7 @@ pub async fn redeem_link(
     else {
         return Ok(None);
     };
-    if now >= round.closes_at {
+    if round.phase(now) == crate::domain::round::RoundPhase::Closed {
         return Ok(None);
     }
     let active = user::Entity::find_by_id(link.user_id)

@@ -14,6 +14,7 @@ pub mod questionnaire;
 pub mod register;
 pub mod response;
 pub mod role;
+pub mod round;
 pub mod time;
 
 pub use email::Email;

@@ -15,6 +15,11 @@ pub enum Role {
 
 impl Role {
     pub const ALL: [Role; 3] = [Role::Admin, Role::Researcher, Role::Coordinator];
+    /// Who runs the platform: rounds, users, mail, the register.
+    pub const ADMINS: &'static [Role] = &[Role::Admin];
+    /// Who works with questionnaires, figures and the research data: researchers and
+    /// administrators.
+    pub const RESEARCH: &'static [Role] = &[Role::Admin, Role::Researcher];
 
     /// The stored and submitted form.
     pub fn as_str(self) -> &'static str {

@@ -19,7 +19,7 @@ pub async fn sources(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Json<Vec<Source>>, Problem> {
-    caller.require(&[Role::Admin, Role::Researcher])?;
+    caller.require(Role::RESEARCH)?;
     let list = sources::list(&state.db)
         .await
         .map_err(|e| Problem::internal(format!("{e:#}")))?;
@@ -84,7 +84,7 @@ pub async fn figures(
     Path(id): Path<i32>,
     Query(query): Query<FigureQuery>,
 ) -> Result<Json<Figures>, Problem> {
-    caller.require(&[Role::Admin, Role::Researcher])?;
+    caller.require(Role::RESEARCH)?;
     if !name_ok(&query.indicator, false)
         || !name_ok(&query.breakdown, true)
         || !name_ok(&query.cross, false)

@@ -26,13 +26,7 @@ pub async fn me(Extension(caller): Extension<Caller>) -> Json<Whoami> {
 fn summary(info: &store::RoundInfo) -> Round {
     let r = &info.round;
     let now = chrono::Utc::now();
-    let state = if now < r.opens_at {
-        "planned"
-    } else if now < r.closes_at {
-        "open"
-    } else {
-        "closed"
-    };
+    let state = r.phase(now).as_str();
     let count = |s: &str| info.counts.get(s).copied().unwrap_or(0);
     Round {
         id: r.id,
@@ -57,7 +51,7 @@ pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Json<Vec<Round>>, Problem> {
-    caller.require(&[Role::Admin, Role::Researcher])?;
+    caller.require(Role::RESEARCH)?;
     let rounds = store::list(&state.db).await.map_err(Problem::internal)?;
     Ok(Json(rounds.iter().map(summary).collect()))
 }
@@ -72,7 +66,7 @@ pub async fn detail(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i32>,
 ) -> Result<Json<RoundDetail>, Problem> {
-    caller.require(&[Role::Admin, Role::Researcher])?;
+    caller.require(Role::RESEARCH)?;
     let info = match store::find(&state.db, id).await {
         Ok(info) => info,
         Err(store::RoundError::NotFound) => return Err(Problem::not_found()),

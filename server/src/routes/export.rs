@@ -20,7 +20,7 @@ pub async fn questionnaire(
     Path(id): Path<i32>,
     Query(query): Query<ExportQuery>,
 ) -> Response {
-    let user = match allowed(viewer, &[Role::Admin, Role::Researcher]) {
+    let user = match allowed(viewer, Role::RESEARCH) {
         Ok(user) => user,
         Err(refused) => return refused.into_response(),
     };
@@ -85,7 +85,7 @@ pub async fn audit_log(
     Query(filter): Query<app::backend::audit::Filter>,
 ) -> Response {
     use app::backend::audit::{search, SearchError};
-    let user = match allowed(viewer, &[Role::Admin]) {
+    let user = match allowed(viewer, Role::ADMINS) {
         Ok(user) => user,
         Err(refused) => return refused.into_response(),
     };
@@ -139,7 +139,7 @@ pub async fn personal_data(
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<i32>,
 ) -> Response {
-    let user = match allowed(viewer, &[Role::Admin]) {
+    let user = match allowed(viewer, Role::ADMINS) {
         Ok(user) => user,
         Err(refused) => return refused.into_response(),
     };
@@ -267,7 +267,7 @@ async fn answers(
 ) -> Response {
     use app::backend::raw_answers::{self, RawError};
     use app::domain::response::codebook;
-    let user = match allowed(viewer, &[Role::Admin, Role::Researcher]) {
+    let user = match allowed(viewer, Role::RESEARCH) {
         Ok(user) => user,
         Err(refused) => return refused.into_response(),
     };
@@ -358,7 +358,7 @@ async fn recipients(
     Extension(viewer): Extension<Viewer>,
     id: i32,
 ) -> Response {
-    let user = match allowed(viewer, &[Role::Admin]) {
+    let user = match allowed(viewer, Role::ADMINS) {
         Ok(user) => user,
         Err(refused) => return refused.into_response(),
     };
@@ -444,7 +444,7 @@ pub async fn figures(
     use app::backend::{exports, sources};
     use app::domain::aggregate::figures_csv;
     use sea_orm::EntityTrait;
-    let user = match allowed(viewer, &[Role::Admin, Role::Researcher]) {
+    let user = match allowed(viewer, Role::RESEARCH) {
         Ok(user) => user,
         Err(refused) => return refused.into_response(),
     };

@@ -23,7 +23,7 @@ pub async fn institutions(
     ip: Option<Extension<ClientIp>>,
     multipart: Multipart,
 ) -> Response {
-    let (user, name, bytes) = match upload(viewer, &[Role::Admin], multipart).await {
+    let (user, name, bytes) = match upload(viewer, Role::ADMINS, multipart).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -41,7 +41,7 @@ pub async fn contacts(
     ip: Option<Extension<ClientIp>>,
     multipart: Multipart,
 ) -> Response {
-    let (user, name, bytes) = match upload(viewer, &[Role::Admin], multipart).await {
+    let (user, name, bytes) = match upload(viewer, Role::ADMINS, multipart).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -58,11 +58,10 @@ pub async fn questionnaire(
     ip: Option<Extension<ClientIp>>,
     multipart: Multipart,
 ) -> Response {
-    let (user, name, bytes) =
-        match upload(viewer, &[Role::Admin, Role::Researcher], multipart).await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+    let (user, name, bytes) = match upload(viewer, Role::RESEARCH, multipart).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
     let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
     match questionnaire_import::import(&state.db, &actor, &name, &bytes).await {
         Ok(Outcome::Draft(id)) => {
@@ -85,11 +84,10 @@ pub async fn source(
 ) -> Response {
     use app::backend::source_upload;
     use app::backend::sources::SourceError;
-    let (user, name, bytes) =
-        match upload(viewer, &[Role::Admin, Role::Researcher], multipart).await {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
+    let (user, name, bytes) = match upload(viewer, Role::RESEARCH, multipart).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
     let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
     match source_upload::receive(&state, &actor, id, &name, &bytes).await {
         Ok(token) => Redirect::to(&format!("/analyse/bronnen/upload/{token}")).into_response(),

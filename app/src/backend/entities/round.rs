@@ -23,3 +23,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Where the round stands at `now`.
+    pub fn phase(&self, now: DateTimeUtc) -> crate::domain::round::RoundPhase {
+        crate::domain::round::RoundPhase::at(self.opens_at, self.closes_at, now)
+    }
+}
