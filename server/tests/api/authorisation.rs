@@ -190,7 +190,7 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
     .expect("draft");
     let vid = draft.id.to_string();
     let s = |v: &str| v.to_owned();
-    let (round, other_round, response_a, coordinator_a) = open_round(&app).await;
+    let (round, other_round, response_a, coordinator_a) = open_rounds(&app).await;
     let mut clients = clients.to_vec();
     clients.extend(special_callers(&app, &clients[4].1, round, other_round).await);
     let (round, response_a, coordinator_a) = (
@@ -889,41 +889,12 @@ async fn special_callers(
 
 /// A round with institutions 25PX (A) and 27GH (B), and a later round with A: (round id, other
 /// round's id, response of A, coordinator A's id).
-async fn open_round(app: &TestApp) -> (i32, i32, i32, i32) {
-    use app::backend::{audit::Actor, questionnaires, rounds};
-    let definition = serde_json::from_str(server::seed::DEFAULT_QUESTIONNAIRE).expect("definition");
-    let version = questionnaires::create_draft(&app.db, &Actor::cli(), &definition, None)
-        .await
-        .expect("draft");
-    questionnaires::publish(
-        &app.db,
-        &Actor::cli(),
-        version.id,
-        "v1",
-        questionnaires::Publisher::Admin,
-    )
-    .await
-    .expect("publish");
-    let now = chrono::Utc::now();
-    let round = |name: &str, year: i32, institutions: &[&str]| {
-        let new = rounds::NewRound {
-            name: name.into(),
-            year,
-            version_id: version.id,
-            opens_at: now - chrono::Duration::hours(1),
-            closes_at: now + chrono::Duration::days(10),
-            institutions: institutions.iter().map(|c| (*c).to_owned()).collect(),
-        };
-        async move {
-            rounds::create(&app.db, &Actor::cli(), &new)
-                .await
-                .expect("round")
-        }
-    };
-    let (round, other_round) = (
-        round("Monitor", 2026, &["25PX", "27GH"]).await,
-        round("Monitor later", 2027, &["25PX"]).await,
-    );
+async fn open_rounds(app: &TestApp) -> (i32, i32, i32, i32) {
+    use crate::helpers::{default_definition, open_round, publish};
+    use app::backend::rounds;
+    let version = publish(app, &default_definition(), None).await;
+    let round = open_round(app, version, 2026, &["25PX", "27GH"]).await;
+    let other_round = open_round(app, version, 2027, &["25PX"]).await;
     let response = rounds::participants(&app.db, round)
         .await
         .expect("participants")

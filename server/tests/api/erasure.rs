@@ -9,8 +9,8 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use crate::both;
-use crate::helpers::TestApp;
-use crate::rounds::{complete, default_definition, open_round, publish};
+use crate::helpers::{default_definition, open_round, publish, TestApp};
+use crate::rounds::complete;
 
 async fn a_person_gets_their_data_and_is_erased_while_answers_stay(app: TestApp) {
     app.load_demo_register().await;

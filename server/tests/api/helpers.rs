@@ -1,46 +1,42 @@
 //! `spawn_app()` and helpers on [`TestApp`].
 
-use app::backend::{db, users};
+use app::backend::audit::Actor;
+use app::backend::{db, questionnaires, rounds, users};
+use app::domain::questionnaire::Definition;
 use app::domain::{Email, InstitutionCode, NewPassword, Role};
 use reqwest::multipart;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait};
 use server::config::Config;
 use server::startup::Application;
 
-/// Runs an async test function once on SQLite and once on PostgreSQL.
+/// Runs an async test function once on SQLite and once on PostgreSQL. `both!(name)`: the function
+/// takes a fresh [`TestApp`]; `both!(name, backend)`: it takes the [`Backend`] and starts its own
+/// servers (with a changed configuration).
 #[macro_export]
 macro_rules! both {
     ($name:ident) => {
+        $crate::both!(@each $name, app);
+    };
+    ($name:ident, backend) => {
+        $crate::both!(@each $name, backend);
+    };
+    (@each $name:ident, $takes:ident) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await)
-                    .await
+                $crate::both!(@call $name, $takes, $crate::helpers::Backend::Sqlite)
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$name($crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await)
-                    .await
+                $crate::both!(@call $name, $takes, $crate::helpers::Backend::Postgres)
             }
         }
     };
-}
-
-/// Runs a test that starts its own servers (with a changed configuration) once on SQLite and once
-/// on PostgreSQL: the test function takes the [`Backend`].
-#[macro_export]
-macro_rules! on_both {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name($crate::helpers::Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name($crate::helpers::Backend::Postgres).await
-            }
-        }
+    (@call $name:ident, app, $backend:expr) => {
+        super::$name($crate::helpers::spawn_app($backend).await).await
+    };
+    (@call $name:ident, backend, $backend:expr) => {
+        super::$name($backend).await
     };
 }
 
@@ -300,6 +296,47 @@ impl TestApp {
 }
 
 /// The status of `request` sent as a browser sends it from another site.
+/// The default questionnaire (the demo's).
+pub fn default_definition() -> Definition {
+    serde_json::from_str(server::seed::DEFAULT_QUESTIONNAIRE).expect("default questionnaire")
+}
+
+/// Publishes `definition` (a new version after `based_on`); its version id.
+pub async fn publish(app: &TestApp, definition: &Definition, based_on: Option<i32>) -> i32 {
+    let draft = questionnaires::create_draft(&app.db, &Actor::cli(), definition, based_on)
+        .await
+        .expect("draft");
+    questionnaires::publish(
+        &app.db,
+        &Actor::cli(),
+        draft.id,
+        "versie",
+        questionnaires::Publisher::Admin,
+    )
+    .await
+    .expect("publish");
+    draft.id
+}
+
+/// Opens round `Monitor <year>` of `version` for `codes`: open since an hour, for 30 days more.
+pub async fn open_round(app: &TestApp, version: i32, year: i32, codes: &[&str]) -> i32 {
+    let now = chrono::Utc::now();
+    rounds::create(
+        &app.db,
+        &Actor::cli(),
+        &rounds::NewRound {
+            name: format!("Monitor {year}"),
+            year,
+            version_id: version,
+            opens_at: now - chrono::Duration::hours(1),
+            closes_at: now + chrono::Duration::days(30),
+            institutions: codes.iter().map(|c| (*c).to_owned()).collect(),
+        },
+    )
+    .await
+    .expect("round")
+}
+
 pub async fn cross_site_status(request: reqwest::RequestBuilder) -> u16 {
     request
         .header("sec-fetch-site", "cross-site")

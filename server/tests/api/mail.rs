@@ -11,13 +11,15 @@ use std::time::Duration;
 use app::backend::audit::Actor;
 use app::backend::entities::{outbox, user};
 use app::backend::mail::invitations::{self, Audience, Site};
-use app::backend::{questionnaires, rounds};
+use app::backend::rounds;
 use app::domain::Role;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use crate::helpers::{client, spawn_app_with, Backend, TestApp};
-use crate::on_both;
+use crate::both;
+use crate::helpers::{
+    client, default_definition, open_round, publish, spawn_app_with, Backend, TestApp,
+};
 use app::backend::entities::user_institution;
 
 /// An SMTP server process writing what it receives into a folder.
@@ -136,35 +138,10 @@ async fn spawn_with_smtp_port(
     .await
 }
 
-async fn open_round(app: &TestApp, codes: &[&str]) -> i32 {
-    let definition = serde_json::from_str(server::seed::DEFAULT_QUESTIONNAIRE).expect("definition");
-    let draft = questionnaires::create_draft(&app.db, &Actor::cli(), &definition, None)
-        .await
-        .expect("draft");
-    questionnaires::publish(
-        &app.db,
-        &Actor::cli(),
-        draft.id,
-        "v1",
-        questionnaires::Publisher::Admin,
-    )
-    .await
-    .expect("publish");
-    let now = Utc::now();
-    rounds::create(
-        &app.db,
-        &Actor::cli(),
-        &rounds::NewRound {
-            name: "Monitor Integrale Veiligheid 2026".into(),
-            year: 2026,
-            version_id: draft.id,
-            opens_at: now - chrono::Duration::hours(1),
-            closes_at: now + chrono::Duration::days(20),
-            institutions: codes.iter().map(|c| (*c).to_owned()).collect(),
-        },
-    )
-    .await
-    .expect("round")
+/// A round of the default questionnaire for `codes`.
+async fn default_round(app: &TestApp, codes: &[&str]) -> i32 {
+    let version = publish(app, &default_definition(), None).await;
+    open_round(app, version, 2026, codes).await
 }
 
 async fn set_language(app: &TestApp, id: i32, lang: &str) {
@@ -233,7 +210,7 @@ async fn invitations_reach_a_real_smtp_server(backend: Backend) {
     let smtp = SmtpServer::start();
     let app = spawn_with_smtp(backend, &smtp).await;
     app.load_demo_register().await;
-    let round = open_round(&app, &["25PX", "27GH"]).await;
+    let round = default_round(&app, &["25PX", "27GH"]).await;
     let anna = app
         .create_user("anna@roc-a.nl", Role::Coordinator, &["25PX"])
         .await;
@@ -286,10 +263,10 @@ async fn invitations_reach_a_real_smtp_server(backend: Backend) {
     let to_bob = by_to["bob@roc-b.nl"];
     assert!(to_anna
         .header("Subject")
-        .starts_with("Uitnodiging: Monitor Integrale Veiligheid 2026 voor "));
+        .starts_with("Uitnodiging: Monitor 2026 voor "));
     assert!(to_bob
         .header("Subject")
-        .starts_with("Invitation: Monitor Integrale Veiligheid 2026 for "));
+        .starts_with("Invitation: Monitor 2026 for "));
     assert!(to_anna.text.starts_with("Beste Test anna@roc-a.nl,"));
     assert!(
         to_anna.text.contains("vóór"),
@@ -358,13 +335,13 @@ async fn invitations_reach_a_real_smtp_server(backend: Backend) {
         .expect("json");
     assert_eq!(again["mails"], 0);
 }
-on_both!(invitations_reach_a_real_smtp_server);
+both!(invitations_reach_a_real_smtp_server, backend);
 
 async fn reminders_skip_submitted_institutions_and_respect_the_maximum(backend: Backend) {
     let smtp = SmtpServer::start();
     let app = spawn_with_smtp(backend, &smtp).await;
     app.load_demo_register().await;
-    let round = open_round(&app, &["25PX", "27GH"]).await;
+    let round = default_round(&app, &["25PX", "27GH"]).await;
     app.create_user("anna@roc-a.nl", Role::Coordinator, &["25PX"])
         .await;
     app.create_user("bob@roc-b.nl", Role::Coordinator, &["27GH"])
@@ -415,7 +392,10 @@ async fn reminders_skip_submitted_institutions_and_respect_the_maximum(backend: 
     assert_eq!(received[0].to, vec!["anna@roc-a.nl".to_owned()]);
     assert!(received[0].header("Subject").starts_with("Herinnering"));
 }
-on_both!(reminders_skip_submitted_institutions_and_respect_the_maximum);
+both!(
+    reminders_skip_submitted_institutions_and_respect_the_maximum,
+    backend
+);
 
 /// Scheduled reminders: none before invitations went out, each configured day before closing
 /// once (however often the schedule runs), only to institutions that have not submitted.
@@ -424,7 +404,7 @@ async fn scheduled_reminders_fire_once_per_day_before_closing(backend: Backend) 
     use sea_orm::sea_query::Expr;
     let app = crate::helpers::spawn_app(backend).await;
     app.load_demo_register().await;
-    let round_id = open_round(&app, &["25PX", "27GH"]).await;
+    let round_id = default_round(&app, &["25PX", "27GH"]).await;
     let anna = app
         .create_user("anna@roc-a.nl", Role::Coordinator, &["25PX"])
         .await;
@@ -478,7 +458,10 @@ async fn scheduled_reminders_fire_once_per_day_before_closing(backend: Backend) 
     assert_eq!(reminders.len(), 2);
     assert!(reminders.iter().all(|r| r.user_id == Some(anna)));
 }
-on_both!(scheduled_reminders_fire_once_per_day_before_closing);
+both!(
+    scheduled_reminders_fire_once_per_day_before_closing,
+    backend
+);
 
 /// A temporary refusal (451) is retried after the configured delay, doubling; once the attempts
 /// run out the mail is marked failed with the server's reply, and the other mails go out.
@@ -491,7 +474,7 @@ async fn temporary_failures_are_retried_with_backoff(backend: Backend) {
         })
         .await;
         app.load_demo_register().await;
-        let round = open_round(&app, &["25PX"]).await;
+        let round = default_round(&app, &["25PX"]).await;
         let anna = app
             .create_user("anna@roc-a.nl", Role::Coordinator, &["25PX"])
             .await;
@@ -521,7 +504,7 @@ async fn temporary_failures_are_retried_with_backoff(backend: Backend) {
         }
     }
 }
-on_both!(temporary_failures_are_retried_with_backoff);
+both!(temporary_failures_are_retried_with_backoff, backend);
 
 /// A kept SMTP connection that the server closed is not a failed mail: it is sent at once on a
 /// new connection (one attempt each).
@@ -529,7 +512,7 @@ async fn a_closed_smtp_connection_is_replaced(backend: Backend) {
     let (port, accepted) = crate::sink::start(true).await.expect("sink");
     let app = spawn_with_smtp_port(backend, port, |c| c.mail_concurrency = 1).await;
     app.load_demo_register().await;
-    let round = open_round(&app, &["25PX"]).await;
+    let round = default_round(&app, &["25PX"]).await;
     for name in ["anna", "bert", "carla"] {
         app.create_user(&format!("{name}@roc-a.nl"), Role::Coordinator, &["25PX"])
             .await;
@@ -542,13 +525,13 @@ async fn a_closed_smtp_connection_is_replaced(backend: Backend) {
     }
     assert_eq!(accepted.load(std::sync::atomic::Ordering::Relaxed), 3);
 }
-on_both!(a_closed_smtp_connection_is_replaced);
+both!(a_closed_smtp_connection_is_replaced, backend);
 
 /// Queued reminders of an institution are cancelled the moment it submits.
 async fn submitting_cancels_queued_reminders(backend: Backend) {
     let app = crate::helpers::spawn_app(backend).await;
     app.load_demo_register().await;
-    let round = open_round(&app, &["25PX"]).await;
+    let round = default_round(&app, &["25PX"]).await;
     app.create_user("anna@roc-a.nl", Role::Coordinator, &["25PX"])
         .await;
     let site = site_of(&app);
@@ -580,7 +563,7 @@ async fn submitting_cancels_queued_reminders(backend: Backend) {
     assert_eq!(row.status, "cancelled");
     assert!(row.body_text.is_none());
 }
-on_both!(submitting_cancels_queued_reminders);
+both!(submitting_cancels_queued_reminders, backend);
 
 /// The server process is killed while it sends 2,000 invitations; after a restart every
 /// recipient has the invitation, and a mail that went out twice is the very same message (one
@@ -604,7 +587,7 @@ async fn no_invitation_is_lost_across_a_crash(backend: Backend) {
         db: conn.clone(),
         database_url: database_url.clone(),
     };
-    let round = open_round(&app, &["25PX"]).await;
+    let round = default_round(&app, &["25PX"]).await;
     let inst = rounds::participants(&conn, round).await.expect("p")[0]
         .institution
         .id;
@@ -721,7 +704,7 @@ async fn no_invitation_is_lost_across_a_crash(backend: Backend) {
     assert!(repeated <= 4, "{repeated} repeated deliveries");
     eprintln!("crash test: {at_kill} received before the kill, {repeated} delivered twice");
 }
-on_both!(no_invitation_is_lost_across_a_crash);
+both!(no_invitation_is_lost_across_a_crash, backend);
 
 /// A contacts file lands whole or not at all; a second import updates and binds.
 async fn contacts_import_lands_whole_or_not_at_all(backend: Backend) {
@@ -813,13 +796,13 @@ async fn contacts_import_lands_whole_or_not_at_all(backend: Backend) {
     assert_eq!(admin_row.role, "admin");
     assert_ne!(admin_row.display_name, "X");
 }
-on_both!(contacts_import_lands_whole_or_not_at_all);
+both!(contacts_import_lands_whole_or_not_at_all, backend);
 
 /// The recipients list downloads as a Dutch CSV.
 async fn recipients_export_as_csv(backend: Backend) {
     let app = crate::helpers::spawn_app(backend).await;
     app.load_demo_register().await;
-    let round = open_round(&app, &["25PX"]).await;
+    let round = default_round(&app, &["25PX"]).await;
     app.create_user("anna@roc-a.nl", Role::Coordinator, &["25PX"])
         .await;
     let admin = app.logged_in("beheer@miv.nl", Role::Admin, &[]).await;
@@ -847,7 +830,7 @@ async fn recipients_export_as_csv(backend: Backend) {
         "the export is recorded"
     );
 }
-on_both!(recipients_export_as_csv);
+both!(recipients_export_as_csv, backend);
 
 /// An administrator's template is checked, used for the next mails and for a test mail to
 /// themselves, and can be put back to the built-in one.
@@ -931,7 +914,7 @@ async fn templates_are_checked_used_and_reset(backend: Backend) {
         .unwrap_or("")
         .starts_with("Uitnodiging"));
 }
-on_both!(templates_are_checked_used_and_reset);
+both!(templates_are_checked_used_and_reset, backend);
 
 /// Admins edit a contact's name, address and language; a taken address is refused.
 async fn contacts_are_edited(backend: Backend) {
@@ -982,4 +965,4 @@ async fn contacts_are_edited(backend: Backend) {
         ("anna.devries@roc-a.nl", "Anna de Vries", "en")
     );
 }
-on_both!(contacts_are_edited);
+both!(contacts_are_edited, backend);

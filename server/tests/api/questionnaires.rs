@@ -5,11 +5,7 @@ use app::domain::questionnaire::{Definition, VersionStatus};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 
 use crate::both;
-use crate::helpers::{client, TestApp};
-
-fn default_definition() -> Definition {
-    serde_json::from_str(server::seed::DEFAULT_QUESTIONNAIRE).expect("default questionnaire")
-}
+use crate::helpers::{client, default_definition, TestApp};
 
 async fn a_published_version_can_be_retired_and_stays_unchanged(app: TestApp) {
     let actor = Actor::cli();

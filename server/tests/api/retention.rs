@@ -10,8 +10,8 @@ use chrono::{Duration, Months, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 use crate::both;
-use crate::helpers::TestApp;
-use crate::rounds::{complete, default_definition, open_round, publish};
+use crate::helpers::{default_definition, open_round, publish, TestApp};
+use crate::rounds::complete;
 
 /// A round of 25PX with a personal link, a mail and answers, closed `months_ago`.
 async fn closed_round(app: &TestApp, version: i32, year: i32, months_ago: u32) -> (i32, i32) {

@@ -2,54 +2,15 @@
 //! writes refused, server-side relevance and constraints, submit and reopen, prefill through a
 //! renamed key, personal links, plain form posts and the k-anonymous comparison.
 
-use app::backend::audit::Actor;
-use app::backend::{questionnaires, responses, rounds};
-use app::domain::questionnaire::{edit, Definition};
+use app::backend::{responses, rounds};
+use app::domain::questionnaire::edit;
 use app::domain::Role;
 use chrono::{Duration, Utc};
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{client, TestApp};
-
-pub(crate) fn default_definition() -> Definition {
-    serde_json::from_str(server::seed::DEFAULT_QUESTIONNAIRE).expect("default questionnaire")
-}
-
-pub(crate) async fn publish(app: &TestApp, definition: &Definition, based_on: Option<i32>) -> i32 {
-    let draft = questionnaires::create_draft(&app.db, &Actor::cli(), definition, based_on)
-        .await
-        .expect("draft");
-    questionnaires::publish(
-        &app.db,
-        &Actor::cli(),
-        draft.id,
-        "versie",
-        questionnaires::Publisher::Admin,
-    )
-    .await
-    .expect("publish");
-    draft.id
-}
-
-pub(crate) async fn open_round(app: &TestApp, version: i32, year: i32, codes: &[&str]) -> i32 {
-    let now = Utc::now();
-    rounds::create(
-        &app.db,
-        &Actor::cli(),
-        &rounds::NewRound {
-            name: format!("Monitor {year}"),
-            year,
-            version_id: version,
-            opens_at: now - Duration::hours(1),
-            closes_at: now + Duration::days(30),
-            institutions: codes.iter().map(|c| (*c).to_owned()).collect(),
-        },
-    )
-    .await
-    .expect("round")
-}
+use crate::helpers::{client, default_definition, open_round, publish, TestApp};
 
 /// Saves answers as the survey module does: JSON to `/api/save_answers`.
 pub(crate) async fn save(

@@ -5,9 +5,9 @@
 use app::domain::Role;
 use sea_orm::EntityTrait;
 
+use crate::both;
 use crate::helpers::{client, spawn_app_with, Backend, TestApp, PASSWORD};
 use crate::research_api::token;
-use crate::{both, on_both};
 
 async fn parallel_wrong_passwords_get_no_more_verdicts_than_the_limit(app: TestApp) {
     app.create_user("anna@roc.nl", Role::Admin, &[]).await;
@@ -285,7 +285,10 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_limit(backend: Backend) 
         "a made-up address does not reset the limit"
     );
 }
-on_both!(behind_a_trusted_proxy_each_client_has_its_own_limit);
+both!(
+    behind_a_trusted_proxy_each_client_has_its_own_limit,
+    backend
+);
 
 /// A 2 KB workbook with cells at A1 and XFD1048576.
 fn far_apart_cells() -> Vec<u8> {
@@ -438,4 +441,7 @@ async fn over_https_cookies_use_the_host_prefix_and_hsts_is_sent(backend: Backen
         .expect("hsts")
         .contains("max-age="));
 }
-on_both!(over_https_cookies_use_the_host_prefix_and_hsts_is_sent);
+both!(
+    over_https_cookies_use_the_host_prefix_and_hsts_is_sent,
+    backend
+);

@@ -10,8 +10,8 @@ use app::domain::aggregate::mapping::Mapping;
 use app::domain::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
+use crate::both;
 use crate::helpers::{spawn_app, spawn_app_with, Backend, TestApp};
-use crate::{both, on_both};
 
 fn job_mapping() -> Mapping {
     let columns = [
@@ -352,7 +352,8 @@ both!(a_student_file_becomes_snapshots_and_figures);
 /// A coordinator's submitted answer becomes a characteristic of the institution in its round's
 /// year: students of institutions with an integral safety plan beside those without.
 async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
-    use crate::rounds::{complete, default_definition, open_round, publish, save};
+    use crate::helpers::{default_definition, open_round, publish};
+    use crate::rounds::{complete, save};
     app.load_demo_register().await;
     let (id, imported) = job_source(&app).await;
     let version = publish(&app, &default_definition(), None).await;
@@ -1267,4 +1268,7 @@ async fn pending_uploads_are_kept_in_the_database_with_a_quota_per_user(backend:
         .iter()
         .all(|u| u.token_hash.len() == 64 && u.token_hash != first));
 }
-on_both!(pending_uploads_are_kept_in_the_database_with_a_quota_per_user);
+both!(
+    pending_uploads_are_kept_in_the_database_with_a_quota_per_user,
+    backend
+);
