@@ -5,34 +5,23 @@
 //!   a failure, and the current value when a colleague changed the answer meanwhile;
 //! - the progress bar.
 //!
-//! It keeps the form's hidden `r:<key>` (revision) and `o:<key>` (saved value) fields up to date, so
-//! pressing a button of the form posts only what is not saved yet.
+//! It keeps the form's hidden revision and saved-value fields (`app::api::survey::page`) up to
+//! date, so pressing a button of the form posts only what is not saved yet.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
-use app::api::survey::{AnswerChange, SaveResult};
+use app::api::survey::{page, AnswerChange, SaveResult};
 use app::api::ApiError;
 use app::domain::questionnaire::Definition;
 use app::domain::response::{answer_keys, evaluate, Answers};
 use app::i18n::Lang;
-use chrono::NaiveDate;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, FormData, HtmlFormElement, HtmlInputElement};
 
-/// What the page embeds in `<script id="miv-survey">`.
-#[derive(Deserialize)]
-struct Config {
-    response: i32,
-    section: String,
-    today: NaiveDate,
-    editable: bool,
-    lang: String,
-    definition: Definition,
-    answers: Answers,
-}
+/// What the page embeds (`page::CONFIG_ID`).
+type Config = page::SurveyConfig<Definition, Answers>;
 
 struct Survey {
     config: Config,
@@ -90,7 +79,7 @@ pub fn start() {
         }
     };
     let Some(config) = doc
-        .get_element_by_id("miv-survey")
+        .get_element_by_id(page::CONFIG_ID)
         .and_then(|e| e.text_content())
         .and_then(|t| serde_json::from_str::<Config>(&t).ok())
     else {
@@ -178,7 +167,7 @@ fn form_values() -> Answers {
         let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) else {
             continue;
         };
-        if let Some(key) = name.strip_prefix("a:") {
+        if let Some(key) = name.strip_prefix(page::ANSWER) {
             if value.trim().is_empty() {
                 continue;
             }
@@ -290,7 +279,7 @@ fn on_edit(event: &Event, immediate: bool) {
         .and_then(|t| t.dyn_into::<Element>().ok())
         .and_then(|e| e.get_attribute("name"))
         .unwrap_or_default();
-    let Some(key) = name.strip_prefix("a:") else {
+    let Some(key) = name.strip_prefix(page::ANSWER) else {
         return;
     };
     let item = key.split('.').next().unwrap_or_default().to_owned();
@@ -343,7 +332,7 @@ fn on_click(event: Event) {
 }
 
 fn revision(key: &str) -> i32 {
-    hidden_input("r:", key)
+    hidden_input(page::REVISION, key)
         .and_then(|i| i.value().parse().ok())
         .unwrap_or(0)
 }
@@ -378,7 +367,9 @@ async fn save_dirty() {
             .filter(|k| applicable.contains(k.split('.').next().unwrap_or_default()))
             .filter_map(|k| {
                 let now = values.get(k).cloned().unwrap_or_default();
-                let saved = hidden_input("o:", k).map(|i| i.value()).unwrap_or_default();
+                let saved = hidden_input(page::SAVED, k)
+                    .map(|i| i.value())
+                    .unwrap_or_default();
                 let refused = s.refused.get(k).is_some_and(|r| r.trim() == now.trim());
                 (now.trim() != saved.trim() && !refused).then(|| AnswerChange {
                     key: k.clone(),
@@ -422,11 +413,11 @@ async fn send(changes: Vec<AnswerChange>) -> bool {
         Ok((200, text)) => {
             if let Ok(result) = serde_json::from_str::<SaveResult>(&text) {
                 for (key, rev) in &result.revisions {
-                    if let Some(input) = hidden_input("r:", key) {
+                    if let Some(input) = hidden_input(page::REVISION, key) {
                         input.set_value(&rev.to_string());
                     }
                     if let (Some(input), Some(c)) = (
-                        hidden_input("o:", key),
+                        hidden_input(page::SAVED, key),
                         changes.iter().find(|c| c.key == *key),
                     ) {
                         input.set_value(c.value.trim());
@@ -502,14 +493,14 @@ async fn send(changes: Vec<AnswerChange>) -> bool {
 
 /// Puts the stored value of an answer into the form (after a refused stale write).
 fn apply_current(key: &str, value: &str, revision: i32) {
-    if let Some(input) = hidden_input("r:", key) {
+    if let Some(input) = hidden_input(page::REVISION, key) {
         input.set_value(&revision.to_string());
     }
-    if let Some(input) = hidden_input("o:", key) {
+    if let Some(input) = hidden_input(page::SAVED, key) {
         input.set_value(value);
     }
     let Some(doc) = document() else { return };
-    let Ok(controls) = doc.query_selector_all(&format!("[name=\"a:{key}\"]")) else {
+    let Ok(controls) = doc.query_selector_all(&format!("[name=\"{}{key}\"]", page::ANSWER)) else {
         return;
     };
     let codes: Vec<&str> = value.split_whitespace().collect();

@@ -43,6 +43,35 @@ pub struct SurveyView {
     pub today: NaiveDate,
 }
 
+/// The contract between a survey section's page (`ui::survey`), the survey module that runs on it
+/// (`frontend`, feature `survey`) and the form's handler (`POST /vragenlijst/<id>/deel/<section>`).
+pub mod page {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Serialize};
+
+    /// The id of the `<script type="application/json">` element that holds [`SurveyConfig`].
+    pub const CONFIG_ID: &str = "miv-survey";
+    /// The name of an answer's control is this prefix and the answer key (`a:<key>`).
+    pub const ANSWER: &str = "a:";
+    /// The hidden field with the revision the page shows (`r:<key>`).
+    pub const REVISION: &str = "r:";
+    /// The hidden field with the saved value (`o:<key>`): a form post sends only what differs.
+    pub const SAVED: &str = "o:";
+
+    /// What the page embeds for the survey module: the page serialises it with borrowed
+    /// definition and answers, the module reads it into owned ones.
+    #[derive(Serialize, Deserialize)]
+    pub struct SurveyConfig<D, A> {
+        pub response: i32,
+        pub section: String,
+        pub today: NaiveDate,
+        pub editable: bool,
+        pub lang: String,
+        pub definition: D,
+        pub answers: A,
+    }
+}
+
 impl SurveyView {
     pub fn raw(&self) -> crate::domain::response::Answers {
         self.answers

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use super::layout::{set_page_status, Outcome, Problem};
 use super::questionnaires::fields::{grouped, label_text, ItemControls};
 use crate::api::survey::{
-    get_comparison, get_survey, get_survey_notice, ComparisonView, Shares, SubmitResponse,
+    get_comparison, get_survey, get_survey_notice, page, ComparisonView, Shares, SubmitResponse,
     SurveyNotice, SurveyView,
 };
 use crate::api::ApiError;
@@ -322,15 +322,17 @@ fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> 
             }
         })
         .collect_view();
-    let config = serde_json::json!({
-        "response": id,
-        "section": section,
-        "today": s.today,
-        "editable": editable,
-        "lang": lang.code(),
-        "definition": def,
-        "answers": s.raw(),
-    });
+    let saved = s.raw();
+    let config = serde_json::to_value(page::SurveyConfig {
+        response: id,
+        section: section.clone(),
+        today: s.today,
+        editable,
+        lang: lang.code().to_owned(),
+        definition: def,
+        answers: &saved,
+    })
+    .unwrap_or_default();
     let config = json_in_script(&config);
     let items = sec.items.iter().map(|item| {
         let item = item.clone();
@@ -348,8 +350,8 @@ fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> 
                 let rev = a.map_or(0, |a| a.revision).to_string();
                 let orig = a.map(|a| a.value.clone()).unwrap_or_default();
                 view! {
-                    <input type="hidden" name=format!("r:{ak}") value=rev />
-                    <input type="hidden" name=format!("o:{ak}") value=orig />
+                    <input type="hidden" name=format!("{}{ak}", page::REVISION) value=rev />
+                    <input type="hidden" name=format!("{}{ak}", page::SAVED) value=orig />
                 }
             })
             .collect_view();
@@ -361,7 +363,7 @@ fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> 
                     {editable.then(|| view! { <button type="submit" name="confirm" value=k.clone() class="small">{lang.pick("Klopt nog", "Still correct")}</button> })}
                 </p>
             })}
-            <ItemControls item=item.clone() answers prefix="a:" disabled=!editable described=problem_id.clone() />
+            <ItemControls item=item.clone() answers prefix=page::ANSWER disabled=!editable described=problem_id.clone() />
             <p class="error" id=problem_id data-problem=k.clone() hidden=problem.is_none() && !missing_now>
                 {problem.clone().unwrap_or_else(|| if missing_now { lang.pick("Deze vraag is verplicht.", "This question is required.").to_owned() } else { String::new() })}
             </p>
@@ -413,7 +415,7 @@ fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> 
                 </div>
             })}
         </form>
-        <script type="application/json" id="miv-survey" inner_html=config></script>
+        <script type="application/json" id=page::CONFIG_ID inner_html=config></script>
     }
     .into_any()
 }

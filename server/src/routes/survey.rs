@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use app::api::survey::SurveyNotice;
+use app::api::survey::{page, SurveyNotice};
 use app::backend::auth::{create_scoped_session, session_cookie, Scope};
 use app::backend::middleware::{ClientIp, Viewer};
 use app::backend::responses::{self, Change, ResponseError};
@@ -54,15 +54,15 @@ pub async fn post_section(
     let (mut revs, mut origs) = (BTreeMap::new(), BTreeMap::new());
     let (mut go, mut confirm, mut confirm_all) = (None, None, false);
     for (name, value) in fields {
-        if let Some(k) = name.strip_prefix("a:") {
+        if let Some(k) = name.strip_prefix(page::ANSWER) {
             let entry = posted.entry(k.to_owned()).or_default();
             if !entry.is_empty() {
                 entry.push(' ');
             }
             entry.push_str(&value);
-        } else if let Some(k) = name.strip_prefix("r:") {
+        } else if let Some(k) = name.strip_prefix(page::REVISION) {
             revs.insert(k.to_owned(), value.parse::<i32>().unwrap_or(0));
-        } else if let Some(k) = name.strip_prefix("o:") {
+        } else if let Some(k) = name.strip_prefix(page::SAVED) {
             origs.insert(k.to_owned(), value);
         } else if name == "go" {
             go = Some(value);
