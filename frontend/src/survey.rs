@@ -240,16 +240,7 @@ fn refresh() {
         }
     }
     if let Some(text) = by_selector("[data-progress-text]") {
-        text.set_text_content(Some(&match lang {
-            Lang::Nl => format!(
-                "{} van {} vragen beantwoord",
-                evaluation.answered, evaluation.total
-            ),
-            Lang::En => format!(
-                "{} of {} questions answered",
-                evaluation.answered, evaluation.total
-            ),
-        }));
+        text.set_text_content(Some(&evaluation.progress_text(lang)));
     }
 }
 

@@ -79,16 +79,7 @@ fn questions(section: &Section) -> impl Iterator<Item = &crate::domain::question
 fn Progress(evaluation: Evaluation) -> impl IntoView {
     let lang = use_lang();
     let percent = evaluation.percent();
-    let text = match lang {
-        Lang::Nl => format!(
-            "{} van {} vragen beantwoord",
-            evaluation.answered, evaluation.total
-        ),
-        Lang::En => format!(
-            "{} of {} questions answered",
-            evaluation.answered, evaluation.total
-        ),
-    };
+    let text = evaluation.progress_text(lang);
     view! {
         <div class="progress-wrap">
             <div class="progress" role="progressbar" aria-label=lang.pick("Voortgang", "Progress")

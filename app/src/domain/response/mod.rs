@@ -242,6 +242,18 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// The progress line under the bar, as the page renders it and the survey module updates it.
+    pub fn progress_text(&self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Nl => {
+                format!("{} van {} vragen beantwoord", self.answered, self.total)
+            }
+            crate::i18n::Lang::En => {
+                format!("{} of {} questions answered", self.answered, self.total)
+            }
+        }
+    }
+
     /// The message for an item whose answer is invalid.
     pub fn problem(&self, key: &str) -> Option<&Text> {
         self.invalid.iter().find(|(k, _)| k == key).map(|(_, m)| m)
