@@ -17,6 +17,7 @@
 pub mod api;
 pub mod domain;
 pub mod i18n;
+pub mod types;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -283,8 +283,8 @@ impl Config {
     }
 
     /// The proxies whose forwarding headers are believed.
-    pub fn trusted_proxies(&self) -> Result<app::backend::middleware::TrustedProxies, ConfigError> {
-        app::backend::middleware::TrustedProxies::parse(&self.trusted_proxies)
+    pub fn trusted_proxies(&self) -> Result<app::backend::proxies::TrustedProxies, ConfigError> {
+        app::backend::proxies::TrustedProxies::parse(&self.trusted_proxies)
             .map_err(ConfigError::TrustedProxies)
     }
 

@@ -4,7 +4,19 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::ApiError;
+#[cfg(feature = "ssr")]
+use super::guard;
+use super::{ApiError, UploadOutcome};
+#[cfg(feature = "ssr")]
+use crate::backend::{
+    audit, entities::data_source, entities::response, entities::round, institutions, source_upload,
+    source_upload::Stage, sources, sources::ReportError, sources::SourceError, submitted,
+};
+#[cfg(feature = "ssr")]
+use crate::domain::{
+    aggregate::labels, aggregate::mapping::recode_text, aggregate::mapping::unknown_values,
+    aggregate::Figure, response::ResponseStatus, InstitutionKind, Role,
+};
 
 /// A source with its snapshots, newest year first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -62,8 +74,6 @@ pub struct ReportRow {
 /// Every data source. Researchers and admins.
 #[server(prefix = "/api", endpoint = "list_sources")]
 pub async fn list_sources() -> Result<Vec<SourceView>, ApiError> {
-    use crate::backend::{guard, sources};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -112,8 +122,6 @@ pub async fn list_sources() -> Result<Vec<SourceView>, ApiError> {
 /// Withdraws the snapshot in use of a source's year, with a reason. Researchers and admins.
 #[server(prefix = "/api", endpoint = "withdraw_snapshot")]
 pub async fn withdraw_snapshot(source: i32, year: i32, reason: String) -> Result<(), ApiError> {
-    use crate::backend::{audit, guard, sources};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -122,7 +130,7 @@ pub async fn withdraw_snapshot(source: i32, year: i32, reason: String) -> Result
             sources::withdraw(&state.db, &actor, source, year, &reason)
                 .await
                 .map(|_| ())
-                .map_err(snapshot_refusal)
+                .map_err(ApiError::from)
         }
         .await,
     )
@@ -132,8 +140,6 @@ pub async fn withdraw_snapshot(source: i32, year: i32, reason: String) -> Result
 /// of its year is superseded. Researchers and admins.
 #[server(prefix = "/api", endpoint = "restore_snapshot")]
 pub async fn restore_snapshot(source: i32, snapshot: i32, reason: String) -> Result<(), ApiError> {
-    use crate::backend::{audit, guard, sources};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -142,37 +148,16 @@ pub async fn restore_snapshot(source: i32, snapshot: i32, reason: String) -> Res
             sources::restore(&state.db, &actor, source, snapshot, &reason)
                 .await
                 .map(|_| ())
-                .map_err(snapshot_refusal)
+                .map_err(ApiError::from)
         }
         .await,
     )
-}
-
-#[cfg(feature = "ssr")]
-fn snapshot_refusal(error: crate::backend::sources::SourceError) -> ApiError {
-    use crate::backend::sources::SourceError;
-    match error {
-        SourceError::NotFound => ApiError::NotFound,
-        SourceError::ReasonMissing => ApiError::invalid(
-            "reason",
-            "Geef een reden (hoogstens 500 tekens).",
-            "Give a reason (at most 500 characters).",
-        ),
-        SourceError::WrongStatus(_) => ApiError::invalid(
-            "snapshot",
-            "Deze momentopname is al in gebruik.",
-            "This snapshot is in use already.",
-        ),
-        error => crate::backend::guard::internal(error),
-    }
 }
 
 /// The questionnaire items whose submitted answers can group institutions in a report:
 /// (breakdown name `q:<key>`, question). Researchers and admins.
 #[server(prefix = "/api", endpoint = "report_questions")]
 pub async fn report_questions() -> Result<Vec<(String, String)>, ApiError> {
-    use crate::backend::{guard, submitted};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -203,9 +188,6 @@ pub async fn report(
     breakdown: String,
     cross: String,
 ) -> Result<Vec<ReportRow>, ApiError> {
-    use crate::backend::guard;
-    use crate::backend::sources::{self, ReportError};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -235,7 +217,7 @@ pub async fn report(
                          institution, nor incidents.",
                     ))
                 }
-                Err(ReportError::Other(error)) => return Err(guard::internal(error)),
+                Err(ReportError::Other(error)) => return Err(ApiError::internal(error)),
             };
             // An indicator of another kind of source (a link, a switched source): its first.
             let offered = report.kind.report_indicators();
@@ -266,8 +248,6 @@ pub async fn report(
 /// Below which n figures are not shown (configuration). Researchers and admins.
 #[server(prefix = "/api", endpoint = "report_thresholds")]
 pub async fn report_thresholds() -> Result<crate::domain::aggregate::Thresholds, ApiError> {
-    use crate::backend::guard;
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -281,9 +261,6 @@ pub async fn report_thresholds() -> Result<crate::domain::aggregate::Thresholds,
 /// Registers a source of `kind` (`students`) named `name`. Researchers and admins.
 #[server(prefix = "/api", endpoint = "create_source")]
 pub async fn create_source(name: String, kind: String) -> Result<i32, ApiError> {
-    use crate::backend::sources::{self, SourceError};
-    use crate::backend::{audit, guard};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -306,7 +283,7 @@ pub async fn create_source(name: String, kind: String) -> Result<i32, ApiError> 
                     "Kies een soort bron.",
                     "Choose a kind of source.",
                 )),
-                Err(error) => Err(guard::internal(error)),
+                Err(error) => Err(ApiError::internal(error)),
             }
         }
         .await,
@@ -326,19 +303,6 @@ pub struct VariableView {
     pub recode: String,
     /// Values of the column that are not allowed as they are and not recoded yet.
     pub unknown: Vec<String>,
-}
-
-/// How the import of an upload ended (`Failed`: something went wrong on the server, logged).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum UploadOutcome {
-    /// Per year: rows and whether the snapshot is new.
-    Stored(Vec<(i32, i32, bool)>),
-    Refused(Vec<crate::domain::import::ImportProblem>),
-    /// The file corrects years that have a snapshot in use: what would change; nothing stored.
-    Confirm(Vec<crate::domain::aggregate::snapshot::YearChange>),
-    /// A replacement was asked for without a reason (or with one over 500 characters).
-    ReasonMissing,
-    Failed,
 }
 
 /// An uploaded file waiting for its mapping, being imported, or imported.
@@ -361,10 +325,6 @@ pub struct UploadView {
 /// The upload behind `token` (only for the user who uploaded it).
 #[server(prefix = "/api", endpoint = "upload_status")]
 pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
-    use crate::backend::source_upload::{self, Stage};
-    use crate::backend::{guard, sources};
-    use crate::domain::aggregate::mapping::{recode_text, unknown_values};
-    use crate::domain::Role;
     use std::sync::atomic::Ordering;
     guard::respond(
         async move {
@@ -379,7 +339,7 @@ pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
                 .lock()
                 .map_err(|_| ApiError::Internal)?
                 .clone();
-            let kind = sources::kind_of(&upload.source).map_err(guard::internal)?;
+            let kind = sources::kind_of(&upload.source).map_err(ApiError::internal)?;
             let job = upload.job.lock().map_err(|_| ApiError::Internal)?.clone();
             let (running, outcome) = match job {
                 None => (None, None),
@@ -481,10 +441,6 @@ pub struct FactSheetView {
 /// every report. Its coordinators, researchers and admins.
 #[server(prefix = "/api", endpoint = "fact_sheet")]
 pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
-    use crate::backend::entities::data_source;
-    use crate::backend::{guard, institutions, sources};
-    use crate::domain::aggregate::{labels, Figure};
-    use crate::domain::InstitutionKind;
     use sea_orm::{EntityTrait, QueryOrder};
     guard::respond(
         async move {
@@ -508,7 +464,7 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                 .order_by_asc(data_source::Column::Name)
                 .all(&state.db)
                 .await
-                .map_err(guard::internal)?
+                .map_err(ApiError::internal)?
             {
                 // The register gives context (students), not figures about safety.
                 let Ok(source_kind) = sources::kind_of(&source) else {
@@ -602,10 +558,6 @@ pub struct ExportableAnswers {
 /// Every round with its number of submitted responses, newest first. Researchers and admins.
 #[server(prefix = "/api", endpoint = "answer_exports")]
 pub async fn answer_exports() -> Result<ExportableAnswers, ApiError> {
-    use crate::backend::entities::{response, round};
-    use crate::backend::guard;
-    use crate::domain::response::ResponseStatus;
-    use crate::domain::Role;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
     guard::respond(
         async move {
@@ -614,7 +566,7 @@ pub async fn answer_exports() -> Result<ExportableAnswers, ApiError> {
             let special_access = crate::backend::entities::user::Entity::find_by_id(user.me.id)
                 .one(&state.db)
                 .await
-                .map_err(guard::internal)?
+                .map_err(ApiError::internal)?
                 .is_some_and(|u| u.special_access);
             let mut out = Vec::new();
             for r in round::Entity::find()
@@ -622,14 +574,14 @@ pub async fn answer_exports() -> Result<ExportableAnswers, ApiError> {
                 .order_by_desc(round::Column::Id)
                 .all(&state.db)
                 .await
-                .map_err(guard::internal)?
+                .map_err(ApiError::internal)?
             {
                 let submitted = response::Entity::find()
                     .filter(response::Column::RoundId.eq(r.id))
                     .filter(response::Column::Status.eq(ResponseStatus::Submitted.as_str()))
                     .count(&state.db)
                     .await
-                    .map_err(guard::internal)?;
+                    .map_err(ApiError::internal)?;
                 out.push(RoundExport {
                     id: r.id,
                     name: r.name,

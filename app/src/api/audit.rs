@@ -2,7 +2,13 @@
 
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use super::guard;
 use super::{ApiError, AuditRow};
+#[cfg(feature = "ssr")]
+use crate::backend::{audit, audit::Filter, audit::SearchError};
+#[cfg(feature = "ssr")]
+use crate::domain::Role;
 
 /// The newest 500 entries that match the filter (action and object prefix, actor's address,
 /// days from and to). Admins only.
@@ -14,9 +20,6 @@ pub async fn list_audit(
     from: String,
     to: String,
 ) -> Result<Vec<AuditRow>, ApiError> {
-    use crate::backend::audit::{self, Filter, SearchError};
-    use crate::backend::guard;
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -37,7 +40,7 @@ pub async fn list_audit(
                         "Give a date as YYYY-MM-DD.",
                     ))
                 }
-                Err(error) => return Err(guard::internal(error)),
+                Err(error) => return Err(ApiError::internal(error)),
             };
             Ok(rows
                 .into_iter()

@@ -2,26 +2,30 @@
 
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use super::guard;
 use super::{ApiError, Me};
+#[cfg(feature = "ssr")]
+use crate::backend::{api_tokens, audit, auth, users};
+#[cfg(feature = "ssr")]
+use crate::domain::{Email, NewPassword};
 
 /// The logged-in user, or `None`.
 #[server(prefix = "/api", endpoint = "me")]
 pub async fn current_user() -> Result<Option<Me>, ApiError> {
-    Ok(crate::backend::guard::viewer().map(|u| u.me))
+    Ok(crate::api::guard::viewer().map(|u| u.me))
 }
 
 /// The role of the logged-in user of the request being served (read synchronously, as the page's
 /// shell is rendered), or `None`.
 #[cfg(feature = "ssr")]
 pub fn viewer_role() -> Option<crate::domain::Role> {
-    crate::backend::guard::viewer().map(|u| u.me.role)
+    crate::api::guard::viewer().map(|u| u.me.role)
 }
 
 /// Checks the password and starts a session; then goes to `next` (a local path) or home.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), ApiError> {
-    use crate::backend::{auth, guard, users};
-    use crate::domain::Email;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -92,7 +96,6 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// Ends the session.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), ApiError> {
-    use crate::backend::{auth, guard};
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -120,8 +123,6 @@ pub async fn change_password(
     repeat: String,
     #[server(default)] revoke_tokens: Option<String>,
 ) -> Result<(), ApiError> {
-    use crate::backend::{api_tokens, audit, auth, guard, users};
-    use crate::domain::NewPassword;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -171,8 +172,6 @@ pub async fn change_password(
 /// Sets a password through a one-time link, then sends the user to the login page.
 #[server(prefix = "/api", endpoint = "set_password")]
 pub async fn set_password(token: String, new: String, repeat: String) -> Result<(), ApiError> {
-    use crate::backend::{guard, users};
-    use crate::domain::NewPassword;
     guard::respond(
         async move {
             let state = guard::state()?;

@@ -26,15 +26,6 @@ pub struct FieldError {
     pub message_en: String,
 }
 
-/// An unexpected failure on the server is logged once, with its cause chain, and answered as
-/// [`ApiError::Internal`]: server functions pass backend errors on with `?`.
-#[cfg(feature = "ssr")]
-impl From<anyhow::Error> for ApiError {
-    fn from(error: anyhow::Error) -> Self {
-        crate::backend::guard::internal(error)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ApiError {
     #[error("not logged in")]

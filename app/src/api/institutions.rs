@@ -3,6 +3,12 @@
 use leptos::prelude::*;
 
 use super::{ApiError, ImportRunView, InstitutionRow};
+#[cfg(feature = "ssr")]
+use crate::api::{error::FieldError, guard};
+#[cfg(feature = "ssr")]
+use crate::backend::{audit, institutions, register_import};
+#[cfg(feature = "ssr")]
+use crate::domain::{InstitutionKind, Role};
 
 /// Register list with filters. Admins and researchers.
 #[server(prefix = "/api", endpoint = "list_institutions")]
@@ -11,8 +17,6 @@ pub async fn list_institutions(
     kind: String,
     province: String,
 ) -> Result<Vec<InstitutionRow>, ApiError> {
-    use crate::backend::{guard, institutions};
-    use crate::domain::{InstitutionKind, Role};
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -24,7 +28,7 @@ pub async fn list_institutions(
             };
             institutions::list(&state.db, &filter)
                 .await
-                .map_err(guard::internal)
+                .map_err(ApiError::internal)
         }
         .await,
     )
@@ -33,15 +37,13 @@ pub async fn list_institutions(
 /// The provinces present in the register. Admins and researchers.
 #[server(prefix = "/api", endpoint = "list_provinces")]
 pub async fn list_provinces() -> Result<Vec<String>, ApiError> {
-    use crate::backend::{guard, institutions};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             guard::require(Role::RESEARCH)?;
             institutions::provinces(&state.db)
                 .await
-                .map_err(guard::internal)
+                .map_err(ApiError::internal)
         }
         .await,
     )
@@ -50,7 +52,6 @@ pub async fn list_provinces() -> Result<Vec<String>, ApiError> {
 /// One institution: admins, researchers, and coordinators bound to it.
 #[server(prefix = "/api", endpoint = "get_institution")]
 pub async fn get_institution(code: String) -> Result<InstitutionRow, ApiError> {
-    use crate::backend::{guard, institutions};
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -69,7 +70,6 @@ pub async fn get_institution(code: String) -> Result<InstitutionRow, ApiError> {
 /// The institutions the caller is bound to (coordinators).
 #[server(prefix = "/api", endpoint = "my_institutions")]
 pub async fn my_institutions() -> Result<Vec<InstitutionRow>, ApiError> {
-    use crate::backend::{guard, institutions};
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -95,9 +95,6 @@ pub async fn update_institution(
     province: String,
     kind: String,
 ) -> Result<(), ApiError> {
-    use crate::api::error::FieldError;
-    use crate::backend::{audit, guard, institutions};
-    use crate::domain::{InstitutionKind, Role};
     guard::respond(async move {
         let state = guard::state()?;
         let admin = guard::require(Role::ADMINS)?;
@@ -129,7 +126,7 @@ pub async fn update_institution(
             serde_json::json!({"before": before, "after": {"name": edit.name, "municipality": edit.municipality, "province": edit.province, "kind": kind.as_str()}}),
         )
         .await
-        .map_err(guard::internal)
+        .map_err(ApiError::internal)
     }
     .await)
 }
@@ -137,8 +134,6 @@ pub async fn update_institution(
 /// The outcome of an import (register or questionnaire). Admins and researchers.
 #[server(prefix = "/api", endpoint = "get_import_run")]
 pub async fn get_import_run(id: i32) -> Result<ImportRunView, ApiError> {
-    use crate::backend::{guard, register_import};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;

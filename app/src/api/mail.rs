@@ -4,7 +4,19 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use super::guard;
 use super::ApiError;
+#[cfg(feature = "ssr")]
+use crate::backend::{
+    mail::invitations, mail::invitations::Audience, mail::outbox, mail::templates, rounds,
+};
+#[cfg(feature = "ssr")]
+use crate::domain::{
+    mail::example_fields, mail::render, mail::MailKind, mail::Template, time::format_local, Role,
+};
+#[cfg(feature = "ssr")]
+use crate::i18n::Lang;
 
 /// One recipient of a round's mails.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -86,25 +98,9 @@ pub struct QueuedView {
 }
 
 #[cfg(feature = "ssr")]
-fn refusal(error: crate::backend::mail::invitations::InviteError) -> ApiError {
-    use crate::backend::mail::invitations::InviteError as E;
-    match error {
-        E::NotFound => ApiError::NotFound,
-        E::Closed => ApiError::Closed,
-        E::NotACoordinator => ApiError::invalid(
-            "user",
-            "Deze persoon is geen actieve contactpersoon van een instelling in deze ronde.",
-            "This person is not an active contact of an institution in this round.",
-        ),
-        E::Other(e) => crate::backend::guard::internal(e),
-    }
-}
-
-#[cfg(feature = "ssr")]
 pub fn recipient_views(
     rows: Vec<crate::backend::mail::invitations::RecipientStatus>,
 ) -> Vec<RecipientView> {
-    use crate::domain::time::format_local;
     rows.into_iter()
         .map(|r| {
             let stage = r.stage().to_owned();
@@ -139,9 +135,6 @@ pub fn recipient_views(
 /// The round's recipients with what happened to each. Admins.
 #[server(prefix = "/api", endpoint = "mail_overview")]
 pub async fn mail_overview(round_id: i32) -> Result<MailDashboard, ApiError> {
-    use crate::backend::mail::invitations;
-    use crate::backend::{guard, rounds};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -180,9 +173,6 @@ pub async fn mail_overview(round_id: i32) -> Result<MailDashboard, ApiError> {
 /// contact, whose earlier links stop working. Admins.
 #[server(prefix = "/api", endpoint = "send_invitations")]
 pub async fn send_invitations(round_id: i32, user_id: Option<i32>) -> Result<QueuedView, ApiError> {
-    use crate::backend::guard;
-    use crate::backend::mail::invitations::{self, Audience};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -195,8 +185,7 @@ pub async fn send_invitations(round_id: i32, user_id: Option<i32>) -> Result<Que
                 round_id,
                 audience,
             )
-            .await
-            .map_err(refusal)?;
+            .await?;
             Ok(QueuedView {
                 batch_id: q.batch_id,
                 mails: q.mails,
@@ -210,9 +199,6 @@ pub async fn send_invitations(round_id: i32, user_id: Option<i32>) -> Result<Que
 /// maximum per contact). Admins.
 #[server(prefix = "/api", endpoint = "send_reminders")]
 pub async fn send_reminders(round_id: i32) -> Result<QueuedView, ApiError> {
-    use crate::backend::guard;
-    use crate::backend::mail::invitations;
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -224,8 +210,7 @@ pub async fn send_reminders(round_id: i32) -> Result<QueuedView, ApiError> {
                 round_id,
                 None,
             )
-            .await
-            .map_err(refusal)?;
+            .await?;
             Ok(QueuedView {
                 batch_id: q.batch_id,
                 mails: q.mails,
@@ -239,9 +224,6 @@ pub async fn send_reminders(round_id: i32) -> Result<QueuedView, ApiError> {
 /// Admins.
 #[server(prefix = "/api", endpoint = "set_reminders")]
 pub async fn set_reminders(round_id: i32, days: String, max: i32) -> Result<(), ApiError> {
-    use crate::backend::guard;
-    use crate::backend::mail::invitations;
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -272,7 +254,7 @@ pub async fn set_reminders(round_id: i32, days: String, max: i32) -> Result<(), 
                 .join(",");
             invitations::set_schedule(&state.db, &guard::actor(&admin), round_id, &text, max)
                 .await
-                .map_err(refusal)
+                .map_err(ApiError::from)
         }
         .await,
     )
@@ -310,11 +292,6 @@ fn parse_kind_lang(
 /// Every template (each kind in Dutch and English). Admins.
 #[server(prefix = "/api", endpoint = "mail_templates")]
 pub async fn mail_templates() -> Result<Vec<TemplateView>, ApiError> {
-    use crate::backend::guard;
-    use crate::backend::mail::templates;
-    use crate::domain::mail::{example_fields, render, MailKind};
-    use crate::domain::Role;
-    use crate::i18n::Lang;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -359,10 +336,6 @@ pub async fn save_mail_template(
     text: String,
     html: String,
 ) -> Result<(), ApiError> {
-    use crate::backend::guard;
-    use crate::backend::mail::templates;
-    use crate::domain::mail::Template;
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -396,9 +369,6 @@ pub async fn save_mail_template(
 /// Goes back to the built-in template. Admins.
 #[server(prefix = "/api", endpoint = "reset_mail_template")]
 pub async fn reset_mail_template(kind: String, lang: String) -> Result<(), ApiError> {
-    use crate::backend::guard;
-    use crate::backend::mail::templates;
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -415,10 +385,6 @@ pub async fn reset_mail_template(kind: String, lang: String) -> Result<(), ApiEr
 /// Queues the template, filled with example values, to the administrator's own address. Admins.
 #[server(prefix = "/api", endpoint = "send_test_mail")]
 pub async fn send_test_mail(kind: String, lang: String) -> Result<String, ApiError> {
-    use crate::backend::guard;
-    use crate::backend::mail::{outbox, templates};
-    use crate::domain::mail::{example_fields, render};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;

@@ -5,14 +5,17 @@ pub mod analysis;
 pub mod audit;
 pub mod auth;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod guard;
 pub mod institutions;
 pub mod mail;
 pub mod questionnaires;
+#[cfg(feature = "ssr")]
+mod refusals;
 pub mod rounds;
 pub mod survey;
 pub mod tokens;
-pub mod types;
 pub mod users;
 
+pub use crate::types::*;
 pub use error::ApiError;
-pub use types::*;

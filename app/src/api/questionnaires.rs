@@ -7,8 +7,14 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use super::guard;
 use super::ApiError;
+#[cfg(feature = "ssr")]
+use crate::backend::questionnaires;
 use crate::domain::questionnaire::{Change, Definition, VersionStatus};
+#[cfg(feature = "ssr")]
+use crate::domain::{questionnaire::diff, questionnaire::edit, questionnaire::Text, Role};
 
 /// A version in lists.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -48,59 +54,14 @@ fn summary(v: &crate::backend::questionnaires::StoredVersion) -> VersionSummary 
     }
 }
 
-#[cfg(feature = "ssr")]
-fn refusal(error: crate::backend::questionnaires::QuestionnaireError) -> ApiError {
-    use crate::backend::questionnaires::QuestionnaireError as E;
-    match error {
-        E::NotFound(_) => ApiError::NotFound,
-        E::NotPublished(_) => ApiError::invalid(
-            "version",
-            "Alleen een gepubliceerde versie kan worden ingetrokken.",
-            "Only a published version can be retired.",
-        ),
-        E::NotDraft(_) => ApiError::invalid(
-            "version",
-            "Deze versie is gepubliceerd en verandert nooit meer. Maak een nieuwe conceptversie.",
-            "This version is published and never changes. Make a new draft.",
-        ),
-        E::Invalid(problems) => ApiError::Invalid(
-            problems
-                .iter()
-                .map(|p| super::error::FieldError {
-                    field: p.location.clone(),
-                    message_nl: p.message(crate::i18n::Lang::Nl),
-                    message_en: p.message(crate::i18n::Lang::En),
-                })
-                .collect(),
-        ),
-        E::PrivacyWeakened(keys) => ApiError::invalid(
-            "privacy",
-            &format!(
-                "Deze versie haalt de privacymarkering weg bij {}. Daardoor komen die antwoorden in \
-                 ruwe exports; alleen een beheerder kan zo'n versie publiceren (dat wordt vastgelegd \
-                 in het auditlog).",
-                keys.join(", ")
-            ),
-            &format!(
-                "This version takes away the privacy mark of {}. Their answers would then be in \
-                 raw exports; only an admin can publish such a version (recorded in the audit log).",
-                keys.join(", ")
-            ),
-        ),
-        E::Other(e) => crate::backend::guard::internal(e),
-    }
-}
-
 /// Every version of every questionnaire. Researchers and admins.
 #[server(prefix = "/api", endpoint = "list_questionnaires")]
 pub async fn list_questionnaires() -> Result<Vec<VersionSummary>, ApiError> {
-    use crate::backend::{guard, questionnaires};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             guard::require(Role::RESEARCH)?;
-            let all = questionnaires::list(&state.db).await.map_err(refusal)?;
+            let all = questionnaires::list(&state.db).await?;
             Ok(all.iter().map(summary).collect())
         }
         .await,
@@ -110,19 +71,15 @@ pub async fn list_questionnaires() -> Result<Vec<VersionSummary>, ApiError> {
 /// One version with its definition. Researchers and admins.
 #[server(prefix = "/api", endpoint = "get_version")]
 pub async fn get_version(id: i32) -> Result<VersionView, ApiError> {
-    use crate::backend::{guard, questionnaires};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             guard::require(Role::RESEARCH)?;
             let version = questionnaires::find(&state.db, id)
-                .await
-                .map_err(refusal)?
+                .await?
                 .ok_or(ApiError::NotFound)?;
             let siblings = questionnaires::list(&state.db)
-                .await
-                .map_err(refusal)?
+                .await?
                 .iter()
                 .filter(|v| v.key == version.key && v.id != version.id)
                 .map(summary)
@@ -141,20 +98,15 @@ pub async fn get_version(id: i32) -> Result<VersionView, ApiError> {
 /// What changed from version `a` to version `b`. Researchers and admins.
 #[server(prefix = "/api", endpoint = "diff_versions")]
 pub async fn diff_versions(a: i32, b: i32) -> Result<Vec<Change>, ApiError> {
-    use crate::backend::{guard, questionnaires};
-    use crate::domain::questionnaire::diff;
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             guard::require(Role::RESEARCH)?;
             let old = questionnaires::find(&state.db, a)
-                .await
-                .map_err(refusal)?
+                .await?
                 .ok_or(ApiError::NotFound)?;
             let new = questionnaires::find(&state.db, b)
-                .await
-                .map_err(refusal)?
+                .await?
                 .ok_or(ApiError::NotFound)?;
             Ok(diff(
                 &old.definition,
@@ -169,8 +121,6 @@ pub async fn diff_versions(a: i32, b: i32) -> Result<Vec<Change>, ApiError> {
 /// Publishes a draft with a changelog. Researchers and admins.
 #[server(prefix = "/api", endpoint = "publish_version")]
 pub async fn publish_version(id: i32, changelog: String) -> Result<(), ApiError> {
-    use crate::backend::{guard, questionnaires};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -188,8 +138,7 @@ pub async fn publish_version(id: i32, changelog: String) -> Result<(), ApiError>
                 questionnaires::Publisher::Researcher
             };
             questionnaires::publish(&state.db, &guard::actor(&user), id, &changelog, publisher)
-                .await
-                .map_err(refusal)?;
+                .await?;
             Ok(())
         }
         .await,
@@ -199,15 +148,12 @@ pub async fn publish_version(id: i32, changelog: String) -> Result<(), ApiError>
 /// Starts a new draft from an existing version and goes to it. Researchers and admins.
 #[server(prefix = "/api", endpoint = "new_draft")]
 pub async fn new_draft(from: i32) -> Result<(), ApiError> {
-    use crate::backend::{guard, questionnaires};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             let user = guard::require(Role::RESEARCH)?;
             let source = questionnaires::find(&state.db, from)
-                .await
-                .map_err(refusal)?
+                .await?
                 .ok_or(ApiError::NotFound)?;
             let draft = questionnaires::create_draft(
                 &state.db,
@@ -215,50 +161,12 @@ pub async fn new_draft(from: i32) -> Result<(), ApiError> {
                 &source.definition,
                 Some(from),
             )
-            .await
-            .map_err(refusal)?;
+            .await?;
             leptos_axum::redirect(&format!("/vragenlijsten/versie/{}", draft.id));
             Ok(())
         }
         .await,
     )
-}
-
-#[cfg(feature = "ssr")]
-fn edit_refusal(error: crate::domain::questionnaire::edit::EditError) -> ApiError {
-    use crate::domain::questionnaire::edit::EditError as E;
-    match error {
-        E::UnknownSection(k) => ApiError::invalid(
-            "section",
-            &format!("Onderdeel {k} bestaat niet."),
-            &format!("Section {k} does not exist."),
-        ),
-        E::UnknownItem(k) => ApiError::invalid(
-            "key",
-            &format!("Vraag {k} bestaat niet."),
-            &format!("Question {k} does not exist."),
-        ),
-        E::UnknownType(t) => ApiError::invalid(
-            "kind",
-            &format!("Onbekend vraagtype {t}."),
-            &format!("Unknown question type {t}."),
-        ),
-        E::UnknownOption(c) => ApiError::invalid(
-            "code",
-            &format!("Optie {c} bestaat niet."),
-            &format!("Option {c} does not exist."),
-        ),
-        E::UnknownPrivacy(p) => ApiError::invalid(
-            "privacy",
-            &format!("Onbekende privacymarkering {p}: kies bijzonder, identificerend of geen."),
-            &format!("Unknown privacy mark {p}: choose special, identifying or none."),
-        ),
-        E::BadOptionLine(n) => ApiError::invalid(
-            "options",
-            &format!("Optieregel {n}: schrijf ‘code | Nederlands | English’."),
-            &format!("Option line {n}: write ‘code | Nederlands | English’."),
-        ),
-    }
 }
 
 /// Applies one edit to a draft and stores it when the result is valid (otherwise every problem).
@@ -267,27 +175,25 @@ async fn edit_draft(
     id: i32,
     change: impl FnOnce(&mut Definition) -> Result<(), crate::domain::questionnaire::edit::EditError>,
 ) -> Result<(), ApiError> {
-    use crate::backend::{guard, questionnaires};
-    use crate::domain::Role;
     let state = guard::state()?;
     let user = guard::require(Role::RESEARCH)?;
     let version = questionnaires::find(&state.db, id)
-        .await
-        .map_err(refusal)?
+        .await?
         .ok_or(ApiError::NotFound)?;
     if version.status != VersionStatus::Draft {
-        return Err(refusal(questionnaires::QuestionnaireError::NotDraft(id)));
+        return Err(ApiError::from(
+            questionnaires::QuestionnaireError::NotDraft(id),
+        ));
     }
     let mut definition = version.definition;
-    change(&mut definition).map_err(edit_refusal)?;
+    change(&mut definition)?;
     questionnaires::save_draft(&state.db, &guard::actor(&user), id, &definition)
         .await
-        .map_err(refusal)
+        .map_err(ApiError::from)
 }
 
 #[cfg(feature = "ssr")]
 fn fields(parts: [&str; 11]) -> crate::domain::questionnaire::edit::ItemFields {
-    use crate::domain::questionnaire::Text;
     let [label_nl, label_en, hint_nl, hint_en, required, relevant, constraint, constraint_nl, constraint_en, options, privacy] =
         parts;
     crate::domain::questionnaire::edit::ItemFields {
@@ -315,8 +221,6 @@ pub async fn add_item(
     relevant: String,
     options: String,
 ) -> Result<(), ApiError> {
-    use crate::backend::guard;
-    use crate::domain::questionnaire::edit;
     guard::respond(
         edit_draft(id, |def| {
             let item_fields = fields([
@@ -346,8 +250,6 @@ pub async fn update_item(
     options: String,
     #[server(default)] privacy: String,
 ) -> Result<(), ApiError> {
-    use crate::backend::guard;
-    use crate::domain::questionnaire::edit;
     guard::respond(
         edit_draft(id, |def| {
             let item_fields = fields([
@@ -372,16 +274,12 @@ pub async fn update_item(
 /// Moves a question one place up (`up=true`) or down in a draft. Researchers and admins.
 #[server(prefix = "/api", endpoint = "move_item")]
 pub async fn move_item(id: i32, key: String, up: bool) -> Result<(), ApiError> {
-    use crate::backend::guard;
-    use crate::domain::questionnaire::edit;
     guard::respond(edit_draft(id, |def| edit::move_item(def, &key, up)).await)
 }
 
 /// Removes a question from a draft. Researchers and admins.
 #[server(prefix = "/api", endpoint = "remove_item")]
 pub async fn remove_item(id: i32, key: String) -> Result<(), ApiError> {
-    use crate::backend::guard;
-    use crate::domain::questionnaire::edit;
     guard::respond(edit_draft(id, |def| edit::remove_item(def, &key)).await)
 }
 
@@ -393,8 +291,6 @@ pub async fn add_section(
     title_nl: String,
     title_en: String,
 ) -> Result<(), ApiError> {
-    use crate::backend::guard;
-    use crate::domain::questionnaire::{edit, Text};
     guard::respond(
         edit_draft(id, |def| {
             edit::add_section(def, &key, Text::new(title_nl.trim(), title_en.trim()));
@@ -407,8 +303,6 @@ pub async fn add_section(
 /// Renames a question in a draft (references and concordance follow). Researchers and admins.
 #[server(prefix = "/api", endpoint = "rename_item")]
 pub async fn rename_item(id: i32, key: String, new_key: String) -> Result<(), ApiError> {
-    use crate::backend::guard;
-    use crate::domain::questionnaire::edit;
     guard::respond(edit_draft(id, |def| edit::rename_item(def, &key, &new_key)).await)
 }
 
@@ -420,23 +314,19 @@ pub async fn recode_option(
     code: String,
     new_code: String,
 ) -> Result<(), ApiError> {
-    use crate::backend::guard;
-    use crate::domain::questionnaire::edit;
     guard::respond(edit_draft(id, |def| edit::recode_option(def, &key, &code, &new_code)).await)
 }
 
 /// Retires a published version (its content never changes). Researchers and admins.
 #[server(prefix = "/api", endpoint = "retire_version")]
 pub async fn retire_version(id: i32) -> Result<(), ApiError> {
-    use crate::backend::{guard, questionnaires};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             let user = guard::require(Role::RESEARCH)?;
             questionnaires::retire(&state.db, &guard::actor(&user), id)
                 .await
-                .map_err(refusal)
+                .map_err(ApiError::from)
         }
         .await,
     )

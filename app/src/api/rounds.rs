@@ -4,8 +4,16 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use super::guard;
 use super::ApiError;
+#[cfg(feature = "ssr")]
+use crate::backend::{institutions, questionnaires, responses, rounds, users};
 use crate::domain::response::ResponseStatus;
+#[cfg(feature = "ssr")]
+use crate::domain::{
+    questionnaire::VersionStatus, time, time::format_local, time::input_value, Role,
+};
 
 /// A round in lists.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -61,29 +69,7 @@ pub struct NewRoundChoices {
 }
 
 #[cfg(feature = "ssr")]
-fn refusal(error: crate::backend::rounds::RoundError) -> ApiError {
-    use crate::backend::rounds::RoundError as E;
-    let invalid = ApiError::invalid;
-    match error {
-        E::NotFound => ApiError::NotFound,
-        E::VersionNotPublished => invalid("version", "Kies een gepubliceerde versie van de vragenlijst.", "Choose a published version of the questionnaire."),
-        E::ClosesBeforeOpening => invalid("closes_at", "De sluitingsdatum moet na de openingsdatum liggen.", "The closing date must be after the opening date."),
-        E::NoInstitutions => invalid("institutions", "Er zijn geen instellingen om uit te nodigen: importeer eerst het instellingenregister.", "There are no institutions to invite: import the institution register first."),
-        E::UnknownInstitutions(codes) => ApiError::Invalid(vec![super::error::FieldError {
-            field: "institutions".into(),
-            message_nl: format!("Onbekende instellingscodes: {}. Er is niets opgeslagen.", codes.join(", ")),
-            message_en: format!("Unknown institution codes: {}. Nothing was saved.", codes.join(", ")),
-        }]),
-        E::EmptyName => invalid("name", "Geef de ronde een naam.", "Give the round a name."),
-        E::NotSubmitted => invalid("response", "Alleen een ingediende vragenlijst kan worden heropend.", "Only a submitted questionnaire can be reopened."),
-        E::NotACoordinator => invalid("user", "Deze gebruiker is geen coördinator van een instelling in deze ronde.", "This user is not a coordinator of an institution in this round."),
-        E::Other(e) => crate::backend::guard::internal(e),
-    }
-}
-
-#[cfg(feature = "ssr")]
 fn summary(info: &crate::backend::rounds::RoundInfo) -> RoundSummary {
-    use crate::domain::time::{format_local, input_value};
     let now = chrono::Utc::now();
     let r = &info.round;
     RoundSummary {
@@ -108,18 +94,11 @@ fn summary(info: &crate::backend::rounds::RoundInfo) -> RoundSummary {
 /// Every round. Admins.
 #[server(prefix = "/api", endpoint = "list_rounds")]
 pub async fn list_rounds() -> Result<Vec<RoundSummary>, ApiError> {
-    use crate::backend::{guard, rounds};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             guard::require(Role::ADMINS)?;
-            Ok(rounds::list(&state.db)
-                .await
-                .map_err(refusal)?
-                .iter()
-                .map(summary)
-                .collect())
+            Ok(rounds::list(&state.db).await?.iter().map(summary).collect())
         }
         .await,
     )
@@ -128,16 +107,13 @@ pub async fn list_rounds() -> Result<Vec<RoundSummary>, ApiError> {
 /// What the form for a new round offers. Admins.
 #[server(prefix = "/api", endpoint = "round_options")]
 pub async fn round_options() -> Result<NewRoundChoices, ApiError> {
-    use crate::backend::{guard, institutions, questionnaires};
-    use crate::domain::questionnaire::VersionStatus;
-    use crate::domain::{time, Role};
     guard::respond(
         async move {
             let state = guard::state()?;
             guard::require(Role::ADMINS)?;
             let versions = questionnaires::list(&state.db)
                 .await
-                .map_err(|e| guard::internal(anyhow::anyhow!("{e}")))?
+                .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?
                 .into_iter()
                 .filter(|v| v.status == VersionStatus::Published)
                 .map(|v| VersionChoice {
@@ -172,8 +148,6 @@ pub async fn create_round(
     closes_at: String,
     institutions: String,
 ) -> Result<(), ApiError> {
-    use crate::backend::{guard, rounds};
-    use crate::domain::{time, Role};
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -209,9 +183,7 @@ pub async fn create_round(
                 closes_at: closes,
                 institutions: wanted,
             };
-            let id = rounds::create(&state.db, &guard::actor(&user), &new)
-                .await
-                .map_err(refusal)?;
+            let id = rounds::create(&state.db, &guard::actor(&user), &new).await?;
             leptos_axum::redirect(&format!("/beheer/rondes/{id}"));
             Ok(())
         }
@@ -222,16 +194,13 @@ pub async fn create_round(
 /// A round with its participants. Admins.
 #[server(prefix = "/api", endpoint = "get_round")]
 pub async fn get_round(id: i32) -> Result<RoundDetail, ApiError> {
-    use crate::backend::{guard, responses, rounds};
-    use crate::domain::{time::format_local, Role};
     guard::respond(
         async move {
             let state = guard::state()?;
             guard::require(Role::ADMINS)?;
-            let info = rounds::find(&state.db, id).await.map_err(refusal)?;
+            let info = rounds::find(&state.db, id).await?;
             let participants = rounds::participants(&state.db, id)
-                .await
-                .map_err(refusal)?
+                .await?
                 .into_iter()
                 .map(|p| {
                     Ok(ParticipantRow {
@@ -262,15 +231,11 @@ pub async fn get_round(id: i32) -> Result<RoundDetail, ApiError> {
 /// Closes a round now. Admins.
 #[server(prefix = "/api", endpoint = "close_round")]
 pub async fn close_round(id: i32) -> Result<(), ApiError> {
-    use crate::backend::{guard, rounds};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             let user = guard::require(Role::ADMINS)?;
-            rounds::set_closing(&state.db, &guard::actor(&user), id, chrono::Utc::now())
-                .await
-                .map_err(refusal)?;
+            rounds::set_closing(&state.db, &guard::actor(&user), id, chrono::Utc::now()).await?;
             state.contexts.clear();
             Ok(())
         }
@@ -281,8 +246,6 @@ pub async fn close_round(id: i32) -> Result<(), ApiError> {
 /// Moves the closing moment of a round (to extend it, or reopen a closed one). Admins.
 #[server(prefix = "/api", endpoint = "extend_round")]
 pub async fn extend_round(id: i32, closes_at: String) -> Result<(), ApiError> {
-    use crate::backend::{guard, rounds};
-    use crate::domain::{time, Role};
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -301,9 +264,7 @@ pub async fn extend_round(id: i32, closes_at: String) -> Result<(), ApiError> {
                     "Choose a closing moment in the future.",
                 ));
             }
-            rounds::set_closing(&state.db, &guard::actor(&user), id, closes)
-                .await
-                .map_err(refusal)?;
+            rounds::set_closing(&state.db, &guard::actor(&user), id, closes).await?;
             state.contexts.clear();
             Ok(())
         }
@@ -314,15 +275,11 @@ pub async fn extend_round(id: i32, closes_at: String) -> Result<(), ApiError> {
 /// Reopens one institution's submitted response. Admins; recorded in the audit log.
 #[server(prefix = "/api", endpoint = "reopen_response")]
 pub async fn reopen_response(id: i32) -> Result<(), ApiError> {
-    use crate::backend::{guard, rounds};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             let user = guard::require(Role::ADMINS)?;
-            rounds::reopen(&state.db, &guard::actor(&user), id)
-                .await
-                .map_err(refusal)?;
+            rounds::reopen(&state.db, &guard::actor(&user), id).await?;
             state.contexts.clear();
             Ok(())
         }
@@ -334,15 +291,12 @@ pub async fn reopen_response(id: i32) -> Result<(), ApiError> {
 /// once, on the next page this admin loads ([`super::users::take_password_link`]). Admins.
 #[server(prefix = "/api", endpoint = "issue_link")]
 pub async fn issue_link(round_id: i32, user_id: i32) -> Result<(), ApiError> {
-    use crate::backend::{guard, rounds, users};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             let admin = guard::require(Role::ADMINS)?;
-            let token = rounds::issue_link(&state.db, &guard::actor(&admin), round_id, user_id)
-                .await
-                .map_err(refusal)?;
+            let token =
+                rounds::issue_link(&state.db, &guard::actor(&admin), round_id, user_id).await?;
             // The earlier link's sessions ended with it: no cached copy may outlive them.
             state.sessions.clear();
             let email = users::find_by_id(&state.db, user_id)
@@ -362,15 +316,12 @@ pub async fn issue_link(round_id: i32, user_id: i32) -> Result<(), ApiError> {
 /// Revokes a coordinator's links for a round. Admins.
 #[server(prefix = "/api", endpoint = "revoke_links")]
 pub async fn revoke_links(round_id: i32, user_id: i32) -> Result<u64, ApiError> {
-    use crate::backend::{guard, rounds};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             let user = guard::require(Role::ADMINS)?;
-            let revoked = rounds::revoke_links(&state.db, &guard::actor(&user), round_id, user_id)
-                .await
-                .map_err(refusal)?;
+            let revoked =
+                rounds::revoke_links(&state.db, &guard::actor(&user), round_id, user_id).await?;
             state.sessions.clear();
             Ok(revoked)
         }

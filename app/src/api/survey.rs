@@ -6,9 +6,15 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use super::ApiError;
+#[cfg(feature = "ssr")]
+use super::guard;
+use super::{ApiError, SurveyNotice};
+#[cfg(feature = "ssr")]
+use crate::backend::{mail::outbox, mail::templates, responses, users};
 use crate::domain::questionnaire::Definition;
 use crate::domain::response::ResponseStatus;
+#[cfg(feature = "ssr")]
+use crate::domain::{mail::render, mail::Fields, mail::MailKind, response::display, Role};
 
 /// One stored answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -104,21 +110,9 @@ pub struct SaveResult {
     pub invalid: Vec<(String, String)>,
 }
 
-/// What a plain form post of a section could not save: the messages, and the values as they were
-/// typed so the form shows them again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct SurveyNotice {
-    /// Random; the page it is meant for carries it in its address (`?melding=`).
-    pub id: u64,
-    pub response_id: i32,
-    pub messages: Vec<String>,
-    pub values: std::collections::BTreeMap<String, String>,
-}
-
 /// The notice `id` left by this session's last form post of a survey page.
 #[server(prefix = "/api", endpoint = "get_survey_notice")]
 pub async fn get_survey_notice(id: u64) -> Result<Option<SurveyNotice>, ApiError> {
-    use crate::backend::guard;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -171,57 +165,14 @@ pub struct ComparisonView {
     pub items: Vec<ComparedItem>,
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) fn refusal(error: crate::backend::responses::ResponseError) -> ApiError {
-    use crate::backend::responses::ResponseError as E;
-    match error {
-        E::NotFound => ApiError::NotFound,
-        E::Forbidden => ApiError::Forbidden,
-        E::RoundClosed | E::Submitted => ApiError::Closed,
-        E::Invalid(problems) => ApiError::Invalid(
-            problems
-                .into_iter()
-                .map(|(key, e)| {
-                    let m = e.message();
-                    super::error::FieldError {
-                        field: key.clone(),
-                        message_nl: format!("{key}: {}", m.nl),
-                        message_en: format!("{key}: {}", m.en),
-                    }
-                })
-                .collect(),
-        ),
-        E::Stale(answers) => ApiError::Stale(
-            answers
-                .into_iter()
-                .map(|s| super::error::StaleView {
-                    key: s.key,
-                    value: s.value,
-                    revision: s.revision,
-                    by: s.by,
-                    at: crate::domain::time::format_local(s.at),
-                })
-                .collect(),
-        ),
-        E::Incomplete(e) => ApiError::Incomplete {
-            missing: e.missing.len(),
-            invalid: e.invalid.len(),
-        },
-        E::Other(e) => crate::backend::guard::internal(e),
-    }
-}
-
 /// A response and its questionnaire. Its coordinators (and admins, read-only).
 #[server(prefix = "/api", endpoint = "get_survey")]
 pub async fn get_survey(id: i32) -> Result<SurveyView, ApiError> {
-    use crate::backend::{guard, responses};
     guard::respond(
         async move {
             let state = guard::state()?;
             let user = guard::require_login()?;
-            let ctx = responses::open(&state, &user, id, false)
-                .await
-                .map_err(refusal)?;
+            let ctx = responses::open(&state, &user, id, false).await?;
             let rows = responses::answers(&state.db, id).await?;
             let names = responses::editor_names(&state.db, &rows).await?;
             let now = chrono::Utc::now();
@@ -266,7 +217,6 @@ pub async fn save_answers(
     section: Option<String>,
     changes: Vec<AnswerChange>,
 ) -> Result<SaveResult, ApiError> {
-    use crate::backend::guard;
     guard::respond(save(id, section, changes).await)
 }
 
@@ -276,12 +226,9 @@ async fn save(
     section: Option<String>,
     changes: Vec<AnswerChange>,
 ) -> Result<SaveResult, ApiError> {
-    use crate::backend::{guard, responses};
     let state = guard::state()?;
     let user = guard::require_login()?;
-    let ctx = responses::open(&state, &user, id, true)
-        .await
-        .map_err(refusal)?;
+    let ctx = responses::open(&state, &user, id, true).await?;
     let changes: Vec<responses::Change> = changes
         .into_iter()
         .map(|c| responses::Change {
@@ -298,8 +245,7 @@ async fn save(
         &changes,
         section.as_deref(),
     )
-    .await
-    .map_err(refusal)?;
+    .await?;
     let e = saved.evaluation;
     let lang = crate::i18n::detect_lang();
     Ok(SaveResult {
@@ -318,25 +264,21 @@ async fn save(
 /// Submits the response when it is complete. Its coordinators.
 #[server(prefix = "/api", endpoint = "submit_response")]
 pub async fn submit_response(id: i32) -> Result<(), ApiError> {
-    use crate::backend::{guard, responses};
     guard::respond(
         async move {
             let state = guard::state()?;
             let user = guard::require_login()?;
-            let ctx = responses::open(&state, &user, id, true)
-                .await
-                .map_err(refusal)?;
+            let ctx = responses::open(&state, &user, id, true).await?;
             let receipt = receipt(&state, &user, &ctx)
                 .await
-                .map_err(crate::backend::guard::internal)?;
+                .map_err(ApiError::internal)?;
             responses::submit(
                 &state.db,
                 &ctx,
                 Some(user.me.id),
                 receipt.map(|m| (m, state.settings.mail_domain.as_str())),
             )
-            .await
-            .map_err(refusal)?;
+            .await?;
             state.contexts.clear();
             leptos_axum::redirect(&format!("/vragenlijst/{id}"));
             Ok(())
@@ -352,9 +294,6 @@ async fn receipt(
     user: &crate::backend::auth::CurrentUser,
     ctx: &crate::backend::responses::ResponseContext,
 ) -> anyhow::Result<Option<crate::backend::mail::outbox::NewMail>> {
-    use crate::backend::mail::{outbox, templates};
-    use crate::backend::users;
-    use crate::domain::mail::{render, Fields, MailKind};
     let Some(account) = users::find_by_id(&state.db, user.me.id).await? else {
         return Ok(None);
     };
@@ -385,8 +324,6 @@ async fn receipt(
 /// The responses of the caller's institutions. Coordinators.
 #[server(prefix = "/api", endpoint = "my_responses")]
 pub async fn my_responses() -> Result<Vec<MyResponse>, ApiError> {
-    use crate::backend::{guard, responses};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -416,15 +353,11 @@ pub async fn my_responses() -> Result<Vec<MyResponse>, ApiError> {
 /// same type), only where at least k institutions answered. Coordinators, after submitting.
 #[server(prefix = "/api", endpoint = "get_comparison")]
 pub async fn get_comparison(id: i32) -> Result<ComparisonView, ApiError> {
-    use crate::backend::{guard, responses};
-    use crate::domain::response::display;
     guard::respond(
         async move {
             let state = guard::state()?;
             let user = guard::require_login()?;
-            let ctx = responses::open(&state, &user, id, false)
-                .await
-                .map_err(refusal)?;
+            let ctx = responses::open(&state, &user, id, false).await?;
             if ctx.status() != ResponseStatus::Submitted {
                 return Err(ApiError::invalid(
                     "status",
@@ -437,22 +370,23 @@ pub async fn get_comparison(id: i32) -> Result<ComparisonView, ApiError> {
             let own = responses::as_answers(&responses::answers(&state.db, id).await?);
             let dists = responses::distributions(&state, &ctx, k).await?;
             let def = &ctx.definition;
-            let shares = |d: &responses::Distribution, key: &str| Shares {
-                n: d.n,
-                options: d
-                    .counts
-                    .iter()
-                    .map(|(code, n)| {
-                        (
-                            display(def, key, code, lang),
-                            *n,
-                            (*n * 100 + d.n / 2).checked_div(d.n).unwrap_or(0) as u32,
-                        )
-                    })
-                    .collect(),
-                median: d.median,
-                quartiles: d.quartiles,
-            };
+            let shares =
+                |d: &crate::domain::response::comparison::Distribution, key: &str| Shares {
+                    n: d.n,
+                    options: d
+                        .counts
+                        .iter()
+                        .map(|(code, n)| {
+                            (
+                                display(def, key, code, lang),
+                                *n,
+                                (*n * 100 + d.n / 2).checked_div(d.n).unwrap_or(0) as u32,
+                            )
+                        })
+                        .collect(),
+                    median: d.median,
+                    quartiles: d.quartiles,
+                };
             let items = def
                 .items()
                 .filter_map(|(_, item)| {

@@ -3,7 +3,13 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::ApiError;
+#[cfg(feature = "ssr")]
+use super::guard;
+use super::{ApiError, NewToken};
+#[cfg(feature = "ssr")]
+use crate::backend::{api_tokens, api_tokens::TokenError, users};
+#[cfg(feature = "ssr")]
+use crate::domain::time;
 use crate::domain::Role;
 
 /// One of the caller's tokens (never the token itself).
@@ -19,14 +25,6 @@ pub struct TokenView {
     pub ended: Option<String>,
 }
 
-/// A token just made, shown once.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewToken {
-    pub name: String,
-    pub token: String,
-    pub expires_at: String,
-}
-
 /// What the tokens page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenPage {
@@ -40,8 +38,6 @@ pub struct TokenPage {
 /// The caller's tokens and, once, the one just made.
 #[server(prefix = "/api", endpoint = "my_tokens")]
 pub async fn my_tokens() -> Result<TokenPage, ApiError> {
-    use crate::backend::{api_tokens, guard, users};
-    use crate::domain::time;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -80,9 +76,6 @@ pub async fn my_tokens() -> Result<TokenPage, ApiError> {
 /// Makes a token acting with `role` for `days` days; it is shown once on the tokens page.
 #[server(prefix = "/api", endpoint = "create_token")]
 pub async fn create_token(name: String, role: String, days: String) -> Result<(), ApiError> {
-    use crate::backend::api_tokens::{self, TokenError};
-    use crate::backend::guard;
-    use crate::domain::time;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -116,7 +109,7 @@ pub async fn create_token(name: String, role: String, days: String) -> Result<()
                     ))
                 }
                 Err(TokenError::Role) => return Err(ApiError::Forbidden),
-                Err(TokenError::Other(error)) => return Err(guard::internal(error)),
+                Err(TokenError::Other(error)) => return Err(ApiError::internal(error)),
             };
             state.flash.put_token(
                 user.session_id,
@@ -135,7 +128,6 @@ pub async fn create_token(name: String, role: String, days: String) -> Result<()
 /// Revokes one of the caller's tokens at once.
 #[server(prefix = "/api", endpoint = "revoke_token")]
 pub async fn revoke_token(id: i32) -> Result<(), ApiError> {
-    use crate::backend::{api_tokens, guard};
     guard::respond(
         async move {
             let state = guard::state()?;

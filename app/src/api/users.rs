@@ -3,17 +3,21 @@
 use leptos::prelude::*;
 
 use super::{ApiError, PasswordLink, UserRow};
+#[cfg(feature = "ssr")]
+use crate::api::{error::FieldError, guard};
+#[cfg(feature = "ssr")]
+use crate::backend::{audit, erasure, erasure::EraseError, mail::outbox, mail::templates, users};
+#[cfg(feature = "ssr")]
+use crate::domain::{mail::render, mail::Fields, mail::MailKind, Email, InstitutionCode, Role};
 
 /// Every account. Admins only.
 #[server(prefix = "/api", endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<UserRow>, ApiError> {
-    use crate::backend::{guard, users};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
             guard::require(Role::ADMINS)?;
-            users::list(&state.db).await.map_err(guard::internal)
+            users::list(&state.db).await.map_err(ApiError::internal)
         }
         .await,
     )
@@ -29,8 +33,6 @@ pub async fn create_user(
     institutions: Option<String>,
     language: Option<String>,
 ) -> Result<(), ApiError> {
-    use crate::backend::{audit, guard, users};
-    use crate::domain::Role;
     guard::respond(async move {
         let state = guard::state()?;
         let admin = guard::require(Role::ADMINS)?;
@@ -55,8 +57,6 @@ pub async fn create_user(
 /// Issues a fresh one-time link for an account (earlier unused links stop working).
 #[server(prefix = "/api", endpoint = "new_password_link")]
 pub async fn new_password_link(user_id: i32) -> Result<(), ApiError> {
-    use crate::backend::{audit, guard, users};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -81,8 +81,6 @@ pub async fn new_password_link(user_id: i32) -> Result<(), ApiError> {
 /// The link issued by this admin's last call, once.
 #[server(prefix = "/api", endpoint = "take_password_link")]
 pub async fn take_password_link() -> Result<Option<PasswordLink>, ApiError> {
-    use crate::backend::guard;
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -101,8 +99,6 @@ pub async fn update_user(
     email: String,
     language: String,
 ) -> Result<(), ApiError> {
-    use crate::backend::{audit, guard, users};
-    use crate::domain::{Email, Role};
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -153,7 +149,7 @@ pub async fn update_user(
                 serde_json::json!({ "email": [before.email, email.as_str()], "language": language }),
             )
             .await
-            .map_err(guard::internal)
+            .map_err(ApiError::internal)
         }
         .await,
     )
@@ -163,8 +159,6 @@ pub async fn update_user(
 /// time), or withdraws that. Admins; recorded.
 #[server(prefix = "/api", endpoint = "set_special_access")]
 pub async fn set_special_access(user_id: i32, allowed: bool) -> Result<(), ApiError> {
-    use crate::backend::{audit, guard, users};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -181,7 +175,7 @@ pub async fn set_special_access(user_id: i32, allowed: bool) -> Result<(), ApiEr
             }
             let txn = crate::backend::db::begin(&state.db)
                 .await
-                .map_err(guard::internal)?;
+                .map_err(ApiError::internal)?;
             users::set_special_access(&txn, user_id, allowed).await?;
             let action = if allowed {
                 "user.special_access.grant"
@@ -196,7 +190,7 @@ pub async fn set_special_access(user_id: i32, allowed: bool) -> Result<(), ApiEr
                 serde_json::json!({}),
             )
             .await?;
-            txn.commit().await.map_err(guard::internal)
+            txn.commit().await.map_err(ApiError::internal)
         }
         .await,
     )
@@ -205,8 +199,6 @@ pub async fn set_special_access(user_id: i32, allowed: bool) -> Result<(), ApiEr
 /// Activates or deactivates an account. Admins cannot deactivate themselves.
 #[server(prefix = "/api", endpoint = "set_user_active")]
 pub async fn set_user_active(user_id: i32, active: bool) -> Result<(), ApiError> {
-    use crate::backend::{audit, guard, users};
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -236,7 +228,7 @@ pub async fn set_user_active(user_id: i32, active: bool) -> Result<(), ApiError>
                 serde_json::json!({}),
             )
             .await
-            .map_err(guard::internal)
+            .map_err(ApiError::internal)
         }
         .await,
     )
@@ -249,7 +241,6 @@ async fn issue_link(
     user_id: i32,
     email: String,
 ) -> Result<(), ApiError> {
-    use crate::backend::users;
     let token =
         users::issue_password_token(&state.db, user_id, state.settings.password_link_hours).await?;
     let url = format!(
@@ -271,9 +262,6 @@ async fn mail_password_link(
     email: &str,
     url: &str,
 ) -> Result<(), ApiError> {
-    use crate::backend::mail::{outbox, templates};
-    use crate::backend::{guard, users};
-    use crate::domain::mail::{render, Fields, MailKind};
     let Some(user) = users::find_by_id(&state.db, user_id).await? else {
         return Ok(());
     };
@@ -300,7 +288,7 @@ async fn mail_password_link(
         &state.settings.mail_domain,
     )
     .await
-    .map_err(guard::internal)
+    .map_err(ApiError::internal)
 }
 
 /// Checks the fields of a new account.
@@ -311,8 +299,6 @@ pub fn parse_new_user(
     role: &str,
     institutions: &str,
 ) -> Result<crate::backend::users::NewUser, ApiError> {
-    use crate::api::error::FieldError;
-    use crate::domain::{Email, InstitutionCode, Role};
     let mut errors = Vec::new();
     let mut refuse = |field: &str, nl: String, en: String| {
         errors.push(FieldError {
@@ -385,9 +371,6 @@ pub fn parse_new_user(
 /// `confirm` must be `true` (the form's check box). Admins; not their own account.
 #[server(prefix = "/api", endpoint = "erase_user")]
 pub async fn erase_user(user_id: i32, confirm: Option<String>) -> Result<(), ApiError> {
-    use crate::backend::erasure::{self, EraseError};
-    use crate::backend::guard;
-    use crate::domain::Role;
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -410,7 +393,7 @@ pub async fn erase_user(user_id: i32, confirm: Option<String>) -> Result<(), Api
                     "U kunt uw eigen account niet wissen.",
                     "You cannot erase your own account.",
                 )),
-                Err(error) => Err(guard::internal(error)),
+                Err(error) => Err(ApiError::internal(error)),
             }
         }
         .await,

@@ -12,8 +12,8 @@ use sea_orm::{
 use super::audit::{self, Actor};
 use super::auth::token_hash;
 use super::entities::api_token;
-use crate::api::Me;
 use crate::domain::Role;
+use crate::types::Me;
 
 /// What every token starts with, so that a leaked one is recognisable.
 pub const PREFIX: &str = "miv_";

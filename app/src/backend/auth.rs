@@ -13,8 +13,8 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::entities::session;
-use crate::api::Me;
 use crate::domain::Role;
+use crate::types::Me;
 
 /// The session cookie over plain HTTP (development).
 pub const SESSION_COOKIE: &str = "miv_session";

@@ -15,10 +15,10 @@ use sea_orm::{
 use super::audit::Actor;
 use super::entities::{institution, user, user_institution};
 use super::register_import::{record_run, view};
-use crate::api::ImportRunView;
 use crate::domain::contacts::{check_contacts, ContactRecord};
 use crate::domain::import::{ImportProblem, Problem};
 use crate::domain::Role;
+use crate::types::ImportRunView;
 
 /// Checks and applies a contacts file; the attempt is kept as an import run either way.
 pub async fn import(

@@ -5,14 +5,13 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use crate::api::survey::SurveyNotice;
-use crate::api::PasswordLink;
+use crate::types::{NewToken, PasswordLink, SurveyNotice};
 
 #[derive(Default)]
 pub struct Flash {
     links: Mutex<HashMap<i32, PasswordLink>>,
     survey: Mutex<HashMap<i32, SurveyNotice>>,
-    tokens: Mutex<HashMap<i32, crate::api::tokens::NewToken>>,
+    tokens: Mutex<HashMap<i32, NewToken>>,
 }
 
 impl Flash {
@@ -27,13 +26,13 @@ impl Flash {
     }
 
     /// A new API token, for the next render of the tokens page of this session only.
-    pub fn put_token(&self, session_id: i32, token: crate::api::tokens::NewToken) {
+    pub fn put_token(&self, session_id: i32, token: NewToken) {
         if let Ok(mut tokens) = self.tokens.lock() {
             tokens.insert(session_id, token);
         }
     }
 
-    pub fn take_token(&self, session_id: i32) -> Option<crate::api::tokens::NewToken> {
+    pub fn take_token(&self, session_id: i32) -> Option<NewToken> {
         self.tokens.lock().ok()?.remove(&session_id)
     }
 

@@ -9,9 +9,9 @@ use sea_orm::{
 };
 
 use super::entities::institution;
-use crate::api::InstitutionRow;
 use crate::domain::register::RegisterRecord;
 use crate::domain::{InstitutionKind, Region, SizeBand};
+use crate::types::InstitutionRow;
 
 /// Filters of the register list; empty fields do not filter.
 #[derive(Clone, Debug, Default)]

@@ -7,10 +7,10 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait
 use super::audit::{self, Actor};
 use super::entities::import_run;
 use super::institutions;
-use crate::api::ImportRunView;
 use crate::domain::csv;
 use crate::domain::import::{ImportProblem, Problem, Table};
 use crate::domain::register::parse_register;
+use crate::types::ImportRunView;
 
 /// How a CSV file may be written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -33,7 +33,7 @@ pub struct Settings {
     /// Whether published figures are kept in the database and read back.
     pub figures: super::sources::Reuse,
     /// Proxies whose forwarding headers give the client's address.
-    pub trusted_proxies: super::middleware::TrustedProxies,
+    pub trusted_proxies: super::proxies::TrustedProxies,
 }
 
 impl Settings {

@@ -12,8 +12,8 @@ use sea_orm::{
 
 use super::auth::{hash_password, new_token, token_hash};
 use super::entities::{institution, password_token, user, user_institution};
-use crate::api::{ApiError, UserRow};
 use crate::domain::{Email, InstitutionCode, NewPassword, Role};
+use crate::types::UserRow;
 
 /// A validated request for a new account.
 pub struct NewUser {
@@ -32,24 +32,6 @@ pub enum CreateUserError {
     UnknownInstitution(String),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
-}
-
-impl From<CreateUserError> for ApiError {
-    fn from(e: CreateUserError) -> Self {
-        match e {
-            CreateUserError::DuplicateEmail => ApiError::invalid(
-                "email",
-                "Er bestaat al een account met dit e-mailadres.",
-                "An account with this e-mail address already exists.",
-            ),
-            CreateUserError::UnknownInstitution(code) => ApiError::invalid(
-                "institutions",
-                &format!("Instelling {code} staat niet in het register."),
-                &format!("Institution {code} is not in the register."),
-            ),
-            CreateUserError::Other(e) => super::guard::internal(e),
-        }
-    }
 }
 
 /// Creates an account without a password, bound to its institutions, in one transaction.

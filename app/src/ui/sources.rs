@@ -8,9 +8,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::analysis::{
     list_sources, upload_status, CreateSource, RestoreSnapshot, SnapshotView, SourceView,
-    UploadOutcome, UploadView, WithdrawSnapshot,
+    UploadView, WithdrawSnapshot,
 };
-use crate::api::ApiError;
+use crate::api::{ApiError, UploadOutcome};
 use crate::domain::aggregate::kinds::SourceKind;
 use crate::domain::aggregate::snapshot::{measure_label, SnapshotStatus, YearChange};
 use crate::domain::Role;

@@ -10,9 +10,9 @@ use super::layout::{set_page_status, Outcome, Problem};
 use super::questionnaires::fields::{grouped, label_text, ItemControls};
 use crate::api::survey::{
     get_comparison, get_survey, get_survey_notice, page, ComparisonView, Shares, SubmitResponse,
-    SurveyNotice, SurveyView,
+    SurveyView,
 };
-use crate::api::ApiError;
+use crate::api::{ApiError, SurveyNotice};
 use crate::domain::questionnaire::{ItemKind, Section};
 use crate::domain::response::{answer_keys, display, evaluate, Evaluation, ResponseStatus};
 use crate::i18n::{use_lang, Lang};

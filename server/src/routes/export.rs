@@ -1,6 +1,7 @@
 //! Downloads. `GET /export/vragenlijst/{id}[?formaat=xlsx]`: a version's JSON definition, or an XLSForm
 //! workbook, as a download (researchers, admins).
 
+use anyhow::Context;
 use app::backend::middleware::Viewer;
 use app::backend::{questionnaires, xlsform, AppState};
 use app::domain::Role;
@@ -8,6 +9,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+
+use super::error::{allowed, RouteError};
 
 #[derive(serde::Deserialize)]
 pub struct ExportQuery {
@@ -19,21 +22,17 @@ pub async fn questionnaire(
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<i32>,
     Query(query): Query<ExportQuery>,
-) -> Response {
-    let user = match allowed(viewer, Role::RESEARCH) {
-        Ok(user) => user,
-        Err(refused) => return refused.into_response(),
-    };
-    let version = match questionnaires::find(&state.db, id).await {
-        Ok(Some(version)) => version,
-        Ok(None) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
-        Err(error) => return failed(&error.to_string()),
-    };
+) -> Result<Response, RouteError> {
+    let user = allowed(viewer, Role::RESEARCH)?;
+    let version = questionnaires::find(&state.db, id)
+        .await
+        .with_context(|| format!("read version {id}"))?
+        .ok_or(RouteError::NotFound)?;
     let xlsx = query.formaat.as_deref() == Some("xlsx");
     let body = if xlsx {
-        xlsform::export(&version.definition, Some(version.number)).map_err(|e| e.to_string())
+        xlsform::export(&version.definition, Some(version.number)).context("write XLSForm")?
     } else {
-        serde_json::to_vec_pretty(&version.definition).map_err(|e| e.to_string())
+        serde_json::to_vec_pretty(&version.definition).context("write definition")?
     };
     let (mime, ext) = if xlsx {
         (
@@ -43,38 +42,16 @@ pub async fn questionnaire(
     } else {
         ("application/json", "json")
     };
-    let logged = record(
+    record(
         &state,
         &user,
         "export.questionnaire",
         &format!("version:{id}"),
         serde_json::json!({ "format": ext }),
     )
-    .await;
-    if let Err(response) = logged {
-        return response;
-    }
-    match body {
-        Ok(bytes) => {
-            let name = format!("{}-v{}.{ext}", version.key, version.number);
-            download(mime, &name, bytes)
-        }
-        Err(error) => failed(&error),
-    }
-}
-
-/// The logged-in user when their role is one of `roles`; otherwise the refusal (401, 403).
-fn allowed(
-    viewer: Viewer,
-    roles: &[Role],
-) -> Result<app::backend::auth::CurrentUser, (StatusCode, &'static str)> {
-    let Some(user) = viewer.0 else {
-        return Err((StatusCode::UNAUTHORIZED, "Log eerst in / Please log in"));
-    };
-    if !roles.contains(&user.me.role) {
-        return Err((StatusCode::FORBIDDEN, "Geen toegang / Forbidden"));
-    }
-    Ok(user)
+    .await?;
+    let name = format!("{}-v{}.{ext}", version.key, version.number);
+    Ok(download(mime, &name, body))
 }
 
 /// `GET /export/auditlog.csv?actie=&wie=&object=&van=&tot=`: every audit entry matching the
@@ -83,53 +60,46 @@ pub async fn audit_log(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Query(filter): Query<app::backend::audit::Filter>,
-) -> Response {
+) -> Result<Response, RouteError> {
     use app::backend::audit::{search, SearchError};
-    let user = match allowed(viewer, Role::ADMINS) {
-        Ok(user) => user,
-        Err(refused) => return refused.into_response(),
-    };
+    let user = allowed(viewer, Role::ADMINS)?;
     let rows = match search(&state.db, &filter, None).await {
         Ok(rows) => rows,
         Err(SearchError::Date(field)) => {
-            return (
+            return Err(RouteError::Refused(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                format!("{field}: geef een datum als JJJJ-MM-DD / give a date as YYYY-MM-DD"),
-            )
-                .into_response()
+                format!("{field}: geef een datum als JJJJ-MM-DD / give a date as YYYY-MM-DD")
+                    .into(),
+            ))
         }
-        Err(error) => return failed(&format!("{error:#}")),
+        Err(error) => {
+            return Err(anyhow::Error::from(error)
+                .context("search the audit log")
+                .into())
+        }
     };
     let details = serde_json::json!({
         "rows": rows.len(), "action": filter.action, "actor": filter.actor,
         "target": filter.target, "from": filter.from, "to": filter.to,
     });
-    if let Err(response) = record(&state, &user, "export.audit", "audit_log", details).await {
-        return response;
-    }
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut result = out.write_record(["id", "at", "actor", "action", "target", "details", "ip"]);
-    for r in &rows {
-        if result.is_err() {
-            break;
-        }
-        result = out.write_record(as_text([
-            r.id.to_string(),
-            r.at.to_rfc3339(),
-            r.actor_email.clone(),
-            r.action.clone(),
-            r.target.clone(),
-            r.details.clone(),
-            r.ip.clone().unwrap_or_default(),
-        ]));
-    }
-    match result
-        .map_err(|e| e.to_string())
-        .and_then(|_| out.into_inner().map_err(|e| e.to_string()))
-    {
-        Ok(bytes) => download("text/csv; charset=utf-8", "auditlog.csv", bytes),
-        Err(error) => failed(&error),
-    }
+    record(&state, &user, "export.audit", "audit_log", details).await?;
+    let header = ["id", "at", "actor", "action", "target", "details", "ip"].map(String::from);
+    let bytes = csv_bytes(
+        csv::WriterBuilder::new().from_writer(Vec::new()),
+        header,
+        rows.iter().map(|r| {
+            [
+                r.id.to_string(),
+                r.at.to_rfc3339(),
+                r.actor_email.clone(),
+                r.action.clone(),
+                r.target.clone(),
+                r.details.clone(),
+                r.ip.clone().unwrap_or_default(),
+            ]
+        }),
+    )?;
+    Ok(download("text/csv; charset=utf-8", "auditlog.csv", bytes))
 }
 
 /// `GET /export/gebruiker/{id}/gegevens.json`: everything stored about an account, for a
@@ -138,50 +108,39 @@ pub async fn personal_data(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<i32>,
-) -> Response {
-    let user = match allowed(viewer, Role::ADMINS) {
-        Ok(user) => user,
-        Err(refused) => return refused.into_response(),
-    };
-    let data = match app::backend::erasure::export(&state.db, id).await {
-        Ok(Some(data)) => data,
-        Ok(None) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
-        Err(error) => return failed(&format!("{error:#}")),
-    };
-    let logged = record(
+) -> Result<Response, RouteError> {
+    let user = allowed(viewer, Role::ADMINS)?;
+    let data = app::backend::erasure::export(&state.db, id)
+        .await?
+        .ok_or(RouteError::NotFound)?;
+    record(
         &state,
         &user,
         "user.export",
         &format!("user:{id}"),
         serde_json::json!({}),
     )
-    .await;
-    if let Err(response) = logged {
-        return response;
-    }
-    match serde_json::to_vec_pretty(&data) {
-        Ok(bytes) => download(
-            "application/json",
-            &format!("gebruiker-{id}-gegevens.json"),
-            bytes,
-        ),
-        Err(error) => failed(&error.to_string()),
-    }
+    .await?;
+    let bytes = serde_json::to_vec_pretty(&data).context("write personal data")?;
+    Ok(download(
+        "application/json",
+        &format!("gebruiker-{id}-gegevens.json"),
+        bytes,
+    ))
 }
 
-/// Records an export in the audit log; the failure response when that fails (no record, no
-/// download).
+/// Records an export in the audit log: when that fails, nothing is downloaded.
 async fn record(
     state: &AppState,
     user: &app::backend::auth::CurrentUser,
     action: &str,
     target: &str,
     details: serde_json::Value,
-) -> Result<(), Response> {
+) -> anyhow::Result<()> {
     let actor = app::backend::audit::Actor::user(user, None);
     app::backend::audit::record(&state.db, &actor, action, target, details)
         .await
-        .map_err(|error| failed(&format!("{error:#}")))
+        .with_context(|| format!("record {action} of {target} by user {}", user.me.id))
 }
 
 /// A file to download: its type, its name, its bytes.
@@ -199,9 +158,24 @@ fn download(mime: &str, name: &str, body: impl Into<axum::body::Body>) -> Respon
         .into_response()
 }
 
-fn failed(error: &str) -> Response {
-    tracing::error!(error, "export failed");
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+/// A CSV file: the header, then the rows, each field as a spreadsheet must show it (no field is
+/// read as a formula, see [`app::domain::csv::spreadsheet_text`]).
+fn csv_bytes<R: IntoIterator<Item = String>>(
+    mut out: csv::Writer<Vec<u8>>,
+    header: impl IntoIterator<Item = String>,
+    rows: impl IntoIterator<Item = R>,
+) -> anyhow::Result<Vec<u8>> {
+    let as_text = |fields: R| {
+        fields
+            .into_iter()
+            .map(|field| app::domain::csv::spreadsheet_text(&field).into_owned())
+            .collect::<Vec<_>>()
+    };
+    out.write_record(header).context("write CSV")?;
+    for row in rows {
+        out.write_record(as_text(row)).context("write CSV")?;
+    }
+    out.into_inner().context("finish CSV")
 }
 
 /// `GET /export/ronde/{id}/{file}`: `ontvangers.csv` (admins), or the round's submitted
@@ -214,9 +188,12 @@ pub async fn round_file(
     ip: Option<Extension<app::backend::middleware::ClientIp>>,
     Path((id, file)): Path<(i32, String)>,
     Query(query): Query<MarkedQuery>,
-) -> Response {
+) -> Result<Response, RouteError> {
     if query.bijzonder.is_some() || query.reden.is_some() {
-        return (StatusCode::METHOD_NOT_ALLOWED, MARKED_BY_FORM).into_response();
+        return Err(RouteError::refused(
+            StatusCode::METHOD_NOT_ALLOWED,
+            MARKED_BY_FORM,
+        ));
     }
     match file.as_str() {
         "ontvangers.csv" => recipients(state, viewer, id).await,
@@ -231,7 +208,7 @@ pub async fn round_file(
             )
             .await
         }
-        _ => (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
+        _ => Err(RouteError::NotFound),
     }
 }
 
@@ -244,12 +221,12 @@ pub async fn round_file_marked(
     ip: Option<Extension<app::backend::middleware::ClientIp>>,
     Path((id, file)): Path<(i32, String)>,
     axum::Form(form): axum::Form<MarkedQuery>,
-) -> Response {
+) -> Result<Response, RouteError> {
     match file.as_str() {
         "antwoorden.csv" | "codeboek.json" | "antwoorden.sps" => {
             answers(state, viewer, ip.map(|Extension(ip)| ip.0), id, &file, form).await
         }
-        _ => (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
+        _ => Err(RouteError::NotFound),
     }
 }
 
@@ -264,13 +241,10 @@ async fn answers(
     id: i32,
     file: &str,
     query: MarkedQuery,
-) -> Response {
+) -> Result<Response, RouteError> {
     use app::backend::raw_answers::{self, RawError};
     use app::domain::response::codebook;
-    let user = match allowed(viewer, Role::RESEARCH) {
-        Ok(user) => user,
-        Err(refused) => return refused.into_response(),
-    };
+    let user = allowed(viewer, Role::RESEARCH)?;
     let actor = app::backend::audit::Actor::user(&user, ip);
     let request = raw_answers::Request {
         marked_reason: query.marked_reason(),
@@ -278,46 +252,39 @@ async fn answers(
     };
     let data = match raw_answers::export(&state.db, &actor, user.me.id, id, &request).await {
         Ok(data) => data,
-        Err(RawError::NotFound) => {
-            return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response()
-        }
+        Err(RawError::NotFound) => return Err(RouteError::NotFound),
         Err(RawError::NoAccess) => {
-            return (StatusCode::FORBIDDEN, NO_MARKED_ACCESS).into_response()
+            return Err(RouteError::refused(StatusCode::FORBIDDEN, NO_MARKED_ACCESS))
         }
         Err(RawError::Reason) => {
-            return (StatusCode::UNPROCESSABLE_ENTITY, MARKED_REASON).into_response()
+            return Err(RouteError::refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                MARKED_REASON,
+            ))
         }
-        Err(RawError::Other(error)) => return failed(&format!("{error:#}")),
+        Err(RawError::Other(error)) => return Err(error.into()),
     };
     let (mime, body) = match file {
         "antwoorden.csv" => {
-            let mut out = csv::Writer::from_writer(Vec::new());
-            let mut result = out.write_record(data.header());
-            for row in &data.rows {
-                if result.is_err() {
-                    break;
-                }
-                let values = [
+            let rows = data.rows.iter().map(|row| {
+                [
                     row.year.to_string(),
                     row.pseudonym.clone(),
                     row.kind.clone(),
                 ]
                 .into_iter()
-                .chain(row.values.iter().cloned());
-                result = out.write_record(as_text(values));
-            }
-            match result
-                .map_err(|e| e.to_string())
-                .and_then(|_| out.into_inner().map_err(|e| e.to_string()))
-            {
-                Ok(bytes) => ("text/csv; charset=utf-8", bytes),
-                Err(error) => return failed(&error),
-            }
+                .chain(row.values.iter().cloned())
+            });
+            let out = csv::WriterBuilder::new().from_writer(Vec::new());
+            (
+                "text/csv; charset=utf-8",
+                csv_bytes(out, data.header(), rows)?,
+            )
         }
-        "codeboek.json" => match serde_json::to_vec_pretty(&data.codebook()) {
-            Ok(bytes) => ("application/json", bytes),
-            Err(error) => return failed(&error.to_string()),
-        },
+        "codeboek.json" => (
+            "application/json",
+            serde_json::to_vec_pretty(&data.codebook()).context("write codebook")?,
+        ),
         _ => (
             "text/plain; charset=utf-8",
             codebook::spss_syntax(
@@ -328,7 +295,7 @@ async fn answers(
             .into_bytes(),
         ),
     };
-    download(mime, &format!("ronde-{id}-{file}"), body)
+    Ok(download(mime, &format!("ronde-{id}-{file}"), body))
 }
 
 /// Refusals of an export with marked items (Dutch first: they show in the browser).
@@ -357,28 +324,21 @@ async fn recipients(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     id: i32,
-) -> Response {
-    let user = match allowed(viewer, Role::ADMINS) {
-        Ok(user) => user,
-        Err(refused) => return refused.into_response(),
-    };
-    let rows = match app::backend::mail::invitations::statuses(&state.db, id).await {
-        Ok(rows) => app::api::mail::recipient_views(rows),
-        Err(error) => return failed(&format!("{error:#}")),
-    };
+) -> Result<Response, RouteError> {
+    let user = allowed(viewer, Role::ADMINS)?;
+    let rows = app::api::mail::recipient_views(
+        app::backend::mail::invitations::statuses(&state.db, id).await?,
+    );
     let details = serde_json::json!({ "rows": rows.len() });
-    if let Err(response) = record(
+    record(
         &state,
         &user,
         "export.recipients",
         &format!("round:{id}"),
         details,
     )
-    .await
-    {
-        return response;
-    }
-    let mut out = csv::WriterBuilder::new()
+    .await?;
+    let out = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(b"\xef\xbb\xbf".to_vec());
     let header = [
@@ -395,14 +355,11 @@ async fn recipients(
         "laatste herinnering",
         "link geopend",
         "ingediend",
-    ];
-    let mut result = out.write_record(header);
-    for r in rows {
-        if result.is_err() {
-            break;
-        }
-        let opt = |v: Option<String>| v.unwrap_or_default();
-        result = out.write_record(as_text([
+    ]
+    .map(String::from);
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let rows = rows.into_iter().map(|r| {
+        [
             r.code,
             r.institution,
             r.name,
@@ -416,19 +373,13 @@ async fn recipients(
             opt(r.last_reminder_at),
             opt(r.opened_at),
             opt(r.submitted_at),
-        ]));
-    }
-    match result
-        .map_err(|e| e.to_string())
-        .and_then(|_| out.into_inner().map_err(|e| e.to_string()))
-    {
-        Ok(bytes) => download(
-            "text/csv; charset=utf-8",
-            &format!("ronde-{id}-ontvangers.csv"),
-            bytes,
-        ),
-        Err(error) => failed(&error),
-    }
+        ]
+    });
+    Ok(download(
+        "text/csv; charset=utf-8",
+        &format!("ronde-{id}-ontvangers.csv"),
+        csv_bytes(out, header, rows)?,
+    ))
 }
 
 /// `GET /export/bron/{id}/cijfers.csv` and `…/cijfers.xlsx`: every student figure over a
@@ -439,61 +390,49 @@ pub async fn figures(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path((id, file)): Path<(i32, String)>,
-) -> Response {
+) -> Result<Response, RouteError> {
     use app::backend::entities::data_source;
     use app::backend::{exports, sources};
     use app::domain::aggregate::figures_csv;
+    use app::domain::aggregate::snapshot::SnapshotStatus;
     use sea_orm::EntityTrait;
-    let user = match allowed(viewer, Role::RESEARCH) {
-        Ok(user) => user,
-        Err(refused) => return refused.into_response(),
-    };
+    let user = allowed(viewer, Role::RESEARCH)?;
     let xlsx = match file.as_str() {
         "cijfers.csv" => false,
         "cijfers.xlsx" => true,
-        _ => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
+        _ => return Err(RouteError::NotFound),
     };
-    let source = match data_source::Entity::find_by_id(id).one(&state.db).await {
-        Ok(Some(source)) => source,
-        Ok(None) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
-        Err(error) => return failed(&format!("{error:#}")),
-    };
-    let in_use = sources::snapshots(&state.db, id).await.map(|list| {
-        list.into_iter()
-            .filter(|s| s.status == app::domain::aggregate::snapshot::SnapshotStatus::InUse)
-            .collect::<Vec<_>>()
-    });
-    let snapshots = match in_use {
-        Ok(list) if !list.is_empty() => list,
-        Ok(_) => return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response(),
-        Err(error) => return failed(&format!("{error:#}")),
-    };
+    let source = data_source::Entity::find_by_id(id)
+        .one(&state.db)
+        .await
+        .with_context(|| format!("read source {id}"))?
+        .ok_or(RouteError::NotFound)?;
+    let snapshots: Vec<_> = sources::snapshots(&state.db, id)
+        .await?
+        .into_iter()
+        .filter(|s| s.status == SnapshotStatus::InUse)
+        .collect();
+    if snapshots.is_empty() {
+        return Err(RouteError::NotFound);
+    }
     let ids: Vec<i32> = snapshots.iter().map(|s| s.id).collect();
-    let figures = match sources::figures(
+    let settings = &state.settings;
+    let figures = sources::figures(
         &state.db,
         &ids,
-        state.settings.thresholds,
+        settings.thresholds,
         &Default::default(),
-        state.settings.figures,
+        settings.figures,
     )
-    .await
-    {
-        Ok(figures) => figures,
-        Err(error) => return failed(&format!("{error:#}")),
-    };
+    .await?;
     let (mime, body) = if xlsx {
-        match exports::figures_workbook(
-            &source.name,
-            &snapshots,
-            state.settings.thresholds,
-            &figures,
-        ) {
-            Ok(bytes) => (
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                bytes,
-            ),
-            Err(error) => return failed(&error.to_string()),
-        }
+        let bytes =
+            exports::figures_workbook(&source.name, &snapshots, settings.thresholds, &figures)
+                .context("write figures workbook")?;
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes,
+        )
     } else {
         (
             "text/csv; charset=utf-8",
@@ -503,24 +442,13 @@ pub async fn figures(
     let details = serde_json::json!({
         "source": id, "snapshots": ids, "rows": figures.len(), "format": if xlsx { "xlsx" } else { "csv" },
     });
-    if let Err(response) = record(
+    record(
         &state,
         &user,
         "export.figures",
         &format!("source:{id}"),
         details,
     )
-    .await
-    {
-        return response;
-    }
-    download(mime, &format!("bron-{id}-{file}"), body)
-}
-
-/// A CSV row as a spreadsheet must show it: no field is read as a formula (see
-/// [`app::domain::csv::spreadsheet_text`]).
-fn as_text(fields: impl IntoIterator<Item = String>) -> impl Iterator<Item = String> {
-    fields
-        .into_iter()
-        .map(|field| app::domain::csv::spreadsheet_text(&field).into_owned())
+    .await?;
+    Ok(download(mime, &format!("bron-{id}-{file}"), body))
 }

@@ -17,21 +17,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use axum::Form;
 
+use super::error::{allowed, RouteError};
+
 pub async fn institutions(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     ip: Option<Extension<ClientIp>>,
     multipart: Multipart,
-) -> Response {
-    let (user, name, bytes) = match upload(viewer, Role::ADMINS, multipart).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Result<Response, RouteError> {
+    let (user, name, bytes) = upload(viewer, Role::ADMINS, multipart).await?;
     let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
-    match register_import::import(&state.db, &actor, &name, &bytes).await {
-        Ok(run) => Redirect::to(&format!("/import/{}", run.id)).into_response(),
-        Err(error) => failed(error),
-    }
+    let run = register_import::import(&state.db, &actor, &name, &bytes).await?;
+    Ok(Redirect::to(&format!("/import/{}", run.id)).into_response())
 }
 
 /// `POST /import/contactpersonen`: contacts per institution (admins).
@@ -40,16 +37,11 @@ pub async fn contacts(
     Extension(viewer): Extension<Viewer>,
     ip: Option<Extension<ClientIp>>,
     multipart: Multipart,
-) -> Response {
-    let (user, name, bytes) = match upload(viewer, Role::ADMINS, multipart).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Result<Response, RouteError> {
+    let (user, name, bytes) = upload(viewer, Role::ADMINS, multipart).await?;
     let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
-    match app::backend::contacts::import(&state.db, &actor, &name, &bytes).await {
-        Ok(run) => Redirect::to(&format!("/import/{}", run.id)).into_response(),
-        Err(error) => failed(error),
-    }
+    let run = app::backend::contacts::import(&state.db, &actor, &name, &bytes).await?;
+    Ok(Redirect::to(&format!("/import/{}", run.id)).into_response())
 }
 
 pub async fn questionnaire(
@@ -57,19 +49,14 @@ pub async fn questionnaire(
     Extension(viewer): Extension<Viewer>,
     ip: Option<Extension<ClientIp>>,
     multipart: Multipart,
-) -> Response {
-    let (user, name, bytes) = match upload(viewer, Role::RESEARCH, multipart).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Result<Response, RouteError> {
+    let (user, name, bytes) = upload(viewer, Role::RESEARCH, multipart).await?;
     let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
-    match questionnaire_import::import(&state.db, &actor, &name, &bytes).await {
-        Ok(Outcome::Draft(id)) => {
-            Redirect::to(&format!("/vragenlijsten/versie/{id}")).into_response()
-        }
-        Ok(Outcome::Rejected(run)) => Redirect::to(&format!("/import/{run}")).into_response(),
-        Err(error) => failed(error),
-    }
+    let to = match questionnaire_import::import(&state.db, &actor, &name, &bytes).await? {
+        Outcome::Draft(id) => format!("/vragenlijsten/versie/{id}"),
+        Outcome::Rejected(run) => format!("/import/{run}"),
+    };
+    Ok(Redirect::to(&to).into_response())
 }
 
 /// `POST /import/bron/{id}`: a file for a source (researchers, admins). Kept while the
@@ -81,22 +68,18 @@ pub async fn source(
     ip: Option<Extension<ClientIp>>,
     Path(id): Path<i32>,
     multipart: Multipart,
-) -> Response {
+) -> Result<Response, RouteError> {
     use app::backend::source_upload;
     use app::backend::sources::SourceError;
-    let (user, name, bytes) = match upload(viewer, Role::RESEARCH, multipart).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+    let (user, name, bytes) = upload(viewer, Role::RESEARCH, multipart).await?;
     let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
-    match source_upload::receive(&state, &actor, id, &name, &bytes).await {
-        Ok(token) => Redirect::to(&format!("/analyse/bronnen/upload/{token}")).into_response(),
-        Err(Ok(run)) => Redirect::to(&format!("/import/{run}")).into_response(),
-        Err(Err(SourceError::NotFound)) => {
-            (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response()
-        }
-        Err(Err(error)) => failed(error.into()),
-    }
+    let to = match source_upload::receive(&state, &actor, id, &name, &bytes).await {
+        Ok(token) => format!("/analyse/bronnen/upload/{token}"),
+        Err(Ok(run)) => format!("/import/{run}"),
+        Err(Err(SourceError::NotFound)) => return Err(RouteError::NotFound),
+        Err(Err(error)) => return Err(anyhow::Error::from(error).into()),
+    };
+    Ok(Redirect::to(&to).into_response())
 }
 
 /// `POST /import/bron/upload/{token}`: the mapping form of an upload, or (field `reden`) the
@@ -108,28 +91,16 @@ pub async fn source_mapping(
     ip: Option<Extension<ClientIp>>,
     Path(token): Path<String>,
     form: Result<Form<std::collections::BTreeMap<String, String>>, FormRejection>,
-) -> Response {
+) -> Result<Response, RouteError> {
     use app::backend::source_upload;
-    let Some(user) = viewer.0 else {
-        return (StatusCode::UNAUTHORIZED, "Log eerst in / Please log in").into_response();
-    };
-    if !matches!(user.me.role, Role::Admin | Role::Researcher) {
-        return (StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response();
-    }
-    let found = match source_upload::find(&state, &token, user.me.id).await {
-        Ok(found) => found,
-        Err(error) => return failed(error),
-    };
-    let Some(upload) = found else {
-        return (
+    let user = allowed(viewer, Role::RESEARCH)?;
+    let upload = source_upload::find(&state, &token, user.me.id)
+        .await?
+        .ok_or(RouteError::refused(
             StatusCode::NOT_FOUND,
             "Deze upload is verlopen; upload het bestand opnieuw / This upload has expired; upload the file again",
-        )
-            .into_response();
-    };
-    let Ok(Form(form)) = form else {
-        return (StatusCode::BAD_REQUEST, "Ongeldig formulier / Invalid form").into_response();
-    };
+        ))?;
+    let Form(form) = form.map_err(|_| RouteError::BadRequest)?;
     let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
     // The confirmation of a correction posts only its reason: the import runs again with the
     // mapping it was checked with.
@@ -145,51 +116,33 @@ pub async fn source_mapping(
         None => (source_upload::mapping_from_form(&form), None),
     };
     source_upload::start(&state, actor, &token, upload, mapping, replace);
-    Redirect::to(&format!("/analyse/bronnen/upload/{token}")).into_response()
+    Ok(Redirect::to(&format!("/analyse/bronnen/upload/{token}")).into_response())
 }
 
-fn failed(error: anyhow::Error) -> Response {
-    tracing::error!(error = format!("{error:#}"), "import failed");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Er ging iets mis / Something went wrong",
-    )
-        .into_response()
-}
-
-fn bad_request() -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        "Kies een bestand om te importeren / Choose a file to import",
-    )
-        .into_response()
-}
+/// No file in the form.
+const NO_FILE: &str = "Kies een bestand om te importeren / Choose a file to import";
 
 /// Checks the role and reads the `file` field: (user, file name, bytes), or the refusal.
 async fn upload(
     viewer: Viewer,
     roles: &[Role],
     mut multipart: Multipart,
-) -> Result<(CurrentUser, String, Bytes), Response> {
-    let Some(user) = viewer.0 else {
-        return Err((StatusCode::UNAUTHORIZED, "Log eerst in / Please log in").into_response());
-    };
-    if !roles.contains(&user.me.role) {
-        return Err((StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response());
-    }
+) -> Result<(CurrentUser, String, Bytes), RouteError> {
+    let user = allowed(viewer, roles)?;
+    let no_file = || RouteError::refused(StatusCode::BAD_REQUEST, NO_FILE);
     let mut upload = None;
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) if field.name() == Some("file") => {
                 let name = field.file_name().unwrap_or("bestand").to_owned();
-                let bytes = field.bytes().await.map_err(|_| bad_request())?;
+                let bytes = field.bytes().await.map_err(|_| no_file())?;
                 upload = Some((name, bytes));
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(_) => return Err(bad_request()),
+            Err(_) => return Err(no_file()),
         }
     }
-    let (name, bytes) = upload.ok_or_else(bad_request)?;
+    let (name, bytes) = upload.ok_or_else(no_file)?;
     Ok((user, name, bytes))
 }

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use app::api::survey::{page, SurveyNotice};
+use app::api::survey::page;
+use app::api::SurveyNotice;
 use app::backend::auth::{create_scoped_session, session_cookie, Scope};
 use app::backend::middleware::{ClientIp, Viewer};
 use app::backend::responses::{self, Change, ResponseError};

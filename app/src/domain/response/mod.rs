@@ -517,6 +517,7 @@ pub fn likert_options(
 }
 
 pub mod codebook;
+pub mod comparison;
 #[cfg(test)]
 pub(crate) mod tests;
 

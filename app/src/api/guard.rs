@@ -2,23 +2,18 @@
 
 use leptos::prelude::*;
 
-use super::audit::Actor;
-use super::auth::CurrentUser;
-use super::middleware::{ClientIp, Viewer};
-use super::state::AppState;
-use crate::api::ApiError;
+use super::ApiError;
+use crate::backend::audit::{self, Actor};
+use crate::backend::auth::CurrentUser;
+use crate::backend::entities::user;
+use crate::backend::middleware::{ClientIp, Viewer};
+use crate::backend::state::AppState;
 use crate::domain::Role;
-
-/// Logs an internal error and returns the opaque error the user sees.
-pub fn internal(error: impl Into<anyhow::Error>) -> ApiError {
-    let error = error.into();
-    tracing::error!(error = format!("{error:#}"), "internal error");
-    ApiError::Internal
-}
 
 /// The application state provided by the router.
 pub fn state() -> Result<AppState, ApiError> {
-    use_context::<AppState>().ok_or_else(|| internal(anyhow::anyhow!("AppState not provided")))
+    use_context::<AppState>()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState not provided")))
 }
 
 /// Reads the request's head (provided by leptos_axum) in place: a copy of it would copy every
@@ -63,9 +58,7 @@ pub fn refused(user: &CurrentUser) {
     };
     tokio::spawn(async move {
         let details = serde_json::json!({ "path": path });
-        if let Err(error) =
-            super::audit::record(&state.db, &actor, "auth.refused", &path, details).await
-        {
+        if let Err(error) = audit::record(&state.db, &actor, "auth.refused", &path, details).await {
             tracing::error!(error = format!("{error:#}"), "cannot audit a refusal");
         }
     });
@@ -110,7 +103,7 @@ pub fn set_header(name: http::HeaderName, value: &str) {
 /// Counts one attempt of `key` (checked and counted in one step, see [`RateLimiter::reserve`]);
 /// refuses the call while `key` has used up its attempts.
 ///
-/// [`RateLimiter::reserve`]: super::rate_limit::RateLimiter::reserve
+/// [`RateLimiter::reserve`]: crate::backend::rate_limit::RateLimiter::reserve
 pub fn reserve_attempt(state: &AppState, key: &str, factor: u32) -> Result<(), ApiError> {
     state
         .login_limiter
@@ -123,18 +116,18 @@ pub fn reserve_attempt(state: &AppState, key: &str, factor: u32) -> Result<(), A
 /// A failed password hash or check: [`ApiError::Busy`] when every Argon2 permit was taken
 /// (come back in a moment), otherwise an internal error.
 pub fn password_work(error: anyhow::Error) -> ApiError {
-    if super::auth::is_busy(&error) {
+    if crate::backend::auth::is_busy(&error) {
         tracing::warn!("password check refused: every argon2 permit is taken");
         ApiError::Busy
     } else {
-        internal(error)
+        ApiError::internal(error)
     }
 }
 
 /// Records a failed login (the address as typed, never the password) in the log and the audit log.
 pub async fn audit_failed_login(
     state: &AppState,
-    user: Option<&super::entities::user::Model>,
+    user: Option<&user::Model>,
     typed: &str,
 ) -> Result<(), ApiError> {
     let email: String = typed.trim().to_lowercase().chars().take(254).collect();
@@ -146,7 +139,7 @@ pub async fn audit_failed_login(
         ip,
     };
     let target = user.map_or_else(|| "user:unknown".to_owned(), |u| format!("user:{}", u.id));
-    super::audit::record(
+    audit::record(
         &state.db,
         &actor,
         "auth.login_failed",
@@ -154,22 +147,18 @@ pub async fn audit_failed_login(
         serde_json::json!({}),
     )
     .await
-    .map_err(internal)
+    .map_err(ApiError::internal)
 }
 
 /// Records an action a user takes on their own account before a session exists (login, first
 /// password), with the caller's IP address.
-pub async fn audit_own(
-    state: &AppState,
-    user: &super::entities::user::Model,
-    action: &str,
-) -> Result<(), ApiError> {
+pub async fn audit_own(state: &AppState, user: &user::Model, action: &str) -> Result<(), ApiError> {
     let actor = Actor {
         user_id: Some(user.id),
         email: user.email.clone(),
         ip: client_ip(),
     };
-    super::audit::record(
+    audit::record(
         &state.db,
         &actor,
         action,
@@ -177,5 +166,5 @@ pub async fn audit_own(
         serde_json::json!({}),
     )
     .await
-    .map_err(internal)
+    .map_err(ApiError::internal)
 }

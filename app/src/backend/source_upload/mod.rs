@@ -6,10 +6,13 @@
 //! be mapped again without uploading it again. Each process keeps the files it read last, parsed,
 //! for the pages that show them.
 
+mod upload;
+
+pub use upload::{Job, Stage, Upload, Uploads, KEPT, QUOTA_BYTES, QUOTA_FILES};
+
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
@@ -21,66 +24,13 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::audit::Actor;
-use super::cache::TtlCache;
-use super::entities::{data_source, pending_upload};
+use super::entities::pending_upload;
 use super::register_import::{self, Dialect};
 use super::sources::{self, SourceError};
 use super::state::AppState;
-pub use crate::api::analysis::UploadOutcome as Outcome;
 use crate::domain::aggregate::mapping::{parse_recode_text, Mapping};
-use crate::domain::import::{ImportProblem, Problem, Table};
-
-/// How long an upload waits for its mapping.
-pub const KEPT: Duration = Duration::from_secs(3600);
-
-/// Uploads one user may keep waiting at once, and their bytes together: a further upload takes
-/// the place of the user's oldest.
-pub const QUOTA_FILES: usize = 3;
-pub const QUOTA_BYTES: i64 = 768 << 20;
-
-/// Parsed uploads this process read last, by token (a cache: the database holds the files).
-pub type Uploads = TtlCache<String, Arc<Upload>>;
-
-/// A file uploaded into a source.
-pub struct Upload {
-    pub source: data_source::Model,
-    /// Only the uploader sees it.
-    pub user_id: i32,
-    pub file_name: String,
-    pub sha256: String,
-    pub table: Arc<Table>,
-    /// The mapping proposed (saved with the source, or by column name) or last tried.
-    pub mapping: Mutex<Mapping>,
-    pub job: Mutex<Option<Arc<Job>>>,
-}
-
-/// Where an import stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stage {
-    Checking = 0,
-    Writing = 1,
-    Finished = 2,
-}
-
-/// A running or finished import of an upload.
-#[derive(Default)]
-pub struct Job {
-    stage: AtomicU8,
-    /// Rows checked.
-    pub done: AtomicUsize,
-    pub total: AtomicUsize,
-    pub outcome: Mutex<Option<Outcome>>,
-}
-
-impl Job {
-    pub fn stage(&self) -> Stage {
-        match self.stage.load(Ordering::Relaxed) {
-            0 => Stage::Checking,
-            1 => Stage::Writing,
-            _ => Stage::Finished,
-        }
-    }
-}
+use crate::domain::import::{ImportProblem, Problem};
+pub use crate::types::UploadOutcome as Outcome;
 
 /// Reads an uploaded file and keeps it under a new token. A file that cannot be read at all is
 /// refused with its problems (recorded as a rejected import run: `Err(Ok(run id))`).
@@ -378,7 +328,7 @@ pub fn start(
         let outcome = match checking.await {
             Ok(checked) => {
                 job.done.store(upload.table.rows.len(), Ordering::Relaxed);
-                job.stage.store(Stage::Writing as u8, Ordering::Relaxed);
+                job.set_stage(Stage::Writing);
                 let stored = sources::store(
                     &db,
                     &actor,
@@ -426,5 +376,5 @@ fn finish(job: &Job, outcome: Outcome) {
     if let Ok(mut slot) = job.outcome.lock() {
         *slot = Some(outcome);
     }
-    job.stage.store(Stage::Finished as u8, Ordering::Relaxed);
+    job.set_stage(Stage::Finished);
 }

@@ -1,4 +1,5 @@
-//! What server functions return: plain data, apart from the database entities.
+//! The data server functions return, which the backend builds: plain data, apart from the
+//! database entities (re-exported by [`crate::api`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -88,4 +89,36 @@ pub struct ImportRunView {
     pub updated: i32,
     pub problems: Vec<ImportProblem>,
     pub at: String,
+}
+
+/// A token just made, shown once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewToken {
+    pub name: String,
+    pub token: String,
+    pub expires_at: String,
+}
+
+/// What a plain form post of a section could not save: the messages, and the values as they were
+/// typed so the form shows them again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SurveyNotice {
+    /// Random; the page it is meant for carries it in its address (`?melding=`).
+    pub id: u64,
+    pub response_id: i32,
+    pub messages: Vec<String>,
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+/// How the import of an upload ended (`Failed`: something went wrong on the server, logged).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum UploadOutcome {
+    /// Per year: rows and whether the snapshot is new.
+    Stored(Vec<(i32, i32, bool)>),
+    Refused(Vec<crate::domain::import::ImportProblem>),
+    /// The file corrects years that have a snapshot in use: what would change; nothing stored.
+    Confirm(Vec<crate::domain::aggregate::snapshot::YearChange>),
+    /// A replacement was asked for without a reason (or with one over 500 characters).
+    ReasonMissing,
+    Failed,
 }

@@ -1,0 +1,230 @@
+//! Importing a file into a source as snapshots, one per year: whole or not at all, every problem
+//! by line and column; a year with a snapshot in use is replaced only with a reason.
+
+use std::collections::BTreeSet;
+
+use anyhow::Context;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+
+use super::snapshots::{info_of, reason, set_status, snapshot_in_use, SnapshotInfo};
+use super::{find, kind_of, proposed_mapping, SourceError};
+use crate::backend::audit::{self, Actor};
+use crate::backend::entities::{data_source, source_snapshot as snapshot};
+use crate::backend::register_import::{self, Dialect};
+use crate::domain::aggregate::mapping::{self, Mapping};
+use crate::domain::aggregate::snapshot::{self as life, SnapshotStatus};
+use crate::domain::import::{ImportProblem, Table};
+
+pub use crate::domain::aggregate::kinds::SourceKind;
+
+/// What an import did: per year in the file, its snapshot and whether it is new (a year whose
+/// snapshot in use holds the same rows keeps it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    pub snapshots: Vec<(SnapshotInfo, bool)>,
+}
+
+/// Imports a file (CSV with `;`, `,` or tab, UTF-8 or Windows-1252, or XLSX) into a source: one
+/// snapshot per year in it, in canonical form, all in one transaction; or nothing, with every
+/// problem. Either way the attempt is kept as an import run. A year that has a snapshot in use
+/// with other rows is only replaced with a reason (`replace`); without one, nothing is stored and
+/// the changes are returned ([`SourceError::NeedsConfirmation`]).
+pub async fn import(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    source_id: i32,
+    file_name: &str,
+    bytes: &[u8],
+    replace: Option<&str>,
+) -> Result<Imported, SourceError> {
+    let source = find(db, source_id).await?;
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let read = register_import::read_off_thread(file_name, bytes, Dialect::Source)
+        .await
+        .map_err(SourceError::from)?;
+    let (checked, mapping) = match read {
+        Ok(table) => {
+            let mapping = proposed_mapping(&source, &table)?;
+            (check(&source, &table, &mapping, &mut |_| {}), mapping)
+        }
+        Err(problems) => (Err(problems), Mapping::default()),
+    };
+    store(
+        db, actor, &source, file_name, &sha256, checked, &mapping, replace,
+    )
+    .await
+}
+
+/// Checks every cell of `table` through `mapping`, telling `progress` the rows done.
+pub fn check(
+    source: &data_source::Model,
+    table: &Table,
+    mapping: &Mapping,
+    progress: &mut dyn FnMut(usize),
+) -> Result<mapping::Canonical, Vec<ImportProblem>> {
+    let variables = SourceKind::parse(&source.kind).map_or(&[][..], SourceKind::variables);
+    mapping::apply_with(table, variables, mapping, progress)
+}
+
+/// Stores a checked file as snapshots, one per year, and keeps `mapping` with the source; a
+/// refused one as a rejected import run only. A year whose snapshot in use holds the same rows
+/// keeps it; a year with another snapshot in use is replaced only with a reason (`replace`),
+/// the earlier snapshot then stays as superseded; a year without one gets the new snapshot.
+#[allow(clippy::too_many_arguments)]
+pub async fn store(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    source: &data_source::Model,
+    file_name: &str,
+    sha256: &str,
+    checked: Result<mapping::Canonical, Vec<ImportProblem>>,
+    mapping: &Mapping,
+    replace: Option<&str>,
+) -> Result<Imported, SourceError> {
+    let replace = reason(replace)?;
+    let kind = kind_of(source)?;
+    let txn = crate::backend::db::begin(db)
+        .await
+        .context("begin import")?;
+    let kind_label = format!("source:{}", source.id);
+    let canonical = match checked {
+        Ok(c) => c,
+        Err(problems) => {
+            register_import::record_run(
+                &txn,
+                actor,
+                &kind_label,
+                file_name,
+                "rejected",
+                (0, 0),
+                &problems,
+            )
+            .await?;
+            txn.commit().await.context("commit import")?;
+            return Err(SourceError::Invalid(problems));
+        }
+    };
+    let mut out = Vec::new();
+    let mut corrections = Vec::new();
+    let years = canonical.by_year();
+    for (year, part) in &years {
+        let content = part.to_csv().into_bytes();
+        let current = snapshot_in_use(&txn, source.id, *year).await?;
+        match current {
+            Some(c) if c.content == content => out.push((info_of(&txn, c.id).await?, false)),
+            Some(c) => corrections.push(life::year_change(
+                kind,
+                *year,
+                Some((c.id, &c.content)),
+                &content,
+            )),
+            None => {}
+        }
+    }
+    if !corrections.is_empty() && replace.is_none() {
+        return Err(SourceError::NeedsConfirmation(corrections));
+    }
+    let unchanged: BTreeSet<i32> = out.iter().map(|(i, _)| i.year).collect();
+    for (year, part) in years.into_iter().filter(|(y, _)| !unchanged.contains(y)) {
+        let replaced = corrections.iter().find(|c| c.year == year);
+        if let Some(old) = replaced.and_then(|c| c.replaces) {
+            set_status(
+                &txn,
+                actor,
+                old,
+                SnapshotStatus::Superseded,
+                replace.as_deref().unwrap_or_default(),
+            )
+            .await?;
+        }
+        // The same file imported before for this year (superseded or withdrawn since) is
+        // brought back rather than stored twice.
+        let earlier = snapshot::Entity::find()
+            .filter(snapshot::Column::SourceId.eq(source.id))
+            .filter(snapshot::Column::Year.eq(year))
+            .filter(snapshot::Column::Sha256.eq(sha256))
+            .one(&txn)
+            .await
+            .context("read snapshots")?;
+        let id = match earlier {
+            Some(e) => {
+                set_status(
+                    &txn,
+                    actor,
+                    e.id,
+                    SnapshotStatus::InUse,
+                    replace
+                        .as_deref()
+                        .unwrap_or("opnieuw geïmporteerd / imported again"),
+                )
+                .await?;
+                e.id
+            }
+            None => {
+                snapshot::ActiveModel {
+                    source_id: Set(source.id),
+                    year: Set(year),
+                    file_name: Set(file_name.into()),
+                    sha256: Set(sha256.to_owned()),
+                    rows: Set(i32::try_from(part.rows.len()).context("rows")?),
+                    content: Set(part.to_csv().into_bytes()),
+                    imported_by: Set(actor.user_id),
+                    imported_at: Set(Utc::now()),
+                    status: Set(SnapshotStatus::InUse.as_str().into()),
+                    status_by: Set(actor.user_id),
+                    status_at: Set(Some(Utc::now())),
+                    status_reason: Set(replace.clone()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await
+                .context("insert snapshot")?
+                .id
+            }
+        };
+        if let Some(change) = replaced {
+            audit::record(
+                &txn,
+                actor,
+                "source.snapshot_replace",
+                &format!("source:{}", source.id),
+                serde_json::json!({
+                    "year": year,
+                    "replaced": change.replaces,
+                    "snapshot": id,
+                    "reason": replace,
+                    "rows_before": change.rows_before,
+                    "rows_after": change.rows_after,
+                    "total_before": change.total_before,
+                    "total_after": change.total_after,
+                }),
+            )
+            .await?;
+        }
+        out.push((info_of(&txn, id).await?, true));
+    }
+    out.sort_by_key(|(i, _)| i.year);
+    let created = out.iter().filter(|(_, new)| *new).count();
+    register_import::record_run(
+        &txn,
+        actor,
+        &kind_label,
+        file_name,
+        "applied",
+        (i32::try_from(created).unwrap_or(i32::MAX), 0),
+        &[],
+    )
+    .await?;
+    data_source::ActiveModel {
+        id: Set(source.id),
+        mapping: Set(serde_json::to_string(mapping).context("mapping as JSON")?),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await
+    .context("keep mapping")?;
+    txn.commit().await.context("commit import")?;
+    Ok(Imported { snapshots: out })
+}
