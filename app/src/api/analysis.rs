@@ -9,13 +9,22 @@ use super::guard;
 use super::{ApiError, UploadOutcome};
 #[cfg(feature = "ssr")]
 use crate::backend::{
-    audit, entities::data_source, entities::response, entities::round, institutions, source_upload,
-    source_upload::Stage, sources, sources::ReportError, sources::SourceError, submitted,
+    audit,
+    entities::{response, round},
+    institutions,
+    source_upload::{self, Stage},
+    sources::{self, ReportError, SourceError},
+    submitted,
 };
 #[cfg(feature = "ssr")]
 use crate::domain::{
-    aggregate::labels, aggregate::mapping::recode_text, aggregate::mapping::unknown_values,
-    aggregate::Figure, response::ResponseStatus, InstitutionKind, Role,
+    aggregate::{
+        labels,
+        mapping::{recode_text, unknown_values},
+        Figure,
+    },
+    response::ResponseStatus,
+    InstitutionKind, Role,
 };
 
 /// A source with its snapshots, newest year first.
@@ -441,7 +450,6 @@ pub struct FactSheetView {
 /// every report. Its coordinators, researchers and admins.
 #[server(prefix = "/api", endpoint = "fact_sheet")]
 pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
-    use sea_orm::{EntityTrait, QueryOrder};
     guard::respond(
         async move {
             let state = guard::state()?;
@@ -459,83 +467,71 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
                 || institution.kind.clone(),
                 |k| k.label(crate::i18n::Lang::Nl).to_owned(),
             );
-            let mut out = Vec::new();
-            for source in data_source::Entity::find()
-                .order_by_asc(data_source::Column::Name)
-                .all(&state.db)
-                .await
-                .map_err(ApiError::internal)?
-            {
-                // The register gives context (students), not figures about safety.
-                let Ok(source_kind) = sources::kind_of(&source) else {
-                    continue;
-                };
-                if source_kind == sources::SourceKind::Register {
-                    continue;
-                }
-                let ids = sources::in_use(&state.db, source.id).await?;
-                if ids.is_empty() {
-                    continue;
-                }
-                let figures = sources::figures(
-                    &state.db,
-                    &ids,
-                    state.settings.thresholds,
-                    &Default::default(),
-                    state.settings.figures,
-                )
-                .await?;
-                let Some(year) = figures
-                    .iter()
-                    .filter(|f| f.breakdown == "brin" && f.group == code)
-                    .map(|f| f.year)
-                    .max()
-                else {
-                    continue;
-                };
-                let cell = |year: i64, breakdown: &str, group: &str, indicator: &str| {
-                    figures
-                        .iter()
-                        .find(|f| f.key() == (year, breakdown, group, indicator))
-                };
-                let shown = |f: Option<&Figure>| {
-                    f.and_then(|f| f.value.zip(f.n).map(|(v, n)| (v, f.interval, n)))
-                };
-                let rows = source_kind
-                    .report_indicators()
-                    .into_iter()
-                    .map(|indicator| {
-                        let own = cell(year, "brin", &code, &indicator);
-                        FactRow {
-                            label: labels::of(labels::INDICATORS, &indicator, lang),
-                            differs: own.and_then(|f| f.versus).is_some_and(|v| v.differs),
-                            own: shown(own),
-                            own_before: shown(cell(year - 1, "brin", &code, &indicator))
-                                .or_else(|| shown(cell(year - 2, "brin", &code, &indicator)))
-                                .map(|(v, _, _)| v),
-                            same_type: shown(cell(year, "type", &kind, &indicator)),
-                            national: shown(cell(year, "national", "all", &indicator)),
-                            indicator,
-                        }
-                    })
-                    .collect();
-                out.push(FactSource {
-                    name: source.name,
-                    kind: source.kind,
-                    year,
-                    rows,
-                });
-            }
+            let settings = &state.settings;
+            let sources = sources::safety_figures(&state.db, settings.thresholds, settings.figures)
+                .await?
+                .into_iter()
+                .filter_map(|s| fact_source(s, &code, &kind, lang))
+                .collect();
             Ok(FactSheetView {
                 code,
                 name: institution.name,
                 kind,
-                sources: out,
-                thresholds: state.settings.thresholds,
+                sources,
+                thresholds: settings.thresholds,
             })
         }
         .await,
     )
+}
+
+/// A source's rows on the fact sheet of institution `code` (of type `kind`), of the newest year
+/// with figures of the institution; `None` without any.
+#[cfg(feature = "ssr")]
+fn fact_source(
+    s: sources::SourceFigures,
+    code: &str,
+    kind: &str,
+    lang: crate::i18n::Lang,
+) -> Option<FactSource> {
+    let figures = &s.figures;
+    let year = figures
+        .iter()
+        .filter(|f| f.breakdown == "brin" && f.group == code)
+        .map(|f| f.year)
+        .max()?;
+    let cell = |year: i64, breakdown: &str, group: &str, indicator: &str| {
+        figures
+            .iter()
+            .find(|f| f.key() == (year, breakdown, group, indicator))
+    };
+    let shown =
+        |f: Option<&Figure>| f.and_then(|f| f.value.zip(f.n).map(|(v, n)| (v, f.interval, n)));
+    let rows = s
+        .kind
+        .report_indicators()
+        .into_iter()
+        .map(|indicator| {
+            let own = cell(year, "brin", code, &indicator);
+            FactRow {
+                label: labels::of(labels::INDICATORS, &indicator, lang),
+                differs: own.and_then(|f| f.versus).is_some_and(|v| v.differs),
+                own: shown(own),
+                own_before: shown(cell(year - 1, "brin", code, &indicator))
+                    .or_else(|| shown(cell(year - 2, "brin", code, &indicator)))
+                    .map(|(v, _, _)| v),
+                same_type: shown(cell(year, "type", kind, &indicator)),
+                national: shown(cell(year, "national", "all", &indicator)),
+                indicator,
+            }
+        })
+        .collect();
+    Some(FactSource {
+        name: s.source.name,
+        kind: s.source.kind,
+        year,
+        rows,
+    })
 }
 
 /// A round whose submitted answers can be downloaded.

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::guard;
 use super::{ApiError, AuditRow};
 #[cfg(feature = "ssr")]
-use crate::backend::{audit, audit::Filter, audit::SearchError};
+use crate::backend::audit::{self, Filter, SearchError};
 #[cfg(feature = "ssr")]
 use crate::domain::Role;
 

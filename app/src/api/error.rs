@@ -107,22 +107,22 @@ impl ApiError {
                 Lang::Nl => format!("Er bestaat al een record met deze waarde ({field})."),
                 Lang::En => format!("A record with this value already exists ({field})."),
             },
-            ApiError::Stale(answers) => {
-                let who = |s: &StaleView| s.by.clone().unwrap_or_else(|| p("een collega", "a colleague"));
-                answers
-                    .iter()
-                    .map(|s| match lang {
-                        Lang::Nl => format!("Vraag {} is intussen gewijzigd door {} ({}). Het huidige antwoord staat nu in het formulier; uw wijziging is niet opgeslagen.", s.key, who(s), s.at),
-                        Lang::En => format!("Question {} was changed meanwhile by {} ({}). The current answer is now in the form; your change was not saved.", s.key, who(s), s.at),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            }
+            ApiError::Stale(answers) => answers
+                .iter()
+                .map(|s| {
+                    let question = match lang {
+                        Lang::Nl => format!("Vraag {}", s.key),
+                        Lang::En => format!("Question {}", s.key),
+                    };
+                    stale_text(lang, &question, s.by.as_deref(), &s.at, None)
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
             ApiError::Incomplete { missing, invalid } => match lang {
                 Lang::Nl => format!("Nog niet compleet: {missing} verplichte vragen zijn open en {invalid} antwoorden zijn ongeldig. De controlepagina laat zien welke."),
                 Lang::En => format!("Not complete yet: {missing} required questions are open and {invalid} answers are invalid. The review page shows which."),
             },
-            ApiError::Closed => p("Deze vragenlijst kan niet meer worden gewijzigd: de ronde is gesloten of de antwoorden zijn ingediend.", "This questionnaire can no longer be changed: the round is closed or the answers have been submitted."),
+            ApiError::Closed => p("Deze vragenlijst kan niet meer worden gewijzigd: de ronde is gesloten of de antwoorden zijn ingediend. Er is niets opgeslagen.", "This questionnaire can no longer be changed: the round is closed or the answers have been submitted. Nothing was saved."),
             ApiError::ImportRejected(problems) => match lang {
                 Lang::Nl => format!("Het bestand is geweigerd: {} problemen. Er is niets opgeslagen.", problems.len()),
                 Lang::En => format!("The file was rejected: {} problems. Nothing was saved.", problems.len()),
@@ -131,6 +131,25 @@ impl ApiError {
             ApiError::Internal => p("Er ging iets mis aan onze kant. Probeer het later opnieuw.", "Something went wrong on our side. Please try again later."),
             ApiError::Transport(_) => p("De server is niet bereikbaar. Controleer de verbinding en probeer opnieuw.", "The server cannot be reached. Check the connection and try again."),
         }
+    }
+}
+
+/// An answer that someone else changed since the writer read it (`question` names it: its label or
+/// key), with what the writer had typed when that is known. The answer form and the survey's
+/// form post both say it this way.
+pub fn stale_text(
+    lang: Lang,
+    question: &str,
+    by: Option<&str>,
+    at: &str,
+    mine: Option<&str>,
+) -> String {
+    let who = by.unwrap_or(lang.pick("een collega", "a colleague"));
+    match (lang, mine) {
+        (Lang::Nl, Some(mine)) => format!("{question}: intussen gewijzigd door {who} ({at}). Het huidige antwoord staat in het formulier; uw antwoord ({mine}) is niet opgeslagen."),
+        (Lang::Nl, None) => format!("{question}: intussen gewijzigd door {who} ({at}). Het huidige antwoord staat in het formulier; uw wijziging is niet opgeslagen."),
+        (Lang::En, Some(mine)) => format!("{question}: changed meanwhile by {who} ({at}). The current answer is in the form; your answer ({mine}) was not saved."),
+        (Lang::En, None) => format!("{question}: changed meanwhile by {who} ({at}). The current answer is in the form; your change was not saved."),
     }
 }
 

@@ -9,11 +9,17 @@ use super::guard;
 use super::ApiError;
 #[cfg(feature = "ssr")]
 use crate::backend::{
-    mail::invitations, mail::invitations::Audience, mail::outbox, mail::templates, rounds,
+    mail::{
+        invitations::{self, Audience},
+        outbox, templates,
+    },
+    rounds,
 };
 #[cfg(feature = "ssr")]
 use crate::domain::{
-    mail::example_fields, mail::render, mail::MailKind, mail::Template, time::format_local, Role,
+    mail::{example_fields, render, MailKind, Template},
+    time::format_local,
+    Role,
 };
 #[cfg(feature = "ssr")]
 use crate::i18n::Lang;

@@ -14,7 +14,10 @@ use super::ApiError;
 use crate::backend::questionnaires;
 use crate::domain::questionnaire::{Change, Definition, VersionStatus};
 #[cfg(feature = "ssr")]
-use crate::domain::{questionnaire::diff, questionnaire::edit, questionnaire::Text, Role};
+use crate::domain::{
+    questionnaire::{diff, edit, Text},
+    Role,
+};
 
 /// A version in lists.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

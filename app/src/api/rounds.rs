@@ -12,7 +12,9 @@ use crate::backend::{institutions, questionnaires, responses, rounds, users};
 use crate::domain::response::ResponseStatus;
 #[cfg(feature = "ssr")]
 use crate::domain::{
-    questionnaire::VersionStatus, time, time::format_local, time::input_value, Role,
+    questionnaire::VersionStatus,
+    time::{self, format_local, input_value},
+    Role,
 };
 
 /// A round in lists.

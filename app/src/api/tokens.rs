@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 use super::guard;
 use super::{ApiError, NewToken};
 #[cfg(feature = "ssr")]
-use crate::backend::{api_tokens, api_tokens::TokenError, users};
+use crate::backend::{
+    api_tokens::{self, TokenError},
+    users,
+};
 #[cfg(feature = "ssr")]
 use crate::domain::time;
 use crate::domain::Role;

@@ -6,9 +6,17 @@ use super::{ApiError, PasswordLink, UserRow};
 #[cfg(feature = "ssr")]
 use crate::api::{error::FieldError, guard};
 #[cfg(feature = "ssr")]
-use crate::backend::{audit, erasure, erasure::EraseError, mail::outbox, mail::templates, users};
+use crate::backend::{
+    audit,
+    erasure::{self, EraseError},
+    mail::{outbox, templates},
+    users,
+};
 #[cfg(feature = "ssr")]
-use crate::domain::{mail::render, mail::Fields, mail::MailKind, Email, InstitutionCode, Role};
+use crate::domain::{
+    mail::{render, Fields, MailKind},
+    Email, InstitutionCode, Role,
+};
 
 /// Every account. Admins only.
 #[server(prefix = "/api", endpoint = "list_users")]

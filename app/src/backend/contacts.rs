@@ -69,6 +69,59 @@ async fn apply(
         .into_iter()
         .map(|i| (i.code, i.id))
         .collect();
+    let emails: Vec<&str> = records.iter().map(|r| r.email.as_str()).collect();
+    let existing: HashMap<String, user::Model> = user::Entity::find()
+        .filter(user::Column::Email.is_in(emails))
+        .all(db)
+        .await
+        .context("read accounts")?
+        .into_iter()
+        .map(|u| (u.email.clone(), u))
+        .collect();
+    problems.extend(unknown_references(records, &institutions, &existing));
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
+        return Ok(Err(problems));
+    }
+    let mut ids: HashMap<String, i32> = existing.iter().map(|(e, u)| (e.clone(), u.id)).collect();
+    let mut created = 0;
+    for r in records {
+        let id = match ids.get(r.email.as_str()) {
+            Some(&id) => {
+                if existing.contains_key(r.email.as_str()) {
+                    update_contact(db, id, r).await?;
+                }
+                id
+            }
+            None => {
+                let id = create_contact(db, r).await?;
+                created += 1;
+                ids.insert(r.email.as_str().into(), id);
+                id
+            }
+        };
+        if let Some(&institution_id) = institutions.get(r.code.as_str()) {
+            bind(db, id, institution_id).await?;
+        }
+    }
+    // The same person may appear once per institution; count them once.
+    let updated = records
+        .iter()
+        .filter(|r| existing.contains_key(r.email.as_str()))
+        .map(|r| r.email.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len() as i32;
+    Ok(Ok((created, updated)))
+}
+
+/// Rows naming an institution the register does not have, or the address of an account that is
+/// not a contact (an admin or researcher never becomes one by an import).
+fn unknown_references(
+    records: &[ContactRecord],
+    institutions: &HashMap<String, i32>,
+    existing: &HashMap<String, user::Model>,
+) -> Vec<ImportProblem> {
+    let mut problems = Vec::new();
     for r in records {
         if !institutions.contains_key(r.code.as_str()) {
             problems.push(ImportProblem {
@@ -79,93 +132,75 @@ async fn apply(
                 },
             });
         }
+        if existing
+            .get(r.email.as_str())
+            .is_some_and(|u| u.role != Role::Coordinator.as_str())
+        {
+            problems.push(ImportProblem {
+                line: r.line,
+                column: Some("e-mail".into()),
+                problem: Problem::NotAContact {
+                    value: r.email.as_str().into(),
+                },
+            });
+        }
     }
-    let emails: Vec<&str> = records.iter().map(|r| r.email.as_str()).collect();
-    let existing: HashMap<String, user::Model> = user::Entity::find()
-        .filter(user::Column::Email.is_in(emails))
-        .all(db)
+    problems
+}
+
+/// A known contact gets the file's name and language, and is active again.
+async fn update_contact(
+    db: &impl ConnectionTrait,
+    id: i32,
+    r: &ContactRecord,
+) -> anyhow::Result<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::DisplayName, Expr::value(r.name.clone()))
+        .col_expr(user::Column::Language, Expr::value(r.language.code()))
+        .col_expr(user::Column::Active, Expr::value(true))
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
         .await
-        .context("read accounts")?
-        .into_iter()
-        .map(|u| (u.email.clone(), u))
-        .collect();
-    for r in records {
-        if let Some(u) = existing.get(r.email.as_str()) {
-            if u.role != Role::Coordinator.as_str() {
-                problems.push(ImportProblem {
-                    line: r.line,
-                    column: Some("e-mail".into()),
-                    problem: Problem::NotAContact {
-                        value: r.email.as_str().into(),
-                    },
-                });
-            }
+        .with_context(|| format!("update contact {id}"))?;
+    Ok(())
+}
+
+/// A new contact: a coordinator's account without a password (they log in by personal link or
+/// set one by a link from an admin).
+async fn create_contact(db: &impl ConnectionTrait, r: &ContactRecord) -> anyhow::Result<i32> {
+    let user = user::ActiveModel {
+        email: Set(r.email.as_str().into()),
+        display_name: Set(r.name.clone()),
+        role: Set(Role::Coordinator.as_str().into()),
+        password_hash: Set(None),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        language: Set(r.language.code().into()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .with_context(|| format!("create contact of line {}", r.line))?;
+    Ok(user.id)
+}
+
+/// Binds a contact to an institution (once).
+async fn bind(db: &impl ConnectionTrait, user_id: i32, institution_id: i32) -> anyhow::Result<()> {
+    let bound = user_institution::Entity::find()
+        .filter(user_institution::Column::UserId.eq(user_id))
+        .filter(user_institution::Column::InstitutionId.eq(institution_id))
+        .one(db)
+        .await
+        .context("read binding")?
+        .is_some();
+    if !bound {
+        user_institution::ActiveModel {
+            user_id: Set(user_id),
+            institution_id: Set(institution_id),
         }
+        .insert(db)
+        .await
+        .with_context(|| format!("bind user {user_id} to institution {institution_id}"))?;
     }
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.line);
-        return Ok(Err(problems));
-    }
-    let (mut created, mut updated) = (0, 0);
-    let mut ids: HashMap<String, i32> = existing.iter().map(|(e, u)| (e.clone(), u.id)).collect();
-    for r in records {
-        let id = match ids.get(r.email.as_str()) {
-            Some(id) => {
-                // The same person may appear once per institution; count them once.
-                if existing.contains_key(r.email.as_str()) {
-                    user::Entity::update_many()
-                        .col_expr(user::Column::DisplayName, Expr::value(r.name.clone()))
-                        .col_expr(user::Column::Language, Expr::value(r.language.code()))
-                        .col_expr(user::Column::Active, Expr::value(true))
-                        .filter(user::Column::Id.eq(*id))
-                        .exec(db)
-                        .await
-                        .context("update contact")?;
-                }
-                *id
-            }
-            None => {
-                let u = user::ActiveModel {
-                    email: Set(r.email.as_str().into()),
-                    display_name: Set(r.name.clone()),
-                    role: Set(Role::Coordinator.as_str().into()),
-                    password_hash: Set(None),
-                    active: Set(true),
-                    created_at: Set(Utc::now()),
-                    language: Set(r.language.code().into()),
-                    ..Default::default()
-                }
-                .insert(db)
-                .await
-                .context("create contact")?;
-                created += 1;
-                ids.insert(r.email.as_str().into(), u.id);
-                u.id
-            }
-        };
-        let institution_id = institutions[r.code.as_str()];
-        let bound = user_institution::Entity::find()
-            .filter(user_institution::Column::UserId.eq(id))
-            .filter(user_institution::Column::InstitutionId.eq(institution_id))
-            .one(db)
-            .await
-            .context("read binding")?
-            .is_some();
-        if !bound {
-            user_institution::ActiveModel {
-                user_id: Set(id),
-                institution_id: Set(institution_id),
-            }
-            .insert(db)
-            .await
-            .context("bind contact")?;
-        }
-    }
-    updated += records
-        .iter()
-        .filter(|r| existing.contains_key(r.email.as_str()))
-        .map(|r| r.email.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .len() as i32;
-    Ok(Ok((created, updated)))
+    Ok(())
 }

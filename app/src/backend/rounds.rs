@@ -71,7 +71,7 @@ pub async fn create(
     }
     let target = questionnaires::find(db, new.version_id)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .with_context(|| format!("read version {}", new.version_id))?
         .ok_or(RoundError::NotFound)?;
     if target.status != VersionStatus::Published {
         return Err(RoundError::VersionNotPublished);
@@ -91,59 +91,13 @@ pub async fn create(
     .insert(&txn)
     .await
     .context("insert round")?;
-    let mut query = institution::Entity::find();
-    if !new.institutions.is_empty() {
-        query = query.filter(institution::Column::Code.is_in(new.institutions.clone()));
-    }
-    let known = query.all(&txn).await.context("read institutions")?;
-    let unknown: Vec<String> = new
-        .institutions
-        .iter()
-        .filter(|c| !known.iter().any(|k| k.code == **c))
-        .cloned()
-        .collect();
-    if !unknown.is_empty() {
-        return Err(RoundError::UnknownInstitutions(unknown));
-    }
-    if known.is_empty() {
-        return Err(RoundError::NoInstitutions);
-    }
+    let known = invited(&txn, &new.institutions).await?;
     let history = history(&txn, target.id).await?;
     let mut prefilled = 0;
     for inst in &known {
         let carried = previous_answers(&txn, inst.id, &history, &target.definition).await?;
-        if !carried.is_empty() {
-            prefilled += 1;
-        }
-        // A response without answers keeps answers version 0 (its first save then knows that
-        // there is nothing to read).
-        let row = response::ActiveModel {
-            round_id: Set(round.id),
-            institution_id: Set(inst.id),
-            version_id: Set(new.version_id),
-            status: Set(ResponseStatus::NotStarted.as_str().into()),
-            updated_at: Set(now),
-            answers_version: Set(i32::from(!carried.is_empty())),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .context("insert response")?;
-        if !carried.is_empty() {
-            let answers: Vec<responses::StoredAnswer> = carried
-                .into_iter()
-                .map(|(key, value)| responses::StoredAnswer {
-                    item_key: key,
-                    previous: Some(value.clone()),
-                    value,
-                    revision: 1,
-                    prefilled: true,
-                    updated_by: None,
-                    updated_at: now,
-                })
-                .collect();
-            responses::store_answers(&txn, row.id, &answers).await?;
-        }
+        prefilled += i32::from(!carried.is_empty());
+        open_response(&txn, &round, inst.id, carried, now).await?;
     }
     audit::record(
         &txn,
@@ -158,6 +112,70 @@ pub async fn create(
     .await?;
     txn.commit().await.context("commit")?;
     Ok(round.id)
+}
+
+/// The institutions a new round invites: those with `codes`, or every one in the register.
+async fn invited(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<institution::Model>, RoundError> {
+    let mut query = institution::Entity::find();
+    if !codes.is_empty() {
+        query = query.filter(institution::Column::Code.is_in(codes.to_vec()));
+    }
+    let known = query.all(db).await.context("read institutions")?;
+    let unknown: Vec<String> = codes
+        .iter()
+        .filter(|c| !known.iter().any(|k| k.code == **c))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(RoundError::UnknownInstitutions(unknown));
+    }
+    if known.is_empty() {
+        return Err(RoundError::NoInstitutions);
+    }
+    Ok(known)
+}
+
+/// An institution's response in a new round, with last year's answers (`carried`) prefilled.
+async fn open_response(
+    db: &impl ConnectionTrait,
+    round: &round::Model,
+    institution_id: i32,
+    carried: Answers,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    // A response without answers keeps answers version 0 (its first save then knows that there
+    // is nothing to read).
+    let row = response::ActiveModel {
+        round_id: Set(round.id),
+        institution_id: Set(institution_id),
+        version_id: Set(round.version_id),
+        status: Set(ResponseStatus::NotStarted.as_str().into()),
+        updated_at: Set(now),
+        answers_version: Set(i32::from(!carried.is_empty())),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .with_context(|| format!("insert response of institution {institution_id}"))?;
+    if carried.is_empty() {
+        return Ok(());
+    }
+    let answers: Vec<responses::StoredAnswer> = carried
+        .into_iter()
+        .map(|(key, value)| responses::StoredAnswer {
+            item_key: key,
+            previous: Some(value.clone()),
+            value,
+            revision: 1,
+            prefilled: true,
+            updated_by: None,
+            updated_at: now,
+        })
+        .collect();
+    responses::store_answers(db, row.id, &answers).await
 }
 
 /// The versions of the target's questionnaire up to the target, oldest first: (id, number,

@@ -13,10 +13,9 @@ use sea_orm::{
 use super::entities::{institution, questionnaire_version as version, round};
 use super::responses::{as_answers, document_column, parse_document};
 use crate::domain::aggregate::Characteristics;
-use crate::domain::questionnaire::{
-    keep_strictest_marks, Concordance, Definition, ItemKind, VersionStatus,
-};
-use crate::domain::response::{carry_forward, display, evaluate, Answers, ResponseStatus};
+use crate::domain::questionnaire::{Definition, ItemKind, VersionStatus};
+use crate::domain::response::history::{History, Version};
+use crate::domain::response::{display, Answers, ResponseStatus};
 use crate::domain::time;
 use crate::i18n::Lang;
 
@@ -70,83 +69,10 @@ pub async fn dataset(
     db: &impl ConnectionTrait,
     rounds: Option<&[i32]>,
 ) -> anyhow::Result<Option<Dataset>> {
-    let all_rounds = round::Entity::find()
-        .order_by_asc(round::Column::Year)
-        .order_by_asc(round::Column::Id)
-        .all(db)
-        .await
-        .context("read rounds")?;
-    let versions = version::Entity::find()
-        .order_by_asc(version::Column::Number)
-        .all(db)
-        .await
-        .context("read versions")?;
-    let questionnaire_of = |version_id: i32| {
-        versions
-            .iter()
-            .find(|v| v.id == version_id)
-            .map(|v| v.questionnaire_id)
-    };
-    let anchor = match rounds {
-        Some(ids) if !ids.is_empty() => all_rounds.iter().find(|r| ids.contains(&r.id)),
-        _ => all_rounds.last(),
-    };
-    let Some(questionnaire) = anchor.and_then(|r| questionnaire_of(r.version_id)) else {
+    let Some((chosen, history)) = chosen_rounds(db, rounds).await? else {
         return Ok(None);
     };
-    let chosen: Vec<round::Model> = all_rounds
-        .into_iter()
-        .filter(|r| questionnaire_of(r.version_id) == Some(questionnaire))
-        .filter(|r| match rounds {
-            Some(ids) if !ids.is_empty() => ids.contains(&r.id),
-            _ => true,
-        })
-        .collect();
-    // Every version of the questionnaire, oldest first, with its definition.
-    let mut history: Vec<(i32, i32, Definition)> = Vec::new();
-    for v in versions
-        .iter()
-        .filter(|v| v.questionnaire_id == questionnaire)
-    {
-        let def: Definition = serde_json::from_str(&v.definition).context("stored definition")?;
-        history.push((v.id, v.number, def));
-    }
-    // A draft may still change: rows take the keys of the newest published (or retired) one.
-    let Some(target) = versions
-        .iter()
-        .filter(|v| {
-            v.questionnaire_id == questionnaire && v.status != VersionStatus::Draft.as_str()
-        })
-        .map(|v| v.number)
-        .max()
-    else {
-        return Ok(None);
-    };
-    let number_of: HashMap<i32, i32> = history.iter().map(|(id, n, _)| (*id, *n)).collect();
-    let mut definition = history
-        .iter()
-        .find(|(_, n, _)| *n == target)
-        .map(|(_, _, d)| d.clone())
-        .context("target version")?;
-    let backend = db.get_database_backend();
-    let ids: Vec<String> = chosen.iter().map(|r| r.id.to_string()).collect();
-    let submitted = if ids.is_empty() {
-        Vec::new()
-    } else {
-        Submitted::find_by_statement(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "SELECT id, round_id, institution_id, version_id, {} AS answers FROM responses \
-                 WHERE status = $1 AND round_id IN ({}) ORDER BY round_id, id",
-                document_column(backend),
-                ids.join(", ")
-            ),
-            [ResponseStatus::Submitted.as_str().into()],
-        ))
-        .all(db)
-        .await
-        .context("read submitted responses")?
-    };
+    let submitted = read_submitted(db, &chosen).await?;
     let institutions: HashMap<i32, institution::Model> = institution::Entity::find()
         .filter(institution::Column::Id.is_in(submitted.iter().map(|s| s.institution_id)))
         .all(db)
@@ -155,35 +81,16 @@ pub async fn dataset(
         .into_iter()
         .map(|i| (i.id, i))
         .collect();
-    // A privacy mark taken away in a later version still holds for the answers given under it.
-    let used: std::collections::BTreeSet<i32> = submitted.iter().map(|s| s.version_id).collect();
-    for (_, from, older) in history.iter().filter(|(id, _, _)| used.contains(id)) {
-        let concordances: Vec<&Concordance> = history
-            .iter()
-            .filter(|(_, n, _)| n > from && *n <= target)
-            .map(|(_, _, d)| &d.concordance)
-            .collect();
-        keep_strictest_marks(&mut definition, older, &concordances);
-    }
+    let used = submitted.iter().map(|s| s.version_id).collect();
+    let definition = history.protected_target(&used).context("target version")?;
     let year_of: BTreeMap<i32, i32> = chosen.iter().map(|r| (r.id, r.year)).collect();
     let today = time::today(Utc::now());
     let mut rows = Vec::with_capacity(submitted.len());
     for s in submitted {
-        let from = number_of.get(&s.version_id).copied().unwrap_or(target);
-        let Some((_, _, own)) = history.iter().find(|(id, _, _)| *id == s.version_id) else {
+        let given = as_answers(&parse_document(&s.answers)?);
+        let Some(answers) = history.carried(s.version_id, given, &definition, today) else {
             continue;
         };
-        let mut answers = as_answers(&parse_document(&s.answers)?);
-        let applicable = evaluate(own, &answers, today).applicable;
-        answers.retain(|key, _| {
-            applicable.contains(key.split_once('.').map_or(key.as_str(), |(base, _)| base))
-        });
-        let concordances: Vec<&Concordance> = history
-            .iter()
-            .filter(|(_, n, _)| *n > from && *n <= target)
-            .map(|(_, _, d)| &d.concordance)
-            .collect();
-        let answers = carry_forward(&answers, &concordances, &definition);
         let institution = institutions.get(&s.institution_id);
         rows.push(Row {
             response_id: s.id,
@@ -196,10 +103,84 @@ pub async fn dataset(
     }
     Ok(Some(Dataset {
         definition,
-        version_number: target,
+        version_number: history.target_number(),
         rounds: chosen,
         rows,
     }))
+}
+
+/// The rounds of [`dataset`], oldest first, and the history of their questionnaire.
+async fn chosen_rounds(
+    db: &impl ConnectionTrait,
+    rounds: Option<&[i32]>,
+) -> anyhow::Result<Option<(Vec<round::Model>, History)>> {
+    let all_rounds = round::Entity::find()
+        .order_by_asc(round::Column::Year)
+        .order_by_asc(round::Column::Id)
+        .all(db)
+        .await
+        .context("read rounds")?;
+    let versions = version::Entity::find()
+        .all(db)
+        .await
+        .context("read versions")?;
+    let questionnaire_of = |version_id: i32| {
+        versions
+            .iter()
+            .find(|v| v.id == version_id)
+            .map(|v| v.questionnaire_id)
+    };
+    let asked = rounds.filter(|ids| !ids.is_empty());
+    let anchor = match asked {
+        Some(ids) => all_rounds.iter().find(|r| ids.contains(&r.id)),
+        None => all_rounds.last(),
+    };
+    let Some(questionnaire) = anchor.and_then(|r| questionnaire_of(r.version_id)) else {
+        return Ok(None);
+    };
+    let chosen = all_rounds
+        .into_iter()
+        .filter(|r| questionnaire_of(r.version_id) == Some(questionnaire))
+        .filter(|r| asked.is_none_or(|ids| ids.contains(&r.id)))
+        .collect();
+    let history = versions
+        .iter()
+        .filter(|v| v.questionnaire_id == questionnaire)
+        .map(|v| {
+            Ok(Version {
+                id: v.id,
+                number: v.number,
+                definition: serde_json::from_str(&v.definition).context("stored definition")?,
+                draft: v.status == VersionStatus::Draft.as_str(),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(History::new(history).map(|history| (chosen, history)))
+}
+
+/// The submitted responses of `rounds`, in round and id order.
+async fn read_submitted(
+    db: &impl ConnectionTrait,
+    rounds: &[round::Model],
+) -> anyhow::Result<Vec<Submitted>> {
+    if rounds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let ids: Vec<String> = rounds.iter().map(|r| r.id.to_string()).collect();
+    Submitted::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "SELECT id, round_id, institution_id, version_id, {} AS answers FROM responses \
+             WHERE status = $1 AND round_id IN ({}) ORDER BY round_id, id",
+            document_column(backend),
+            ids.join(", ")
+        ),
+        [ResponseStatus::Submitted.as_str().into()],
+    ))
+    .all(db)
+    .await
+    .context("read submitted responses")
 }
 
 impl Dataset {

@@ -1,12 +1,15 @@
 //! The one error type of the plain routes (downloads, uploads, the survey's form posts): each
-//! refusal has its status and a text in Dutch and English, written here once; anything unexpected
+//! refusal has its status and a text in Dutch and English (the pages' own, from [`ApiError`]);
+//! anything unexpected
 //! is logged once with its cause chain and answered with a plain 500.
 
 use std::borrow::Cow;
 
+use app::api::ApiError;
 use app::backend::auth::CurrentUser;
 use app::backend::middleware::Viewer;
 use app::domain::Role;
+use app::i18n::Lang;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
@@ -29,6 +32,18 @@ impl RouteError {
     }
 }
 
+/// A response that cannot be opened: not there, or not the caller's; anything else is internal.
+impl From<app::backend::responses::ResponseError> for RouteError {
+    fn from(error: app::backend::responses::ResponseError) -> Self {
+        use app::backend::responses::ResponseError as E;
+        match error {
+            E::NotFound => RouteError::NotFound,
+            E::Forbidden => RouteError::Forbidden,
+            error => RouteError::Internal(error.into()),
+        }
+    }
+}
+
 impl From<anyhow::Error> for RouteError {
     fn from(error: anyhow::Error) -> Self {
         RouteError::Internal(error)
@@ -39,28 +54,26 @@ impl IntoResponse for RouteError {
     fn into_response(self) -> Response {
         match self {
             RouteError::Unauthenticated => {
-                (StatusCode::UNAUTHORIZED, "Log eerst in / Please log in").into_response()
+                both(StatusCode::UNAUTHORIZED, ApiError::Unauthenticated)
             }
-            RouteError::Forbidden => {
-                (StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response()
-            }
-            RouteError::NotFound => {
-                (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response()
-            }
+            RouteError::Forbidden => both(StatusCode::FORBIDDEN, ApiError::Forbidden),
+            RouteError::NotFound => both(StatusCode::NOT_FOUND, ApiError::NotFound),
             RouteError::BadRequest => {
                 (StatusCode::BAD_REQUEST, "Ongeldig formulier / Invalid form").into_response()
             }
             RouteError::Refused(status, text) => (status, text.into_owned()).into_response(),
             RouteError::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Er ging iets mis; probeer het later opnieuw. / Something went wrong; try again later.",
-                )
-                    .into_response()
+                both(StatusCode::INTERNAL_SERVER_ERROR, ApiError::Internal)
             }
         }
     }
+}
+
+/// A plain-text answer with the refusal's text as the pages say it, Dutch first.
+fn both(status: StatusCode, error: ApiError) -> Response {
+    let text = format!("{} / {}", error.message(Lang::Nl), error.message(Lang::En));
+    (status, text).into_response()
 }
 
 /// The logged-in user when their role is one of `roles`; otherwise the refusal (401, 403).

@@ -2,93 +2,108 @@
 //! as a form (without WASM, or when the user presses a button) and redirects; `GET /r/{token}`
 //! opens a coordinator's personal link.
 
-use std::collections::BTreeMap;
-
+use app::api::error::stale_text;
 use app::api::survey::page;
-use app::api::SurveyNotice;
+use app::api::{ApiError, SurveyNotice};
 use app::backend::auth::{create_scoped_session, session_cookie, Scope};
 use app::backend::middleware::{ClientIp, Viewer};
-use app::backend::responses::{self, Change, ResponseError};
+use app::backend::responses::{self, Change, ResponseError, StoredAnswer};
 use app::backend::{rounds, AppState};
+use app::domain::questionnaire::{Definition, Section};
 use app::domain::response::{answer_keys, evaluate, normalise};
 use app::domain::time;
 use app::i18n::Lang;
 use axum::extract::{Form, Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
-/// What a section form posts: `a:<key>` answers (repeated for multiple choice), `r:<key>` the
-/// revision and `o:<key>` the value the page was rendered with, `go` where to go next,
-/// `confirm` an item whose answer from last year is confirmed unchanged, and `confirm_all` to
-/// confirm every answer from last year in the section (as they stand on the form).
+use super::error::RouteError;
+
+/// `POST /vragenlijst/{id}/deel/{section}`: a section form (see [`page::SectionPost`]). Saves
+/// what changed and applies, then redirects to where the form asked to go; what could not be
+/// saved goes back to this section as a notice, with the values as typed.
 pub async fn post_section(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     Path((id, section)): Path<(i32, String)>,
     headers: axum::http::HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Response, RouteError> {
     let here = format!("/vragenlijst/{id}/deel/{section}");
     let Some(user) = viewer.0 else {
-        return Redirect::to(&format!("/inloggen?next={here}")).into_response();
+        return Ok(Redirect::to(&format!("/inloggen?next={here}")).into_response());
     };
-    let lang = headers
+    let lang = lang_of(&headers);
+    let ctx = responses::open(&state, &user, id, true).await?;
+    let sec = ctx
+        .definition
+        .sections
+        .iter()
+        .find(|s| s.key == section)
+        .ok_or(RouteError::NotFound)?;
+    let post = page::SectionPost::read(fields);
+    let stored = responses::answers(&state.db, id).await?;
+    let mut notice = SurveyNotice {
+        response_id: id,
+        ..SurveyNotice::default()
+    };
+    let changes = changes_of(&ctx.definition, sec, &post, &stored, lang, &mut notice);
+    let saved = responses::save(
+        &state.db,
+        Some(&state.answers),
+        &ctx,
+        Some(user.me.id),
+        &changes,
+        Some(&section),
+    )
+    .await;
+    if let Err(error) = saved {
+        notice
+            .messages
+            .extend(unsaved(error, &ctx.definition, &changes, lang)?);
+    }
+    let mut target = post.next(id, &here);
+    if !notice.messages.is_empty() {
+        notice.id = rand::random();
+        target = format!("{here}?melding={}", notice.id);
+        state.flash.put_survey(user.session_id, notice);
+    }
+    Ok(Redirect::to(&target).into_response())
+}
+
+/// The language of the request's cookie (Dutch without one).
+fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+    headers
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
-        .map_or(Lang::Nl, Lang::from_cookie_header);
-    let ctx = match responses::open(&state, &user, id, true).await {
-        Ok(ctx) => ctx,
-        Err(ResponseError::NotFound) => {
-            return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response()
-        }
-        Err(ResponseError::Forbidden) => {
-            return (StatusCode::FORBIDDEN, "Geen toegang / Forbidden").into_response()
-        }
-        Err(error) => return internal(error),
-    };
-    let def = ctx.definition.clone();
-    let Some(sec) = def.sections.iter().find(|s| s.key == section) else {
-        return (StatusCode::NOT_FOUND, "Niet gevonden / Not found").into_response();
-    };
-    let mut posted: BTreeMap<String, String> = BTreeMap::new();
-    let (mut revs, mut origs) = (BTreeMap::new(), BTreeMap::new());
-    let (mut go, mut confirm, mut confirm_all) = (None, None, false);
-    for (name, value) in fields {
-        if let Some(k) = name.strip_prefix(page::ANSWER) {
-            let entry = posted.entry(k.to_owned()).or_default();
-            if !entry.is_empty() {
-                entry.push(' ');
-            }
-            entry.push_str(&value);
-        } else if let Some(k) = name.strip_prefix(page::REVISION) {
-            revs.insert(k.to_owned(), value.parse::<i32>().unwrap_or(0));
-        } else if let Some(k) = name.strip_prefix(page::SAVED) {
-            origs.insert(k.to_owned(), value);
-        } else if name == "go" {
-            go = Some(value);
-        } else if name == "confirm" {
-            confirm = Some(value);
-        } else if name == "confirm_all" {
-            confirm_all = true;
-        }
-    }
-    let stored = match responses::answers(&state.db, id).await {
-        Ok(rows) => rows,
-        Err(error) => return internal(error),
-    };
-    let mut merged = responses::as_answers(&stored);
+        .map_or(Lang::Nl, Lang::from_cookie_header)
+}
+
+/// The changes a section post makes: every answer of the section that differs from the value
+/// the page showed (or is confirmed from last year) and applies given the answers after the
+/// post. An answer that does not fit its item goes to `notice` (its message and the value as
+/// typed) instead.
+fn changes_of(
+    def: &Definition,
+    sec: &Section,
+    post: &page::SectionPost,
+    stored: &[StoredAnswer],
+    lang: Lang,
+    notice: &mut SurveyNotice,
+) -> Vec<Change> {
+    let mut merged = responses::as_answers(stored);
     let mut candidates = Vec::new();
     for item in &sec.items {
         for (k, _) in answer_keys(item) {
-            let value = posted.get(&k).cloned().unwrap_or_default();
-            let orig = origs.get(&k).cloned().unwrap_or_default();
-            let confirmed = confirm.as_deref() == Some(item.key.as_str())
-                || (confirm_all && stored.iter().any(|a| a.item_key == k && a.prefilled));
+            let value = post.answers.get(&k).cloned().unwrap_or_default();
+            let orig = post.saved.get(&k).map_or("", String::as_str);
+            let confirmed = post.confirm.as_deref() == Some(item.key.as_str())
+                || (post.confirm_all && stored.iter().any(|a| a.item_key == k && a.prefilled));
             if value.trim() == orig.trim() && !confirmed {
                 continue;
             }
-            let checked = normalise(&def, &k, &value);
+            let checked = normalise(def, &k, &value);
             match &checked {
                 Ok(Some(v)) => {
                     merged.insert(k.clone(), v.clone());
@@ -98,99 +113,70 @@ pub async fn post_section(
                 }
                 Err(_) => {}
             }
-            candidates.push((item.key.clone(), k, value, checked));
+            candidates.push((&item.key, k, value, checked));
         }
     }
-    let applicable = evaluate(&def, &merged, time::today(chrono::Utc::now())).applicable;
-    let mut notice = SurveyNotice {
-        response_id: id,
-        ..SurveyNotice::default()
-    };
+    let applicable = evaluate(def, &merged, time::today(chrono::Utc::now())).applicable;
     let mut changes = Vec::new();
     for (item_key, k, value, checked) in candidates {
-        if !applicable.contains(&item_key) {
+        if !applicable.contains(item_key) {
             continue;
         }
-        if let Err(e) = checked {
-            let label = def
-                .item(&item_key)
-                .map(|i| i.label.get(lang).to_owned())
-                .unwrap_or_default();
-            notice
-                .messages
-                .push(format!("{label}: {}", e.message().get(lang)));
-            notice.values.insert(k, value);
-            continue;
+        match checked {
+            Err(e) => {
+                let label = label_of(def, item_key, lang);
+                notice
+                    .messages
+                    .push(format!("{label}: {}", e.message().get(lang)));
+                notice.values.insert(k, value);
+            }
+            Ok(_) => changes.push(Change {
+                base: post.revisions.get(&k).copied().unwrap_or(0),
+                key: k,
+                value,
+            }),
         }
-        changes.push(Change {
-            base: revs.get(&k).copied().unwrap_or(0),
-            key: k,
-            value,
-        });
     }
-    let mut target = go
-        .filter(|g| g.starts_with(&format!("/vragenlijst/{id}/")) && !g.contains("//"))
-        .unwrap_or_else(|| here.clone());
-    match responses::save(
-        &state.db,
-        Some(&state.answers),
-        &ctx,
-        Some(user.me.id),
-        &changes,
-        Some(&section),
-    )
-    .await
-    {
-        Ok(_) => {}
-        Err(ResponseError::Stale(stale)) => {
-            for s in stale {
+    changes
+}
+
+/// The label of an item in `lang` (empty for a key the version does not have).
+fn label_of(def: &Definition, item_key: &str, lang: Lang) -> String {
+    def.item(item_key)
+        .map(|i| i.label.get(lang).to_owned())
+        .unwrap_or_default()
+}
+
+/// What the user reads when a save was refused (a stale answer, a closed round, an answer that
+/// does not fit); anything else is an internal error.
+fn unsaved(
+    error: ResponseError,
+    def: &Definition,
+    changes: &[Change],
+    lang: Lang,
+) -> Result<Vec<String>, RouteError> {
+    Ok(match error {
+        ResponseError::Stale(stale) => stale
+            .into_iter()
+            .map(|s| {
                 let mine = changes
                     .iter()
                     .find(|c| c.key == s.key)
-                    .map(|c| c.value.clone())
-                    .unwrap_or_default();
-                let who =
-                    s.by.unwrap_or_else(|| lang.pick("een collega", "a colleague").into());
-                let label = def
-                    .item(s.key.split('.').next().unwrap_or(""))
-                    .map(|i| i.label.get(lang).to_owned())
-                    .unwrap_or_default();
-                notice.messages.push(match lang {
-                    Lang::Nl => format!("{label}: intussen gewijzigd door {who} ({}). Het huidige antwoord staat in het formulier; uw antwoord ({mine}) is niet opgeslagen.", time::format_local(s.at)),
-                    Lang::En => format!("{label}: changed meanwhile by {who} ({}). The current answer is in the form; your answer ({mine}) was not saved.", time::format_local(s.at)),
-                });
-            }
+                    .map_or("", |c| c.value.as_str());
+                let label = label_of(def, s.key.split('.').next().unwrap_or(""), lang);
+                let at = time::format_local(s.at);
+                stale_text(lang, &label, s.by.as_deref(), &at, Some(mine))
+            })
+            .collect(),
+        ResponseError::RoundClosed | ResponseError::Submitted => {
+            vec![ApiError::Closed.message(lang)]
         }
-        Err(ResponseError::RoundClosed | ResponseError::Submitted) => {
-            notice.messages.push(lang.pick(
-                "Deze vragenlijst kan niet meer worden gewijzigd: de ronde is gesloten of de antwoorden zijn ingediend. Er is niets opgeslagen.",
-                "This questionnaire can no longer be changed: the round is closed or the answers have been submitted. Nothing was saved.").into());
-        }
-        Err(ResponseError::Invalid(problems)) => {
-            for (k, e) in problems {
-                notice
-                    .messages
-                    .push(format!("{k}: {}", e.message().get(lang)));
-            }
-        }
-        Err(error) => return internal(error),
-    }
-    if !notice.messages.is_empty() {
-        notice.id = rand::random();
-        target = format!("{here}?melding={}", notice.id);
-        state.flash.put_survey(user.session_id, notice);
-    }
-    Redirect::to(&target).into_response()
-}
-
-fn internal(error: impl Into<anyhow::Error>) -> Response {
-    let error = error.into();
-    tracing::error!(error = format!("{error:#}"), "survey form failed");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Er ging iets mis / Something went wrong",
-    )
-        .into_response()
+        ResponseError::Invalid(problems) => problems
+            .into_iter()
+            .map(|(k, e)| format!("{k}: {}", e.message().get(lang)))
+            .collect(),
+        error => return Err(error.into()),
+    })
 }
 
 /// The page a personal link opens: a button that starts the session. Opening a link changes
@@ -198,10 +184,7 @@ fn internal(error: impl Into<anyhow::Error>) -> Response {
 /// else, and mail scanners that follow links would use them up): the button posts the token back
 /// to [`open_link`]. The token is in the address, so the page sends no referrer.
 pub async fn link_page(Path(token): Path<String>, headers: axum::http::HeaderMap) -> Response {
-    let lang = headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map_or(Lang::Nl, Lang::from_cookie_header);
+    let lang = lang_of(&headers);
     // Only the characters a token has are put back into the page.
     let token: String = token
         .chars()
@@ -259,25 +242,21 @@ pub async fn open_link(
     State(state): State<AppState>,
     ip: Option<Extension<ClientIp>>,
     Path(token): Path<String>,
-) -> Response {
+) -> Result<Response, RouteError> {
     let ip = ip.map(|Extension(ip)| ip.0).unwrap_or_default();
     let key = format!("link:{ip}");
     let delay = link_delay(state.link_limiter.count(&key));
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let redeemed = match rounds::redeem_link(&state.db, &token).await {
-        Ok(found) => found,
-        Err(error) => return internal(error),
-    };
-    let Some(link) = redeemed else {
+    let Some(link) = rounds::redeem_link(&state.db, &token).await? else {
         state.link_limiter.record(&key);
         tracing::warn!(ip, "personal link refused");
-        return (
+        return Ok((
             [(header::REFERRER_POLICY, "no-referrer")],
             Redirect::to("/inloggen?link=ongeldig"),
         )
-            .into_response();
+            .into_response());
     };
     let scope = Scope {
         round_id: link.round_id,
@@ -288,17 +267,13 @@ pub async fn open_link(
         .closes_at
         .min(chrono::Utc::now() + chrono::Duration::hours(hours));
     let cookie =
-        match create_scoped_session(&state.db, link.user_id, expires_at, scope, link.link_id).await
-        {
-            Ok(token) => token,
-            Err(error) => return internal(error),
-        };
+        create_scoped_session(&state.db, link.user_id, expires_at, scope, link.link_id).await?;
     let hours = (expires_at - chrono::Utc::now()).num_hours().max(1);
     let target = match link.last_section {
         Some(section) => format!("/vragenlijst/{}/deel/{section}", link.response_id),
         None => format!("/vragenlijst/{}", link.response_id),
     };
-    (
+    Ok((
         [
             (
                 header::SET_COOKIE,
@@ -308,7 +283,7 @@ pub async fn open_link(
         ],
         Redirect::to(&target),
     )
-        .into_response()
+        .into_response())
 }
 
 #[cfg(test)]

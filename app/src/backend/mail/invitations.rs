@@ -17,7 +17,7 @@ use super::templates;
 use crate::backend::audit::{self, Actor};
 use crate::backend::auth::new_token;
 use crate::backend::entities::{mail_batch, outbox as outbox_row, response_link, round};
-use crate::domain::mail::{render, Fields, MailKind};
+use crate::domain::mail::{render, Fields, MailKind, Template};
 use crate::domain::response::ResponseStatus;
 use crate::domain::time;
 use crate::i18n::Lang;
@@ -130,6 +130,52 @@ struct BatchKind {
     schedule_key: Option<String>,
 }
 
+/// Earlier personal links of these contacts in the round stop working.
+async fn revoke_links(
+    db: &impl ConnectionTrait,
+    round_id: i32,
+    contacts: &[Contact],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    response_link::Entity::update_many()
+        .col_expr(response_link::Column::RevokedAt, Expr::value(Some(now)))
+        .filter(response_link::Column::RoundId.eq(round_id))
+        .filter(response_link::Column::UserId.is_in(contacts.iter().map(|c| c.user_id)))
+        .filter(response_link::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .with_context(|| format!("revoke earlier links in round {round_id}"))?;
+    Ok(())
+}
+
+/// A contact's mail with their personal link (`token`), in their language (`templates`: Dutch,
+/// English).
+fn personal_mail(
+    site: &Site,
+    round: &round::Model,
+    contact: &Contact,
+    token: &str,
+    kind: MailKind,
+    [nl, en]: &[Template; 2],
+) -> NewMail {
+    let lang = Lang::from_code(&contact.language);
+    let mut fields = Fields::new();
+    fields.insert("naam", contact.display_name.clone());
+    fields.insert("instelling", contact.institution_name.clone());
+    fields.insert("ronde", round.name.clone());
+    fields.insert("link", format!("{}/r/{token}", site.base_url));
+    fields.insert("sluitingsdatum", deadline(round.closes_at, lang));
+    NewMail {
+        kind,
+        round_id: Some(round.id),
+        institution_id: Some(contact.institution_id),
+        user_id: Some(contact.user_id),
+        recipient: contact.email.clone(),
+        language: lang.code().into(),
+        rendered: render(if lang == Lang::En { en } else { nl }, &fields),
+    }
+}
+
 /// Queues one mail per contact with a new personal link, in one transaction with the batch.
 async fn queue(
     db: &DatabaseConnection,
@@ -170,46 +216,26 @@ async fn queue(
         }
         Err(e) => return Err(anyhow::Error::new(e).context("store batch").into()),
     };
+    let templates = [nl, en];
     for chunk in recipients.chunks(500) {
         if revoke_earlier {
-            response_link::Entity::update_many()
-                .col_expr(response_link::Column::RevokedAt, Expr::value(Some(now)))
-                .filter(response_link::Column::RoundId.eq(round.id))
-                .filter(response_link::Column::UserId.is_in(chunk.iter().map(|c| c.user_id)))
-                .filter(response_link::Column::RevokedAt.is_null())
-                .exec(&txn)
-                .await
-                .context("revoke earlier links")?;
+            revoke_links(&txn, round.id, chunk, now).await?;
         }
         let mut links = Vec::with_capacity(chunk.len());
         let mut mails = Vec::with_capacity(chunk.len());
-        for c in chunk {
+        for contact in chunk {
             let (token, hash) = new_token();
             links.push(response_link::ActiveModel {
                 token_hash: Set(hash),
-                user_id: Set(c.user_id),
+                user_id: Set(contact.user_id),
                 round_id: Set(round.id),
-                institution_id: Set(c.institution_id),
+                institution_id: Set(contact.institution_id),
                 created_at: Set(now),
                 ..Default::default()
             });
-            let lang = Lang::from_code(&c.language);
-            let mut fields = Fields::new();
-            fields.insert("naam", c.display_name.clone());
-            fields.insert("instelling", c.institution_name.clone());
-            fields.insert("ronde", round.name.clone());
-            fields.insert("link", format!("{}/r/{token}", site.base_url));
-            fields.insert("sluitingsdatum", deadline(round.closes_at, lang));
-            let template = if lang == Lang::En { &en } else { &nl };
-            mails.push(NewMail {
-                kind,
-                round_id: Some(round.id),
-                institution_id: Some(c.institution_id),
-                user_id: Some(c.user_id),
-                recipient: c.email.clone(),
-                language: lang.code().into(),
-                rendered: render(template, &fields),
-            });
+            mails.push(personal_mail(
+                site, round, contact, &token, kind, &templates,
+            ));
         }
         response_link::Entity::insert_many(links)
             .exec_without_returning(&txn)

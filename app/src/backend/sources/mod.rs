@@ -11,7 +11,7 @@ mod snapshots;
 pub use figures::{cells, figures, FigureRequest, Reuse};
 pub use import::{check, import, store, Imported};
 pub use register::{register_facts, RegisterFacts};
-pub use report::{report, Report, ReportError};
+pub use report::{report, safety_figures, Report, ReportError, SourceFigures};
 pub use snapshots::{in_use, restore, snapshots, withdraw, SnapshotInfo};
 
 use anyhow::Context;

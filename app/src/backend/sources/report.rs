@@ -1,11 +1,13 @@
 //! The report of a source's figures for one year, as the analysis page and the exports show it.
 
-use sea_orm::ConnectionTrait;
+use anyhow::Context;
+use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
 use super::figures::{figures, FigureRequest, Reuse};
 use super::snapshots::in_use;
 use super::{find, kind_of, SourceError};
-use crate::domain::aggregate::table::{self};
+use crate::backend::entities::data_source;
+use crate::domain::aggregate::table;
 use crate::domain::aggregate::{self as agg, Figure};
 
 pub use crate::domain::aggregate::kinds::SourceKind;
@@ -82,4 +84,42 @@ pub async fn report(
         breakdown: wanted,
         figures,
     })
+}
+
+/// A source with the figures of its snapshots in use.
+pub struct SourceFigures {
+    pub source: data_source::Model,
+    pub kind: SourceKind,
+    pub figures: Vec<Figure>,
+}
+
+/// Every source that says something about safety (not the register, which gives context) and
+/// has snapshots in use, by name, with its figures: what a fact sheet shows.
+pub async fn safety_figures(
+    db: &impl ConnectionTrait,
+    thresholds: agg::Thresholds,
+    reuse: Reuse,
+) -> anyhow::Result<Vec<SourceFigures>> {
+    let mut out = Vec::new();
+    for source in data_source::Entity::find()
+        .order_by_asc(data_source::Column::Name)
+        .all(db)
+        .await
+        .context("read sources")?
+    {
+        let Ok(kind) = kind_of(&source) else {
+            continue;
+        };
+        let ids = in_use(db, source.id).await?;
+        if kind == SourceKind::Register || ids.is_empty() {
+            continue;
+        }
+        let figures = figures(db, &ids, thresholds, &FigureRequest::default(), reuse).await?;
+        out.push(SourceFigures {
+            source,
+            kind,
+            figures,
+        });
+    }
+    Ok(out)
 }

@@ -518,6 +518,7 @@ pub fn likert_options(
 
 pub mod codebook;
 pub mod comparison;
+pub mod history;
 #[cfg(test)]
 pub(crate) mod tests;
 
