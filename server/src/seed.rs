@@ -4,6 +4,7 @@
 use anyhow::Context;
 use app::backend::audit::Actor;
 use app::backend::{questionnaires, register_import, sources, users};
+use app::domain::questionnaire::Definition;
 use app::domain::{Email, InstitutionCode, NewPassword, Role};
 use rand::distributions::{Alphanumeric, DistString};
 use sea_orm::DatabaseConnection;
@@ -64,11 +65,30 @@ pub async fn first_start(
         "demo institutions rejected: {:?}",
         run.problems
     );
+    let (version, definition) = default_questionnaire(db).await?;
+    let institutions = demo_rounds(db, version, &definition).await?;
+    demo_sources(db).await?;
+    let mut lines = vec![
+        format!("Demo: ronde 2025 (gesloten, {institutions} instellingen ingediend) en ronde 2026 (open, vooraf ingevuld; 6 instellingen al ingediend); studenten, personeel en incidenten 2024–2025 onder Analyse."),
+        format!("Demo-logins voor / for {url}:"),
+    ];
+    lines.extend(demo_accounts(db).await?);
+    let text = lines.join("\n");
+    if let Some(dir) = logins.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
+    }
+    app::backend::private_file::write(logins, text.as_bytes())
+        .with_context(|| format!("write {}", logins.display()))?;
+    Ok(text)
+}
+
+/// The default questionnaire, published as its first version: (version id, definition).
+async fn default_questionnaire(db: &DatabaseConnection) -> anyhow::Result<(i32, Definition)> {
     let definition =
         serde_json::from_str(DEFAULT_QUESTIONNAIRE).context("default questionnaire")?;
     let draft = questionnaires::create_draft(db, &Actor::cli(), &definition, None)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .context("store the default questionnaire")?;
     questionnaires::publish(
         db,
         &Actor::cli(),
@@ -77,8 +97,12 @@ pub async fn first_start(
         questionnaires::Publisher::Admin,
     )
     .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let institutions = demo_rounds(db, draft.id, &definition).await?;
+    .context("publish the default questionnaire")?;
+    Ok((draft.id, definition))
+}
+
+/// The demo's student survey, staff survey and incident registration, each imported.
+async fn demo_sources(db: &DatabaseConnection) -> anyhow::Result<()> {
     for (kind, name, file, bytes) in [
         (
             "students",
@@ -101,36 +125,34 @@ pub async fn first_start(
     ] {
         let source = sources::create(db, &Actor::cli(), kind, name, None)
             .await
-            .map_err(|e| anyhow::anyhow!("demo source {name}: {e}"))?;
+            .with_context(|| format!("demo source {name}"))?;
         sources::import(db, &Actor::cli(), source, file, bytes, None)
             .await
-            .map_err(|e| anyhow::anyhow!("demo data {file}: {e:?}"))?;
+            .with_context(|| format!("demo data {file}"))?;
     }
-    let mut lines = vec![
-        format!("Demo: ronde 2025 (gesloten, {institutions} instellingen ingediend) en ronde 2026 (open, vooraf ingevuld; 6 instellingen al ingediend); studenten, personeel en incidenten 2024–2025 onder Analyse."),
-        format!("Demo-logins voor / for {url}:"),
-    ];
+    Ok(())
+}
+
+/// The demo's admin, researcher and coordinator (of 25PX), each with a random password: one
+/// line per account for the start-up message.
+async fn demo_accounts(db: &DatabaseConnection) -> anyhow::Result<Vec<String>> {
+    let mut lines = Vec::new();
     for (email, name, role, codes) in [
-        ("admin@miv.local", "Demo Beheerder", Role::Admin, vec![]),
+        ("admin@miv.local", "Demo Beheerder", Role::Admin, &[][..]),
         (
             "onderzoeker@miv.local",
             "Demo Onderzoeker",
             Role::Researcher,
-            vec!["25PX"],
+            &[],
         ),
         (
             "coordinator@miv.local",
             "Demo Coördinator",
             Role::Coordinator,
-            vec!["25PX"],
+            &["25PX"],
         ),
     ] {
-        let codes = if role == Role::Coordinator {
-            codes
-        } else {
-            vec![]
-        };
-        let id = create(db, email, name, role, &codes).await?;
+        let id = create(db, email, name, role, codes).await?;
         let password = Alphanumeric.sample_string(&mut rand::thread_rng(), 16);
         let password =
             NewPassword::parse(&password, &password).map_err(|e| anyhow::anyhow!("{e:?}"))?;
@@ -141,13 +163,7 @@ pub async fn first_start(
             password.expose()
         ));
     }
-    let text = lines.join("\n");
-    if let Some(dir) = logins.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
-    }
-    app::backend::private_file::write(logins, text.as_bytes())
-        .with_context(|| format!("write {}", logins.display()))?;
-    Ok(text)
+    Ok(lines)
 }
 
 /// A closed 2025 round in which every demo institution submitted (made-up answers), and an open
@@ -181,11 +197,11 @@ async fn demo_rounds(
         ),
     )
     .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    .map_err(anyhow::Error::from)?;
     let mut submitted = 0;
     for (i, p) in rounds::participants(db, last)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(anyhow::Error::from)?
         .into_iter()
         .enumerate()
     {
@@ -201,7 +217,7 @@ async fn demo_rounds(
     }
     rounds::set_closing(db, &Actor::cli(), last, now - Duration::days(300))
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(anyhow::Error::from)?;
     let current = rounds::create(
         db,
         &Actor::cli(),
@@ -213,10 +229,10 @@ async fn demo_rounds(
         ),
     )
     .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    .map_err(anyhow::Error::from)?;
     let others = rounds::participants(db, current)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(anyhow::Error::from)?
         .into_iter()
         .filter(|p| p.institution.code != "25PX")
         .take(6);
@@ -327,7 +343,7 @@ pub async fn create(
     };
     let created = users::create_user(db, &new)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(anyhow::Error::from)?;
     Ok(created.id)
 }
 
@@ -362,7 +378,7 @@ pub async fn load_round(
     institutions::upsert(db, &records).await?;
     let draft = questionnaires::create_draft(db, &Actor::cli(), definition, None)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(anyhow::Error::from)?;
     questionnaires::publish(
         db,
         &Actor::cli(),
@@ -371,7 +387,7 @@ pub async fn load_round(
         questionnaires::Publisher::Admin,
     )
     .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    .map_err(anyhow::Error::from)?;
     let now = Utc::now();
     let round = rounds::create(
         db,
@@ -386,11 +402,11 @@ pub async fn load_round(
         },
     )
     .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    .map_err(anyhow::Error::from)?;
     let mut out = Vec::with_capacity(n);
     for p in rounds::participants(db, round)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(anyhow::Error::from)?
     {
         let code = p.institution.code.as_str();
         let user = create(

@@ -115,7 +115,7 @@ pub async fn round_options() -> Result<NewRoundChoices, ApiError> {
             guard::require(Role::ADMINS)?;
             let versions = questionnaires::list(&state.db)
                 .await
-                .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))?
+                .map_err(ApiError::internal)?
                 .into_iter()
                 .filter(|v| v.status == VersionStatus::Published)
                 .map(|v| VersionChoice {

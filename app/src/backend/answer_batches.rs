@@ -123,7 +123,7 @@ async fn writer(db: DatabaseConnection, queue: Arc<Mutex<Queue>>) {
             Err(error) => {
                 let error = format!("{error:#}");
                 for (_, reply) in replies {
-                    let _ = reply.send(Err(anyhow::anyhow!("{error}")));
+                    let _ = reply.send(Err(anyhow::anyhow!("{error:#}")));
                 }
             }
         }

@@ -261,7 +261,7 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<RoundInfo>, RoundErro
 async fn info(db: &impl ConnectionTrait, round: round::Model) -> Result<RoundInfo, RoundError> {
     let version = questionnaires::find(db, round.version_id)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(anyhow::Error::from)?
         .context("round without version")?;
     let mut counts = BTreeMap::new();
     for r in response::Entity::find()

@@ -112,20 +112,7 @@ const KNOWN_COLUMNS: &[&str] = &[
 /// Reads an XLSForm workbook. Every problem is reported at once; nothing is returned when any is found.
 pub fn import(bytes: &[u8]) -> Result<Definition, Vec<ImportProblem>> {
     let [survey, choices, settings] = read_sheets(bytes)?;
-    let mut problems = Vec::new();
-    for (i, h) in survey.header.iter().enumerate() {
-        let base = h.split("::").next().unwrap_or("").trim().to_lowercase();
-        if !base.is_empty() && !KNOWN_COLUMNS.contains(&base.as_str()) {
-            let col = column_letter(i);
-            problems.push(problem(
-                "survey",
-                1,
-                &col,
-                format!("Kolom ‘{h}’ wordt niet ondersteund."),
-                format!("Column ‘{h}’ is not supported."),
-            ));
-        }
-    }
+    let mut problems = unknown_columns(&survey);
     let lists = read_choices(&choices, &mut problems);
     let (key, title) = match settings.rows.first() {
         Some((_, row)) => (
@@ -134,6 +121,63 @@ pub fn import(bytes: &[u8]) -> Result<Definition, Vec<ImportProblem>> {
         ),
         None => (String::new(), Text::default()),
     };
+    let (sections, rows_of) = read_survey(&survey, &lists, &mut problems);
+    let definition = Definition {
+        key,
+        title,
+        sections,
+        concordance: Default::default(),
+    };
+    for p in validate(&definition) {
+        let (place, field) = p
+            .location
+            .split_once('.')
+            .unwrap_or((p.location.as_str(), "name"));
+        let item_key = place.rsplit('/').next().unwrap_or(place);
+        let (sheet, line) = match rows_of.get(item_key) {
+            Some(line) => ("survey", *line),
+            None => ("settings", 2),
+        };
+        problems.push(problem(
+            sheet,
+            line,
+            field,
+            p.message(Lang::Nl),
+            p.message(Lang::En),
+        ));
+    }
+    if problems.is_empty() {
+        Ok(definition)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A column of the survey sheet this importer does not know.
+fn unknown_columns(survey: &Sheet) -> Vec<ImportProblem> {
+    let mut problems = Vec::new();
+    for (i, h) in survey.header.iter().enumerate() {
+        let base = h.split("::").next().unwrap_or("").trim().to_lowercase();
+        if !base.is_empty() && !KNOWN_COLUMNS.contains(&base.as_str()) {
+            problems.push(problem(
+                "survey",
+                1,
+                &column_letter(i),
+                format!("Kolom ‘{h}’ wordt niet ondersteund."),
+                format!("Column ‘{h}’ is not supported."),
+            ));
+        }
+    }
+    problems
+}
+
+/// The groups and questions of the survey sheet, with the line of each key (for problems found
+/// later).
+fn read_survey(
+    survey: &Sheet,
+    lists: &HashMap<String, Vec<Choice>>,
+    problems: &mut Vec<ImportProblem>,
+) -> (Vec<Section>, HashMap<String, usize>) {
     let mut sections: Vec<Section> = Vec::new();
     let mut rows_of: HashMap<String, usize> = HashMap::new();
     let mut open: Option<usize> = None;
@@ -175,7 +219,7 @@ pub fn import(bytes: &[u8]) -> Result<Definition, Vec<ImportProblem>> {
                 }
             }
             _ => {
-                let Some(kind) = item_kind(t, row, &survey, &lists, &mut at) else {
+                let Some(kind) = item_kind(t, row, survey, lists, &mut at) else {
                     continue;
                 };
                 let Some(section) = sections.last_mut().filter(|_| open.is_some()) else {
@@ -186,20 +230,10 @@ pub fn import(bytes: &[u8]) -> Result<Definition, Vec<ImportProblem>> {
                     );
                     continue;
                 };
-                let privacy = match Privacy::parse(survey.get(row, "privacy")) {
-                    Ok(privacy) => privacy,
-                    Err(value) => {
-                        at(
-                            "privacy",
-                            format!("Onbekende privacymarkering ‘{value}’: gebruik special, identifying of laat leeg."),
-                            format!("Unknown privacy mark ‘{value}’: use special, identifying or leave empty."),
-                        );
-                        None
-                    }
-                };
+                let privacy = privacy_of(survey.get(row, "privacy"), &mut at);
                 section
                     .items
-                    .push(item(name.clone(), kind, privacy, row, &survey));
+                    .push(item(name.clone(), kind, privacy, row, survey));
                 rows_of.insert(name, *line);
             }
         }
@@ -213,35 +247,21 @@ pub fn import(bytes: &[u8]) -> Result<Definition, Vec<ImportProblem>> {
             "Group is not closed with ‘end group’.".into(),
         ));
     }
-    let definition = Definition {
-        key,
-        title,
-        sections,
-        concordance: Default::default(),
-    };
-    for p in validate(&definition) {
-        let (place, field) = p
-            .location
-            .split_once('.')
-            .unwrap_or((p.location.as_str(), "name"));
-        let item_key = place.rsplit('/').next().unwrap_or(place);
-        let (sheet, line) = match rows_of.get(item_key) {
-            Some(line) => ("survey", *line),
-            None => ("settings", 2),
-        };
-        problems.push(problem(
-            sheet,
-            line,
-            field,
-            p.message(Lang::Nl),
-            p.message(Lang::En),
-        ));
-    }
-    if problems.is_empty() {
-        Ok(definition)
-    } else {
-        Err(problems)
-    }
+    (sections, rows_of)
+}
+
+/// The privacy mark of a row (empty: none); an unknown one is a problem.
+fn privacy_of(value: &str, at: &mut impl FnMut(&str, String, String)) -> Option<Privacy> {
+    Privacy::parse(value).unwrap_or_else(|value| {
+        at(
+            "privacy",
+            format!(
+                "Onbekende privacymarkering ‘{value}’: gebruik special, identifying of laat leeg."
+            ),
+            format!("Unknown privacy mark ‘{value}’: use special, identifying or leave empty."),
+        );
+        None
+    })
 }
 
 fn column_letter(i: usize) -> String {

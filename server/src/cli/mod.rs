@@ -403,7 +403,7 @@ async fn create_user(
     };
     let created = users::create_user(&db, &new)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(anyhow::Error::from)?;
     audit::record(
         &db,
         &Actor::cli(),

@@ -26,7 +26,7 @@ pub async fn definition(state: &AppState, version_id: i32) -> anyhow::Result<Arc
     }
     let stored = crate::backend::questionnaires::find(&state.db, version_id)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(anyhow::Error::from)?
         .context("response without version")?;
     let def = Arc::new(stored.definition);
     if stored.status != crate::domain::questionnaire::VersionStatus::Draft {
@@ -81,7 +81,7 @@ pub async fn load(
     let (response, round, institution) = rows(db, response_id).await?;
     let definition = crate::backend::questionnaires::find(db, response.version_id)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(anyhow::Error::from)?
         .context("response without version")?
         .definition;
     Ok(ResponseContext {

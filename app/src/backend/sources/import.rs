@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 
 use anyhow::Context;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 use sha2::{Digest, Sha256};
 
 use super::snapshots::{info_of, reason, set_status, snapshot_in_use, SnapshotInfo};
@@ -139,69 +142,28 @@ pub async fn store(
             )
             .await?;
         }
-        // The same file imported before for this year (superseded or withdrawn since) is
-        // brought back rather than stored twice.
-        let earlier = snapshot::Entity::find()
-            .filter(snapshot::Column::SourceId.eq(source.id))
-            .filter(snapshot::Column::Year.eq(year))
-            .filter(snapshot::Column::Sha256.eq(sha256))
-            .one(&txn)
-            .await
-            .context("read snapshots")?;
-        let id = match earlier {
-            Some(e) => {
-                set_status(
-                    &txn,
-                    actor,
-                    e.id,
-                    SnapshotStatus::InUse,
-                    replace
-                        .as_deref()
-                        .unwrap_or("opnieuw geïmporteerd / imported again"),
-                )
-                .await?;
-                e.id
-            }
-            None => {
-                snapshot::ActiveModel {
-                    source_id: Set(source.id),
-                    year: Set(year),
-                    file_name: Set(file_name.into()),
-                    sha256: Set(sha256.to_owned()),
-                    rows: Set(i32::try_from(part.rows.len()).context("rows")?),
-                    content: Set(part.to_csv().into_bytes()),
-                    imported_by: Set(actor.user_id),
-                    imported_at: Set(Utc::now()),
-                    status: Set(SnapshotStatus::InUse.as_str().into()),
-                    status_by: Set(actor.user_id),
-                    status_at: Set(Some(Utc::now())),
-                    status_reason: Set(replace.clone()),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await
-                .context("insert snapshot")?
-                .id
-            }
+        let file = NewSnapshot {
+            source_id: source.id,
+            year,
+            file_name,
+            sha256,
+            content: part.to_csv().into_bytes(),
+            rows: part.rows.len(),
         };
+        let id = keep_snapshot(&txn, actor, file, replace.as_deref()).await?;
         if let Some(change) = replaced {
-            audit::record(
-                &txn,
-                actor,
-                "source.snapshot_replace",
-                &format!("source:{}", source.id),
-                serde_json::json!({
-                    "year": year,
-                    "replaced": change.replaces,
-                    "snapshot": id,
-                    "reason": replace,
-                    "rows_before": change.rows_before,
-                    "rows_after": change.rows_after,
-                    "total_before": change.total_before,
-                    "total_after": change.total_after,
-                }),
-            )
-            .await?;
+            let details = serde_json::json!({
+                "year": year,
+                "replaced": change.replaces,
+                "snapshot": id,
+                "reason": replace,
+                "rows_before": change.rows_before,
+                "rows_after": change.rows_after,
+                "total_before": change.total_before,
+                "total_after": change.total_after,
+            });
+            let target = format!("source:{}", source.id);
+            audit::record(&txn, actor, "source.snapshot_replace", &target, details).await?;
         }
         out.push((info_of(&txn, id).await?, true));
     }
@@ -227,4 +189,61 @@ pub async fn store(
     .context("keep mapping")?;
     txn.commit().await.context("commit import")?;
     Ok(Imported { snapshots: out })
+}
+
+/// One year of an imported file.
+struct NewSnapshot<'a> {
+    source_id: i32,
+    year: i32,
+    file_name: &'a str,
+    sha256: &'a str,
+    content: Vec<u8>,
+    rows: usize,
+}
+
+/// Puts a year of a file in use: the snapshot of the same file imported before for this year
+/// (superseded or withdrawn since) is brought back rather than stored twice; otherwise a new one.
+async fn keep_snapshot(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    file: NewSnapshot<'_>,
+    reason: Option<&str>,
+) -> anyhow::Result<i32> {
+    let earlier = snapshot::Entity::find()
+        .filter(snapshot::Column::SourceId.eq(file.source_id))
+        .filter(snapshot::Column::Year.eq(file.year))
+        .filter(snapshot::Column::Sha256.eq(file.sha256))
+        .one(db)
+        .await
+        .context("read snapshots")?;
+    if let Some(e) = earlier {
+        let reason = reason.unwrap_or("opnieuw geïmporteerd / imported again");
+        set_status(db, actor, e.id, SnapshotStatus::InUse, reason).await?;
+        return Ok(e.id);
+    }
+    let now = Utc::now();
+    let row = snapshot::ActiveModel {
+        source_id: Set(file.source_id),
+        year: Set(file.year),
+        file_name: Set(file.file_name.into()),
+        sha256: Set(file.sha256.to_owned()),
+        rows: Set(i32::try_from(file.rows).context("rows")?),
+        content: Set(file.content),
+        imported_by: Set(actor.user_id),
+        imported_at: Set(now),
+        status: Set(SnapshotStatus::InUse.as_str().into()),
+        status_by: Set(actor.user_id),
+        status_at: Set(Some(now)),
+        status_reason: Set(reason.map(str::to_owned)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .with_context(|| {
+        format!(
+            "insert snapshot of source {} for {}",
+            file.source_id, file.year
+        )
+    })?;
+    Ok(row.id)
 }

@@ -48,9 +48,9 @@ pub async fn report(
     reuse: Reuse,
 ) -> Result<Report, ReportError> {
     let kind = match find(db, source_id).await {
-        Ok(source) => kind_of(&source).map_err(|e| anyhow::anyhow!("{e}"))?,
+        Ok(source) => kind_of(&source).map_err(anyhow::Error::from)?,
         Err(SourceError::NotFound) => return Err(ReportError::NotFound),
-        Err(error) => return Err(anyhow::anyhow!("{error}").into()),
+        Err(error) => return Err(anyhow::Error::from(error).into()),
     };
     let ids = in_use(db, source_id).await?;
     if ids.is_empty() {
