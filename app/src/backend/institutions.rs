@@ -73,6 +73,21 @@ pub async fn list(
 }
 
 /// The distinct provinces in the register, for the filter.
+/// The institutions with these ids, by id.
+pub async fn by_id(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> anyhow::Result<std::collections::HashMap<i32, institution::Model>> {
+    Ok(institution::Entity::find()
+        .filter(institution::Column::Id.is_in(ids))
+        .all(db)
+        .await
+        .context("read institutions")?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect())
+}
+
 pub async fn provinces(db: &impl ConnectionTrait) -> anyhow::Result<Vec<String>> {
     let mut all: Vec<String> = institution::Entity::find()
         .all(db)

@@ -2,15 +2,13 @@
 //! rounds with only its applicable answers, carried through the version concordances to the
 //! newest published version, so that years compare on stable keys.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use anyhow::Context;
 use chrono::Utc;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Statement,
-};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, QueryOrder, Statement};
 
-use super::entities::{institution, questionnaire_version as version, round};
+use super::entities::{questionnaire_version as version, round};
 use super::responses::{as_answers, document_column, parse_document};
 use crate::domain::aggregate::Characteristics;
 use crate::domain::questionnaire::{Definition, ItemKind, VersionStatus};
@@ -73,14 +71,8 @@ pub async fn dataset(
         return Ok(None);
     };
     let submitted = read_submitted(db, &chosen).await?;
-    let institutions: HashMap<i32, institution::Model> = institution::Entity::find()
-        .filter(institution::Column::Id.is_in(submitted.iter().map(|s| s.institution_id)))
-        .all(db)
-        .await
-        .context("read institutions")?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect();
+    let institutions =
+        super::institutions::by_id(db, submitted.iter().map(|s| s.institution_id)).await?;
     let used = submitted.iter().map(|s| s.version_id).collect();
     let definition = history.protected_target(&used).context("target version")?;
     let year_of: BTreeMap<i32, i32> = chosen.iter().map(|r| (r.id, r.year)).collect();

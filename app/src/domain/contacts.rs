@@ -94,74 +94,97 @@ pub fn check_contacts(table: &Table) -> (Vec<ContactRecord>, Vec<ImportProblem>)
                 problem,
             })
         };
-        let parsed_code = match cell(code) {
-            "" => {
-                at("instellingscode", Problem::MissingValue);
-                None
-            }
-            raw => InstitutionCode::parse(raw).or_else(|| {
-                at("instellingscode", Problem::BadCode { value: raw.into() });
-                None
-            }),
+        let cells = [
+            cell(code),
+            cell(name),
+            cell(email),
+            language.map_or("", cell),
+        ];
+        let Some(record) = parse_contact(line, cells, &mut at) else {
+            continue;
         };
-        let parsed_name = match cell(name) {
-            "" => {
-                at("naam", Problem::MissingValue);
-                None
-            }
-            raw => Some(raw.to_owned()),
-        };
-        let parsed_email = match cell(email) {
-            "" => {
-                at("e-mail", Problem::MissingValue);
-                None
-            }
-            raw => Email::parse(raw).or_else(|| {
-                at("e-mail", Problem::BadEmail { value: raw.into() });
-                None
-            }),
-        };
-        let parsed_language = match language.map(cell).unwrap_or("") {
-            "" => Some(Lang::Nl),
-            raw if raw.eq_ignore_ascii_case("nl") || raw.eq_ignore_ascii_case("nederlands") => {
-                Some(Lang::Nl)
-            }
-            raw if raw.eq_ignore_ascii_case("en")
-                || raw.eq_ignore_ascii_case("english")
-                || raw.eq_ignore_ascii_case("engels") =>
-            {
-                Some(Lang::En)
-            }
-            raw => {
-                at("taal", Problem::BadLanguage { value: raw.into() });
-                None
-            }
-        };
-        if let (Some(code), Some(name), Some(email), Some(language)) =
-            (parsed_code, parsed_name, parsed_email, parsed_language)
-        {
-            let key = (code.as_str().to_owned(), email.as_str().to_owned());
-            if let Some(first) = seen.get(&key) {
-                at(
-                    "e-mail",
-                    Problem::DuplicateEmail {
-                        value: email.as_str().into(),
-                        first_line: *first,
-                    },
-                );
-                continue;
-            }
-            seen.insert(key, line);
-            records.push(ContactRecord {
-                line,
-                code,
-                name,
-                email,
-                language,
-            });
+        let key = (
+            record.code.as_str().to_owned(),
+            record.email.as_str().to_owned(),
+        );
+        if let Some(first) = seen.get(&key) {
+            at(
+                "e-mail",
+                Problem::DuplicateEmail {
+                    value: record.email.as_str().into(),
+                    first_line: *first,
+                },
+            );
+            continue;
         }
+        seen.insert(key, line);
+        records.push(record);
     }
     (records, problems)
+}
+
+/// One contact line: code, name, e-mail address and language (empty: Dutch); every value that
+/// is missing or wrong is reported through `at`.
+fn parse_contact(
+    line: usize,
+    [code, name, email, language]: [&str; 4],
+    at: &mut impl FnMut(&str, Problem),
+) -> Option<ContactRecord> {
+    let code = match code {
+        "" => {
+            at("instellingscode", Problem::MissingValue);
+            None
+        }
+        raw => InstitutionCode::parse(raw).or_else(|| {
+            at("instellingscode", Problem::BadCode { value: raw.into() });
+            None
+        }),
+    };
+    let name = match name {
+        "" => {
+            at("naam", Problem::MissingValue);
+            None
+        }
+        raw => Some(raw.to_owned()),
+    };
+    let email = match email {
+        "" => {
+            at("e-mail", Problem::MissingValue);
+            None
+        }
+        raw => Email::parse(raw).or_else(|| {
+            at("e-mail", Problem::BadEmail { value: raw.into() });
+            None
+        }),
+    };
+    let language = language_of(language).or_else(|| {
+        at(
+            "taal",
+            Problem::BadLanguage {
+                value: language.into(),
+            },
+        );
+        None
+    });
+    Some(ContactRecord {
+        line,
+        code: code?,
+        name: name?,
+        email: email?,
+        language: language?,
+    })
+}
+
+/// A contact's language as people write it (empty: Dutch).
+fn language_of(raw: &str) -> Option<Lang> {
+    let is = |names: &[&str]| names.iter().any(|n| raw.eq_ignore_ascii_case(n));
+    if raw.is_empty() || is(&["nl", "nederlands"]) {
+        Some(Lang::Nl)
+    } else if is(&["en", "english", "engels"]) {
+        Some(Lang::En)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

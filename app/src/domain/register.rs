@@ -136,6 +136,31 @@ pub fn parse_register(table: &Table) -> Result<Vec<RegisterRecord>, Vec<ImportPr
     }
 }
 
+/// A row's institution code, the first time the file has it.
+fn unique_code(
+    raw: &str,
+    line: usize,
+    seen: &mut HashMap<String, usize>,
+) -> Result<InstitutionCode, Problem> {
+    let Some(code) = InstitutionCode::parse(raw) else {
+        return Err(if raw.is_empty() {
+            Problem::MissingValue
+        } else {
+            Problem::BadCode {
+                value: raw.to_owned(),
+            }
+        });
+    };
+    if let Some(first) = seen.get(code.as_str()) {
+        return Err(Problem::DuplicateCode {
+            value: code.to_string(),
+            first_line: *first,
+        });
+    }
+    seen.insert(code.to_string(), line);
+    Ok(code)
+}
+
 fn parse_row(
     line: usize,
     row: &[String],
@@ -152,37 +177,9 @@ fn parse_row(
         })
     };
     let (raw_code, code_col) = columns.cell(row, CODE[0])?;
-    let code = match InstitutionCode::parse(raw_code) {
-        Some(code) => match seen.get(code.as_str()) {
-            Some(first) => {
-                at(
-                    code_col,
-                    Problem::DuplicateCode {
-                        value: code.to_string(),
-                        first_line: *first,
-                    },
-                );
-                None
-            }
-            None => {
-                seen.insert(code.to_string(), line);
-                Some(code)
-            }
-        },
-        None if raw_code.is_empty() => {
-            at(code_col, Problem::MissingValue);
-            None
-        }
-        None => {
-            at(
-                code_col,
-                Problem::BadCode {
-                    value: raw_code.to_owned(),
-                },
-            );
-            None
-        }
-    };
+    let code = unique_code(raw_code, line, seen)
+        .map_err(|problem| at(code_col, problem))
+        .ok();
     let mut text = |field: &'static str| -> String {
         let (value, column) = columns.cell(row, field).unwrap_or(("", field));
         if value.is_empty() {
@@ -208,18 +205,11 @@ fn parse_row(
     let (bolvt, boldt, bbl) = (count(BOLVT[0]), count(BOLDT[0]), count(BBL[0]));
     let kind = match columns.cell(row, KIND[0]) {
         Some(("", _)) | None => None,
-        Some((value, column)) => {
-            let kind = InstitutionKind::parse(value);
-            if kind.is_none() {
-                at(
-                    column,
-                    Problem::BadKind {
-                        value: value.to_owned(),
-                    },
-                );
-            }
-            kind
-        }
+        Some((value, column)) => InstitutionKind::parse(value).or_else(|| {
+            let value = value.to_owned();
+            at(column, Problem::BadKind { value });
+            None
+        }),
     };
     if problems.len() > before {
         return None;

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::analysis::{
     answer_exports, list_sources, report, report_questions, report_thresholds, ReportRow,
+    SourceView,
 };
 use crate::domain::aggregate::kinds::SourceKind;
 use crate::domain::aggregate::labels;
@@ -85,17 +86,22 @@ fn point(r: &ReportRow) -> Option<Point> {
         .or(r.rate.map(|v| (v, None)))
 }
 
-#[component]
-pub fn Analysis() -> impl IntoView {
-    let lang = use_lang();
+/// A parameter of the page's address, or `default` when it is missing or empty.
+fn query_param() -> impl Fn(&str, &str) -> String + Copy {
     let query = use_query_map();
-    let param = move |k: &str, default: &str| {
+    move |k: &str, default: &str| {
         query
             .read()
             .get(k)
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| default.to_owned())
-    };
+    }
+}
+
+#[component]
+pub fn Analysis() -> impl IntoView {
+    let lang = use_lang();
+    let param = query_param();
     let sources = Resource::new(
         || (),
         |_| async {
@@ -129,74 +135,7 @@ pub fn Analysis() -> impl IntoView {
                         <p>{lang.pick("Er is nog geen bron. ", "There is no source yet. ")}
                             <a href="/analyse/bronnen">{lang.pick("Importeer een bron", "Import a source")}</a></p>
                     }.into_any(),
-                    Ok((list, questions)) => {
-                        let chosen = param("bron", "");
-                        let indicator = param("indicator", "feels_safe");
-                        let breakdown = param("indeling", "type");
-                        let cross = param("kruising", "");
-                        let year = param("jaar", "");
-                        let current = list.iter().find(|s| s.id.to_string() == chosen).or(list.first());
-                        let kind = current.and_then(|s| SourceKind::parse(&s.kind)).unwrap_or(SourceKind::Students);
-                        let years: Vec<i32> = current
-                            .map(|s| {
-                                let mut y: Vec<i32> = s.in_use().map(|x| x.year).collect();
-                                y.dedup();
-                                y
-                            })
-                            .unwrap_or_default();
-                        let breakdowns: Vec<&labels::Label> = kind
-                            .report_breakdowns()
-                            .into_iter()
-                            .filter_map(|k| labels::BREAKDOWNS.iter().find(|l| l.key == k))
-                            .collect();
-                        view! {
-                            <Form method="GET" action="" attr:class="filters">
-                                <label for="bron">{lang.pick("Bron", "Source")}</label>
-                                <select id="bron" name="bron">
-                                    {list.iter().map(|s| {
-                                        let years: Vec<String> = s.in_use().map(|x| x.year.to_string()).collect();
-                                        let label = format!("{} ({})", s.name, years.join(", "));
-                                        view! { <option value=s.id.to_string() selected=chosen == s.id.to_string()>{label}</option> }
-                                    }).collect_view()}
-                                </select>
-                                <label for="indicator">{lang.pick("Indicator", "Indicator")}</label>
-                                <select id="indicator" name="indicator">
-                                    {kind.report_indicators().into_iter().map(|k| {
-                                        let label = labels::of(labels::INDICATORS, &k, lang);
-                                        view! { <option value=k.clone() selected=indicator == k>{label}</option> }
-                                    }).collect_view()}
-                                </select>
-                                <label for="indeling">{lang.pick("Uitgesplitst naar", "Broken down by")}</label>
-                                <select id="indeling" name="indeling">
-                                    {breakdowns.iter().map(|l| view! {
-                                        <option value=l.key selected=breakdown == l.key>{l.get(lang)}</option>
-                                    }).collect_view()}
-                                    {(!questions.is_empty()).then(|| view! {
-                                        <optgroup label=lang.pick("Antwoord van de instelling in de vragenlijst", "The institution's answer in the questionnaire")>
-                                            {questions.iter().map(|(k, q)| view! {
-                                                <option value=k.clone() selected=breakdown == *k>{q.clone()}</option>
-                                            }).collect_view()}
-                                        </optgroup>
-                                    })}
-                                </select>
-                                <label for="kruising">{lang.pick("Gekruist met", "Crossed with")}</label>
-                                <select id="kruising" name="kruising">
-                                    <option value="" selected=cross.is_empty()>{lang.pick("— niet kruisen —", "— no crossing —")}</option>
-                                    {breakdowns.iter().filter(|l| kind.crossable(l.key)).map(|l| view! {
-                                        <option value=l.key selected=cross == l.key>{l.get(lang)}</option>
-                                    }).collect_view()}
-                                </select>
-                                <label for="jaar">{lang.pick("Jaar", "Year")}</label>
-                                <select id="jaar" name="jaar">
-                                    <option value="" selected=year.is_empty()>{lang.pick("alle jaren", "all years")}</option>
-                                    {years.iter().map(|y| view! {
-                                        <option value=y.to_string() selected=year == y.to_string()>{y.to_string()}</option>
-                                    }).collect_view()}
-                                </select>
-                                <button type="submit">{lang.pick("Tonen", "Show")}</button>
-                            </Form>
-                        }.into_any()
-                    }
+                    Ok((list, questions)) => view! { <Filters list questions /> }.into_any(),
                     Err(error) => view! { <Problem error /> }.into_any(),
                 })}
             </Suspense>
@@ -220,6 +159,85 @@ pub fn Analysis() -> impl IntoView {
             </Suspense>
             <AnswerExports />
         </Guarded>
+    }
+}
+
+/// The report's choices: source, indicator, breakdown, crossing and year, as a GET form (the
+/// address holds the report shown).
+#[component]
+fn Filters(list: Vec<SourceView>, questions: Vec<(String, String)>) -> impl IntoView {
+    let lang = use_lang();
+    let param = query_param();
+    let chosen = param("bron", "");
+    let indicator = param("indicator", "feels_safe");
+    let breakdown = param("indeling", "type");
+    let cross = param("kruising", "");
+    let year = param("jaar", "");
+    let current = list
+        .iter()
+        .find(|s| s.id.to_string() == chosen)
+        .or(list.first());
+    let kind = current
+        .and_then(|s| SourceKind::parse(&s.kind))
+        .unwrap_or(SourceKind::Students);
+    let years: Vec<i32> = current
+        .map(|s| {
+            let mut y: Vec<i32> = s.in_use().map(|x| x.year).collect();
+            y.dedup();
+            y
+        })
+        .unwrap_or_default();
+    let breakdowns: Vec<&labels::Label> = kind
+        .report_breakdowns()
+        .into_iter()
+        .filter_map(|k| labels::BREAKDOWNS.iter().find(|l| l.key == k))
+        .collect();
+    view! {
+        <Form method="GET" action="" attr:class="filters">
+            <label for="bron">{lang.pick("Bron", "Source")}</label>
+            <select id="bron" name="bron">
+                {list.iter().map(|s| {
+                    let years: Vec<String> = s.in_use().map(|x| x.year.to_string()).collect();
+                    let label = format!("{} ({})", s.name, years.join(", "));
+                    view! { <option value=s.id.to_string() selected=chosen == s.id.to_string()>{label}</option> }
+                }).collect_view()}
+            </select>
+            <label for="indicator">{lang.pick("Indicator", "Indicator")}</label>
+            <select id="indicator" name="indicator">
+                {kind.report_indicators().into_iter().map(|k| {
+                    let label = labels::of(labels::INDICATORS, &k, lang);
+                    view! { <option value=k.clone() selected=indicator == k>{label}</option> }
+                }).collect_view()}
+            </select>
+            <label for="indeling">{lang.pick("Uitgesplitst naar", "Broken down by")}</label>
+            <select id="indeling" name="indeling">
+                {breakdowns.iter().map(|l| view! {
+                    <option value=l.key selected=breakdown == l.key>{l.get(lang)}</option>
+                }).collect_view()}
+                {(!questions.is_empty()).then(|| view! {
+                    <optgroup label=lang.pick("Antwoord van de instelling in de vragenlijst", "The institution's answer in the questionnaire")>
+                        {questions.iter().map(|(k, q)| view! {
+                            <option value=k.clone() selected=breakdown == *k>{q.clone()}</option>
+                        }).collect_view()}
+                    </optgroup>
+                })}
+            </select>
+            <label for="kruising">{lang.pick("Gekruist met", "Crossed with")}</label>
+            <select id="kruising" name="kruising">
+                <option value="" selected=cross.is_empty()>{lang.pick("— niet kruisen —", "— no crossing —")}</option>
+                {breakdowns.iter().filter(|l| kind.crossable(l.key)).map(|l| view! {
+                    <option value=l.key selected=cross == l.key>{l.get(lang)}</option>
+                }).collect_view()}
+            </select>
+            <label for="jaar">{lang.pick("Jaar", "Year")}</label>
+            <select id="jaar" name="jaar">
+                <option value="" selected=year.is_empty()>{lang.pick("alle jaren", "all years")}</option>
+                {years.iter().map(|y| view! {
+                    <option value=y.to_string() selected=year == y.to_string()>{y.to_string()}</option>
+                }).collect_view()}
+            </select>
+            <button type="submit">{lang.pick("Tonen", "Show")}</button>
+        </Form>
     }
 }
 

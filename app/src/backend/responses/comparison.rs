@@ -1,15 +1,13 @@
 //! The comparison with other institutions of the round: the submitted answers read and evaluated
 //! here, their distribution per item worked out by [`crate::domain::response::comparison`].
 
-use std::collections::HashMap;
-
 use anyhow::Context;
 use chrono::Utc;
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, Statement};
+use sea_orm::{FromQueryResult, Statement};
 
 use super::document::{as_answers, document_column, parse_document};
 use super::ResponseContext;
-use crate::backend::entities::institution;
+use crate::backend::institutions;
 use crate::backend::state::AppState;
 use crate::domain::response::comparison::{self, Compared, Submitted};
 use crate::domain::response::{evaluate, ResponseStatus};
@@ -46,21 +44,16 @@ pub async fn distributions(
     .all(db)
     .await
     .context("read submitted responses")?;
-    let kinds: HashMap<i32, String> = institution::Entity::find()
-        .filter(institution::Column::Id.is_in(rows.iter().map(|r| r.institution_id)))
-        .all(db)
-        .await
-        .context("read institutions")?
-        .into_iter()
-        .map(|i| (i.id, i.kind))
-        .collect();
+    let kinds = institutions::by_id(db, rows.iter().map(|r| r.institution_id)).await?;
     let today = time::today(Utc::now());
     let submitted = rows
         .iter()
         .map(|r| {
             let answers = as_answers(&parse_document(&r.answers)?);
             Ok(Submitted {
-                same_kind: kinds.get(&r.institution_id) == Some(&ctx.institution.kind),
+                same_kind: kinds
+                    .get(&r.institution_id)
+                    .is_some_and(|i| i.kind == ctx.institution.kind),
                 evaluation: evaluate(&ctx.definition, &answers, today),
                 answers,
             })

@@ -14,7 +14,7 @@ use crate::domain::aggregate::table::{self, StudentLayout, StudentSums};
 use crate::domain::aggregate::{self as agg, Characteristics, Figure};
 use crate::i18n::Lang;
 
-pub use crate::domain::aggregate::kinds::SourceKind;
+use crate::domain::aggregate::kinds::SourceKind;
 
 /// What a report asks for beyond the standard breakdowns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

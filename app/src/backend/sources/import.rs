@@ -1,7 +1,7 @@
 //! Importing a file into a source as snapshots, one per year: whole or not at all, every problem
 //! by line and column; a year with a snapshot in use is replaced only with a reason.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Context;
 use chrono::Utc;
@@ -17,10 +17,10 @@ use crate::backend::audit::{self, Actor};
 use crate::backend::entities::{data_source, source_snapshot as snapshot};
 use crate::backend::register_import::{self, Dialect};
 use crate::domain::aggregate::mapping::{self, Mapping};
-use crate::domain::aggregate::snapshot::{self as life, SnapshotStatus};
+use crate::domain::aggregate::snapshot::{self as life, SnapshotStatus, YearChange};
 use crate::domain::import::{ImportProblem, Table};
 
-pub use crate::domain::aggregate::kinds::SourceKind;
+use crate::domain::aggregate::kinds::SourceKind;
 
 /// What an import did: per year in the file, its snapshot and whether it is new (a year whose
 /// snapshot in use holds the same rows keeps it).
@@ -109,23 +109,8 @@ pub async fn store(
             return Err(SourceError::Invalid(problems));
         }
     };
-    let mut out = Vec::new();
-    let mut corrections = Vec::new();
     let years = canonical.by_year();
-    for (year, part) in &years {
-        let content = part.to_csv().into_bytes();
-        let current = snapshot_in_use(&txn, source.id, *year).await?;
-        match current {
-            Some(c) if c.content == content => out.push((info_of(&txn, c.id).await?, false)),
-            Some(c) => corrections.push(life::year_change(
-                kind,
-                *year,
-                Some((c.id, &c.content)),
-                &content,
-            )),
-            None => {}
-        }
-    }
+    let (mut out, corrections) = against_in_use(&txn, kind, source.id, &years).await?;
     if !corrections.is_empty() && replace.is_none() {
         return Err(SourceError::NeedsConfirmation(corrections));
     }
@@ -189,6 +174,32 @@ pub async fn store(
     .context("keep mapping")?;
     txn.commit().await.context("commit import")?;
     Ok(Imported { snapshots: out })
+}
+
+/// The years of a file compared with the snapshots in use: those that hold the same rows (kept,
+/// as they are), and the corrections of those that differ.
+async fn against_in_use(
+    db: &impl ConnectionTrait,
+    kind: SourceKind,
+    source_id: i32,
+    years: &BTreeMap<i32, mapping::Canonical>,
+) -> anyhow::Result<(Vec<(SnapshotInfo, bool)>, Vec<YearChange>)> {
+    let mut same = Vec::new();
+    let mut corrections = Vec::new();
+    for (year, part) in years {
+        let content = part.to_csv().into_bytes();
+        match snapshot_in_use(db, source_id, *year).await? {
+            Some(c) if c.content == content => same.push((info_of(db, c.id).await?, false)),
+            Some(c) => corrections.push(life::year_change(
+                kind,
+                *year,
+                Some((c.id, &c.content)),
+                &content,
+            )),
+            None => {}
+        }
+    }
+    Ok((same, corrections))
 }
 
 /// One year of an imported file.

@@ -143,16 +143,20 @@ pub fn proposed_mapping(
 pub async fn list(
     db: &impl ConnectionTrait,
 ) -> anyhow::Result<Vec<(data_source::Model, Vec<SnapshotInfo>)>> {
-    use sea_orm::QueryOrder;
     let mut out = Vec::new();
-    for source in data_source::Entity::find()
-        .order_by_asc(data_source::Column::Name)
-        .all(db)
-        .await
-        .context("read sources")?
-    {
+    for source in by_name(db).await? {
         let found = snapshots(db, source.id).await?;
         out.push((source, found));
     }
     Ok(out)
+}
+
+/// Every source, by name.
+pub(super) async fn by_name(db: &impl ConnectionTrait) -> anyhow::Result<Vec<data_source::Model>> {
+    use sea_orm::QueryOrder;
+    data_source::Entity::find()
+        .order_by_asc(data_source::Column::Name)
+        .all(db)
+        .await
+        .context("read sources")
 }

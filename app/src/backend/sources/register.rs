@@ -11,7 +11,7 @@ use crate::domain::aggregate::Characteristics;
 use crate::domain::institution::{InstitutionKind, Region, SizeBand};
 use crate::i18n::Lang;
 
-pub use crate::domain::aggregate::kinds::SourceKind;
+use crate::domain::aggregate::kinds::SourceKind;
 
 /// What the register says of the institutions: their characteristics (type, region, size
 /// band) and students, from the institution register and, per year where a `register` source

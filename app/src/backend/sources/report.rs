@@ -1,16 +1,15 @@
 //! The report of a source's figures for one year, as the analysis page and the exports show it.
 
-use anyhow::Context;
-use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+use sea_orm::ConnectionTrait;
 
 use super::figures::{figures, FigureRequest, Reuse};
 use super::snapshots::in_use;
-use super::{find, kind_of, SourceError};
+use super::{by_name, find, kind_of, SourceError};
 use crate::backend::entities::data_source;
 use crate::domain::aggregate::table;
 use crate::domain::aggregate::{self as agg, Figure};
 
-pub use crate::domain::aggregate::kinds::SourceKind;
+use crate::domain::aggregate::kinds::SourceKind;
 
 /// Why a report of a source could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -101,12 +100,7 @@ pub async fn safety_figures(
     reuse: Reuse,
 ) -> anyhow::Result<Vec<SourceFigures>> {
     let mut out = Vec::new();
-    for source in data_source::Entity::find()
-        .order_by_asc(data_source::Column::Name)
-        .all(db)
-        .await
-        .context("read sources")?
-    {
+    for source in by_name(db).await? {
         let Ok(kind) = kind_of(&source) else {
             continue;
         };

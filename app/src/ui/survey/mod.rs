@@ -6,13 +6,15 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+mod section;
+use section::SectionForm;
+
 use super::layout::{set_page_status, Outcome, Problem};
-use super::questionnaires::fields::{grouped, label_text, ItemControls};
 use crate::api::survey::{
-    get_comparison, get_survey, get_survey_notice, page, ComparisonView, Shares, SubmitResponse,
+    get_comparison, get_survey, get_survey_notice, ComparisonView, Shares, SubmitResponse,
     SurveyView,
 };
-use crate::api::{ApiError, SurveyNotice};
+use crate::api::ApiError;
 use crate::domain::questionnaire::{ItemKind, Section};
 use crate::domain::response::{answer_keys, display, evaluate, Evaluation, ResponseStatus};
 use crate::i18n::{use_lang, Lang};
@@ -259,156 +261,6 @@ pub fn SurveySection() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-#[component]
-fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>) -> impl IntoView {
-    let lang = use_lang();
-    let id = s.response_id;
-    let def = &s.definition;
-    let Some(index) = def.sections.iter().position(|x| x.key == section) else {
-        set_page_status(404);
-        return view! { <Problem error=ApiError::NotFound /> }.into_any();
-    };
-    let mut raw = s.raw();
-    if let Some(n) = &notice {
-        for (k, v) in &n.values {
-            raw.insert(k.clone(), v.clone());
-        }
-    }
-    let evaluation = evaluate(def, &raw, s.today);
-    let sec = def.sections[index].clone();
-    let shown = |k: &str| evaluation.applicable.contains(k);
-    let prev = def.sections[..index]
-        .iter()
-        .rev()
-        .find(|x| x.items.iter().any(|i| shown(&i.key)));
-    let next = def.sections[index + 1..]
-        .iter()
-        .find(|x| x.items.iter().any(|i| shown(&i.key)));
-    let after = next.map_or_else(
-        || format!("{}/controle", base(id)),
-        |n| section_href(id, &n.key),
-    );
-    let editable = s.editable;
-    let carried_here = carried(&s, &evaluation, Some(&sec));
-    let answers = RwSignal::new(raw.clone());
-    let nav = def
-        .sections
-        .iter()
-        .filter(|x| x.items.iter().any(|i| shown(&i.key)))
-        .map(|x| {
-            let current = x.key == section;
-            let target = section_href(id, &x.key);
-            let title = x.title.get(lang).to_owned();
-            if editable {
-                view! {
-                    <li><button type="submit" form="survey-form" name="go" value=target class="link"
-                        aria-current=current.then_some("page")>{title}</button></li>
-                }
-                .into_any()
-            } else {
-                view! { <li><a href=target aria-current=current.then_some("page")>{title}</a></li> }
-                    .into_any()
-            }
-        })
-        .collect_view();
-    let saved = s.raw();
-    let config = serde_json::to_value(page::SurveyConfig {
-        response: id,
-        section: section.clone(),
-        today: s.today,
-        editable,
-        lang: lang.code().to_owned(),
-        definition: def,
-        answers: &saved,
-    })
-    .unwrap_or_default();
-    let config = json_in_script(&config);
-    let items = sec.items.iter().map(|item| {
-        let item = item.clone();
-        let k = item.key.clone();
-        let label = label_text(&item, lang);
-        let hint = item.hint.as_ref().map(|h| h.get(lang).to_owned());
-        let problem = evaluation.problem(&k).map(|m| m.get(lang).to_owned());
-        let missing_now = notice.is_some() && evaluation.missing.contains(&k);
-        let problem_id = format!("p-{k}");
-        let prefilled = s.answer(&k).filter(|a| a.prefilled && !a.value.is_empty()).map(|a| display(def, &k, &a.value, lang));
-        let hidden_inputs = answer_keys(&item)
-            .into_iter()
-            .map(|(ak, _)| {
-                let a = s.answer(&ak);
-                let rev = a.map_or(0, |a| a.revision).to_string();
-                let orig = a.map(|a| a.value.clone()).unwrap_or_default();
-                view! {
-                    <input type="hidden" name=format!("{}{ak}", page::REVISION) value=rev />
-                    <input type="hidden" name=format!("{}{ak}", page::SAVED) value=orig />
-                }
-            })
-            .collect_view();
-        let controls = view! {
-            {hint.map(|h| view! { <p class="hint">{h}</p> })}
-            {prefilled.map(|v| view! {
-                <p class="prefill" data-prefill=k.clone()>
-                    {lang.pick("Vorig jaar:", "Last year:")} " " <strong>{v}</strong> " — " {lang.pick("bevestig of wijzig.", "confirm or change.")} " "
-                    {editable.then(|| view! { <button type="submit" name="confirm" value=k.clone() class="small">{lang.pick("Klopt nog", "Still correct")}</button> })}
-                </p>
-            })}
-            <ItemControls item=item.clone() answers prefix=page::ANSWER disabled=!editable described=problem_id.clone() />
-            <p class="error" id=problem_id data-problem=k.clone() hidden=problem.is_none() && !missing_now>
-                {problem.clone().unwrap_or_else(|| if missing_now { lang.pick("Deze vraag is verplicht.", "This question is required.").to_owned() } else { String::new() })}
-            </p>
-            {hidden_inputs}
-        };
-        let inner = if grouped(&item.kind) {
-            view! { <fieldset><legend>{label}</legend>{controls}</fieldset> }.into_any()
-        } else if matches!(item.kind, ItemKind::Note) {
-            view! { <p class="note">{label}</p> }.into_any()
-        } else {
-            view! { <label for=k.clone()>{label}</label>{controls} }.into_any()
-        };
-        view! { <div class="q-item" id=format!("q-{k}") data-item=k.clone() hidden=!shown(&k)>{inner}</div> }
-    }).collect_view();
-    let messages = notice.map(|n| n.messages).unwrap_or_default();
-    view! {
-        <h1>{sec.title.get(lang).to_owned()}</h1>
-        <Heading s=s.clone() />
-        <Progress evaluation=evaluation.clone() />
-        <nav class="section-nav" aria-label=lang.pick("Onderdelen van de vragenlijst", "Sections of the questionnaire")>
-            <ol>{nav}</ol>
-        </nav>
-        {(!messages.is_empty()).then(|| view! {
-            <div class="error" role="alert">{messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}</div>
-        })}
-        {(!editable).then(|| view! {
-            <p class="notice">{lang.pick("Alleen lezen: de ronde is gesloten of de antwoorden zijn ingediend.", "Read only: the round is closed or the answers have been submitted.")}</p>
-        })}
-        <form id="survey-form" class="survey stack" method="post" action=section_href(id, &section) novalidate>
-            {sec.intro.map(|t| view! { <p>{t.get(lang).to_owned()}</p> })}
-            <p class="hint">{lang.pick("Vragen met * zijn verplicht. Uw antwoorden worden bewaard zodra u ze geeft.", "Questions marked * are required. Your answers are kept as soon as you give them.")}</p>
-            {items}
-            <p class="save-status" role="status" aria-live="polite" data-save-status="">
-                {editable.then(|| lang.pick("Antwoorden worden opgeslagen als u op een knop hieronder drukt.", "Answers are saved when you press a button below."))}
-            </p>
-            {(editable && carried_here > 0).then(|| view! {
-                <p class="prefill" data-carried-here=carried_here.to_string()>
-                    {match lang {
-                        Lang::Nl => format!("{carried_here} antwoorden in dit onderdeel zijn overgenomen van vorig jaar. Kloppen ze alle nog?"),
-                        Lang::En => format!("{carried_here} answers in this section were carried over from last year. Do they all still hold?"),
-                    }} " "
-                    <button type="submit" name="confirm_all" value="1" class="small">{lang.pick("Alles in dit onderdeel klopt nog", "All of this section still holds")}</button>
-                </p>
-            })}
-            {editable.then(|| view! {
-                <div class="actions">
-                    {prev.map(|p| view! { <button type="submit" name="go" value=section_href(id, &p.key) class="secondary">{lang.pick("Vorige", "Previous")}</button> })}
-                    <button type="submit" name="go" value=after>{lang.pick("Opslaan en verder", "Save and continue")}</button>
-                </div>
-            })}
-        </form>
-        <script type="application/json" id=page::CONFIG_ID inner_html=config></script>
-    }
-    .into_any()
 }
 
 /// `/vragenlijst/:id/controle`: what is open or invalid, what changed since last year, and submit.
