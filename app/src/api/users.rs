@@ -264,7 +264,7 @@ async fn issue_link(
 
 /// Queues the set-password mail in the account's language (the admin also sees the link once).
 #[cfg(feature = "ssr")]
-async fn mail_password_link(
+pub(crate) async fn mail_password_link(
     state: &crate::backend::AppState,
     user_id: i32,
     email: &str,

@@ -511,12 +511,11 @@ pub struct Redeemed {
     pub institution_id: i32,
     pub response_id: i32,
     pub last_section: Option<String>,
-    pub closes_at: DateTime<Utc>,
     pub link_id: i32,
 }
 
-/// Checks a link: known, not revoked, its round open, its coordinator active and still bound to the
-/// institution.
+/// Checks a link: known, not revoked, its coordinator active and still bound to the institution
+/// (its round may have closed: the session then reads).
 pub async fn redeem_link(
     db: &impl ConnectionTrait,
     token: &str,
@@ -531,16 +530,8 @@ pub async fn redeem_link(
         return Ok(None);
     };
     let now = Utc::now();
-    let Some(round) = round::Entity::find_by_id(link.round_id)
-        .one(db)
-        .await
-        .context("read round")?
-    else {
-        return Ok(None);
-    };
-    if round.phase(now) == crate::domain::round::RoundPhase::Closed {
-        return Ok(None);
-    }
+    // A link opens after its round has closed too: the coordinator reads the answers, the
+    // comparison and the fact sheet all year (a closed round takes no answers).
     let active = user::Entity::find_by_id(link.user_id)
         .filter(user::Column::Active.eq(true))
         .one(db)
@@ -582,7 +573,6 @@ pub async fn redeem_link(
         institution_id: link.institution_id,
         response_id: resp.id,
         last_section: resp.last_section,
-        closes_at: round.closes_at,
         link_id: link.id,
     }))
 }

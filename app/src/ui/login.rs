@@ -4,7 +4,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::layout::{Guarded, Problem};
-use crate::api::auth::{ChangePassword, Login as LoginFn, SetPassword as SetPasswordFn};
+use crate::api::auth::{
+    ChangePassword, Login as LoginFn, RequestLink as RequestLinkFn,
+    RequestPasswordReset as RequestPasswordResetFn, SetPassword as SetPasswordFn,
+};
+use crate::api::ApiError;
 use crate::domain::Role;
 use crate::i18n::use_lang;
 
@@ -23,8 +27,8 @@ pub fn Login() -> impl IntoView {
         })}
         {move || bad_link().then(|| view! {
             <p class="error" role="alert">{lang.pick(
-                "Deze link werkt niet (meer): hij is onbekend, ingetrokken, of de ronde is gesloten. Log in, of vraag de beheerder om een nieuwe link.",
-                "This link does not work (any more): it is unknown, revoked, or the round has closed. Log in, or ask the administrator for a new link.")}</p>
+                "Deze link werkt niet (meer): hij is onbekend of ingetrokken. Vraag hieronder een nieuwe link aan, of log in.",
+                "This link does not work (any more): it is unknown or revoked. Ask for a new link below, or log in.")}</p>
         })}
         <ActionForm action=action attr:class="stack">
             <input type="hidden" name="next" value=next />
@@ -35,6 +39,95 @@ pub fn Login() -> impl IntoView {
             <button type="submit">{lang.pick("Inloggen", "Log in")}</button>
         </ActionForm>
         {move || action.value().get().and_then(Result::err).map(|error| view! { <Problem error /> })}
+        <ul class="plain">
+            <li><a href="/nieuwe-link">{lang.pick("Veiligheidscoördinator zonder wachtwoord? Stuur mij een nieuwe link", "Safety coordinator without a password? Send me a new link")}</a></li>
+            <li><a href="/wachtwoord-vergeten">{lang.pick("Wachtwoord vergeten", "Forgot your password")}</a></li>
+        </ul>
+    }
+}
+
+/// `/nieuwe-link`: a coordinator types their address and gets a fresh personal link by e-mail.
+#[component]
+pub fn RequestLink() -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<RequestLinkFn>::new();
+    view! {
+        <h1>{lang.pick("Stuur mij een nieuwe link", "Send me a new link")}</h1>
+        <MailRequest action=action.into() intro=lang.pick(
+            "Vul het e-mailadres in waarop u als veiligheidscoördinator uitnodigingen krijgt. U krijgt een nieuwe persoonlijke link voor de vragenlijst, uw antwoorden van eerdere rondes, de vergelijking en het feitenblad.",
+            "Enter the e-mail address at which you receive invitations as safety coordinator. You get a new personal link to the questionnaire, your answers of earlier rounds, the comparison and the fact sheet.")
+            button=lang.pick("Stuur mij een link", "Send me a link") />
+    }
+}
+
+/// `/wachtwoord-vergeten`: staff type their address and get a set-password link by e-mail.
+#[component]
+pub fn ForgotPassword() -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<RequestPasswordResetFn>::new();
+    view! {
+        <h1>{lang.pick("Wachtwoord vergeten", "Forgot your password")}</h1>
+        <MailRequest action=action.into() intro=lang.pick(
+            "Vul het e-mailadres van uw account in. U krijgt een link om een nieuw wachtwoord in te stellen; daarna wordt u overal elders uitgelogd.",
+            "Enter your account's e-mail address. You get a link to set a new password; after that you are logged out everywhere else.")
+            button=lang.pick("Stuur mij een link", "Send me a link") />
+    }
+}
+
+/// A form that asks for a mail by e-mail address, and its answer: the same whether or not the
+/// address is known.
+#[component]
+fn MailRequest(action: MailAction, intro: &'static str, button: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let sent = move || query.read().get("verstuurd").is_some();
+    let fields = move || {
+        view! {
+            <label for="email">{lang.pick("E-mailadres", "E-mail address")}</label>
+            <input id="email" name="email" type="email" autocomplete="email" required />
+            <button type="submit">{button}</button>
+        }
+    };
+    let problem = |error: Option<ApiError>| error.map(|error| view! { <Problem error /> });
+    let form = match action {
+        MailAction::Link(action) => view! {
+            <ActionForm action=action attr:class="stack">{fields()}</ActionForm>
+            {move || problem(action.value().get().and_then(Result::err))}
+        }
+        .into_any(),
+        MailAction::Password(action) => view! {
+            <ActionForm action=action attr:class="stack">{fields()}</ActionForm>
+            {move || problem(action.value().get().and_then(Result::err))}
+        }
+        .into_any(),
+    };
+    view! {
+        {move || sent().then(|| view! {
+            <p class="ok" role="status">{lang.pick(
+                "Als dit adres bij ons bekend is, is er een e-mail met een link onderweg. Kijk ook in uw map met ongewenste mail. Geen e-mail binnen een kwartier? Vraag de onderzoekers of beheerder om hulp.",
+                "If we know this address, an e-mail with a link is on its way. Also look in your junk mail folder. No e-mail within fifteen minutes? Ask the researchers or the administrator for help.")}</p>
+        })}
+        <p>{intro}</p>
+        {form}
+        <p><a href="/inloggen">{lang.pick("Terug naar inloggen", "Back to log in")}</a></p>
+    }
+}
+
+/// The server function a [`MailRequest`] form posts to.
+pub enum MailAction {
+    Link(ServerAction<RequestLinkFn>),
+    Password(ServerAction<RequestPasswordResetFn>),
+}
+
+impl From<ServerAction<RequestLinkFn>> for MailAction {
+    fn from(action: ServerAction<RequestLinkFn>) -> Self {
+        MailAction::Link(action)
+    }
+}
+
+impl From<ServerAction<RequestPasswordResetFn>> for MailAction {
+    fn from(action: ServerAction<RequestPasswordResetFn>) -> Self {
+        MailAction::Password(action)
     }
 }
 

@@ -109,6 +109,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=home::Home ssr=SsrMode::Async />
                     <Route path=path!("/inloggen") view=login::Login ssr=SsrMode::Async />
                     <Route path=path!("/wachtwoord-instellen") view=login::SetPassword ssr=SsrMode::Async />
+                    <Route path=path!("/nieuwe-link") view=login::RequestLink ssr=SsrMode::Async />
+                    <Route path=path!("/wachtwoord-vergeten") view=login::ForgotPassword ssr=SsrMode::Async />
                     <Route path=path!("/account") view=login::Account ssr=SsrMode::Async />
                     <Route path=path!("/account/api-sleutels") view=tokens::ApiTokens ssr=SsrMode::Async />
                     <Route path=path!("/instellingen") view=admin::institutions::InstitutionList ssr=SsrMode::Async />

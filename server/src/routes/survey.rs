@@ -235,9 +235,9 @@ fn link_delay(failures: u32) -> std::time::Duration {
     std::time::Duration::from_millis(u64::from(over) * 250).min(std::time::Duration::from_secs(5))
 }
 
-/// Opens a personal link (the button of [`link_page`]): a session limited to the link's round and
-/// institution, ending when the link is revoked or reissued, after the configured hours (or when
-/// the round closes), or after a while without use. Failed attempts slow their address down.
+/// Opens a personal link (the button of [`link_page`]): a session limited to the link's institution
+/// (its round to answer, closed rounds to read), ending when the link is revoked or reissued, after
+/// the configured hours, or after a while without use. Failed attempts slow their address down.
 pub async fn open_link(
     State(state): State<AppState>,
     ip: Option<Extension<ClientIp>>,
@@ -263,9 +263,7 @@ pub async fn open_link(
         institution_id: link.institution_id,
     };
     let hours = state.settings.link_sessions.hours;
-    let expires_at = link
-        .closes_at
-        .min(chrono::Utc::now() + chrono::Duration::hours(hours));
+    let expires_at = chrono::Utc::now() + chrono::Duration::hours(hours);
     let cookie =
         create_scoped_session(&state.db, link.user_id, expires_at, scope, link.link_id).await?;
     let hours = (expires_at - chrono::Utc::now()).num_hours().max(1);

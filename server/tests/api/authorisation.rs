@@ -201,6 +201,8 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
     let matrix: Vec<(Request, &[Who])> = vec![
         (Request::Page(s("/")), EVERYONE),
         (Request::Page(s("/inloggen")), EVERYONE),
+        (Request::Page(s("/nieuwe-link")), EVERYONE),
+        (Request::Page(s("/wachtwoord-vergeten")), EVERYONE),
         (Request::Page(s("/account")), LOGGED_IN),
         (Request::Page(s("/instellingen")), STAFF),
         (Request::Page(s("/instellingen/25PX")), SCOPE_A),

@@ -50,6 +50,8 @@ pub struct TestApp {
     pub address: String,
     pub db: DatabaseConnection,
     pub database_url: String,
+    /// The mails the outbox worker delivered (the memory transport), in order.
+    pub mail: Option<std::sync::Arc<std::sync::Mutex<Vec<lettre::Message>>>>,
 }
 
 pub const PASSWORD: &str = "een-lang-test-wachtwoord";
@@ -98,12 +100,14 @@ pub async fn spawn_app_with(backend: Backend, change: impl FnOnce(&mut Config)) 
     change(&mut config);
     let application = Application::build(&config).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", application.port());
+    let mail = application.sent_mail();
     tokio::spawn(application.run_until_stopped());
     let db = db::connect(&database_url).await.expect("connect");
     TestApp {
         address,
         db,
         database_url,
+        mail,
     }
 }
 
@@ -120,6 +124,39 @@ pub fn client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// The mails delivered to `to` once there are `count` (the outbox worker delivers within a
+    /// second; after 10 s, whatever there is), each as its raw text with quoted-printable soft
+    /// line breaks joined.
+    pub async fn mails_to(&self, to: &str, count: usize) -> Vec<String> {
+        let read = || {
+            self.mail
+                .as_ref()
+                .map(|m| {
+                    m.lock()
+                        .map(|sent| {
+                            sent.iter()
+                                .filter(|m| m.envelope().to().iter().any(|a| a.to_string() == to))
+                                .map(|m| {
+                                    String::from_utf8_lossy(&m.formatted())
+                                        .replace("=\r\n", "")
+                                        .replace("=3D", "=")
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                        .unwrap_or_default()
+                })
+                .unwrap_or_default()
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let found = read();
+            if found.len() >= count || std::time::Instant::now() > deadline {
+                return found;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
     /// The response of institution `code` in a round.
     pub async fn response_of(&self, round: i32, code: &str) -> i32 {
         app::backend::rounds::participants(&self.db, round)
@@ -152,6 +189,16 @@ impl TestApp {
 
     /// Creates an account with [`PASSWORD`].
     pub async fn create_user(&self, email: &str, role: Role, codes: &[&str]) -> i32 {
+        let id = self.create_contact(email, role, codes).await;
+        let password = NewPassword::parse(PASSWORD, PASSWORD).expect("password");
+        users::set_password(&self.db, id, &password)
+            .await
+            .expect("set password");
+        id
+    }
+
+    /// Creates an account without a password, as a contacts import does.
+    pub async fn create_contact(&self, email: &str, role: Role, codes: &[&str]) -> i32 {
         let new = users::NewUser {
             email: Email::parse(email).expect("email"),
             name: format!("Test {email}"),
@@ -161,14 +208,21 @@ impl TestApp {
                 .map(|c| InstitutionCode::parse(c).expect("code"))
                 .collect(),
         };
-        let user = users::create_user(&self.db, &new)
+        users::create_user(&self.db, &new)
             .await
-            .expect("create user");
-        let password = NewPassword::parse(PASSWORD, PASSWORD).expect("password");
-        users::set_password(&self.db, user.id, &password)
+            .expect("create user")
+            .id
+    }
+
+    /// The mails queued for `to` (delivered or not): the outbox keeps a row for every mail.
+    pub async fn queued_to(&self, to: &str) -> usize {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        app::backend::entities::outbox::Entity::find()
+            .filter(app::backend::entities::outbox::Column::Recipient.eq(to))
+            .all(&self.db)
             .await
-            .expect("set password");
-        user.id
+            .expect("outbox")
+            .len()
     }
 
     pub async fn login(

@@ -586,6 +586,7 @@ async fn no_invitation_is_lost_across_a_crash(backend: Backend) {
         address: String::new(),
         db: conn.clone(),
         database_url: database_url.clone(),
+        mail: None,
     };
     let round = default_round(&app, &["25PX"]).await;
     let inst = rounds::participants(&conn, round).await.expect("p")[0]

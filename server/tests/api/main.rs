@@ -4,6 +4,7 @@
 mod helpers;
 
 mod aggregate;
+mod all_year;
 mod audit;
 mod auth;
 mod authorisation;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::Context;
+use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{may_access, status_of, ResponseContext, ResponseError, ResponseRows};
@@ -12,6 +13,7 @@ use crate::backend::auth::CurrentUser;
 use crate::backend::entities::{institution, response, round};
 use crate::backend::state::AppState;
 use crate::domain::questionnaire::Definition;
+use crate::domain::round::RoundPhase;
 use crate::domain::Role;
 
 /// The definition of a published version, parsed once: published versions never change.
@@ -120,12 +122,11 @@ pub async fn of_user(
         .into_iter()
         .map(|i| (i.id, i))
         .collect();
-    let mut responses = response::Entity::find()
-        .filter(response::Column::InstitutionId.is_in(institutions.keys().copied()));
-    if let Some(scope) = user.scope {
-        responses = responses.filter(response::Column::RoundId.eq(scope.round_id));
-    }
-    let responses = responses.all(db).await.context("read responses")?;
+    let responses = response::Entity::find()
+        .filter(response::Column::InstitutionId.is_in(institutions.keys().copied()))
+        .all(db)
+        .await
+        .context("read responses")?;
     let rounds: HashMap<i32, round::Model> = round::Entity::find()
         .filter(round::Column::Id.is_in(responses.iter().map(|r| r.round_id)))
         .all(db)
@@ -134,10 +135,19 @@ pub async fn of_user(
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
+    let now = Utc::now();
+    // A personal link's session: its own round, and the closed rounds to read.
+    let reachable = |round: &round::Model| {
+        user.scope
+            .is_none_or(|s| s.round_id == round.id || round.phase(now) == RoundPhase::Closed)
+    };
     let mut out: Vec<ResponseRows> = responses
         .into_iter()
         .filter_map(|r| {
-            let round = rounds.get(&r.round_id)?.clone();
+            let round = rounds
+                .get(&r.round_id)
+                .filter(|round| reachable(round))?
+                .clone();
             let inst = institutions.get(&r.institution_id)?.clone();
             Some((r, round, inst))
         })

@@ -27,6 +27,7 @@ use super::auth::CurrentUser;
 use super::entities::{institution, response, round};
 use crate::domain::questionnaire::Definition;
 use crate::domain::response::{AnswerError, Evaluation, ResponseStatus};
+use crate::domain::round::RoundPhase;
 use crate::domain::Role;
 
 /// Why a response could not be read or changed.
@@ -95,14 +96,18 @@ impl ResponseContext {
 }
 
 /// Whether `user` may work on (or, for admins, read) a response of `institution` in `round`.
+/// A personal link's session reaches its own institution: the response of its round, and the
+/// responses of closed rounds to read (a coordinator needs last year's answers all year).
 pub fn may_access(user: &CurrentUser, ctx: &ResponseContext, write: bool) -> bool {
     match user.me.role {
         Role::Admin => !write,
         Role::Researcher => false,
         Role::Coordinator => {
             let bound = user.me.institutions.contains(&ctx.institution.code);
+            let closed = ctx.round.phase(Utc::now()) == RoundPhase::Closed;
             let in_scope = user.scope.is_none_or(|s| {
-                s.round_id == ctx.round.id && s.institution_id == ctx.institution.id
+                s.institution_id == ctx.institution.id
+                    && (s.round_id == ctx.round.id || (closed && !write))
             });
             bound && in_scope
         }

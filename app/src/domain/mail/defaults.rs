@@ -42,6 +42,8 @@ pub(super) fn template(kind: MailKind, lang: Lang) -> Template {
         (MailKind::Receipt, Lang::En) => files!("receipt", "en"),
         (MailKind::PasswordLink, Lang::Nl) => files!("password_link", "nl"),
         (MailKind::PasswordLink, Lang::En) => files!("password_link", "en"),
+        (MailKind::PersonalLink, Lang::Nl) => files!("personal_link", "nl"),
+        (MailKind::PersonalLink, Lang::En) => files!("personal_link", "en"),
     };
     Template {
         subject: subject.trim().to_owned(),

@@ -17,14 +17,17 @@ pub enum MailKind {
     Reminder,
     Receipt,
     PasswordLink,
+    /// A personal link a coordinator asked for on the login page.
+    PersonalLink,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 4] = [
+    pub const ALL: [MailKind; 5] = [
         MailKind::Invitation,
         MailKind::Reminder,
         MailKind::Receipt,
         MailKind::PasswordLink,
+        MailKind::PersonalLink,
     ];
 
     pub fn key(self) -> &'static str {
@@ -33,6 +36,7 @@ impl MailKind {
             MailKind::Reminder => "reminder",
             MailKind::Receipt => "receipt",
             MailKind::PasswordLink => "password_link",
+            MailKind::PersonalLink => "personal_link",
         }
     }
 
@@ -50,13 +54,15 @@ impl MailKind {
             (MailKind::Receipt, Lang::En) => "Submission receipt",
             (MailKind::PasswordLink, Lang::Nl) => "Link om een wachtwoord in te stellen",
             (MailKind::PasswordLink, Lang::En) => "Set-password link",
+            (MailKind::PersonalLink, Lang::Nl) => "Gevraagde persoonlijke link",
+            (MailKind::PersonalLink, Lang::En) => "Requested personal link",
         }
     }
 
     /// The merge fields a template of this kind may use.
     pub fn fields(self) -> &'static [&'static str] {
         match self {
-            MailKind::Invitation | MailKind::Reminder => {
+            MailKind::Invitation | MailKind::Reminder | MailKind::PersonalLink => {
                 &["naam", "instelling", "ronde", "link", "sluitingsdatum"]
             }
             MailKind::Receipt => &["naam", "instelling", "ronde", "link"],

@@ -36,6 +36,8 @@ fn refused(error: ApiError) -> AnyView {
         view! {
             <h1>{lang.pick("Inloggen vereist", "Login required")}</h1>
             <p><a href=format!("/inloggen?next={next}")>{lang.pick("Log in om verder te gaan.", "Log in to continue.")}</a></p>
+            <p>{lang.pick("Kwam u binnen met een persoonlijke link? ", "Did you come in through a personal link? ")}
+                <a href="/nieuwe-link">{lang.pick("Stuur mij een nieuwe link", "Send me a new link")}</a></p>
         }
         .into_any()
     } else {
