@@ -4,8 +4,9 @@ use leptos::prelude::*;
 
 use super::layout::{use_me, Problem};
 use crate::api::institutions::my_institutions;
-use crate::api::survey::my_responses;
+use crate::api::survey::{my_responses, MyResponse};
 use crate::api::Me;
+use crate::domain::response::{progress_text, ResponseStatus};
 use crate::domain::Role;
 use crate::i18n::use_lang;
 
@@ -89,20 +90,43 @@ fn MyResponses() -> impl IntoView {
                 Ok(rows) if rows.is_empty() => view! {
                     <p>{lang.pick("Er staat nu geen vragenlijst voor u klaar.", "There is no questionnaire for you at the moment.")}</p>
                 }.into_any(),
-                Ok(rows) => view! {
-                    <ul class="cards">
-                        {rows.into_iter().map(|r| view! {
-                            <li>
-                                <a href=format!("/vragenlijst/{}", r.id)>{format!("{} — {}", r.round_name, r.institution)}</a>
-                                <br />
-                                {r.status.label(lang)} " · "
-                                {if r.open { format!("{} {}", lang.pick("open tot", "open until"), r.closes_at) } else { lang.pick("gesloten", "closed").to_owned() }}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Ok(rows) => {
+                    let (open, closed): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.open);
+                    view! {
+                        <ul class="cards">
+                            {open.into_iter().map(|r| view! { <li><ResponseCard r /></li> }).collect_view()}
+                        </ul>
+                        {(!closed.is_empty()).then(|| view! {
+                            <h3>{lang.pick("Eerdere rondes", "Earlier rounds")}</h3>
+                            <ul class="cards">
+                                {closed.into_iter().map(|r| view! { <li><ResponseCard r /></li> }).collect_view()}
+                            </ul>
+                        })}
+                    }.into_any()
+                }
                 Err(error) => view! { <Problem error /> }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// A round's response on the home page: its state, progress and deadline, and the next step.
+#[component]
+fn ResponseCard(r: MyResponse) -> impl IntoView {
+    let lang = use_lang();
+    let (label, href) = r.next_step().link(r.id, lang);
+    let deadline = if r.open {
+        format!("{} {}", lang.pick("open tot", "open until"), r.closes_at)
+    } else {
+        lang.pick("gesloten", "closed").to_owned()
+    };
+    let progress = progress_text(r.answered, r.total, lang);
+    view! {
+        <h3>{format!("{} — {}", r.round_name, r.institution)}</h3>
+        <p class="status">{r.status.label(lang)} " · " {deadline}</p>
+        {(r.status != ResponseStatus::Submitted).then(|| view! {
+            <p><progress max=r.total.max(1).to_string() value=r.answered.to_string()>{progress.clone()}</progress> " " {progress.clone()}</p>
+        })}
+        <p><a class="button" href=href>{label}</a></p>
     }
 }

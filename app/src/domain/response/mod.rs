@@ -241,17 +241,18 @@ pub struct Evaluation {
     pub answered: usize,
 }
 
+/// "12 of 40 questions answered": the survey page, the survey module and the home page.
+pub fn progress_text(answered: usize, total: usize, lang: crate::i18n::Lang) -> String {
+    match lang {
+        crate::i18n::Lang::Nl => format!("{answered} van {total} vragen beantwoord"),
+        crate::i18n::Lang::En => format!("{answered} of {total} questions answered"),
+    }
+}
+
 impl Evaluation {
     /// The progress line under the bar, as the page renders it and the survey module updates it.
     pub fn progress_text(&self, lang: crate::i18n::Lang) -> String {
-        match lang {
-            crate::i18n::Lang::Nl => {
-                format!("{} van {} vragen beantwoord", self.answered, self.total)
-            }
-            crate::i18n::Lang::En => {
-                format!("{} of {} questions answered", self.answered, self.total)
-            }
-        }
+        progress_text(self.answered, self.total, lang)
     }
 
     /// The message for an item whose answer is invalid.

@@ -198,7 +198,7 @@ fn RoundBody(detail: RoundDetail, page: RoundPageState) -> impl IntoView {
                 <div class="notice" role="status">
                     <p>{lang.pick("Persoonlijke link voor", "Personal link for")} " " <strong>{l.email}</strong> ":"</p>
                     <p><input class="copy" readonly aria-label=lang.pick("Persoonlijke link", "Personal link") value=l.url /></p>
-                    <p>{lang.pick("Kopieer de link nu: hij wordt maar één keer getoond. Hij werkt tot de ronde sluit; eerdere links van deze coördinator voor deze ronde werken niet meer.", "Copy the link now: it is shown only once. It works until the round closes; earlier links of this coordinator for this round no longer work.")}</p>
+                    <p>{lang.pick("Kopieer de link nu: hij wordt maar één keer getoond. Tot de ronde sluit opent hij de vragenlijst, daarna de antwoorden om te lezen; eerdere links van deze coördinator voor deze ronde werken niet meer.", "Copy the link now: it is shown only once. Until the round closes it opens the questionnaire, after that the answers to read; earlier links of this coordinator for this round no longer work.")}</p>
                 </div>
             })}
         </Suspense>
