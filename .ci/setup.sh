@@ -31,6 +31,11 @@ if [ "${1:-}" = "--test" ]; then
     say "Installing Chromium from Debian"
     apt-get update -qq && apt-get install -y -qq chromium >/dev/null
   fi
+  # The PDF tests read the copies back (pdftotext) and check them (qpdf --check).
+  if [ ! -x /usr/bin/pdftotext ] || [ ! -x /usr/bin/qpdf ]; then
+    say "Installing poppler-utils and qpdf from Debian"
+    apt-get update -qq && apt-get install -y -qq poppler-utils qpdf >/dev/null
+  fi
   if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
     say "Starting PostgreSQL"
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start

@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::aggregate::kinds::SourceKind;
 use crate::domain::import::ImportProblem;
 use crate::domain::{InstitutionKind, Region, Role, SizeBand};
+use crate::i18n::Lang;
 
 /// The logged-in user.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -121,4 +123,63 @@ pub enum UploadOutcome {
     /// A replacement was asked for without a reason (or with one over 500 characters).
     ReasonMissing,
     Failed,
+}
+
+/// A published figure: value, 95% interval where there is one, n.
+pub type Shown = (f64, Option<(f64, f64)>, u64);
+
+/// One indicator on a fact sheet: the institution, its type and the country; `None` where
+/// suppressed or absent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FactRow {
+    pub indicator: String,
+    pub label: String,
+    pub own: Option<Shown>,
+    pub own_before: Option<f64>,
+    pub same_type: Option<Shown>,
+    pub national: Option<Shown>,
+    /// The institution differs from the rest of the country (significant at 95%).
+    pub differs: bool,
+}
+
+/// One source's figures on a fact sheet, of its newest year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FactSource {
+    pub name: String,
+    pub kind: String,
+    pub year: i64,
+    pub rows: Vec<FactRow>,
+}
+
+/// An institution's own figures beside those of its type and the country.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FactSheetView {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub sources: Vec<FactSource>,
+    pub thresholds: crate::domain::aggregate::Thresholds,
+}
+
+/// A fact sheet's figure as it is shown: a share in percent, an incident rate as it is.
+pub fn fact_value(kind: &str, v: f64) -> String {
+    if kind == SourceKind::Incidents.as_str() {
+        format!("{v:.1}")
+    } else {
+        format!("{:.1}%", v * 100.0)
+    }
+}
+
+/// A fact sheet's cell: the figure with its interval and n, or that it is not shown.
+pub fn fact_cell(kind: &str, shown: Option<Shown>, lang: Lang) -> String {
+    match shown {
+        Some((v, Some((l, h)), n)) => format!(
+            "{} ({} – {}; n = {n})",
+            fact_value(kind, v),
+            fact_value(kind, l),
+            fact_value(kind, h)
+        ),
+        Some((v, None, n)) => format!("{} (n = {n})", fact_value(kind, v)),
+        None => lang.pick("niet getoond", "not shown").to_owned(),
+    }
 }

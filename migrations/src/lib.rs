@@ -20,6 +20,7 @@ mod m20261206_000014_snapshot_life_cycle;
 mod m20261206_000015_figure_store;
 mod m20261206_000016_session_links;
 mod m20261206_000017_pending_uploads;
+mod m20261206_000018_outbox_attachment;
 
 /// Applies the schema in order; used at start-up, by `server migrate` and by the tests.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_figure_store::Migration),
             Box::new(m20261206_000016_session_links::Migration),
             Box::new(m20261206_000017_pending_uploads::Migration),
+            Box::new(m20261206_000018_outbox_attachment::Migration),
         ]
     }
 }

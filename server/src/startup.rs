@@ -252,6 +252,14 @@ pub fn router(state: AppState) -> Router {
             post(routes::survey::post_section),
         )
         .route(
+            "/vragenlijst/{id}/kopie.pdf",
+            get(routes::copies::response_copy),
+        )
+        .route(
+            "/instellingen/{code}/feitenblad.pdf",
+            get(routes::copies::fact_sheet),
+        )
+        .route(
             "/r/{token}",
             get(routes::survey::link_page).post(routes::survey::open_link),
         )

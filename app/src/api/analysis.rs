@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use super::guard;
-use super::{ApiError, UploadOutcome};
+use super::{ApiError, FactRow, FactSheetView, FactSource, UploadOutcome};
 #[cfg(feature = "ssr")]
 use crate::backend::{
     audit,
@@ -409,42 +409,6 @@ pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
     )
 }
 
-/// A published figure: value, 95% interval where there is one, n.
-pub type Shown = (f64, Option<(f64, f64)>, u64);
-
-/// One indicator on a fact sheet: the institution, its type and the country; `None` where
-/// suppressed or absent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FactRow {
-    pub indicator: String,
-    pub label: String,
-    pub own: Option<Shown>,
-    pub own_before: Option<f64>,
-    pub same_type: Option<Shown>,
-    pub national: Option<Shown>,
-    /// The institution differs from the rest of the country (significant at 95%).
-    pub differs: bool,
-}
-
-/// One source's figures on a fact sheet, of its newest year.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FactSource {
-    pub name: String,
-    pub kind: String,
-    pub year: i64,
-    pub rows: Vec<FactRow>,
-}
-
-/// An institution's own figures beside those of its type and the country.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FactSheetView {
-    pub code: String,
-    pub name: String,
-    pub kind: String,
-    pub sources: Vec<FactSource>,
-    pub thresholds: crate::domain::aggregate::Thresholds,
-}
-
 /// The fact sheet of an institution: per source the newest year's indicators for the
 /// institution, the institutions of its type and the country, with the same suppression as
 /// every report. Its coordinators, researchers and admins.
@@ -454,35 +418,45 @@ pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
         async move {
             let state = guard::state()?;
             let user = guard::require_login()?;
-            let code = code.trim().to_uppercase();
-            if !user.me.may_see_institution(&code) {
-                return Err(ApiError::Forbidden);
-            }
-            let institution = institutions::find(&state.db, &code)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            let lang = crate::i18n::detect_lang();
-            // The register's label, as the figures' `type` breakdown has it.
-            let kind = InstitutionKind::parse(&institution.kind).map_or_else(
-                || institution.kind.clone(),
-                |k| k.label(crate::i18n::Lang::Nl).to_owned(),
-            );
-            let settings = &state.settings;
-            let sources = sources::safety_figures(&state.db, settings.thresholds, settings.figures)
-                .await?
-                .into_iter()
-                .filter_map(|s| fact_source(s, &code, &kind, lang))
-                .collect();
-            Ok(FactSheetView {
-                code,
-                name: institution.name,
-                kind,
-                sources,
-                thresholds: settings.thresholds,
-            })
+            fact_sheet_of(&state, &user, &code, crate::i18n::detect_lang()).await
         }
         .await,
     )
+}
+
+/// The fact sheet of institution `code` as `user` may see it (the page and its PDF).
+#[cfg(feature = "ssr")]
+pub async fn fact_sheet_of(
+    state: &crate::backend::AppState,
+    user: &crate::backend::auth::CurrentUser,
+    code: &str,
+    lang: crate::i18n::Lang,
+) -> Result<FactSheetView, ApiError> {
+    let code = code.trim().to_uppercase();
+    if !user.me.may_see_institution(&code) {
+        return Err(ApiError::Forbidden);
+    }
+    let institution = institutions::find(&state.db, &code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // The register's label, as the figures' `type` breakdown has it.
+    let kind = InstitutionKind::parse(&institution.kind).map_or_else(
+        || institution.kind.clone(),
+        |k| k.label(crate::i18n::Lang::Nl).to_owned(),
+    );
+    let settings = &state.settings;
+    let sources = sources::safety_figures(&state.db, settings.thresholds, settings.figures)
+        .await?
+        .into_iter()
+        .filter_map(|s| fact_source(s, &code, &kind, lang))
+        .collect();
+    Ok(FactSheetView {
+        code,
+        name: institution.name,
+        kind,
+        sources,
+        thresholds: settings.thresholds,
+    })
 }
 
 /// A source's rows on the fact sheet of institution `code` (of type `kind`), of the newest year

@@ -410,6 +410,7 @@ pub async fn send_test_mail(kind: String, lang: String) -> Result<String, ApiErr
                     recipient: admin.me.email.clone(),
                     language: lang.code().into(),
                     rendered,
+                    attachment: None,
                 }],
                 &state.settings.mail_domain,
             )

@@ -417,6 +417,18 @@ async fn receipt(
             state.settings.base_url, ctx.response.id
         ),
     );
+    // The copy as it is submitted, attached.
+    let submission = responses::Submission {
+        by: format!("{} ({})", account.display_name, account.email),
+        at: chrono::Utc::now(),
+    };
+    let copy = responses::pdf_copy(&state.db, ctx, false, lang, Some(submission)).await?;
+    let name = format!(
+        "{}-{}-{}.pdf",
+        lang.pick("vragenlijst", "questionnaire"),
+        ctx.institution.code,
+        ctx.round.year
+    );
     Ok(Some(outbox::NewMail {
         kind: MailKind::Receipt,
         round_id: Some(ctx.round.id),
@@ -425,6 +437,7 @@ async fn receipt(
         recipient: account.email,
         language: lang.code().into(),
         rendered: render(&template, &fields),
+        attachment: Some((name, copy)),
     }))
 }
 

@@ -292,6 +292,7 @@ pub(crate) async fn mail_password_link(
             recipient: email.to_owned(),
             language: lang.code().into(),
             rendered: render(&template, &fields),
+            attachment: None,
         }],
         &state.settings.mail_domain,
     )

@@ -15,6 +15,7 @@ pub mod flash;
 pub mod institutions;
 pub mod mail;
 pub mod middleware;
+pub mod pdf;
 pub mod private_file;
 pub mod proxies;
 pub mod questionnaire_import;

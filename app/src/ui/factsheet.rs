@@ -5,31 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::analysis::{fact_sheet, FactSheetView, FactSource, Shown};
-use crate::domain::aggregate::kinds::SourceKind;
+use crate::api::analysis::fact_sheet;
+use crate::api::{fact_cell as cell, fact_value, FactSheetView, FactSource};
 use crate::i18n::{use_lang, Lang};
 use crate::ui::layout::{Guarded, Problem};
-
-fn format_value(kind: &str, v: f64) -> String {
-    if kind == SourceKind::Incidents.as_str() {
-        format!("{v:.1}")
-    } else {
-        format!("{:.1}%", v * 100.0)
-    }
-}
-
-fn cell(kind: &str, shown: Option<Shown>, lang: Lang) -> String {
-    match shown {
-        Some((v, Some((l, h)), n)) => format!(
-            "{} ({} – {}; n = {n})",
-            format_value(kind, v),
-            format_value(kind, l),
-            format_value(kind, h)
-        ),
-        Some((v, None, n)) => format!("{} (n = {n})", format_value(kind, v)),
-        None => lang.pick("niet getoond", "not shown").to_owned(),
-    }
-}
 
 #[component]
 pub fn FactSheetPage() -> impl IntoView {
@@ -72,7 +51,8 @@ fn Sheet(sheet: FactSheetView, lang: Lang) -> impl IntoView {
             <p>{lang.pick("Er zijn nog geen cijfers over deze instelling.", "There are no figures about this institution yet.")}</p>
         })}
         {sheet.sources.into_iter().map(|source| view! { <SourceFacts source kind=kind.clone() lang /> }).collect_view()}
-        <p class="no-print"><a href=format!("/instellingen/{}", sheet.code)>{lang.pick("Naar de instelling", "To the institution")}</a></p>
+        <p class="no-print"><a href=format!("/instellingen/{}", sheet.code)>{lang.pick("Naar de instelling", "To the institution")}</a>
+            " · " <a href=format!("/instellingen/{}/feitenblad.pdf?taal={}", sheet.code, lang.code()) download>{lang.pick("Feitenblad als pdf", "Fact sheet as PDF")}</a></p>
     }
 }
 
@@ -99,7 +79,7 @@ fn SourceFacts(source: FactSource, kind: String, lang: Lang) -> impl IntoView {
                             <tr>
                                 <th scope="row">{r.label}</th>
                                 <td>{cell(&k, r.own, lang)}{mark}</td>
-                                <td>{r.own_before.map(|v| format_value(&k, v)).unwrap_or_else(|| "–".into())}</td>
+                                <td>{r.own_before.map(|v| fact_value(&k, v)).unwrap_or_else(|| "–".into())}</td>
                                 <td>{cell(&k, r.same_type, lang)}</td>
                                 <td>{cell(&k, r.national, lang)}</td>
                             </tr>

@@ -127,6 +127,7 @@ fn ResponseCard(r: MyResponse) -> impl IntoView {
         {(r.status != ResponseStatus::Submitted).then(|| view! {
             <p><progress max=r.total.max(1).to_string() value=r.answered.to_string()>{progress.clone()}</progress> " " {progress.clone()}</p>
         })}
-        <p><a class="button" href=href>{label}</a></p>
+        <p><a class="button" href=href>{label}</a>
+            " " <a href=format!("/vragenlijst/{}/kopie.pdf?taal={}", r.id, lang.code()) download>{lang.pick("kopie (pdf)", "copy (PDF)")}</a></p>
     }
 }

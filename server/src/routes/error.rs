@@ -44,6 +44,22 @@ impl From<app::backend::responses::ResponseError> for RouteError {
     }
 }
 
+/// A server function's refusal, answered the same way (an internal error was logged where it
+/// became an [`ApiError`]).
+impl From<ApiError> for RouteError {
+    fn from(error: ApiError) -> Self {
+        match error {
+            ApiError::Unauthenticated => RouteError::Unauthenticated,
+            ApiError::Forbidden => RouteError::Forbidden,
+            ApiError::NotFound => RouteError::NotFound,
+            error => RouteError::Refused(
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                format!("{} / {}", error.message(Lang::Nl), error.message(Lang::En)).into(),
+            ),
+        }
+    }
+}
+
 impl From<anyhow::Error> for RouteError {
     fn from(error: anyhow::Error) -> Self {
         RouteError::Internal(error)

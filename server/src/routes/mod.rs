@@ -1,5 +1,6 @@
 //! Plain HTTP endpoints beside the Leptos pages and server functions.
 
+pub mod copies;
 pub mod error;
 pub mod export;
 pub mod health;

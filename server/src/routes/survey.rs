@@ -73,7 +73,7 @@ pub async fn post_section(
 }
 
 /// The language of the request's cookie (Dutch without one).
-fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
+pub(super) fn lang_of(headers: &axum::http::HeaderMap) -> Lang {
     headers
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())

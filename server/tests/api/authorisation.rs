@@ -235,6 +235,20 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
             RESPONSE_A,
         ),
         (
+            Request::Response(
+                "",
+                vec![(
+                    "page",
+                    format!("/vragenlijst/{response_a}/kopie.pdf?blanco=1"),
+                )],
+            ),
+            RESPONSE_A,
+        ),
+        (
+            Request::Page(s("/instellingen/25PX/feitenblad.pdf")),
+            SCOPE_A,
+        ),
+        (
             Request::Response("get_comparison", vec![("id", response_a.clone())]),
             RESPONSE_A,
         ),

@@ -44,6 +44,8 @@ pub struct Received {
     pub content_type: String,
     pub text: String,
     pub html: String,
+    /// Attached files: name, content type and where the server wrote them, decoded.
+    pub attachments: Vec<(String, String, PathBuf)>,
 }
 
 impl Received {
@@ -111,6 +113,18 @@ impl SmtpServer {
                     content_type: text("content_type"),
                     text: text("text"),
                     html: text("html"),
+                    attachments: v["attachments"]
+                        .as_array()
+                        .map(|all| {
+                            all.iter()
+                                .map(|a| {
+                                    let field =
+                                        |k: &str| a[k].as_str().unwrap_or_default().to_owned();
+                                    (field("name"), field("type"), PathBuf::from(field("path")))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                 })
             })
             .collect()
@@ -336,6 +350,110 @@ async fn invitations_reach_a_real_smtp_server(backend: Backend) {
     assert_eq!(again["mails"], 0);
 }
 both!(invitations_reach_a_real_smtp_server, backend);
+
+/// The text of a PDF as `pdftotext` reads it, whitespace collapsed; and whether `qpdf --check`
+/// passes.
+fn pdf_text(path: &Path) -> (String, bool) {
+    let text = Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils; see .ci/setup.sh)");
+    let checked = Command::new("qpdf")
+        .arg("--check")
+        .arg(path)
+        .output()
+        .expect("qpdf (see .ci/setup.sh)");
+    let text = String::from_utf8_lossy(&text.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (text, checked.status.success())
+}
+
+async fn the_receipt_carries_the_submitted_copy_as_a_pdf(backend: Backend) {
+    let smtp = SmtpServer::start();
+    let app = spawn_with_smtp(backend, &smtp).await;
+    app.load_demo_register().await;
+    let round = default_round(&app, &["25PX"]).await;
+    let c = app
+        .logged_in("kopie@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let id = app.response_of(round, "25PX").await;
+    crate::rounds::complete(&app, &c, id, 3).await;
+    let submitted = app
+        .call(&c, "submit_response", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(submitted.status(), 200);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let receipt = loop {
+        let found = smtp
+            .received()
+            .into_iter()
+            .find(|m| m.to.iter().any(|t| t == "kopie@roc.nl"));
+        if let Some(m) = found {
+            break m;
+        }
+        assert!(std::time::Instant::now() < deadline, "no receipt arrived");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let (name, kind, path) = receipt.attachments.first().expect("an attachment").clone();
+    assert_eq!(kind, "application/pdf");
+    assert_eq!(name, "vragenlijst-25PX-2026.pdf");
+    let (text, valid) = pdf_text(&path);
+    assert!(valid, "qpdf --check passes");
+    let def = default_definition();
+    let answers = server::seed::made_up_answers(&def, 3);
+    assert!(!answers.is_empty());
+    for expected in [
+        "ROC Midden-Voorbeeld",
+        "25PX",
+        "Ingediende antwoorden",
+        "Ingediend door",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in {text}");
+    }
+    assert!(text.contains("Monitor 2026"), "the round in {text}");
+    for change in &answers {
+        let shown =
+            app::domain::response::display(&def, &change.key, &change.value, app::i18n::Lang::Nl);
+        let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains(&shown),
+            "answer {} = {shown:?} in the copy",
+            change.key
+        );
+    }
+    let copy = c
+        .get(app.url(&format!("/vragenlijst/{id}/kopie.pdf?taal=en&blanco=1")))
+        .send()
+        .await
+        .expect("blank copy");
+    assert_eq!(copy.status(), 200);
+    assert_eq!(copy.headers()["content-type"], "application/pdf");
+    let blank =
+        std::env::temp_dir().join(format!("miv-blank-{}.pdf", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&blank, copy.bytes().await.expect("bytes")).expect("write");
+    let (text, valid) = pdf_text(&blank);
+    let _ = std::fs::remove_file(&blank);
+    assert!(
+        valid && text.contains("Blank copy") && text.contains("Only if:"),
+        "{text}"
+    );
+    let sheet = c
+        .get(app.url("/instellingen/25PX/feitenblad.pdf"))
+        .send()
+        .await
+        .expect("fact sheet");
+    assert_eq!(sheet.status(), 200);
+    let other = c
+        .get(app.url("/instellingen/27GH/feitenblad.pdf"))
+        .send()
+        .await
+        .expect("other fact sheet");
+    assert_eq!(other.status(), 403, "another institution's fact sheet");
+}
+both!(the_receipt_carries_the_submitted_copy_as_a_pdf, backend);
 
 async fn reminders_skip_submitted_institutions_and_respect_the_maximum(backend: Backend) {
     let smtp = SmtpServer::start();

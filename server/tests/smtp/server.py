@@ -1,7 +1,8 @@
 """A real SMTP server for the tests and the mail benchmark (aiosmtpd on loopback).
 
 Every accepted message is written to DIR as <n>.eml, and as <n>.json with its envelope, its
-decoded headers and its decoded plain-text and HTML parts. Recipients
+decoded headers, its decoded plain-text and HTML parts and its attachments (each decoded to
+<n>-<i>.bin). Recipients
 whose address contains "bounce" are refused for good (550); those containing "tempfail" are
 refused for now (451) the first two times. Prints the port it listens on, then serves until
 killed.
@@ -49,8 +50,16 @@ class Handler:
         raw = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
         parts = {"text/plain": None, "text/html": None}
+        attachments = []
         for part in message.walk():
-            if part.get_content_type() in parts and not part.is_multipart():
+            if part.is_multipart():
+                continue
+            if part.get_content_disposition() == "attachment":
+                path = "%s-%d.bin" % (base, len(attachments))
+                with open(path, "wb") as f:
+                    f.write(part.get_payload(decode=True))
+                attachments.append({"name": part.get_filename(), "type": part.get_content_type(), "path": path})
+            elif part.get_content_type() in parts:
                 parts[part.get_content_type()] = part.get_content()
         with open(base + ".eml", "wb") as f:
             f.write(raw)
@@ -61,6 +70,7 @@ class Handler:
             "content_type": message.get_content_type(),
             "text": parts["text/plain"],
             "html": parts["text/html"],
+            "attachments": attachments,
         }
         with open(base + ".json.tmp", "w") as f:
             json.dump(record, f)

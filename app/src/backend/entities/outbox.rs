@@ -17,6 +17,9 @@ pub struct Model {
     pub subject: String,
     pub body_text: Option<String>,
     pub body_html: Option<String>,
+    /// One attached file (the receipt's PDF copy): its name and bytes.
+    pub attachment_name: Option<String>,
+    pub attachment: Option<Vec<u8>>,
     #[sea_orm(unique)]
     pub message_id: String,
     /// queued, sending, sent, failed (will be retried), bounced (refused for good), cancelled.

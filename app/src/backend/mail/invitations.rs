@@ -173,6 +173,7 @@ fn personal_mail(
         recipient: contact.email.clone(),
         language: lang.code().into(),
         rendered: render(if lang == Lang::En { en } else { nl }, &fields),
+        attachment: None,
     }
 }
 

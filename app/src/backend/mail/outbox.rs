@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -39,6 +39,8 @@ pub struct NewMail {
     pub recipient: String,
     pub language: String,
     pub rendered: Rendered,
+    /// A file to attach: its name and bytes.
+    pub attachment: Option<(String, Vec<u8>)>,
 }
 
 /// Queues mails; call inside the transaction that decides to send them.
@@ -62,6 +64,8 @@ pub async fn enqueue(
             subject: Set(m.rendered.subject),
             body_text: Set(Some(m.rendered.text)),
             body_html: Set(Some(m.rendered.html)),
+            attachment_name: Set(m.attachment.as_ref().map(|(name, _)| name.clone())),
+            attachment: Set(m.attachment.map(|(_, bytes)| bytes)),
             message_id: Set(format!("<{}@{domain}>", uuid::Uuid::new_v4())),
             status: Set(QUEUED.into()),
             attempts: Set(0),
@@ -145,6 +149,10 @@ async fn finish(
         .col_expr(
             outbox::Column::BodyHtml,
             Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            outbox::Column::Attachment,
+            Expr::value(Option::<Vec<u8>>::None),
         )
         .filter(outbox::Column::Id.eq(id))
         .filter(outbox::Column::Status.eq(SENDING))
@@ -232,24 +240,34 @@ fn message(from: &Mailbox, row: &outbox::Model) -> anyhow::Result<Message> {
         row.language,
         crate::domain::mail::escape_html(&row.subject)
     );
+    let bodies = MultiPart::alternative()
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(text),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(html),
+        );
+    let body = match (&row.attachment_name, &row.attachment) {
+        (Some(name), Some(bytes)) => {
+            MultiPart::mixed()
+                .multipart(bodies)
+                .singlepart(Attachment::new(name.clone()).body(
+                    bytes.clone(),
+                    ContentType::parse("application/pdf").context("type")?,
+                ))
+        }
+        _ => bodies,
+    };
     Message::builder()
         .from(from.clone())
         .to(to)
         .subject(row.subject.clone())
         .message_id(Some(row.message_id.clone()))
-        .multipart(
-            MultiPart::alternative()
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(text),
-                )
-                .singlepart(
-                    SinglePart::builder()
-                        .header(ContentType::TEXT_HTML)
-                        .body(html),
-                ),
-        )
+        .multipart(body)
         .context("build message")
 }
 

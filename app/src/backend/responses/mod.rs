@@ -3,6 +3,7 @@
 
 mod access;
 mod comparison;
+mod copy;
 mod document;
 mod row;
 mod save;
@@ -11,6 +12,7 @@ mod submit;
 
 pub use access::{definition, load, of_user, open};
 pub use comparison::distributions;
+pub use copy::{pdf_copy, Submission};
 pub(crate) use document::document_column;
 pub use document::{answers, as_answers, document, parse_document, store_answers, StoredAnswer};
 pub(crate) use row::touch_sql;

@@ -188,10 +188,11 @@ fn Overview(s: SurveyView) -> impl IntoView {
         {submitted.then(|| view! {
             <div class="notice" role="status">
                 <p>{lang.pick("Ingediend op", "Submitted on")} " " {s.submitted_at.clone().unwrap_or_default()} ". "
-                    {lang.pick("Hieronder staan alle antwoorden. Druk deze pagina af (Ctrl+P of ⌘P) voor een papieren of pdf-kopie.", "All answers are below. Print this page (Ctrl+P or ⌘P) for a paper or PDF copy.")}</p>
+                    {lang.pick("Hieronder staan alle antwoorden.", "All answers are below.")}</p>
                 <p><a href=format!("{}/vergelijking", base(id))>{lang.pick("Vergelijk met andere instellingen", "Compare with other institutions")}</a></p>
             </div>
         })}
+        <Copies id />
         <h2>{lang.pick("Onderdelen", "Sections")}</h2>
         <ul class="sections">{sections}</ul>
         {(submitted || !s.editable).then(|| view! { <AllAnswers s=s.clone() evaluation=evaluation.clone() /> })}
@@ -471,5 +472,24 @@ mod script_tests {
         );
         let back: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
         assert_eq!(back, hostile);
+    }
+}
+
+/// The PDF copies of a response: with its answers and blank, in Dutch and English.
+#[component]
+pub fn Copies(id: i32) -> impl IntoView {
+    let lang = use_lang();
+    let href = |query: &str| format!("{}/kopie.pdf?{query}", base(id));
+    view! {
+        <p class="copies">
+            {lang.pick("Kopie als pdf: ", "Copy as PDF: ")}
+            <a href=href("taal=nl") download>{lang.pick("met antwoorden (Nederlands)", "with answers (Dutch)")}</a>
+            " · "
+            <a href=href("taal=en") download>{lang.pick("met antwoorden (Engels)", "with answers (English)")}</a>
+            " · "
+            <a href=href("taal=nl&blanco=1") download>{lang.pick("blanco (Nederlands)", "blank (Dutch)")}</a>
+            " · "
+            <a href=href("taal=en&blanco=1") download>{lang.pick("blanco (Engels)", "blank (English)")}</a>
+        </p>
     }
 }
