@@ -10,7 +10,7 @@ import { expectAccessible, login } from './helpers';
 
 const mailDir = () => path.join(process.env.E2E_DATA_DIR!, 'mail');
 
-/** The personal links in the requested-link mails (.eml files) written for `to`. */
+/** The personal links in the personal-link mails (.eml files) written for `to`. */
 function requestedLinks(to: string): string[] {
   if (!fs.existsSync(mailDir())) return [];
   const found: string[] = [];
@@ -19,7 +19,7 @@ function requestedLinks(to: string): string[] {
     if (!new RegExp(`^To: ${to}\\r?$`, 'mi').test(raw)) continue;
     const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
     const bodies = [text, ...raw.split(/\r?\n\r?\n/).map((b) => Buffer.from(b.replace(/\s+/g, ''), 'base64').toString('utf8'))];
-    if (!bodies.some((b) => b.includes('nieuwe persoonlijke link'))) continue;
+    if (!bodies.some((b) => b.includes('Hierbij uw persoonlijke link'))) continue;
     for (const b of bodies) {
       const m = b.match(/https?:\/\/[^\s"<>]+\/r\/[0-9a-f]{64}/);
       if (m) { found.push(new URL(m[0]).pathname); break; }

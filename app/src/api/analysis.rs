@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use super::guard;
-use super::{ApiError, FactRow, FactSheetView, FactSource, UploadOutcome};
+use super::{ApiError, FactSheetView, UploadOutcome};
+#[cfg(feature = "ssr")]
+use super::{FactRow, FactSource};
 #[cfg(feature = "ssr")]
 use crate::backend::{
     audit,

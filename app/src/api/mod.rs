@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod audit;
 pub mod auth;
+pub mod colleagues;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod guard;

@@ -230,3 +230,30 @@ impl From<crate::domain::questionnaire::edit::EditError> for ApiError {
         }
     }
 }
+
+/// A colleague who cannot be invited, an institution that cannot be left, a role not set.
+impl From<crate::backend::colleagues::ColleagueError> for ApiError {
+    fn from(error: crate::backend::colleagues::ColleagueError) -> Self {
+        use crate::backend::colleagues::ColleagueError as E;
+        match error {
+            E::NotBound => ApiError::Forbidden,
+            E::NoSuchUser => ApiError::NotFound,
+            E::NotAContact => ApiError::invalid(
+                "email",
+                "Dit adres hoort bij een beheerder of onderzoeker; die kan geen collega-coördinator worden.",
+                "This address belongs to an administrator or researcher, who cannot become a fellow coordinator.",
+            ),
+            E::LastCoordinator => ApiError::invalid(
+                "institution",
+                "U bent de enige coördinator van deze instelling: nodig eerst een collega uit die het overneemt.",
+                "You are the only coordinator of this institution: first invite a colleague who takes over.",
+            ),
+            E::UnknownInstitution(code) => ApiError::invalid(
+                "institutions",
+                &format!("Instelling {code} staat niet in het register."),
+                &format!("Institution {code} is not in the register."),
+            ),
+            E::Other(e) => ApiError::internal(e),
+        }
+    }
+}

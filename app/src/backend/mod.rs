@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod cache;
+pub mod colleagues;
 pub mod contacts;
 pub mod db;
 pub mod entities;

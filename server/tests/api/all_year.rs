@@ -276,3 +276,126 @@ async fn a_password_reset_by_mail_ends_the_other_sessions(app: TestApp) {
     assert!(actions.contains(&"auth.password_set".to_owned()));
 }
 both!(a_password_reset_by_mail_ends_the_other_sessions);
+
+async fn coordinators_invite_a_colleague_and_hand_the_institution_over(app: TestApp) {
+    app.load_demo_register().await;
+    let version = publish(&app, &default_definition(), None).await;
+    let round = open_round(&app, version, 2026, &["25PX", "27GH"]).await;
+    let own = app.response_of(round, "25PX").await.to_string();
+    let first = app
+        .logged_in("eerste@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let leave = [("code", "25px")];
+    assert_eq!(
+        app.call(&first, "leave_institution", &leave).await.status(),
+        422,
+        "the only coordinator cannot leave"
+    );
+    let invite = |email: &'static str| {
+        [
+            ("code", "25PX"),
+            ("name", "Tweede Coördinator"),
+            ("email", email),
+            ("language", "en"),
+        ]
+    };
+    let invited = app
+        .call(&first, "invite_colleague", &invite("tweede@roc.nl"))
+        .await;
+    assert_eq!(invited.status(), 200);
+    let mails = app.mails_to("tweede@roc.nl", 1).await;
+    assert_eq!(mails.len(), 1, "the colleague gets a personal link");
+    assert!(mails[0].contains("Your personal link"), "in English");
+    let colleague = open(&app, &link_path(&mails[0])).await;
+    assert_eq!(
+        app.call(&colleague, "get_survey", &[("id", &own)])
+            .await
+            .status(),
+        200,
+        "the colleague works on the institution's response"
+    );
+    let listed: serde_json::Value = app
+        .call(&first, "list_colleagues", &[("code", "25PX")])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+
+    let other = app
+        .logged_in("ander@roc.nl", Role::Coordinator, &["27GH"])
+        .await;
+    assert_eq!(
+        app.call(&other, "invite_colleague", &invite("derde@roc.nl"))
+            .await
+            .status(),
+        403,
+        "only the institution's own coordinators invite"
+    );
+    app.create_user("staf@miv.nl", Role::Researcher, &[]).await;
+    assert_eq!(
+        app.call(&first, "invite_colleague", &invite("staf@miv.nl"))
+            .await
+            .status(),
+        422,
+        "staff do not become coordinators by an invitation"
+    );
+
+    assert_eq!(
+        app.call(&first, "leave_institution", &leave).await.status(),
+        200
+    );
+    assert_eq!(
+        app.call(&first, "get_survey", &[("id", &own)])
+            .await
+            .status(),
+        404,
+        "after leaving, the institution's response is gone for the one who left"
+    );
+
+    let admin = app.logged_in("beheer@miv.nl", Role::Admin, &[]).await;
+    let user_id = app
+        .create_contact("wissel@roc.nl", Role::Coordinator, &["25PX"])
+        .await
+        .to_string();
+    let set = |role: &'static str, codes: &'static str| {
+        [
+            ("user_id", user_id.clone()),
+            ("role", role.to_owned()),
+            ("institutions", codes.to_owned()),
+        ]
+    };
+    let call = |f: [(&'static str, String); 3]| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(&admin, "set_user_role", &f).await.status()
+        }
+    };
+    assert_eq!(call(set("coordinator", "27GH, XXXX")).await, 422);
+    assert_eq!(call(set("coordinator", "27gh")).await, 200);
+    assert_eq!(
+        app::backend::users::institution_codes_of(&app.db, user_id.parse().expect("id"))
+            .await
+            .expect("codes"),
+        vec!["27GH".to_owned()],
+        "rebound to 27GH"
+    );
+    assert_eq!(call(set("researcher", "25PX")).await, 200);
+    assert_eq!(
+        app.call(
+            &first,
+            "set_user_role",
+            &[("user_id", "1"), ("role", "admin"), ("institutions", "")]
+        )
+        .await
+        .status(),
+        403,
+        "only admins set roles"
+    );
+    let actions = app.audit_actions().await;
+    for action in ["colleague.invite", "colleague.leave", "user.role"] {
+        assert!(actions.contains(&action.to_owned()), "{action} audited");
+    }
+}
+both!(coordinators_invite_a_colleague_and_hand_the_institution_over);

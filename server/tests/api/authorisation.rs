@@ -82,6 +82,8 @@ const COORDINATORS: &[Who] = &[
     Who::LinkOtherRound,
 ];
 const RESPONSE_A: &[Who] = &[Who::CoordinatorA, Who::Admin, Who::LinkA];
+/// Institution A's coordinators, with a login or a link's session.
+const COORDINATORS_A: &[Who] = &[Who::CoordinatorA, Who::LinkA, Who::LinkOtherRound];
 const WRITE_A: &[Who] = &[Who::CoordinatorA, Who::LinkA];
 /// Raw answers: researchers, with a session or a token.
 const RESEARCH_DATA: &[Who] = &[Who::Researcher, Who::ResearcherToken];
@@ -120,6 +122,7 @@ const ALLOWED_STATUS: &[(&str, Option<Who>, u16)] = &[
     ("/api/revoke_token", None, 404),
     ("/export/gebruiker/999999/gegevens.json", None, 404),
     ("/api/erase_user", None, 404),
+    ("/api/set_user_role", None, 404),
     ("/export/bron/1/cijfers.csv", None, 404),
     ("/export/bron/1/cijfers.xlsx", None, 404),
     ("/api/withdraw_snapshot", None, 404),
@@ -210,6 +213,38 @@ async fn every_route_and_server_function_checks_role_and_institution(app: TestAp
         (Request::Page(s("/beheer/audit")), ADMIN),
         (Request::Page(run_path.clone()), STAFF),
         (Request::Function("me", vec![]), EVERYONE),
+        (
+            Request::Function("list_colleagues", vec![("code", s("25PX"))]),
+            COORDINATORS_A,
+        ),
+        (
+            Request::Function(
+                "invite_colleague",
+                vec![
+                    ("code", s("25PX")),
+                    ("name", s("Matrix")),
+                    ("email", s("matrix@roc.nl")),
+                    ("language", s("nl")),
+                ],
+            ),
+            COORDINATORS_A,
+        ),
+        // Nobody is bound to 99ZZ: refused for everyone (leaving for real would unbind A).
+        (
+            Request::Function("leave_institution", vec![("code", s("99ZZ"))]),
+            &[],
+        ),
+        (
+            Request::Function(
+                "set_user_role",
+                vec![
+                    ("user_id", s("999999")),
+                    ("role", s("researcher")),
+                    ("institutions", s("")),
+                ],
+            ),
+            ADMIN,
+        ),
         (Request::Page(s("/beheer/rondes")), ADMIN),
         (Request::Page(format!("/beheer/rondes/{round}")), ADMIN),
         (

@@ -159,6 +159,13 @@ pub fn InstitutionDetail() -> impl IntoView {
 fn Detail(i: InstitutionRow, update: ServerAction<UpdateInstitution>) -> impl IntoView {
     let lang = use_lang();
     let is_admin = use_is_admin();
+    let me = crate::ui::layout::use_me();
+    let is_coordinator = move || {
+        me.get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|m| m.is(crate::domain::Role::Coordinator))
+    };
     let edit = StoredValue::new(i.clone());
     let field = move |f: fn(&InstitutionRow) -> String| edit.with_value(f);
     view! {
@@ -174,6 +181,9 @@ fn Detail(i: InstitutionRow, update: ServerAction<UpdateInstitution>) -> impl In
             <dt>"BBL"</dt><dd>{lang.count(i.bbl.into())}</dd>
             <dt>{lang.pick("Grootte", "Size")}</dt><dd>{i.size_band.label(lang)}</dd>
         </dl>
+        <Show when=is_coordinator>
+            <super::colleagues::Colleagues code=i.code.clone() />
+        </Show>
         <Show when=is_admin>
             <h2>{lang.pick("Bewerken", "Edit")}</h2>
             <ActionForm action=update attr:class="stack">

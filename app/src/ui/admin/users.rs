@@ -127,7 +127,10 @@ fn UsersBody() -> impl IntoView {
         <h2>{lang.pick("Alle gebruikers", "All users")}</h2>
         <Suspense fallback=|| ()>
             {move || users.get().map(|r| match r {
-                Ok(rows) => view! { <UserTable rows relink toggle update erase special /> }.into_any(),
+                Ok(rows) => view! {
+                    <UserTable rows=rows.clone() relink toggle update erase special />
+                    <super::colleagues::RoleForm rows />
+                }.into_any(),
                 Err(error) => view! { <Problem error /> }.into_any(),
             })}
         </Suspense>
