@@ -28,6 +28,36 @@ function requestedLinks(to: string): string[] {
   return found;
 }
 
+test('a coordinator invites a colleague, who fills in a section', async ({ browser }) => {
+  // Coördinator C (30RR) has only ever had a link: asks for a new one, then invites a colleague.
+  const c = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await c.goto('/nieuwe-link');
+  await c.getByLabel('E-mailadres').fill('survey-c@e2e.test');
+  await c.getByRole('button', { name: 'Stuur mij een link' }).click();
+  await expect.poll(() => requestedLinks('survey-c@e2e.test').length, { timeout: 15_000 }).toBe(1);
+  await c.goto(requestedLinks('survey-c@e2e.test')[0]);
+  await c.getByRole('button', { name: 'Open de vragenlijst' }).click();
+  await c.goto('/instellingen/30RR');
+  await expectAccessible(c);
+  await c.getByLabel('Naam', { exact: true }).fill('Collega C');
+  await c.getByLabel('E-mailadres').fill('collega-c@e2e.test');
+  await c.getByRole('button', { name: 'Collega uitnodigen' }).click();
+  await expect(c.getByRole('status')).toContainText('Uw collega is toegevoegd');
+  await expect(c.getByText('collega-c@e2e.test')).toBeVisible();
+  await expectAccessible(c);
+
+  const colleague = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await expect.poll(() => requestedLinks('collega-c@e2e.test').length, { timeout: 15_000 }).toBe(1);
+  await colleague.goto(requestedLinks('collega-c@e2e.test')[0]);
+  await colleague.getByRole('button', { name: 'Open de vragenlijst' }).click();
+  await expect(colleague).toHaveURL(/\/vragenlijst\/\d+/);
+  await colleague.goto(colleague.url().replace(/\/vragenlijst\/(\d+).*$/, '/vragenlijst/$1/deel/wettelijk'));
+  await colleague.locator('[data-item]:visible input[type=radio]').first().check();
+  await colleague.getByRole('button', { name: 'Opslaan en verder' }).click();
+  await expect(colleague).not.toHaveURL(/\/deel\/wettelijk$/);
+  await expectAccessible(colleague);
+});
+
 test('a link-only coordinator asks for a link after the round closed and reads the results', async ({ page, browser }) => {
   await login(page, 'rondes@e2e.test');
   await page.goto('/beheer/rondes');
