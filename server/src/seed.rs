@@ -196,12 +196,10 @@ async fn demo_rounds(
             now + Duration::hours(1),
         ),
     )
-    .await
-    .map_err(anyhow::Error::from)?;
+    .await?;
     let mut submitted = 0;
     for (i, p) in rounds::participants(db, last)
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .into_iter()
         .enumerate()
     {
@@ -215,9 +213,7 @@ async fn demo_rounds(
             .map_err(reason)?;
         submitted += 1;
     }
-    rounds::set_closing(db, &Actor::cli(), last, now - Duration::days(300))
-        .await
-        .map_err(anyhow::Error::from)?;
+    rounds::set_closing(db, &Actor::cli(), last, now - Duration::days(300)).await?;
     let current = rounds::create(
         db,
         &Actor::cli(),
@@ -228,11 +224,9 @@ async fn demo_rounds(
             now + Duration::days(42),
         ),
     )
-    .await
-    .map_err(anyhow::Error::from)?;
+    .await?;
     let others = rounds::participants(db, current)
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .into_iter()
         .filter(|p| p.institution.code != "25PX")
         .take(6);
@@ -341,9 +335,7 @@ pub async fn create(
             .filter_map(|c| InstitutionCode::parse(c))
             .collect(),
     };
-    let created = users::create_user(db, &new)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let created = users::create_user(db, &new).await?;
     Ok(created.id)
 }
 
@@ -376,9 +368,7 @@ pub async fn load_round(
         })
         .collect();
     institutions::upsert(db, &records).await?;
-    let draft = questionnaires::create_draft(db, &Actor::cli(), definition, None)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let draft = questionnaires::create_draft(db, &Actor::cli(), definition, None).await?;
     questionnaires::publish(
         db,
         &Actor::cli(),
@@ -386,8 +376,7 @@ pub async fn load_round(
         "load",
         questionnaires::Publisher::Admin,
     )
-    .await
-    .map_err(anyhow::Error::from)?;
+    .await?;
     let now = Utc::now();
     let round = rounds::create(
         db,
@@ -401,13 +390,9 @@ pub async fn load_round(
             institutions: records.iter().map(|r| r.code.as_str().to_owned()).collect(),
         },
     )
-    .await
-    .map_err(anyhow::Error::from)?;
+    .await?;
     let mut out = Vec::with_capacity(n);
-    for p in rounds::participants(db, round)
-        .await
-        .map_err(anyhow::Error::from)?
-    {
+    for p in rounds::participants(db, round).await? {
         let code = p.institution.code.as_str();
         let user = create(
             db,

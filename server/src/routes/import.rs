@@ -20,27 +20,46 @@ use axum::Form;
 use super::error::{allowed, RouteError};
 
 pub async fn institutions(
-    State(state): State<AppState>,
-    Extension(viewer): Extension<Viewer>,
+    state: State<AppState>,
+    viewer: Extension<Viewer>,
     ip: Option<Extension<ClientIp>>,
     multipart: Multipart,
 ) -> Result<Response, RouteError> {
-    let (user, name, bytes) = upload(viewer, Role::ADMINS, multipart).await?;
-    let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
-    let run = register_import::import(&state.db, &actor, &name, &bytes).await?;
-    Ok(Redirect::to(&format!("/import/{}", run.id)).into_response())
+    import_run(state, viewer, ip, multipart, Register::Institutions).await
 }
 
 /// `POST /import/contactpersonen`: contacts per institution (admins).
 pub async fn contacts(
+    state: State<AppState>,
+    viewer: Extension<Viewer>,
+    ip: Option<Extension<ClientIp>>,
+    multipart: Multipart,
+) -> Result<Response, RouteError> {
+    import_run(state, viewer, ip, multipart, Register::Contacts).await
+}
+
+/// The two files an admin imports as an import run.
+enum Register {
+    Institutions,
+    Contacts,
+}
+
+/// Imports an admin's file and goes to its import run.
+async fn import_run(
     State(state): State<AppState>,
     Extension(viewer): Extension<Viewer>,
     ip: Option<Extension<ClientIp>>,
     multipart: Multipart,
+    what: Register,
 ) -> Result<Response, RouteError> {
     let (user, name, bytes) = upload(viewer, Role::ADMINS, multipart).await?;
     let actor = Actor::user(&user, ip.map(|Extension(ip)| ip.0));
-    let run = app::backend::contacts::import(&state.db, &actor, &name, &bytes).await?;
+    let run = match what {
+        Register::Institutions => register_import::import(&state.db, &actor, &name, &bytes).await?,
+        Register::Contacts => {
+            app::backend::contacts::import(&state.db, &actor, &name, &bytes).await?
+        }
+    };
     Ok(Redirect::to(&format!("/import/{}", run.id)).into_response())
 }
 
