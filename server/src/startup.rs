@@ -300,6 +300,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(app::api::guard::error_status))
         .layer(axum::middleware::from_fn(middleware::refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

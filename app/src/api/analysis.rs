@@ -85,107 +85,87 @@ pub struct ReportRow {
 /// Every data source. Researchers and admins.
 #[server(prefix = "/api", endpoint = "list_sources")]
 pub async fn list_sources() -> Result<Vec<SourceView>, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            guard::require(Role::RESEARCH)?;
-            let list = sources::list(&state.db).await?;
-            let ids: Vec<i32> = list
-                .iter()
-                .flat_map(|(_, s)| s.iter().flat_map(|x| [x.imported_by, x.status_by]))
-                .flatten()
-                .collect();
-            let emails = crate::backend::users::emails(&state.db, &ids).await?;
-            let who = |id: Option<i32>| {
-                id.and_then(|i| emails.get(&i).cloned())
-                    .unwrap_or_else(|| "cli".to_owned())
-            };
-            let when = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d %H:%M").to_string();
-            Ok(list
+    let state = guard::state()?;
+    guard::require(Role::RESEARCH)?;
+    let list = sources::list(&state.db).await?;
+    let ids: Vec<i32> = list
+        .iter()
+        .flat_map(|(_, s)| s.iter().flat_map(|x| [x.imported_by, x.status_by]))
+        .flatten()
+        .collect();
+    let emails = crate::backend::users::emails(&state.db, &ids).await?;
+    let who = |id: Option<i32>| {
+        id.and_then(|i| emails.get(&i).cloned())
+            .unwrap_or_else(|| "cli".to_owned())
+    };
+    let when = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d %H:%M").to_string();
+    Ok(list
+        .into_iter()
+        .map(|(s, snapshots)| SourceView {
+            id: s.id,
+            name: s.name,
+            kind: s.kind,
+            snapshots: snapshots
                 .into_iter()
-                .map(|(s, snapshots)| SourceView {
-                    id: s.id,
-                    name: s.name,
-                    kind: s.kind,
-                    snapshots: snapshots
-                        .into_iter()
-                        .map(|x| SnapshotView {
-                            id: x.id,
-                            year: x.year,
-                            rows: x.rows,
-                            imported: (who(x.imported_by), when(x.imported_at)),
-                            changed: x
-                                .status_at
-                                .filter(|at| x.status_reason.is_some() && *at != x.imported_at)
-                                .map(|at| (who(x.status_by), when(at))),
-                            file_name: x.file_name,
-                            status: x.status,
-                            reason: x.status_reason,
-                        })
-                        .collect(),
+                .map(|x| SnapshotView {
+                    id: x.id,
+                    year: x.year,
+                    rows: x.rows,
+                    imported: (who(x.imported_by), when(x.imported_at)),
+                    changed: x
+                        .status_at
+                        .filter(|at| x.status_reason.is_some() && *at != x.imported_at)
+                        .map(|at| (who(x.status_by), when(at))),
+                    file_name: x.file_name,
+                    status: x.status,
+                    reason: x.status_reason,
                 })
-                .collect())
-        }
-        .await,
-    )
+                .collect(),
+        })
+        .collect())
 }
 
 /// Withdraws the snapshot in use of a source's year, with a reason. Researchers and admins.
 #[server(prefix = "/api", endpoint = "withdraw_snapshot")]
 pub async fn withdraw_snapshot(source: i32, year: i32, reason: String) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require(Role::RESEARCH)?;
-            let actor = audit::Actor::user(&user, guard::client_ip());
-            sources::withdraw(&state.db, &actor, source, year, &reason)
-                .await
-                .map(|_| ())
-                .map_err(ApiError::from)
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let user = guard::require(Role::RESEARCH)?;
+    let actor = audit::Actor::user(&user, guard::client_ip());
+    sources::withdraw(&state.db, &actor, source, year, &reason)
+        .await
+        .map(|_| ())
+        .map_err(ApiError::from)
 }
 
 /// Brings a superseded or withdrawn snapshot back into use, with a reason; the snapshot in use
 /// of its year is superseded. Researchers and admins.
 #[server(prefix = "/api", endpoint = "restore_snapshot")]
 pub async fn restore_snapshot(source: i32, snapshot: i32, reason: String) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require(Role::RESEARCH)?;
-            let actor = audit::Actor::user(&user, guard::client_ip());
-            sources::restore(&state.db, &actor, source, snapshot, &reason)
-                .await
-                .map(|_| ())
-                .map_err(ApiError::from)
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let user = guard::require(Role::RESEARCH)?;
+    let actor = audit::Actor::user(&user, guard::client_ip());
+    sources::restore(&state.db, &actor, source, snapshot, &reason)
+        .await
+        .map(|_| ())
+        .map_err(ApiError::from)
 }
 
 /// The questionnaire items whose submitted answers can group institutions in a report:
 /// (breakdown name `q:<key>`, question). Researchers and admins.
 #[server(prefix = "/api", endpoint = "report_questions")]
 pub async fn report_questions() -> Result<Vec<(String, String)>, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            guard::require(Role::RESEARCH)?;
-            let lang = crate::i18n::detect_lang();
-            let data = submitted::dataset(&state.db, None).await?;
-            Ok(data
-                .map(|d| {
-                    d.grouping_items(lang)
-                        .into_iter()
-                        .map(|(k, label)| (format!("{}{k}", submitted::QUESTION_PREFIX), label))
-                        .collect()
-                })
-                .unwrap_or_default())
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    guard::require(Role::RESEARCH)?;
+    let lang = crate::i18n::detect_lang();
+    let data = submitted::dataset(&state.db, None).await?;
+    Ok(data
+        .map(|d| {
+            d.grouping_items(lang)
+                .into_iter()
+                .map(|(k, label)| (format!("{}{k}", submitted::QUESTION_PREFIX), label))
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 /// `indicator` by `breakdown` (crossed with the row breakdown `cross` unless it is empty) over
@@ -199,106 +179,89 @@ pub async fn report(
     breakdown: String,
     cross: String,
 ) -> Result<Vec<ReportRow>, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            guard::require(Role::RESEARCH)?;
-            let report = sources::report(
-                &state.db,
-                source,
-                state.settings.thresholds,
-                Some(&breakdown),
-                Some(&cross),
-                state.settings.figures,
-            )
-            .await;
-            let report = match report {
-                Ok(report) => report,
-                Err(ReportError::NotFound | ReportError::NoSnapshots) => {
-                    return Err(ApiError::NotFound)
-                }
-                Err(ReportError::NotCrossable) => {
-                    return Err(ApiError::invalid(
-                        "kruising",
-                        "Kruisen kan alleen met kenmerken van de student, de medewerker of de \
-                         opleiding (zoals instelling, sector, niveau, geslacht, leeftijd), niet met \
-                         kenmerken van de instelling of bij incidenten.",
-                        "Only characteristics of the student, staff member or programme (such as \
-                         institution, sector, level, gender, age) can be crossed, not those of the \
-                         institution, nor incidents.",
-                    ))
-                }
-                Err(ReportError::Other(error)) => return Err(ApiError::internal(error)),
-            };
-            // An indicator of another kind of source (a link, a switched source): its first.
-            let offered = report.kind.report_indicators();
-            let indicator = if offered.contains(&indicator) {
-                indicator
-            } else {
-                offered.into_iter().next().unwrap_or_default()
-            };
-            Ok(report
-                .figures
-                .into_iter()
-                .filter(|f| f.indicator == indicator)
-                .map(|f| ReportRow {
-                    share: f.value.zip(f.interval).map(|(s, (l, h))| (s, l, h)),
-                    rate: f.interval.is_none().then_some(f.value).flatten(),
-                    versus_rest: f.versus.map(|v| (v.difference, v.differs)),
-                    indicator: f.indicator,
-                    year: f.year,
-                    group: f.group,
-                    n: f.n,
-                })
-                .collect())
-        }
-        .await,
+    let state = guard::state()?;
+    guard::require(Role::RESEARCH)?;
+    let report = sources::report(
+        &state.db,
+        source,
+        state.settings.thresholds,
+        Some(&breakdown),
+        Some(&cross),
+        state.settings.figures,
     )
+    .await;
+    let report = match report {
+        Ok(report) => report,
+        Err(ReportError::NotFound | ReportError::NoSnapshots) => return Err(ApiError::NotFound),
+        Err(ReportError::NotCrossable) => {
+            return Err(ApiError::invalid(
+                "kruising",
+                "Kruisen kan alleen met kenmerken van de student, de medewerker of de \
+                 opleiding (zoals instelling, sector, niveau, geslacht, leeftijd), niet met \
+                 kenmerken van de instelling of bij incidenten.",
+                "Only characteristics of the student, staff member or programme (such as \
+                 institution, sector, level, gender, age) can be crossed, not those of the \
+                 institution, nor incidents.",
+            ))
+        }
+        Err(ReportError::Other(error)) => return Err(ApiError::internal(error)),
+    };
+    // An indicator of another kind of source (a link, a switched source): its first.
+    let offered = report.kind.report_indicators();
+    let indicator = if offered.contains(&indicator) {
+        indicator
+    } else {
+        offered.into_iter().next().unwrap_or_default()
+    };
+    Ok(report
+        .figures
+        .into_iter()
+        .filter(|f| f.indicator == indicator)
+        .map(|f| ReportRow {
+            share: f.value.zip(f.interval).map(|(s, (l, h))| (s, l, h)),
+            rate: f.interval.is_none().then_some(f.value).flatten(),
+            versus_rest: f.versus.map(|v| (v.difference, v.differs)),
+            indicator: f.indicator,
+            year: f.year,
+            group: f.group,
+            n: f.n,
+        })
+        .collect())
 }
 
 /// Below which n figures are not shown (configuration). Researchers and admins.
 #[server(prefix = "/api", endpoint = "report_thresholds")]
 pub async fn report_thresholds() -> Result<crate::domain::aggregate::Thresholds, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            guard::require(Role::RESEARCH)?;
-            Ok(state.settings.thresholds)
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    guard::require(Role::RESEARCH)?;
+    Ok(state.settings.thresholds)
 }
 
 /// Registers a source of `kind` (`students`) named `name`. Researchers and admins.
 #[server(prefix = "/api", endpoint = "create_source")]
 pub async fn create_source(name: String, kind: String) -> Result<i32, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require(Role::RESEARCH)?;
-            if name.trim().is_empty() || name.trim().chars().count() > 100 {
-                return Err(ApiError::invalid(
-                    "name",
-                    "Geef de bron een naam (hoogstens 100 tekens).",
-                    "Give the source a name (at most 100 characters).",
-                ));
-            }
-            let actor = audit::Actor::user(&user, guard::client_ip());
-            match sources::create(&state.db, &actor, &kind, &name, None).await {
-                Ok(id) => Ok(id),
-                Err(SourceError::NameTaken) => Err(ApiError::Conflict {
-                    field: "name".into(),
-                }),
-                Err(SourceError::UnknownKind(_)) => Err(ApiError::invalid(
-                    "kind",
-                    "Kies een soort bron.",
-                    "Choose a kind of source.",
-                )),
-                Err(error) => Err(ApiError::internal(error)),
-            }
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let user = guard::require(Role::RESEARCH)?;
+    if name.trim().is_empty() || name.trim().chars().count() > 100 {
+        return Err(ApiError::invalid(
+            "name",
+            "Geef de bron een naam (hoogstens 100 tekens).",
+            "Give the source a name (at most 100 characters).",
+        ));
+    }
+    let actor = audit::Actor::user(&user, guard::client_ip());
+    match sources::create(&state.db, &actor, &kind, &name, None).await {
+        Ok(id) => Ok(id),
+        Err(SourceError::NameTaken) => Err(ApiError::Conflict {
+            field: "name".into(),
+        }),
+        Err(SourceError::UnknownKind(_)) => Err(ApiError::invalid(
+            "kind",
+            "Kies een soort bron.",
+            "Choose a kind of source.",
+        )),
+        Err(error) => Err(ApiError::internal(error)),
+    }
 }
 
 /// A canonical variable beside the uploaded file: the column it is read from and its recoding.
@@ -337,78 +300,73 @@ pub struct UploadView {
 #[server(prefix = "/api", endpoint = "upload_status")]
 pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
     use std::sync::atomic::Ordering;
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require(Role::RESEARCH)?;
-            let upload = source_upload::find(&state, &token, user.me.id)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            let lang = crate::i18n::detect_lang();
-            let mapping = upload
-                .mapping
-                .lock()
-                .map_err(|_| ApiError::Internal)?
-                .clone();
-            let kind = sources::kind_of(&upload.source).map_err(ApiError::internal)?;
-            let job = upload.job.lock().map_err(|_| ApiError::Internal)?.clone();
-            let (running, outcome) = match job {
-                None => (None, None),
-                Some(job) if job.stage() != Stage::Finished => (
-                    Some((
-                        job.done.load(Ordering::Relaxed),
-                        job.total.load(Ordering::Relaxed),
-                        job.stage() == Stage::Writing,
-                    )),
-                    None,
-                ),
-                Some(job) => {
-                    let outcome = job.outcome.lock().map_err(|_| ApiError::Internal)?.clone();
-                    (None, outcome)
-                }
-            };
-            // While the import runs the page shows only its progress: the mapping form's values
-            // (a pass over every row per variable) are not worked out on every refresh.
-            let variables = if running.is_some() {
-                Vec::new()
-            } else {
-                kind.variables()
-                    .iter()
-                    .map(|v| {
-                        let column = mapping.columns.get(v.name).cloned().unwrap_or_default();
-                        let recode = mapping.recode.get(v.name);
-                        VariableView {
-                            name: v.name.to_owned(),
-                            required: v.required,
-                            takes: v.kind.describe(lang),
-                            unknown: unknown_values(&upload.table, &column, v.kind, recode),
-                            column,
-                            recode: recode.map(recode_text).unwrap_or_default(),
-                        }
-                    })
-                    .collect()
-            };
-            Ok(UploadView {
-                source_id: upload.source.id,
-                source_name: upload.source.name.clone(),
-                kind,
-                file_name: upload.file_name.clone(),
-                rows: upload.table.rows.len(),
-                header: upload.table.header.clone(),
-                sample: upload
-                    .table
-                    .rows
-                    .iter()
-                    .take(3)
-                    .map(|(_, cells)| cells.clone())
-                    .collect(),
-                variables,
-                running,
-                outcome,
-            })
+    let state = guard::state()?;
+    let user = guard::require(Role::RESEARCH)?;
+    let upload = source_upload::find(&state, &token, user.me.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let lang = crate::i18n::detect_lang();
+    let mapping = upload
+        .mapping
+        .lock()
+        .map_err(|_| ApiError::Internal)?
+        .clone();
+    let kind = sources::kind_of(&upload.source).map_err(ApiError::internal)?;
+    let job = upload.job.lock().map_err(|_| ApiError::Internal)?.clone();
+    let (running, outcome) = match job {
+        None => (None, None),
+        Some(job) if job.stage() != Stage::Finished => (
+            Some((
+                job.done.load(Ordering::Relaxed),
+                job.total.load(Ordering::Relaxed),
+                job.stage() == Stage::Writing,
+            )),
+            None,
+        ),
+        Some(job) => {
+            let outcome = job.outcome.lock().map_err(|_| ApiError::Internal)?.clone();
+            (None, outcome)
         }
-        .await,
-    )
+    };
+    // While the import runs the page shows only its progress: the mapping form's values
+    // (a pass over every row per variable) are not worked out on every refresh.
+    let variables = if running.is_some() {
+        Vec::new()
+    } else {
+        kind.variables()
+            .iter()
+            .map(|v| {
+                let column = mapping.columns.get(v.name).cloned().unwrap_or_default();
+                let recode = mapping.recode.get(v.name);
+                VariableView {
+                    name: v.name.to_owned(),
+                    required: v.required,
+                    takes: v.kind.describe(lang),
+                    unknown: unknown_values(&upload.table, &column, v.kind, recode),
+                    column,
+                    recode: recode.map(recode_text).unwrap_or_default(),
+                }
+            })
+            .collect()
+    };
+    Ok(UploadView {
+        source_id: upload.source.id,
+        source_name: upload.source.name.clone(),
+        kind,
+        file_name: upload.file_name.clone(),
+        rows: upload.table.rows.len(),
+        header: upload.table.header.clone(),
+        sample: upload
+            .table
+            .rows
+            .iter()
+            .take(3)
+            .map(|(_, cells)| cells.clone())
+            .collect(),
+        variables,
+        running,
+        outcome,
+    })
 }
 
 /// The fact sheet of an institution: per source the newest year's indicators for the
@@ -416,14 +374,9 @@ pub async fn upload_status(token: String) -> Result<UploadView, ApiError> {
 /// every report. Its coordinators, researchers and admins.
 #[server(prefix = "/api", endpoint = "fact_sheet")]
 pub async fn fact_sheet(code: String) -> Result<FactSheetView, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require_login()?;
-            fact_sheet_of(&state, &user, &code, crate::i18n::detect_lang()).await
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let user = guard::require_login()?;
+    fact_sheet_of(&state, &user, &code, crate::i18n::detect_lang()).await
 }
 
 /// The fact sheet of institution `code` as `user` may see it (the page and its PDF).
@@ -531,41 +484,36 @@ pub struct ExportableAnswers {
 #[server(prefix = "/api", endpoint = "answer_exports")]
 pub async fn answer_exports() -> Result<ExportableAnswers, ApiError> {
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require(Role::RESEARCH)?;
-            let special_access = crate::backend::entities::user::Entity::find_by_id(user.me.id)
-                .one(&state.db)
-                .await
-                .map_err(ApiError::internal)?
-                .is_some_and(|u| u.special_access);
-            let mut out = Vec::new();
-            for r in round::Entity::find()
-                .order_by_desc(round::Column::Year)
-                .order_by_desc(round::Column::Id)
-                .all(&state.db)
-                .await
-                .map_err(ApiError::internal)?
-            {
-                let submitted = response::Entity::find()
-                    .filter(response::Column::RoundId.eq(r.id))
-                    .filter(response::Column::Status.eq(ResponseStatus::Submitted.as_str()))
-                    .count(&state.db)
-                    .await
-                    .map_err(ApiError::internal)?;
-                out.push(RoundExport {
-                    id: r.id,
-                    name: r.name,
-                    year: r.year,
-                    submitted: usize::try_from(submitted).unwrap_or(usize::MAX),
-                });
-            }
-            Ok(ExportableAnswers {
-                rounds: out,
-                special_access,
-            })
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let user = guard::require(Role::RESEARCH)?;
+    let special_access = crate::backend::entities::user::Entity::find_by_id(user.me.id)
+        .one(&state.db)
+        .await
+        .map_err(ApiError::internal)?
+        .is_some_and(|u| u.special_access);
+    let mut out = Vec::new();
+    for r in round::Entity::find()
+        .order_by_desc(round::Column::Year)
+        .order_by_desc(round::Column::Id)
+        .all(&state.db)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        let submitted = response::Entity::find()
+            .filter(response::Column::RoundId.eq(r.id))
+            .filter(response::Column::Status.eq(ResponseStatus::Submitted.as_str()))
+            .count(&state.db)
+            .await
+            .map_err(ApiError::internal)?;
+        out.push(RoundExport {
+            id: r.id,
+            name: r.name,
+            year: r.year,
+            submitted: usize::try_from(submitted).unwrap_or(usize::MAX),
+        });
+    }
+    Ok(ExportableAnswers {
+        rounds: out,
+        special_access,
+    })
 }

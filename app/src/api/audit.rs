@@ -20,40 +20,35 @@ pub async fn list_audit(
     from: String,
     to: String,
 ) -> Result<Vec<AuditRow>, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            guard::require(Role::ADMINS)?;
-            let filter = Filter {
-                action,
-                actor,
-                target,
-                from,
-                to,
-            };
-            let rows = match audit::search(&state.db, &filter, Some(500)).await {
-                Ok(rows) => rows,
-                Err(SearchError::Date(field)) => {
-                    return Err(ApiError::invalid(
-                        field,
-                        "Geef een datum als JJJJ-MM-DD.",
-                        "Give a date as YYYY-MM-DD.",
-                    ))
-                }
-                Err(error) => return Err(ApiError::internal(error)),
-            };
-            Ok(rows
-                .into_iter()
-                .map(|r| AuditRow {
-                    at: r.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                    actor: r.actor_email,
-                    action: r.action,
-                    target: r.target,
-                    details: r.details,
-                    ip: r.ip,
-                })
-                .collect())
+    let state = guard::state()?;
+    guard::require(Role::ADMINS)?;
+    let filter = Filter {
+        action,
+        actor,
+        target,
+        from,
+        to,
+    };
+    let rows = match audit::search(&state.db, &filter, Some(500)).await {
+        Ok(rows) => rows,
+        Err(SearchError::Date(field)) => {
+            return Err(ApiError::invalid(
+                field,
+                "Geef een datum als JJJJ-MM-DD.",
+                "Give a date as YYYY-MM-DD.",
+            ))
         }
-        .await,
-    )
+        Err(error) => return Err(ApiError::internal(error)),
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditRow {
+            at: r.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            actor: r.actor_email,
+            action: r.action,
+            target: r.target,
+            details: r.details,
+            ip: r.ip,
+        })
+        .collect())
 }

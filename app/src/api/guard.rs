@@ -1,4 +1,5 @@
-//! What every server function starts with: the state, the caller, and a role check.
+//! What every server function starts with: the state, the caller, and a role check; and the
+//! layer that gives a failed call its status.
 
 use leptos::prelude::*;
 
@@ -69,25 +70,30 @@ pub fn require_login() -> Result<CurrentUser, ApiError> {
     require(&Role::ALL)
 }
 
-/// Sets the HTTP status of a failed call. Plain form posts (no WASM) keep the redirect back to
-/// the form that server functions answer them with.
-pub fn respond<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
-    if let Err(error) = &result {
-        let wants_html = with_parts(|p| {
-            let accept = p.headers.get(http::header::ACCEPT)?.to_str().ok()?;
-            Some(accept.contains("text/html"))
-        })
-        .unwrap_or(false);
-        if !wants_html {
-            if let (Some(options), Ok(status)) = (
-                use_context::<leptos_axum::ResponseOptions>(),
-                http::StatusCode::from_u16(error.status()),
-            ) {
-                options.set_status(status);
-            }
-        }
+/// Answers a failed server function with its error's status (the server-function layer answers
+/// every error with 500): the one place that does it, as a layer around every route. A plain form
+/// post (no WASM) that failed was already answered with the redirect back to its form.
+pub async fn error_status(
+    request: http::Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let response = next.run(request).await;
+    let failed = response.status() == http::StatusCode::INTERNAL_SERVER_ERROR
+        && response.headers().contains_key("serverfnerror");
+    if !failed {
+        return response;
     }
-    result
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    if let Some(status) = serde_json::from_slice::<ApiError>(&bytes)
+        .ok()
+        .and_then(|error| http::StatusCode::from_u16(error.status()).ok())
+    {
+        parts.status = status;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Sets a response header (for example `Set-Cookie`).

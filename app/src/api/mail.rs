@@ -141,129 +141,109 @@ pub fn recipient_views(
 /// The round's recipients with what happened to each. Admins.
 #[server(prefix = "/api", endpoint = "mail_overview")]
 pub async fn mail_overview(round_id: i32) -> Result<MailDashboard, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            guard::require(Role::ADMINS)?;
-            let round = rounds::find(&state.db, round_id)
-                .await
-                .map_err(|_| ApiError::NotFound)?
-                .round;
-            let recipients = recipient_views(invitations::statuses(&state.db, round_id).await?);
-            let counts = STAGES
-                .iter()
-                .map(|s| {
-                    (
-                        (*s).to_owned(),
-                        recipients.iter().filter(|r| r.stage == *s).count(),
-                    )
-                })
-                .collect();
-            let latest_batch = invitations::latest_batch(&state.db, round_id).await?;
-            Ok(MailDashboard {
-                round_id,
-                round_name: round.name.clone(),
-                open: round.phase(chrono::Utc::now()) != crate::domain::round::RoundPhase::Closed,
-                reminder_days: round.reminder_days,
-                max_reminders: round.max_reminders,
-                counts,
-                recipients,
-                latest_batch,
-            })
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    guard::require(Role::ADMINS)?;
+    let round = rounds::find(&state.db, round_id)
+        .await
+        .map_err(|_| ApiError::NotFound)?
+        .round;
+    let recipients = recipient_views(invitations::statuses(&state.db, round_id).await?);
+    let counts = STAGES
+        .iter()
+        .map(|s| {
+            (
+                (*s).to_owned(),
+                recipients.iter().filter(|r| r.stage == *s).count(),
+            )
+        })
+        .collect();
+    let latest_batch = invitations::latest_batch(&state.db, round_id).await?;
+    Ok(MailDashboard {
+        round_id,
+        round_name: round.name.clone(),
+        open: round.phase(chrono::Utc::now()) != crate::domain::round::RoundPhase::Closed,
+        reminder_days: round.reminder_days,
+        max_reminders: round.max_reminders,
+        counts,
+        recipients,
+        latest_batch,
+    })
 }
 
 /// Queues invitations: to every contact not yet invited, or (with `user_id`) a fresh link to one
 /// contact, whose earlier links stop working. Admins.
 #[server(prefix = "/api", endpoint = "send_invitations")]
 pub async fn send_invitations(round_id: i32, user_id: Option<i32>) -> Result<QueuedView, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let admin = guard::require(Role::ADMINS)?;
-            let audience = user_id.map_or(Audience::NotYetInvited, Audience::Contact);
-            let q = invitations::invite(
-                &state.db,
-                &state.settings.site(),
-                &guard::actor(&admin),
-                round_id,
-                audience,
-            )
-            .await?;
-            Ok(QueuedView {
-                batch_id: q.batch_id,
-                mails: q.mails,
-            })
-        }
-        .await,
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    let audience = user_id.map_or(Audience::NotYetInvited, Audience::Contact);
+    let q = invitations::invite(
+        &state.db,
+        &state.settings.site(),
+        &guard::actor(&admin),
+        round_id,
+        audience,
     )
+    .await?;
+    Ok(QueuedView {
+        batch_id: q.batch_id,
+        mails: q.mails,
+    })
 }
 
 /// Queues a reminder to the contacts of institutions that have not submitted (up to the round's
 /// maximum per contact). Admins.
 #[server(prefix = "/api", endpoint = "send_reminders")]
 pub async fn send_reminders(round_id: i32) -> Result<QueuedView, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let admin = guard::require(Role::ADMINS)?;
-            let q = invitations::remind(
-                &state.db,
-                &state.settings.site(),
-                Some(&guard::actor(&admin)),
-                round_id,
-                None,
-            )
-            .await?;
-            Ok(QueuedView {
-                batch_id: q.batch_id,
-                mails: q.mails,
-            })
-        }
-        .await,
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    let q = invitations::remind(
+        &state.db,
+        &state.settings.site(),
+        Some(&guard::actor(&admin)),
+        round_id,
+        None,
     )
+    .await?;
+    Ok(QueuedView {
+        batch_id: q.batch_id,
+        mails: q.mails,
+    })
 }
 
 /// Sets when reminders go out (days before closing, such as `7,2`) and the most per contact.
 /// Admins.
 #[server(prefix = "/api", endpoint = "set_reminders")]
 pub async fn set_reminders(round_id: i32, days: String, max: i32) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let admin = guard::require(Role::ADMINS)?;
-            let parsed = invitations::parse_days(&days);
-            let words = days
-                .split([',', ' ', ';'])
-                .filter(|d| !d.trim().is_empty())
-                .count();
-            if parsed.len() != words {
-                return Err(ApiError::invalid(
-                    "days",
-                    "Geef dagen vóór de sluiting als hele getallen van 1 tot en met 90, gescheiden door komma's (bijvoorbeeld 7,2).",
-                    "Give days before closing as whole numbers from 1 to 90, separated by commas (for example 7,2).",
-                ));
-            }
-            if !(0..=10).contains(&max) {
-                return Err(ApiError::invalid(
-                    "max",
-                    "Het maximum aantal herinneringen per contactpersoon ligt tussen 0 en 10.",
-                    "The maximum number of reminders per contact is between 0 and 10.",
-                ));
-            }
-            let text = parsed
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            invitations::set_schedule(&state.db, &guard::actor(&admin), round_id, &text, max)
-                .await
-                .map_err(ApiError::from)
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    let parsed = invitations::parse_days(&days);
+    let words = days
+        .split([',', ' ', ';'])
+        .filter(|d| !d.trim().is_empty())
+        .count();
+    if parsed.len() != words {
+        return Err(ApiError::invalid(
+            "days",
+            "Geef dagen vóór de sluiting als hele getallen van 1 tot en met 90, gescheiden door komma's (bijvoorbeeld 7,2).",
+            "Give days before closing as whole numbers from 1 to 90, separated by commas (for example 7,2).",
+        ));
+    }
+    if !(0..=10).contains(&max) {
+        return Err(ApiError::invalid(
+            "max",
+            "Het maximum aantal herinneringen per contactpersoon ligt tussen 0 en 10.",
+            "The maximum number of reminders per contact is between 0 and 10.",
+        ));
+    }
+    let text = parsed
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    invitations::set_schedule(&state.db, &guard::actor(&admin), round_id, &text, max)
+        .await
+        .map_err(ApiError::from)
 }
 
 /// A template as the editor shows it, with a preview made with example values.
@@ -298,39 +278,34 @@ fn parse_kind_lang(
 /// Every template (each kind in Dutch and English). Admins.
 #[server(prefix = "/api", endpoint = "mail_templates")]
 pub async fn mail_templates() -> Result<Vec<TemplateView>, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            guard::require(Role::ADMINS)?;
-            let ui = crate::i18n::detect_lang();
-            let all = templates::all(&state.db).await?;
-            let mut out = Vec::new();
-            for kind in MailKind::ALL {
-                for lang in [Lang::Nl, Lang::En] {
-                    let Some((t, custom)) = all.get(&(kind, lang)) else {
-                        continue;
-                    };
-                    out.push(TemplateView {
-                        kind: kind.key().into(),
-                        kind_label: kind.label(ui).into(),
-                        lang: lang.code().into(),
-                        preview: render(t, &example_fields(lang)),
-                        subject: t.subject.clone(),
-                        text: t.text.clone(),
-                        html: t.html.clone(),
-                        custom: *custom,
-                        fields: kind
-                            .fields()
-                            .iter()
-                            .map(|f| format!("{{{{{f}}}}}"))
-                            .collect(),
-                    });
-                }
-            }
-            Ok(out)
+    let state = guard::state()?;
+    guard::require(Role::ADMINS)?;
+    let ui = crate::i18n::detect_lang();
+    let all = templates::all(&state.db).await?;
+    let mut out = Vec::new();
+    for kind in MailKind::ALL {
+        for lang in [Lang::Nl, Lang::En] {
+            let Some((t, custom)) = all.get(&(kind, lang)) else {
+                continue;
+            };
+            out.push(TemplateView {
+                kind: kind.key().into(),
+                kind_label: kind.label(ui).into(),
+                lang: lang.code().into(),
+                preview: render(t, &example_fields(lang)),
+                subject: t.subject.clone(),
+                text: t.text.clone(),
+                html: t.html.clone(),
+                custom: *custom,
+                fields: kind
+                    .fields()
+                    .iter()
+                    .map(|f| format!("{{{{{f}}}}}"))
+                    .collect(),
+            });
         }
-        .await,
-    )
+    }
+    Ok(out)
 }
 
 /// Stores an administrator's version of a template after checking its fields. Admins.
@@ -342,81 +317,64 @@ pub async fn save_mail_template(
     text: String,
     html: String,
 ) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let admin = guard::require(Role::ADMINS)?;
-            let (kind, lang) = parse_kind_lang(&kind, &lang)?;
-            let template = Template {
-                subject,
-                text,
-                html,
-            };
-            match templates::save(&state.db, &guard::actor(&admin), kind, lang, Some(template))
-                .await?
-            {
-                Ok(()) => Ok(()),
-                Err(problems) => Err(ApiError::Invalid(
-                    problems
-                        .iter()
-                        .map(|p| super::error::FieldError {
-                            field: "template".into(),
-                            message_nl: p.message(crate::i18n::Lang::Nl, kind),
-                            message_en: p.message(crate::i18n::Lang::En, kind),
-                        })
-                        .collect(),
-                )),
-            }
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    let (kind, lang) = parse_kind_lang(&kind, &lang)?;
+    let template = Template {
+        subject,
+        text,
+        html,
+    };
+    match templates::save(&state.db, &guard::actor(&admin), kind, lang, Some(template)).await? {
+        Ok(()) => Ok(()),
+        Err(problems) => Err(ApiError::Invalid(
+            problems
+                .iter()
+                .map(|p| super::error::FieldError {
+                    field: "template".into(),
+                    message_nl: p.message(crate::i18n::Lang::Nl, kind),
+                    message_en: p.message(crate::i18n::Lang::En, kind),
+                })
+                .collect(),
+        )),
+    }
 }
 
 /// Goes back to the built-in template. Admins.
 #[server(prefix = "/api", endpoint = "reset_mail_template")]
 pub async fn reset_mail_template(kind: String, lang: String) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let admin = guard::require(Role::ADMINS)?;
-            let (kind, lang) = parse_kind_lang(&kind, &lang)?;
-            templates::save(&state.db, &guard::actor(&admin), kind, lang, None)
-                .await?
-                .map_err(|_| ApiError::Internal)
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    let (kind, lang) = parse_kind_lang(&kind, &lang)?;
+    templates::save(&state.db, &guard::actor(&admin), kind, lang, None)
+        .await?
+        .map_err(|_| ApiError::Internal)
 }
 
 /// Queues the template, filled with example values, to the administrator's own address. Admins.
 #[server(prefix = "/api", endpoint = "send_test_mail")]
 pub async fn send_test_mail(kind: String, lang: String) -> Result<String, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let admin = guard::require(Role::ADMINS)?;
-            let (kind, lang) = parse_kind_lang(&kind, &lang)?;
-            let template = templates::get(&state.db, kind, lang).await?;
-            let mut rendered = render(&template, &example_fields(lang));
-            rendered.subject = format!("[TEST] {}", rendered.subject);
-            outbox::enqueue(
-                &state.db,
-                None,
-                vec![outbox::NewMail {
-                    kind,
-                    round_id: None,
-                    institution_id: None,
-                    user_id: Some(admin.me.id),
-                    recipient: admin.me.email.clone(),
-                    language: lang.code().into(),
-                    rendered,
-                    attachment: None,
-                }],
-                &state.settings.mail_domain,
-            )
-            .await?;
-            Ok(admin.me.email.clone())
-        }
-        .await,
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    let (kind, lang) = parse_kind_lang(&kind, &lang)?;
+    let template = templates::get(&state.db, kind, lang).await?;
+    let mut rendered = render(&template, &example_fields(lang));
+    rendered.subject = format!("[TEST] {}", rendered.subject);
+    outbox::enqueue(
+        &state.db,
+        None,
+        vec![outbox::NewMail {
+            kind,
+            round_id: None,
+            institution_id: None,
+            user_id: Some(admin.me.id),
+            recipient: admin.me.email.clone(),
+            language: lang.code().into(),
+            rendered,
+            attachment: None,
+        }],
+        &state.settings.mail_domain,
     )
+    .await?;
+    Ok(admin.me.email.clone())
 }

@@ -60,116 +60,90 @@ fn summary(v: &crate::backend::questionnaires::StoredVersion) -> VersionSummary 
 /// Every version of every questionnaire. Researchers and admins.
 #[server(prefix = "/api", endpoint = "list_questionnaires")]
 pub async fn list_questionnaires() -> Result<Vec<VersionSummary>, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            guard::require(Role::RESEARCH)?;
-            let all = questionnaires::list(&state.db).await?;
-            Ok(all.iter().map(summary).collect())
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    guard::require(Role::RESEARCH)?;
+    let all = questionnaires::list(&state.db).await?;
+    Ok(all.iter().map(summary).collect())
 }
 
 /// One version with its definition. Researchers and admins.
 #[server(prefix = "/api", endpoint = "get_version")]
 pub async fn get_version(id: i32) -> Result<VersionView, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            guard::require(Role::RESEARCH)?;
-            let version = questionnaires::find(&state.db, id)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            let siblings = questionnaires::list(&state.db)
-                .await?
-                .iter()
-                .filter(|v| v.key == version.key && v.id != version.id)
-                .map(summary)
-                .collect();
-            Ok(VersionView {
-                summary: summary(&version),
-                definition: version.definition,
-                siblings,
-                today: chrono::Utc::now().date_naive(),
-            })
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    guard::require(Role::RESEARCH)?;
+    let version = questionnaires::find(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let siblings = questionnaires::list(&state.db)
+        .await?
+        .iter()
+        .filter(|v| v.key == version.key && v.id != version.id)
+        .map(summary)
+        .collect();
+    Ok(VersionView {
+        summary: summary(&version),
+        definition: version.definition,
+        siblings,
+        today: chrono::Utc::now().date_naive(),
+    })
 }
 
 /// What changed from version `a` to version `b`. Researchers and admins.
 #[server(prefix = "/api", endpoint = "diff_versions")]
 pub async fn diff_versions(a: i32, b: i32) -> Result<Vec<Change>, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            guard::require(Role::RESEARCH)?;
-            let old = questionnaires::find(&state.db, a)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            let new = questionnaires::find(&state.db, b)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            Ok(diff(
-                &old.definition,
-                &new.definition,
-                &new.definition.concordance,
-            ))
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    guard::require(Role::RESEARCH)?;
+    let old = questionnaires::find(&state.db, a)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let new = questionnaires::find(&state.db, b)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(diff(
+        &old.definition,
+        &new.definition,
+        &new.definition.concordance,
+    ))
 }
 
 /// Publishes a draft with a changelog. Researchers and admins.
 #[server(prefix = "/api", endpoint = "publish_version")]
 pub async fn publish_version(id: i32, changelog: String) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require(Role::RESEARCH)?;
-            if changelog.trim().is_empty() {
-                return Err(ApiError::invalid(
-                    "changelog",
-                    "Beschrijf wat er in deze versie veranderd is.",
-                    "Describe what changed in this version.",
-                ));
-            }
-            let publisher = if user.me.role == Role::Admin {
-                questionnaires::Publisher::Admin
-            } else {
-                questionnaires::Publisher::Researcher
-            };
-            questionnaires::publish(&state.db, &guard::actor(&user), id, &changelog, publisher)
-                .await?;
-            Ok(())
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let user = guard::require(Role::RESEARCH)?;
+    if changelog.trim().is_empty() {
+        return Err(ApiError::invalid(
+            "changelog",
+            "Beschrijf wat er in deze versie veranderd is.",
+            "Describe what changed in this version.",
+        ));
+    }
+    let publisher = if user.me.role == Role::Admin {
+        questionnaires::Publisher::Admin
+    } else {
+        questionnaires::Publisher::Researcher
+    };
+    questionnaires::publish(&state.db, &guard::actor(&user), id, &changelog, publisher).await?;
+    Ok(())
 }
 
 /// Starts a new draft from an existing version and goes to it. Researchers and admins.
 #[server(prefix = "/api", endpoint = "new_draft")]
 pub async fn new_draft(from: i32) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require(Role::RESEARCH)?;
-            let source = questionnaires::find(&state.db, from)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            let draft = questionnaires::create_draft(
-                &state.db,
-                &guard::actor(&user),
-                &source.definition,
-                Some(from),
-            )
-            .await?;
-            leptos_axum::redirect(&format!("/vragenlijsten/versie/{}", draft.id));
-            Ok(())
-        }
-        .await,
+    let state = guard::state()?;
+    let user = guard::require(Role::RESEARCH)?;
+    let source = questionnaires::find(&state.db, from)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let draft = questionnaires::create_draft(
+        &state.db,
+        &guard::actor(&user),
+        &source.definition,
+        Some(from),
     )
+    .await?;
+    leptos_axum::redirect(&format!("/vragenlijsten/versie/{}", draft.id));
+    Ok(())
 }
 
 /// Applies one edit to a draft and stores it when the result is valid (otherwise every problem).
@@ -224,16 +198,14 @@ pub async fn add_item(
     relevant: String,
     options: String,
 ) -> Result<(), ApiError> {
-    guard::respond(
-        edit_draft(id, |def| {
-            let item_fields = fields([
-                &label_nl, &label_en, "", "", &required, &relevant, "", "", "", &options, "",
-            ]);
-            let new_kind = edit::new_kind(&kind, &options)?;
-            edit::add_item(def, &section, &key, new_kind, &item_fields)
-        })
-        .await,
-    )
+    edit_draft(id, |def| {
+        let item_fields = fields([
+            &label_nl, &label_en, "", "", &required, &relevant, "", "", "", &options, "",
+        ]);
+        let new_kind = edit::new_kind(&kind, &options)?;
+        edit::add_item(def, &section, &key, new_kind, &item_fields)
+    })
+    .await
 }
 
 /// Changes a question's texts, logic, options and privacy mark in a draft. Researchers and admins.
@@ -253,37 +225,35 @@ pub async fn update_item(
     options: String,
     #[server(default)] privacy: String,
 ) -> Result<(), ApiError> {
-    guard::respond(
-        edit_draft(id, |def| {
-            let item_fields = fields([
-                &label_nl,
-                &label_en,
-                &hint_nl,
-                &hint_en,
-                &required,
-                &relevant,
-                &constraint,
-                &constraint_nl,
-                &constraint_en,
-                &options,
-                &privacy,
-            ]);
-            edit::update_item(def, &key, &item_fields)
-        })
-        .await,
-    )
+    edit_draft(id, |def| {
+        let item_fields = fields([
+            &label_nl,
+            &label_en,
+            &hint_nl,
+            &hint_en,
+            &required,
+            &relevant,
+            &constraint,
+            &constraint_nl,
+            &constraint_en,
+            &options,
+            &privacy,
+        ]);
+        edit::update_item(def, &key, &item_fields)
+    })
+    .await
 }
 
 /// Moves a question one place up (`up=true`) or down in a draft. Researchers and admins.
 #[server(prefix = "/api", endpoint = "move_item")]
 pub async fn move_item(id: i32, key: String, up: bool) -> Result<(), ApiError> {
-    guard::respond(edit_draft(id, |def| edit::move_item(def, &key, up)).await)
+    edit_draft(id, |def| edit::move_item(def, &key, up)).await
 }
 
 /// Removes a question from a draft. Researchers and admins.
 #[server(prefix = "/api", endpoint = "remove_item")]
 pub async fn remove_item(id: i32, key: String) -> Result<(), ApiError> {
-    guard::respond(edit_draft(id, |def| edit::remove_item(def, &key)).await)
+    edit_draft(id, |def| edit::remove_item(def, &key)).await
 }
 
 /// Adds an (empty) section to a draft. Researchers and admins.
@@ -294,19 +264,17 @@ pub async fn add_section(
     title_nl: String,
     title_en: String,
 ) -> Result<(), ApiError> {
-    guard::respond(
-        edit_draft(id, |def| {
-            edit::add_section(def, &key, Text::new(title_nl.trim(), title_en.trim()));
-            Ok(())
-        })
-        .await,
-    )
+    edit_draft(id, |def| {
+        edit::add_section(def, &key, Text::new(title_nl.trim(), title_en.trim()));
+        Ok(())
+    })
+    .await
 }
 
 /// Renames a question in a draft (references and concordance follow). Researchers and admins.
 #[server(prefix = "/api", endpoint = "rename_item")]
 pub async fn rename_item(id: i32, key: String, new_key: String) -> Result<(), ApiError> {
-    guard::respond(edit_draft(id, |def| edit::rename_item(def, &key, &new_key)).await)
+    edit_draft(id, |def| edit::rename_item(def, &key, &new_key)).await
 }
 
 /// Gives an option of a question in a draft a new code (recorded in the concordance).
@@ -317,20 +285,15 @@ pub async fn recode_option(
     code: String,
     new_code: String,
 ) -> Result<(), ApiError> {
-    guard::respond(edit_draft(id, |def| edit::recode_option(def, &key, &code, &new_code)).await)
+    edit_draft(id, |def| edit::recode_option(def, &key, &code, &new_code)).await
 }
 
 /// Retires a published version (its content never changes). Researchers and admins.
 #[server(prefix = "/api", endpoint = "retire_version")]
 pub async fn retire_version(id: i32) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require(Role::RESEARCH)?;
-            questionnaires::retire(&state.db, &guard::actor(&user), id)
-                .await
-                .map_err(ApiError::from)
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let user = guard::require(Role::RESEARCH)?;
+    questionnaires::retire(&state.db, &guard::actor(&user), id)
+        .await
+        .map_err(ApiError::from)
 }

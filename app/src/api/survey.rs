@@ -172,14 +172,9 @@ pub struct SaveResult {
 /// The notice `id` left by this session's last form post of a survey page.
 #[server(prefix = "/api", endpoint = "get_survey_notice")]
 pub async fn get_survey_notice(id: u64) -> Result<Option<SurveyNotice>, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require_login()?;
-            Ok(state.flash.survey(user.session_id, id))
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let user = guard::require_login()?;
+    Ok(state.flash.survey(user.session_id, id))
 }
 
 /// A response in the coordinator's list.
@@ -275,45 +270,40 @@ pub struct ComparisonView {
 /// A response and its questionnaire. Its coordinators (and admins, read-only).
 #[server(prefix = "/api", endpoint = "get_survey")]
 pub async fn get_survey(id: i32) -> Result<SurveyView, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require_login()?;
-            let ctx = responses::open(&state, &user, id, false).await?;
-            let rows = responses::answers(&state.db, id).await?;
-            let names = responses::editor_names(&state.db, &rows).await?;
-            let now = chrono::Utc::now();
-            let editable = ctx.editable(now) && responses::may_access(&user, &ctx, true);
-            let fmt = crate::domain::time::format_local;
-            Ok(SurveyView {
-                response_id: id,
-                round_name: ctx.round.name.clone(),
-                institution_code: ctx.institution.code.clone(),
-                institution_name: ctx.institution.name.clone(),
-                status: ctx.status(),
-                editable,
-                round_open: ctx.round_open(now),
-                closes_at: fmt(ctx.round.closes_at),
-                submitted_at: ctx.response.submitted_at.map(fmt),
-                last_section: ctx.response.last_section.clone(),
-                definition: (*ctx.definition).clone(),
-                answers: rows
-                    .into_iter()
-                    .map(|a| AnswerView {
-                        by: a.updated_by.and_then(|id| names.get(&id).cloned()),
-                        at: fmt(a.updated_at),
-                        key: a.item_key,
-                        value: a.value,
-                        revision: a.revision,
-                        prefilled: a.prefilled,
-                        previous: a.previous,
-                    })
-                    .collect(),
-                today: crate::domain::time::today(now),
+    let state = guard::state()?;
+    let user = guard::require_login()?;
+    let ctx = responses::open(&state, &user, id, false).await?;
+    let rows = responses::answers(&state.db, id).await?;
+    let names = responses::editor_names(&state.db, &rows).await?;
+    let now = chrono::Utc::now();
+    let editable = ctx.editable(now) && responses::may_access(&user, &ctx, true);
+    let fmt = crate::domain::time::format_local;
+    Ok(SurveyView {
+        response_id: id,
+        round_name: ctx.round.name.clone(),
+        institution_code: ctx.institution.code.clone(),
+        institution_name: ctx.institution.name.clone(),
+        status: ctx.status(),
+        editable,
+        round_open: ctx.round_open(now),
+        closes_at: fmt(ctx.round.closes_at),
+        submitted_at: ctx.response.submitted_at.map(fmt),
+        last_section: ctx.response.last_section.clone(),
+        definition: (*ctx.definition).clone(),
+        answers: rows
+            .into_iter()
+            .map(|a| AnswerView {
+                by: a.updated_by.and_then(|id| names.get(&id).cloned()),
+                at: fmt(a.updated_at),
+                key: a.item_key,
+                value: a.value,
+                revision: a.revision,
+                prefilled: a.prefilled,
+                previous: a.previous,
             })
-        }
-        .await,
-    )
+            .collect(),
+        today: crate::domain::time::today(now),
+    })
 }
 
 /// Saves answers as they are given. Coordinators of the response's institution, while the round
@@ -324,7 +314,7 @@ pub async fn save_answers(
     section: Option<String>,
     changes: Vec<AnswerChange>,
 ) -> Result<SaveResult, ApiError> {
-    guard::respond(save(id, section, changes).await)
+    save(id, section, changes).await
 }
 
 #[cfg(feature = "ssr")]
@@ -371,27 +361,22 @@ async fn save(
 /// Submits the response when it is complete. Its coordinators.
 #[server(prefix = "/api", endpoint = "submit_response")]
 pub async fn submit_response(id: i32) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require_login()?;
-            let ctx = responses::open(&state, &user, id, true).await?;
-            let receipt = receipt(&state, &user, &ctx)
-                .await
-                .map_err(ApiError::internal)?;
-            responses::submit(
-                &state.db,
-                &ctx,
-                Some(user.me.id),
-                receipt.map(|m| (m, state.settings.mail_domain.as_str())),
-            )
-            .await?;
-            state.contexts.clear();
-            leptos_axum::redirect(&format!("/vragenlijst/{id}"));
-            Ok(())
-        }
-        .await,
+    let state = guard::state()?;
+    let user = guard::require_login()?;
+    let ctx = responses::open(&state, &user, id, true).await?;
+    let receipt = receipt(&state, &user, &ctx)
+        .await
+        .map_err(ApiError::internal)?;
+    responses::submit(
+        &state.db,
+        &ctx,
+        Some(user.me.id),
+        receipt.map(|m| (m, state.settings.mail_domain.as_str())),
     )
+    .await?;
+    state.contexts.clear();
+    leptos_axum::redirect(&format!("/vragenlijst/{id}"));
+    Ok(())
 }
 
 /// The submission receipt for the coordinator who submits, in their language.
@@ -444,102 +429,91 @@ async fn receipt(
 /// The responses of the caller's institutions. Coordinators.
 #[server(prefix = "/api", endpoint = "my_responses")]
 pub async fn my_responses() -> Result<Vec<MyResponse>, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require(&[Role::Coordinator])?;
-            let now = chrono::Utc::now();
-            let mut out = Vec::new();
-            for (r, round, inst) in responses::of_user(&state.db, &user).await? {
-                let definition = responses::definition(&state, r.version_id).await?;
-                let answers = responses::as_answers(&responses::answers(&state.db, r.id).await?);
-                let progress = crate::domain::response::evaluate(
-                    &definition,
-                    &answers,
-                    crate::domain::time::today(now),
-                );
-                out.push(MyResponse {
-                    id: r.id,
-                    status: responses::status_of(&r)?,
-                    open: round.phase(now) == crate::domain::round::RoundPhase::Open,
-                    round_name: round.name,
-                    year: round.year,
-                    institution: format!("{} ({})", inst.name, inst.code),
-                    closes_at: crate::domain::time::format_local(round.closes_at),
-                    answered: progress.answered,
-                    total: progress.total,
-                    open_items: progress.missing.len() + progress.invalid.len(),
-                });
-            }
-            Ok(out)
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let user = guard::require(&[Role::Coordinator])?;
+    let now = chrono::Utc::now();
+    let mut out = Vec::new();
+    for (r, round, inst) in responses::of_user(&state.db, &user).await? {
+        let definition = responses::definition(&state, r.version_id).await?;
+        let answers = responses::as_answers(&responses::answers(&state.db, r.id).await?);
+        let progress = crate::domain::response::evaluate(
+            &definition,
+            &answers,
+            crate::domain::time::today(now),
+        );
+        out.push(MyResponse {
+            id: r.id,
+            status: responses::status_of(&r)?,
+            open: round.phase(now) == crate::domain::round::RoundPhase::Open,
+            round_name: round.name,
+            year: round.year,
+            institution: format!("{} ({})", inst.name, inst.code),
+            closes_at: crate::domain::time::format_local(round.closes_at),
+            answered: progress.answered,
+            total: progress.total,
+            open_items: progress.missing.len() + progress.invalid.len(),
+        });
+    }
+    Ok(out)
 }
 
 /// The institution's answers beside those of all submitted institutions of the round (and of the
 /// same type), only where at least k institutions answered. Coordinators, after submitting.
 #[server(prefix = "/api", endpoint = "get_comparison")]
 pub async fn get_comparison(id: i32) -> Result<ComparisonView, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let user = guard::require_login()?;
-            let ctx = responses::open(&state, &user, id, false).await?;
-            if ctx.status() != ResponseStatus::Submitted {
-                return Err(ApiError::invalid(
-                    "status",
-                    "De vergelijking is te zien nadat de vragenlijst is ingediend.",
-                    "The comparison is shown once the questionnaire has been submitted.",
-                ));
-            }
-            let k = state.settings.min_institutions;
-            let lang = crate::i18n::detect_lang();
-            let own = responses::as_answers(&responses::answers(&state.db, id).await?);
-            let dists = responses::distributions(&state, &ctx, k).await?;
-            let def = &ctx.definition;
-            let shares =
-                |d: &crate::domain::response::comparison::Distribution, key: &str| Shares {
-                    n: d.n,
-                    options: d
-                        .counts
-                        .iter()
-                        .map(|(code, n)| {
-                            (
-                                display(def, key, code, lang),
-                                *n,
-                                (*n * 100 + d.n / 2).checked_div(d.n).unwrap_or(0) as u32,
-                            )
-                        })
-                        .collect(),
-                    median: d.median,
-                    quartiles: d.quartiles,
-                };
-            let items = def
-                .items()
-                .filter_map(|(_, item)| {
-                    let (all, same) = dists.get(&item.key)?;
-                    Some(ComparedItem {
-                        key: item.key.clone(),
-                        label: item.label.get(lang).to_owned(),
-                        own: own.get(&item.key).map(|v| display(def, &item.key, v, lang)),
-                        all: all.as_ref().map(|d| shares(d, &item.key)),
-                        same_kind: same.as_ref().map(|d| shares(d, &item.key)),
-                    })
-                })
-                .collect();
-            let kind = crate::domain::InstitutionKind::parse(&ctx.institution.kind)
-                .map(|k| k.label(lang).to_owned())
-                .unwrap_or_else(|| ctx.institution.kind.clone());
-            Ok(ComparisonView {
-                response_id: id,
-                round_name: ctx.round.name.clone(),
-                institution_name: ctx.institution.name.clone(),
-                kind,
-                k,
-                items,
+    let state = guard::state()?;
+    let user = guard::require_login()?;
+    let ctx = responses::open(&state, &user, id, false).await?;
+    if ctx.status() != ResponseStatus::Submitted {
+        return Err(ApiError::invalid(
+            "status",
+            "De vergelijking is te zien nadat de vragenlijst is ingediend.",
+            "The comparison is shown once the questionnaire has been submitted.",
+        ));
+    }
+    let k = state.settings.min_institutions;
+    let lang = crate::i18n::detect_lang();
+    let own = responses::as_answers(&responses::answers(&state.db, id).await?);
+    let dists = responses::distributions(&state, &ctx, k).await?;
+    let def = &ctx.definition;
+    let shares = |d: &crate::domain::response::comparison::Distribution, key: &str| Shares {
+        n: d.n,
+        options: d
+            .counts
+            .iter()
+            .map(|(code, n)| {
+                (
+                    display(def, key, code, lang),
+                    *n,
+                    (*n * 100 + d.n / 2).checked_div(d.n).unwrap_or(0) as u32,
+                )
             })
-        }
-        .await,
-    )
+            .collect(),
+        median: d.median,
+        quartiles: d.quartiles,
+    };
+    let items = def
+        .items()
+        .filter_map(|(_, item)| {
+            let (all, same) = dists.get(&item.key)?;
+            Some(ComparedItem {
+                key: item.key.clone(),
+                label: item.label.get(lang).to_owned(),
+                own: own.get(&item.key).map(|v| display(def, &item.key, v, lang)),
+                all: all.as_ref().map(|d| shares(d, &item.key)),
+                same_kind: same.as_ref().map(|d| shares(d, &item.key)),
+            })
+        })
+        .collect();
+    let kind = crate::domain::InstitutionKind::parse(&ctx.institution.kind)
+        .map(|k| k.label(lang).to_owned())
+        .unwrap_or_else(|| ctx.institution.kind.clone());
+    Ok(ComparisonView {
+        response_id: id,
+        round_name: ctx.round.name.clone(),
+        institution_name: ctx.institution.name.clone(),
+        kind,
+        k,
+        items,
+    })
 }

@@ -21,14 +21,9 @@ use crate::domain::{
 /// Every account. Admins only.
 #[server(prefix = "/api", endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<UserRow>, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            guard::require(Role::ADMINS)?;
-            users::list(&state.db).await.map_err(ApiError::internal)
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    guard::require(Role::ADMINS)?;
+    users::list(&state.db).await.map_err(ApiError::internal)
 }
 
 /// Creates an account and issues its one-time set-password link, which the users page shows once.
@@ -41,62 +36,48 @@ pub async fn create_user(
     institutions: Option<String>,
     language: Option<String>,
 ) -> Result<(), ApiError> {
-    guard::respond(async move {
-        let state = guard::state()?;
-        let admin = guard::require(Role::ADMINS)?;
-        let new = parse_new_user(&email, &name, &role, institutions.as_deref().unwrap_or(""))?;
-        let created = users::create_user(&state.db, &new).await?;
-        let language = crate::i18n::Lang::from_code(language.as_deref().unwrap_or("nl"));
-        users::set_language(&state.db, created.id, language)
-            .await?;
-        audit::record(
-            &state.db,
-            &guard::actor(&admin),
-            "user.create",
-            &format!("user:{}", created.id),
-            serde_json::json!({"email": created.email, "role": created.role, "institutions": new.institutions}),
-        )
-        .await?;
-        issue_link(&state, &admin, created.id, created.email).await
-    }
-    .await)
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    let new = parse_new_user(&email, &name, &role, institutions.as_deref().unwrap_or(""))?;
+    let created = users::create_user(&state.db, &new).await?;
+    let language = crate::i18n::Lang::from_code(language.as_deref().unwrap_or("nl"));
+    users::set_language(&state.db, created.id, language).await?;
+    audit::record(
+        &state.db,
+        &guard::actor(&admin),
+        "user.create",
+        &format!("user:{}", created.id),
+        serde_json::json!({"email": created.email, "role": created.role, "institutions": new.institutions}),
+    )
+    .await?;
+    issue_link(&state, &admin, created.id, created.email).await
 }
 
 /// Issues a fresh one-time link for an account (earlier unused links stop working).
 #[server(prefix = "/api", endpoint = "new_password_link")]
 pub async fn new_password_link(user_id: i32) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let admin = guard::require(Role::ADMINS)?;
-            let user = users::find_by_id(&state.db, user_id)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            audit::record(
-                &state.db,
-                &guard::actor(&admin),
-                "user.password_link",
-                &format!("user:{}", user.id),
-                serde_json::json!({}),
-            )
-            .await?;
-            issue_link(&state, &admin, user.id, user.email).await
-        }
-        .await,
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    let user = users::find_by_id(&state.db, user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    audit::record(
+        &state.db,
+        &guard::actor(&admin),
+        "user.password_link",
+        &format!("user:{}", user.id),
+        serde_json::json!({}),
     )
+    .await?;
+    issue_link(&state, &admin, user.id, user.email).await
 }
 
 /// The link issued by this admin's last call, once.
 #[server(prefix = "/api", endpoint = "take_password_link")]
 pub async fn take_password_link() -> Result<Option<PasswordLink>, ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let admin = guard::require(Role::ADMINS)?;
-            Ok(state.flash.take_link(admin.session_id))
-        }
-        .await,
-    )
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    Ok(state.flash.take_link(admin.session_id))
 }
 
 /// Changes an account's name, e-mail address and mail language. Admins.
@@ -107,139 +88,122 @@ pub async fn update_user(
     email: String,
     language: String,
 ) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let admin = guard::require(Role::ADMINS)?;
-            let mut errors = Vec::new();
-            let email = Email::parse(&email);
-            if email.is_none() {
-                errors.push(super::error::FieldError {
-                    field: "email".into(),
-                    message_nl: "Vul een geldig e-mailadres in.".into(),
-                    message_en: "Enter a valid e-mail address.".into(),
-                });
-            }
-            let name = name.trim().to_owned();
-            if name.is_empty() {
-                errors.push(super::error::FieldError {
-                    field: "name".into(),
-                    message_nl: "Vul een naam in.".into(),
-                    message_en: "Enter a name.".into(),
-                });
-            }
-            if !matches!(language.as_str(), "nl" | "en") {
-                errors.push(super::error::FieldError {
-                    field: "language".into(),
-                    message_nl: "Kies Nederlands of Engels.".into(),
-                    message_en: "Choose Dutch or English.".into(),
-                });
-            }
-            let Some(email) = email.filter(|_| errors.is_empty()) else {
-                return Err(ApiError::Invalid(errors));
-            };
-            let before = users::find_by_id(&state.db, user_id)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            if !users::update_details(&state.db, user_id, &name, email.as_str(), &language)
-                .await?
-            {
-                return Err(ApiError::Conflict {
-                    field: "email".into(),
-                });
-            }
-            state.sessions.clear();
-            audit::record(
-                &state.db,
-                &guard::actor(&admin),
-                "user.update",
-                &format!("user:{user_id}"),
-                serde_json::json!({ "email": [before.email, email.as_str()], "language": language }),
-            )
-            .await
-            .map_err(ApiError::internal)
-        }
-        .await,
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    let mut errors = Vec::new();
+    let email = Email::parse(&email);
+    if email.is_none() {
+        errors.push(super::error::FieldError {
+            field: "email".into(),
+            message_nl: "Vul een geldig e-mailadres in.".into(),
+            message_en: "Enter a valid e-mail address.".into(),
+        });
+    }
+    let name = name.trim().to_owned();
+    if name.is_empty() {
+        errors.push(super::error::FieldError {
+            field: "name".into(),
+            message_nl: "Vul een naam in.".into(),
+            message_en: "Enter a name.".into(),
+        });
+    }
+    if !matches!(language.as_str(), "nl" | "en") {
+        errors.push(super::error::FieldError {
+            field: "language".into(),
+            message_nl: "Kies Nederlands of Engels.".into(),
+            message_en: "Choose Dutch or English.".into(),
+        });
+    }
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let before = users::find_by_id(&state.db, user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !users::update_details(&state.db, user_id, &name, email.as_str(), &language).await? {
+        return Err(ApiError::Conflict {
+            field: "email".into(),
+        });
+    }
+    state.sessions.clear();
+    audit::record(
+        &state.db,
+        &guard::actor(&admin),
+        "user.update",
+        &format!("user:{user_id}"),
+        serde_json::json!({ "email": [before.email, email.as_str()], "language": language }),
     )
+    .await
+    .map_err(ApiError::internal)
 }
 
 /// Lets a researcher export items marked special-category or identifying (with a reason each
 /// time), or withdraws that. Admins; recorded.
 #[server(prefix = "/api", endpoint = "set_special_access")]
 pub async fn set_special_access(user_id: i32, allowed: bool) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let admin = guard::require(Role::ADMINS)?;
-            let user = users::find_by_id(&state.db, user_id)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            if allowed && user.role != Role::Researcher.as_str() {
-                return Err(ApiError::invalid(
-                    "user",
-                    "Alleen een onderzoeker kan toegang tot bijzondere gegevens krijgen.",
-                    "Only a researcher can be given access to special-category data.",
-                ));
-            }
-            let txn = crate::backend::db::begin(&state.db)
-                .await
-                .map_err(ApiError::internal)?;
-            users::set_special_access(&txn, user_id, allowed).await?;
-            let action = if allowed {
-                "user.special_access.grant"
-            } else {
-                "user.special_access.withdraw"
-            };
-            audit::record(
-                &txn,
-                &guard::actor(&admin),
-                action,
-                &format!("user:{user_id}"),
-                serde_json::json!({}),
-            )
-            .await?;
-            txn.commit().await.map_err(ApiError::internal)
-        }
-        .await,
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    let user = users::find_by_id(&state.db, user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if allowed && user.role != Role::Researcher.as_str() {
+        return Err(ApiError::invalid(
+            "user",
+            "Alleen een onderzoeker kan toegang tot bijzondere gegevens krijgen.",
+            "Only a researcher can be given access to special-category data.",
+        ));
+    }
+    let txn = crate::backend::db::begin(&state.db)
+        .await
+        .map_err(ApiError::internal)?;
+    users::set_special_access(&txn, user_id, allowed).await?;
+    let action = if allowed {
+        "user.special_access.grant"
+    } else {
+        "user.special_access.withdraw"
+    };
+    audit::record(
+        &txn,
+        &guard::actor(&admin),
+        action,
+        &format!("user:{user_id}"),
+        serde_json::json!({}),
     )
+    .await?;
+    txn.commit().await.map_err(ApiError::internal)
 }
 
 /// Activates or deactivates an account. Admins cannot deactivate themselves.
 #[server(prefix = "/api", endpoint = "set_user_active")]
 pub async fn set_user_active(user_id: i32, active: bool) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let admin = guard::require(Role::ADMINS)?;
-            if admin.me.id == user_id && !active {
-                return Err(ApiError::invalid(
-                    "user",
-                    "U kunt uw eigen account niet uitschakelen.",
-                    "You cannot deactivate your own account.",
-                ));
-            }
-            users::find_by_id(&state.db, user_id)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            users::set_active(&state.db, user_id, active).await?;
-            state.sessions.clear();
-            let action = if active {
-                "user.activate"
-            } else {
-                "user.deactivate"
-            };
-            audit::record(
-                &state.db,
-                &guard::actor(&admin),
-                action,
-                &format!("user:{user_id}"),
-                serde_json::json!({}),
-            )
-            .await
-            .map_err(ApiError::internal)
-        }
-        .await,
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    if admin.me.id == user_id && !active {
+        return Err(ApiError::invalid(
+            "user",
+            "U kunt uw eigen account niet uitschakelen.",
+            "You cannot deactivate your own account.",
+        ));
+    }
+    users::find_by_id(&state.db, user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    users::set_active(&state.db, user_id, active).await?;
+    state.sessions.clear();
+    let action = if active {
+        "user.activate"
+    } else {
+        "user.deactivate"
+    };
+    audit::record(
+        &state.db,
+        &guard::actor(&admin),
+        action,
+        &format!("user:{user_id}"),
+        serde_json::json!({}),
     )
+    .await
+    .map_err(ApiError::internal)
 }
 
 #[cfg(feature = "ssr")]
@@ -380,31 +344,26 @@ pub fn parse_new_user(
 /// `confirm` must be `true` (the form's check box). Admins; not their own account.
 #[server(prefix = "/api", endpoint = "erase_user")]
 pub async fn erase_user(user_id: i32, confirm: Option<String>) -> Result<(), ApiError> {
-    guard::respond(
-        async move {
-            let state = guard::state()?;
-            let admin = guard::require(Role::ADMINS)?;
-            if confirm.as_deref() != Some("true") {
-                return Err(ApiError::invalid(
-                    "confirm",
-                    "Vink aan dat u de gegevens van deze persoon wilt wissen.",
-                    "Tick that you want to erase this person's data.",
-                ));
-            }
-            match erasure::erase(&state.db, &guard::actor(&admin), user_id).await {
-                Ok(()) => {
-                    state.sessions.clear();
-                    Ok(())
-                }
-                Err(EraseError::NotFound) => Err(ApiError::NotFound),
-                Err(EraseError::Own) => Err(ApiError::invalid(
-                    "user",
-                    "U kunt uw eigen account niet wissen.",
-                    "You cannot erase your own account.",
-                )),
-                Err(error) => Err(ApiError::internal(error)),
-            }
+    let state = guard::state()?;
+    let admin = guard::require(Role::ADMINS)?;
+    if confirm.as_deref() != Some("true") {
+        return Err(ApiError::invalid(
+            "confirm",
+            "Vink aan dat u de gegevens van deze persoon wilt wissen.",
+            "Tick that you want to erase this person's data.",
+        ));
+    }
+    match erasure::erase(&state.db, &guard::actor(&admin), user_id).await {
+        Ok(()) => {
+            state.sessions.clear();
+            Ok(())
         }
-        .await,
-    )
+        Err(EraseError::NotFound) => Err(ApiError::NotFound),
+        Err(EraseError::Own) => Err(ApiError::invalid(
+            "user",
+            "U kunt uw eigen account niet wissen.",
+            "You cannot erase your own account.",
+        )),
+        Err(error) => Err(ApiError::internal(error)),
+    }
 }
