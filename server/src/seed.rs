@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use app::backend::audit::Actor;
-use app::backend::{questionnaires, register_import, sources, users};
+use app::backend::{questionnaires, register_import, responses, rounds, sources, users};
 use app::domain::questionnaire::Definition;
 use app::domain::{Email, InstitutionCode, NewPassword, Role};
 use rand::distributions::{Alphanumeric, DistString};
@@ -166,6 +166,25 @@ async fn demo_accounts(db: &DatabaseConnection) -> anyhow::Result<Vec<String>> {
     Ok(lines)
 }
 
+/// The demo's round of `year` (`Monitor <year>`) for every institution in the register.
+async fn demo_round(
+    db: &DatabaseConnection,
+    version_id: i32,
+    year: i32,
+    opens_at: chrono::DateTime<chrono::Utc>,
+    closes_at: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<i32> {
+    let round = rounds::NewRound {
+        name: format!("Monitor {year}"),
+        year,
+        version_id,
+        opens_at,
+        closes_at,
+        institutions: Vec::new(),
+    };
+    Ok(rounds::create(db, &Actor::cli(), &round).await?)
+}
+
 /// A closed 2025 round in which every demo institution submitted (made-up answers), and an open
 /// 2026 round, prefilled from 2025, in which six institutions other than 25PX have submitted: the
 /// demo coordinator (25PX) sees last year's answers and, after submitting, the comparison.
@@ -174,27 +193,14 @@ async fn demo_rounds(
     version_id: i32,
     definition: &app::domain::questionnaire::Definition,
 ) -> anyhow::Result<usize> {
-    use app::backend::{responses, rounds};
     use chrono::{Duration, Utc};
     let now = Utc::now();
-    let round = |name: &str, year: i32, opens, closes| rounds::NewRound {
-        name: name.into(),
-        year,
-        version_id,
-        opens_at: opens,
-        closes_at: closes,
-        institutions: Vec::new(),
-    };
-    let reason = |e: responses::ResponseError| anyhow::anyhow!("demo response: {e}");
-    let last = rounds::create(
+    let last = demo_round(
         db,
-        &Actor::cli(),
-        &round(
-            "Monitor 2025",
-            2025,
-            now - Duration::days(400),
-            now + Duration::hours(1),
-        ),
+        version_id,
+        2025,
+        now - Duration::days(400),
+        now + Duration::hours(1),
     )
     .await?;
     let mut submitted = 0;
@@ -203,26 +209,16 @@ async fn demo_rounds(
         .into_iter()
         .enumerate()
     {
-        let ctx = responses::load(db, p.response.id).await.map_err(reason)?;
-        let changes = made_up_answers(definition, i);
-        responses::save(db, None, &ctx, None, &changes, None)
-            .await
-            .map_err(reason)?;
-        responses::submit(db, &ctx, None, None)
-            .await
-            .map_err(reason)?;
+        submit_demo(db, p.response.id, &made_up_answers(definition, i)).await?;
         submitted += 1;
     }
     rounds::set_closing(db, &Actor::cli(), last, now - Duration::days(300)).await?;
-    let current = rounds::create(
+    let current = demo_round(
         db,
-        &Actor::cli(),
-        &round(
-            "Monitor 2026",
-            2026,
-            now - Duration::hours(1),
-            now + Duration::days(42),
-        ),
+        version_id,
+        2026,
+        now - Duration::hours(1),
+        now + Duration::days(42),
     )
     .await?;
     let others = rounds::participants(db, current)
@@ -231,7 +227,6 @@ async fn demo_rounds(
         .filter(|p| p.institution.code != "25PX")
         .take(6);
     for (i, p) in others.enumerate() {
-        let ctx = responses::load(db, p.response.id).await.map_err(reason)?;
         let stored = responses::answers(db, p.response.id).await?;
         let mut changes = made_up_answers(definition, i + 3);
         for c in &mut changes {
@@ -240,14 +235,27 @@ async fn demo_rounds(
                 .find(|a| a.item_key == c.key)
                 .map_or(0, |a| a.revision);
         }
-        responses::save(db, None, &ctx, None, &changes, None)
-            .await
-            .map_err(reason)?;
-        responses::submit(db, &ctx, None, None)
-            .await
-            .map_err(reason)?;
+        submit_demo(db, p.response.id, &changes).await?;
     }
     Ok(submitted)
+}
+
+/// Saves made-up answers into a demo response and submits it.
+async fn submit_demo(
+    db: &DatabaseConnection,
+    response_id: i32,
+    changes: &[responses::Change],
+) -> anyhow::Result<()> {
+    let ctx = responses::load(db, response_id)
+        .await
+        .context("demo response")?;
+    responses::save(db, None, &ctx, None, changes, None)
+        .await
+        .context("demo answers")?;
+    responses::submit(db, &ctx, None, None)
+        .await
+        .context("demo submission")?;
+    Ok(())
 }
 
 /// Plausible answers to every question, varied by `seed`; valid for the default questionnaire.

@@ -334,15 +334,7 @@ async fn save(
             base: c.base,
         })
         .collect();
-    let saved = responses::save(
-        &state.db,
-        Some(&state.answers),
-        &ctx,
-        Some(user.me.id),
-        &changes,
-        section.as_deref(),
-    )
-    .await?;
+    let saved = responses::save_by(&state, &ctx, user.me.id, &changes, section.as_deref()).await?;
     let e = saved.evaluation;
     let lang = crate::i18n::detect_lang();
     Ok(SaveResult {

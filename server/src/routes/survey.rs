@@ -49,15 +49,7 @@ pub async fn post_section(
         ..SurveyNotice::default()
     };
     let changes = changes_of(&ctx.definition, sec, &post, &stored, lang, &mut notice);
-    let saved = responses::save(
-        &state.db,
-        Some(&state.answers),
-        &ctx,
-        Some(user.me.id),
-        &changes,
-        Some(&section),
-    )
-    .await;
+    let saved = responses::save_by(&state, &ctx, user.me.id, &changes, Some(&section)).await;
     if let Err(error) = saved {
         notice
             .messages

@@ -131,17 +131,12 @@ async fn claim(
     Ok(rows)
 }
 
-async fn finish(
-    db: &DatabaseConnection,
-    id: i32,
-    status: &str,
-    error: Option<String>,
-    sent_at: Option<DateTime<Utc>>,
-) -> anyhow::Result<()> {
-    outbox::Entity::update_many()
-        .col_expr(outbox::Column::Status, Expr::value(status))
-        .col_expr(outbox::Column::LastError, Expr::value(error))
-        .col_expr(outbox::Column::SentAt, Expr::value(sent_at))
+/// A mail that is delivered, given up or cancelled forgets what it said: its bodies hold a
+/// personal link, its attachment the answers.
+fn forget_contents(
+    update: sea_orm::UpdateMany<outbox::Entity>,
+) -> sea_orm::UpdateMany<outbox::Entity> {
+    update
         .col_expr(
             outbox::Column::BodyText,
             Expr::value(Option::<String>::None),
@@ -154,6 +149,19 @@ async fn finish(
             outbox::Column::Attachment,
             Expr::value(Option::<Vec<u8>>::None),
         )
+}
+
+async fn finish(
+    db: &DatabaseConnection,
+    id: i32,
+    status: &str,
+    error: Option<String>,
+    sent_at: Option<DateTime<Utc>>,
+) -> anyhow::Result<()> {
+    forget_contents(outbox::Entity::update_many())
+        .col_expr(outbox::Column::Status, Expr::value(status))
+        .col_expr(outbox::Column::LastError, Expr::value(error))
+        .col_expr(outbox::Column::SentAt, Expr::value(sent_at))
         .filter(outbox::Column::Id.eq(id))
         .filter(outbox::Column::Status.eq(SENDING))
         .exec(db)
@@ -186,16 +194,8 @@ pub async fn cancel_reminders(
     round_id: i32,
     institution_id: i32,
 ) -> anyhow::Result<u64> {
-    Ok(outbox::Entity::update_many()
+    Ok(forget_contents(outbox::Entity::update_many())
         .col_expr(outbox::Column::Status, Expr::value(CANCELLED))
-        .col_expr(
-            outbox::Column::BodyText,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            outbox::Column::BodyHtml,
-            Expr::value(Option::<String>::None),
-        )
         .filter(outbox::Column::RoundId.eq(round_id))
         .filter(outbox::Column::InstitutionId.eq(institution_id))
         .filter(outbox::Column::Kind.eq(MailKind::Reminder.key()))

@@ -58,30 +58,19 @@ pub struct Style {
 }
 
 impl Style {
-    pub const BODY: Style = Style {
-        size: 10.0,
-        bold: false,
-        grey: 0,
-        indent: 0.0,
-    };
-    pub const LABEL: Style = Style {
-        size: 10.5,
-        bold: true,
-        grey: 0,
-        indent: 0.0,
-    };
-    pub const NOTE: Style = Style {
-        size: 9.0,
-        bold: false,
-        grey: 90,
-        indent: 12.0,
-    };
-    pub const ANSWER: Style = Style {
-        size: 10.0,
-        bold: false,
-        grey: 0,
-        indent: 12.0,
-    };
+    const fn new(size: f32, bold: bool, grey: u8, indent: f32) -> Style {
+        Style {
+            size,
+            bold,
+            grey,
+            indent,
+        }
+    }
+
+    pub const BODY: Style = Style::new(10.0, false, 0, 0.0);
+    pub const LABEL: Style = Style::new(10.5, true, 0, 0.0);
+    pub const NOTE: Style = Style::new(9.0, false, 90, 12.0);
+    pub const ANSWER: Style = Style::new(10.0, false, 0, 12.0);
 }
 
 /// A document being laid out, page by page.
@@ -196,15 +185,7 @@ impl Layout {
         if self.y > MARGIN {
             self.y += size * 0.8;
         }
-        self.paragraph(
-            text,
-            Style {
-                size,
-                bold: true,
-                grey: 0,
-                indent: 0.0,
-            },
-        );
+        self.paragraph(text, Style::new(size, true, 0, 0.0));
         self.y += size * 0.3;
     }
 

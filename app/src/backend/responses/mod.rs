@@ -16,7 +16,7 @@ pub use copy::{pdf_copy, Submission};
 pub(crate) use document::document_column;
 pub use document::{answers, as_answers, document, parse_document, store_answers, StoredAnswer};
 pub(crate) use row::touch_sql;
-pub use save::save;
+pub use save::{save, save_by};
 pub use store::{AnswerStore, Change, ResponseRows, Saved};
 pub use submit::{editor_names, submit};
 

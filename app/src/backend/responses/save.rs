@@ -14,6 +14,7 @@ use super::store::{AnswerStore, Change, Saved};
 use super::submit::editor_names;
 use super::{ResponseContext, ResponseError, StaleAnswer};
 use crate::backend::answer_batches::{self, Write};
+use crate::backend::state::AppState;
 use crate::domain::questionnaire::Definition;
 use crate::domain::response::{evaluate, normalise, AnswerError, AnswerSource, Evaluation};
 use crate::domain::time;
@@ -170,6 +171,26 @@ fn apply_writes(
     if rows.len() > stored {
         rows.sort_by(|a, b| a.item_key.cmp(&b.item_key));
     }
+}
+
+/// A save through the web (the survey module's or a section form's): `user_id`'s changes, with
+/// the process's answer store (autosaves in batches).
+pub async fn save_by(
+    state: &AppState,
+    ctx: &ResponseContext,
+    user_id: i32,
+    changes: &[Change],
+    section: Option<&str>,
+) -> Result<Saved, ResponseError> {
+    save(
+        &state.db,
+        Some(&state.answers),
+        ctx,
+        Some(user_id),
+        changes,
+        section,
+    )
+    .await
 }
 
 /// Stores answers. Every value is checked against its item; a write whose base revision is not
