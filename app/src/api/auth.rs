@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::guard;
 use super::{ApiError, Me};
 #[cfg(feature = "ssr")]
-use crate::backend::mail::invitations;
+use crate::backend::mail::links;
 #[cfg(feature = "ssr")]
 use crate::backend::{api_tokens, audit, auth, users};
 #[cfg(feature = "ssr")]
@@ -84,10 +84,7 @@ pub async fn request_link(email: String) -> Result<(), ApiError> {
     let email = reserve_mail_request(&state, "link", &email)?;
     let site = state.settings.site();
     let sent = match &email {
-        Some(email) => {
-            invitations::send_requested_link(&state.db, &site, email.as_str(), guard::client_ip())
-                .await?
-        }
+        Some(email) => links::send(&state.db, &site, email.as_str(), guard::client_ip()).await?,
         None => 0,
     };
     if sent == 0 {

@@ -11,7 +11,8 @@ use sea_orm::{
 
 use super::audit::{self, Actor};
 use super::entities::{institution, user, user_institution};
-use super::mail::invitations::{self, Site};
+use super::mail::invitations::Site;
+use super::mail::links;
 use crate::domain::{Email, Role};
 use crate::i18n::Lang;
 
@@ -166,8 +167,7 @@ pub async fn invite(
     )
     .await?;
     txn.commit().await.context("commit")?;
-    let mails =
-        invitations::send_requested_link(db, site, email.as_str(), actor.ip.clone()).await?;
+    let mails = links::send(db, site, email.as_str(), actor.ip.clone()).await?;
     Ok(mails)
 }
 

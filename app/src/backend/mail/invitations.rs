@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, Set, Statement,
+    FromQueryResult, QueryFilter, Set, Statement,
 };
 
 use super::outbox::{self, NewMail};
@@ -122,12 +122,12 @@ pub fn deadline(closes_at: DateTime<Utc>, lang: Lang) -> String {
 }
 
 /// What kind of mail a batch is.
-struct BatchKind {
-    kind: MailKind,
+pub(super) struct BatchKind {
+    pub kind: MailKind,
     /// Earlier links of the recipients stop working (a fresh link for one contact).
-    revoke_earlier: bool,
+    pub revoke_earlier: bool,
     /// Set for a scheduled run, which happens once.
-    schedule_key: Option<String>,
+    pub schedule_key: Option<String>,
 }
 
 /// Earlier personal links of these contacts in the round stop working.
@@ -178,7 +178,7 @@ fn personal_mail(
 }
 
 /// Queues one mail per contact with a new personal link, in one transaction with the batch.
-async fn queue(
+pub(super) async fn queue(
     db: &DatabaseConnection,
     site: &Site,
     actor: Option<&Actor>,
@@ -301,64 +301,6 @@ pub async fn invite(
         schedule_key: None,
     };
     queue(db, site, Some(actor), &round, &recipients, batch).await
-}
-
-/// A personal link a coordinator asked for (on the login page, by e-mail address): for each
-/// institution the address is an active coordinator of, a fresh link to the institution's newest
-/// round is mailed (in the coordinator's language). Earlier links keep working. Returns the number
-/// of mails queued: none for an address that is not an active coordinator's (the caller answers
-/// the same either way).
-pub async fn send_requested_link(
-    db: &DatabaseConnection,
-    site: &Site,
-    email: &str,
-    ip: Option<String>,
-) -> anyhow::Result<usize> {
-    let newest = newest_rounds_of(db, email).await?;
-    let mut mails = 0;
-    for (round, contact) in newest {
-        let actor = Actor {
-            user_id: Some(contact.user_id),
-            email: contact.email.clone(),
-            ip: ip.clone(),
-        };
-        let batch = BatchKind {
-            kind: MailKind::PersonalLink,
-            revoke_earlier: false,
-            schedule_key: None,
-        };
-        let queued = queue(db, site, Some(&actor), &round, &[contact], batch)
-            .await
-            .map_err(|e| anyhow::anyhow!(e).context("queue a requested link"))?;
-        mails += queued.mails;
-    }
-    Ok(mails)
-}
-
-/// Per institution that `email` is an active coordinator of: its newest round (by year, then the
-/// newest made) and the coordinator as that round's contact.
-async fn newest_rounds_of(
-    db: &impl ConnectionTrait,
-    email: &str,
-) -> anyhow::Result<Vec<(round::Model, Contact)>> {
-    let rounds = round::Entity::find()
-        .order_by_desc(round::Column::Year)
-        .order_by_desc(round::Column::Id)
-        .all(db)
-        .await
-        .context("read rounds")?;
-    let mut found: Vec<(round::Model, Contact)> = Vec::new();
-    for round in rounds {
-        for contact in contacts(db, round.id).await? {
-            let known = found
-                .iter()
-                .any(|(_, c)| c.institution_id == contact.institution_id);
-            if contact.email.eq_ignore_ascii_case(email) && !known {
-                found.push((round.clone(), contact));
-            }
-        }
-    }
-    Ok(found)
 }
 
 /// Reminds the contacts of institutions that have not submitted, up to the round's maximum per
