@@ -60,6 +60,7 @@ fn Sheet(sheet: FactSheetView, lang: Lang) -> impl IntoView {
 fn SourceFacts(source: FactSource, kind: String, lang: Lang) -> impl IntoView {
     let k = source.kind.clone();
     let heading = format!("{} — {}", source.name, source.year);
+    let chart = source.clone();
     view! {
         <section class="panel">
             <h2>{heading.clone()}</h2>
@@ -87,6 +88,51 @@ fn SourceFacts(source: FactSource, kind: String, lang: Lang) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            <FactChart source=chart />
         </section>
+    }
+}
+
+/// Bars for own, same type and national per indicator, under the table that holds the figures
+/// (the chart repeats them for the eye and is hidden from screen readers). What is not shown has
+/// no bar.
+#[component]
+pub fn FactChart(source: FactSource) -> impl IntoView {
+    let lang = use_lang();
+    let shares = source.kind != crate::domain::aggregate::kinds::SourceKind::Incidents.as_str();
+    let largest = source
+        .rows
+        .iter()
+        .flat_map(|r| [r.own, r.same_type, r.national])
+        .flatten()
+        .map(|(v, _, _)| v)
+        .fold(0.0_f64, f64::max);
+    let width = move |v: f64| {
+        let part = if shares {
+            v
+        } else {
+            v / largest.max(f64::EPSILON)
+        };
+        format!("width: {:.1}%", part.clamp(0.0, 1.0) * 100.0)
+    };
+    let kind = source.kind.clone();
+    view! {
+        <div class="fact-chart" aria-hidden="true">
+            {source.rows.into_iter().map(|r| view! {
+                <div class="fact-bars">
+                    <p>{r.label}</p>
+                    {[(lang.pick("Eigen", "Own"), r.own, "own"), (lang.pick("Soort", "Type"), r.same_type, "type"), (lang.pick("Land", "National"), r.national, "national")]
+                        .into_iter()
+                        .map(|(who, shown, class)| view! {
+                            <div class="fact-bar">
+                                <span class="who">{who}</span>
+                                <span class=format!("bar {class}") style=shown.map(|(v, _, _)| width(v)).unwrap_or_else(|| "width: 0".into())></span>
+                                <span class="value">{shown.map(|(v, _, _)| fact_value(&kind, v)).unwrap_or_else(|| "–".into())}</span>
+                            </div>
+                        })
+                        .collect_view()}
+                </div>
+            }).collect_view()}
+        </div>
     }
 }

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
+use super::factsheet::FactChart;
 use super::layout::{use_me, Problem};
+use crate::api::analysis::fact_sheet;
 use crate::api::institutions::my_institutions;
 use crate::api::survey::{my_responses, MyResponse};
 use crate::api::Me;
@@ -69,6 +71,7 @@ fn MyInstitutions() -> impl IntoView {
                                 <a href=format!("/instellingen/{}", i.code)>{i.name} " (" {i.code.clone()} ")"</a>
                                 " · "
                                 <a href=format!("/instellingen/{}/feitenblad", i.code)>{lang.pick("feitenblad", "fact sheet")}</a>
+                                <FactSummary code=i.code.clone() />
                             </li>
                         }).collect_view()}
                     </ul>
@@ -129,5 +132,21 @@ fn ResponseCard(r: MyResponse) -> impl IntoView {
         })}
         <p><a class="button" href=href>{label}</a>
             " " <a href=format!("/vragenlijst/{}/kopie.pdf?taal={}", r.id, lang.code()) download>{lang.pick("kopie (pdf)", "copy (PDF)")}</a></p>
+    }
+}
+
+/// The newest figures of an institution's first source as bars: own, same type, national (the
+/// figures themselves are on the fact sheet).
+#[component]
+fn FactSummary(code: String) -> impl IntoView {
+    let lang = use_lang();
+    let sheet = Resource::new(move || code.clone(), fact_sheet);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || sheet.get().and_then(Result::ok).and_then(|s| s.sources.into_iter().next()).map(|source| view! {
+                <p class="status">{format!("{} — {} ({})", source.name, source.year, lang.pick("cijfers in het feitenblad", "figures in the fact sheet"))}</p>
+                <FactChart source />
+            })}
+        </Suspense>
     }
 }
