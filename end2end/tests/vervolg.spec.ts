@@ -30,7 +30,7 @@ function requestedLinks(to: string): string[] {
 
 test('a coordinator invites a colleague, who fills in a section', async ({ browser }) => {
   // Coördinator C (30RR) has only ever had a link: asks for a new one, then invites a colleague.
-  const c = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  const c = await (await browser.newContext()).newPage();
   await c.goto('/nieuwe-link');
   await c.getByLabel('E-mailadres').fill('survey-c@e2e.test');
   await c.getByRole('button', { name: 'Stuur mij een link' }).click();
@@ -46,7 +46,7 @@ test('a coordinator invites a colleague, who fills in a section', async ({ brows
   await expect(c.getByText('collega-c@e2e.test')).toBeVisible();
   await expectAccessible(c);
 
-  const colleague = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  const colleague = await (await browser.newContext()).newPage();
   await expect.poll(() => requestedLinks('collega-c@e2e.test').length, { timeout: 15_000 }).toBe(1);
   await colleague.goto(requestedLinks('collega-c@e2e.test')[0]);
   await colleague.getByRole('button', { name: 'Open de vragenlijst' }).click();
@@ -65,7 +65,7 @@ test('a link-only coordinator asks for a link after the round closed and reads t
   await page.getByRole('button', { name: 'Ronde nu sluiten' }).click();
   await expect(page.getByRole('button', { name: 'Ronde nu sluiten' })).toHaveCount(0);
 
-  const coordinator = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  const coordinator = await (await browser.newContext()).newPage();
   await coordinator.goto('/inloggen');
   await coordinator.getByRole('link', { name: /Stuur mij een nieuwe link/ }).click();
   await expectAccessible(coordinator);

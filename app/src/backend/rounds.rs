@@ -567,12 +567,20 @@ pub async fn redeem_link(
         .exec(db)
         .await
         .context("mark link used")?;
+    // A response that can still be answered opens where its coordinators stopped; a closed
+    // round's or a submitted one opens on its overview, to read.
+    let round_open = round::Entity::find_by_id(link.round_id)
+        .one(db)
+        .await
+        .context("read round")?
+        .is_some_and(|r| r.phase(now) == crate::domain::round::RoundPhase::Open);
+    let writable = round_open && resp.status != ResponseStatus::Submitted.as_str();
     Ok(Some(Redeemed {
         user_id: link.user_id,
         round_id: link.round_id,
         institution_id: link.institution_id,
         response_id: resp.id,
-        last_section: resp.last_section,
+        last_section: resp.last_section.filter(|_| writable),
         link_id: link.id,
     }))
 }

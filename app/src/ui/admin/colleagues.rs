@@ -84,11 +84,11 @@ pub fn RoleForm(rows: Vec<UserRow>) -> impl IntoView {
                     <option value=u.id.to_string()>{format!("{} ({})", u.name, u.email)}</option>
                 }).collect_view()}
             </select>
-            <label for="role-role">{lang.pick("Rol", "Role")}</label>
+            <label for="role-role">{lang.pick("Nieuwe functie", "New role")}</label>
             <select id="role-role" name="role">
                 {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label(lang)}</option> }).collect_view()}
             </select>
-            <label for="role-institutions">{lang.pick("Instellingscodes (alleen voor een coördinator, gescheiden door komma's)", "Institution codes (a coordinator's only, separated by commas)")}</label>
+            <label for="role-institutions">{lang.pick("Zijn of haar instellingen (codes, alleen voor een coördinator)", "Their institutions (codes, a coordinator's only)")}</label>
             <input id="role-institutions" name="institutions" />
             <button type="submit">{lang.pick("Opslaan", "Save")}</button>
         </ActionForm>
