@@ -183,3 +183,26 @@ pub fn fact_cell(kind: &str, shown: Option<Shown>, lang: Lang) -> String {
         None => lang.pick("niet getoond", "not shown").to_owned(),
     }
 }
+
+impl FactSource {
+    /// The length of a figure's bar, 0 to 1: a share is its own length; an incident rate is
+    /// scaled to the largest rate of the source.
+    pub fn bar_scale(&self) -> impl Fn(f64) -> f64 + Copy {
+        let shares = self.kind != SourceKind::Incidents.as_str();
+        let largest = self
+            .rows
+            .iter()
+            .flat_map(|r| [r.own, r.same_type, r.national])
+            .flatten()
+            .map(|(v, _, _)| v)
+            .fold(0.0_f64, f64::max);
+        move |v: f64| {
+            let part = if shares {
+                v
+            } else {
+                v / largest.max(f64::EPSILON)
+            };
+            part.clamp(0.0, 1.0)
+        }
+    }
+}

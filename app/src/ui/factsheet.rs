@@ -99,22 +99,8 @@ fn SourceFacts(source: FactSource, kind: String, lang: Lang) -> impl IntoView {
 #[component]
 pub fn FactChart(source: FactSource) -> impl IntoView {
     let lang = use_lang();
-    let shares = source.kind != crate::domain::aggregate::kinds::SourceKind::Incidents.as_str();
-    let largest = source
-        .rows
-        .iter()
-        .flat_map(|r| [r.own, r.same_type, r.national])
-        .flatten()
-        .map(|(v, _, _)| v)
-        .fold(0.0_f64, f64::max);
-    let width = move |v: f64| {
-        let part = if shares {
-            v
-        } else {
-            v / largest.max(f64::EPSILON)
-        };
-        format!("width: {:.1}%", part.clamp(0.0, 1.0) * 100.0)
-    };
+    let scale = source.bar_scale();
+    let width = move |v: f64| format!("width: {:.1}%", scale(v) * 100.0);
     let kind = source.kind.clone();
     view! {
         <div class="fact-chart" aria-hidden="true">

@@ -1,6 +1,7 @@
 //! PDF copies: `GET /vragenlijst/{id}/kopie.pdf[?taal=en][&blanco=1]` (the response's copy, or a
 //! blank one of its version: whoever may read the response) and
 //! `GET /instellingen/{code}/feitenblad.pdf[?taal=en]` (the fact sheet: whoever may see it).
+//! Each download is recorded in the audit log, as every export is.
 
 use app::backend::middleware::Viewer;
 use app::backend::{responses, AppState};
@@ -39,6 +40,15 @@ pub async fn response_copy(
     let blank = query.blanco.is_some();
     let lang = query.lang(&headers);
     let bytes = responses::pdf_copy(&state.db, &ctx, blank, lang, None).await?;
+    let details = serde_json::json!({ "blank": blank, "language": lang.code() });
+    super::export::record(
+        &state,
+        &user,
+        "export.copy",
+        &format!("response:{id}"),
+        details,
+    )
+    .await?;
     let name = format!(
         "{}-{}-{}{}.pdf",
         lang.pick("vragenlijst", "questionnaire"),
@@ -64,6 +74,9 @@ pub async fn fact_sheet(
     let lang = query.lang(&headers);
     let sheet = app::api::analysis::fact_sheet_of(&state, &user, &code, lang).await?;
     let bytes = app::backend::pdf::fact_sheet(&sheet, lang)?;
+    let details = serde_json::json!({ "language": lang.code() });
+    let target = format!("institution:{}", sheet.code);
+    super::export::record(&state, &user, "export.fact_sheet", &target, details).await?;
     let name = format!(
         "{}-{}.pdf",
         lang.pick("feitenblad", "fact-sheet"),

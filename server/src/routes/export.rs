@@ -130,7 +130,7 @@ pub async fn personal_data(
 }
 
 /// Records an export in the audit log: when that fails, nothing is downloaded.
-async fn record(
+pub(super) async fn record(
     state: &AppState,
     user: &app::backend::auth::CurrentUser,
     action: &str,

@@ -452,6 +452,15 @@ async fn the_receipt_carries_the_submitted_copy_as_a_pdf(backend: Backend) {
         .await
         .expect("other fact sheet");
     assert_eq!(other.status(), 403, "another institution's fact sheet");
+    let actions = app.audit_actions().await;
+    assert!(
+        actions.contains(&"export.copy".to_owned()),
+        "the copy is logged"
+    );
+    assert!(
+        actions.contains(&"export.fact_sheet".to_owned()),
+        "the fact sheet is logged"
+    );
 }
 both!(the_receipt_carries_the_submitted_copy_as_a_pdf, backend);
 

@@ -54,6 +54,7 @@ pub struct Contact {
     pub code: String,
     pub institution_name: String,
     pub response_id: i32,
+    pub round_id: i32,
     pub status: String,
     pub updated_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -61,6 +62,27 @@ pub struct Contact {
 
 /// The active coordinators of the round's institutions, by institution code and address.
 pub async fn contacts(db: &impl ConnectionTrait, round_id: i32) -> anyhow::Result<Vec<Contact>> {
+    contacts_where(db, "r.round_id = $1", round_id.into(), "i.code, u.email").await
+}
+
+/// The rounds in which `email` (lower case) is an active coordinator's address, as that round's
+/// contact, newest round first (by year, then the newest made).
+pub(super) async fn contacts_of(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> anyhow::Result<Vec<Contact>> {
+    let order = "(SELECT year FROM rounds WHERE rounds.id = r.round_id) DESC, r.round_id DESC";
+    contacts_where(db, "u.email = $1", email.to_lowercase().into(), order).await
+}
+
+/// Active coordinators of participating institutions where `condition` (with `$1` = `value`)
+/// holds, in `order`.
+async fn contacts_where(
+    db: &impl ConnectionTrait,
+    condition: &str,
+    value: sea_orm::Value,
+    order: &str,
+) -> anyhow::Result<Vec<Contact>> {
     let backend = db.get_database_backend();
     let active = if backend == sea_orm::DbBackend::Postgres {
         "true"
@@ -71,15 +93,15 @@ pub async fn contacts(db: &impl ConnectionTrait, round_id: i32) -> anyhow::Resul
         backend,
         format!(
             "SELECT u.id AS user_id, u.email, u.display_name, u.language, i.id AS institution_id, \
-             i.code, i.name AS institution_name, r.id AS response_id, r.status, r.updated_at, \
-             r.submitted_at FROM responses r \
+             i.code, i.name AS institution_name, r.id AS response_id, r.round_id, r.status, \
+             r.updated_at, r.submitted_at FROM responses r \
              JOIN institutions i ON i.id = r.institution_id \
              JOIN user_institutions ui ON ui.institution_id = i.id \
              JOIN users u ON u.id = ui.user_id \
-             WHERE r.round_id = $1 AND u.active = {active} AND u.role = 'coordinator' \
-             ORDER BY i.code, u.email"
+             WHERE {condition} AND u.active = {active} AND u.role = 'coordinator' \
+             ORDER BY {order}"
         ),
-        [round_id.into()],
+        [value],
     ))
     .all(db)
     .await

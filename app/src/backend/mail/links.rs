@@ -2,9 +2,9 @@
 //! fresh link per institution to its newest round, by e-mail.
 
 use anyhow::Context;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::invitations::{contacts, queue, BatchKind, Contact, Site};
+use super::invitations::{contacts_of, queue, BatchKind, Contact, Site};
 use crate::backend::audit::Actor;
 use crate::backend::entities::round;
 use crate::domain::mail::MailKind;
@@ -42,27 +42,27 @@ pub async fn send(
 }
 
 /// Per institution that `email` is an active coordinator of: its newest round (by year, then the
-/// newest made) and the coordinator as that round's contact.
+/// newest made) and the coordinator as that round's contact. Two queries, however many rounds.
 async fn newest_rounds_of(
     db: &impl ConnectionTrait,
     email: &str,
 ) -> anyhow::Result<Vec<(round::Model, Contact)>> {
+    let mut newest: Vec<Contact> = Vec::new();
+    for contact in contacts_of(db, email).await? {
+        if !newest
+            .iter()
+            .any(|c| c.institution_id == contact.institution_id)
+        {
+            newest.push(contact);
+        }
+    }
     let rounds = round::Entity::find()
-        .order_by_desc(round::Column::Year)
-        .order_by_desc(round::Column::Id)
+        .filter(round::Column::Id.is_in(newest.iter().map(|c| c.round_id)))
         .all(db)
         .await
         .context("read rounds")?;
-    let mut found: Vec<(round::Model, Contact)> = Vec::new();
-    for round in rounds {
-        for contact in contacts(db, round.id).await? {
-            let known = found
-                .iter()
-                .any(|(_, c)| c.institution_id == contact.institution_id);
-            if contact.email.eq_ignore_ascii_case(email) && !known {
-                found.push((round.clone(), contact));
-            }
-        }
-    }
-    Ok(found)
+    Ok(newest
+        .into_iter()
+        .filter_map(|c| Some((rounds.iter().find(|r| r.id == c.round_id)?.clone(), c)))
+        .collect())
 }

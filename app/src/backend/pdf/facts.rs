@@ -3,7 +3,6 @@
 //! suppression as the page.
 
 use super::{Layout, Style};
-use crate::domain::aggregate::kinds::SourceKind;
 use crate::i18n::Lang;
 use crate::types::{fact_cell, FactSheetView};
 
@@ -32,21 +31,7 @@ pub fn fact_sheet(sheet: &FactSheetView, lang: Lang) -> anyhow::Result<Vec<u8>> 
     }
     for source in &sheet.sources {
         layout.heading(&format!("{} — {}", source.name, source.year), 13.0);
-        let shares = source.kind != SourceKind::Incidents.as_str();
-        let largest = source
-            .rows
-            .iter()
-            .flat_map(|r| [r.own, r.same_type, r.national])
-            .flatten()
-            .map(|(v, _, _)| v)
-            .fold(0.0_f64, f64::max);
-        let scale = |v: f64| {
-            if shares {
-                v
-            } else {
-                v / largest.max(f64::EPSILON)
-            }
-        };
+        let scale = source.bar_scale();
         for row in &source.rows {
             let differs = if row.differs {
                 lang.pick(

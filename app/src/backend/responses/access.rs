@@ -5,15 +5,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::{may_access, status_of, ResponseContext, ResponseError, ResponseRows};
+use super::{link_reaches, may_access, status_of, ResponseContext, ResponseError, ResponseRows};
 use crate::backend::auth::CurrentUser;
 use crate::backend::entities::{institution, response, round};
 use crate::backend::state::AppState;
 use crate::domain::questionnaire::Definition;
-use crate::domain::round::RoundPhase;
 use crate::domain::Role;
 
 /// The definition of a published version, parsed once: published versions never change.
@@ -135,18 +133,12 @@ pub async fn of_user(
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let now = Utc::now();
-    // A personal link's session: its own round, and the closed rounds to read.
-    let reachable = |round: &round::Model| {
-        user.scope
-            .is_none_or(|s| s.round_id == round.id || round.phase(now) == RoundPhase::Closed)
-    };
     let mut out: Vec<ResponseRows> = responses
         .into_iter()
         .filter_map(|r| {
             let round = rounds
                 .get(&r.round_id)
-                .filter(|round| reachable(round))?
+                .filter(|round| link_reaches(user, round, false))?
                 .clone();
             let inst = institutions.get(&r.institution_id)?.clone();
             Some((r, round, inst))

@@ -106,12 +106,18 @@ pub fn may_access(user: &CurrentUser, ctx: &ResponseContext, write: bool) -> boo
         Role::Researcher => false,
         Role::Coordinator => {
             let bound = user.me.institutions.contains(&ctx.institution.code);
-            let closed = ctx.round.phase(Utc::now()) == RoundPhase::Closed;
-            let in_scope = user.scope.is_none_or(|s| {
-                s.institution_id == ctx.institution.id
-                    && (s.round_id == ctx.round.id || (closed && !write))
-            });
-            bound && in_scope
+            let in_scope = user
+                .scope
+                .is_none_or(|s| s.institution_id == ctx.institution.id);
+            bound && in_scope && link_reaches(user, &ctx.round, write)
         }
     }
+}
+
+/// Whether a personal link's session reaches a response of `round` (of its own institution): its
+/// own round, and closed rounds to read. Other sessions: every round.
+pub(super) fn link_reaches(user: &CurrentUser, round: &round::Model, write: bool) -> bool {
+    let closed = || round.phase(Utc::now()) == RoundPhase::Closed;
+    user.scope
+        .is_none_or(|s| s.round_id == round.id || (!write && closed()))
 }
