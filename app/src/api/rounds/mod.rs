@@ -1,6 +1,9 @@
 //! Rounds for admins: open one, close early, extend, reopen a submitted response, and issue or
 //! revoke coordinators' personal links.
 
+mod create;
+mod participants;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -8,13 +11,19 @@ use serde::{Deserialize, Serialize};
 use super::guard;
 use super::ApiError;
 #[cfg(feature = "ssr")]
-use crate::backend::{institutions, questionnaires, responses, rounds, users};
+use crate::backend::{responses, rounds};
 use crate::domain::response::ResponseStatus;
 #[cfg(feature = "ssr")]
 use crate::domain::{
-    questionnaire::VersionStatus,
     time::{self, format_local, input_value},
     Role,
+};
+
+pub use create::{
+    create_round, round_options, CreateRound, NewRoundChoices, RoundOptions, VersionChoice,
+};
+pub use participants::{
+    issue_link, reopen_response, revoke_links, IssueLink, ReopenResponse, RevokeLinks,
 };
 
 /// A round in lists.
@@ -54,22 +63,6 @@ pub struct RoundDetail {
     pub participants: Vec<ParticipantRow>,
 }
 
-/// A published version to choose for a new round.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VersionChoice {
-    pub id: i32,
-    pub label: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct NewRoundChoices {
-    pub versions: Vec<VersionChoice>,
-    pub institutions: usize,
-    pub year: i32,
-    pub opens_input: String,
-    pub closes_input: String,
-}
-
 #[cfg(feature = "ssr")]
 fn summary(info: &crate::backend::rounds::RoundInfo) -> RoundSummary {
     let now = chrono::Utc::now();
@@ -99,83 +92,6 @@ pub async fn list_rounds() -> Result<Vec<RoundSummary>, ApiError> {
     let state = guard::state()?;
     guard::require(Role::ADMINS)?;
     Ok(rounds::list(&state.db).await?.iter().map(summary).collect())
-}
-
-/// What the form for a new round offers. Admins.
-#[server(prefix = "/api", endpoint = "round_options")]
-pub async fn round_options() -> Result<NewRoundChoices, ApiError> {
-    let state = guard::state()?;
-    guard::require(Role::ADMINS)?;
-    let versions = questionnaires::list(&state.db)
-        .await
-        .map_err(ApiError::internal)?
-        .into_iter()
-        .filter(|v| v.status == VersionStatus::Published)
-        .map(|v| VersionChoice {
-            id: v.id,
-            label: format!("{} — versie {}", v.definition.title.nl, v.number),
-        })
-        .collect();
-    let count = institutions::list(&state.db, &institutions::Filter::default())
-        .await?
-        .len();
-    let now = chrono::Utc::now();
-    Ok(NewRoundChoices {
-        versions,
-        institutions: count,
-        year: chrono::Datelike::year(&time::today(now)),
-        opens_input: time::input_value(now),
-        closes_input: time::input_value(now + chrono::Duration::days(42)),
-    })
-}
-
-/// Opens a round. `institutions` holds codes separated by commas or spaces; empty means every
-/// institution in the register. Admins.
-#[server(prefix = "/api", endpoint = "create_round")]
-pub async fn create_round(
-    name: String,
-    year: i32,
-    version_id: i32,
-    opens_at: String,
-    closes_at: String,
-    institutions: String,
-) -> Result<(), ApiError> {
-    let state = guard::state()?;
-    let user = guard::require(Role::ADMINS)?;
-    if !(2000..=2100).contains(&year) {
-        return Err(ApiError::invalid(
-            "year",
-            "Vul een jaar tussen 2000 en 2100 in.",
-            "Enter a year between 2000 and 2100.",
-        ));
-    }
-    let bad_time = |field: &str| {
-        ApiError::invalid(
-            field,
-            "Vul datum en tijd in als dd-mm-jjjj uu:mm.",
-            "Enter date and time as dd-mm-yyyy hh:mm.",
-        )
-    };
-    let opens = time::parse_local(&opens_at).ok_or_else(|| bad_time("opens_at"))?;
-    let closes = time::parse_local(&closes_at).ok_or_else(|| bad_time("closes_at"))?;
-    let mut wanted: Vec<String> = institutions
-        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .map(str::to_uppercase)
-        .collect();
-    wanted.sort();
-    wanted.dedup();
-    let new = rounds::NewRound {
-        name,
-        year,
-        version_id,
-        opens_at: opens,
-        closes_at: closes,
-        institutions: wanted,
-    };
-    let id = rounds::create(&state.db, &guard::actor(&user), &new).await?;
-    leptos_axum::redirect(&format!("/beheer/rondes/{id}"));
-    Ok(())
 }
 
 /// A round with its participants. Admins.
@@ -242,44 +158,4 @@ pub async fn extend_round(id: i32, closes_at: String) -> Result<(), ApiError> {
     rounds::set_closing(&state.db, &guard::actor(&user), id, closes).await?;
     state.contexts.clear();
     Ok(())
-}
-
-/// Reopens one institution's submitted response. Admins; recorded in the audit log.
-#[server(prefix = "/api", endpoint = "reopen_response")]
-pub async fn reopen_response(id: i32) -> Result<(), ApiError> {
-    let state = guard::state()?;
-    let user = guard::require(Role::ADMINS)?;
-    rounds::reopen(&state.db, &guard::actor(&user), id).await?;
-    state.contexts.clear();
-    Ok(())
-}
-
-/// A new personal link for a coordinator in a round (earlier ones stop working). The link is shown
-/// once, on the next page this admin loads ([`super::users::take_password_link`]). Admins.
-#[server(prefix = "/api", endpoint = "issue_link")]
-pub async fn issue_link(round_id: i32, user_id: i32) -> Result<(), ApiError> {
-    let state = guard::state()?;
-    let admin = guard::require(Role::ADMINS)?;
-    let token = rounds::issue_link(&state.db, &guard::actor(&admin), round_id, user_id).await?;
-    // The earlier link's sessions ended with it: no cached copy may outlive them.
-    state.sessions.clear();
-    let email = users::find_by_id(&state.db, user_id)
-        .await?
-        .map(|u| u.email)
-        .unwrap_or_default();
-    let url = format!("{}/r/{token}", state.settings.base_url);
-    state
-        .flash
-        .put_link(admin.session_id, super::PasswordLink { email, url });
-    Ok(())
-}
-
-/// Revokes a coordinator's links for a round. Admins.
-#[server(prefix = "/api", endpoint = "revoke_links")]
-pub async fn revoke_links(round_id: i32, user_id: i32) -> Result<u64, ApiError> {
-    let state = guard::state()?;
-    let user = guard::require(Role::ADMINS)?;
-    let revoked = rounds::revoke_links(&state.db, &guard::actor(&user), round_id, user_id).await?;
-    state.sessions.clear();
-    Ok(revoked)
 }
