@@ -496,10 +496,14 @@ fn long_functions(module: &Module, limit: usize) -> Vec<(String, usize)> {
     for (i, line) in lines.iter().enumerate() {
         let code = line.trim_start();
         let indent = &line[..line.len() - code.len()];
-        let code = ["pub(crate) ", "pub "]
-            .iter()
-            .find_map(|p| code.strip_prefix(p))
-            .unwrap_or(code);
+        // Any visibility: `pub`, `pub(crate)`, `pub(super)`, `pub(in path)`.
+        let code = match code.strip_prefix("pub") {
+            Some(rest) if rest.starts_with('(') => {
+                rest.find(") ").map_or(code, |close| &rest[close + 2..])
+            }
+            Some(rest) => rest.strip_prefix(' ').unwrap_or(code),
+            None => code,
+        };
         let code = code.strip_prefix("async ").unwrap_or(code);
         let Some(rest) = code.strip_prefix("fn ") else {
             continue;

@@ -401,85 +401,97 @@ async fn send(changes: Vec<AnswerChange>) -> bool {
     status(&pick(lang, "Opslaan…", "Saving…"), "saving");
     let body = serde_json::json!({ "id": id, "section": section, "changes": changes }).to_string();
     match post("/api/save_answers", &body, leaving).await {
-        Ok((200, text)) => {
-            if let Ok(result) = serde_json::from_str::<SaveResult>(&text) {
-                for (key, rev) in &result.revisions {
-                    if let Some(input) = hidden_input(page::REVISION, key) {
-                        input.set_value(&rev.to_string());
-                    }
-                    if let (Some(input), Some(c)) = (
-                        hidden_input(page::SAVED, key),
-                        changes.iter().find(|c| c.key == *key),
-                    ) {
-                        input.set_value(c.value.trim());
-                    }
-                }
-                with(|s| {
-                    for c in &changes {
-                        s.config.answers.insert(c.key.clone(), c.value.clone());
-                    }
-                });
-            }
-            let time = js_sys::Date::new_0();
-            let stamp = format!("{:02}:{:02}", time.get_hours(), time.get_minutes());
-            status(
-                &format!("{} {stamp}", pick(lang, "Opgeslagen om", "Saved at")),
-                "saved",
-            );
-            true
-        }
+        Ok((200, text)) => saved(lang, &changes, &text),
         Ok((status_code, text)) if (400..500).contains(&status_code) => {
-            let error = serde_json::from_str::<ApiError>(&text).unwrap_or(ApiError::Internal);
-            if let ApiError::Stale(current) = &error {
-                for s in current {
-                    apply_current(&s.key, &s.value, s.revision);
-                }
-                refresh();
-            }
-            if !matches!(error, ApiError::Stale(_) | ApiError::Unauthenticated) {
-                with(|s| {
-                    for c in &changes {
-                        s.refused.insert(c.key.clone(), c.value.clone());
-                    }
-                });
-            }
-            if matches!(error, ApiError::Unauthenticated) {
-                status(&pick(lang, "Niet opgeslagen: uw sessie is verlopen. Open uw link opnieuw of log opnieuw in; wat u invulde staat nog in het formulier.", "Not saved: your session has expired. Open your link again or log in again; what you entered is still in the form."), "error");
-            } else {
-                status(&error.message(lang), "error");
-            }
-            false
+            refused(lang, &changes, &text)
         }
-        _ => {
-            status(
-                &pick(
-                    lang,
-                    "Niet opgeslagen: de server is niet bereikbaar. Nieuwe poging over 5 seconden…",
-                    "Not saved: the server cannot be reached. Trying again in 5 seconds…",
-                ),
-                "error",
-            );
-            let schedule = with(|s| {
-                let first = !s.retry_scheduled;
-                s.retry_scheduled = true;
-                first
-            })
-            .unwrap_or(false);
-            if schedule {
-                let callback = Closure::once_into_js(move || {
-                    with(|s| s.retry_scheduled = false);
-                    wasm_bindgen_futures::spawn_local(save_dirty());
-                });
-                if let Some(window) = web_sys::window() {
-                    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                        callback.unchecked_ref(),
-                        5000,
-                    );
-                }
+        _ => unreachable_server(lang),
+    }
+}
+
+/// A save that was stored: the page takes the new revisions and saved values.
+fn saved(lang: Lang, changes: &[AnswerChange], text: &str) -> bool {
+    if let Ok(result) = serde_json::from_str::<SaveResult>(text) {
+        for (key, rev) in &result.revisions {
+            if let Some(input) = hidden_input(page::REVISION, key) {
+                input.set_value(&rev.to_string());
             }
-            false
+            if let (Some(input), Some(c)) = (
+                hidden_input(page::SAVED, key),
+                changes.iter().find(|c| c.key == *key),
+            ) {
+                input.set_value(c.value.trim());
+            }
+        }
+        with(|s| {
+            for c in changes {
+                s.config.answers.insert(c.key.clone(), c.value.clone());
+            }
+        });
+    }
+    let time = js_sys::Date::new_0();
+    let stamp = format!("{:02}:{:02}", time.get_hours(), time.get_minutes());
+    status(
+        &format!("{} {stamp}", pick(lang, "Opgeslagen om", "Saved at")),
+        "saved",
+    );
+    true
+}
+
+/// A save the server refused: a stale answer takes the stored one, anything else stays in the
+/// form as refused; the status line says why.
+fn refused(lang: Lang, changes: &[AnswerChange], text: &str) -> bool {
+    let error = serde_json::from_str::<ApiError>(text).unwrap_or(ApiError::Internal);
+    if let ApiError::Stale(current) = &error {
+        for s in current {
+            apply_current(&s.key, &s.value, s.revision);
+        }
+        refresh();
+    }
+    if !matches!(error, ApiError::Stale(_) | ApiError::Unauthenticated) {
+        with(|s| {
+            for c in changes {
+                s.refused.insert(c.key.clone(), c.value.clone());
+            }
+        });
+    }
+    if matches!(error, ApiError::Unauthenticated) {
+        status(&pick(lang, "Niet opgeslagen: uw sessie is verlopen. Open uw link opnieuw of log opnieuw in; wat u invulde staat nog in het formulier.", "Not saved: your session has expired. Open your link again or log in again; what you entered is still in the form."), "error");
+    } else {
+        status(&error.message(lang), "error");
+    }
+    false
+}
+
+/// A save that did not reach the server: tried again in 5 seconds (one retry pending at a time).
+fn unreachable_server(lang: Lang) -> bool {
+    status(
+        &pick(
+            lang,
+            "Niet opgeslagen: de server is niet bereikbaar. Nieuwe poging over 5 seconden…",
+            "Not saved: the server cannot be reached. Trying again in 5 seconds…",
+        ),
+        "error",
+    );
+    let schedule = with(|s| {
+        let first = !s.retry_scheduled;
+        s.retry_scheduled = true;
+        first
+    })
+    .unwrap_or(false);
+    if schedule {
+        let callback = Closure::once_into_js(move || {
+            with(|s| s.retry_scheduled = false);
+            wasm_bindgen_futures::spawn_local(save_dirty());
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                callback.unchecked_ref(),
+                5000,
+            );
         }
     }
+    false
 }
 
 /// Puts the stored value of an answer into the form (after a refused stale write).

@@ -183,46 +183,11 @@ impl Config {
             return Err(ConfigError::DatabaseUrl(db.clone()));
         }
         self.socket_addr()?;
+        self.positive()?;
         if let Some(base) = &self.base_url {
             if !(base.starts_with("http://") || base.starts_with("https://")) {
                 return Err(ConfigError::BaseUrl(base.clone()));
             }
-        }
-        if self.session_hours <= 0 {
-            return Err(ConfigError::NotPositive("MIV_SESSION_HOURS"));
-        }
-        if self.link_session_hours <= 0 {
-            return Err(ConfigError::NotPositive("MIV_LINK_SESSION_HOURS"));
-        }
-        if self.link_idle_minutes <= 0 {
-            return Err(ConfigError::NotPositive("MIV_LINK_IDLE_MINUTES"));
-        }
-        if self.password_link_hours <= 0 {
-            return Err(ConfigError::NotPositive("MIV_PASSWORD_LINK_HOURS"));
-        }
-        if self.login_max_failures == 0 {
-            return Err(ConfigError::NotPositive("MIV_LOGIN_MAX_FAILURES"));
-        }
-        if self.login_window_secs == 0 {
-            return Err(ConfigError::NotPositive("MIV_LOGIN_WINDOW_SECS"));
-        }
-        if self.min_institutions == 0 {
-            return Err(ConfigError::NotPositive("MIV_MIN_INSTITUTIONS"));
-        }
-        if self.retention_months == 0 {
-            return Err(ConfigError::NotPositive("MIV_RETENTION_MONTHS"));
-        }
-        if self.min_n_shares == 0 {
-            return Err(ConfigError::NotPositive("MIV_MIN_N_SHARES"));
-        }
-        if self.api_per_minute == 0 {
-            return Err(ConfigError::NotPositive("MIV_API_PER_MINUTE"));
-        }
-        if self.min_n_counts == 0 {
-            return Err(ConfigError::NotPositive("MIV_MIN_N_COUNTS"));
-        }
-        if self.protection_width == Some(0) {
-            return Err(ConfigError::NotPositive("MIV_PROTECTION_WIDTH"));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(ConfigError::LogFormat(self.log_format.clone()));
@@ -257,22 +222,34 @@ impl Config {
             return Err(ConfigError::SmtpSecurity(self.smtp_security.clone()));
         }
         self.mail_sender()?;
-        if self.mail_per_second == 0 {
-            return Err(ConfigError::NotPositive("MIV_MAIL_PER_SECOND"));
-        }
-        if self.mail_concurrency == 0 {
-            return Err(ConfigError::NotPositive("MIV_MAIL_CONCURRENCY"));
-        }
-        if self.mail_lease_secs <= 0 {
-            return Err(ConfigError::NotPositive("MIV_MAIL_LEASE_SECS"));
-        }
-        if self.mail_max_attempts <= 0 {
-            return Err(ConfigError::NotPositive("MIV_MAIL_MAX_ATTEMPTS"));
-        }
-        if self.mail_retry_secs <= 0 {
-            return Err(ConfigError::NotPositive("MIV_MAIL_RETRY_SECS"));
-        }
         Ok(())
+    }
+
+    /// Every count, duration and limit that must be above zero.
+    fn positive(&self) -> Result<(), ConfigError> {
+        let settings = [
+            ("MIV_SESSION_HOURS", self.session_hours > 0),
+            ("MIV_LINK_SESSION_HOURS", self.link_session_hours > 0),
+            ("MIV_LINK_IDLE_MINUTES", self.link_idle_minutes > 0),
+            ("MIV_PASSWORD_LINK_HOURS", self.password_link_hours > 0),
+            ("MIV_LOGIN_MAX_FAILURES", self.login_max_failures > 0),
+            ("MIV_LOGIN_WINDOW_SECS", self.login_window_secs > 0),
+            ("MIV_MIN_INSTITUTIONS", self.min_institutions > 0),
+            ("MIV_RETENTION_MONTHS", self.retention_months > 0),
+            ("MIV_MIN_N_SHARES", self.min_n_shares > 0),
+            ("MIV_API_PER_MINUTE", self.api_per_minute > 0),
+            ("MIV_MIN_N_COUNTS", self.min_n_counts > 0),
+            ("MIV_PROTECTION_WIDTH", self.protection_width != Some(0)),
+            ("MIV_MAIL_PER_SECOND", self.mail_per_second > 0),
+            ("MIV_MAIL_CONCURRENCY", self.mail_concurrency > 0),
+            ("MIV_MAIL_LEASE_SECS", self.mail_lease_secs > 0),
+            ("MIV_MAIL_MAX_ATTEMPTS", self.mail_max_attempts > 0),
+            ("MIV_MAIL_RETRY_SECS", self.mail_retry_secs > 0),
+        ];
+        match settings.iter().find(|(_, above_zero)| !above_zero) {
+            Some((name, _)) => Err(ConfigError::NotPositive(name)),
+            None => Ok(()),
+        }
     }
 
     /// The sender mailbox.

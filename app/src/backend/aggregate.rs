@@ -83,24 +83,7 @@ pub fn students(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut file = File::open(path).with_context(|| format!("cannot open {name}"))?;
-    let len = file.metadata().context("file size")?.len();
-    let mut head = Vec::new();
-    (&mut file)
-        .take(64 << 10)
-        .read_to_end(&mut head)
-        .context("read header")?;
-    let Some(end) = head.iter().position(|&b| b == b'\n') else {
-        return Err(AggregateError::Line {
-            file: name,
-            error: LineError {
-                line: 1,
-                column: String::new(),
-                message: "geen kopregel".into(),
-            },
-        });
-    };
-    let (header, delimiter) = csv::header(&head[..end]);
+    let (header, delimiter, first, len) = read_header(path, &name)?;
     let crossings: Vec<(&str, &str)> = crossings
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
@@ -112,7 +95,6 @@ pub fn students(
             file: name.clone(),
             error,
         })?;
-    let first = end as u64 + 1;
     let parts = |threads: usize| -> Vec<Result<(Accumulated, u64), AggregateError>> {
         let starts = match part_starts(path, first, len, threads) {
             Ok(starts) => starts,
@@ -143,24 +125,51 @@ pub fn students(
     // may lie inside a field. Each part counts its quotes: a part may only start after an even
     // number of them. Otherwise (or on any error, which may come from such a start) the file
     // is read again by one thread, which is always right.
-    if results.len() > 1 {
-        let mut quotes = 0;
-        let mut sound = true;
-        for r in &results {
-            match r {
-                Ok((_, q)) if quotes % 2 == 0 => quotes += q,
-                _ => sound = false,
-            }
-        }
-        if !sound {
-            results = parts(1);
-        }
+    if results.len() > 1 && !starts_sound(&results) {
+        results = parts(1);
     }
     let mut acc = Accumulated::default();
     for r in results {
         acc.merge(r?.0);
     }
     Ok(acc)
+}
+
+/// A student file's header (its names and separator), where its first data line starts and its
+/// length.
+fn read_header(path: &Path, name: &str) -> Result<(Vec<String>, u8, u64, u64), AggregateError> {
+    let mut file = File::open(path).with_context(|| format!("cannot open {name}"))?;
+    let len = file.metadata().context("file size")?.len();
+    let mut head = Vec::new();
+    (&mut file)
+        .take(64 << 10)
+        .read_to_end(&mut head)
+        .context("read header")?;
+    let Some(end) = head.iter().position(|&b| b == b'\n') else {
+        return Err(AggregateError::Line {
+            file: name.to_owned(),
+            error: LineError {
+                line: 1,
+                column: String::new(),
+                message: "geen kopregel".into(),
+            },
+        });
+    };
+    let (header, delimiter) = csv::header(&head[..end]);
+    Ok((header, delimiter, end as u64 + 1, len))
+}
+
+/// Whether every part started outside a quoted field: after an even number of quotes in the
+/// parts before it, and none of them failed.
+fn starts_sound(results: &[Result<(Accumulated, u64), AggregateError>]) -> bool {
+    let mut quotes = 0;
+    for r in results {
+        match r {
+            Ok((_, q)) if quotes % 2 == 0 => quotes += q,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Where each thread's part begins (at a line start), and the end of the file.

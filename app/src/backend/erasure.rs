@@ -41,22 +41,7 @@ pub async fn export(
     else {
         return Ok(None);
     };
-    let bound: Vec<i32> = user_institution::Entity::find()
-        .filter(user_institution::Column::UserId.eq(user_id))
-        .all(db)
-        .await
-        .context("read bindings")?
-        .into_iter()
-        .map(|b| b.institution_id)
-        .collect();
-    let institutions: Vec<String> = institution::Entity::find()
-        .filter(institution::Column::Id.is_in(bound))
-        .all(db)
-        .await
-        .context("read institutions")?
-        .into_iter()
-        .map(|i| i.code)
-        .collect();
+    let institutions = institution_codes(db, user_id).await?;
     let links: Vec<serde_json::Value> = response_link::Entity::find()
         .filter(response_link::Column::UserId.eq(user_id))
         .all(db)
@@ -70,25 +55,7 @@ pub async fn export(
             })
         })
         .collect();
-    let mails: Vec<serde_json::Value> = outbox::Entity::find()
-        .filter(
-            outbox::Column::UserId
-                .eq(user_id)
-                .or(outbox::Column::Recipient.eq(u.email.as_str())),
-        )
-        .order_by_asc(outbox::Column::Id)
-        .all(db)
-        .await
-        .context("read mails")?
-        .into_iter()
-        .map(|m| {
-            serde_json::json!({
-                "round": m.round_id, "kind": m.kind, "recipient": m.recipient,
-                "subject": m.subject, "status": m.status, "created_at": m.created_at,
-                "sent_at": m.sent_at,
-            })
-        })
-        .collect();
+    let mails = mails_of(db, user_id, &u.email).await?;
     let tokens: Vec<serde_json::Value> = api_token::Entity::find()
         .filter(api_token::Column::UserId.eq(user_id))
         .order_by_asc(api_token::Column::Id)
@@ -124,6 +91,53 @@ pub async fn export(
         "mails": mails,
         "actions": actions,
     })))
+}
+
+/// The codes of the institutions account `user_id` is bound to.
+async fn institution_codes(db: &impl ConnectionTrait, user_id: i32) -> anyhow::Result<Vec<String>> {
+    let bound: Vec<i32> = user_institution::Entity::find()
+        .filter(user_institution::Column::UserId.eq(user_id))
+        .all(db)
+        .await
+        .context("read bindings")?
+        .into_iter()
+        .map(|b| b.institution_id)
+        .collect();
+    Ok(institution::Entity::find()
+        .filter(institution::Column::Id.is_in(bound))
+        .all(db)
+        .await
+        .context("read institutions")?
+        .into_iter()
+        .map(|i| i.code)
+        .collect())
+}
+
+/// The mails to account `user_id` or its address, without their bodies.
+async fn mails_of(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    email: &str,
+) -> anyhow::Result<Vec<serde_json::Value>> {
+    Ok(outbox::Entity::find()
+        .filter(
+            outbox::Column::UserId
+                .eq(user_id)
+                .or(outbox::Column::Recipient.eq(email)),
+        )
+        .order_by_asc(outbox::Column::Id)
+        .all(db)
+        .await
+        .context("read mails")?
+        .into_iter()
+        .map(|m| {
+            serde_json::json!({
+                "round": m.round_id, "kind": m.kind, "recipient": m.recipient,
+                "subject": m.subject, "status": m.status, "created_at": m.created_at,
+                "sent_at": m.sent_at,
+            })
+        })
+        .collect())
 }
 
 /// Erases account `user_id` (see the module), recorded in the audit log without the address.

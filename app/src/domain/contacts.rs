@@ -45,27 +45,11 @@ pub fn check_contacts(table: &Table) -> (Vec<ContactRecord>, Vec<ImportProblem>)
     if table.header.iter().all(|h| h.trim().is_empty()) {
         return (Vec::new(), vec![ImportProblem::file(Problem::EmptyFile)]);
     }
-    let header: Vec<String> = table.header.iter().map(|h| normalise(h)).collect();
-    let find = |aliases: &[&str]| header.iter().position(|h| aliases.contains(&h.as_str()));
+    let (code, name, email, language) = match contact_columns(&table.header) {
+        Ok(columns) => columns,
+        Err(problems) => return (Vec::new(), problems),
+    };
     let mut problems = Vec::new();
-    let mut column = |aliases: &[&'static str]| {
-        let found = find(aliases);
-        if found.is_none() {
-            problems.push(ImportProblem {
-                line: 1,
-                column: Some(aliases[0].to_lowercase()),
-                problem: Problem::MissingColumn {
-                    column: aliases[0].to_lowercase(),
-                },
-            });
-        }
-        found
-    };
-    let (code, name, email) = (column(CODE), column(NAME), column(EMAIL));
-    let language = find(LANGUAGE);
-    let (Some(code), Some(name), Some(email)) = (code, name, email) else {
-        return (Vec::new(), problems);
-    };
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut records = Vec::new();
     // Trailing empty lines are what spreadsheets leave behind; an empty line between contacts
@@ -121,6 +105,35 @@ pub fn check_contacts(table: &Table) -> (Vec<ContactRecord>, Vec<ImportProblem>)
         records.push(record);
     }
     (records, problems)
+}
+
+/// The columns of code, name, e-mail address and (optional) language; each required one the
+/// header lacks is a problem on line 1.
+fn contact_columns(
+    header: &[String],
+) -> Result<(usize, usize, usize, Option<usize>), Vec<ImportProblem>> {
+    let header: Vec<String> = header.iter().map(|h| normalise(h)).collect();
+    let find = |aliases: &[&str]| header.iter().position(|h| aliases.contains(&h.as_str()));
+    let mut problems = Vec::new();
+    let mut column = |aliases: &[&'static str]| {
+        let found = find(aliases);
+        if found.is_none() {
+            problems.push(ImportProblem {
+                line: 1,
+                column: Some(aliases[0].to_lowercase()),
+                problem: Problem::MissingColumn {
+                    column: aliases[0].to_lowercase(),
+                },
+            });
+        }
+        found
+    };
+    let (code, name, email) = (column(CODE), column(NAME), column(EMAIL));
+    let language = find(LANGUAGE);
+    let (Some(code), Some(name), Some(email)) = (code, name, email) else {
+        return Err(problems);
+    };
+    Ok((code, name, email, language))
 }
 
 /// One contact line: code, name, e-mail address and language (empty: Dutch); every value that

@@ -340,22 +340,7 @@ pub fn start(
                     replace.as_deref(),
                 )
                 .await;
-                match stored {
-                    Ok(imported) => Outcome::Stored(
-                        imported
-                            .snapshots
-                            .iter()
-                            .map(|(s, new)| (s.year, s.rows, *new))
-                            .collect(),
-                    ),
-                    Err(SourceError::Invalid(problems)) => Outcome::Refused(problems),
-                    Err(SourceError::NeedsConfirmation(changes)) => Outcome::Confirm(changes),
-                    Err(SourceError::ReasonMissing) => Outcome::ReasonMissing,
-                    Err(error) => {
-                        tracing::error!(error = %error, "source import failed");
-                        Outcome::Failed
-                    }
-                }
+                outcome_of(stored)
             }
             Err(error) => {
                 tracing::error!(error = %error, "source check failed");
@@ -370,6 +355,26 @@ pub fn start(
         }
         finish(&job, outcome);
     });
+}
+
+/// What an upload's page says about a store.
+fn outcome_of(stored: Result<sources::Imported, SourceError>) -> Outcome {
+    match stored {
+        Ok(imported) => Outcome::Stored(
+            imported
+                .snapshots
+                .iter()
+                .map(|(s, new)| (s.year, s.rows, *new))
+                .collect(),
+        ),
+        Err(SourceError::Invalid(problems)) => Outcome::Refused(problems),
+        Err(SourceError::NeedsConfirmation(changes)) => Outcome::Confirm(changes),
+        Err(SourceError::ReasonMissing) => Outcome::ReasonMissing,
+        Err(error) => {
+            tracing::error!(error = %error, "source import failed");
+            Outcome::Failed
+        }
+    }
 }
 
 fn finish(job: &Job, outcome: Outcome) {

@@ -116,17 +116,6 @@ pub async fn store(
     }
     let unchanged: BTreeSet<i32> = out.iter().map(|(i, _)| i.year).collect();
     for (year, part) in years.into_iter().filter(|(y, _)| !unchanged.contains(y)) {
-        let replaced = corrections.iter().find(|c| c.year == year);
-        if let Some(old) = replaced.and_then(|c| c.replaces) {
-            set_status(
-                &txn,
-                actor,
-                old,
-                SnapshotStatus::Superseded,
-                replace.as_deref().unwrap_or_default(),
-            )
-            .await?;
-        }
         let file = NewSnapshot {
             source_id: source.id,
             year,
@@ -135,21 +124,8 @@ pub async fn store(
             content: part.to_csv().into_bytes(),
             rows: part.rows.len(),
         };
-        let id = keep_snapshot(&txn, actor, file, replace.as_deref()).await?;
-        if let Some(change) = replaced {
-            let details = serde_json::json!({
-                "year": year,
-                "replaced": change.replaces,
-                "snapshot": id,
-                "reason": replace,
-                "rows_before": change.rows_before,
-                "rows_after": change.rows_after,
-                "total_before": change.total_before,
-                "total_after": change.total_after,
-            });
-            let target = format!("source:{}", source.id);
-            audit::record(&txn, actor, "source.snapshot_replace", &target, details).await?;
-        }
+        let replaced = corrections.iter().find(|c| c.year == year);
+        let id = store_year(&txn, actor, file, replaced, replace.as_deref()).await?;
         out.push((info_of(&txn, id).await?, true));
     }
     out.sort_by_key(|(i, _)| i.year);
@@ -174,6 +150,44 @@ pub async fn store(
     .context("keep mapping")?;
     txn.commit().await.context("commit import")?;
     Ok(Imported { snapshots: out })
+}
+
+/// Stores one year's snapshot; where it corrects the one in use, that one becomes superseded and
+/// the replacement is audited with its reason and the counts before and after.
+async fn store_year(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    file: NewSnapshot<'_>,
+    replaced: Option<&YearChange>,
+    replace: Option<&str>,
+) -> Result<i32, SourceError> {
+    let (source_id, year) = (file.source_id, file.year);
+    if let Some(old) = replaced.and_then(|c| c.replaces) {
+        set_status(
+            txn,
+            actor,
+            old,
+            SnapshotStatus::Superseded,
+            replace.unwrap_or_default(),
+        )
+        .await?;
+    }
+    let id = keep_snapshot(txn, actor, file, replace).await?;
+    if let Some(change) = replaced {
+        let details = serde_json::json!({
+            "year": year,
+            "replaced": change.replaces,
+            "snapshot": id,
+            "reason": replace,
+            "rows_before": change.rows_before,
+            "rows_after": change.rows_after,
+            "total_before": change.total_before,
+            "total_after": change.total_after,
+        });
+        let target = format!("source:{source_id}");
+        audit::record(txn, actor, "source.snapshot_replace", &target, details).await?;
+    }
+    Ok(id)
 }
 
 /// The years of a file compared with the snapshots in use: those that hold the same rows (kept,

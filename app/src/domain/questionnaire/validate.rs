@@ -138,21 +138,7 @@ pub fn validate(def: &Definition) -> Vec<DefinitionProblem> {
     let mut position = 0;
     for section in &def.sections {
         let at = section.key.clone();
-        if !expr::is_key(&section.key) {
-            add(
-                at.clone(),
-                ProblemKind::BadKey {
-                    key: section.key.clone(),
-                },
-            );
-        } else if !seen.insert(section.key.clone()) {
-            add(
-                at.clone(),
-                ProblemKind::DuplicateKey {
-                    key: section.key.clone(),
-                },
-            );
-        }
+        check_key(&at, &section.key, &mut seen, &mut add);
         if section.title.nl.trim().is_empty() {
             add(format!("{at}.title"), ProblemKind::MissingText);
         }
@@ -167,21 +153,7 @@ pub fn validate(def: &Definition) -> Vec<DefinitionProblem> {
         }
         for item in &section.items {
             let at = format!("{}/{}", section.key, item.key);
-            if !expr::is_key(&item.key) {
-                add(
-                    at.clone(),
-                    ProblemKind::BadKey {
-                        key: item.key.clone(),
-                    },
-                );
-            } else if !seen.insert(item.key.clone()) {
-                add(
-                    at.clone(),
-                    ProblemKind::DuplicateKey {
-                        key: item.key.clone(),
-                    },
-                );
-            }
+            check_key(&at, &item.key, &mut seen, &mut add);
             check_item(&at, item, &mut add);
             let after: Vec<String> = order[position + 1..]
                 .iter()
@@ -216,6 +188,20 @@ pub fn validate(def: &Definition) -> Vec<DefinitionProblem> {
         }
     }
     problems
+}
+
+/// A section's or item's key: a valid name, used once in the questionnaire.
+fn check_key(
+    at: &str,
+    key: &str,
+    seen: &mut HashSet<String>,
+    add: &mut impl FnMut(String, ProblemKind),
+) {
+    if !expr::is_key(key) {
+        add(at.into(), ProblemKind::BadKey { key: key.into() });
+    } else if !seen.insert(key.into()) {
+        add(at.into(), ProblemKind::DuplicateKey { key: key.into() });
+    }
 }
 
 fn check_condition(

@@ -78,87 +78,61 @@ pub fn columns(def: &Definition) -> Vec<Column> {
             kind,
             privacy: item.privacy,
         };
+        // The item as one column, or one column per option, row or category.
+        let whole = |kind: ColumnKind| column(item.key.clone(), item.label.clone(), kind);
+        let part = |code: &str, label: &Text, kind: ColumnKind| {
+            column(
+                format!("{}_{code}", item.key),
+                sub_label(&item.label, label),
+                kind,
+            )
+        };
         match &item.kind {
             ItemKind::Note => {}
-            ItemKind::SingleChoice { options } => out.push(column(
-                item.key.clone(),
-                item.label.clone(),
-                ColumnKind::Code {
-                    values: options.clone(),
-                },
-            )),
-            ItemKind::MultipleChoice { options } => {
-                for o in options {
-                    out.push(column(
-                        format!("{}_{}", item.key, o.code),
-                        sub_label(&item.label, &o.label),
-                        ColumnKind::Flag {
-                            option: o.code.clone(),
-                        },
-                    ));
-                }
+            ItemKind::SingleChoice { options } => out.push(whole(ColumnKind::Code {
+                values: options.clone(),
+            })),
+            ItemKind::MultipleChoice { options } => out.extend(options.iter().map(|o| {
+                let option = o.code.clone();
+                part(&o.code, &o.label, ColumnKind::Flag { option })
+            })),
+            ItemKind::Likert { points, anchors } => out.push(whole(ColumnKind::Code {
+                values: likert_values(*points, anchors),
+            })),
+            ItemKind::YesNoDontKnow => out.push(whole(ColumnKind::Code {
+                values: super::yes_no_options(),
+            })),
+            ItemKind::Matrix { rows, scale } => out.extend(rows.iter().map(|r| {
+                let values = scale.clone();
+                part(&r.code, &r.label, ColumnKind::Code { values })
+            })),
+            ItemKind::IncidentGrid { categories } => out.extend(
+                categories
+                    .iter()
+                    .map(|c| part(&c.code, &c.label, ColumnKind::Number)),
+            ),
+            ItemKind::Integer { .. } | ItemKind::Decimal { .. } => {
+                out.push(whole(ColumnKind::Number))
             }
-            ItemKind::Likert { points, anchors } => out.push(column(
-                item.key.clone(),
-                item.label.clone(),
-                ColumnKind::Code {
-                    values: (1..=*points)
-                        .map(|p| {
-                            let code = p.to_string();
-                            let label = anchors
-                                .iter()
-                                .find(|a| a.code == code)
-                                .map_or_else(|| Text::new(&code, ""), |a| a.label.clone());
-                            Choice { code, label }
-                        })
-                        .collect(),
-                },
-            )),
-            ItemKind::YesNoDontKnow => out.push(column(
-                item.key.clone(),
-                item.label.clone(),
-                ColumnKind::Code {
-                    values: super::yes_no_options(),
-                },
-            )),
-            ItemKind::Matrix { rows, scale } => {
-                for r in rows {
-                    out.push(column(
-                        format!("{}_{}", item.key, r.code),
-                        sub_label(&item.label, &r.label),
-                        ColumnKind::Code {
-                            values: scale.clone(),
-                        },
-                    ));
-                }
-            }
-            ItemKind::IncidentGrid { categories } => {
-                for c in categories {
-                    out.push(column(
-                        format!("{}_{}", item.key, c.code),
-                        sub_label(&item.label, &c.label),
-                        ColumnKind::Number,
-                    ));
-                }
-            }
-            ItemKind::Integer { .. } | ItemKind::Decimal { .. } => out.push(column(
-                item.key.clone(),
-                item.label.clone(),
-                ColumnKind::Number,
-            )),
-            ItemKind::ShortText | ItemKind::LongText => out.push(column(
-                item.key.clone(),
-                item.label.clone(),
-                ColumnKind::Text,
-            )),
-            ItemKind::Date => out.push(column(
-                item.key.clone(),
-                item.label.clone(),
-                ColumnKind::Date,
-            )),
+            ItemKind::ShortText | ItemKind::LongText => out.push(whole(ColumnKind::Text)),
+            ItemKind::Date => out.push(whole(ColumnKind::Date)),
         }
     }
     out
+}
+
+/// A Likert item's codes 1 to `points`, labelled with their anchors (the code itself where none).
+fn likert_values(points: u8, anchors: &[Choice]) -> Vec<Choice> {
+    (1..=points)
+        .map(|p| {
+            let code = p.to_string();
+            let label = anchors
+                .iter()
+                .find(|a| a.code == code)
+                .map_or_else(|| Text::new(&code, ""), |a| a.label.clone());
+            Choice { code, label }
+        })
+        .collect()
 }
 
 impl Column {

@@ -1,5 +1,7 @@
+use chrono::NaiveDate;
+
 use super::*;
-use crate::domain::questionnaire::{Choice, Constraint, Section};
+use crate::domain::questionnaire::{Choice, Concordance, Constraint, Required, Section, Text};
 
 fn item(key: &str, kind: ItemKind) -> Item {
     Item {

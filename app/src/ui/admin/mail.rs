@@ -114,17 +114,7 @@ fn MailBody(d: MailDashboard, page: MailPageState) -> impl IntoView {
                 <progress id="batch-progress" max=total.to_string() value=done.to_string()>{format!("{done}/{total}")}</progress>
             </div>
         })}
-        <h2>{lang.pick("Stand per ontvanger", "Status per recipient")}</h2>
-        <table class="counts">
-            <thead><tr>
-                {STAGES.iter().map(|s| view! { <th scope="col">{stage_label(s, lang)}</th> }).collect_view()}
-            </tr></thead>
-            <tbody><tr>
-                {d.counts.iter().map(|(s, n)| view! {
-                    <td><a href=format!("?status={s}")>{n.to_string()}</a></td>
-                }).collect_view()}
-            </tr></tbody>
-        </table>
+        <StageCounts counts=d.counts.clone() />
         {d.open.then(move || view! {
             <div class="row">
                 <ActionForm action=invite attr:class="inline">
@@ -140,16 +130,7 @@ fn MailBody(d: MailDashboard, page: MailPageState) -> impl IntoView {
                 </ActionForm>
             </div>
         })}
-        <h2>{lang.pick("Herinneringen plannen", "Schedule reminders")}</h2>
-        <ActionForm action=schedule attr:class="stack">
-            <input type="hidden" name="round_id" value=round_id.to_string() />
-            <label for="days">{lang.pick("Dagen vóór de sluiting (bijvoorbeeld 7,2; leeg is geen)", "Days before closing (for example 7,2; empty means none)")}</label>
-            <input id="days" name="days" value=d.reminder_days.clone() inputmode="numeric" />
-            <label for="max">{lang.pick("Hoogstens zoveel herinneringen per contactpersoon", "At most this many reminders per contact")}</label>
-            <input id="max" name="max" type="number" min="0" max="10" value=d.max_reminders.to_string() />
-            <button type="submit">{lang.pick("Opslaan", "Save")}</button>
-        </ActionForm>
-        <Outcome action=schedule success=lang.pick("Opgeslagen. Herinneringen gaan alleen naar instellingen die nog niet hebben ingediend.", "Saved. Reminders go only to institutions that have not submitted.") />
+        <ScheduleForm schedule round_id days=d.reminder_days.clone() max=d.max_reminders />
         <h2>{lang.pick("Ontvangers", "Recipients")}</h2>
         <form method="get" class="inline">
             <label for="status">{lang.pick("Toon", "Show")}</label>
@@ -163,6 +144,48 @@ fn MailBody(d: MailDashboard, page: MailPageState) -> impl IntoView {
         </form>
         <p><a href=format!("/export/ronde/{}/ontvangers.csv", d.round_id) download>{lang.pick("Download als CSV", "Download as CSV")}</a></p>
         <RecipientTable rows=shown round_id=d.round_id open=d.open invite />
+    }
+}
+
+/// How many recipients are at each stage, each count a link to those recipients.
+#[component]
+fn StageCounts(counts: Vec<(String, usize)>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h2>{lang.pick("Stand per ontvanger", "Status per recipient")}</h2>
+        <table class="counts">
+            <thead><tr>
+                {STAGES.iter().map(|s| view! { <th scope="col">{stage_label(s, lang)}</th> }).collect_view()}
+            </tr></thead>
+            <tbody><tr>
+                {counts.iter().map(|(s, n)| view! {
+                    <td><a href=format!("?status={s}")>{n.to_string()}</a></td>
+                }).collect_view()}
+            </tr></tbody>
+        </table>
+    }
+}
+
+/// The reminder schedule: days before closing and the most reminders per contact.
+#[component]
+fn ScheduleForm(
+    schedule: ServerAction<SetReminders>,
+    round_id: i32,
+    days: String,
+    max: i32,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h2>{lang.pick("Herinneringen plannen", "Schedule reminders")}</h2>
+        <ActionForm action=schedule attr:class="stack">
+            <input type="hidden" name="round_id" value=round_id.to_string() />
+            <label for="days">{lang.pick("Dagen vóór de sluiting (bijvoorbeeld 7,2; leeg is geen)", "Days before closing (for example 7,2; empty means none)")}</label>
+            <input id="days" name="days" value=days inputmode="numeric" />
+            <label for="max">{lang.pick("Hoogstens zoveel herinneringen per contactpersoon", "At most this many reminders per contact")}</label>
+            <input id="max" name="max" type="number" min="0" max="10" value=max.to_string() />
+            <button type="submit">{lang.pick("Opslaan", "Save")}</button>
+        </ActionForm>
+        <Outcome action=schedule success=lang.pick("Opgeslagen. Herinneringen gaan alleen naar instellingen die nog niet hebben ingediend.", "Saved. Reminders go only to institutions that have not submitted.") />
     }
 }
 

@@ -193,15 +193,7 @@ fn RoundBody(detail: RoundDetail, page: RoundPageState) -> impl IntoView {
             <strong>{state_label(&r, lang)}</strong>
         </p>
         <p><a href=format!("/beheer/rondes/{round_id}/uitnodigingen")>{lang.pick("Uitnodigingen en herinneringen per e-mail", "Invitations and reminders by e-mail")}</a></p>
-        <Suspense fallback=|| ()>
-            {move || issued.get().and_then(Result::ok).flatten().map(|l| view! {
-                <div class="notice" role="status">
-                    <p>{lang.pick("Persoonlijke link voor", "Personal link for")} " " <strong>{l.email}</strong> ":"</p>
-                    <p><input class="copy" readonly aria-label=lang.pick("Persoonlijke link", "Personal link") value=l.url /></p>
-                    <p>{lang.pick("Kopieer de link nu: hij wordt maar één keer getoond. Tot de ronde sluit opent hij de vragenlijst, daarna de antwoorden om te lezen; eerdere links van deze coördinator voor deze ronde werken niet meer.", "Copy the link now: it is shown only once. Until the round closes it opens the questionnaire, after that the answers to read; earlier links of this coordinator for this round no longer work.")}</p>
-                </div>
-            })}
-        </Suspense>
+        <IssuedLink issued />
         <div class="row">
             {r.open.then(|| view! {
                 <ActionForm action=close attr:class="inline">
@@ -239,28 +231,7 @@ fn RoundBody(detail: RoundDetail, page: RoundPageState) -> impl IntoView {
                             <td>{p.status.label(lang)}{p.submitted_at.clone().map(|t| format!(" ({t})"))}</td>
                             <td>{p.updated_at.clone()}</td>
                             <td>
-                                {if p.coordinators.is_empty() {
-                                    view! { <span class="muted">{lang.pick("geen coördinator", "no coordinator")}</span> }.into_any()
-                                } else {
-                                    view! { <ul class="plain">{p.coordinators.into_iter().map(|(uid, name, email)| {
-                                        let label_new = format!("{} {name}", lang.pick("Nieuwe link voor", "New link for"));
-                                        let label_revoke = format!("{} {name}", lang.pick("Links intrekken van", "Revoke links of"));
-                                        view! {
-                                        <li>
-                                            {format!("{name} <{email}> ")}
-                                            <ActionForm action=link attr:class="inline">
-                                                <input type="hidden" name="round_id" value=round_id.to_string() />
-                                                <input type="hidden" name="user_id" value=uid.to_string() />
-                                                <button type="submit" class="small" aria-label=label_new>{lang.pick("Link maken", "Make link")}</button>
-                                            </ActionForm>
-                                            <ActionForm action=revoke attr:class="inline">
-                                                <input type="hidden" name="round_id" value=round_id.to_string() />
-                                                <input type="hidden" name="user_id" value=uid.to_string() />
-                                                <button type="submit" class="small secondary" aria-label=label_revoke>{lang.pick("Intrekken", "Revoke")}</button>
-                                            </ActionForm>
-                                        </li>
-                                    }}).collect_view()}</ul> }.into_any()
-                                }}
+                                <CoordinatorLinks coordinators=p.coordinators round_id link revoke />
                             </td>
                             <td>
                                 {submitted.then(|| view! {
@@ -275,5 +246,59 @@ fn RoundBody(detail: RoundDetail, page: RoundPageState) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// A participant's coordinators, each with a button to make a new personal link and one to revoke
+/// their links.
+#[component]
+fn CoordinatorLinks(
+    coordinators: Vec<(i32, String, String)>,
+    round_id: i32,
+    link: ServerAction<IssueLink>,
+    revoke: ServerAction<RevokeLinks>,
+) -> impl IntoView {
+    let lang = use_lang();
+    if coordinators.is_empty() {
+        view! { <span class="muted">{lang.pick("geen coördinator", "no coordinator")}</span> }
+            .into_any()
+    } else {
+        view! { <ul class="plain">{coordinators.into_iter().map(|(uid, name, email)| {
+            let label_new = format!("{} {name}", lang.pick("Nieuwe link voor", "New link for"));
+            let label_revoke = format!("{} {name}", lang.pick("Links intrekken van", "Revoke links of"));
+            view! {
+            <li>
+                {format!("{name} <{email}> ")}
+                <ActionForm action=link attr:class="inline">
+                    <input type="hidden" name="round_id" value=round_id.to_string() />
+                    <input type="hidden" name="user_id" value=uid.to_string() />
+                    <button type="submit" class="small" aria-label=label_new>{lang.pick("Link maken", "Make link")}</button>
+                </ActionForm>
+                <ActionForm action=revoke attr:class="inline">
+                    <input type="hidden" name="round_id" value=round_id.to_string() />
+                    <input type="hidden" name="user_id" value=uid.to_string() />
+                    <button type="submit" class="small secondary" aria-label=label_revoke>{lang.pick("Intrekken", "Revoke")}</button>
+                </ActionForm>
+            </li>
+        }}).collect_view()}</ul> }.into_any()
+    }
+}
+
+/// The personal link just made, shown once for the admin to copy.
+#[component]
+fn IssuedLink(
+    issued: Resource<Result<Option<crate::api::PasswordLink>, ApiError>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || issued.get().and_then(Result::ok).flatten().map(|l| view! {
+                <div class="notice" role="status">
+                    <p>{lang.pick("Persoonlijke link voor", "Personal link for")} " " <strong>{l.email}</strong> ":"</p>
+                    <p><input class="copy" readonly aria-label=lang.pick("Persoonlijke link", "Personal link") value=l.url /></p>
+                    <p>{lang.pick("Kopieer de link nu: hij wordt maar één keer getoond. Tot de ronde sluit opent hij de vragenlijst, daarna de antwoorden om te lezen; eerdere links van deze coördinator voor deze ronde werken niet meer.", "Copy the link now: it is shown only once. Until the round closes it opens the questionnaire, after that the answers to read; earlier links of this coordinator for this round no longer work.")}</p>
+                </div>
+            })}
+        </Suspense>
     }
 }

@@ -165,17 +165,8 @@ fn UserTable(
                         (true, false) => lang.pick("Wacht op wachtwoord", "Awaiting password"),
                         (true, true) => lang.pick("Actief", "Active"),
                     };
-                    let (id_link, id_toggle, id_edit) = (u.id.to_string(), u.id.to_string(), u.id.to_string());
-                    let (name_id, email_id, lang_id) = (format!("name-{}", u.id), format!("email-{}", u.id), format!("lang-{}", u.id));
-                    let (name_for, email_for, lang_for) = (name_id.clone(), email_id.clone(), lang_id.clone());
-                    let (name_value, email_value) = (u.name.clone(), u.email.clone());
-                    let name_label = format!("{} {}", lang.pick("Naam van", "Name of"), u.email);
-                    let email_label = format!("{} {}", lang.pick("E-mailadres van", "E-mail address of"), u.email);
-                    let lang_label = format!("{} {}", lang.pick("Taal van de e-mails aan", "Language of e-mails to"), u.email);
-                    let english = u.language == "en";
-                    let erase_label = format!("{} {}", lang.pick("Ik wil alle persoonsgegevens wissen van", "I want to erase all personal data of"), u.email);
-                    let data_link = format!("/export/gebruiker/{}/gegevens.json", u.id);
-                    let erase_id = u.id.to_string();
+                    let (id_link, id_toggle) = (u.id.to_string(), u.id.to_string());
+                    let (user, user_id, email) = (u.clone(), u.id, u.email.clone());
                     let special_form = (u.role == Role::Researcher).then(|| (
                         u.id.to_string(),
                         (!u.special_access).to_string(),
@@ -207,38 +198,86 @@ fn UserTable(
                                         <button type="submit" class="small" aria-label=label>{text}</button>
                                     </ActionForm>
                                 })}
-                                <details>
-                                    <summary>{lang.pick("Wijzigen", "Edit")}</summary>
-                                    <ActionForm action=update attr:class="stack">
-                                        <input type="hidden" name="user_id" value=id_edit />
-                                        <label for=name_for>{name_label}</label>
-                                        <input id=name_id name="name" value=name_value required />
-                                        <label for=email_for>{email_label}</label>
-                                        <input id=email_id name="email" type="email" value=email_value required />
-                                        <label for=lang_for>{lang_label}</label>
-                                        <select id=lang_id name="language">
-                                            {[("nl", "Nederlands", !english), ("en", "English", english)].into_iter().map(|(code, name, chosen)| view! { <option value=code selected=chosen>{name}</option> }).collect_view()}
-                                        </select>
-                                        <button type="submit" class="small">{lang.pick("Opslaan", "Save")}</button>
-                                    </ActionForm>
-                                </details>
-                                <details>
-                                    <summary>{lang.pick("Gegevens (inzage, wissen)", "Data (access, erasure)")}</summary>
-                                    <p><a href=data_link download>{lang.pick("Alle gegevens als JSON", "All data as JSON")}</a></p>
-                                    <ActionForm action=erase attr:class="stack">
-                                        <input type="hidden" name="user_id" value=erase_id />
-                                        <label>
-                                            <input type="checkbox" name="confirm" value="true" required />
-                                            {erase_label}
-                                        </label>
-                                        <button type="submit" class="small danger">{lang.pick("Wissen", "Erase")}</button>
-                                    </ActionForm>
-                                </details>
+                                <EditUser user update />
+                                <UserData id=user_id email erase />
                             </td>
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// The form to change an account's name, address and mail language.
+#[component]
+fn EditUser(user: UserRow, update: ServerAction<UpdateUser>) -> impl IntoView {
+    let lang = use_lang();
+    let (name_id, email_id, lang_id) = (
+        format!("name-{}", user.id),
+        format!("email-{}", user.id),
+        format!("lang-{}", user.id),
+    );
+    let (name_for, email_for, lang_for) = (name_id.clone(), email_id.clone(), lang_id.clone());
+    let (name_value, email_value) = (user.name.clone(), user.email.clone());
+    let name_label = format!("{} {}", lang.pick("Naam van", "Name of"), user.email);
+    let email_label = format!(
+        "{} {}",
+        lang.pick("E-mailadres van", "E-mail address of"),
+        user.email
+    );
+    let lang_label = format!(
+        "{} {}",
+        lang.pick("Taal van de e-mails aan", "Language of e-mails to"),
+        user.email
+    );
+    let english = user.language == "en";
+    let id_edit = user.id.to_string();
+    view! {
+        <details>
+            <summary>{lang.pick("Wijzigen", "Edit")}</summary>
+            <ActionForm action=update attr:class="stack">
+                <input type="hidden" name="user_id" value=id_edit />
+                <label for=name_for>{name_label}</label>
+                <input id=name_id name="name" value=name_value required />
+                <label for=email_for>{email_label}</label>
+                <input id=email_id name="email" type="email" value=email_value required />
+                <label for=lang_for>{lang_label}</label>
+                <select id=lang_id name="language">
+                    {[("nl", "Nederlands", !english), ("en", "English", english)].into_iter().map(|(code, name, chosen)| view! { <option value=code selected=chosen>{name}</option> }).collect_view()}
+                </select>
+                <button type="submit" class="small">{lang.pick("Opslaan", "Save")}</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The account's data as JSON, and its erasure after a confirmation.
+#[component]
+fn UserData(id: i32, email: String, erase: ServerAction<EraseUser>) -> impl IntoView {
+    let lang = use_lang();
+    let erase_label = format!(
+        "{} {}",
+        lang.pick(
+            "Ik wil alle persoonsgegevens wissen van",
+            "I want to erase all personal data of"
+        ),
+        email
+    );
+    let data_link = format!("/export/gebruiker/{}/gegevens.json", id);
+    let erase_id = id.to_string();
+    view! {
+        <details>
+            <summary>{lang.pick("Gegevens (inzage, wissen)", "Data (access, erasure)")}</summary>
+            <p><a href=data_link download>{lang.pick("Alle gegevens als JSON", "All data as JSON")}</a></p>
+            <ActionForm action=erase attr:class="stack">
+                <input type="hidden" name="user_id" value=erase_id />
+                <label>
+                    <input type="checkbox" name="confirm" value="true" required />
+                    {erase_label}
+                </label>
+                <button type="submit" class="small danger">{lang.pick("Wissen", "Erase")}</button>
+            </ActionForm>
+        </details>
     }
 }

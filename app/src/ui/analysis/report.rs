@@ -32,34 +32,7 @@ pub(super) fn Report(
         .into_iter()
         .filter(|r| year.is_none_or(|y| r.year == y))
         .collect();
-    let (shares, counts) = (thresholds.shares, thresholds.counts.saturating_sub(1));
-    let (caption, n_head, value_head) = match scale {
-        Scale::Share => (
-            match lang {
-                Lang::Nl => format!("Gewogen aandeel met zijn 95%-betrouwbaarheidsinterval (Wilson, rond het gewogen aandeel, met het effectieve aantal respondenten volgens Kish: (Σw)²/Σw²). Cellen met minder dan {shares} respondenten, en cellen waaruit die te herleiden zijn, worden niet getoond. ‘t.o.v. de rest van het land’: het aandeel van de groep min dat van iedereen buiten de groep (zelfde jaar); ‘verschilt’: dat verschil is met 95% zekerheid niet aan toeval toe te schrijven (toets op het verschil van twee gewogen aandelen, elk met zijn effectieve aantal)."),
-                Lang::En => format!("Weighted share with its 95% confidence interval (Wilson, around the weighted share, with Kish's effective number of respondents (Σw)²/Σw²). Cells with fewer than {shares} respondents, and cells they could be derived from, are not shown. ‘vs the rest of the country’: the group's share minus that of everyone outside the group (same year); ‘differs’: that difference is significant at 95% (a test of the difference of two weighted shares, each with its effective number)."),
-            },
-            "n",
-            lang.pick("Aandeel", "Share"),
-        ),
-        Scale::Rate(_) => (
-            match lang {
-                Lang::Nl => format!("Geregistreerde incidenten per 1.000 studenten (volgens het register van dat jaar). Aantallen van 1 tot en met {counts}, en cellen waaruit die te herleiden zijn, worden niet getoond."),
-                Lang::En => format!("Registered incidents per 1,000 students (as in that year's register). Counts from 1 to {counts}, and cells they could be derived from, are not shown."),
-            },
-            lang.pick("Incidenten", "Incidents"),
-            lang.pick("Per 1.000 studenten", "Per 1,000 students"),
-        ),
-        Scale::Count(_) => (
-            lang.pick(
-                "Aantal studenten (BOL en BBL) volgens het register van dat jaar.",
-                "Number of students (BOL and BBL) in that year's register.",
-            )
-            .to_owned(),
-            "n",
-            lang.pick("Studenten", "Students"),
-        ),
-    };
+    let (caption, n_head, value_head) = headings(scale, thresholds, lang);
     view! {
         {shown.map(|year| view! { <Chart rows=chart_rows year scale lang /> })}
         <Trend rows=trend_rows scale lang />
@@ -93,4 +66,41 @@ pub(super) fn Report(
         </table>
     }
     .into_any()
+}
+
+/// The table's caption (what the figures are and what is withheld) and the heads of its count and
+/// value columns.
+fn headings(
+    scale: Scale,
+    thresholds: Thresholds,
+    lang: Lang,
+) -> (String, &'static str, &'static str) {
+    let (shares, counts) = (thresholds.shares, thresholds.counts.saturating_sub(1));
+    match scale {
+        Scale::Share => (
+            match lang {
+                Lang::Nl => format!("Gewogen aandeel met zijn 95%-betrouwbaarheidsinterval (Wilson, rond het gewogen aandeel, met het effectieve aantal respondenten volgens Kish: (Σw)²/Σw²). Cellen met minder dan {shares} respondenten, en cellen waaruit die te herleiden zijn, worden niet getoond. ‘t.o.v. de rest van het land’: het aandeel van de groep min dat van iedereen buiten de groep (zelfde jaar); ‘verschilt’: dat verschil is met 95% zekerheid niet aan toeval toe te schrijven (toets op het verschil van twee gewogen aandelen, elk met zijn effectieve aantal)."),
+                Lang::En => format!("Weighted share with its 95% confidence interval (Wilson, around the weighted share, with Kish's effective number of respondents (Σw)²/Σw²). Cells with fewer than {shares} respondents, and cells they could be derived from, are not shown. ‘vs the rest of the country’: the group's share minus that of everyone outside the group (same year); ‘differs’: that difference is significant at 95% (a test of the difference of two weighted shares, each with its effective number)."),
+            },
+            "n",
+            lang.pick("Aandeel", "Share"),
+        ),
+        Scale::Rate(_) => (
+            match lang {
+                Lang::Nl => format!("Geregistreerde incidenten per 1.000 studenten (volgens het register van dat jaar). Aantallen van 1 tot en met {counts}, en cellen waaruit die te herleiden zijn, worden niet getoond."),
+                Lang::En => format!("Registered incidents per 1,000 students (as in that year's register). Counts from 1 to {counts}, and cells they could be derived from, are not shown."),
+            },
+            lang.pick("Incidenten", "Incidents"),
+            lang.pick("Per 1.000 studenten", "Per 1,000 students"),
+        ),
+        Scale::Count(_) => (
+            lang.pick(
+                "Aantal studenten (BOL en BBL) volgens het register van dat jaar.",
+                "Number of students (BOL and BBL) in that year's register.",
+            )
+            .to_owned(),
+            "n",
+            lang.pick("Studenten", "Students"),
+        ),
+    }
 }

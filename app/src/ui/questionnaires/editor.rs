@@ -177,36 +177,11 @@ fn ItemRow(id: i32, item: Item, actions: EditorActions, relevant_scope: Scope) -
         options_of(&item.kind).map(|o| o.iter().map(|c| c.code.clone()).collect::<Vec<_>>());
     let prefix = StoredValue::new(key.clone());
     let f = move |suffix: &str| prefix.with_value(|p| format!("{p}-{suffix}"));
-    let (k_up, k_down, k_remove, k_update, k_summary) = (
-        key.clone(),
-        key.clone(),
-        key.clone(),
-        key.clone(),
-        key.clone(),
-    );
-    let (k_rename, k_recode) = (key.clone(), key.clone());
+    let (k_update, k_summary) = (key.clone(), key.clone());
     view! {
         <li>
             <span class="item-head"><code>{key.clone()}</code> " · " {item.kind.name()} " · " {label.clone()}</span>
-            <span class="item-actions">
-                <ActionForm action=actions.moved attr:class="inline">
-                    <input type="hidden" name="id" value=id.to_string() />
-                    <input type="hidden" name="key" value=k_up.clone() />
-                    <input type="hidden" name="up" value="true" />
-                    <button type="submit" class="small" aria-label=format!("{} {k_up}", lang.pick("Omhoog:", "Up:"))>"↑"</button>
-                </ActionForm>
-                <ActionForm action=actions.moved attr:class="inline">
-                    <input type="hidden" name="id" value=id.to_string() />
-                    <input type="hidden" name="key" value=k_down.clone() />
-                    <input type="hidden" name="up" value="false" />
-                    <button type="submit" class="small" aria-label=format!("{} {k_down}", lang.pick("Omlaag:", "Down:"))>"↓"</button>
-                </ActionForm>
-                <ActionForm action=actions.remove attr:class="inline">
-                    <input type="hidden" name="id" value=id.to_string() />
-                    <input type="hidden" name="key" value=k_remove.clone() />
-                    <button type="submit" class="small" aria-label=format!("{} {k_remove}", lang.pick("Verwijder", "Remove"))>"✕"</button>
-                </ActionForm>
-            </span>
+            <ItemMoves id key=key.clone() actions />
             <details>
                 <summary>{lang.pick("Wijzig", "Change")} " " {k_summary}</summary>
                 <ActionForm action=actions.update attr:class="stack">
@@ -246,27 +221,73 @@ fn ItemRow(id: i32, item: Item, actions: EditorActions, relevant_scope: Scope) -
                     }}
                     <button type="submit">{lang.pick("Opslaan", "Save")}</button>
                 </ActionForm>
-                <ActionForm action=actions.rename attr:class="stack">
-                    <input type="hidden" name="id" value=id.to_string() />
-                    <input type="hidden" name="key" value=k_rename />
-                    <label for=f("rename")>{lang.pick("Nieuwe sleutel (verwijzingen en concordantie volgen)", "New key (references and concordance follow)")}</label>
-                    <input id=f("rename") name="new_key" required pattern="[A-Za-z_][A-Za-z0-9_]*" />
-                    <button type="submit">{lang.pick("Hernoemen", "Rename")}</button>
-                </ActionForm>
-                {codes.map(|codes| view! {
-                    <ActionForm action=actions.recode attr:class="stack">
-                        <input type="hidden" name="id" value=id.to_string() />
-                        <input type="hidden" name="key" value=k_recode />
-                        <label for=f("code")>{lang.pick("Optiecode", "Option code")}</label>
-                        <select id=f("code") name="code">
-                            {codes.into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
-                        </select>
-                        <label for=f("new-code")>{lang.pick("Nieuwe code (wordt vastgelegd in de concordantie)", "New code (recorded in the concordance)")}</label>
-                        <input id=f("new-code") name="new_code" required />
-                        <button type="submit">{lang.pick("Code wijzigen", "Change code")}</button>
-                    </ActionForm>
-                })}
+                <KeyForms id key=key.clone() codes actions />
             </details>
         </li>
+    }
+}
+
+/// An item's buttons to move it up or down and to remove it.
+#[component]
+fn ItemMoves(id: i32, key: String, actions: EditorActions) -> impl IntoView {
+    let lang = use_lang();
+    let (k_up, k_down, k_remove) = (key.clone(), key.clone(), key);
+    view! {
+        <span class="item-actions">
+            <ActionForm action=actions.moved attr:class="inline">
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="key" value=k_up.clone() />
+                <input type="hidden" name="up" value="true" />
+                <button type="submit" class="small" aria-label=format!("{} {k_up}", lang.pick("Omhoog:", "Up:"))>"↑"</button>
+            </ActionForm>
+            <ActionForm action=actions.moved attr:class="inline">
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="key" value=k_down.clone() />
+                <input type="hidden" name="up" value="false" />
+                <button type="submit" class="small" aria-label=format!("{} {k_down}", lang.pick("Omlaag:", "Down:"))>"↓"</button>
+            </ActionForm>
+            <ActionForm action=actions.remove attr:class="inline">
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="key" value=k_remove.clone() />
+                <button type="submit" class="small" aria-label=format!("{} {k_remove}", lang.pick("Verwijder", "Remove"))>"✕"</button>
+            </ActionForm>
+        </span>
+    }
+}
+
+/// The forms that rename an item's key and recode one of its options (both kept in the
+/// concordance).
+#[component]
+fn KeyForms(
+    id: i32,
+    key: String,
+    codes: Option<Vec<String>>,
+    actions: EditorActions,
+) -> impl IntoView {
+    let lang = use_lang();
+    let prefix = StoredValue::new(key.clone());
+    let f = move |suffix: &str| prefix.with_value(|p| format!("{p}-{suffix}"));
+    let (k_rename, k_recode) = (key.clone(), key);
+    view! {
+        <ActionForm action=actions.rename attr:class="stack">
+            <input type="hidden" name="id" value=id.to_string() />
+            <input type="hidden" name="key" value=k_rename />
+            <label for=f("rename")>{lang.pick("Nieuwe sleutel (verwijzingen en concordantie volgen)", "New key (references and concordance follow)")}</label>
+            <input id=f("rename") name="new_key" required pattern="[A-Za-z_][A-Za-z0-9_]*" />
+            <button type="submit">{lang.pick("Hernoemen", "Rename")}</button>
+        </ActionForm>
+        {codes.map(|codes| view! {
+            <ActionForm action=actions.recode attr:class="stack">
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="key" value=k_recode />
+                <label for=f("code")>{lang.pick("Optiecode", "Option code")}</label>
+                <select id=f("code") name="code">
+                    {codes.into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                </select>
+                <label for=f("new-code")>{lang.pick("Nieuwe code (wordt vastgelegd in de concordantie)", "New code (recorded in the concordance)")}</label>
+                <input id=f("new-code") name="new_code" required />
+                <button type="submit">{lang.pick("Code wijzigen", "Change code")}</button>
+            </ActionForm>
+        })}
     }
 }

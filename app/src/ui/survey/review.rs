@@ -93,20 +93,32 @@ pub(super) fn Review(s: SurveyView, submit: ServerAction<SubmitResponse>) -> imp
                 </table>
             }.into_any()
         }}
-        {match (s.editable, complete) {
-            (true, true) => view! {
-                <h2>{lang.pick("Indienen", "Submit")}</h2>
-                <p>{lang.pick("Na indienen kunt u de antwoorden niet meer wijzigen. De beheerder kan de vragenlijst zo nodig heropenen.", "After submitting you can no longer change the answers. The administrator can reopen the questionnaire if needed.")}</p>
-                <ActionForm action=submit>
-                    <input type="hidden" name="id" value=id.to_string() />
-                    <button type="submit">{lang.pick("Vragenlijst indienen", "Submit questionnaire")}</button>
-                </ActionForm>
-                <Outcome action=submit success=lang.pick("Ingediend.", "Submitted.") />
-            }.into_any(),
-            (true, false) => view! {
-                <p class="notice">{lang.pick("Indienen kan zodra alle verplichte vragen zijn beantwoord en alle antwoorden geldig zijn.", "You can submit once every required question is answered and every answer is valid.")}</p>
-            }.into_any(),
-            (false, _) => view! { <p><a href=base(id)>{lang.pick("Naar het overzicht", "To the overview")}</a></p> }.into_any(),
-        }}
+        <SubmitPart editable=s.editable complete id submit />
+    }
+}
+
+/// The submit button once the answers are complete, or why it is not there.
+#[component]
+fn SubmitPart(
+    editable: bool,
+    complete: bool,
+    id: i32,
+    submit: ServerAction<SubmitResponse>,
+) -> impl IntoView {
+    let lang = use_lang();
+    match (editable, complete) {
+        (true, true) => view! {
+            <h2>{lang.pick("Indienen", "Submit")}</h2>
+            <p>{lang.pick("Na indienen kunt u de antwoorden niet meer wijzigen. De beheerder kan de vragenlijst zo nodig heropenen.", "After submitting you can no longer change the answers. The administrator can reopen the questionnaire if needed.")}</p>
+            <ActionForm action=submit>
+                <input type="hidden" name="id" value=id.to_string() />
+                <button type="submit">{lang.pick("Vragenlijst indienen", "Submit questionnaire")}</button>
+            </ActionForm>
+            <Outcome action=submit success=lang.pick("Ingediend.", "Submitted.") />
+        }.into_any(),
+        (true, false) => view! {
+            <p class="notice">{lang.pick("Indienen kan zodra alle verplichte vragen zijn beantwoord en alle antwoorden geldig zijn.", "You can submit once every required question is answered and every answer is valid.")}</p>
+        }.into_any(),
+        (false, _) => view! { <p><a href=base(id)>{lang.pick("Naar het overzicht", "To the overview")}</a></p> }.into_any(),
     }
 }

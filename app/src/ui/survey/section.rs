@@ -46,18 +46,7 @@ pub fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>)
         .filter(has_questions)
         .map(|x| nav_entry(id, &x.key, x.title.get(lang), x.key == section, editable))
         .collect_view();
-    let saved = s.raw();
-    let config = serde_json::to_value(page::SurveyConfig {
-        response: id,
-        section: section.clone(),
-        today: s.today,
-        editable,
-        lang: lang.code().to_owned(),
-        definition: def,
-        answers: &saved,
-    })
-    .unwrap_or_default();
-    let config = json_in_script(&config);
+    let config = page_config(&s, &section, lang);
     let missing_shown = notice.is_some();
     let items = sec
         .items
@@ -101,6 +90,22 @@ pub fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>)
         <script type="application/json" id=page::CONFIG_ID inner_html=config></script>
     }
     .into_any()
+}
+
+/// The survey module's configuration for this page, as the text of its JSON script element.
+fn page_config(s: &SurveyView, section: &str, lang: Lang) -> String {
+    let saved = s.raw();
+    let config = serde_json::to_value(page::SurveyConfig {
+        response: s.response_id,
+        section: section.to_owned(),
+        today: s.today,
+        editable: s.editable,
+        lang: lang.code().to_owned(),
+        definition: &s.definition,
+        answers: &saved,
+    })
+    .unwrap_or_default();
+    json_in_script(&config)
 }
 
 /// A section in the navigation: a submit button while the form can be saved (so what was typed

@@ -1,7 +1,7 @@
 //! Queuing a batch of invitations or reminders in the outbox, once per recipient.
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 
 use super::{personal_mail, revoke_links, Contact, InviteError, Site};
@@ -10,7 +10,7 @@ use crate::backend::auth::new_token;
 use crate::backend::entities::{mail_batch, response_link, round};
 use crate::backend::mail::outbox;
 use crate::backend::mail::templates;
-use crate::domain::mail::MailKind;
+use crate::domain::mail::{MailKind, Template};
 use crate::i18n::Lang;
 
 /// What a send action queued.
@@ -74,22 +74,7 @@ pub(in crate::backend::mail) async fn queue(
         if revoke_earlier {
             revoke_links(&txn, round.id, chunk, now).await?;
         }
-        let mut links = Vec::with_capacity(chunk.len());
-        let mut mails = Vec::with_capacity(chunk.len());
-        for contact in chunk {
-            let (token, hash) = new_token();
-            links.push(response_link::ActiveModel {
-                token_hash: Set(hash),
-                user_id: Set(contact.user_id),
-                round_id: Set(round.id),
-                institution_id: Set(contact.institution_id),
-                created_at: Set(now),
-                ..Default::default()
-            });
-            mails.push(personal_mail(
-                site, round, contact, &token, kind, &templates,
-            ));
-        }
+        let (links, mails) = links_and_mails(site, round, chunk, kind, &templates, now);
         response_link::Entity::insert_many(links)
             .exec_without_returning(&txn)
             .await
@@ -114,4 +99,31 @@ pub(in crate::backend::mail) async fn queue(
         batch_id: Some(batch.id),
         mails: recipients.len(),
     })
+}
+
+/// A fresh personal link for each contact (to store, hashed) and the mail that carries it.
+fn links_and_mails(
+    site: &Site,
+    round: &round::Model,
+    contacts: &[Contact],
+    kind: MailKind,
+    templates: &[Template; 2],
+    now: DateTime<Utc>,
+) -> (Vec<response_link::ActiveModel>, Vec<outbox::NewMail>) {
+    contacts
+        .iter()
+        .map(|contact| {
+            let (token, hash) = new_token();
+            let link = response_link::ActiveModel {
+                token_hash: Set(hash),
+                user_id: Set(contact.user_id),
+                round_id: Set(round.id),
+                institution_id: Set(contact.institution_id),
+                created_at: Set(now),
+                ..Default::default()
+            };
+            let mail = personal_mail(site, round, contact, &token, kind, templates);
+            (link, mail)
+        })
+        .unzip()
 }

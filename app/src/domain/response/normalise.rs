@@ -1,0 +1,103 @@
+//! An answer as typed, checked and normalised for its item.
+
+use chrono::NaiveDate;
+
+use super::{item_of, AnswerError};
+use crate::domain::expr::{self, Value};
+use crate::domain::questionnaire::{Definition, Item, ItemKind};
+
+/// The longest text answer accepted.
+pub const MAX_TEXT: usize = 10_000;
+
+/// Normalises a raw answer and checks that it fits its item; an empty answer clears it.
+pub fn normalise(
+    def: &Definition,
+    answer_key: &str,
+    raw: &str,
+) -> Result<Option<String>, AnswerError> {
+    let (item, sub) = item_of(def, answer_key).ok_or(AnswerError::UnknownKey)?;
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let number = |s: &str| {
+        s.replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+    };
+    let one_of = |v: &str| {
+        item.kind
+            .has_code(v)
+            .then(|| v.to_owned())
+            .ok_or(AnswerError::NotAnOption)
+    };
+    let value = match (&item.kind, sub) {
+        (ItemKind::Matrix { .. }, Some(_)) => one_of(raw)?,
+        (ItemKind::IncidentGrid { .. }, Some(_)) => {
+            let n = number(raw).ok_or(AnswerError::NotANumber)?;
+            if n.fract() != 0.0 {
+                return Err(AnswerError::NotAWholeNumber);
+            }
+            if n < 0.0 {
+                return Err(AnswerError::Negative);
+            }
+            format!("{n}")
+        }
+        (ItemKind::MultipleChoice { .. }, _) => {
+            let codes = item.kind.codes();
+            let mut chosen: Vec<&str> = Vec::new();
+            for c in raw.split_whitespace() {
+                if !codes.iter().any(|k| k == c) {
+                    return Err(AnswerError::NotAnOption);
+                }
+                if !chosen.contains(&c) {
+                    chosen.push(c);
+                }
+            }
+            codes
+                .iter()
+                .filter(|c| chosen.contains(&c.as_str()))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        (ItemKind::SingleChoice { .. } | ItemKind::Likert { .. } | ItemKind::YesNoDontKnow, _) => {
+            one_of(raw)?
+        }
+        (ItemKind::Integer { .. }, _) => {
+            let n = number(raw).ok_or(AnswerError::NotANumber)?;
+            if n.fract() != 0.0 {
+                return Err(AnswerError::NotAWholeNumber);
+            }
+            format!("{n}")
+        }
+        (ItemKind::Decimal { .. }, _) => format!("{}", number(raw).ok_or(AnswerError::NotANumber)?),
+        (ItemKind::Date, _) => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .map_err(|_| AnswerError::NotADate)?
+            .format("%Y-%m-%d")
+            .to_string(),
+        (ItemKind::ShortText | ItemKind::LongText, _) => {
+            if raw.chars().count() > MAX_TEXT {
+                return Err(AnswerError::TooLong);
+            }
+            raw.to_owned()
+        }
+        (ItemKind::Note | ItemKind::Matrix { .. } | ItemKind::IncidentGrid { .. }, _) => {
+            return Err(AnswerError::UnknownKey)
+        }
+    };
+    Ok(Some(value))
+}
+
+/// The value of a stored answer in logic expressions.
+pub fn typed(item: &Item, raw: &str) -> Value {
+    match item.kind.value_type() {
+        expr::ValueType::Number => raw.parse().map(Value::Number).unwrap_or(Value::Null),
+        expr::ValueType::Multi => Value::Multi(raw.split_whitespace().map(str::to_owned).collect()),
+        expr::ValueType::Date => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .map(Value::Date)
+            .unwrap_or(Value::Null),
+        _ => Value::Text(raw.to_owned()),
+    }
+}
