@@ -162,16 +162,23 @@ where
 }
 
 /// The problems of a refused file, by line and column.
+/// A table's head: one column header per (Dutch, English) name, in the page's language.
+#[component]
+pub fn Head(columns: &'static [(&'static str, &'static str)]) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <thead><tr>
+            {columns.iter().map(|(nl, en)| view! { <th scope="col">{lang.pick(nl, en)}</th> }).collect_view()}
+        </tr></thead>
+    }
+}
+
 #[component]
 pub fn ProblemTable(problems: Vec<crate::domain::import::ImportProblem>) -> impl IntoView {
     let lang = use_lang();
     view! {
         <table>
-            <thead><tr>
-                <th scope="col">{lang.pick("Regel", "Line")}</th>
-                <th scope="col">{lang.pick("Kolom", "Column")}</th>
-                <th scope="col">{lang.pick("Probleem", "Problem")}</th>
-            </tr></thead>
+            <Head columns={&[("Regel", "Line"), ("Kolom", "Column"), ("Probleem", "Problem")]} />
             <tbody>
                 {problems.into_iter().map(|p| view! {
                     <tr>

@@ -1,6 +1,14 @@
 //! Pages and components. Every page renders completely on the server (`SsrMode::Async`), so it
 //! works before (or without) WASM; hydration then adds in-place form handling.
 
+/// What a page's resource waits on so that it loads again after any of these actions: their
+/// versions. Defined before the page modules, which use it.
+macro_rules! versions {
+    ($($action:expr),+ $(,)?) => {
+        [$($action.version().get()),+]
+    };
+}
+
 mod admin;
 mod analysis;
 mod factsheet;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::tokens::{my_tokens, CreateToken, RevokeToken, TokenPage};
 use crate::domain::Role;
 use crate::i18n::use_lang;
-use crate::ui::layout::{Guarded, Problem};
+use crate::ui::layout::{Guarded, Head, Problem};
 
 #[component]
 pub fn ApiTokens() -> impl IntoView {
@@ -15,10 +15,7 @@ pub fn ApiTokens() -> impl IntoView {
     // page consumes the new token.
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
-    let page = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| my_tokens(),
-    );
+    let page = Resource::new(move || versions!(create, revoke), |_| my_tokens());
     view! {
         <h1>{lang.pick("API-sleutels", "API tokens")}</h1>
         <Guarded allow=|me| me.is(Role::Admin) || me.is(Role::Researcher)>
@@ -79,14 +76,14 @@ fn TokenList(
         } else {
             view! {
                 <table>
-                    <thead><tr>
-                        <th scope="col">{lang.pick("Naam", "Name")}</th>
-                        <th scope="col">{lang.pick("Rechten", "Permissions")}</th>
-                        <th scope="col">{lang.pick("Gemaakt", "Created")}</th>
-                        <th scope="col">{lang.pick("Geldig tot", "Valid until")}</th>
-                        <th scope="col">{lang.pick("Laatst gebruikt", "Last used")}</th>
-                        <th scope="col">{lang.pick("Stand", "State")}</th>
-                    </tr></thead>
+                    <Head columns={&[
+                        ("Naam", "Name"),
+                        ("Rechten", "Permissions"),
+                        ("Gemaakt", "Created"),
+                        ("Geldig tot", "Valid until"),
+                        ("Laatst gebruikt", "Last used"),
+                        ("Stand", "State"),
+                    ]} />
                     <tbody>
                         {tokens.into_iter().map(|t| view! {
                             <tr>

@@ -130,14 +130,7 @@ async fn the_audit_log_cannot_be_changed_and_is_searched_and_exported(app: TestA
             .contains(&"export.audit".to_owned()),
         "the export is itself recorded"
     );
-    let page = admin
-        .get(app.url("/beheer/audit?wie=anna"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app.text(&admin, "/beheer/audit?wie=anna").await;
     assert!(
         page.contains("/export/auditlog.csv?wie=anna"),
         "the CSV link keeps the filter"

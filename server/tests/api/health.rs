@@ -22,14 +22,7 @@ both!(health_reports_status_and_database_reachability);
 
 async fn pages_render_on_the_server_in_dutch_and_switch_to_english(app: TestApp) {
     let c = client();
-    let html = c
-        .get(app.url("/inloggen"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("text");
+    let html = app.text(&c, "/inloggen").await;
     assert!(html.contains(r#"<html lang="nl""#), "Dutch by default");
     assert!(html.contains("Wachtwoord"));
     let switch = c
@@ -42,14 +35,7 @@ async fn pages_render_on_the_server_in_dutch_and_switch_to_english(app: TestApp)
     assert_eq!(switch.headers()["location"], "/inloggen");
     let cookie = switch.headers()["set-cookie"].to_str().expect("cookie");
     assert!(cookie.contains("miv_lang=en") && cookie.contains("Max-Age=31536000"));
-    let html = c
-        .get(app.url("/inloggen"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("text");
+    let html = app.text(&c, "/inloggen").await;
     assert!(html.contains(r#"<html lang="en""#), "remembered");
     assert!(html.contains("Password"));
 }

@@ -24,14 +24,7 @@ async fn import(app: &TestApp, admin: &reqwest::Client, name: &str, bytes: Vec<u
         .to_str()
         .expect("location")
         .to_owned();
-    let html = admin
-        .get(app.url(&location))
-        .send()
-        .await
-        .expect("result")
-        .text()
-        .await
-        .expect("html");
+    let html = app.text(admin, &location).await;
     html.replace("<!>", "")
 }
 

@@ -305,14 +305,7 @@ async fn a_definition_uploaded_over_http_becomes_a_draft_and_downloads_unchanged
     let id = location
         .trim_start_matches("/vragenlijsten/versie/")
         .to_owned();
-    let page = researcher
-        .get(app.url(&location))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app.text(&researcher, &location).await;
     assert!(
         page.contains("Vragenlijst veiligheidscoördinatoren — versie 1"),
         "{page}"
@@ -348,14 +341,7 @@ async fn a_definition_uploaded_over_http_becomes_a_draft_and_downloads_unchanged
         .expect("location")
         .to_owned();
     assert!(run.starts_with("/import/"), "{run}");
-    let page = researcher
-        .get(app.url(&run))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app.text(&researcher, &run).await;
     assert!(page.contains("Er is niets opgeslagen"), "{page}");
     assert_eq!(
         questionnaire_version::Entity::find()

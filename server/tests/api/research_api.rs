@@ -336,14 +336,12 @@ async fn raw_answers_are_pseudonymised_and_marked_items_need_access_and_a_reason
     // The same pseudonym next time, in the CSV download too.
     let again: Value = get(&app, &secret, &path).await.json().await.expect("raw");
     assert_eq!(again["rows"][0]["pseudonym"], first["pseudonym"]);
-    let csv = researcher
-        .get(app.url(&format!("/export/ronde/{round}/antwoorden.csv")))
-        .send()
-        .await
-        .expect("csv")
-        .text()
-        .await
-        .expect("text");
+    let csv = app
+        .text(
+            &researcher,
+            &format!("/export/ronde/{round}/antwoorden.csv"),
+        )
+        .await;
     let header = csv.lines().next().expect("header");
     assert!(header.starts_with("jaar,pseudoniem,soort") && !header.contains("opmerkingen"));
     assert!(csv.contains(first["pseudonym"].as_str().expect("pseudonym")));

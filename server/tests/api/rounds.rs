@@ -1008,14 +1008,7 @@ async fn a_section_posted_as_a_plain_form_is_saved(app: TestApp) {
         .to_str()
         .expect("location")
         .to_owned();
-    let html = c
-        .get(app.url(&back))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = app.text(&c, &back).await;
     assert!(html.contains("Vul een getal in"), "the message is shown");
     assert!(
         html.contains("value=\"veertig\""),

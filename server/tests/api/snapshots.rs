@@ -225,14 +225,7 @@ async fn the_browser_the_export_and_the_api_follow_the_snapshot_in_use(app: Test
         .collect();
     let confirm = outcome(mapping).await;
     assert_eq!(confirm["Confirm"][0]["year"], 2025, "{confirm}");
-    let page = researcher
-        .get(app.url(&location))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app.text(&researcher, &location).await;
     assert!(
         page.contains("vervangt momentopname") && page.contains("name=\"reden\""),
         "the page shows the changes and asks for a reason"
@@ -282,14 +275,9 @@ async fn the_browser_the_export_and_the_api_follow_the_snapshot_in_use(app: Test
         .clone();
     assert_eq!(superseded["reason"], "correctie 25PX");
     assert_eq!(superseded["changed"][0], "onderzoek@miv.nl");
-    let source_page = researcher
-        .get(app.url(&format!("/analyse/bronnen/{id}")))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let source_page = app
+        .text(&researcher, &format!("/analyse/bronnen/{id}"))
+        .await;
     assert!(source_page.contains("vervangen") && source_page.contains("correctie 25PX"));
 
     let coordinator = app

@@ -468,16 +468,12 @@ async fn a_report_groups_students_by_their_institutions_answer(app: TestApp) {
         nee["n"].is_null() && nee["share"].is_null(),
         "one institution: not shown in the report either: {nee}"
     );
-    let page = researcher
-        .get(app.url(&format!(
-            "/analyse?bron={id}&indicator=feels_safe&indeling=q:integraal_plan"
-        )))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app
+        .text(
+            &researcher,
+            &format!("/analyse?bron={id}&indicator=feels_safe&indeling=q:integraal_plan"),
+        )
+        .await;
     assert!(
         page.contains("onbekend / geen antwoord"),
         "2024 without a round"
@@ -610,14 +606,7 @@ async fn a_file_is_imported_through_the_mapping_form(app: TestApp) {
         .strip_prefix("/analyse/bronnen/upload/")
         .expect("to the mapping form")
         .to_owned();
-    let page = researcher
-        .get(app.url(&location))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app.text(&researcher, &location).await;
     assert!(
         page.contains("name=\"kolom_gender\"") && page.contains("<option value=\"Geslacht\""),
         "the form offers the file's columns"
@@ -709,14 +698,7 @@ async fn a_file_is_imported_through_the_mapping_form(app: TestApp) {
         serde_json::json!([[2024, 11, true], [2025, 42, true]]),
         "{stored}"
     );
-    let page = researcher
-        .get(app.url(&location))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app.text(&researcher, &location).await;
     assert!(page.contains("Het bestand is geïmporteerd"));
     let source = sources::find(&app.db, id).await.expect("source");
     let kept: app::domain::aggregate::mapping::Mapping =
@@ -947,14 +929,12 @@ async fn staff_surveys_and_incident_registrations_are_reported(app: TestApp) {
     )
     .await;
     assert_eq!(status, 422, "incidents are not crossed");
-    let page = researcher
-        .get(app.url(&format!("/analyse?bron={registration}&indeling=brin")))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app
+        .text(
+            &researcher,
+            &format!("/analyse?bron={registration}&indeling=brin"),
+        )
+        .await;
     assert!(page.contains("Per 1.000 studenten"), "rates, not shares");
     assert!(page.contains("Incidenten: agressie en geweld"));
 
@@ -1076,23 +1056,9 @@ async fn coordinators_see_their_institutions_fact_sheet(app: TestApp) {
             .status(),
         403
     );
-    let page = c
-        .get(app.url("/instellingen/25PX/feitenblad"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = app.text(&c, "/instellingen/25PX/feitenblad").await;
     assert!(page.contains("Feitenblad") && page.contains("Zelfde soort (ROC)"));
-    let home = c
-        .get(app.url("/"))
-        .send()
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("html");
+    let home = app.text(&c, "/").await;
     assert!(
         home.contains("/instellingen/25PX/feitenblad"),
         "linked from home"

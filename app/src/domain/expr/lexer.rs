@@ -27,6 +27,16 @@ pub struct ParseError {
 }
 
 impl ParseError {
+    /// A `kind` of error from byte `start` to `end`.
+    pub fn between(kind: ParseErrorKind, start: usize, end: usize) -> Self {
+        Self::at(kind, Span { start, end })
+    }
+
+    /// A `kind` of error at `span`.
+    pub fn at(kind: ParseErrorKind, span: Span) -> Self {
+        Self { kind, span }
+    }
+
     pub fn message(&self, lang: Lang) -> String {
         use ParseErrorKind::*;
         let (nl, en) = match self.kind {
@@ -140,13 +150,11 @@ pub fn tokenize(src: &str) -> Result<Vec<(Token, Span)>, ParseError> {
                 continue;
             }
             b'\'' | b'"' => {
-                let close = src[i + 1..].find(c as char).ok_or(ParseError {
-                    kind: ParseErrorKind::UnclosedString,
-                    span: Span {
-                        start,
-                        end: src.len(),
-                    },
-                })?;
+                let close = src[i + 1..].find(c as char).ok_or(ParseError::between(
+                    ParseErrorKind::UnclosedString,
+                    start,
+                    src.len(),
+                ))?;
                 let end = i + 1 + close;
                 tokens.push((
                     Token::Text(src[i + 1..end].to_owned()),
@@ -162,23 +170,19 @@ pub fn tokenize(src: &str) -> Result<Vec<(Token, Span)>, ParseError> {
                 let rest = &src[i..];
                 let close = rest.find('}').filter(|_| rest.starts_with("${"));
                 let Some(close) = close else {
-                    return Err(ParseError {
-                        kind: ParseErrorKind::BadReference,
-                        span: Span {
-                            start,
-                            end: src.len(),
-                        },
-                    });
+                    return Err(ParseError::between(
+                        ParseErrorKind::BadReference,
+                        start,
+                        src.len(),
+                    ));
                 };
                 let key = &rest[2..close];
                 if !is_key(key) {
-                    return Err(ParseError {
-                        kind: ParseErrorKind::BadReference,
-                        span: Span {
-                            start,
-                            end: i + close + 1,
-                        },
-                    });
+                    return Err(ParseError::between(
+                        ParseErrorKind::BadReference,
+                        start,
+                        i + close + 1,
+                    ));
                 }
                 tokens.push((
                     Token::Ref(key.to_owned()),
@@ -199,10 +203,9 @@ pub fn tokenize(src: &str) -> Result<Vec<(Token, Span)>, ParseError> {
                 if text == "." {
                     tokens.push(single(Token::Dot));
                 } else {
-                    let value = text.parse::<f64>().map_err(|_| ParseError {
-                        kind: ParseErrorKind::BadNumber,
-                        span: Span { start, end },
-                    })?;
+                    let value = text
+                        .parse::<f64>()
+                        .map_err(|_| ParseError::between(ParseErrorKind::BadNumber, start, end))?;
                     tokens.push((Token::Number(value), Span { start, end }));
                 }
                 i = end;
@@ -223,13 +226,11 @@ pub fn tokenize(src: &str) -> Result<Vec<(Token, Span)>, ParseError> {
             }
             _ => {
                 let len = src[i..].chars().next().map(char::len_utf8).unwrap_or(1);
-                return Err(ParseError {
-                    kind: ParseErrorKind::UnexpectedCharacter,
-                    span: Span {
-                        start,
-                        end: i + len,
-                    },
-                });
+                return Err(ParseError::between(
+                    ParseErrorKind::UnexpectedCharacter,
+                    start,
+                    i + len,
+                ));
             }
         }
         i += 1;

@@ -23,23 +23,15 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
             .rev()
             .find(|i| src.is_char_boundary(*i))
             .unwrap_or(0);
-        return Err(ParseError {
-            kind: ParseErrorKind::TooLong,
-            span: Span {
-                start,
-                end: src.len(),
-            },
-        });
+        return Err(ParseError::between(
+            ParseErrorKind::TooLong,
+            start,
+            src.len(),
+        ));
     }
     let tokens = tokenize(src)?;
     if tokens.is_empty() {
-        return Err(ParseError {
-            kind: ParseErrorKind::Empty,
-            span: Span {
-                start: 0,
-                end: src.len(),
-            },
-        });
+        return Err(ParseError::between(ParseErrorKind::Empty, 0, src.len()));
     }
     let mut parser = Parser {
         tokens,
@@ -50,10 +42,7 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
     let (node, _) = parser.expression(1)?;
     match parser.tokens.get(parser.pos) {
         None => Ok(node),
-        Some((_, span)) => Err(ParseError {
-            kind: ParseErrorKind::UnexpectedToken,
-            span: *span,
-        }),
+        Some((_, span)) => Err(ParseError::at(ParseErrorKind::UnexpectedToken, *span)),
     }
 }
 
@@ -89,13 +78,7 @@ fn binary_op(token: &Token) -> Option<BinaryOp> {
 
 impl Parser {
     fn end(&self) -> ParseError {
-        ParseError {
-            kind: ParseErrorKind::UnexpectedEnd,
-            span: Span {
-                start: self.len,
-                end: self.len,
-            },
-        }
+        ParseError::between(ParseErrorKind::UnexpectedEnd, self.len, self.len)
     }
 
     fn next(&mut self) -> Result<(Token, Span), ParseError> {
@@ -111,10 +94,7 @@ impl Parser {
     /// Refuses to go deeper than [`MAX_DEPTH`] or [`MAX_NESTING`], naming the place where it would.
     fn too_deep(&self, depth: usize, span: Span) -> Result<(), ParseError> {
         if depth > MAX_DEPTH || self.nesting > MAX_NESTING {
-            Err(ParseError {
-                kind: ParseErrorKind::TooDeep,
-                span,
-            })
+            Err(ParseError::at(ParseErrorKind::TooDeep, span))
         } else {
             Ok(())
         }
@@ -193,37 +173,21 @@ impl Parser {
                         },
                         depth,
                     )),
-                    _ => Err(ParseError {
-                        kind: ParseErrorKind::UnclosedParen,
-                        span,
-                    }),
+                    _ => Err(ParseError::at(ParseErrorKind::UnclosedParen, span)),
                 }
             }
             Token::Name(name) if binary_op(&Token::Name(name.clone())).is_none() => {
                 self.call(name, span)
             }
-            _ => Err(ParseError {
-                kind: ParseErrorKind::UnexpectedToken,
-                span,
-            }),
+            _ => Err(ParseError::at(ParseErrorKind::UnexpectedToken, span)),
         }
     }
 
     fn call(&mut self, name: String, name_span: Span) -> Result<Parsed, ParseError> {
         match self.next() {
             Ok((Token::LParen, _)) => {}
-            Ok((_, span)) => {
-                return Err(ParseError {
-                    kind: ParseErrorKind::UnexpectedToken,
-                    span,
-                })
-            }
-            Err(_) => {
-                return Err(ParseError {
-                    kind: ParseErrorKind::UnexpectedToken,
-                    span: name_span,
-                })
-            }
+            Ok((_, span)) => return Err(ParseError::at(ParseErrorKind::UnexpectedToken, span)),
+            Err(_) => return Err(ParseError::at(ParseErrorKind::UnexpectedToken, name_span)),
         }
         let call = |args, close: Span, depth| {
             let span = Span {
@@ -257,18 +221,8 @@ impl Parser {
                     self.nesting -= 1;
                     return call(args, close, depth);
                 }
-                Ok((_, span)) => {
-                    return Err(ParseError {
-                        kind: ParseErrorKind::UnexpectedToken,
-                        span,
-                    })
-                }
-                Err(_) => {
-                    return Err(ParseError {
-                        kind: ParseErrorKind::UnclosedParen,
-                        span: name_span,
-                    })
-                }
+                Ok((_, span)) => return Err(ParseError::at(ParseErrorKind::UnexpectedToken, span)),
+                Err(_) => return Err(ParseError::at(ParseErrorKind::UnclosedParen, name_span)),
             }
         }
     }

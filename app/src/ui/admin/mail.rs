@@ -11,7 +11,7 @@ use crate::api::mail::{
 };
 use crate::domain::Role;
 use crate::i18n::use_lang;
-use crate::ui::layout::{Guarded, Outcome, Problem};
+use crate::ui::layout::{Guarded, Head, Outcome, Problem};
 
 #[derive(Clone, Copy)]
 struct MailPageState {
@@ -200,17 +200,17 @@ fn RecipientTable(
     let dash = |v: Option<String>| v.unwrap_or_else(|| "–".into());
     view! {
         <table>
-            <thead><tr>
-                <th scope="col">{lang.pick("Instelling", "Institution")}</th>
-                <th scope="col">{lang.pick("Contactpersoon", "Contact")}</th>
-                <th scope="col">{lang.pick("Taal", "Language")}</th>
-                <th scope="col">{lang.pick("Stand", "Status")}</th>
-                <th scope="col">{lang.pick("Verstuurd", "Sent")}</th>
-                <th scope="col">{lang.pick("Herinneringen", "Reminders")}</th>
-                <th scope="col">{lang.pick("Link geopend", "Link opened")}</th>
-                <th scope="col">{lang.pick("Ingediend", "Submitted")}</th>
-                <th scope="col">{lang.pick("Acties", "Actions")}</th>
-            </tr></thead>
+            <Head columns={&[
+                ("Instelling", "Institution"),
+                ("Contactpersoon", "Contact"),
+                ("Taal", "Language"),
+                ("Stand", "Status"),
+                ("Verstuurd", "Sent"),
+                ("Herinneringen", "Reminders"),
+                ("Link geopend", "Link opened"),
+                ("Ingediend", "Submitted"),
+                ("Acties", "Actions"),
+            ]} />
             <tbody>
                 {rows.into_iter().map(|r| {
                     let label = format!("{} {}", lang.pick("Nieuwe link sturen aan", "Send a new link to"), r.email);

@@ -13,7 +13,7 @@ use crate::api::ApiError;
 use crate::domain::response::ResponseStatus;
 use crate::domain::Role;
 use crate::i18n::use_lang;
-use crate::ui::layout::{Guarded, Outcome, Problem};
+use crate::ui::layout::{Guarded, Head, Outcome, Problem};
 
 fn admin(me: &crate::api::Me) -> bool {
     me.is(Role::Admin)
@@ -142,15 +142,7 @@ pub fn RoundPage() -> impl IntoView {
     let reopen = ServerAction::<ReopenResponse>::new();
     let link = ServerAction::<IssueLink>::new();
     let revoke = ServerAction::<RevokeLinks>::new();
-    let changes = move || {
-        (
-            close.version().get(),
-            extend.version().get(),
-            reopen.version().get(),
-            link.version().get(),
-            revoke.version().get(),
-        )
-    };
+    let changes = move || versions!(close, extend, reopen, link, revoke);
     let page = RoundPageState {
         close,
         extend,
@@ -215,13 +207,13 @@ fn RoundBody(detail: RoundDetail, page: RoundPageState) -> impl IntoView {
         <Outcome action=revoke success=lang.pick("De links zijn ingetrokken.", "The links have been revoked.") />
         <h2>{lang.pick("Deelnemende instellingen", "Participating institutions")}</h2>
         <table>
-            <thead><tr>
-                <th scope="col">{lang.pick("Instelling", "Institution")}</th>
-                <th scope="col">{lang.pick("Status", "Status")}</th>
-                <th scope="col">{lang.pick("Laatst gewijzigd", "Last changed")}</th>
-                <th scope="col">{lang.pick("Coördinatoren en links", "Coordinators and links")}</th>
-                <th scope="col">{lang.pick("Acties", "Actions")}</th>
-            </tr></thead>
+            <Head columns={&[
+                ("Instelling", "Institution"),
+                ("Status", "Status"),
+                ("Laatst gewijzigd", "Last changed"),
+                ("Coördinatoren en links", "Coordinators and links"),
+                ("Acties", "Actions"),
+            ]} />
             <tbody>
                 {detail.participants.into_iter().map(|p| {
                     let submitted = p.status == ResponseStatus::Submitted;

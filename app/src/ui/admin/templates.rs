@@ -24,7 +24,7 @@ pub fn MailTemplates() -> impl IntoView {
     let save = ServerAction::<SaveMailTemplate>::new();
     let reset = ServerAction::<ResetMailTemplate>::new();
     let test = ServerAction::<SendTestMail>::new();
-    let changes = move || (save.version().get(), reset.version().get());
+    let changes = move || versions!(save, reset);
     let page = TemplatesPage {
         save,
         reset,

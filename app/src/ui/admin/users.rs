@@ -10,7 +10,7 @@ use crate::api::users::{
 use crate::api::UserRow;
 use crate::domain::Role;
 use crate::i18n::use_lang;
-use crate::ui::layout::{Guarded, Outcome, Problem, UploadPanel};
+use crate::ui::layout::{Guarded, Head, Outcome, Problem, UploadPanel};
 
 #[component]
 pub fn Users() -> impl IntoView {
@@ -46,16 +46,7 @@ impl UsersPage {
         let update = ServerAction::<UpdateUser>::new();
         let erase = ServerAction::<EraseUser>::new();
         let special = ServerAction::<SetSpecialAccess>::new();
-        let changes = move || {
-            (
-                create.version().get(),
-                relink.version().get(),
-                toggle.version().get(),
-                update.version().get(),
-                erase.version().get(),
-                special.version().get(),
-            )
-        };
+        let changes = move || versions!(create, relink, toggle, update, erase, special);
         UsersPage {
             create,
             relink,
@@ -149,15 +140,15 @@ fn UserTable(
     let lang = use_lang();
     view! {
         <table>
-            <thead><tr>
-                <th scope="col">{lang.pick("Naam", "Name")}</th>
-                <th scope="col">{lang.pick("E-mailadres", "E-mail address")}</th>
-                <th scope="col">{lang.pick("Rol", "Role")}</th>
-                <th scope="col">{lang.pick("Instellingen", "Institutions")}</th>
-                <th scope="col">{lang.pick("Taal", "Language")}</th>
-                <th scope="col">{lang.pick("Status", "Status")}</th>
-                <th scope="col">{lang.pick("Acties", "Actions")}</th>
-            </tr></thead>
+            <Head columns={&[
+                ("Naam", "Name"),
+                ("E-mailadres", "E-mail address"),
+                ("Rol", "Role"),
+                ("Instellingen", "Institutions"),
+                ("Taal", "Language"),
+                ("Status", "Status"),
+                ("Acties", "Actions"),
+            ]} />
             <tbody>
                 {rows.into_iter().map(|u| {
                     let status = match (u.active, u.has_password) {

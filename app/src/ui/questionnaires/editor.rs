@@ -40,15 +40,15 @@ impl EditorActions {
 
     /// Changes whenever any edit completes.
     pub fn version(&self) -> [usize; 7] {
-        [
-            self.add.version().get(),
-            self.update.version().get(),
-            self.moved.version().get(),
-            self.remove.version().get(),
-            self.section.version().get(),
-            self.rename.version().get(),
-            self.recode.version().get(),
-        ]
+        versions!(
+            self.add,
+            self.update,
+            self.moved,
+            self.remove,
+            self.section,
+            self.rename,
+            self.recode
+        )
     }
 }
 
@@ -231,21 +231,25 @@ fn ItemRow(id: i32, item: Item, actions: EditorActions, relevant_scope: Scope) -
 #[component]
 fn ItemMoves(id: i32, key: String, actions: EditorActions) -> impl IntoView {
     let lang = use_lang();
-    let (k_up, k_down, k_remove) = (key.clone(), key.clone(), key);
+    let moves = [
+        (true, "↑", lang.pick("Omhoog:", "Up:")),
+        (false, "↓", lang.pick("Omlaag:", "Down:")),
+    ]
+    .map(|(up, arrow, label)| {
+        let (label, key) = (format!("{label} {key}"), key.clone());
+        view! {
+            <ActionForm action=actions.moved attr:class="inline">
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="key" value=key />
+                <input type="hidden" name="up" value=up.to_string() />
+                <button type="submit" class="small" aria-label=label>{arrow}</button>
+            </ActionForm>
+        }
+    });
+    let k_remove = key;
     view! {
         <span class="item-actions">
-            <ActionForm action=actions.moved attr:class="inline">
-                <input type="hidden" name="id" value=id.to_string() />
-                <input type="hidden" name="key" value=k_up.clone() />
-                <input type="hidden" name="up" value="true" />
-                <button type="submit" class="small" aria-label=format!("{} {k_up}", lang.pick("Omhoog:", "Up:"))>"↑"</button>
-            </ActionForm>
-            <ActionForm action=actions.moved attr:class="inline">
-                <input type="hidden" name="id" value=id.to_string() />
-                <input type="hidden" name="key" value=k_down.clone() />
-                <input type="hidden" name="up" value="false" />
-                <button type="submit" class="small" aria-label=format!("{} {k_down}", lang.pick("Omlaag:", "Down:"))>"↓"</button>
-            </ActionForm>
+            {moves.into_iter().collect_view()}
             <ActionForm action=actions.remove attr:class="inline">
                 <input type="hidden" name="id" value=id.to_string() />
                 <input type="hidden" name="key" value=k_remove.clone() />

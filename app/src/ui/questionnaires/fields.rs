@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::domain::questionnaire::{Choice, Item, ItemKind, Required};
 use crate::domain::response::{likert_options, yes_no_options, Answers};
 use crate::i18n::{use_lang, Lang};
+use crate::ui::layout::Head;
 
 /// The raw answers on a page.
 pub type AnswerSignal = RwSignal<Answers>;
@@ -132,10 +133,7 @@ pub fn ItemControls(
         }
         ItemKind::IncidentGrid { categories } => view! {
             <table class="grid">
-                <thead><tr>
-                    <th scope="col">{lang.pick("Soort incident", "Kind of incident")}</th>
-                    <th scope="col">{lang.pick("Aantal", "Number")}</th>
-                </tr></thead>
+                <Head columns={&[("Soort incident", "Kind of incident"), ("Aantal", "Number")]} />
                 <tbody>
                     {categories.into_iter().map(|c| {
                         let id = format!("{key}.{}", c.code);

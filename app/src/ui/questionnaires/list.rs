@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::{designs, status_label};
 use crate::api::questionnaires::list_questionnaires;
 use crate::i18n::use_lang;
-use crate::ui::layout::{Guarded, Problem, UploadPanel};
+use crate::ui::layout::{Guarded, Head, Problem, UploadPanel};
 
 #[component]
 pub fn QuestionnaireList() -> impl IntoView {
@@ -28,13 +28,13 @@ pub fn QuestionnaireList() -> impl IntoView {
                     Ok(rows) if rows.is_empty() => view! { <p>{lang.pick("Nog geen vragenlijsten.", "No questionnaires yet.")}</p> }.into_any(),
                     Ok(rows) => view! {
                         <table>
-                            <thead><tr>
-                                <th scope="col">{lang.pick("Vragenlijst", "Questionnaire")}</th>
-                                <th scope="col">{lang.pick("Versie", "Version")}</th>
-                                <th scope="col">{lang.pick("Status", "Status")}</th>
-                                <th scope="col">{lang.pick("Gepubliceerd", "Published")}</th>
-                                <th scope="col">{lang.pick("Wijzigingen", "Changes")}</th>
-                            </tr></thead>
+                            <Head columns={&[
+                                ("Vragenlijst", "Questionnaire"),
+                                ("Versie", "Version"),
+                                ("Status", "Status"),
+                                ("Gepubliceerd", "Published"),
+                                ("Wijzigingen", "Changes"),
+                            ]} />
                             <tbody>
                                 {rows.into_iter().map(|v| {
                                     let title = if lang == crate::i18n::Lang::En && !v.title_en.is_empty() { v.title_en.clone() } else { v.title_nl.clone() };

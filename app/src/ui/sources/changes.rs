@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::domain::aggregate::kinds::SourceKind;
 use crate::domain::aggregate::snapshot::{measure_label, YearChange};
 use crate::i18n::Lang;
+use crate::ui::layout::Head;
 
 /// What a corrected file changes, per year: rows and the measure (respondents, incidents or
 /// students) in all and per institution whose measure differs.
@@ -28,11 +29,11 @@ pub(super) fn ChangeTable(changes: Vec<YearChange>, kind: SourceKind, lang: Lang
             view! {
                 <table>
                     <caption>{caption}</caption>
-                    <thead><tr>
-                        <th scope="col">{lang.pick("Wat", "What")}</th>
-                        <th scope="col">{lang.pick("Nu", "Now")}</th>
-                        <th scope="col">{lang.pick("Na vervanging", "After replacement")}</th>
-                    </tr></thead>
+                    <Head columns={&[
+                        ("Wat", "What"),
+                        ("Nu", "Now"),
+                        ("Na vervanging", "After replacement"),
+                    ]} />
                     <tbody>
                         <tr><th scope="row">{lang.pick("Rijen", "Rows")}</th><td>{lang.count(c.rows_before as i64)}</td><td>{lang.count(c.rows_after as i64)}</td></tr>
                         <tr><th scope="row">{format!("{} {}", lang.pick("Totaal", "Total"), measure)}</th><td>{number(Some(c.total_before))}</td><td>{number(Some(c.total_after))}</td></tr>

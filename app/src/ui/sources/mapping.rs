@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::analysis::UploadView;
 use crate::i18n::Lang;
+use crate::ui::layout::Head;
 
 /// Per variable: the column it is read from and the recoding of its values, with what the file
 /// holds; posting it starts the import.
@@ -36,13 +37,13 @@ pub(super) fn MappingForm(upload: UploadView, lang: Lang) -> impl IntoView {
         )}</p>
         <form method="post" action=action>
             <table>
-                <thead><tr>
-                    <th scope="col">{lang.pick("Variabele", "Variable")}</th>
-                    <th scope="col">{lang.pick("Waarden", "Values")}</th>
-                    <th scope="col">{lang.pick("Kolom in het bestand", "Column in the file")}</th>
-                    <th scope="col">{lang.pick("Eerste waarden", "First values")}</th>
-                    <th scope="col">{lang.pick("Hercodering", "Recoding")}</th>
-                </tr></thead>
+                <Head columns={&[
+                    ("Variabele", "Variable"),
+                    ("Waarden", "Values"),
+                    ("Kolom in het bestand", "Column in the file"),
+                    ("Eerste waarden", "First values"),
+                    ("Hercodering", "Recoding"),
+                ]} />
                 <tbody>
                     {upload.variables.iter().map(|v| {
                         let select_id = format!("kolom-{}", v.name);

@@ -14,7 +14,7 @@ use crate::api::analysis::{list_sources, CreateSource, SourceView};
 use crate::domain::aggregate::kinds::SourceKind;
 use crate::domain::Role;
 use crate::i18n::{use_lang, Lang};
-use crate::ui::layout::{Guarded, Outcome, Problem};
+use crate::ui::layout::{Guarded, Head, Outcome, Problem};
 use changes::{ChangeTable, ConfirmForm};
 use mapping::MappingForm;
 use snapshots::SnapshotTable;
@@ -66,11 +66,11 @@ fn SourceTable(list: Vec<SourceView>, lang: Lang) -> impl IntoView {
     }
     view! {
         <table>
-            <thead><tr>
-                <th scope="col">{lang.pick("Bron", "Source")}</th>
-                <th scope="col">{lang.pick("Soort", "Kind")}</th>
-                <th scope="col">{lang.pick("Jaren (rijen)", "Years (rows)")}</th>
-            </tr></thead>
+            <Head columns={&[
+                ("Bron", "Source"),
+                ("Soort", "Kind"),
+                ("Jaren (rijen)", "Years (rows)"),
+            ]} />
             <tbody>
                 {list.into_iter().map(|s| {
                     let years = s.in_use().map(|x| format!("{} ({})", x.year, lang.count(i64::from(x.rows)))).collect::<Vec<_>>().join(", ");

@@ -19,10 +19,7 @@ pub fn SourcePage() -> impl IntoView {
         .unwrap_or(0);
     let withdraw = ServerAction::<WithdrawSnapshot>::new();
     let restore = ServerAction::<RestoreSnapshot>::new();
-    let sources = Resource::new(
-        move || (withdraw.version().get(), restore.version().get()),
-        |_| list_sources(),
-    );
+    let sources = Resource::new(move || versions!(withdraw, restore), |_| list_sources());
     view! {
         <Guarded allow=staff>
             <Outcome action=withdraw success=lang.pick("Het jaar is ingetrokken: de cijfers van deze bron hebben dat jaar niet meer.", "The year was withdrawn: this source's figures no longer have that year.") />

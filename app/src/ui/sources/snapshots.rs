@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::api::analysis::{RestoreSnapshot, SnapshotView, WithdrawSnapshot};
 use crate::domain::aggregate::snapshot::SnapshotStatus;
 use crate::i18n::Lang;
+use crate::ui::layout::Head;
 
 /// The snapshots of a source with, per snapshot, the step it allows: withdraw the one in use,
 /// bring back another; each with a reason.
@@ -18,15 +19,15 @@ pub(super) fn SnapshotTable(
 ) -> impl IntoView {
     view! {
         <table>
-            <thead><tr>
-                <th scope="col">{lang.pick("Jaar", "Year")}</th>
-                <th scope="col">{lang.pick("Status", "Status")}</th>
-                <th scope="col">{lang.pick("Rijen", "Rows")}</th>
-                <th scope="col">{lang.pick("Bestand", "File")}</th>
-                <th scope="col">{lang.pick("Geïmporteerd", "Imported")}</th>
-                <th scope="col">{lang.pick("Laatste wijziging", "Last change")}</th>
-                <th scope="col">{lang.pick("Actie", "Action")}</th>
-            </tr></thead>
+            <Head columns={&[
+                ("Jaar", "Year"),
+                ("Status", "Status"),
+                ("Rijen", "Rows"),
+                ("Bestand", "File"),
+                ("Geïmporteerd", "Imported"),
+                ("Laatste wijziging", "Last change"),
+                ("Actie", "Action"),
+            ]} />
             <tbody>
                 {snapshots.into_iter().map(|s| {
                     let reason_id = format!("reden-{}", s.id);

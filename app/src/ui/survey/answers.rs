@@ -7,6 +7,7 @@ use crate::api::survey::SurveyView;
 use crate::domain::questionnaire::Section;
 use crate::domain::response::{answer_keys, display, Evaluation};
 use crate::i18n::{use_lang, Lang};
+use crate::ui::layout::Head;
 
 /// How many applicable answers (of one section, or of all) were carried over from last year and
 /// are not yet confirmed: they count as answered, but nobody has looked at them this year.
@@ -61,11 +62,11 @@ pub(super) fn AllAnswers(s: SurveyView, evaluation: Evaluation) -> impl IntoView
             view! {
                 <h3>{sec.title.get(lang).to_owned()}</h3>
                 <table class="answers">
-                    <thead><tr>
-                        <th scope="col">{lang.pick("Vraag", "Question")}</th>
-                        <th scope="col">{lang.pick("Antwoord", "Answer")}</th>
-                        <th scope="col">{lang.pick("Laatst gewijzigd", "Last changed")}</th>
-                    </tr></thead>
+                    <Head columns={&[
+                        ("Vraag", "Question"),
+                        ("Antwoord", "Answer"),
+                        ("Laatst gewijzigd", "Last changed"),
+                    ]} />
                     <tbody>{rows}</tbody>
                 </table>
             }

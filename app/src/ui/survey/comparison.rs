@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::{base, refused, response_id};
 use crate::api::survey::{get_comparison, ComparisonView, Shares};
 use crate::i18n::{use_lang, Lang};
+use crate::ui::layout::Head;
 
 /// `/vragenlijst/:id/vergelijking`: the institution's answers beside the others of the round.
 #[component]
@@ -55,12 +56,12 @@ fn Comparison(c: ComparisonView) -> impl IntoView {
             Lang::En => format!("Your answers beside the distribution over all institutions that submitted this round's questionnaire, and over institutions of the same type ({}). A distribution is only shown where at least {k} institutions answered the question.", c.kind),
         }}</p>
         <table class="compare">
-            <thead><tr>
-                <th scope="col">{lang.pick("Vraag", "Question")}</th>
-                <th scope="col">{lang.pick("Uw antwoord", "Your answer")}</th>
-                <th scope="col">{lang.pick("Alle instellingen", "All institutions")}</th>
-                <th scope="col">{lang.pick("Zelfde type", "Same type")}</th>
-            </tr></thead>
+            <Head columns={&[
+                ("Vraag", "Question"),
+                ("Uw antwoord", "Your answer"),
+                ("Alle instellingen", "All institutions"),
+                ("Zelfde type", "Same type"),
+            ]} />
             <tbody>
                 {c.items.into_iter().map(|i| view! {
                     <tr>

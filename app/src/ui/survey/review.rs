@@ -6,7 +6,7 @@ use super::{base, carried, section_href, with_survey, Carried, Heading, Progress
 use crate::api::survey::{SubmitResponse, SurveyView};
 use crate::domain::response::{display, evaluate};
 use crate::i18n::use_lang;
-use crate::ui::layout::Outcome;
+use crate::ui::layout::{Head, Outcome};
 
 /// `/vragenlijst/:id/controle`: what is open or invalid, what changed since last year, and submit.
 #[component]
@@ -84,11 +84,11 @@ pub(super) fn Review(s: SurveyView, submit: ServerAction<SubmitResponse>) -> imp
         } else {
             view! {
                 <table class="answers">
-                    <thead><tr>
-                        <th scope="col">{lang.pick("Vraag", "Question")}</th>
-                        <th scope="col">{lang.pick("Vorig jaar", "Last year")}</th>
-                        <th scope="col">{lang.pick("Nu", "Now")}</th>
-                    </tr></thead>
+                    <Head columns={&[
+                        ("Vraag", "Question"),
+                        ("Vorig jaar", "Last year"),
+                        ("Nu", "Now"),
+                    ]} />
                     <tbody>{changes}</tbody>
                 </table>
             }.into_any()
