@@ -1,7 +1,7 @@
 //! The shape of the code, checked over the source text: the layers of `app` point one way
 //! (ui → api → backend → types → domain), no two modules of a crate import each other (directly or
-//! round a circle), no file outgrows 600 lines, and a function above 80 lines is named in the
-//! README's architecture section with its reason.
+//! round a circle), no file outgrows 600 lines, the median file stays within 100 lines, and a
+//! function above 80 lines is named in the README's architecture section with its reason.
 //!
 //! A module's `use` lines and inline `crate::`/`super::` paths are its imports. A path is followed
 //! through re-exports (`pub use`) to the module that defines the item, so a facade such as
@@ -486,6 +486,23 @@ fn no_file_outgrows_600_lines() {
         }
     }
     assert!(long.is_empty(), "files above 600 lines: {long:#?}");
+}
+
+#[test]
+fn half_the_files_stay_within_100_lines() {
+    let mut lengths: Vec<usize> = CRATES
+        .iter()
+        .flat_map(|dir| Crate::read(&workspace().join(dir)).modules)
+        .map(|m| length(&m))
+        .collect();
+    lengths.sort_unstable();
+    assert!(!lengths.is_empty(), "no source files found");
+    let median = lengths[lengths.len() / 2];
+    assert!(
+        median <= 100,
+        "the median file has {median} lines (of {} files); split files of more than one concern",
+        lengths.len()
+    );
 }
 
 /// Functions above `limit` lines (comments included): (name, lines). A function ends at the first
