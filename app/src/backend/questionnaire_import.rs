@@ -29,21 +29,39 @@ pub async fn import(
         super::spreadsheet::parse_off_thread(move || parse(&name, &bytes)).await?
     };
     let problems = match parsed {
-        Ok(definition) => match questionnaires::create_draft(db, actor, &definition, None).await {
-            Ok(draft) => return Ok(Outcome::Draft(draft.id)),
-            Err(QuestionnaireError::Invalid(problems)) => problems
-                .iter()
-                .map(|p| ImportProblem {
-                    line: 0,
-                    column: Some(p.location.clone()),
-                    problem: Problem::Message {
-                        nl: p.message(Lang::Nl),
-                        en: p.message(Lang::En),
-                    },
-                })
-                .collect(),
-            Err(other) => return Err(anyhow::Error::new(other)),
-        },
+        Ok((definition, warnings)) => {
+            match questionnaires::create_draft(db, actor, &definition, None).await {
+                Ok(draft) => {
+                    if !warnings.is_empty() {
+                        // Kept as an applied import run, so what was left out stays on record.
+                        record_run(
+                            db,
+                            actor,
+                            "questionnaire",
+                            file_name,
+                            "applied",
+                            (1, 0),
+                            &warnings,
+                        )
+                        .await
+                        .context("record questionnaire import warnings")?;
+                    }
+                    return Ok(Outcome::Draft(draft.id));
+                }
+                Err(QuestionnaireError::Invalid(problems)) => problems
+                    .iter()
+                    .map(|p| ImportProblem {
+                        line: 0,
+                        column: Some(p.location.clone()),
+                        problem: Problem::Message {
+                            nl: p.message(Lang::Nl),
+                            en: p.message(Lang::En),
+                        },
+                    })
+                    .collect(),
+                Err(other) => return Err(anyhow::Error::new(other)),
+            }
+        }
         Err(problems) => problems,
     };
     let run = record_run(
@@ -60,10 +78,13 @@ pub async fn import(
     Ok(Outcome::Rejected(run.id))
 }
 
+/// What a file gives: its definition and the warnings of its import (what was left out).
+pub type Parsed = (Definition, Vec<ImportProblem>);
+
 /// Reads a definition from a `.json` file or an XLSForm `.xlsx` workbook.
-pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Definition, Vec<ImportProblem>> {
+pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Parsed, Vec<ImportProblem>> {
     if file_name.to_lowercase().ends_with(".xlsx") {
-        return super::xlsform::import(bytes);
+        return super::xlsform::import(bytes, file_name).map(|i| (i.definition, i.warnings));
     }
     if !file_name.to_lowercase().ends_with(".json") {
         return Err(vec![ImportProblem::file(Problem::UnsupportedFileType {
@@ -72,7 +93,7 @@ pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Definition, Vec<ImportProb
     }
     let text =
         std::str::from_utf8(bytes).map_err(|_| vec![ImportProblem::file(Problem::NotUtf8)])?;
-    serde_json::from_str(text).map_err(|e| {
+    let definition = serde_json::from_str(text).map_err(|e| {
         vec![ImportProblem {
             line: e.line(),
             column: Some(e.column().to_string()),
@@ -80,5 +101,6 @@ pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Definition, Vec<ImportProb
                 detail: e.to_string(),
             },
         }]
-    })
+    })?;
+    Ok((definition, Vec::new()))
 }

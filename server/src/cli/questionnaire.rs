@@ -82,25 +82,37 @@ pub async fn run(config: &Config, command: QuestionnaireCommand) -> anyhow::Resu
     Ok(())
 }
 
-/// Reads `.json` or XLSForm `.xlsx`, printing every problem (line or row, column) to stderr.
+/// Reads `.json` or XLSForm `.xlsx`, printing every problem and warning (line or row, column) to
+/// stderr.
 fn read_definition(file: &Path) -> anyhow::Result<Definition> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    app::backend::questionnaire_import::parse(name, &bytes).map_err(|problems| {
-        for p in &problems {
-            eprintln!(
-                "regel/line {}, {}: {}",
-                p.line,
-                p.column.as_deref().unwrap_or("-"),
-                p.message(Lang::Nl)
-            );
+    let print = |label: &str, p: &app::domain::import::ImportProblem| {
+        eprintln!(
+            "{label}regel/line {}, {}: {}",
+            p.line,
+            p.column.as_deref().unwrap_or("-"),
+            p.message(Lang::Nl)
+        );
+    };
+    match app::backend::questionnaire_import::parse(name, &bytes) {
+        Ok((definition, warnings)) => {
+            for w in &warnings {
+                print("let op/warning: ", w);
+            }
+            Ok(definition)
         }
-        anyhow::anyhow!(
-            "{}: {} problemen / problems; niets opgeslagen / nothing stored",
-            file.display(),
-            problems.len()
-        )
-    })
+        Err(problems) => {
+            for p in &problems {
+                print("", p);
+            }
+            Err(anyhow::anyhow!(
+                "{}: {} problemen / problems; niets opgeslagen / nothing stored",
+                file.display(),
+                problems.len()
+            ))
+        }
+    }
 }
 
 async fn load(db: &DatabaseConnection, id: i32) -> anyhow::Result<StoredVersion> {

@@ -392,3 +392,60 @@ async fn an_xlsform_round_trips_over_http(app: TestApp) {
     assert_eq!(imported.definition, default_definition());
 }
 both!(an_xlsform_round_trips_over_http);
+
+/// A form as people write it (no settings sheet, questions outside any group, English labels,
+/// device metadata) becomes a draft over HTTP; what stayed out is kept as warnings with the run.
+async fn an_xlsform_as_people_write_it_becomes_a_draft_with_its_warnings(app: TestApp) {
+    use app::backend::entities::import_run;
+    let researcher = app
+        .logged_in("onderzoek@miv.nl", app::domain::Role::Researcher, &[])
+        .await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("survey").expect("name");
+    let rows = [
+        ["type", "name", "label::English (en)"],
+        ["today", "today", ""],
+        ["integer", "staff", "How many staff?"],
+        ["text", "remarks", "Remarks"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *v).expect("cell");
+        }
+    }
+    let bytes = book.save_to_buffer().expect("xlsx");
+    let upload = app
+        .upload_to(
+            &researcher,
+            "/import/vragenlijst",
+            "kobo-export.xlsx",
+            bytes,
+        )
+        .await;
+    let location = upload.headers()["location"].to_str().expect("location");
+    let id: i32 = location
+        .trim_start_matches("/vragenlijsten/versie/")
+        .parse()
+        .unwrap_or_else(|_| panic!("a draft, not {location}"));
+    let draft = questionnaires::find(&app.db, id)
+        .await
+        .expect("find")
+        .expect("stored");
+    assert_eq!(draft.definition.key, "kobo_export");
+    let keys: Vec<&str> = draft
+        .definition
+        .items()
+        .map(|(_, i)| i.key.as_str())
+        .collect();
+    assert_eq!(keys, ["staff", "remarks"]);
+    let runs = import_run::Entity::find().all(&app.db).await.expect("runs");
+    let run = runs
+        .iter()
+        .find(|r| r.file_name == "kobo-export.xlsx")
+        .expect("the import is on record");
+    assert_eq!(run.status, "applied");
+    assert!(run.problems.contains("today"), "{}", run.problems);
+    assert!(run.problems.contains("Nederlandse"), "{}", run.problems);
+}
+both!(an_xlsform_as_people_write_it_becomes_a_draft_with_its_warnings);

@@ -1,0 +1,251 @@
+//! A survey row's question: its type (with the old spellings other tools write), its choices,
+//! texts, rule columns and privacy mark. Types the platform does not offer are refused with the
+//! reason; metadata a phone collects (`start`, `deviceid`, …) is skipped with a warning.
+
+use std::collections::HashMap;
+
+use super::sheet::Sheet;
+use crate::domain::questionnaire::{Choice, Constraint, Item, ItemKind, Privacy, Required, Text};
+
+pub(super) const YES_NO: &str = "ja_nee_weet_niet";
+
+/// What a survey row holds.
+pub(super) enum Row {
+    Question(ItemKind),
+    /// Not a question the respondent answers here (metadata, `calculate`): skipped, with why.
+    Skipped(String, String),
+    /// Refused, with why.
+    Refused(String, String),
+}
+
+/// Metadata that ODK and KoBo collect on the device; a questionnaire answered in a browser has
+/// no use for it.
+const METADATA: &[&str] = &[
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "start-geopoint",
+    "background-audio",
+    "hidden",
+    "xml-external",
+    "csv-external",
+];
+
+/// Question types other tools offer and this platform does not, with the reason.
+fn unsupported(base: &str) -> Option<(&'static str, &'static str)> {
+    Some(match base {
+        "geopoint" | "geotrace" | "geoshape" => (
+            "Locaties (geopoint, geotrace, geoshape) worden niet gevraagd: een instelling antwoordt niet vanaf een plek.",
+            "Locations (geopoint, geotrace, geoshape) are not asked: an institution does not answer from a place.",
+        ),
+        "image" | "audio" | "video" | "file" | "barcode" => (
+            "Bestanden en media (image, audio, video, file, barcode) worden niet bewaard: het platform bewaart alleen antwoorden.",
+            "Files and media (image, audio, video, file, barcode) are not kept: the platform keeps answers only.",
+        ),
+        "select_one_from_file" | "select_multiple_from_file" | "select_one_external"
+        | "select_multiple_external" => (
+            "Keuzes uit een extern bestand worden niet ondersteund: zet de keuzes op het werkblad choices.",
+            "Choices from an external file are not supported: put the choices on the choices sheet.",
+        ),
+        "time" | "datetime" => (
+            "Tijden (time, datetime) worden niet ondersteund: gebruik date of een getal.",
+            "Times (time, datetime) are not supported: use date or a number.",
+        ),
+        "range" | "rank" | "acknowledge" | "trigger" => (
+            "Dit vraagtype wordt niet ondersteund: gebruik integer, select_one of note.",
+            "This question type is not supported: use integer, select_one or note.",
+        ),
+        _ => return None,
+    })
+}
+
+/// The question of a row of type `t`; `lists` are the choice lists.
+pub(super) fn row_kind(
+    t: &str,
+    row: &[String],
+    survey: &Sheet,
+    lists: &HashMap<String, Vec<Choice>>,
+) -> Row {
+    let t = t.trim();
+    let (base, rest) = spelling(t);
+    if METADATA.contains(&base.as_str()) {
+        return Row::Skipped(
+            format!("‘{t}’ is gegevens van het apparaat, geen vraag: overgeslagen."),
+            format!("‘{t}’ is device data, not a question: skipped."),
+        );
+    }
+    if base == "calculate" {
+        return Row::Skipped(
+            "Berekeningen (calculate) worden nog niet overgenomen: overgeslagen; een regel die naar deze naam verwijst wordt gemeld.".into(),
+            "Calculations (calculate) are not taken over yet: skipped; a rule that refers to this name is reported.".into(),
+        );
+    }
+    if let Some((nl, en)) = unsupported(&base) {
+        return Row::Refused(nl.into(), en.into());
+    }
+    match question_kind(&base, &rest, row, survey, lists) {
+        Ok(kind) => Row::Question(kind),
+        Err(row) => row,
+    }
+}
+
+/// A type's base and its words after it, today's spelling for the old ones: `select one L`,
+/// `select all that apply L`, `select_one from L`, `select1`, `string`, `int`, `phone number`.
+fn spelling(t: &str) -> (String, Vec<&str>) {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    // Old and spaced spellings: `select one L`, `select all that apply L`, `select1 L`.
+    let (base, mut rest): (String, Vec<&str>) = match words.as_slice() {
+        ["select", "one", rest @ ..] => ("select_one".into(), rest.to_vec()),
+        ["select", "all", "that", "apply", rest @ ..] | ["select", "multiple", rest @ ..] => {
+            ("select_multiple".into(), rest.to_vec())
+        }
+        ["phone", "number", rest @ ..] => ("text".into(), rest.to_vec()),
+        [first, rest @ ..] => (first.to_lowercase(), rest.to_vec()),
+        [] => (String::new(), Vec::new()),
+    };
+    // `select_one from L` is an old spelling of `select_one L`.
+    if rest.first() == Some(&"from") {
+        rest.remove(0);
+    }
+    let base = match base.as_str() {
+        "select1" => "select_one".to_owned(),
+        "string" => "text".to_owned(),
+        "int" => "integer".to_owned(),
+        _ => base,
+    };
+    (base, rest)
+}
+
+/// The question of type `base` with `rest` (its list, `or_other`); a missing list or an unknown
+/// type is the refusal.
+fn question_kind(
+    base: &str,
+    rest: &[&str],
+    row: &[String],
+    survey: &Sheet,
+    lists: &HashMap<String, Vec<Choice>>,
+) -> Result<ItemKind, Row> {
+    let or_other = rest.last() == Some(&"or_other");
+    let list_name = rest.first().copied().filter(|l| *l != "or_other");
+    let list = |name: Option<&str>| -> Result<Vec<Choice>, Row> {
+        let name = name.unwrap_or("");
+        let mut found = lists.get(name).cloned().ok_or_else(|| {
+            Row::Refused(
+                format!("Keuzelijst ‘{name}’ staat niet op het werkblad choices."),
+                format!("Choice list ‘{name}’ is not on the choices sheet."),
+            )
+        })?;
+        if or_other && !found.iter().any(|c| c.code == "other") {
+            found.push(Choice {
+                code: "other".into(),
+                label: Text::new("Anders", "Other"),
+            });
+        }
+        Ok(found)
+    };
+    let appearance = survey.get(row, "appearance");
+    let number = |col: &str| survey.get(row, col).parse::<f64>().ok();
+    let unit = Some(survey.text(row, "unit")).filter(|u| !u.nl.is_empty());
+    match base {
+        "select_one" if list_name == Some(YES_NO) => Ok(ItemKind::YesNoDontKnow),
+        "select_one" if appearance == "likert" => list(list_name).map(|options| {
+            let points = u8::try_from(options.len()).unwrap_or(u8::MAX);
+            let anchors = options
+                .into_iter()
+                .filter(|c| c.label.nl != c.code)
+                .collect();
+            ItemKind::Likert { points, anchors }
+        }),
+        "select_one" => list(list_name).map(|options| ItemKind::SingleChoice { options }),
+        "select_multiple" => list(list_name).map(|options| ItemKind::MultipleChoice { options }),
+        "incident_grid" => list(list_name).map(|categories| ItemKind::IncidentGrid { categories }),
+        "matrix" => list(rest.first().copied()).and_then(|rows| {
+            list(rest.get(1).copied()).map(|scale| ItemKind::Matrix { rows, scale })
+        }),
+        "integer" => Ok(ItemKind::Integer {
+            min: number("min").map(|n| n as i64),
+            max: number("max").map(|n| n as i64),
+            unit,
+        }),
+        "decimal" => Ok(ItemKind::Decimal {
+            min: number("min"),
+            max: number("max"),
+            unit,
+        }),
+        "text" if appearance.contains("multiline") => Ok(ItemKind::LongText),
+        "text" => Ok(ItemKind::ShortText),
+        "date" => Ok(ItemKind::Date),
+        "note" => Ok(ItemKind::Note),
+        other => Err(Row::Refused(
+            format!("Vraagtype ‘{other}’ bestaat niet in XLSForm of wordt niet ondersteund."),
+            format!("Question type ‘{other}’ does not exist in XLSForm or is not supported."),
+        )),
+    }
+}
+
+/// The question `key` of a survey row.
+pub(super) fn item(
+    key: String,
+    kind: ItemKind,
+    privacy: Option<Privacy>,
+    row: &[String],
+    survey: &Sheet,
+) -> Item {
+    let hint = Some(survey.text(row, "hint")).filter(|h| !h.nl.is_empty());
+    let written = survey.get(row, "required");
+    let required = match written.to_lowercase().as_str() {
+        "" | "no" | "false" | "false()" | "0" => Required::No,
+        "yes" | "true" | "true()" | "1" => Required::Always(true),
+        _ => Required::When(written.to_owned()),
+    };
+    let optional = |col: &str| Some(survey.get(row, col).to_owned()).filter(|s| !s.is_empty());
+    let constraint = optional("constraint").map(|expression| {
+        let message = survey.text(row, "constraint_message");
+        Constraint {
+            expression,
+            message: if message.nl.is_empty() {
+                Text::new("Dit antwoord is niet geldig.", "This answer is not valid.")
+            } else {
+                message
+            },
+        }
+    });
+    // A question with only an image or sound as its label gets its name.
+    let label = Some(survey.text(row, "label"))
+        .filter(|l| !l.nl.is_empty())
+        .unwrap_or_else(|| Text::new(&key, ""));
+    Item {
+        key,
+        kind,
+        label,
+        hint,
+        required,
+        relevant: optional("relevant"),
+        constraint,
+        privacy,
+    }
+}
+
+/// The privacy mark of a row (empty: none); an unknown one is a problem.
+pub(super) fn privacy_of(
+    value: &str,
+    at: &mut impl FnMut(&str, String, String),
+) -> Option<Privacy> {
+    Privacy::parse(value).unwrap_or_else(|value| {
+        at(
+            "privacy",
+            format!(
+                "Onbekende privacymarkering ‘{value}’: gebruik special, identifying of laat leeg."
+            ),
+            format!("Unknown privacy mark ‘{value}’: use special, identifying or leave empty."),
+        );
+        None
+    })
+}

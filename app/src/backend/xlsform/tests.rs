@@ -1,0 +1,315 @@
+//! The XLSForm import and export, on forms as the export writes them and as people write them.
+
+use super::*;
+
+fn default_definition() -> Definition {
+    serde_json::from_str(include_str!(
+        "../../../../server/questionnaires/veiligheidscoordinatoren.json"
+    ))
+    .expect("default")
+}
+
+#[test]
+fn export_then_import_gives_the_same_version() {
+    let def = default_definition();
+    let bytes = export(&def, Some(3)).expect("export");
+    let back = import(&bytes, "v.xlsx")
+        .map(|i| i.definition)
+        .unwrap_or_else(|p| {
+            panic!(
+                "{:?}",
+                p.iter().map(|p| p.message(Lang::Nl)).collect::<Vec<_>>()
+            )
+        });
+    assert_eq!(back, def);
+    // Byte for byte the files differ only in their creation time (to the second).
+    let again = export(&back, Some(3)).expect("export again");
+    let again = import(&again, "v.xlsx").map(|i| i.definition);
+    assert_eq!(again.ok(), Some(def), "stable output");
+}
+
+fn sheet_bytes(survey: &[&[&str]], choices: &[&[&str]]) -> Vec<u8> {
+    let settings: &[&[&str]] = &[&["form_id", "form_title"], &["test", "Test"]];
+    workbook(&[
+        ("survey", survey),
+        ("choices", choices),
+        ("settings", settings),
+    ])
+}
+
+/// A workbook with these sheets, every cell text.
+fn workbook(sheets: &[(&str, &[&[&str]])]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(*name).expect("name");
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *v).expect("cell");
+            }
+        }
+    }
+    book.save_to_buffer().expect("xlsx")
+}
+
+#[test]
+fn every_problem_is_reported_with_sheet_row_and_column() {
+    let bytes = sheet_bytes(
+        &[
+            &["type", "name", "label", "relevant", "calculation"],
+            &["begin group", "a", "A", "", ""],
+            &["select_one lijst", "q1", "Vraag 1", "", ""],
+            &["geolocation", "q2", "Vraag 2", "", ""],
+            &["integer", "q3", "Vraag 3", "", ""],
+            &["integer", "q3", "Dubbel", "", ""],
+            &["integer", "q4", "Vraag 4", "${q3} =", ""],
+            &["begin group", "b", "B", "", ""],
+        ],
+        &[&["list_name", "name", "label"], &["andere", "x", "X"]],
+    );
+    let problems = import(&bytes, "test.xlsx").expect_err("invalid");
+    let places: Vec<(usize, String)> = problems
+        .iter()
+        .map(|p| (p.line, p.column.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        places,
+        vec![
+            (3, "survey / type".to_owned()),
+            (4, "survey / type".into()),
+            (2, "survey / type".into()),
+            (8, "survey / type".into()),
+            (6, "survey / name".into()),
+            (7, "survey / relevant".into()),
+        ]
+    );
+    assert!(problems[0]
+        .message(Lang::Nl)
+        .contains("Keuzelijst ‘lijst’ staat niet op het werkblad choices."));
+    assert!(problems[1]
+        .message(Lang::En)
+        .contains("Question type ‘geolocation’ does not exist in XLSForm or is not supported."));
+    assert!(problems[2]
+        .message(Lang::Nl)
+        .contains("Groep wordt niet gesloten"));
+}
+
+fn imported(bytes: &[u8], file_name: &str) -> Imported {
+    import(bytes, file_name).unwrap_or_else(|p| {
+        panic!(
+            "{:?}",
+            p.iter().map(|p| p.message(Lang::En)).collect::<Vec<_>>()
+        )
+    })
+}
+
+fn warned(imported: &Imported, text: &str) -> bool {
+    imported
+        .warnings
+        .iter()
+        .any(|w| w.message(Lang::En).contains(text))
+}
+
+#[test]
+fn a_form_as_people_write_it_imports_with_warnings_for_what_stays_out() {
+    // No settings sheet, top-level questions around a group inside a group, labels in English
+    // and French only, device metadata, an unknown column and `or_other`.
+    let survey: &[&[&str]] = &[
+        &[
+            "type",
+            "name",
+            "label::English (en)",
+            "label::Français (fr)",
+            "relevant",
+            "$kuid",
+        ],
+        &["start", "start", "", "", "", "a1"],
+        &["integer", "age", "Age", "Âge", "", "a2"],
+        &[
+            "begin_group",
+            "outer",
+            "Outer",
+            "Extérieur",
+            "${age} > 18",
+            "a3",
+        ],
+        &[
+            "begin group",
+            "inner",
+            "Inner",
+            "Intérieur",
+            "${age} < 65",
+            "a4",
+        ],
+        &[
+            "select_one colours or_other",
+            "colour",
+            "Colour",
+            "Couleur",
+            "",
+            "a5",
+        ],
+        &["end group", "", "", "", "", ""],
+        &["text", "why", "Why", "Pourquoi", "", "a6"],
+        &["end_group", "", "", "", "", ""],
+        &["note", "bye", "Thanks", "Merci", "", "a7"],
+    ];
+    let choices: &[&[&str]] = &[
+        &["list name", "name", "label::English (en)"],
+        &["colours", "red", "Red"],
+        &["colours", "blue", "Blue"],
+    ];
+    let form = imported(
+        &workbook(&[("survey", survey), ("choices", choices)]),
+        "my-form v2.xlsx",
+    );
+    let def = &form.definition;
+    assert_eq!(def.key, "my_form_v2", "from the file name");
+    assert_eq!(def.title.nl, "my-form v2");
+    let sections: Vec<(&str, &str, Option<&str>, Vec<&str>)> = def
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.key.as_str(),
+                s.title.nl.as_str(),
+                s.relevant.as_deref(),
+                s.items.iter().map(|i| i.key.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sections,
+        vec![
+            ("algemeen", "my-form v2", None, vec!["age"]),
+            (
+                "inner",
+                "Outer › Inner",
+                Some("(${age} > 18) and (${age} < 65)"),
+                vec!["colour", "colour_other"],
+            ),
+            ("outer", "Outer", Some("${age} > 18"), vec!["why"]),
+            ("algemeen_2", "my-form v2", None, vec!["bye"]),
+        ]
+    );
+    let colour = def.item("colour").expect("colour");
+    assert_eq!(
+        colour.label,
+        Text::new("Colour", "Colour"),
+        "English as primary text"
+    );
+    let other = def
+        .item("colour_other")
+        .expect("the specify-other question");
+    assert_eq!(
+        other.relevant.as_deref(),
+        Some("selected(${colour}, 'other')")
+    );
+    assert!(warned(&form, "Column ‘$kuid’ is not used"));
+    assert!(warned(
+        &form,
+        "Column ‘label::Français (fr)’: only Dutch and English"
+    ));
+    assert!(warned(&form, "No Dutch labels"));
+    assert!(warned(
+        &form,
+        "‘start’ is device data, not a question: skipped."
+    ));
+    let places: Vec<(usize, String)> = form
+        .warnings
+        .iter()
+        .map(|w| (w.line, w.column.clone().unwrap_or_default()))
+        .collect();
+    assert!(places.contains(&(2, "survey / type".into())), "{places:?}");
+    assert!(places.contains(&(1, "survey / F".into())), "{places:?}");
+}
+
+#[test]
+fn names_and_form_ids_other_tools_allow_become_keys_and_references_follow() {
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "relevant"],
+        &["begin group", "g1", "G1", ""],
+        &["integer", "how-many", "How many?", ""],
+        &["text", "q1", "Q1", "${how-many} > 1"],
+        &["end group", "", "", ""],
+        &["begin group", "g2", "G2", ""],
+        &["text", "q1", "Q1 again", ""],
+        &["end group", "", "", ""],
+    ];
+    let settings: &[&[&str]] = &[&["form_id", "form_title"], &["2024:monitor-mbo", "Monitor"]];
+    let form = imported(
+        &workbook(&[("survey", survey), ("settings", settings)]),
+        "x.xlsx",
+    );
+    let def = &form.definition;
+    assert_eq!(def.key, "form_2024_monitor_mbo");
+    assert!(warned(
+        &form,
+        "form_id ‘2024:monitor-mbo’ is not a valid key and became ‘form_2024_monitor_mbo’"
+    ));
+    assert!(def.item("how_many").is_some());
+    assert_eq!(
+        def.item("q1").and_then(|i| i.relevant.clone()).as_deref(),
+        Some("${how_many} > 1")
+    );
+    assert_eq!(
+        def.item("g2_q1").map(|i| i.label.nl.as_str()),
+        Some("Q1 again")
+    );
+    assert!(warned(&form, "Name ‘q1’ became ‘g2_q1’"));
+}
+
+#[test]
+fn what_the_platform_cannot_hold_is_refused_where_it_stands() {
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label"],
+        &["begin repeat", "people", "People"],
+        &["geopoint", "where", "Where?"],
+        &["image", "photo", "Photo"],
+        &["select_one_from_file towns.csv", "town", "Town"],
+        &["end repeat", "", ""],
+        &["integer", "n", "N"],
+    ];
+    let problems = import(&workbook(&[("SURVEY", survey)]), "f.xlsx").expect_err("refused");
+    let found: Vec<(usize, String, String)> = problems
+        .iter()
+        .map(|p| {
+            let message = p.message(Lang::En);
+            (
+                p.line,
+                p.column.clone().unwrap_or_default(),
+                message.split(':').next().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                2,
+                "SURVEY / type".into(),
+                "Repeats (repeat, loop) are not supported".into()
+            ),
+            (
+                3,
+                "SURVEY / type".into(),
+                "Locations (geopoint, geotrace, geoshape) are not asked".into()
+            ),
+            (
+                4,
+                "SURVEY / type".into(),
+                "Files and media (image, audio, video, file, barcode) are not kept".into()
+            ),
+            (
+                5,
+                "SURVEY / type".into(),
+                "Choices from an external file are not supported".into()
+            ),
+            (
+                6,
+                "SURVEY / type".into(),
+                "Repeats (repeat, loop) are not supported".into()
+            ),
+        ]
+    );
+}

@@ -1,0 +1,73 @@
+//! Imports every XLSForm in a folder (default `../shared/xlsforms`) and prints a table: per file
+//! whether it imports, its sections, questions and choice lists, and its warnings or refusals
+//! (each with sheet, row and column).
+//!
+//! cargo run -p server --example xlsform_table -- [FOLDER] [--details]
+
+use app::backend::questionnaire_import::parse;
+use app::i18n::Lang;
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let details = args.iter().any(|a| a == "--details");
+    let folder = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
+        .unwrap_or_else(|| "../shared/xlsforms".into());
+    let mut files: Vec<_> = std::fs::read_dir(&folder)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xls"))
+        })
+        .collect();
+    files.sort();
+    println!("| file | outcome | sections | questions | warnings / problems |");
+    println!("|---|---|---|---|---|");
+    let (mut imported, mut refused) = (0, 0);
+    for path in files {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let bytes = std::fs::read(&path)?;
+        let describe = |p: &app::domain::import::ImportProblem| {
+            format!(
+                "{} r{}: {}",
+                p.column.as_deref().unwrap_or("-"),
+                p.line,
+                p.message(Lang::En)
+            )
+        };
+        match parse(name, &bytes) {
+            Ok((definition, warnings)) => {
+                imported += 1;
+                let questions: usize = definition.sections.iter().map(|s| s.items.len()).sum();
+                println!(
+                    "| {name} | imported | {} | {questions} | {} warnings |",
+                    definition.sections.len(),
+                    warnings.len()
+                );
+                if details {
+                    for w in &warnings {
+                        println!("|  | warning |  |  | {} |", describe(w));
+                    }
+                }
+            }
+            Err(problems) => {
+                refused += 1;
+                let first = problems.first().map(describe).unwrap_or_default();
+                println!(
+                    "| {name} | refused |  |  | {} problems; first: {first} |",
+                    problems.len()
+                );
+                if details {
+                    for p in problems.iter().skip(1) {
+                        println!("|  | problem |  |  | {} |", describe(p));
+                    }
+                }
+            }
+        }
+    }
+    println!("\n{imported} imported, {refused} refused");
+    Ok(())
+}
