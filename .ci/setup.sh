@@ -44,8 +44,8 @@ if [ "${1:-}" = "--test" ]; then
   # The SMTP server the mail tests and the mail benchmark start (aiosmtpd), and schemathesis,
   # which the API tests run against the OpenAPI document: one venv.
   venv="${MIV_VENV:-/var/tmp/miv-venv}"
-  if ! "$venv/bin/python3" -c 'import aiosmtpd, schemathesis' 2>/dev/null; then
-    say "Installing the SMTP test server (aiosmtpd) and schemathesis in $venv"
+  if ! "$venv/bin/python3" -c 'import aiosmtpd, schemathesis, jsonschema' 2>/dev/null; then
+    say "Installing the SMTP test server (aiosmtpd), schemathesis and jsonschema in $venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q -r server/tests/smtp/requirements.txt -r server/tests/api/requirements.txt
   fi

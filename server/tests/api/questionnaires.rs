@@ -157,15 +157,95 @@ async fn the_json_schema_is_served(app: TestApp) {
     );
     let schema: serde_json::Value = response.json().await.expect("json");
     assert_eq!(schema["$id"], "/schema/questionnaire.json");
-    assert!(
-        schema["$defs"]["item"]["oneOf"]
-            .as_array()
-            .expect("kinds")
-            .len()
-            >= 12
+    assert_eq!(
+        schema,
+        app::domain::questionnaire::schema(),
+        "generated from the model"
     );
 }
 both!(the_json_schema_is_served);
+
+/// Every definition the tests and the demo make (the default questionnaire with every item kind,
+/// one with a concordance, one imported from an XLSForm as people write it) passes the served
+/// schema; one with an unknown item type does not.
+#[test]
+fn the_schema_accepts_every_definition_the_platform_makes() {
+    use app::domain::questionnaire::edit;
+    let default = default_definition();
+    let mut renamed = default.clone();
+    let first = renamed
+        .items()
+        .next()
+        .map(|(_, i)| i.key.clone())
+        .expect("an item");
+    edit::rename_item(&mut renamed, &first, "hernoemd").expect("rename");
+    assert!(!renamed.concordance.is_empty());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in [
+        ["type", "name", "label::English (en)"],
+        ["integer", "n", "How many?"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *v).expect("cell");
+        }
+    }
+    sheet.set_name("survey").expect("name");
+    let bytes = book.save_to_buffer().expect("xlsx");
+    let (imported, _) =
+        app::backend::questionnaire_import::parse("form.xlsx", &bytes).expect("imports");
+    let dir = std::env::temp_dir().join(format!("miv-schema-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let write = |name: &str, value: &serde_json::Value| {
+        let path = dir.join(name);
+        std::fs::write(&path, value.to_string()).expect("write");
+        path
+    };
+    let schema = write("schema.json", &app::domain::questionnaire::schema());
+    let mut unknown = serde_json::to_value(&default).expect("json");
+    unknown["sections"][0]["items"][0]["type"] = "geopoint".into();
+    let mut files = Vec::new();
+    for (name, definition) in [
+        ("default", &default),
+        ("renamed", &renamed),
+        ("xlsform", &imported),
+    ] {
+        files.push(write(
+            &format!("{name}.json"),
+            &serde_json::to_value(definition).expect("json"),
+        ));
+    }
+    let python = std::env::var("MIV_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let check = |files: &[std::path::PathBuf]| {
+        std::process::Command::new(&python)
+            .arg("-c")
+            .arg(
+                "import json, sys, jsonschema\n\
+                 schema = json.load(open(sys.argv[1]))\n\
+                 jsonschema.Draft202012Validator.check_schema(schema)\n\
+                 for f in sys.argv[2:]:\n    jsonschema.validate(json.load(open(f)), schema)",
+            )
+            .arg(&schema)
+            .args(files)
+            .output()
+            .expect("python runs")
+    };
+    let accepted = check(&files);
+    assert!(
+        accepted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&accepted.stderr)
+    );
+    let refused = check(&[write("unknown.json", &unknown)]);
+    assert!(
+        !refused.status.success(),
+        "an unknown item type passes the schema"
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("ValidationError"));
+}
 
 #[test]
 fn the_command_line_imports_publishes_diffs_and_exports() {

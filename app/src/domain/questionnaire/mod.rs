@@ -4,10 +4,14 @@
 mod diff;
 pub mod edit;
 mod model;
+#[cfg(feature = "ssr")]
+mod schema;
 mod validate;
 
 pub use diff::{diff, keep_strictest_marks, weakened_marks, Change, ChangeKind, Severity};
 pub use model::*;
+#[cfg(feature = "ssr")]
+pub use schema::schema;
 pub use validate::{scope_for, validate, DefinitionProblem, ProblemKind};
 
 #[cfg(test)]

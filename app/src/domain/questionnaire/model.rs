@@ -9,6 +9,7 @@ use crate::i18n::Lang;
 
 /// A text in Dutch (required) and English (optional: falls back to Dutch).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Text {
     pub nl: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -64,6 +65,7 @@ impl VersionStatus {
 
 /// An answer option with a stable code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Choice {
     pub code: String,
     pub label: Text,
@@ -72,6 +74,7 @@ pub struct Choice {
 /// Whether an answer is required: never, always, or when an expression holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub enum Required {
     #[default]
     No,
@@ -81,6 +84,7 @@ pub enum Required {
 
 /// A condition on the item's own value (`.`) with the message shown when it fails.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Constraint {
     pub expression: String,
     pub message: Text,
@@ -89,6 +93,7 @@ pub struct Constraint {
 /// What kind of answer an item takes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub enum ItemKind {
     SingleChoice {
         options: Vec<Choice>,
@@ -205,6 +210,7 @@ impl ItemKind {
 
 /// One question or note.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Item {
     pub key: String,
     #[serde(flatten)]
@@ -226,6 +232,7 @@ pub struct Item {
 /// Why an item's answers need more protection than the rest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub enum Privacy {
     /// Special-category data (GDPR art. 9: health and disability, sexual orientation, ethnicity).
     Special,
@@ -274,6 +281,7 @@ fn is_not_required(r: &Required) -> bool {
 
 /// A page of items, optionally shown only when `relevant` holds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Section {
     pub key: String,
     pub title: Text,
@@ -286,6 +294,7 @@ pub struct Section {
 
 /// The content of one questionnaire version.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Definition {
     /// The questionnaire's stable key.
     pub key: String,
@@ -311,6 +320,7 @@ impl Definition {
 
 /// Old key → new key and, per new key, old option code → new code.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Concordance {
     #[serde(default)]
     pub keys: BTreeMap<String, String>,
