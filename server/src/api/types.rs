@@ -172,9 +172,11 @@ pub struct Change {
     /// The item's key in the newer version (the old key for removed items).
     pub key: String,
     /// `added`, `removed`, `moved`, `renamed`, `text_changed`, `type_changed`, `option_added`,
-    /// `option_removed`, `option_recoded`, `scale_changed`, `logic_changed`, `privacy_changed`.
+    /// `option_removed`, `option_recoded`, `scale_changed`, `logic_changed`, `privacy_changed`,
+    /// `unit_changed`, `range_changed`, `section_changed`.
     pub change: String,
-    /// `cosmetic`, `compatible` or `breaking` for comparisons across the versions.
+    /// `cosmetic`, `check` (a wording to check), `compatible` or `breaking` for comparisons
+    /// across the versions.
     pub severity: String,
     pub description_nl: String,
     pub description_en: String,

@@ -300,7 +300,7 @@ fn the_command_line_imports_publishes_diffs_and_exports() {
     assert_eq!(
         out.lines().collect::<Vec<_>>(),
         vec![
-            "[Cosmetic] integraal_plan: tekst gewijzigd (label)",
+            "[Check] integraal_plan: tekst gewijzigd (label): “Heeft uw instelling een vastgesteld integraal veiligheidsplan?” → “Is er een actueel integraal veiligheidsplan?”",
             "[Breaking] opmerkingen: verwijderd; de tijdreeks stopt"
         ]
     );

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Concordance, Definition, Item, ItemKind};
+use super::model::{Concordance, Definition, Item, ItemKind, Text};
 use crate::i18n::Lang;
 
 /// How a change affects comparing results across the two versions.
@@ -14,6 +14,9 @@ use crate::i18n::Lang;
 pub enum Severity {
     /// Wording or place only: figures stay comparable.
     Cosmetic,
+    /// The wording of a question, its options or its scale's anchors: respondents may read it
+    /// otherwise, so check before comparing.
+    Check,
     /// Content changes that keep old answers meaningful (new item, new option, other logic).
     Compatible,
     /// Old and new answers cannot be compared as they are.
@@ -32,8 +35,30 @@ pub enum ChangeKind {
     Renamed {
         from: String,
     },
+    /// A text (Dutch), old and new side by side.
     TextChanged {
         field: String,
+        #[serde(default)]
+        from: String,
+        #[serde(default)]
+        to: String,
+    },
+    /// The unit of a number.
+    UnitChanged {
+        from: String,
+        to: String,
+    },
+    /// The minimum or maximum of a number (`field`: `min` or `max`; empty: none).
+    RangeChanged {
+        field: String,
+        from: String,
+        to: String,
+    },
+    /// A section's `title` or condition (`relevant`); the change's key is the section's.
+    SectionChanged {
+        field: String,
+        from: String,
+        to: String,
     },
     TypeChanged {
         from: String,
@@ -75,7 +100,11 @@ impl Change {
             // A mark taken away lets answers into raw exports: never a small change.
             ChangeKind::PrivacyChanged { to, .. } if to.is_empty() => Severity::Breaking,
             ChangeKind::PrivacyChanged { .. } => Severity::Compatible,
-            ChangeKind::Moved { .. } | ChangeKind::TextChanged { .. } => Severity::Cosmetic,
+            ChangeKind::TextChanged { field, .. } if field == "hint" => Severity::Cosmetic,
+            ChangeKind::TextChanged { .. } => Severity::Check,
+            ChangeKind::SectionChanged { field, .. } if field == "title" => Severity::Cosmetic,
+            ChangeKind::SectionChanged { .. } => Severity::Compatible,
+            ChangeKind::Moved { .. } => Severity::Cosmetic,
             ChangeKind::Added
             | ChangeKind::OptionAdded { .. }
             | ChangeKind::LogicChanged { .. } => Severity::Compatible,
@@ -105,8 +134,12 @@ impl Change {
             (Renamed { from }, Lang::En) => {
                 format!("{k}: renamed (was {from}); compare through the concordance")
             }
-            (TextChanged { field }, Lang::Nl) => format!("{k}: tekst gewijzigd ({field})"),
-            (TextChanged { field }, Lang::En) => format!("{k}: text changed ({field})"),
+            (TextChanged { field, from, to }, Lang::Nl) => {
+                format!("{k}: tekst gewijzigd ({field}): “{from}” → “{to}”")
+            }
+            (TextChanged { field, from, to }, Lang::En) => {
+                format!("{k}: text changed ({field}): “{from}” → “{to}”")
+            }
             (TypeChanged { from, to }, Lang::Nl) => {
                 format!("{k}: vraagtype {from} → {to}; antwoorden niet vergelijkbaar")
             }
@@ -143,6 +176,51 @@ impl Change {
             (LogicChanged { field }, Lang::En) => {
                 format!("{k}: logic changed ({field}); who gets the question may differ")
             }
+            (
+                UnitChanged { .. }
+                | RangeChanged { .. }
+                | SectionChanged { .. }
+                | PrivacyChanged { .. },
+                _,
+            ) => self.describe_bounds(lang),
+        }
+    }
+
+    /// The description of a changed privacy mark, unit, range or section.
+    fn describe_bounds(&self, lang: Lang) -> String {
+        use ChangeKind::*;
+        let k = &self.key;
+        match (&self.kind, lang) {
+            (UnitChanged { from, to }, Lang::Nl) => format!(
+                "{k}: eenheid {} → {}; getallen niet vergelijkbaar",
+                or_none(from, lang),
+                or_none(to, lang)
+            ),
+            (UnitChanged { from, to }, Lang::En) => format!(
+                "{k}: unit {} → {}; numbers not comparable",
+                or_none(from, lang),
+                or_none(to, lang)
+            ),
+            (RangeChanged { field, from, to }, Lang::Nl) => format!(
+                "{k}: {field} {} → {}; andere antwoorden toegestaan",
+                or_none(from, lang),
+                or_none(to, lang)
+            ),
+            (RangeChanged { field, from, to }, Lang::En) => format!(
+                "{k}: {field} {} → {}; other answers allowed",
+                or_none(from, lang),
+                or_none(to, lang)
+            ),
+            (SectionChanged { field, from, to }, Lang::Nl) => format!(
+                "onderdeel {k}: {field} “{}” → “{}”",
+                or_none(from, lang),
+                or_none(to, lang)
+            ),
+            (SectionChanged { field, from, to }, Lang::En) => format!(
+                "section {k}: {field} “{}” → “{}”",
+                or_none(from, lang),
+                or_none(to, lang)
+            ),
             (PrivacyChanged { from, to }, Lang::Nl) => {
                 format!(
                     "{k}: privacymarkering {} → {}; bepaalt wat ruwe exports bevatten",
@@ -157,6 +235,7 @@ impl Change {
                     or_none(to, lang)
                 )
             }
+            _ => String::new(),
         }
     }
 }
@@ -224,6 +303,7 @@ pub fn diff(old: &Definition, new: &Definition, concordance: &Concordance) -> Ve
         .collect();
     let mut matched = Vec::new();
     let mut changes = Vec::new();
+    compare_sections(old, new, &mut changes);
     for (section, item) in new.items() {
         let old_key = renamed_to
             .get(item.key.as_str())
@@ -275,22 +355,59 @@ fn compare_item(
         out.push(Change::new(key, kind));
         return;
     }
+    let dutch = |t: Option<&Text>| t.map(|t| t.nl.clone()).unwrap_or_default();
     if old.label != new.label {
+        let (from, to) = (dutch(Some(&old.label)), dutch(Some(&new.label)));
+        let field = "label".into();
         out.push(Change::new(
             key,
-            ChangeKind::TextChanged {
-                field: "label".into(),
-            },
+            ChangeKind::TextChanged { field, from, to },
         ));
     }
     if old.hint != new.hint {
+        let (from, to) = (dutch(old.hint.as_ref()), dutch(new.hint.as_ref()));
+        let field = "hint".into();
         out.push(Change::new(
             key,
-            ChangeKind::TextChanged {
-                field: "hint".into(),
+            ChangeKind::TextChanged { field, from, to },
+        ));
+    }
+    compare_numbers(key, &old.kind, &new.kind, out);
+    compare_logic(key, old, new, out);
+    if old.privacy != new.privacy {
+        let mark =
+            |p: Option<super::model::Privacy>| p.map(|p| p.as_str().to_owned()).unwrap_or_default();
+        out.push(Change::new(
+            key,
+            ChangeKind::PrivacyChanged {
+                from: mark(old.privacy),
+                to: mark(new.privacy),
             },
         ));
     }
+    match (&old.kind, &new.kind) {
+        (ItemKind::Likert { points: a, .. }, ItemKind::Likert { points: b, .. }) if a != b => {
+            out.push(Change::new(key, ChangeKind::ScaleChanged));
+        }
+        (ItemKind::Likert { anchors: a, .. }, ItemKind::Likert { anchors: b, .. }) if a != b => {
+            let (from, to) = (anchor_text(a), anchor_text(b));
+            let field = "anchors".into();
+            out.push(Change::new(
+                key,
+                ChangeKind::TextChanged { field, from, to },
+            ));
+        }
+        (ItemKind::Matrix { scale: a, .. }, ItemKind::Matrix { scale: b, .. })
+            if a.iter().map(|c| &c.code).ne(b.iter().map(|c| &c.code)) =>
+        {
+            out.push(Change::new(key, ChangeKind::ScaleChanged));
+        }
+        _ => compare_options(old, new, codes, out),
+    }
+}
+
+/// When an item is asked, required and accepted.
+fn compare_logic(key: &str, old: &Item, new: &Item, out: &mut Vec<Change>) {
     for (field, a, b) in [
         ("relevant", old.relevant.clone(), new.relevant.clone()),
         (
@@ -313,31 +430,77 @@ fn compare_item(
             ));
         }
     }
-    if old.privacy != new.privacy {
-        let mark =
-            |p: Option<super::model::Privacy>| p.map(|p| p.as_str().to_owned()).unwrap_or_default();
-        out.push(Change::new(
-            key,
-            ChangeKind::PrivacyChanged {
-                from: mark(old.privacy),
-                to: mark(new.privacy),
-            },
-        ));
+}
+
+/// A Likert scale's anchors as one text (`1 Nooit; 5 Altijd`).
+fn anchor_text(anchors: &[super::model::Choice]) -> String {
+    anchors
+        .iter()
+        .map(|a| format!("{} {}", a.code, a.label.nl))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A number's unit, minimum and maximum: each change breaks the series.
+fn compare_numbers(key: &str, old: &ItemKind, new: &ItemKind, out: &mut Vec<Change>) {
+    let bounds = |kind: &ItemKind| match kind {
+        ItemKind::Integer { min, max, unit } => Some((
+            min.map(|n| n.to_string()),
+            max.map(|n| n.to_string()),
+            unit.as_ref().map(|u| u.nl.clone()),
+        )),
+        ItemKind::Decimal { min, max, unit } => Some((
+            min.map(|n| n.to_string()),
+            max.map(|n| n.to_string()),
+            unit.as_ref().map(|u| u.nl.clone()),
+        )),
+        _ => None,
+    };
+    let (Some((min_a, max_a, unit_a)), Some((min_b, max_b, unit_b))) = (bounds(old), bounds(new))
+    else {
+        return;
+    };
+    for (field, a, b) in [("min", min_a, min_b), ("max", max_a, max_b)] {
+        if a != b {
+            let (from, to) = (a.unwrap_or_default(), b.unwrap_or_default());
+            let field = field.into();
+            out.push(Change::new(
+                key,
+                ChangeKind::RangeChanged { field, from, to },
+            ));
+        }
     }
-    match (&old.kind, &new.kind) {
-        (ItemKind::Likert { points: a, .. }, ItemKind::Likert { points: b, .. }) if a != b => {
-            out.push(Change::new(key, ChangeKind::ScaleChanged));
-        }
-        (ItemKind::Matrix { scale: a, .. }, ItemKind::Matrix { scale: b, .. })
-            if a.iter().map(|c| &c.code).ne(b.iter().map(|c| &c.code)) =>
-        {
-            out.push(Change::new(key, ChangeKind::ScaleChanged));
-        }
-        _ => compare_options(old, new, codes, out),
+    if unit_a != unit_b {
+        let (from, to) = (unit_a.unwrap_or_default(), unit_b.unwrap_or_default());
+        out.push(Change::new(key, ChangeKind::UnitChanged { from, to }));
     }
 }
 
-fn options(kind: &ItemKind) -> Vec<(&str, &super::model::Text)> {
+/// The title and condition of every section in both versions.
+fn compare_sections(old: &Definition, new: &Definition, out: &mut Vec<Change>) {
+    for section in &new.sections {
+        let Some(before) = old.sections.iter().find(|s| s.key == section.key) else {
+            continue;
+        };
+        let fields = [
+            ("title", before.title.nl.clone(), section.title.nl.clone()),
+            (
+                "relevant",
+                before.relevant.clone().unwrap_or_default(),
+                section.relevant.clone().unwrap_or_default(),
+            ),
+        ];
+        for (field, from, to) in fields {
+            if from != to {
+                let field = field.into();
+                let kind = ChangeKind::SectionChanged { field, from, to };
+                out.push(Change::new(&section.key, kind));
+            }
+        }
+    }
+}
+
+fn options(kind: &ItemKind) -> Vec<(&str, &Text)> {
     match kind {
         ItemKind::SingleChoice { options } | ItemKind::MultipleChoice { options } => options
             .iter()
@@ -405,11 +568,18 @@ fn compare_options(
         }
     }
     if labels_changed {
+        let text = |options: &[(&str, &Text)]| {
+            options
+                .iter()
+                .map(|(code, label)| format!("{code} {}", label.nl))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let (from, to) = (text(&before), text(&after));
+        let field = "options".into();
         out.push(Change::new(
             key,
-            ChangeKind::TextChanged {
-                field: "options".into(),
-            },
+            ChangeKind::TextChanged { field, from, to },
         ));
     }
 }

@@ -95,7 +95,7 @@ fn changes(
 }
 
 #[test]
-fn wording_changes_are_cosmetic() {
+fn a_question_reworded_is_to_check_for_comparability_with_old_and_new_text() {
     let old = sample();
     let mut new = sample();
     new.sections[0].items[0].label.nl = "Registreert uw instelling incidenten systematisch?".into();
@@ -103,11 +103,73 @@ fn wording_changes_are_cosmetic() {
         changes(&old, &new, &Concordance::default()),
         vec![(
             "heeft_registratie".into(),
-            Severity::Cosmetic,
-            "heeft_registratie: text changed (label)".into()
+            Severity::Check,
+            "heeft_registratie: text changed (label): “Registreert uw instelling incidenten?” → “Registreert uw instelling incidenten systematisch?”".into()
         )]
     );
     assert!(changes(&old, &old, &Concordance::default()).is_empty());
+}
+
+#[test]
+fn units_ranges_anchors_and_sections_are_seen() {
+    let old = sample();
+    let mut new = sample();
+    new.sections[0].items[2].kind = ItemKind::Integer {
+        min: Some(0),
+        max: Some(4000),
+        unit: Some(Text::new("uur per maand", "")),
+    };
+    new.sections[0].title.nl = "Registratie van incidenten".into();
+    new.sections[0].relevant = Some("true()".into());
+    let found = changes(&old, &new, &Concordance::default());
+    let severity_of = |start: &str| {
+        found
+            .iter()
+            .find(|c| c.2.starts_with(start))
+            .map(|c| c.1)
+            .unwrap_or_else(|| panic!("no change {start}: {found:?}"))
+    };
+    assert_eq!(severity_of("uren: max 2000 → 4000"), Severity::Breaking);
+    assert_eq!(
+        severity_of("uren: unit uur per jaar → uur per maand"),
+        Severity::Breaking
+    );
+    assert_eq!(
+        severity_of("section registratie: title"),
+        Severity::Cosmetic
+    );
+    assert_eq!(
+        severity_of("section registratie: relevant “none” → “true()”"),
+        Severity::Compatible
+    );
+
+    let likert = |anchor: &str| Item {
+        key: "veilig".into(),
+        kind: ItemKind::Likert {
+            points: 5,
+            anchors: vec![Choice {
+                code: "1".into(),
+                label: Text::new(anchor, ""),
+            }],
+        },
+        label: Text::new("Voelt u zich veilig?", ""),
+        hint: None,
+        required: Required::No,
+        relevant: None,
+        constraint: None,
+        privacy: None,
+    };
+    let (mut before, mut after) = (sample(), sample());
+    before.sections[0].items.push(likert("Helemaal niet"));
+    after.sections[0].items.push(likert("Nooit"));
+    assert_eq!(
+        changes(&before, &after, &Concordance::default()),
+        vec![(
+            "veilig".into(),
+            Severity::Check,
+            "veilig: text changed (anchors): “1 Helemaal niet” → “1 Nooit”".into()
+        )]
+    );
 }
 
 #[test]

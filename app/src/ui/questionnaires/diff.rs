@@ -12,6 +12,7 @@ use crate::ui::layout::{Guarded, Problem};
 pub(crate) fn severity_label(severity: Severity, lang: Lang) -> &'static str {
     match severity {
         Severity::Cosmetic => lang.pick("Cosmetisch", "Cosmetic"),
+        Severity::Check => lang.pick("Vergelijkbaarheid nagaan", "Check comparability"),
         Severity::Compatible => lang.pick("Inhoudelijk", "Substantive"),
         Severity::Breaking => lang.pick("Breekt vergelijking", "Breaks comparison"),
     }
