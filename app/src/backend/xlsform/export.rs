@@ -38,6 +38,8 @@ pub fn export(
             ),
         ];
         row.extend(text_cells("label", Some(&section.title)));
+        // A section's intro is its group's hint.
+        row.extend(text_cells("hint", section.intro.as_ref()));
         survey.push(row);
         for item in &section.items {
             survey.push(item_row(item, &mut choices));
@@ -64,6 +66,7 @@ pub fn export(
         ("survey", survey),
         ("choices", choices),
         ("settings", settings),
+        ("concordance", concordance_rows(def)),
     ] {
         let sheet = book.add_worksheet();
         sheet.set_name(name)?;
@@ -76,6 +79,31 @@ pub fn export(
         }
     }
     book.save_to_buffer()
+}
+
+/// The concordance sheet: per renamed key (`kind` `key`) and per recoded option (`kind` `code`,
+/// with its `item`) the old and new name, so that a version edited in Excel keeps its links to
+/// earlier years.
+fn concordance_rows(def: &Definition) -> Rows {
+    let mut rows = Rows::new(["kind", "item", "from", "to"].map(String::from));
+    for (from, to) in &def.concordance.keys {
+        rows.push(vec![
+            ("kind", "key".to_owned()),
+            ("from", from.clone()),
+            ("to", to.clone()),
+        ]);
+    }
+    for (item, codes) in &def.concordance.codes {
+        for (from, to) in codes {
+            rows.push(vec![
+                ("kind", "code".to_owned()),
+                ("item", item.clone()),
+                ("from", from.clone()),
+                ("to", to.clone()),
+            ]);
+        }
+    }
+    rows
 }
 
 /// A sheet being written: its columns, and rows whose cells are placed by column name.

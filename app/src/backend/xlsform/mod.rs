@@ -9,7 +9,8 @@
 //! `select_multiple L` (also with `or_other`), `integer`, `decimal`, `text` (`appearance`
 //! `multiline` for long text), `date`, `note`. MIV extensions, written by the export and read
 //! back: `select_one` with `appearance` `likert`, the list `ja_nee_weet_niet`, `incident_grid L`,
-//! `matrix ROWS SCALE`, and the columns `min`, `max`, `unit`, `privacy`.
+//! `matrix ROWS SCALE`, the columns `min`, `max`, `unit`, `privacy`, a group's `hint` as its
+//! section's intro, and a `concordance` sheet (renamed keys and recoded options).
 
 mod export;
 mod kinds;
@@ -19,7 +20,7 @@ mod survey;
 use std::collections::HashMap;
 
 use crate::domain::import::ImportProblem;
-use crate::domain::questionnaire::{validate, Choice, Definition, Text};
+use crate::domain::questionnaire::{validate, Choice, Concordance, Definition, Text};
 use crate::i18n::Lang;
 use kinds::YES_NO;
 use sheet::{column_letter, note, Language, Sheet};
@@ -53,8 +54,9 @@ const KNOWN_COLUMNS: &[&str] = &[
     "privacy",
 ];
 
-/// Reads the workbook's survey, choices and settings sheets, whatever their case.
-fn read_sheets(bytes: &[u8]) -> Result<[Sheet; 3], Vec<ImportProblem>> {
+/// Reads the workbook's survey, choices, settings and (MIV's) concordance sheets, whatever their
+/// case.
+fn read_sheets(bytes: &[u8]) -> Result<[Sheet; 4], Vec<ImportProblem>> {
     use super::spreadsheet::{self, SpreadsheetError};
     let refused = |sheet: &str, e: SpreadsheetError| {
         let (nl, en) = e.messages();
@@ -79,6 +81,7 @@ fn read_sheets(bytes: &[u8]) -> Result<[Sheet; 3], Vec<ImportProblem>> {
         read("survey", true)?,
         read("choices", false)?,
         read("settings", false)?,
+        read("concordance", false)?,
     ])
 }
 
@@ -86,7 +89,7 @@ fn read_sheets(bytes: &[u8]) -> Result<[Sheet; 3], Vec<ImportProblem>> {
 /// settings sheet gives none). Every problem is reported at once; nothing is returned when any is
 /// found.
 pub fn import(bytes: &[u8], file_name: &str) -> Result<Imported, Vec<ImportProblem>> {
-    let [mut survey, mut choices, settings] = read_sheets(bytes)?;
+    let [mut survey, mut choices, settings, links] = read_sheets(bytes)?;
     let setting = |name: &str| {
         settings
             .rows
@@ -119,7 +122,7 @@ pub fn import(bytes: &[u8], file_name: &str) -> Result<Imported, Vec<ImportProbl
         key,
         title,
         sections: read.sections,
-        concordance: Default::default(),
+        concordance: read_concordance(&links, &mut problems),
     };
     for p in validate(&definition) {
         let (place, field) = p
@@ -214,6 +217,36 @@ fn unused_columns(survey: &Sheet) -> Vec<ImportProblem> {
             )
         })
         .collect()
+}
+
+/// The renamed keys and recoded options of the concordance sheet (rows `key`, `from`, `to` and
+/// `code`, `item`, `from`, `to`); any other row is a problem.
+fn read_concordance(sheet: &Sheet, problems: &mut Vec<ImportProblem>) -> Concordance {
+    let mut concordance = Concordance::default();
+    for (line, row) in &sheet.rows {
+        let (from, to) = (sheet.get(row, "from"), sheet.get(row, "to"));
+        match (sheet.get(row, "kind"), from.is_empty() || to.is_empty()) {
+            ("key", false) => {
+                concordance.keys.insert(from.into(), to.into());
+            }
+            ("code", false) if !sheet.get(row, "item").is_empty() => {
+                let item = sheet.get(row, "item").to_owned();
+                concordance
+                    .codes
+                    .entry(item)
+                    .or_default()
+                    .insert(from.into(), to.into());
+            }
+            _ => problems.push(note(
+                &sheet.name,
+                *line,
+                "kind",
+                "Een rij van de concordantie is ‘key’ met from en to, of ‘code’ met item, from en to.".into(),
+                "A concordance row is ‘key’ with from and to, or ‘code’ with item, from and to.".into(),
+            )),
+        }
+    }
+    concordance
 }
 
 /// The choice lists by name; a row without list or name is a problem.

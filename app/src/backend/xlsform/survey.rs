@@ -14,6 +14,8 @@ use crate::domain::questionnaire::{Choice, Item, ItemKind, Required, Section, Te
 struct Group {
     key: String,
     title: Text,
+    /// The group's hint: the intro of its first section.
+    intro: Option<Text>,
     relevant: Option<String>,
     line: usize,
 }
@@ -103,6 +105,7 @@ impl Reader<'_> {
                 self.groups.push(Group {
                     key: name,
                     title: survey.text(row, "label"),
+                    intro: Some(survey.text(row, "hint")).filter(|t| !t.nl.is_empty()),
                     relevant: Some(survey.get(row, "relevant").to_owned())
                         .filter(|r| !r.is_empty()),
                     line,
@@ -146,7 +149,9 @@ impl Reader<'_> {
         let index = match self.current {
             Some(index) => index,
             None => {
-                let new = section(&self.groups, self.title, &mut self.names);
+                let mut new = section(&self.groups, self.title, &mut self.names);
+                // The intro goes with the group's first section only.
+                new.intro = self.groups.last_mut().and_then(|g| g.intro.take());
                 let begun = self.groups.last().map_or(line, |g| g.line);
                 self.read.rows_of.insert(new.key.clone(), begun);
                 self.read.sections.push(new);

@@ -10,6 +10,36 @@ fn default_definition() -> Definition {
 }
 
 #[test]
+fn the_concordance_and_section_intros_survive_a_round_trip() {
+    use crate::domain::questionnaire::edit::{self, options_of};
+    let mut def = default_definition();
+    def.sections[0].intro = Some(Text::new(
+        "Eerst de organisatie.",
+        "First the organisation.",
+    ));
+    let first = def
+        .items()
+        .next()
+        .map(|(_, i)| i.key.clone())
+        .expect("an item");
+    edit::rename_item(&mut def, &first, "plan_hernoemd").expect("rename");
+    let (item, code) = def
+        .items()
+        .find_map(|(_, i)| {
+            let kind = &i.kind;
+            options_of(kind)
+                .and_then(|o| o.first())
+                .map(|o| (i.key.clone(), o.code.clone()))
+        })
+        .expect("an item with options");
+    edit::recode_option(&mut def, &item, &code, "hercodeerd").expect("recode");
+    assert!(!def.concordance.keys.is_empty() && !def.concordance.codes.is_empty());
+    let bytes = export(&def, Some(2)).expect("export");
+    let back = import(&bytes, "v.xlsx").map(|i| i.definition);
+    assert_eq!(back.ok(), Some(def));
+}
+
+#[test]
 fn export_then_import_gives_the_same_version() {
     let def = default_definition();
     let bytes = export(&def, Some(3)).expect("export");
