@@ -2,7 +2,10 @@
 //! whether it imports, its sections, questions and choice lists, and its warnings or refusals
 //! (each with sheet, row and column).
 //!
-//! cargo run -p server --example xlsform_table -- [FOLDER] [--details]
+//! cargo run -p server --example xlsform_table -- [FOLDER] [--details] [--show]
+//!
+//! `--details` lists every warning and problem; `--show` prints each imported form's sections and
+//! questions (type, label, condition, options) to compare with the form's own XLSForm semantics.
 
 use app::backend::questionnaire_import::parse;
 use app::i18n::Lang;
@@ -10,6 +13,7 @@ use app::i18n::Lang;
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let details = args.iter().any(|a| a == "--details");
+    let show = args.iter().any(|a| a == "--show");
     let folder = args
         .iter()
         .find(|a| !a.starts_with("--"))
@@ -52,6 +56,9 @@ fn main() -> anyhow::Result<()> {
                         println!("|  | warning |  |  | {} |", describe(w));
                     }
                 }
+                if show {
+                    print_form(&definition);
+                }
             }
             Err(problems) => {
                 refused += 1;
@@ -70,4 +77,39 @@ fn main() -> anyhow::Result<()> {
     }
     println!("\n{imported} imported, {refused} refused");
     Ok(())
+}
+
+/// A form's sections and questions, one line each.
+fn print_form(definition: &app::domain::questionnaire::Definition) {
+    for section in &definition.sections {
+        println!(
+            "    section {} “{}”{}",
+            section.key,
+            section.title.nl,
+            section
+                .relevant
+                .as_deref()
+                .map(|r| format!(" if {r}"))
+                .unwrap_or_default()
+        );
+        for item in &section.items {
+            let options = app::domain::questionnaire::edit::options_of(&item.kind)
+                .map(|o| {
+                    let codes: Vec<&str> = o.iter().map(|c| c.code.as_str()).collect();
+                    format!(" [{}]", codes.join(", "))
+                })
+                .unwrap_or_default();
+            println!(
+                "      {} ({}) “{}”{}{}",
+                item.key,
+                item.kind.name(),
+                item.label.nl,
+                options,
+                item.relevant
+                    .as_deref()
+                    .map(|r| format!(" if {r}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
 }

@@ -96,9 +96,14 @@ pub(super) fn row_kind(
     }
 }
 
+/// Whether a select type adds an *other* option (`or_other`, `or specify other`).
+pub(super) fn has_other(t: &str) -> bool {
+    spelling(t.trim()).1.last() == Some(&"or_other")
+}
+
 /// A type's base and its words after it, today's spelling for the old ones: `select one L`,
 /// `select all that apply L`, `select_one from L`, `select1`, `string`, `int`, `phone number`.
-fn spelling(t: &str) -> (String, Vec<&str>) {
+pub(super) fn spelling(t: &str) -> (String, Vec<&str>) {
     let words: Vec<&str> = t.split_whitespace().collect();
     // Old and spaced spellings: `select one L`, `select all that apply L`, `select1 L`.
     let (base, mut rest): (String, Vec<&str>) = match words.as_slice() {
@@ -110,9 +115,13 @@ fn spelling(t: &str) -> (String, Vec<&str>) {
         [first, rest @ ..] => (first.to_lowercase(), rest.to_vec()),
         [] => (String::new(), Vec::new()),
     };
-    // `select_one from L` is an old spelling of `select_one L`.
+    // `select_one from L` is an old spelling of `select_one L`, `or specify other` of `or_other`.
     if rest.first() == Some(&"from") {
         rest.remove(0);
+    }
+    if rest.ends_with(&["or", "specify", "other"]) {
+        rest.truncate(rest.len() - 3);
+        rest.push("or_other");
     }
     let base = match base.as_str() {
         "select1" => "select_one".to_owned(),

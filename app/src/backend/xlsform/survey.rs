@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::kinds::{item, privacy_of, row_kind, Row};
+use super::kinds::{self, item, privacy_of, row_kind, Row};
 use super::sheet::{note, Sheet};
 use super::valid_key;
 use crate::domain::import::ImportProblem;
@@ -163,7 +163,7 @@ impl Reader<'_> {
         let question = item(key.clone(), kind, privacy, row, survey);
         let items = &mut self.read.sections[index].items;
         items.push(question);
-        if survey.get(row, "type").split_whitespace().last() == Some("or_other") {
+        if kinds::has_other(survey.get(row, "type")) {
             items.push(other_text(&key, &mut self.names));
         }
         self.read.rows_of.insert(key, line);

@@ -343,3 +343,30 @@ fn what_the_platform_cannot_hold_is_refused_where_it_stands() {
         ]
     );
 }
+
+#[test]
+fn old_spellings_of_types_are_read_as_today() {
+    use super::kinds::{has_other, spelling};
+    let read = |t: &str| {
+        let (base, rest) = spelling(t);
+        (base, rest.join(" "))
+    };
+    assert_eq!(
+        read("select one from sex"),
+        ("select_one".into(), "sex".into())
+    );
+    assert_eq!(
+        read("select all that apply from fruit"),
+        ("select_multiple".into(), "fruit".into())
+    );
+    assert_eq!(
+        read("select1 yes_no"),
+        ("select_one".into(), "yes_no".into())
+    );
+    assert_eq!(read("string"), ("text".into(), String::new()));
+    assert_eq!(read("int"), ("integer".into(), String::new()));
+    assert_eq!(read("phone number"), ("text".into(), String::new()));
+    assert!(has_other("select one from sex or specify other"));
+    assert!(has_other("select_one sex or_other"));
+    assert!(!has_other("select_one sex"));
+}
