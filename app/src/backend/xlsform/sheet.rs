@@ -192,11 +192,13 @@ impl Sheet {
                 ));
             }
         }
-        let has_dutch = self
+        // A plain `label` without a default language may well be Dutch: only a form whose labels
+        // are all in named other languages is said to lack Dutch.
+        let dutch_or_unknown = self
             .languages("label")
             .iter()
-            .any(|(_, l)| *l == Some(Language::Dutch));
-        if !has_dutch && self.col("type").is_some() {
+            .any(|(_, l)| matches!(l, Some(Language::Dutch) | None));
+        if !dutch_or_unknown && self.col("type").is_some() {
             warnings.push(note(
                 &self.name,
                 1,

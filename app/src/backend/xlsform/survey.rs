@@ -272,13 +272,19 @@ fn section(groups: &[Group], title: &Text, names: &mut HashSet<String>) -> Secti
 
 /// `base`, or `base_2`, `base_3`, … when the form uses it already; the result is taken.
 fn unique(base: &str, names: &mut HashSet<String>) -> String {
+    let key = free(base, |k| names.contains(k));
+    names.insert(key.clone());
+    key
+}
+
+/// `base`, or the first of `base_2`, `base_3`, … that is not `used`.
+fn free(base: &str, used: impl Fn(&str) -> bool) -> String {
     let mut key = base.to_owned();
     let mut n = 1;
-    while names.contains(&key) {
+    while used(&key) {
         n += 1;
         key = format!("{base}_{n}");
     }
-    names.insert(key.clone());
     key
 }
 
@@ -303,13 +309,7 @@ fn other_text(key: &str, names: &mut HashSet<String>) -> Item {
 fn item_key(name: &str, section: &str, taken: &mut HashMap<String, String>) -> String {
     let mut key = valid_key(name, "q_");
     if taken.get(&key).is_some_and(|other| other != section) {
-        let base = format!("{section}_{key}");
-        key = base.clone();
-        let mut n = 1;
-        while taken.contains_key(&key) {
-            n += 1;
-            key = format!("{base}_{n}");
-        }
+        key = free(&format!("{section}_{key}"), |k| taken.contains_key(k));
     }
     taken.insert(key.clone(), section.to_owned());
     key

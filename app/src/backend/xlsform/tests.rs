@@ -287,6 +287,10 @@ fn names_and_form_ids_other_tools_allow_become_keys_and_references_follow() {
         Some("Q1 again")
     );
     assert!(warned(&form, "Name ‘q1’ became ‘g2_q1’"));
+    assert!(
+        !warned(&form, "No Dutch labels"),
+        "a plain label column may be Dutch"
+    );
 }
 
 #[test]
