@@ -17,7 +17,7 @@ pub enum Outcome {
     Rejected(i32),
 }
 
-/// Reads a `.json` definition or an XLSForm `.xlsx` and stores it as a draft.
+/// Reads a `.json` definition or an XLSForm (`.xlsx`, `.xls`) and stores it as a draft.
 pub async fn import(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -81,14 +81,16 @@ pub async fn import(
 /// What a file gives: its definition and the warnings of its import (what was left out).
 pub type Parsed = (Definition, Vec<ImportProblem>);
 
-/// Reads a definition from a `.json` file or an XLSForm `.xlsx` workbook.
+/// Reads a definition from a `.json` file or an XLSForm workbook (`.xlsx`, or old Excel's `.xls`).
 pub fn parse(file_name: &str, bytes: &[u8]) -> Result<Parsed, Vec<ImportProblem>> {
-    if file_name.to_lowercase().ends_with(".xlsx") {
+    let lower = file_name.to_lowercase();
+    if lower.ends_with(".xlsx") || lower.ends_with(".xls") {
         return super::xlsform::import(bytes, file_name).map(|i| (i.definition, i.warnings));
     }
-    if !file_name.to_lowercase().ends_with(".json") {
-        return Err(vec![ImportProblem::file(Problem::UnsupportedFileType {
-            name: file_name.to_owned(),
+    if !lower.ends_with(".json") {
+        return Err(vec![ImportProblem::file(Problem::Message {
+            nl: format!("‘{file_name}’ is geen .json-, .xlsx- of .xls-bestand."),
+            en: format!("‘{file_name}’ is not a .json, .xlsx or .xls file."),
         })]);
     }
     let text =

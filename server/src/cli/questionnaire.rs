@@ -82,7 +82,7 @@ pub async fn run(config: &Config, command: QuestionnaireCommand) -> anyhow::Resu
     Ok(())
 }
 
-/// Reads `.json` or XLSForm `.xlsx`, printing every problem and warning (line or row, column) to
+/// Reads `.json` or an XLSForm (`.xlsx`, `.xls`), printing every problem and warning (line or row, column) to
 /// stderr.
 fn read_definition(file: &Path) -> anyhow::Result<Definition> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;

@@ -355,6 +355,15 @@ fn the_command_line_imports_publishes_diffs_and_exports() {
     ]);
     assert!(!ok && err.contains("not supported"), "{err}");
 
+    // Old Excel, as pyxform's own test form is written.
+    let xls = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../app/src/backend/spreadsheet/testdata/calculate.xls"
+    );
+    let (ok, draft, err) = run(&["questionnaire", "import", xls]);
+    assert!(ok && draft.parse::<i32>().is_ok(), "{draft} {err}");
+    assert!(err.contains("let op/warning"), "{err}");
+
     let broken = dir.join("broken.json");
     std::fs::write(&broken, r#"{"key": "x", "title": {"nl": "X"}, "sections": [{"key": "a", "title": {"nl": "A"}, "items": [{"key": "q", "type": "integer", "label": {"nl": "Q"}, "relevant": "${q2} >"}]}]}"#).expect("write");
     let (ok, _, err) = run(&["questionnaire", "import", broken.to_str().expect("path")]);
@@ -527,5 +536,50 @@ async fn an_xlsform_as_people_write_it_becomes_a_draft_with_its_warnings(app: Te
     assert_eq!(run.status, "applied");
     assert!(run.problems.contains("today"), "{}", run.problems);
     assert!(run.problems.contains("Nederlandse"), "{}", run.problems);
+
+    // English only: the draft keeps English as English; the version page says what lacks Dutch,
+    // and publishing waits until it is translated (then it goes through).
+    let staff = draft.definition.item("staff").expect("staff");
+    assert_eq!(
+        (staff.label.nl.as_str(), staff.label.en.as_str()),
+        ("", "How many staff?")
+    );
+    let page = app.text(&researcher, location).await;
+    assert!(
+        page.contains("teksten hebben nog geen Nederlandse vertaling")
+            && page.contains("algemeen/staff.label"),
+        "{page}"
+    );
+    let id = id.to_string();
+    let publish = [("id", id.as_str()), ("changelog", "eerste versie")];
+    let refused = app.call(&researcher, "publish_version", &publish).await;
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.expect("body");
+    assert!(
+        body.contains("algemeen/remarks.label: Nederlandse tekst ontbreekt"),
+        "{body}"
+    );
+    let mut translated = draft.definition.clone();
+    for section in &mut translated.sections {
+        section.title.nl = format!("NL {}", section.title.get(app::i18n::Lang::En));
+        for item in &mut section.items {
+            item.label.nl = format!("NL {}", item.label.en);
+        }
+    }
+    translated.title.nl = "Telling".into();
+    questionnaires::save_draft(&app.db, &Actor::cli(), draft.id, &translated)
+        .await
+        .expect("save");
+    assert!(!app
+        .text(&researcher, location)
+        .await
+        .contains("data-untranslated"));
+    let published = app.call(&researcher, "publish_version", &publish).await;
+    assert_eq!(
+        published.status(),
+        200,
+        "{}",
+        published.text().await.unwrap_or_default()
+    );
 }
 both!(an_xlsform_as_people_write_it_becomes_a_draft_with_its_warnings);

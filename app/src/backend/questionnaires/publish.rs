@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use super::{find, list, QuestionnaireError, StoredVersion};
 use crate::backend::audit::{self, Actor};
 use crate::backend::entities::questionnaire_version as version;
-use crate::domain::questionnaire::{validate, weakened_marks, VersionStatus};
+use crate::domain::questionnaire::{validate_for_publishing, weakened_marks, VersionStatus};
 
 /// Publishes a draft with its changelog; from then on it never changes.
 /// Who publishes: only an admin may take away a privacy mark.
@@ -32,7 +32,7 @@ pub async fn publish(
     if current.status != VersionStatus::Draft {
         return Err(QuestionnaireError::NotDraft(id));
     }
-    let problems = validate(&current.definition);
+    let problems = validate_for_publishing(&current.definition);
     if !problems.is_empty() {
         return Err(QuestionnaireError::Invalid(problems));
     }

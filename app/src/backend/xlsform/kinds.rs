@@ -161,7 +161,7 @@ fn question_kind(
     };
     let appearance = survey.get(row, "appearance");
     let number = |col: &str| survey.get(row, col).parse::<f64>().ok();
-    let unit = Some(survey.text(row, "unit")).filter(|u| !u.nl.is_empty());
+    let unit = Some(survey.text(row, "unit")).filter(|u| !u.is_blank());
     match base {
         "select_one" if list_name == Some(YES_NO) => Ok(ItemKind::YesNoDontKnow),
         "select_one" if appearance == "likert" => list(list_name).map(|options| {
@@ -207,7 +207,7 @@ pub(super) fn item(
     row: &[String],
     survey: &Sheet,
 ) -> Item {
-    let hint = Some(survey.text(row, "hint")).filter(|h| !h.nl.is_empty());
+    let hint = Some(survey.text(row, "hint")).filter(|h| !h.is_blank());
     let written = survey.get(row, "required");
     let required = match written.to_lowercase().as_str() {
         "" | "no" | "false" | "false()" | "0" => Required::No,
@@ -219,7 +219,7 @@ pub(super) fn item(
         let message = survey.text(row, "constraint_message");
         Constraint {
             expression,
-            message: if message.nl.is_empty() {
+            message: if message.is_blank() {
                 Text::new("Dit antwoord is niet geldig.", "This answer is not valid.")
             } else {
                 message
@@ -228,7 +228,7 @@ pub(super) fn item(
     });
     // A question with only an image or sound as its label gets its name.
     let label = Some(survey.text(row, "label"))
-        .filter(|l| !l.nl.is_empty())
+        .filter(|l| !l.is_blank())
         .unwrap_or_else(|| Text::new(&key, ""));
     Item {
         key,

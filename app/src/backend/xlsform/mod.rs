@@ -108,7 +108,7 @@ pub fn import(bytes: &[u8], file_name: &str) -> Result<Imported, Vec<ImportProbl
         warnings.push(note(&settings.name, 2, "form_id", nl, en));
     }
     let title = match settings.rows.first() {
-        Some((_, row)) if !settings.text(row, "form_title").nl.is_empty() => {
+        Some((_, row)) if !settings.text(row, "form_title").is_blank() => {
             settings.text(row, "form_title")
         }
         _ => Text::new(stem(file_name), ""),
@@ -270,7 +270,7 @@ fn read_choices(sheet: &Sheet, problems: &mut Vec<ImportProblem>) -> HashMap<Str
         }
         // A choice shown only as an image gets its code as label.
         let label = Some(sheet.text(row, "label"))
-            .filter(|l| !l.nl.is_empty())
+            .filter(|l| !l.is_blank())
             .unwrap_or_else(|| Text::new(code, ""));
         lists.entry(list.to_owned()).or_default().push(Choice {
             code: code.to_owned(),

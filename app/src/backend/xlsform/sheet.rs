@@ -144,8 +144,10 @@ impl Sheet {
             .collect()
     }
 
-    /// Text `base` in Dutch and English. Without a Dutch column the form's default language (or
-    /// its first language) becomes the primary text, so the question is never empty.
+    /// Text `base` in Dutch and English. A plain column without a default language counts as
+    /// Dutch. Without Dutch, the English text (or, without that, the first other language's) is
+    /// kept in the English place and the Dutch stays empty: the draft shows it, and publishing
+    /// waits for the translation.
     pub(super) fn text(&self, row: &[String], base: &str) -> Text {
         let columns = self.languages(base);
         let cell = |i: usize| row.get(i).map(|s| s.trim()).unwrap_or("");
@@ -156,18 +158,9 @@ impl Sheet {
                 .map(|(i, _)| cell(*i))
                 .find(|t| !t.is_empty())
         };
-        let english = first(Some(Language::English)).unwrap_or("");
-        let primary = first(Some(Language::Dutch))
-            .or_else(|| first(None))
-            .or_else(|| first(self.default))
-            .or_else(|| {
-                columns
-                    .iter()
-                    .map(|(i, _)| cell(*i))
-                    .find(|t| !t.is_empty())
-            })
-            .unwrap_or("");
-        Text::new(primary, english)
+        let dutch = first(Some(Language::Dutch)).or_else(|| first(None));
+        let second = first(Some(Language::English)).or_else(|| first(Some(Language::Other)));
+        Text::new(dutch.unwrap_or(""), second.unwrap_or(""))
     }
 
     /// Warnings about the text columns: languages kept out, and texts whose primary language is
@@ -203,8 +196,8 @@ impl Sheet {
                 &self.name,
                 1,
                 "label",
-                "Geen Nederlandse labels: de teksten van de eerste taal staan als hoofdtekst in de vragenlijst; vertaal ze vóór het publiceren.".into(),
-                "No Dutch labels: the texts of the first language are the questionnaire's primary texts; translate them before publishing.".into(),
+                "Geen Nederlandse labels: het concept toont de teksten in de andere taal; publiceren kan pas als ze vertaald zijn (de versiepagina noemt welke).".into(),
+                "No Dutch labels: the draft shows the texts in the other language; it can be published once they are translated (the version page lists which).".into(),
             ));
         }
         warnings

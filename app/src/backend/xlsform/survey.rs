@@ -105,7 +105,7 @@ impl Reader<'_> {
                 self.groups.push(Group {
                     key: name,
                     title: survey.text(row, "label"),
-                    intro: Some(survey.text(row, "hint")).filter(|t| !t.nl.is_empty()),
+                    intro: Some(survey.text(row, "hint")).filter(|t| !t.is_blank()),
                     relevant: Some(survey.get(row, "relevant").to_owned())
                         .filter(|r| !r.is_empty()),
                     line,
@@ -219,10 +219,10 @@ fn section(groups: &[Group], title: &Text, names: &mut HashSet<String>) -> Secti
     let titles: Vec<&Text> = groups
         .iter()
         .map(|g| &g.title)
-        .filter(|t| !t.nl.is_empty())
+        .filter(|t| !t.is_blank())
         .collect();
     let title = if groups.is_empty() {
-        if title.nl.is_empty() {
+        if title.is_blank() {
             Text::new("Algemeen", "General")
         } else {
             title.clone()
@@ -236,15 +236,12 @@ fn section(groups: &[Group], title: &Text, names: &mut HashSet<String>) -> Secti
                 .collect::<Vec<_>>()
                 .join(" › ")
         };
-        let nl = join(|t| &t.nl);
-        if nl.is_empty() {
+        let (nl, en) = (join(|t| &t.nl), join(|t| &t.en));
+        match (nl.is_empty() && en.is_empty(), title.is_blank()) {
             // Groups without a label (a layout such as field-list) take the form's title.
-            Text::new(
-                if title.nl.is_empty() { &key } else { &title.nl },
-                &title.en,
-            )
-        } else {
-            Text::new(&nl, &join(|t| &t.en))
+            (true, false) => title.clone(),
+            (true, true) => Text::new(&key, ""),
+            (false, _) => Text::new(&nl, &en),
         }
     };
     let conditions: Vec<&str> = groups

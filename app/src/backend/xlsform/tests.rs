@@ -1,6 +1,7 @@
 //! The XLSForm import and export, on forms as the export writes them and as people write them.
 
 use super::*;
+use crate::domain::questionnaire::{untranslated, validate_for_publishing, ProblemKind};
 
 fn default_definition() -> Definition {
     serde_json::from_str(include_str!(
@@ -202,7 +203,7 @@ fn a_form_as_people_write_it_imports_with_warnings_for_what_stays_out() {
         .map(|s| {
             (
                 s.key.as_str(),
-                s.title.nl.as_str(),
+                s.title.get(Lang::Nl),
                 s.relevant.as_deref(),
                 s.items.iter().map(|i| i.key.as_str()).collect(),
             )
@@ -225,8 +226,23 @@ fn a_form_as_people_write_it_imports_with_warnings_for_what_stays_out() {
     let colour = def.item("colour").expect("colour");
     assert_eq!(
         colour.label,
-        Text::new("Colour", "Colour"),
-        "English as primary text"
+        Text::new("", "Colour"),
+        "English kept as English, Dutch left to translate"
+    );
+    assert_eq!(colour.label.get(Lang::Nl), "Colour", "the draft shows it");
+    assert!(validate(def).is_empty(), "a draft may lack Dutch");
+    let missing: Vec<String> = untranslated(def).into_iter().map(|p| p.location).collect();
+    assert!(
+        missing.contains(&"inner/colour.label".to_owned())
+            && missing.contains(&"inner/colour.options.red".to_owned())
+            && missing.contains(&"inner.title".to_owned()),
+        "{missing:?}"
+    );
+    assert!(
+        validate_for_publishing(def)
+            .iter()
+            .any(|p| p.kind == ProblemKind::NoDutch),
+        "publishing waits for Dutch"
     );
     let other = def
         .item("colour_other")

@@ -355,7 +355,7 @@ fn compare_item(
         out.push(Change::new(key, kind));
         return;
     }
-    let dutch = |t: Option<&Text>| t.map(|t| t.nl.clone()).unwrap_or_default();
+    let dutch = |t: Option<&Text>| t.map(|t| t.get(Lang::Nl).to_owned()).unwrap_or_default();
     if old.label != new.label {
         let (from, to) = (dutch(Some(&old.label)), dutch(Some(&new.label)));
         let field = "label".into();
@@ -436,7 +436,7 @@ fn compare_logic(key: &str, old: &Item, new: &Item, out: &mut Vec<Change>) {
 fn anchor_text(anchors: &[super::model::Choice]) -> String {
     anchors
         .iter()
-        .map(|a| format!("{} {}", a.code, a.label.nl))
+        .map(|a| format!("{} {}", a.code, a.label.get(Lang::Nl)))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -447,12 +447,12 @@ fn compare_numbers(key: &str, old: &ItemKind, new: &ItemKind, out: &mut Vec<Chan
         ItemKind::Integer { min, max, unit } => Some((
             min.map(|n| n.to_string()),
             max.map(|n| n.to_string()),
-            unit.as_ref().map(|u| u.nl.clone()),
+            unit.as_ref().map(|u| u.get(Lang::Nl).to_owned()),
         )),
         ItemKind::Decimal { min, max, unit } => Some((
             min.map(|n| n.to_string()),
             max.map(|n| n.to_string()),
-            unit.as_ref().map(|u| u.nl.clone()),
+            unit.as_ref().map(|u| u.get(Lang::Nl).to_owned()),
         )),
         _ => None,
     };
@@ -483,7 +483,11 @@ fn compare_sections(old: &Definition, new: &Definition, out: &mut Vec<Change>) {
             continue;
         };
         let fields = [
-            ("title", before.title.nl.clone(), section.title.nl.clone()),
+            (
+                "title",
+                before.title.get(Lang::Nl).to_owned(),
+                section.title.get(Lang::Nl).to_owned(),
+            ),
             (
                 "relevant",
                 before.relevant.clone().unwrap_or_default(),
@@ -571,7 +575,7 @@ fn compare_options(
         let text = |options: &[(&str, &Text)]| {
             options
                 .iter()
-                .map(|(code, label)| format!("{code} {}", label.nl))
+                .map(|(code, label)| format!("{code} {}", label.get(Lang::Nl)))
                 .collect::<Vec<_>>()
                 .join("; ")
         };

@@ -12,7 +12,10 @@ pub use diff::{diff, keep_strictest_marks, weakened_marks, Change, ChangeKind, S
 pub use model::*;
 #[cfg(feature = "ssr")]
 pub use schema::schema;
-pub use validate::{scope_for, validate, DefinitionProblem, ProblemKind};
+pub use validate::{
+    scope_for, texts, untranslated, validate, validate_for_publishing, DefinitionProblem,
+    ProblemKind,
+};
 
 #[cfg(test)]
 mod tests;

@@ -24,11 +24,24 @@ impl Text {
         }
     }
 
+    /// The text in `lang`: English falls back to Dutch, and Dutch to English while a draft (an
+    /// imported English form, say) has no Dutch yet.
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::En if !self.en.is_empty() => &self.en,
+            _ if self.nl.is_empty() => &self.en,
             _ => &self.nl,
         }
+    }
+
+    /// No text in either language.
+    pub fn is_blank(&self) -> bool {
+        self.nl.trim().is_empty() && self.en.trim().is_empty()
+    }
+
+    /// A text that exists but not in Dutch: a draft may hold it, a published version may not.
+    pub fn lacks_dutch(&self) -> bool {
+        self.nl.trim().is_empty() && !self.en.trim().is_empty()
     }
 }
 

@@ -5,24 +5,40 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Definition, Item, ItemKind, Required};
+use super::model::{Choice, Definition, Item, ItemKind, Required, Text};
 use crate::domain::expr::{self, CheckError, ParseError, Scope, ValueType};
 use crate::i18n::Lang;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProblemKind {
-    BadKey { key: String },
-    DuplicateKey { key: String },
+    BadKey {
+        key: String,
+    },
+    DuplicateKey {
+        key: String,
+    },
     MissingText,
+    /// A text in English (or the form's other language) only: blocks publishing, not saving.
+    NoDutch,
     NoSections,
     NoOptions,
-    BadCode { code: String },
-    DuplicateCode { code: String },
-    BadScale { points: u8 },
+    BadCode {
+        code: String,
+    },
+    DuplicateCode {
+        code: String,
+    },
+    BadScale {
+        points: u8,
+    },
     BadRange,
-    Syntax { error: ParseError },
-    Logic { error: CheckError },
+    Syntax {
+        error: ParseError,
+    },
+    Logic {
+        error: CheckError,
+    },
     NotACondition,
 }
 
@@ -51,7 +67,11 @@ impl DefinitionProblem {
                 "{} ‘{key}’",
                 p("Sleutel komt vaker voor:", "Key occurs more than once:")
             ),
-            MissingText => p("Nederlandse tekst ontbreekt", "Dutch text is missing"),
+            MissingText => p("Tekst ontbreekt", "Text is missing"),
+            NoDutch => p(
+                "Nederlandse tekst ontbreekt (nodig om te publiceren)",
+                "Dutch text is missing (needed to publish)",
+            ),
             NoSections => p(
                 "De vragenlijst heeft geen onderdelen",
                 "The questionnaire has no sections",
@@ -126,7 +146,7 @@ pub fn validate(def: &Definition) -> Vec<DefinitionProblem> {
             },
         );
     }
-    if def.title.nl.trim().is_empty() {
+    if def.title.is_blank() {
         add("title".into(), ProblemKind::MissingText);
     }
     if def.sections.is_empty() {
@@ -139,7 +159,7 @@ pub fn validate(def: &Definition) -> Vec<DefinitionProblem> {
     for section in &def.sections {
         let at = section.key.clone();
         check_key(&at, &section.key, &mut seen, &mut add);
-        if section.title.nl.trim().is_empty() {
+        if section.title.is_blank() {
             add(format!("{at}.title"), ProblemKind::MissingText);
         }
         if let Some(relevant) = &section.relevant {
@@ -179,7 +199,7 @@ pub fn validate(def: &Definition) -> Vec<DefinitionProblem> {
                     &scope,
                     &mut add,
                 );
-                if constraint.message.nl.trim().is_empty() {
+                if constraint.message.is_blank() {
                     add(format!("{at}.constraint_message"), ProblemKind::MissingText);
                 }
             }
@@ -223,10 +243,10 @@ fn check_condition(
 }
 
 fn check_item(at: &str, item: &Item, add: &mut impl FnMut(String, ProblemKind)) {
-    if item.label.nl.trim().is_empty() {
+    if item.label.is_blank() {
         add(format!("{at}.label"), ProblemKind::MissingText);
     }
-    let mut check_choices = |field: &str, options: &[super::model::Choice]| {
+    let mut check_choices = |field: &str, options: &[Choice]| {
         if options.is_empty() {
             add(format!("{at}.{field}"), ProblemKind::NoOptions);
         }
@@ -248,7 +268,7 @@ fn check_item(at: &str, item: &Item, add: &mut impl FnMut(String, ProblemKind)) 
                     },
                 );
             }
-            if option.label.nl.trim().is_empty() {
+            if option.label.is_blank() {
                 add(format!("{at}.{field}.{code}"), ProblemKind::MissingText);
             }
         }
@@ -293,4 +313,71 @@ fn check_item(at: &str, item: &Item, add: &mut impl FnMut(String, ProblemKind)) 
         } if lo > hi => add(format!("{at}.range"), ProblemKind::BadRange),
         _ => {}
     }
+}
+
+/// Every text of the definition with its place: title, sections' titles and intros, items'
+/// labels, hints, units and constraint messages, and the labels of options, rows and anchors.
+pub fn texts(def: &Definition) -> Vec<(String, &Text)> {
+    let mut texts = vec![("title".to_owned(), &def.title)];
+    for section in &def.sections {
+        let at = &section.key;
+        texts.push((format!("{at}.title"), &section.title));
+        if let Some(intro) = &section.intro {
+            texts.push((format!("{at}.intro"), intro));
+        }
+        for item in &section.items {
+            let at = format!("{at}/{}", item.key);
+            texts.push((format!("{at}.label"), &item.label));
+            if let Some(hint) = &item.hint {
+                texts.push((format!("{at}.hint"), hint));
+            }
+            if let Some(constraint) = &item.constraint {
+                texts.push((format!("{at}.constraint_message"), &constraint.message));
+            }
+            let lists: Vec<(&str, &[Choice])> = match &item.kind {
+                ItemKind::SingleChoice { options } | ItemKind::MultipleChoice { options } => {
+                    vec![("options", options)]
+                }
+                ItemKind::Likert { anchors, .. } => vec![("anchors", anchors)],
+                ItemKind::Matrix { rows, scale } => vec![("rows", rows), ("scale", scale)],
+                ItemKind::IncidentGrid { categories } => vec![("categories", categories)],
+                _ => Vec::new(),
+            };
+            for (field, choices) in lists {
+                for choice in choices {
+                    texts.push((format!("{at}.{field}.{}", choice.code), &choice.label));
+                }
+            }
+            if let ItemKind::Integer {
+                unit: Some(unit), ..
+            }
+            | ItemKind::Decimal {
+                unit: Some(unit), ..
+            } = &item.kind
+            {
+                texts.push((format!("{at}.unit"), unit));
+            }
+        }
+    }
+    texts
+}
+
+/// The texts a draft has only in another language than Dutch: shown on the version page, and
+/// what stands between the draft and publishing.
+pub fn untranslated(def: &Definition) -> Vec<DefinitionProblem> {
+    texts(def)
+        .into_iter()
+        .filter(|(_, text)| text.lacks_dutch())
+        .map(|(location, _)| DefinitionProblem {
+            location,
+            kind: ProblemKind::NoDutch,
+        })
+        .collect()
+}
+
+/// What must hold before a draft goes live: [`validate`], and Dutch for every text.
+pub fn validate_for_publishing(def: &Definition) -> Vec<DefinitionProblem> {
+    let mut problems = validate(def);
+    problems.extend(untranslated(def));
+    problems
 }

@@ -20,8 +20,8 @@ pub fn QuestionnaireList() -> impl IntoView {
                     "Een JSON-definitie (zie /schema/questionnaire.json) of XLSForm wordt een nieuwe conceptversie. Bij een fout wordt niets opgeslagen en ziet u elk probleem.",
                     "A JSON definition (see /schema/questionnaire.json) or XLSForm becomes a new draft. On any error nothing is stored and every problem is listed.")
                 action="/import/vragenlijst"
-                file_label=lang.pick("Bestand (.json of XLSForm .xlsx)", "File (.json or XLSForm .xlsx)")
-                accept=".json,.xlsx"
+                file_label=lang.pick("Bestand (.json of XLSForm .xlsx/.xls)", "File (.json or XLSForm .xlsx/.xls)")
+                accept=".json,.xlsx,.xls"
                 button=lang.pick("Uploaden", "Upload") />
             <Suspense fallback=|| ()>
                 {move || versions.get().map(|r| match r {

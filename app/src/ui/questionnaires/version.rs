@@ -8,7 +8,7 @@ use super::{designs, preview::Preview, status_label};
 use crate::api::questionnaires::{
     get_version, NewDraft, PublishVersion, RetireVersion, VersionView,
 };
-use crate::domain::questionnaire::VersionStatus;
+use crate::domain::questionnaire::{untranslated, Definition, VersionStatus};
 use crate::i18n::use_lang;
 use crate::ui::layout::{Guarded, Problem};
 
@@ -103,6 +103,7 @@ fn VersionBody(
                 <button type="submit">{lang.pick("Toon verschillen", "Show differences")}</button>
             </form>
         })}
+        {is_draft.then(|| view! { <Untranslated definition=v.definition.clone() /> })}
         {is_draft.then(|| view! {
             <section class="panel" aria-labelledby="publish-title">
                 <h2 id="publish-title">{lang.pick("Publiceren", "Publish")}</h2>
@@ -121,4 +122,27 @@ fn VersionBody(
         <p>{lang.pick("Zo ziet de coördinator de vragen; de logica werkt zoals in de echte vragenlijst.", "This is how the coordinator sees the questions; the logic works as in the real questionnaire.")}</p>
         {view! { <Preview definition=v.definition today=v.today /> }.into_any()}
     }
+}
+
+/// The texts a draft has only in another language: a warning now, a refusal at publishing.
+#[component]
+fn Untranslated(definition: Definition) -> impl IntoView {
+    let lang = use_lang();
+    let missing = untranslated(&definition);
+    (!missing.is_empty()).then(|| {
+        let count = missing.len();
+        view! {
+            <div class="notice" role="status" data-untranslated=count.to_string()>
+                <p><strong>{match lang {
+                    crate::i18n::Lang::Nl => format!("{count} teksten hebben nog geen Nederlandse vertaling."),
+                    crate::i18n::Lang::En => format!("{count} texts have no Dutch translation yet."),
+                }}</strong> " " {lang.pick(
+                    "Het voorbeeld toont ze in de andere taal; publiceren kan pas als alles in het Nederlands staat.",
+                    "The preview shows them in the other language; the version can be published once everything is in Dutch.",
+                )}</p>
+                <ul>{missing.iter().take(20).map(|p| view! { <li><code>{p.location.clone()}</code></li> }).collect_view()}</ul>
+                {(count > 20).then(|| view! { <p>{lang.pick("… en meer.", "… and more.")}</p> })}
+            </div>
+        }
+    })
 }

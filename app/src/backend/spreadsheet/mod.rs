@@ -1,4 +1,5 @@
-//! The one way an uploaded workbook (XLSX) is read: register, contacts, XLSForm, sources.
+//! The one way an uploaded workbook (XLSX, or old Excel's XLS) is read: register, contacts,
+//! XLSForm, sources.
 //!
 //! A workbook is a zip archive of XML, so a small file can ask for a great deal: a 2 KB file with
 //! cells at A1 and XFD1048576 makes a dense sheet of 17 billion cells, and a `sharedStrings.xml`
@@ -9,7 +10,9 @@
 
 use std::io::{Cursor, Read};
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Reader, Xls, Xlsx};
+
+mod xls;
 
 /// What the uncompressed entries of a workbook may add up to.
 pub const MAX_UNCOMPRESSED: u64 = 512 << 20;
@@ -43,8 +46,8 @@ impl SpreadsheetError {
     pub fn messages(&self) -> (String, String) {
         match self {
             SpreadsheetError::Unreadable(detail) => (
-                format!("Het bestand is geen leesbare Excel-werkmap (.xlsx): {detail}"),
-                format!("The file is not a readable Excel workbook (.xlsx): {detail}"),
+                format!("Het bestand is geen leesbare Excel-werkmap (.xlsx of .xls): {detail}"),
+                format!("The file is not a readable Excel workbook (.xlsx or .xls): {detail}"),
             ),
             SpreadsheetError::TooLarge => (
                 format!("De werkmap is uitgepakt groter dan {} MB; splits het bestand of lever het als CSV.", MAX_UNCOMPRESSED >> 20),
@@ -114,85 +117,148 @@ pub fn check_archive(bytes: &[u8]) -> Result<(), SpreadsheetError> {
     Ok(())
 }
 
-/// Opens a workbook after [`check_archive`].
-pub fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, SpreadsheetError> {
+/// An uploaded workbook: Excel 2007 and later (.xlsx) or old Excel (.xls), told apart by their
+/// first bytes, not by the file's name.
+pub enum Book<'a> {
+    Xlsx(Xlsx<Cursor<&'a [u8]>>),
+    Xls(Xls<Cursor<&'a [u8]>>),
+}
+
+/// The first bytes of a compound file (old Excel).
+const COMPOUND_FILE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Opens a workbook after [`check_archive`] (.xlsx) or [`xls::check`] (.xls).
+pub fn open(bytes: &[u8]) -> Result<Book<'_>, SpreadsheetError> {
+    let unreadable = |e: &dyn std::fmt::Display| SpreadsheetError::Unreadable(e.to_string());
+    if bytes.starts_with(COMPOUND_FILE) {
+        xls::check(bytes)?;
+        let book = Xls::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+        return Ok(Book::Xls(book));
+    }
     check_archive(bytes)?;
-    Xlsx::new(Cursor::new(bytes)).map_err(|e| SpreadsheetError::Unreadable(e.to_string()))
+    let book = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    Ok(Book::Xlsx(book))
 }
 
 /// The names of the sheets, in order.
-pub fn sheet_names(book: &Xlsx<Cursor<&[u8]>>) -> Vec<String> {
-    book.sheet_names()
+pub fn sheet_names(book: &Book) -> Vec<String> {
+    match book {
+        Book::Xlsx(book) => book.sheet_names(),
+        Book::Xls(book) => book.sheet_names(),
+    }
 }
 
-/// Reads one sheet cell by cell: only cells that hold something are kept, and the sheet may span
-/// at most [`MAX_COLUMNS`] columns and [`MAX_CELLS`] cells, whatever its declared dimension.
-pub fn read_sheet(book: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Rows, SpreadsheetError> {
-    let mut reader = book.worksheet_cells_reader(name).map_err(|e| match e {
-        calamine::XlsxError::WorksheetNotFound(_) => {
-            SpreadsheetError::MissingSheet(name.to_owned())
+/// Reads one sheet: only cells that hold something are kept, and the sheet may span at most
+/// [`MAX_COLUMNS`] columns and [`MAX_CELLS`] cells, whatever its declared dimension. An .xlsx
+/// sheet is read cell by cell; an .xls sheet, already bounded by [`xls::check`], as calamine
+/// holds it.
+pub fn read_sheet(book: &mut Book, name: &str) -> Result<Rows, SpreadsheetError> {
+    let unreadable = |e: &dyn std::fmt::Display| SpreadsheetError::Unreadable(e.to_string());
+    let mut cells = Cells::new(name);
+    match book {
+        Book::Xlsx(book) => {
+            let mut reader = book.worksheet_cells_reader(name).map_err(|e| match e {
+                calamine::XlsxError::WorksheetNotFound(_) => {
+                    SpreadsheetError::MissingSheet(name.to_owned())
+                }
+                other => unreadable(&other),
+            })?;
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                let (row, col) = cell.get_position();
+                cells.push(row, col, text_of(&Data::from(cell.get_value().clone())))?;
+            }
         }
-        other => SpreadsheetError::Unreadable(other.to_string()),
-    })?;
-    let mut cells: Vec<(u32, u32, String)> = Vec::new();
-    let (mut min_col, mut max_col) = (u32::MAX, 0u32);
-    let mut rows_used: u64 = 0;
-    let mut last_row = None;
-    while let Some(cell) = reader
-        .next_cell()
-        .map_err(|e| SpreadsheetError::Unreadable(e.to_string()))?
-    {
-        let text = text_of(&Data::from(cell.get_value().clone()));
+        Book::Xls(book) => {
+            if !book.sheet_names().iter().any(|n| n == name) {
+                return Err(SpreadsheetError::MissingSheet(name.to_owned()));
+            }
+            let range = book.worksheet_range(name).map_err(|e| unreadable(&e))?;
+            let (top, left) = range.start().unwrap_or_default();
+            for (row, col, value) in range.used_cells() {
+                cells.push(top + row as u32, left + col as u32, text_of(value))?;
+            }
+        }
+    }
+    Ok(cells.rows())
+}
+
+/// The cells of a sheet that hold something, gathered within the limits.
+struct Cells<'n> {
+    sheet: &'n str,
+    cells: Vec<(u32, u32, String)>,
+    min_col: u32,
+    max_col: u32,
+    rows_used: u64,
+    last_row: Option<u32>,
+}
+
+impl<'n> Cells<'n> {
+    fn new(sheet: &'n str) -> Self {
+        Cells {
+            sheet,
+            cells: Vec::new(),
+            min_col: u32::MAX,
+            max_col: 0,
+            rows_used: 0,
+            last_row: None,
+        }
+    }
+
+    /// Keeps a cell that holds something; refuses a sheet that grows too wide or too large.
+    fn push(&mut self, row: u32, col: u32, text: String) -> Result<(), SpreadsheetError> {
         if text.is_empty() {
-            continue;
+            return Ok(());
         }
-        let (row, col) = cell.get_position();
-        min_col = min_col.min(col);
-        max_col = max_col.max(col);
-        let columns = u64::from(max_col - min_col) + 1;
+        self.min_col = self.min_col.min(col);
+        self.max_col = self.max_col.max(col);
+        let columns = u64::from(self.max_col - self.min_col) + 1;
         if columns > u64::from(MAX_COLUMNS) {
             return Err(SpreadsheetError::TooWide {
-                sheet: name.to_owned(),
+                sheet: self.sheet.to_owned(),
                 columns,
             });
         }
-        if last_row != Some(row) {
-            rows_used += 1;
-            last_row = Some(row);
+        if self.last_row != Some(row) {
+            self.rows_used += 1;
+            self.last_row = Some(row);
         }
-        if rows_used.saturating_mul(columns) > MAX_CELLS {
+        if self.rows_used.saturating_mul(columns) > MAX_CELLS {
             return Err(SpreadsheetError::TooManyCells {
-                sheet: name.to_owned(),
-                cells: rows_used.saturating_mul(columns),
+                sheet: self.sheet.to_owned(),
+                cells: self.rows_used.saturating_mul(columns),
             });
         }
-        cells.push((row, col, text));
+        self.cells.push((row, col, text));
+        Ok(())
     }
-    cells.sort_by_key(|(row, col, _)| (*row, *col));
-    let width = if cells.is_empty() {
-        0
-    } else {
-        (max_col - min_col) as usize + 1
-    };
-    let mut rows: Rows = Vec::new();
-    for (row, col, text) in cells {
-        let line = row as usize + 1;
-        if rows.last().is_none_or(|(l, _)| *l != line) {
-            rows.push((line, Vec::new()));
-        }
-        if let Some((_, values)) = rows.last_mut() {
-            let at = (col - min_col) as usize;
-            if values.len() <= at {
-                values.resize(at + 1, String::new());
+
+    /// The rows in order, each with the row number Excel shows and as wide as the sheet.
+    fn rows(mut self) -> Rows {
+        self.cells.sort_by_key(|(row, col, _)| (*row, *col));
+        let width = if self.cells.is_empty() {
+            0
+        } else {
+            (self.max_col - self.min_col) as usize + 1
+        };
+        let mut rows: Rows = Vec::new();
+        for (row, col, text) in self.cells {
+            let line = row as usize + 1;
+            if rows.last().is_none_or(|(l, _)| *l != line) {
+                rows.push((line, Vec::new()));
             }
-            values[at] = text;
+            if let Some((_, values)) = rows.last_mut() {
+                let at = (col - self.min_col) as usize;
+                if values.len() <= at {
+                    values.resize(at + 1, String::new());
+                }
+                values[at] = text;
+            }
         }
+        for (_, values) in &mut rows {
+            values.resize(width, String::new());
+        }
+        rows
     }
-    // Every row as wide as the sheet, as a spreadsheet shows it.
-    for (_, values) in &mut rows {
-        values.resize(width, String::new());
-    }
-    Ok(rows)
 }
 
 /// A cell as text: whole numbers without a fraction, empty cells empty.
