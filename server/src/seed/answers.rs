@@ -18,7 +18,7 @@ pub fn made_up_answers(
         let pick = seed * 7 + n * 3;
         let key = item.key.clone();
         match &item.kind {
-            ItemKind::Note => {}
+            ItemKind::Note | ItemKind::Calculated { .. } => {}
             ItemKind::MultipleChoice { .. } => {
                 let codes = item.kind.codes();
                 put(key, codes[pick % codes.len()].clone());

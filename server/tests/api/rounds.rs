@@ -1183,3 +1183,104 @@ async fn saves_arriving_together_each_land_once(app: TestApp) {
     }
 }
 both!(saves_arriving_together_each_land_once);
+
+/// A calculation (XLSForm's `calculate`): worked out by the server at every save, stored with
+/// the answers, used by later logic, never given by the client, and in the survey's view and
+/// the answers' CSV like any answer.
+async fn a_calculation_is_worked_out_stored_and_exported(app: TestApp) {
+    use app::domain::questionnaire::{Definition, ItemKind};
+    app.load_demo_register().await;
+    let definition: Definition = serde_json::from_value(json!({
+        "key": "berekening",
+        "title": {"nl": "Berekening"},
+        "sections": [{"key": "beleid", "title": {"nl": "Beleid"}, "items": [
+            {"key": "staff", "type": "integer", "label": {"nl": "Medewerkers"}},
+            {"key": "students", "type": "integer", "label": {"nl": "Studenten"}},
+            {"key": "ratio", "type": "calculated", "label": {"nl": "Studenten per medewerker"},
+             "expression": "if(${staff} > 0, round(${students} div ${staff}, 1), '')"},
+            {"key": "why", "type": "short_text", "label": {"nl": "Waarom zoveel?"},
+             "relevant": "${ratio} > 10"}
+        ]}]
+    }))
+    .expect("definition");
+    assert!(matches!(
+        definition.item("ratio").map(|i| &i.kind),
+        Some(ItemKind::Calculated { .. })
+    ));
+    let version = publish(&app, &definition, None).await;
+    let round = open_round(&app, version, 2026, &["25PX"]).await;
+    let id = app.response_of(round, "25PX").await;
+    let c = app
+        .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+
+    let (status, body) = save(&app, &c, id, &[("ratio", "99", 0)]).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("wordt berekend"), "{body}");
+    let (status, body) = save(&app, &c, id, &[("why", "veel", 0)]).await;
+    assert_eq!(
+        status, 422,
+        "not applicable before the calculation says so: {body}"
+    );
+
+    let (status, body) = save(
+        &app,
+        &c,
+        id,
+        &[
+            ("staff", "12", 0),
+            ("students", "150", 0),
+            ("why", "groei", 0),
+        ],
+    )
+    .await;
+    assert_eq!(
+        status, 200,
+        "150 / 12 = 12.5 > 10 shows the follow-up: {body}"
+    );
+    let view = survey(&app, &c, id).await;
+    assert_eq!(
+        answer(&view, "ratio").map(|a| &a["value"]),
+        Some(&json!("12.5"))
+    );
+
+    let (status, body) = save(&app, &c, id, &[("staff", "50", 1)]).await;
+    assert_eq!(status, 200, "{body}");
+    let stored = responses::answers(&app.db, id).await.expect("answers");
+    let value = |key: &str| {
+        stored
+            .iter()
+            .find(|a| a.item_key == key)
+            .map(|a| a.value.clone())
+    };
+    assert_eq!(
+        value("ratio").as_deref(),
+        Some("3"),
+        "recalculated: 150 / 50"
+    );
+
+    let (status, _) = save(&app, &c, id, &[("why", "", 1)]).await;
+    assert_eq!(status, 200);
+    let submitted = app
+        .call(&c, "submit_response", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(submitted.status(), 200);
+    let researcher = app
+        .logged_in("onderzoek@miv.nl", Role::Researcher, &[])
+        .await;
+    let csv = app
+        .text(
+            &researcher,
+            &format!("/export/ronde/{round}/antwoorden.csv"),
+        )
+        .await;
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let row: Vec<&str> = lines.next().expect("a row").split(',').collect();
+    let at = header
+        .iter()
+        .position(|h| *h == "ratio")
+        .expect("a ratio column");
+    assert_eq!(row[at], "3", "{csv}");
+}
+both!(a_calculation_is_worked_out_stored_and_exported);

@@ -42,8 +42,8 @@ async fn edit_draft(
 }
 
 #[cfg(feature = "ssr")]
-fn fields(parts: [&str; 11]) -> crate::domain::questionnaire::edit::ItemFields {
-    let [label_nl, label_en, hint_nl, hint_en, required, relevant, constraint, constraint_nl, constraint_en, options, privacy] =
+fn fields(parts: [&str; 12]) -> crate::domain::questionnaire::edit::ItemFields {
+    let [label_nl, label_en, hint_nl, hint_en, required, relevant, constraint, constraint_nl, constraint_en, options, privacy, calculation] =
         parts;
     crate::domain::questionnaire::edit::ItemFields {
         label: Text::new(label_nl.trim(), label_en.trim()),
@@ -54,6 +54,7 @@ fn fields(parts: [&str; 11]) -> crate::domain::questionnaire::edit::ItemFields {
         constraint_message: Text::new(constraint_nl.trim(), constraint_en.trim()),
         options: options.into(),
         privacy: privacy.into(),
+        calculation: calculation.into(),
     }
 }
 
@@ -69,10 +70,22 @@ pub async fn add_item(
     required: String,
     relevant: String,
     options: String,
+    #[server(default)] calculation: String,
 ) -> Result<(), ApiError> {
     edit_draft(id, |def| {
         let item_fields = fields([
-            &label_nl, &label_en, "", "", &required, &relevant, "", "", "", &options, "",
+            &label_nl,
+            &label_en,
+            "",
+            "",
+            &required,
+            &relevant,
+            "",
+            "",
+            "",
+            &options,
+            "",
+            &calculation,
         ]);
         let new_kind = edit::new_kind(&kind, &options)?;
         edit::add_item(def, &section, &key, new_kind, &item_fields)
@@ -96,6 +109,7 @@ pub async fn update_item(
     constraint_en: String,
     options: String,
     #[server(default)] privacy: String,
+    #[server(default)] calculation: String,
 ) -> Result<(), ApiError> {
     edit_draft(id, |def| {
         let item_fields = fields([
@@ -110,6 +124,7 @@ pub async fn update_item(
             &constraint_en,
             &options,
             &privacy,
+            &calculation,
         ]);
         edit::update_item(def, &key, &item_fields)
     })

@@ -1,6 +1,7 @@
 //! Saving answers: planning the writes against the stored answers (stale and hidden answers are
 //! refused), then writing them in a batch or in a transaction of their own.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ use super::submit::editor_names;
 use super::{ResponseContext, ResponseError, StaleAnswer};
 use crate::backend::answer_batches::{self, Write};
 use crate::backend::state::AppState;
-use crate::domain::questionnaire::Definition;
+use crate::domain::questionnaire::{Definition, ItemKind};
 use crate::domain::response::{evaluate, normalise, AnswerError, AnswerSource, Evaluation};
 use crate::domain::time;
 
@@ -50,8 +51,9 @@ impl AnswerSource for Overlay<'_> {
 
 /// What a save will write, worked out against the stored answers it read.
 struct Plan<'a> {
-    /// Key, value and the revision it replaces (`None`: a new answer).
-    writes: Vec<(&'a str, &'a str, Option<i32>)>,
+    /// Key, value and the revision it replaces (`None`: a new answer); calculations' new
+    /// values are owned, the answers given are borrowed.
+    writes: Vec<(Cow<'a, str>, Cow<'a, str>, Option<i32>)>,
     revisions: Vec<(String, i32)>,
     evaluation: Evaluation,
 }
@@ -96,8 +98,8 @@ fn plan<'a>(
         }
         revisions.push((change.key.clone(), revision + 1));
         writes.push((
-            change.key.as_str(),
-            value.as_str(),
+            Cow::Borrowed(change.key.as_str()),
+            Cow::Borrowed(value.as_str()),
             existing.map(|a| a.revision),
         ));
     }
@@ -118,11 +120,40 @@ fn plan<'a>(
     if !stale.is_empty() {
         return Err(Refusal::Stale(stale));
     }
+    if !writes.is_empty() {
+        writes.extend(calculations(def, stored, &evaluation));
+    }
     Ok(Plan {
         writes,
         revisions,
         evaluation,
     })
+}
+
+/// The calculations whose stored value the answers change: the new value (empty when the
+/// calculation no longer applies or gives nothing) with the revision it replaces.
+fn calculations<'a>(
+    def: &Definition,
+    stored: &[StoredAnswer],
+    evaluation: &Evaluation,
+) -> Vec<(Cow<'a, str>, Cow<'a, str>, Option<i32>)> {
+    def.items()
+        .filter(|(_, item)| matches!(item.kind, ItemKind::Calculated { .. }))
+        .filter_map(|(_, item)| {
+            let new = evaluation
+                .calculated
+                .get(&item.key)
+                .map_or("", String::as_str);
+            let existing = find(stored, &item.key);
+            (existing.map_or("", |a| a.value.as_str()) != new).then(|| {
+                (
+                    Cow::Owned(item.key.clone()),
+                    Cow::Owned(new.to_owned()),
+                    existing.map(|a| a.revision),
+                )
+            })
+        })
+        .collect()
 }
 
 /// The changes in their order, of a key given more than once only the last.
@@ -142,7 +173,7 @@ fn apply_writes(
     rows: &mut Vec<StoredAnswer>,
     user_id: Option<i32>,
     now: DateTime<Utc>,
-    writes: &[(&str, &str, Option<i32>)],
+    writes: &[(Cow<str>, Cow<str>, Option<i32>)],
 ) {
     let stored = rows.len();
     for (key, value, revision) in writes {
@@ -150,7 +181,7 @@ fn apply_writes(
             Ok(i) => &mut rows[i],
             Err(_) => {
                 rows.push(StoredAnswer {
-                    item_key: (*key).to_owned(),
+                    item_key: key.to_string(),
                     value: String::new(),
                     revision: 0,
                     previous: None,
@@ -162,7 +193,7 @@ fn apply_writes(
                 &mut rows[last]
             }
         };
-        row.value = (*value).to_owned();
+        row.value = value.to_string();
         row.revision = revision.unwrap_or(0) + 1;
         row.prefilled = false;
         row.updated_by = user_id;
@@ -403,7 +434,8 @@ mod tests {
             &mut rows,
             Some(7),
             now,
-            &[("c", "2", None), ("b", "5", Some(3)), ("a", "9", None)],
+            &[("c", "2", None), ("b", "5", Some(3)), ("a", "9", None)]
+                .map(|(k, v, r)| (Cow::Borrowed(k), Cow::Borrowed(v), r)),
         );
         let seen: Vec<(&str, &str, i32)> = rows
             .iter()

@@ -26,7 +26,7 @@ pub fn export(
             .chain(both("constraint_message"))
             .chain(["appearance", "min", "max"].map(String::from))
             .chain(both("unit"))
-            .chain(["privacy".to_owned()]),
+            .chain(["privacy", "calculation"].map(String::from)),
     );
     for section in &def.sections {
         let mut row = vec![
@@ -263,6 +263,11 @@ fn item_type(item: &Item, choices: &mut Rows) -> (String, &'static str, Vec<(Str
         ItemKind::LongText => ("text".into(), "multiline", Vec::new()),
         ItemKind::Date => ("date".into(), "", Vec::new()),
         ItemKind::Note => ("note".into(), "", Vec::new()),
+        ItemKind::Calculated { expression } => (
+            "calculate".into(),
+            "",
+            vec![("calculation".into(), expression.clone())],
+        ),
     }
 }
 

@@ -12,7 +12,7 @@ pub(super) const YES_NO: &str = "ja_nee_weet_niet";
 /// What a survey row holds.
 pub(super) enum Row {
     Question(ItemKind),
-    /// Not a question the respondent answers here (metadata, `calculate`): skipped, with why.
+    /// Not a question the respondent answers here (metadata): skipped, with why.
     Skipped(String, String),
     /// Refused, with why.
     Refused(String, String),
@@ -82,10 +82,16 @@ pub(super) fn row_kind(
         );
     }
     if base == "calculate" {
-        return Row::Skipped(
-            "Berekeningen (calculate) worden nog niet overgenomen: overgeslagen; een regel die naar deze naam verwijst wordt gemeld.".into(),
-            "Calculations (calculate) are not taken over yet: skipped; a rule that refers to this name is reported.".into(),
-        );
+        let expression = survey.get(row, "calculation");
+        if expression.is_empty() {
+            return Row::Skipped(
+                "Berekening zonder calculation: overgeslagen.".into(),
+                "Calculation without a calculation: skipped.".into(),
+            );
+        }
+        return Row::Question(ItemKind::Calculated {
+            expression: expression.to_owned(),
+        });
     }
     if let Some((nl, en)) = unsupported(&base) {
         return Row::Refused(nl.into(), en.into());

@@ -20,7 +20,9 @@ mod survey;
 use std::collections::HashMap;
 
 use crate::domain::import::ImportProblem;
-use crate::domain::questionnaire::{validate, Choice, Concordance, Definition, Text};
+use crate::domain::questionnaire::{
+    scope_for, validate, Choice, Concordance, Definition, ItemKind, Text,
+};
 use crate::i18n::Lang;
 use kinds::YES_NO;
 use sheet::{column_letter, note, Language, Sheet};
@@ -52,6 +54,7 @@ const KNOWN_COLUMNS: &[&str] = &[
     "max",
     "unit",
     "privacy",
+    "calculation",
 ];
 
 /// Reads the workbook's survey, choices, settings and (MIV's) concordance sheets, whatever their
@@ -118,12 +121,16 @@ pub fn import(bytes: &[u8], file_name: &str) -> Result<Imported, Vec<ImportProbl
     let read = survey::read_survey(&survey, &lists, &title);
     problems.extend(read.problems);
     warnings.extend(read.warnings);
-    let definition = Definition {
+    let mut definition = Definition {
         key,
         title,
         sections: read.sections,
         concordance: read_concordance(&links, &mut problems),
     };
+    for (key, (nl, en)) in drop_calculations_beyond_the_logic(&mut definition) {
+        let line = read.rows_of.get(&key).copied().unwrap_or(0);
+        warnings.push(note(&survey.name, line, "calculation", nl, en));
+    }
     for p in validate(&definition) {
         let (place, field) = p
             .location
@@ -149,6 +156,42 @@ pub fn import(bytes: &[u8], file_name: &str) -> Result<Imported, Vec<ImportProbl
         })
     } else {
         Err(problems)
+    }
+}
+
+/// Takes out the calculations whose expression the platform's logic cannot evaluate (a function
+/// it lacks, such as `regex()` or `pulldata()`), with the warning for each; a rule that refers to
+/// one is then reported by the check.
+fn drop_calculations_beyond_the_logic(def: &mut Definition) -> Vec<(String, (String, String))> {
+    let mut dropped = Vec::new();
+    loop {
+        let beyond = def.items().find_map(|(_, item)| match &item.kind {
+            ItemKind::Calculated { expression } => {
+                let both = |m: &dyn Fn(Lang) -> String| (m(Lang::Nl), m(Lang::En));
+                let checked = match crate::domain::expr::parse(expression) {
+                    Err(e) => Err(both(&|l| e.message(l))),
+                    Ok(node) => crate::domain::expr::check(&node, &scope_for(def, &item.key, None))
+                        .map_err(|errors| {
+                            both(&|l| errors.first().map(|e| e.message(l)).unwrap_or_default())
+                        }),
+                };
+                checked.err().map(|why| (item.key.clone(), why))
+            }
+            _ => None,
+        });
+        let Some((key, why)) = beyond else {
+            return dropped;
+        };
+        for section in &mut def.sections {
+            section.items.retain(|i| i.key != key);
+        }
+        dropped.push((
+            key.clone(),
+            (
+                format!("Berekening ‘{key}’ overgeslagen: de logica van het platform kan haar niet uitrekenen ({}). Een regel die ernaar verwijst wordt gemeld.", why.0),
+                format!("Calculation ‘{key}’ skipped: the platform's logic cannot evaluate it ({}). A rule that refers to it is reported.", why.1),
+            ),
+        ));
     }
 }
 

@@ -332,6 +332,9 @@ fn follow_renames(sections: &mut [Section], renamed: &[(String, String)]) {
             if let Some(constraint) = &mut item.constraint {
                 rewrite(&mut constraint.expression);
             }
+            if let ItemKind::Calculated { expression } = &mut item.kind {
+                rewrite(expression);
+            }
         }
     }
 }

@@ -390,3 +390,45 @@ fn old_spellings_of_types_are_read_as_today() {
     assert!(has_other("select_one sex or_other"));
     assert!(!has_other("select_one sex"));
 }
+
+#[test]
+fn calculations_import_are_used_by_rules_and_export_back() {
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "calculation", "relevant"],
+        &["integer", "staff", "Medewerkers", "", ""],
+        &["integer", "students", "Studenten", "", ""],
+        &[
+            "calculate",
+            "ratio",
+            "",
+            "if(${staff} > 0, round(${students} div ${staff}, 1), '')",
+            "",
+        ],
+        &["calculate", "code", "", "regex(${staff}, '[0-9]+')", ""],
+        &["text", "why", "Waarom?", "", "${ratio} > 10"],
+    ];
+    let form = imported(&workbook(&[("survey", survey)]), "ratio.xlsx");
+    let def = &form.definition;
+    assert!(matches!(
+        def.item("ratio").map(|i| &i.kind),
+        Some(ItemKind::Calculated { expression }) if expression.starts_with("if(${staff} > 0")
+    ));
+    assert_eq!(
+        def.item("ratio").map(|i| i.label.nl.as_str()),
+        Some("ratio")
+    );
+    assert!(def.item("code").is_none(), "regex() is beyond the logic");
+    assert!(
+        warned(&form, "Calculation ‘code’ skipped"),
+        "{:?}",
+        form.warnings
+    );
+    assert!(!warned(&form, "Column ‘calculation’ is not used"));
+
+    let bytes = export(def, Some(1)).expect("export");
+    let again = imported(&bytes, "ratio.xlsx");
+    assert_eq!(
+        &again.definition, def,
+        "the calculation survives a round trip"
+    );
+}

@@ -303,6 +303,14 @@ fn call(
             if types[0] != ValueType::Bool {
                 mismatch(errors, args[0].span, "true/false", types[0]);
             }
+            // `''` is XLSForm's "no value": it goes with any type.
+            let empty = |i: usize| matches!(&args[i].expr, Expr::Text(t) if t.is_empty());
+            if empty(2) {
+                return types[1];
+            }
+            if empty(1) {
+                return types[2];
+            }
             if types[1] != types[2]
                 && types[1] != ValueType::Unknown
                 && !(types[1].is_textual() && types[2].is_textual())
@@ -336,6 +344,42 @@ fn call(
                 arity(errors, "0");
             }
             ValueType::Date
+        }
+        // For calculations: text joined, numbers converted and rounded, the first answered value.
+        "concat" => ValueType::Text,
+        "string" => {
+            if args.len() != 1 {
+                arity(errors, "1");
+            }
+            ValueType::Text
+        }
+        "number" | "int" => {
+            if args.len() != 1 {
+                arity(errors, "1");
+            }
+            ValueType::Number
+        }
+        "round" => {
+            if !(1..=2).contains(&args.len()) {
+                arity(errors, "1 or 2");
+            }
+            for (arg, t) in args.iter().zip(&types) {
+                if !matches!(t, ValueType::Number | ValueType::Text | ValueType::Choice) {
+                    mismatch(errors, arg.span, "a number", *t);
+                }
+            }
+            ValueType::Number
+        }
+        "coalesce" => {
+            if args.len() != 2 {
+                arity(errors, "2");
+                return ValueType::Unknown;
+            }
+            if types[0] == ValueType::Unknown {
+                types[1]
+            } else {
+                types[0]
+            }
         }
         "true" | "false" => {
             if !args.is_empty() {

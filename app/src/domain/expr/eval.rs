@@ -26,6 +26,16 @@ pub trait Env {
 }
 
 impl Value {
+    /// The value as an answer is stored (a calculation's result): nothing for no value, a
+    /// number that is not one, or empty text.
+    pub fn stored(&self) -> Option<String> {
+        match self {
+            Value::Null => None,
+            Value::Number(n) if !n.is_finite() => None,
+            other => Some(other.text()).filter(|t| !t.is_empty()),
+        }
+    }
+
     /// The value as a condition.
     pub fn truthy(&self) -> bool {
         match self {
@@ -158,6 +168,19 @@ fn call(function: &str, args: &[Node], env: &dyn Env) -> Value {
         "not" => Value::Bool(!arg(0).truthy()),
         "string-length" => Value::Number(arg(0).text().chars().count() as f64),
         "today" => Value::Date(env.today()),
+        "concat" => Value::Text(args.iter().map(|a| evaluate(a, env).text()).collect()),
+        "string" => Value::Text(arg(0).text()),
+        "number" => Value::Number(arg(0).number()),
+        "int" => Value::Number(arg(0).number().trunc()),
+        "round" => {
+            let digits = if args.len() > 1 { arg(1).number() } else { 0.0 };
+            let scale = 10f64.powi(digits.clamp(-15.0, 15.0) as i32);
+            Value::Number((arg(0).number() * scale).round() / scale)
+        }
+        "coalesce" => match arg(0) {
+            v if v.truthy() || matches!(v, Value::Number(_) | Value::Bool(_)) => v,
+            _ => arg(1),
+        },
         "true" => Value::Bool(true),
         "false" => Value::Bool(false),
         _ => Value::Null,

@@ -340,3 +340,26 @@ fn printing_and_parsing_round_trip_for_random_trees() {
         assert_eq!(reparsed.to_string(), printed);
     }
 }
+
+#[test]
+fn calculations_join_convert_round_and_fall_back() {
+    let given = [("a", Value::Number(7.0)), ("t", text("12,5"))];
+    let cases = [
+        ("concat('n=', ${a}, '!')", text("n=7!")),
+        ("string(${a})", text("7")),
+        ("number(${t}) * 2", Value::Number(25.0)),
+        ("int(7.9)", Value::Number(7.0)),
+        ("round(2 div 3, 2)", Value::Number(0.67)),
+        ("round(2.5)", Value::Number(3.0)),
+        ("coalesce(${leeg}, ${a})", Value::Number(7.0)),
+        ("coalesce(${a}, 1)", Value::Number(7.0)),
+        ("if(${a} > 5, ${a}, '')", Value::Number(7.0)),
+    ];
+    for (src, want) in cases {
+        assert_eq!(eval(src, &given, Value::Null), want, "{src}");
+    }
+    assert_eq!(Value::Number(3.0).stored().as_deref(), Some("3"));
+    assert_eq!(Value::Number(f64::NAN).stored(), None);
+    assert_eq!(text("").stored(), None);
+    assert_eq!(Value::Null.stored(), None);
+}

@@ -83,6 +83,11 @@ pub enum ChangeKind {
         from: String,
         to: String,
     },
+    /// A calculation's expression: what is stored under the key is worked out differently.
+    CalculationChanged {
+        from: String,
+        to: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -169,6 +174,12 @@ impl Change {
             }
             (ScaleChanged, Lang::En) => {
                 format!("{k}: scale changed; scores not directly comparable")
+            }
+            (CalculationChanged { from, to }, Lang::Nl) => {
+                format!("{k}: berekening gewijzigd: “{from}” → “{to}”; de waarden zijn niet rechtstreeks vergelijkbaar")
+            }
+            (CalculationChanged { from, to }, Lang::En) => {
+                format!("{k}: calculation changed: “{from}” → “{to}”; the values are not directly comparable")
             }
             (LogicChanged { field }, Lang::Nl) => {
                 format!("{k}: logica gewijzigd ({field}); wie de vraag krijgt kan verschillen")
@@ -406,8 +417,19 @@ fn compare_item(
     }
 }
 
-/// When an item is asked, required and accepted.
+/// When an item is asked, required and accepted, and how a calculation is worked out.
 fn compare_logic(key: &str, old: &Item, new: &Item, out: &mut Vec<Change>) {
+    if let (ItemKind::Calculated { expression: from }, ItemKind::Calculated { expression: to }) =
+        (&old.kind, &new.kind)
+    {
+        if from != to {
+            let (from, to) = (from.clone(), to.clone());
+            out.push(Change::new(
+                key,
+                ChangeKind::CalculationChanged { from, to },
+            ));
+        }
+    }
     for (field, a, b) in [
         ("relevant", old.relevant.clone(), new.relevant.clone()),
         (

@@ -90,6 +90,10 @@ pub fn new_kind(type_name: &str, options: &str) -> Result<ItemKind, EditError> {
         "date" => ItemKind::Date,
         "yes_no_dont_know" => ItemKind::YesNoDontKnow,
         "note" => ItemKind::Note,
+        // The expression comes with the item's fields ([`ItemFields::calculation`]).
+        "calculated" => ItemKind::Calculated {
+            expression: String::new(),
+        },
         other => return Err(EditError::UnknownType(other.into())),
     })
 }
@@ -107,6 +111,8 @@ pub struct ItemFields {
     pub options: String,
     /// `special`, `identifying` or empty.
     pub privacy: String,
+    /// A calculation's expression (other items ignore it).
+    pub calculation: String,
 }
 
 fn optional(s: &str) -> Option<String> {
@@ -116,7 +122,7 @@ fn optional(s: &str) -> Option<String> {
 impl ItemFields {
     fn apply(&self, item: &mut Item) -> Result<(), EditError> {
         item.label = self.label.clone();
-        item.hint = Some(self.hint.clone()).filter(|h| !h.nl.trim().is_empty());
+        item.hint = Some(self.hint.clone()).filter(|h| !h.is_blank());
         item.required = match self.required.trim() {
             "" | "nee" | "no" => Required::No,
             "ja" | "yes" => Required::Always(true),
@@ -134,6 +140,7 @@ impl ItemFields {
                 *o = options
             }
             ItemKind::IncidentGrid { categories } => *categories = options,
+            ItemKind::Calculated { expression } => *expression = self.calculation.trim().into(),
             _ => {}
         }
         Ok(())

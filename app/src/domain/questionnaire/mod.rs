@@ -13,8 +13,8 @@ pub use model::*;
 #[cfg(feature = "ssr")]
 pub use schema::schema;
 pub use validate::{
-    scope_for, texts, untranslated, validate, validate_for_publishing, DefinitionProblem,
-    ProblemKind,
+    calculated_type, scope_for, texts, untranslated, validate, validate_for_publishing,
+    DefinitionProblem, ProblemKind,
 };
 
 #[cfg(test)]

@@ -151,6 +151,12 @@ pub enum ItemKind {
     },
     /// Text only, no answer.
     Note,
+    /// A value derived from the answers before it (XLSForm's `calculate`): not asked, worked out
+    /// in the browser as the user answers and on the server at every save, stored with the
+    /// answers, and usable in later logic.
+    Calculated {
+        expression: String,
+    },
 }
 
 /// The codes of a ja / nee / weet niet item.
@@ -170,6 +176,8 @@ impl ItemKind {
             ItemKind::Matrix { .. } | ItemKind::IncidentGrid { .. } | ItemKind::Note => {
                 ValueType::NoValue
             }
+            // Numbers, text or dates, as the expression gives: checked where it is used.
+            ItemKind::Calculated { .. } => ValueType::Unknown,
         }
     }
 
@@ -188,7 +196,13 @@ impl ItemKind {
             ItemKind::YesNoDontKnow => "yes_no_dont_know",
             ItemKind::IncidentGrid { .. } => "incident_grid",
             ItemKind::Note => "note",
+            ItemKind::Calculated { .. } => "calculated",
         }
+    }
+
+    /// Whether the item asks something (not a note, not a calculation).
+    pub fn asks(&self) -> bool {
+        !matches!(self, ItemKind::Note | ItemKind::Calculated { .. })
     }
 
     /// The option codes an answer can take (choices, Likert points, yes/no/don't know).

@@ -326,6 +326,26 @@ fn editor_edits_change_the_definition_as_intended() {
     assert_eq!(format_options(options_of(kind).expect("options")), options);
     remove_item(&mut def, "evaluatie").expect("remove");
     assert!(def.item("evaluatie").is_none());
+    let calculation = ItemFields {
+        label: Text::new("Uren per jaar", "Hours a year"),
+        calculation: "${uren} * 40".into(),
+        ..ItemFields::default()
+    };
+    add_item(
+        &mut def,
+        "registratie",
+        "uren_jaar",
+        new_kind("calculated", "").expect("kind"),
+        &calculation,
+    )
+    .expect("add a calculation");
+    assert_eq!(
+        def.item("uren_jaar").map(|i| &i.kind),
+        Some(&ItemKind::Calculated {
+            expression: "${uren} * 40".into()
+        })
+    );
+    assert_eq!(validate(&def), vec![]);
     assert_eq!(
         parse_options("zonder label").err(),
         Some(EditError::BadOptionLine(1))
@@ -483,4 +503,35 @@ fn an_item_has_exactly_the_codes_it_lists() {
             );
         }
     }
+}
+
+#[test]
+fn a_changed_calculation_breaks_its_series() {
+    let mut old = sample();
+    let calculation = |expression: &str| Item {
+        key: "uren_jaar".into(),
+        kind: ItemKind::Calculated {
+            expression: expression.into(),
+        },
+        label: Text::new("Uren per jaar", ""),
+        hint: None,
+        required: Required::No,
+        relevant: None,
+        constraint: None,
+        privacy: None,
+    };
+    old.sections[0].items.push(calculation("${uren} * 40"));
+    let mut new = old.clone();
+    new.sections[0].items.pop();
+    new.sections[0].items.push(calculation("${uren} * 52"));
+    let changes = diff(&old, &new, &Concordance::default());
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].severity, Severity::Breaking);
+    assert!(
+        changes[0]
+            .describe(crate::i18n::Lang::En)
+            .contains("“${uren} * 40” → “${uren} * 52”"),
+        "{}",
+        changes[0].describe(crate::i18n::Lang::En)
+    );
 }

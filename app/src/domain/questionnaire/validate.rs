@@ -188,6 +188,9 @@ pub fn validate(def: &Definition) -> Vec<DefinitionProblem> {
             if let Some(relevant) = &item.relevant {
                 check_condition(&format!("{at}.relevant"), relevant, &scope, &mut add);
             }
+            if let ItemKind::Calculated { expression } = &item.kind {
+                check_calculation(&format!("{at}.calculation"), expression, &scope, &mut add);
+            }
             if let Required::When(condition) = &item.required {
                 check_condition(&format!("{at}.required"), condition, &scope, &mut add);
             }
@@ -239,6 +242,25 @@ fn check_condition(
             Ok(ValueType::Bool | ValueType::Unknown) => {}
             Ok(_) => add(at.into(), ProblemKind::NotACondition),
         },
+    }
+}
+
+/// A calculation: any value but a question without one (a matrix, a note).
+fn check_calculation(
+    at: &str,
+    source: &str,
+    scope: &Scope,
+    add: &mut impl FnMut(String, ProblemKind),
+) {
+    match expr::parse(source) {
+        Err(error) => add(at.into(), ProblemKind::Syntax { error }),
+        Ok(node) => {
+            if let Err(errors) = expr::check(&node, scope) {
+                errors
+                    .into_iter()
+                    .for_each(|error| add(at.into(), ProblemKind::Logic { error }));
+            }
+        }
     }
 }
 
@@ -306,6 +328,9 @@ fn check_item(at: &str, item: &Item, add: &mut impl FnMut(String, ProblemKind)) 
             max: Some(hi),
             ..
         } if lo > hi => add(format!("{at}.range"), ProblemKind::BadRange),
+        ItemKind::Calculated { expression } if expression.trim().is_empty() => {
+            add(format!("{at}.calculation"), ProblemKind::MissingText)
+        }
         ItemKind::Decimal {
             min: Some(lo),
             max: Some(hi),
@@ -380,4 +405,12 @@ pub fn validate_for_publishing(def: &Definition) -> Vec<DefinitionProblem> {
     let mut problems = validate(def);
     problems.extend(untranslated(def));
     problems
+}
+
+/// The type of a calculation's value, as its expression gives it with the items before it.
+pub fn calculated_type(def: &Definition, key: &str, expression: &str) -> ValueType {
+    expr::parse(expression)
+        .ok()
+        .and_then(|node| expr::check(&node, &scope_for(def, key, None)).ok())
+        .unwrap_or(ValueType::Unknown)
 }

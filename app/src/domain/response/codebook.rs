@@ -7,7 +7,8 @@
 use serde::Serialize;
 
 use super::Answers;
-use crate::domain::questionnaire::{Choice, Definition, ItemKind, Privacy, Text};
+use crate::domain::expr::ValueType;
+use crate::domain::questionnaire::{calculated_type, Choice, Definition, ItemKind, Privacy, Text};
 
 /// What a column holds.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -116,6 +117,13 @@ pub fn columns(def: &Definition) -> Vec<Column> {
             }
             ItemKind::ShortText | ItemKind::LongText => out.push(whole(ColumnKind::Text)),
             ItemKind::Date => out.push(whole(ColumnKind::Date)),
+            ItemKind::Calculated { expression } => {
+                out.push(whole(match calculated_type(def, &item.key, expression) {
+                    ValueType::Number => ColumnKind::Number,
+                    ValueType::Date => ColumnKind::Date,
+                    _ => ColumnKind::Text,
+                }))
+            }
         }
     }
     out

@@ -13,12 +13,17 @@ use crate::domain::questionnaire::Item;
 pub(super) struct MapEnv<'a, A: ?Sized> {
     pub(super) answers: &'a A,
     pub(super) seen: &'a HashMap<&'a str, &'a Item>,
+    /// The values of the calculations before the item at hand.
+    pub(super) computed: &'a HashMap<&'a str, Value>,
     pub(super) current: Value,
     pub(super) today: NaiveDate,
 }
 
 impl<A: AnswerSource + ?Sized> Env for MapEnv<'_, A> {
     fn get(&self, key: &str) -> Value {
+        if let Some(value) = self.computed.get(key) {
+            return value.clone();
+        }
         match (self.seen.get(key), self.answers.answer(key)) {
             (Some(item), Some(raw)) => typed(item, raw),
             _ => Value::Null,
@@ -40,4 +45,10 @@ pub(super) fn holds(source: Option<&str>, env: &impl Env) -> bool {
         Some(Ok(node)) => expr::evaluate(&node, env).truthy(),
         Some(Err(_)) => true,
     }
+}
+
+/// A calculation's value; one that does not parse (a published definition has been checked)
+/// gives nothing.
+pub(super) fn calculate(source: &str, env: &impl Env) -> Value {
+    expr::parse(source).map_or(Value::Null, |node| expr::evaluate(&node, env))
 }

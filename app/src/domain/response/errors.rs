@@ -16,6 +16,8 @@ pub enum AnswerError {
     TooLong,
     /// The item does not apply given the other answers (its condition does not hold).
     NotApplicable,
+    /// The item is a calculation: its value is worked out, never given.
+    Calculated,
 }
 
 impl AnswerError {
@@ -43,6 +45,10 @@ impl AnswerError {
             AnswerError::NotApplicable => t(
                 "Deze vraag is niet van toepassing bij uw andere antwoorden.",
                 "This question does not apply given your other answers.",
+            ),
+            AnswerError::Calculated => t(
+                "Deze waarde wordt berekend uit de andere antwoorden en kan niet worden ingevuld.",
+                "This value is calculated from the other answers and cannot be filled in.",
             ),
             AnswerError::TooLong => t(
                 "Het antwoord is te lang (maximaal 10.000 tekens).",

@@ -1,11 +1,11 @@
 //! A response evaluated: which items show, which are missing or out of range, and progress.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{answered_rows, holds, range_problem, typed, AnswerSource, MapEnv};
+use super::{answered_rows, calculate, holds, range_problem, typed, AnswerSource, MapEnv};
 use crate::domain::expr::Value;
 use crate::domain::questionnaire::{Definition, Item, ItemKind, Required, Text};
 
@@ -21,6 +21,9 @@ pub struct Evaluation {
     /// Applicable questions (notes not counted) and how many of them are answered.
     pub total: usize,
     pub answered: usize,
+    /// The values of the applicable calculations, as stored (calculations that give nothing
+    /// are left out).
+    pub calculated: BTreeMap<String, String>,
 }
 
 /// "12 of 40 questions answered": the survey page, the survey module and the home page.
@@ -60,11 +63,13 @@ pub fn evaluate(
     today: NaiveDate,
 ) -> Evaluation {
     let mut seen: HashMap<&str, &Item> = HashMap::with_capacity(def.items().count());
+    let mut computed: HashMap<&str, Value> = HashMap::new();
     let mut out = Evaluation::default();
     for section in &def.sections {
         let env = MapEnv {
             answers,
             seen: &seen,
+            computed: &computed,
             current: Value::Null,
             today,
         };
@@ -73,6 +78,7 @@ pub fn evaluate(
             let env = MapEnv {
                 answers,
                 seen: &seen,
+                computed: &computed,
                 current: Value::Null,
                 today,
             };
@@ -80,6 +86,15 @@ pub fn evaluate(
                 continue;
             }
             out.applicable.insert(item.key.clone());
+            if let ItemKind::Calculated { expression } = &item.kind {
+                let value = calculate(expression, &env);
+                if let Some(stored) = value.stored() {
+                    out.calculated.insert(item.key.clone(), stored);
+                }
+                computed.insert(&item.key, value);
+                seen.insert(&item.key, item);
+                continue;
+            }
             if matches!(item.kind, ItemKind::Note) {
                 continue;
             }
@@ -110,6 +125,7 @@ pub fn evaluate(
                     let env = MapEnv {
                         answers,
                         seen: &seen,
+                        computed: &computed,
                         current: value.clone(),
                         today,
                     };

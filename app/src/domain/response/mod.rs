@@ -19,7 +19,7 @@ mod status;
 use std::collections::BTreeMap;
 
 use super::questionnaire::{Definition, Item, ItemKind};
-use env::{holds, MapEnv};
+use env::{calculate, holds, MapEnv};
 use rows::{answered_rows, range_problem};
 
 pub use carry::carry_forward;

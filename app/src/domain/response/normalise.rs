@@ -16,6 +16,9 @@ pub fn normalise(
     raw: &str,
 ) -> Result<Option<String>, AnswerError> {
     let (item, sub) = item_of(def, answer_key).ok_or(AnswerError::UnknownKey)?;
+    if matches!(item.kind, ItemKind::Calculated { .. }) {
+        return Err(AnswerError::Calculated);
+    }
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
@@ -86,6 +89,7 @@ pub fn normalise(
         (ItemKind::Note | ItemKind::Matrix { .. } | ItemKind::IncidentGrid { .. }, _) => {
             return Err(AnswerError::UnknownKey)
         }
+        (ItemKind::Calculated { .. }, _) => return Err(AnswerError::Calculated),
     };
     Ok(Some(value))
 }

@@ -200,3 +200,78 @@ fn last_years_answers_follow_renamed_keys_and_recoded_options() {
         answers(&[("incidenten", "ja"), ("soorten", "a c")])
     );
 }
+
+#[test]
+fn calculations_are_worked_out_used_by_later_logic_and_never_given() {
+    let mut def = definition();
+    let mut share = item(
+        "aandeel",
+        ItemKind::Calculated {
+            expression: "if(${aantal} > 0, round(count-selected(${soorten}) div ${aantal}, 2), '')"
+                .into(),
+        },
+    );
+    share.required = Required::No;
+    let double = item(
+        "dubbel",
+        ItemKind::Calculated {
+            expression: "${aantal} * 2".into(),
+        },
+    );
+    let mut note = item("groot", ItemKind::Note);
+    note.relevant = Some("${dubbel} > 100".into());
+    def.sections[0].items.extend([share, double, note]);
+    assert_eq!(crate::domain::questionnaire::validate(&def), vec![]);
+
+    let given = [("incidenten", "ja"), ("aantal", "60"), ("soorten", "a b c")];
+    let e = evaluate(&def, &answers(&given), today());
+    assert_eq!(e.calculated.get("dubbel").map(String::as_str), Some("120"));
+    assert_eq!(
+        e.calculated.get("aandeel").map(String::as_str),
+        Some("0.05")
+    );
+    assert!(
+        e.applicable.contains("groot"),
+        "later logic sees the calculation"
+    );
+    assert_eq!(e.total, 4, "calculations are not questions");
+    let e = evaluate(
+        &def,
+        &answers(&[("incidenten", "nee"), ("aantal", "60")]),
+        today(),
+    );
+    assert_eq!(
+        e.calculated.get("dubbel"),
+        None,
+        "a hidden number doubles to nothing"
+    );
+    assert_eq!(e.calculated.get("aandeel"), None, "'' stores nothing");
+    assert!(
+        !e.applicable.contains("groot"),
+        "the hidden answer counts as none"
+    );
+
+    assert_eq!(normalise(&def, "dubbel", "5"), Err(AnswerError::Calculated));
+    assert_eq!(normalise(&def, "dubbel", ""), Err(AnswerError::Calculated));
+
+    let mut broken = def.clone();
+    broken.sections[0].items.push(item(
+        "fout",
+        ItemKind::Calculated {
+            expression: "${later} + regex(1)".into(),
+        },
+    ));
+    let problems: Vec<String> = crate::domain::questionnaire::validate(&broken)
+        .iter()
+        .map(|p| p.message(crate::i18n::Lang::En))
+        .collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("s1/fout.calculation: Unknown question"))
+            && problems
+                .iter()
+                .any(|p| p.contains("Unknown function regex()")),
+        "{problems:?}"
+    );
+}

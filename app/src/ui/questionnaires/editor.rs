@@ -9,7 +9,7 @@ use crate::api::questionnaires::{
 };
 use crate::domain::expr::Scope;
 use crate::domain::questionnaire::edit::{format_options, options_of};
-use crate::domain::questionnaire::{scope_for, Definition, Item, Privacy, Required};
+use crate::domain::questionnaire::{scope_for, Definition, Item, ItemKind, Privacy, Required};
 use crate::i18n::use_lang;
 use crate::ui::layout::Problem;
 
@@ -52,7 +52,7 @@ impl EditorActions {
     }
 }
 
-const TYPES: [(&str, &str, &str); 11] = [
+const TYPES: [(&str, &str, &str); 12] = [
     (
         "yes_no_dont_know",
         "Ja / nee / weet niet",
@@ -72,6 +72,11 @@ const TYPES: [(&str, &str, &str); 11] = [
         "Incidents per category",
     ),
     ("note", "Toelichting (geen vraag)", "Note (no question)"),
+    (
+        "calculated",
+        "Berekening (geen vraag; opgeslagen bij de antwoorden)",
+        "Calculation (no question; stored with the answers)",
+    ),
 ];
 
 fn errors(actions: EditorActions) -> impl IntoView {
@@ -96,6 +101,7 @@ fn errors(actions: EditorActions) -> impl IntoView {
 pub fn Editor(id: i32, definition: Definition, actions: EditorActions) -> impl IntoView {
     let lang = use_lang();
     let new_scope = scope_for(&definition, "", None);
+    let calc_scope = new_scope.clone();
     let all = StoredValue::new(definition.clone());
     let sections: Vec<(String, String)> = definition
         .sections
@@ -138,6 +144,8 @@ pub fn Editor(id: i32, definition: Definition, actions: EditorActions) -> impl I
                     label=lang.pick("Alleen tonen als (voorwaarde, bv. ${vraag} = 'ja')", "Show only when (condition, e.g. ${question} = 'ja')").into() />
                 <label for="add-options">{lang.pick("Opties, één per regel: code | Nederlands | English", "Options, one per line: code | Nederlands | English")}</label>
                 <textarea id="add-options" name="options" rows="3"></textarea>
+                <LogicField id="add-calculation".into() name="calculation" value=String::new() scope=calc_scope
+                    label=lang.pick("Berekening (alleen bij het type berekening, bv. ${a} + ${b})", "Calculation (only for the calculation type, e.g. ${a} + ${b})").into() />
                 <button type="submit">{lang.pick("Vraag toevoegen", "Add question")}</button>
             </ActionForm>
             <h3>{lang.pick("Onderdeel toevoegen", "Add a section")}</h3>
@@ -161,6 +169,7 @@ fn ItemRow(id: i32, item: Item, actions: EditorActions, relevant_scope: Scope) -
         own_type: Some(item.kind.value_type()),
         ..relevant_scope.clone()
     };
+    let calc_item_scope = relevant_scope.clone();
     let lang = use_lang();
     let key = item.key.clone();
     let label = item.label.get(lang).to_owned();
@@ -212,6 +221,13 @@ fn ItemRow(id: i32, item: Item, actions: EditorActions, relevant_scope: Scope) -
                             <option value=p.as_str() selected=privacy == Some(p)>{p.label(lang)}</option>
                         }).collect_view()}
                     </select>
+                    {match &item.kind {
+                        ItemKind::Calculated { expression } => view! {
+                            <LogicField id=f("calculation") name="calculation" value=expression.clone()
+                                scope=calc_item_scope.clone() label=lang.pick("Berekening", "Calculation").into() />
+                        }.into_any(),
+                        _ => view! { <input type="hidden" name="calculation" value="" /> }.into_any(),
+                    }}
                     {match options {
                         Some(text) => view! {
                             <label for=f("options")>{lang.pick("Opties: code | Nederlands | English", "Options: code | Nederlands | English")}</label>

@@ -64,7 +64,7 @@ pub fn ItemControls(
     let key = item.key.clone();
     let name = format!("{prefix}{key}");
     match item.kind {
-        ItemKind::Note => ().into_any(),
+        ItemKind::Note | ItemKind::Calculated { .. } => ().into_any(),
         ItemKind::YesNoDontKnow => {
             radios(&key, &name, yes_no_options(), answers, disabled, lang).into_any()
         }

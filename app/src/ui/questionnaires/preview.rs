@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::fields::{grouped, label_text, AnswerSignal, ItemControls};
 use crate::domain::questionnaire::{Definition, ItemKind};
-use crate::domain::response::{evaluate, Answers};
+use crate::domain::response::{evaluate, Answers, Evaluation};
 use crate::i18n::use_lang;
 
 #[component]
@@ -22,6 +22,9 @@ pub fn Preview(definition: Definition, today: NaiveDate) -> impl IntoView {
                     <h3>{section.title.get(lang).to_owned()}</h3>
                     {section.intro.map(|t| view! { <p>{t.get(lang).to_owned()}</p> })}
                     {section.items.into_iter().map(|item| {
+                        if matches!(item.kind, ItemKind::Calculated { .. }) {
+                            return calculated(item.key, item.label.get(lang).to_owned(), state).into_any();
+                        }
                         let (shown_key, problem_key) = (item.key.clone(), item.key.clone());
                         let label = label_text(&item, lang);
                         let hint = item.hint.as_ref().map(|h| h.get(lang).to_owned());
@@ -41,10 +44,23 @@ pub fn Preview(definition: Definition, today: NaiveDate) -> impl IntoView {
                         } else {
                             view! { <label for=key>{label}</label>{body} }.into_any()
                         };
-                        view! { <div class="q-item" hidden=move || !state.with(|s| s.applicable.contains(&shown_key))>{inner}</div> }
+                        view! { <div class="q-item" hidden=move || !state.with(|s| s.applicable.contains(&shown_key))>{inner}</div> }.into_any()
                     }).collect_view()}
                 </section>
             }).collect_view()}
         </form>
+    }
+}
+
+/// A calculation in the preview: not asked, but its value shown as the answers change, so the
+/// researcher sees what will be stored.
+fn calculated(key: String, label: String, state: Memo<Evaluation>) -> impl IntoView {
+    let lang = use_lang();
+    let (shown_key, value_key, data) = (key.clone(), key.clone(), key.clone());
+    view! {
+        <p class="q-item calculated" data-calculated=data hidden=move || !state.with(|s| s.applicable.contains(&shown_key))>
+            {lang.pick("Berekend", "Calculated")} " " <code>{key}</code> " (" {label} "): "
+            <output>{move || state.with(|s| s.calculated.get(&value_key).cloned().unwrap_or_else(|| "—".into()))}</output>
+        </p>
     }
 }

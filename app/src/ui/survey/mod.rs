@@ -16,7 +16,7 @@ use section::SectionForm;
 use super::layout::{set_page_status, Problem};
 use crate::api::survey::{get_survey, get_survey_notice, SurveyView};
 use crate::api::ApiError;
-use crate::domain::questionnaire::{ItemKind, Section};
+use crate::domain::questionnaire::Section;
 use crate::domain::response::Evaluation;
 use crate::i18n::use_lang;
 use answers::{carried, AllAnswers, Carried};
@@ -79,10 +79,7 @@ fn section_href(id: i32, key: &str) -> String {
 
 /// The item keys of a section that ask a question.
 fn questions(section: &Section) -> impl Iterator<Item = &crate::domain::questionnaire::Item> {
-    section
-        .items
-        .iter()
-        .filter(|i| !matches!(i.kind, ItemKind::Note))
+    section.items.iter().filter(|i| i.kind.asks())
 }
 
 #[component]

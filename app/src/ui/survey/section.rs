@@ -29,8 +29,11 @@ pub fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>)
     let evaluation = evaluate(def, &raw, s.today);
     let sec = def.sections[index].clone();
     let shown = |k: &str| evaluation.applicable.contains(k);
-    let has_questions =
-        |x: &&crate::domain::questionnaire::Section| x.items.iter().any(|i| shown(&i.key));
+    let has_questions = |x: &&crate::domain::questionnaire::Section| {
+        x.items
+            .iter()
+            .any(|i| shown(&i.key) && !matches!(i.kind, ItemKind::Calculated { .. }))
+    };
     let prev = def.sections[..index].iter().rev().find(has_questions);
     let next = def.sections[index + 1..].iter().find(has_questions);
     let after = next.map_or_else(
@@ -51,6 +54,7 @@ pub fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>)
     let items = sec
         .items
         .iter()
+        .filter(|item| !matches!(item.kind, ItemKind::Calculated { .. }))
         .map(|item| {
             view! {
                 <SurveyItem s=s.clone() item=item.clone() evaluation=evaluation.clone() answers
