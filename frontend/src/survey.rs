@@ -228,6 +228,21 @@ fn refresh() {
                 };
             }
         }
+        // Options offered only under a condition (XLSForm's choice_filter).
+        if let Ok(options) = doc.query_selector_all("[data-option]") {
+            for i in 0..options.length() {
+                let Some(el) = options.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                    continue;
+                };
+                let option = el.get_attribute("data-option").unwrap_or_default();
+                let (key, code) = option.split_once(' ').unwrap_or_default();
+                let _ = if evaluation.offers(key, code) {
+                    el.remove_attribute("hidden")
+                } else {
+                    el.set_attribute("hidden", "")
+                };
+            }
+        }
     }
     for (key, message) in problems {
         show_problem(&key, message.as_deref());

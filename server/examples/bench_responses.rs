@@ -88,6 +88,9 @@ fn definition() -> Definition {
             relevant: None,
             constraint: None,
             privacy: None,
+            required_message: None,
+            appearance: None,
+            choice_conditions: Default::default(),
         })
         .collect();
     Definition {

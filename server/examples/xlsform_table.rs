@@ -85,7 +85,7 @@ fn print_form(definition: &app::domain::questionnaire::Definition) {
         println!(
             "    section {} “{}”{}",
             section.key,
-            section.title.nl,
+            section.title.get(app::i18n::Lang::Nl),
             section
                 .relevant
                 .as_deref()
@@ -103,13 +103,19 @@ fn print_form(definition: &app::domain::questionnaire::Definition) {
                 "      {} ({}) “{}”{}{}",
                 item.key,
                 item.kind.name(),
-                item.label.nl,
+                item.label.get(app::i18n::Lang::Nl),
                 options,
                 item.relevant
                     .as_deref()
                     .map(|r| format!(" if {r}"))
                     .unwrap_or_default()
             );
+            if let app::domain::questionnaire::ItemKind::Calculated { expression } = &item.kind {
+                println!("        = {expression}");
+            }
+            for (code, condition) in &item.choice_conditions {
+                println!("        option {code} if {condition}");
+            }
         }
     }
 }

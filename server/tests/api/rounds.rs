@@ -1284,3 +1284,85 @@ async fn a_calculation_is_worked_out_stored_and_exported(app: TestApp) {
     assert_eq!(row[at], "3", "{csv}");
 }
 both!(a_calculation_is_worked_out_stored_and_exported);
+
+/// Options offered under a condition (XLSForm's choice_filter): the page marks every option so
+/// the browser can show and hide it, hides the ones not offered when it is rendered, and a save
+/// of an option not offered is reported, as a broken constraint is. A drop-down and options side
+/// by side are rendered as asked.
+async fn options_are_offered_under_their_conditions_on_the_page_and_the_server(app: TestApp) {
+    use app::domain::questionnaire::Definition;
+    app.load_demo_register().await;
+    let definition: Definition = serde_json::from_value(json!({
+        "key": "trapsgewijs",
+        "title": {"nl": "Trapsgewijs"},
+        "sections": [{"key": "beleid", "title": {"nl": "Beleid"}, "items": [
+            {"key": "state", "type": "single_choice", "label": {"nl": "Staat"},
+             "appearance": "horizontal", "required": true,
+             "required_message": {"nl": "Kies een staat"},
+             "options": [{"code": "texas", "label": {"nl": "Texas"}},
+                         {"code": "washington", "label": {"nl": "Washington"}}]},
+            {"key": "county", "type": "single_choice", "label": {"nl": "County"},
+             "appearance": "minimal",
+             "options": [{"code": "king", "label": {"nl": "King"}},
+                         {"code": "pierce", "label": {"nl": "Pierce"}},
+                         {"code": "cameron", "label": {"nl": "Cameron"}}],
+             "choice_conditions": {"pierce": "${state} = 'washington'",
+                                   "cameron": "${state} = 'texas'"}}
+        ]}]
+    }))
+    .expect("definition");
+    let version = publish(&app, &definition, None).await;
+    let round = open_round(&app, version, 2026, &["25PX"]).await;
+    let id = app.response_of(round, "25PX").await;
+    let c = app
+        .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+
+    let (status, body) = save(
+        &app,
+        &c,
+        id,
+        &[("state", "texas", 0), ("county", "pierce", 0)],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["invalid"]
+            .as_array()
+            .expect("invalid")
+            .iter()
+            .any(|p| p[0] == "county"),
+        "pierce is not a county of Texas: {body}"
+    );
+    let page = app
+        .text(&c, &format!("/vragenlijst/{id}/deel/beleid"))
+        .await;
+    let tag = |code: &str| {
+        let at = page
+            .find(&format!("data-option=\"county {code}\""))
+            .unwrap_or_else(|| panic!("option {code} on the page"));
+        let end = page[at..].find('>').map_or(page.len(), |e| at + e);
+        page[at..end].to_owned()
+    };
+    assert!(tag("pierce").contains("hidden"), "{}", tag("pierce"));
+    assert!(!tag("cameron").contains("hidden"), "{}", tag("cameron"));
+    assert!(!tag("king").contains("hidden"), "{}", tag("king"));
+    assert!(page.contains("<select id=\"county\""), "a drop-down");
+    assert!(page.contains("<label for=\"county\""), "with its label");
+    assert!(
+        page.contains("class=\"options horizontal\""),
+        "states side by side"
+    );
+    assert!(
+        page.contains("Kies een van de gegeven antwoorden"),
+        "the problem is shown"
+    );
+
+    let (status, body) = save(&app, &c, id, &[("county", "cameron", 1)]).await;
+    assert_eq!(status, 200);
+    assert!(
+        body["invalid"].as_array().expect("invalid").is_empty(),
+        "{body}"
+    );
+}
+both!(options_are_offered_under_their_conditions_on_the_page_and_the_server);

@@ -1,7 +1,9 @@
 //! Writing a version as an XLSForm workbook (survey, choices and settings sheets), cells placed
 //! by column name; [`super::import`] reads it back unchanged.
 
-use super::{EN, NL, YES_NO};
+use std::collections::BTreeMap;
+
+use super::{EN, NL, OFFERED_WHEN, YES_NO};
 use crate::domain::questionnaire::{Choice, Definition, Item, ItemKind, Required, Text};
 
 /// Writes a definition as an XLSForm workbook; `version` goes to `settings.version`.
@@ -13,9 +15,10 @@ pub fn export(
         ["list_name", "name"]
             .map(String::from)
             .into_iter()
-            .chain(both("label")),
+            .chain(both("label"))
+            .chain([OFFERED_WHEN.to_owned()]),
     );
-    choices.add_list(YES_NO, &yes_no_options());
+    choices.add_list(YES_NO, &yes_no_options(), &BTreeMap::new());
     let mut survey = Rows::new(
         ["type", "name"]
             .map(String::from)
@@ -24,6 +27,7 @@ pub fn export(
             .chain(both("hint"))
             .chain(["required", "relevant", "constraint"].map(String::from))
             .chain(both("constraint_message"))
+            .chain(both("required_message"))
             .chain(["appearance", "min", "max"].map(String::from))
             .chain(both("unit"))
             .chain(["privacy", "calculation"].map(String::from)),
@@ -134,12 +138,17 @@ impl Rows {
         self.rows.push(row);
     }
 
-    /// Adds the options of a choice list (on the choices sheet).
-    fn add_list(&mut self, name: &str, options: &[Choice]) {
+    /// Adds the options of a choice list (on the choices sheet), each with the condition under
+    /// which it is offered.
+    fn add_list(&mut self, name: &str, options: &[Choice], conditions: &BTreeMap<String, String>) {
         for o in options {
             let mut row = vec![
                 ("list_name".to_owned(), name.to_owned()),
                 ("name".to_owned(), o.code.clone()),
+                (
+                    OFFERED_WHEN.to_owned(),
+                    conditions.get(&o.code).cloned().unwrap_or_default(),
+                ),
             ];
             row.extend(text_cells("label", Some(&o.label)));
             self.push(row);
@@ -178,6 +187,7 @@ fn yes_no_options() -> [Choice; 3] {
 fn item_row(item: &Item, choices: &mut Rows) -> Vec<(String, String)> {
     let (kind, appearance, mut row) = item_type(item, choices);
     let constraint = item.constraint.as_ref();
+    let appearance = item.appearance.map_or(appearance, |a| a.as_str());
     row.extend([
         ("type".to_owned(), kind),
         ("name".to_owned(), item.key.clone()),
@@ -211,20 +221,29 @@ fn item_row(item: &Item, choices: &mut Rows) -> Vec<(String, String)> {
         "constraint_message",
         constraint.map(|c| &c.message),
     ));
+    row.extend(text_cells(
+        "required_message",
+        item.required_message.as_ref(),
+    ));
     row
 }
 
 /// An item's XLSForm type and appearance, with the cells only its kind has (bounds, unit).
 fn item_type(item: &Item, choices: &mut Rows) -> (String, &'static str, Vec<(String, String)>) {
     let key = &item.key;
-    let one = |choices: &mut Rows, options: &[Choice]| {
-        choices.add_list(key, options);
+    let none = BTreeMap::new();
+    let one = |choices: &mut Rows, options: &[Choice], conditions: &BTreeMap<String, String>| {
+        choices.add_list(key, options, conditions);
         format!("select_one {key}")
     };
     match &item.kind {
-        ItemKind::SingleChoice { options } => (one(choices, options), "", Vec::new()),
+        ItemKind::SingleChoice { options } => (
+            one(choices, options, &item.choice_conditions),
+            "",
+            Vec::new(),
+        ),
         ItemKind::MultipleChoice { options } => {
-            choices.add_list(key, options);
+            choices.add_list(key, options, &item.choice_conditions);
             (format!("select_multiple {key}"), "", Vec::new())
         }
         ItemKind::Likert { points, anchors } => {
@@ -241,15 +260,15 @@ fn item_type(item: &Item, choices: &mut Rows) -> (String, &'static str, Vec<(Str
                         })
                 })
                 .collect();
-            (one(choices, &scale), "likert", Vec::new())
+            (one(choices, &scale, &none), "likert", Vec::new())
         }
         ItemKind::IncidentGrid { categories } => {
-            choices.add_list(key, categories);
+            choices.add_list(key, categories, &none);
             (format!("incident_grid {key}"), "", Vec::new())
         }
         ItemKind::Matrix { rows, scale } => {
-            choices.add_list(&format!("{key}_rijen"), rows);
-            choices.add_list(&format!("{key}_schaal"), scale);
+            choices.add_list(&format!("{key}_rijen"), rows, &none);
+            choices.add_list(&format!("{key}_schaal"), scale, &none);
             (format!("matrix {key}_rijen {key}_schaal"), "", Vec::new())
         }
         ItemKind::YesNoDontKnow => (format!("select_one {YES_NO}"), "", Vec::new()),

@@ -2,10 +2,11 @@
 //! texts, rule columns and privacy mark. Types the platform does not offer are refused with the
 //! reason; metadata a phone collects (`start`, `deviceid`, …) is skipped with a warning.
 
-use std::collections::HashMap;
-
 use super::sheet::Sheet;
-use crate::domain::questionnaire::{Choice, Constraint, Item, ItemKind, Privacy, Required, Text};
+use super::Lists;
+use crate::domain::questionnaire::{
+    Appearance, Choice, Constraint, Item, ItemKind, Privacy, Required, Text,
+};
 
 pub(super) const YES_NO: &str = "ja_nee_weet_niet";
 
@@ -67,12 +68,7 @@ fn unsupported(base: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// The question of a row of type `t`; `lists` are the choice lists.
-pub(super) fn row_kind(
-    t: &str,
-    row: &[String],
-    survey: &Sheet,
-    lists: &HashMap<String, Vec<Choice>>,
-) -> Row {
+pub(super) fn row_kind(t: &str, row: &[String], survey: &Sheet, lists: &Lists) -> Row {
     let t = t.trim();
     let (base, rest) = spelling(t);
     if METADATA.contains(&base.as_str()) {
@@ -145,13 +141,13 @@ fn question_kind(
     rest: &[&str],
     row: &[String],
     survey: &Sheet,
-    lists: &HashMap<String, Vec<Choice>>,
+    lists: &Lists,
 ) -> Result<ItemKind, Row> {
     let or_other = rest.last() == Some(&"or_other");
     let list_name = rest.first().copied().filter(|l| *l != "or_other");
     let list = |name: Option<&str>| -> Result<Vec<Choice>, Row> {
         let name = name.unwrap_or("");
-        let mut found = lists.get(name).cloned().ok_or_else(|| {
+        let mut found = lists.choices.get(name).cloned().ok_or_else(|| {
             Row::Refused(
                 format!("Keuzelijst ‘{name}’ staat niet op het werkblad choices."),
                 format!("Choice list ‘{name}’ is not on the choices sheet."),
@@ -236,6 +232,10 @@ pub(super) fn item(
     let label = Some(survey.text(row, "label"))
         .filter(|l| !l.is_blank())
         .unwrap_or_else(|| Text::new(&key, ""));
+    let chooses = matches!(
+        kind,
+        ItemKind::SingleChoice { .. } | ItemKind::MultipleChoice { .. }
+    );
     Item {
         key,
         kind,
@@ -245,7 +245,32 @@ pub(super) fn item(
         relevant: optional("relevant"),
         constraint,
         privacy,
+        required_message: Some(survey.text(row, "required_message")).filter(|m| !m.is_blank()),
+        appearance: appearance(survey.get(row, "appearance"))
+            .0
+            .filter(|_| chooses),
+        choice_conditions: Default::default(),
     }
+}
+
+/// The appearances the survey honours: `minimal` (a drop-down), `horizontal` and
+/// `horizontal-compact` (options side by side), `likert` (a scale), `multiline` (a long text) and
+/// `field-list` (a group on one page, as every section is). The other words are returned, to be
+/// warned about.
+pub(super) fn appearance(written: &str) -> (Option<Appearance>, Vec<&str>) {
+    let mut shown = None;
+    let mut unknown = Vec::new();
+    for word in written.split_whitespace() {
+        match word.to_lowercase().as_str() {
+            "minimal" => shown = Some(Appearance::Minimal),
+            "horizontal" | "horizontal-compact" | "columns" | "columns-pack" => {
+                shown = Some(Appearance::Horizontal)
+            }
+            "likert" | "multiline" | "field-list" | "table-list" | "label" | "list-nolabel" => {}
+            _ => unknown.push(word),
+        }
+    }
+    (shown, unknown)
 }
 
 /// The privacy mark of a row (empty: none); an unknown one is a problem.

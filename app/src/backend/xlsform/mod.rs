@@ -13,6 +13,7 @@
 //! section's intro, and a `concordance` sheet (renamed keys and recoded options).
 
 mod export;
+mod filter;
 mod kinds;
 mod sheet;
 mod survey;
@@ -30,6 +31,9 @@ use sheet::{column_letter, note, Language, Sheet};
 pub use export::export;
 
 const NL: &str = "Nederlands (nl)";
+/// MIV's own column of the choices sheet: the condition under which an option is offered (the
+/// export writes it; other tools ignore it and offer every option).
+const OFFERED_WHEN: &str = "offered_when";
 const EN: &str = "English (en)";
 
 /// An imported form, with what the import left out or changed (warnings, each with its place).
@@ -55,6 +59,8 @@ const KNOWN_COLUMNS: &[&str] = &[
     "unit",
     "privacy",
     "calculation",
+    "required_message",
+    "choice_filter",
 ];
 
 /// Reads the workbook's survey, choices, settings and (MIV's) concordance sheets, whatever their
@@ -292,9 +298,20 @@ fn read_concordance(sheet: &Sheet, problems: &mut Vec<ImportProblem>) -> Concord
     concordance
 }
 
-/// The choice lists by name; a row without list or name is a problem.
-fn read_choices(sheet: &Sheet, problems: &mut Vec<ImportProblem>) -> HashMap<String, Vec<Choice>> {
-    let mut lists: HashMap<String, Vec<Choice>> = HashMap::new();
+/// The choice lists by name, and each choice's cells by column (what a `choice_filter` names).
+pub(super) struct Lists {
+    pub choices: HashMap<String, Vec<Choice>>,
+    /// Per list, in the order of its choices: column → value.
+    pub columns: HashMap<String, Vec<HashMap<String, String>>>,
+}
+
+/// The choice lists; a row without list or name is a problem. A choice's `offered_when` (MIV's
+/// own column, written by the export) is the condition under which it is offered.
+fn read_choices(sheet: &Sheet, problems: &mut Vec<ImportProblem>) -> Lists {
+    let mut lists = Lists {
+        choices: HashMap::new(),
+        columns: HashMap::new(),
+    };
     for (line, row) in &sheet.rows {
         let list = sheet.get(row, "list_name");
         let code = sheet.get(row, "name");
@@ -315,10 +332,25 @@ fn read_choices(sheet: &Sheet, problems: &mut Vec<ImportProblem>) -> HashMap<Str
         let label = Some(sheet.text(row, "label"))
             .filter(|l| !l.is_blank())
             .unwrap_or_else(|| Text::new(code, ""));
-        lists.entry(list.to_owned()).or_default().push(Choice {
-            code: code.to_owned(),
-            label,
-        });
+        lists
+            .choices
+            .entry(list.to_owned())
+            .or_default()
+            .push(Choice {
+                code: code.to_owned(),
+                label,
+            });
+        let cells = sheet
+            .header
+            .iter()
+            .zip(row)
+            .map(|(column, value)| (column.clone(), value.trim().to_owned()))
+            .collect();
+        lists
+            .columns
+            .entry(list.to_owned())
+            .or_default()
+            .push(cells);
     }
     lists
 }

@@ -2,13 +2,13 @@
 //! section of their own (one per run of them); a group inside a group becomes a section whose
 //! title shows the path, and every enclosing group's `relevant` holds for it too.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::kinds::{self, item, privacy_of, row_kind, Row};
 use super::sheet::{note, Sheet};
-use super::valid_key;
+use super::{filter, valid_key, Lists};
 use crate::domain::import::ImportProblem;
-use crate::domain::questionnaire::{Choice, Item, ItemKind, Required, Section, Text};
+use crate::domain::questionnaire::{Item, ItemKind, Required, Section, Text};
 
 /// An open `begin group`.
 struct Group {
@@ -46,11 +46,7 @@ struct Reader<'a> {
 }
 
 /// Builds the sections; `title` names the section of top-level questions.
-pub(super) fn read_survey(
-    survey: &Sheet,
-    lists: &HashMap<String, Vec<Choice>>,
-    title: &Text,
-) -> Read {
+pub(super) fn read_survey(survey: &Sheet, lists: &Lists, title: &Text) -> Read {
     let names = survey
         .rows
         .iter()
@@ -84,7 +80,7 @@ impl Reader<'_> {
     }
 
     /// One row of the survey sheet.
-    fn row(&mut self, line: usize, row: &[String], lists: &HashMap<String, Vec<Choice>>) {
+    fn row(&mut self, line: usize, row: &[String], lists: &Lists) {
         let survey = self.survey;
         let t = survey.get(row, "type");
         let name = survey.get(row, "name").to_owned();
@@ -133,14 +129,33 @@ impl Reader<'_> {
                     let problem = self.at(line, "type", nl, en);
                     self.read.problems.push(problem);
                 }
-                Row::Question(kind) => self.question(line, row, name, kind),
+                Row::Question(kind) => self.question(line, row, name, kind, lists),
             },
         }
     }
 
     /// A question row: into the open section (made when the first question needs it).
-    fn question(&mut self, line: usize, row: &[String], name: String, kind: ItemKind) {
+    fn question(
+        &mut self,
+        line: usize,
+        row: &[String],
+        name: String,
+        kind: ItemKind,
+        lists: &Lists,
+    ) {
         let survey = self.survey;
+        let (kind, choice_conditions) = self.filtered(line, row, kind, lists);
+        let (_, unknown) = kinds::appearance(survey.get(row, "appearance"));
+        if !unknown.is_empty() {
+            let words = unknown.join(" ");
+            let warning = self.at(
+                line,
+                "appearance",
+                format!("Weergave ‘{words}’ kent het platform niet: de vraag wordt op de gewone manier getoond."),
+                format!("Appearance ‘{words}’ is not known to the platform: the question is shown the ordinary way."),
+            );
+            self.read.warnings.push(warning);
+        }
         let mut problems = Vec::new();
         let privacy = privacy_of(survey.get(row, "privacy"), &mut |column, nl, en| {
             problems.push(note(&survey.name, line, column, nl, en))
@@ -160,13 +175,76 @@ impl Reader<'_> {
             }
         };
         let key = self.key_of(line, &name, index);
-        let question = item(key.clone(), kind, privacy, row, survey);
+        let mut question = item(key.clone(), kind, privacy, row, survey);
+        question.choice_conditions = choice_conditions;
         let items = &mut self.read.sections[index].items;
         items.push(question);
         if kinds::has_other(survey.get(row, "type")) {
             items.push(other_text(&key, &mut self.names));
         }
         self.read.rows_of.insert(key, line);
+    }
+
+    /// A choice question's options under its `choice_filter`: each option's condition, an option
+    /// listed more than once kept once. A name the filter uses that is not a column of the
+    /// choices sheet is a problem.
+    fn filtered(
+        &mut self,
+        line: usize,
+        row: &[String],
+        kind: ItemKind,
+        lists: &Lists,
+    ) -> (ItemKind, BTreeMap<String, String>) {
+        let survey = self.survey;
+        let written = survey.get(row, "choice_filter");
+        let list = kinds::spelling(survey.get(row, "type"))
+            .1
+            .first()
+            .map(|l| l.to_string());
+        let (ItemKind::SingleChoice { options } | ItemKind::MultipleChoice { options }) = &kind
+        else {
+            return (kind, BTreeMap::new());
+        };
+        let Some(columns) = list.and_then(|l| lists.columns.get(&l)) else {
+            return (kind, BTreeMap::new());
+        };
+        let exported = |cells: &HashMap<String, String>| {
+            cells
+                .get(super::OFFERED_WHEN)
+                .filter(|c| !c.is_empty())
+                .cloned()
+        };
+        if written.is_empty() && !columns.iter().any(|cells| exported(cells).is_some()) {
+            return (kind, BTreeMap::new());
+        }
+        let mut offered = Vec::with_capacity(options.len());
+        for (i, option) in options.iter().enumerate() {
+            // `other` (or_other) has no row on the choices sheet: always offered.
+            let condition = match columns.get(i) {
+                Some(cells) if written.is_empty() => exported(cells),
+                Some(cells) => match filter::for_choice(written, &option.code, cells) {
+                    Ok(condition) => Some(condition),
+                    Err(name) => {
+                        let problem = self.at(
+                            line,
+                            "choice_filter",
+                            format!("choice_filter noemt ‘{name}’, maar dat is geen kolom van het werkblad choices."),
+                            format!("choice_filter names ‘{name}’, which is not a column of the choices sheet."),
+                        );
+                        self.read.problems.push(problem);
+                        return (kind, BTreeMap::new());
+                    }
+                },
+                None => None,
+            };
+            offered.push((option.clone(), condition));
+        }
+        let (options, conditions) = filter::merged(offered);
+        let kind = match kind {
+            ItemKind::MultipleChoice { .. } => ItemKind::MultipleChoice { options },
+            _ => ItemKind::SingleChoice { options },
+        };
+        (kind, conditions)
     }
 
     /// The key of question `name` in section `index`, with a warning when it had to change.
@@ -296,6 +374,9 @@ fn other_text(key: &str, names: &mut HashSet<String>) -> Item {
         relevant: Some(format!("selected(${{{key}}}, 'other')")),
         constraint: None,
         privacy: None,
+        required_message: None,
+        appearance: None,
+        choice_conditions: Default::default(),
     }
 }
 

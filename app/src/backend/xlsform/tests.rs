@@ -1,7 +1,9 @@
 //! The XLSForm import and export, on forms as the export writes them and as people write them.
 
 use super::*;
-use crate::domain::questionnaire::{untranslated, validate_for_publishing, ProblemKind};
+use crate::domain::questionnaire::{
+    untranslated, validate_for_publishing, Appearance, ProblemKind,
+};
 
 fn default_definition() -> Definition {
     serde_json::from_str(include_str!(
@@ -430,5 +432,133 @@ fn calculations_import_are_used_by_rules_and_export_back() {
     assert_eq!(
         &again.definition, def,
         "the calculation survives a round trip"
+    );
+}
+
+#[test]
+fn a_choice_filter_becomes_a_condition_per_option_and_exports_back() {
+    let survey: &[&[&str]] = &[
+        &[
+            "type",
+            "name",
+            "label",
+            "choice_filter",
+            "appearance",
+            "required",
+            "required_message",
+        ],
+        &[
+            "select_one states",
+            "state",
+            "State",
+            "",
+            "horizontal",
+            "yes",
+            "Kies een staat",
+        ],
+        &[
+            "select_one counties",
+            "county",
+            "County",
+            "state=${state}",
+            "minimal",
+            "",
+            "",
+        ],
+        &[
+            "select_one cities",
+            "city",
+            "City",
+            "county = ${county} and name != 'x'",
+            "quick",
+            "",
+            "",
+        ],
+    ];
+    let choices: &[&[&str]] = &[
+        &["list_name", "name", "label", "state", "county"],
+        &["states", "texas", "Texas", "", ""],
+        &["states", "washington", "Washington", "", ""],
+        &["counties", "king", "King", "washington", ""],
+        &["counties", "pierce", "Pierce", "washington", ""],
+        &["counties", "king", "King", "texas", ""],
+        &["counties", "cameron", "Cameron", "texas", ""],
+        &["cities", "seattle", "Seattle's", "", "king"],
+    ];
+    let form = imported(
+        &workbook(&[("survey", survey), ("choices", choices)]),
+        "cascade.xlsx",
+    );
+    let def = &form.definition;
+    let county = def.item("county").expect("county");
+    assert_eq!(
+        crate::domain::questionnaire::edit::options_of(&county.kind)
+            .map(|o| o.iter().map(|c| c.code.as_str()).collect::<Vec<_>>()),
+        Some(vec!["king", "pierce", "cameron"]),
+        "king, listed for two states, is one option"
+    );
+    assert_eq!(
+        county.choice_conditions.get("pierce").map(String::as_str),
+        Some("'washington'=${state}")
+    );
+    assert_eq!(
+        county.choice_conditions.get("king").map(String::as_str),
+        Some("('washington'=${state}) or ('texas'=${state})")
+    );
+    assert_eq!(
+        def.item("city")
+            .and_then(|c| c.choice_conditions.get("seattle"))
+            .map(String::as_str),
+        Some("'king' = ${county} and 'seattle' != 'x'")
+    );
+    assert_eq!(county.appearance, Some(Appearance::Minimal));
+    let state = def.item("state").expect("state");
+    assert_eq!(state.appearance, Some(Appearance::Horizontal));
+    assert_eq!(
+        state.required_message.as_ref().map(|m| m.nl.as_str()),
+        Some("Kies een staat")
+    );
+    assert!(
+        warned(&form, "Appearance ‘quick’ is not known"),
+        "{:?}",
+        form.warnings
+    );
+    assert!(!warned(&form, "choice_filter’ is not used"));
+
+    let bytes = export(def, Some(1)).expect("export");
+    let again = imported(&bytes, "cascade.xlsx");
+    assert_eq!(
+        &again.definition, def,
+        "conditions, appearance and message survive"
+    );
+
+    let wrong: &[&[&str]] = &[
+        &["type", "name", "label", "choice_filter"],
+        &["select_one states", "state", "State", ""],
+        &["select_one counties", "county", "County", "land=${state}"],
+    ];
+    let problems = super::import(
+        &workbook(&[("survey", wrong), ("choices", choices)]),
+        "x.xlsx",
+    )
+    .expect_err("an unknown column");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.line == 3 && p.message(Lang::En).contains("choice_filter names ‘land’")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_filtered_value_with_a_quote_stays_one_text() {
+    let cells = HashMap::from([("county".to_owned(), "O'Brien".to_owned())]);
+    assert_eq!(
+        filter::for_choice("county = ${c} and not(selected(${x}, name))", "ob", &cells),
+        Ok("\"O'Brien\" = ${c} and not(selected(${x}, 'ob'))".to_owned())
+    );
+    assert_eq!(
+        filter::for_choice("land = ${c}", "ob", &cells),
+        Err("land".to_owned())
     );
 }

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::model::{Concordance, Definition, Item, ItemKind, Text};
 use crate::i18n::Lang;
 
+mod describe;
+
 /// How a change affects comparing results across the two versions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -105,7 +107,11 @@ impl Change {
             // A mark taken away lets answers into raw exports: never a small change.
             ChangeKind::PrivacyChanged { to, .. } if to.is_empty() => Severity::Breaking,
             ChangeKind::PrivacyChanged { .. } => Severity::Compatible,
-            ChangeKind::TextChanged { field, .. } if field == "hint" => Severity::Cosmetic,
+            ChangeKind::TextChanged { field, .. }
+                if field == "hint" || field == "required_message" =>
+            {
+                Severity::Cosmetic
+            }
             ChangeKind::TextChanged { .. } => Severity::Check,
             ChangeKind::SectionChanged { field, .. } if field == "title" => Severity::Cosmetic,
             ChangeKind::SectionChanged { .. } => Severity::Compatible,
@@ -120,142 +126,6 @@ impl Change {
             kind,
             severity,
         }
-    }
-
-    /// What changed and, where comparisons are at risk, why.
-    pub fn describe(&self, lang: Lang) -> String {
-        use ChangeKind::*;
-        let k = &self.key;
-        match (&self.kind, lang) {
-            (Added, Lang::Nl) => format!("{k}: nieuw; geen vergelijking met eerdere jaren"),
-            (Added, Lang::En) => format!("{k}: new; no comparison with earlier years"),
-            (Removed, Lang::Nl) => format!("{k}: verwijderd; de tijdreeks stopt"),
-            (Removed, Lang::En) => format!("{k}: removed; the time series stops"),
-            (Moved { from, to }, Lang::Nl) => format!("{k}: verplaatst van {from} naar {to}"),
-            (Moved { from, to }, Lang::En) => format!("{k}: moved from {from} to {to}"),
-            (Renamed { from }, Lang::Nl) => {
-                format!("{k}: hernoemd (was {from}); vergelijk via de concordantie")
-            }
-            (Renamed { from }, Lang::En) => {
-                format!("{k}: renamed (was {from}); compare through the concordance")
-            }
-            (TextChanged { field, from, to }, Lang::Nl) => {
-                format!("{k}: tekst gewijzigd ({field}): “{from}” → “{to}”")
-            }
-            (TextChanged { field, from, to }, Lang::En) => {
-                format!("{k}: text changed ({field}): “{from}” → “{to}”")
-            }
-            (TypeChanged { from, to }, Lang::Nl) => {
-                format!("{k}: vraagtype {from} → {to}; antwoorden niet vergelijkbaar")
-            }
-            (TypeChanged { from, to }, Lang::En) => {
-                format!("{k}: question type {from} → {to}; answers not comparable")
-            }
-            (OptionAdded { code }, Lang::Nl) => {
-                format!("{k}: optie {code} toegevoegd; aandelen kunnen verschuiven")
-            }
-            (OptionAdded { code }, Lang::En) => {
-                format!("{k}: option {code} added; shares may shift")
-            }
-            (OptionRemoved { code }, Lang::Nl) => format!(
-                "{k}: optie {code} verwijderd; eerdere antwoorden {code} hebben geen tegenhanger"
-            ),
-            (OptionRemoved { code }, Lang::En) => {
-                format!("{k}: option {code} removed; earlier answers {code} have no counterpart")
-            }
-            (OptionRecoded { from, to }, Lang::Nl) => {
-                format!("{k}: optiecode {from} → {to}; hercodeer eerdere antwoorden")
-            }
-            (OptionRecoded { from, to }, Lang::En) => {
-                format!("{k}: option code {from} → {to}; recode earlier answers")
-            }
-            (ScaleChanged, Lang::Nl) => {
-                format!("{k}: schaal gewijzigd; scores niet rechtstreeks vergelijkbaar")
-            }
-            (ScaleChanged, Lang::En) => {
-                format!("{k}: scale changed; scores not directly comparable")
-            }
-            (CalculationChanged { from, to }, Lang::Nl) => {
-                format!("{k}: berekening gewijzigd: “{from}” → “{to}”; de waarden zijn niet rechtstreeks vergelijkbaar")
-            }
-            (CalculationChanged { from, to }, Lang::En) => {
-                format!("{k}: calculation changed: “{from}” → “{to}”; the values are not directly comparable")
-            }
-            (LogicChanged { field }, Lang::Nl) => {
-                format!("{k}: logica gewijzigd ({field}); wie de vraag krijgt kan verschillen")
-            }
-            (LogicChanged { field }, Lang::En) => {
-                format!("{k}: logic changed ({field}); who gets the question may differ")
-            }
-            (
-                UnitChanged { .. }
-                | RangeChanged { .. }
-                | SectionChanged { .. }
-                | PrivacyChanged { .. },
-                _,
-            ) => self.describe_bounds(lang),
-        }
-    }
-
-    /// The description of a changed privacy mark, unit, range or section.
-    fn describe_bounds(&self, lang: Lang) -> String {
-        use ChangeKind::*;
-        let k = &self.key;
-        match (&self.kind, lang) {
-            (UnitChanged { from, to }, Lang::Nl) => format!(
-                "{k}: eenheid {} → {}; getallen niet vergelijkbaar",
-                or_none(from, lang),
-                or_none(to, lang)
-            ),
-            (UnitChanged { from, to }, Lang::En) => format!(
-                "{k}: unit {} → {}; numbers not comparable",
-                or_none(from, lang),
-                or_none(to, lang)
-            ),
-            (RangeChanged { field, from, to }, Lang::Nl) => format!(
-                "{k}: {field} {} → {}; andere antwoorden toegestaan",
-                or_none(from, lang),
-                or_none(to, lang)
-            ),
-            (RangeChanged { field, from, to }, Lang::En) => format!(
-                "{k}: {field} {} → {}; other answers allowed",
-                or_none(from, lang),
-                or_none(to, lang)
-            ),
-            (SectionChanged { field, from, to }, Lang::Nl) => format!(
-                "onderdeel {k}: {field} “{}” → “{}”",
-                or_none(from, lang),
-                or_none(to, lang)
-            ),
-            (SectionChanged { field, from, to }, Lang::En) => format!(
-                "section {k}: {field} “{}” → “{}”",
-                or_none(from, lang),
-                or_none(to, lang)
-            ),
-            (PrivacyChanged { from, to }, Lang::Nl) => {
-                format!(
-                    "{k}: privacymarkering {} → {}; bepaalt wat ruwe exports bevatten",
-                    or_none(from, lang),
-                    or_none(to, lang)
-                )
-            }
-            (PrivacyChanged { from, to }, Lang::En) => {
-                format!(
-                    "{k}: privacy mark {} → {}; decides what raw exports hold",
-                    or_none(from, lang),
-                    or_none(to, lang)
-                )
-            }
-            _ => String::new(),
-        }
-    }
-}
-
-fn or_none(mark: &str, lang: Lang) -> &str {
-    if mark.is_empty() {
-        lang.pick("geen", "none")
-    } else {
-        mark
     }
 }
 
@@ -375,13 +245,21 @@ fn compare_item(
             ChangeKind::TextChanged { field, from, to },
         ));
     }
-    if old.hint != new.hint {
-        let (from, to) = (dutch(old.hint.as_ref()), dutch(new.hint.as_ref()));
-        let field = "hint".into();
-        out.push(Change::new(
-            key,
-            ChangeKind::TextChanged { field, from, to },
-        ));
+    for (field, a, b) in [
+        ("hint", old.hint.as_ref(), new.hint.as_ref()),
+        (
+            "required_message",
+            old.required_message.as_ref(),
+            new.required_message.as_ref(),
+        ),
+    ] {
+        if a != b {
+            let (from, to, field) = (dutch(a), dutch(b), field.into());
+            out.push(Change::new(
+                key,
+                ChangeKind::TextChanged { field, from, to },
+            ));
+        }
     }
     compare_numbers(key, &old.kind, &new.kind, out);
     compare_logic(key, old, new, out);
@@ -441,6 +319,11 @@ fn compare_logic(key: &str, old: &Item, new: &Item, out: &mut Vec<Change>) {
             "constraint",
             old.constraint.as_ref().map(|c| c.expression.clone()),
             new.constraint.as_ref().map(|c| c.expression.clone()),
+        ),
+        (
+            "choice_conditions",
+            Some(format!("{:?}", old.choice_conditions)),
+            Some(format!("{:?}", new.choice_conditions)),
         ),
     ] {
         if a != b {

@@ -183,6 +183,9 @@ pub fn add_item(
         relevant: None,
         constraint: None,
         privacy: None,
+        required_message: None,
+        appearance: None,
+        choice_conditions: Default::default(),
     };
     fields.apply(&mut item)?;
     target.items.push(item);

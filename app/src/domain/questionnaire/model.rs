@@ -254,6 +254,37 @@ pub struct Item {
     /// Special-category or identifying: left out of raw exports unless allowed and logged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<Privacy>,
+    /// What a required question says while it is open, instead of the standard message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_message: Option<Text>,
+    /// How a choice question is shown (XLSForm's `appearance`); the standard list without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appearance: Option<Appearance>,
+    /// Per option code, the condition under which the option is offered (XLSForm's
+    /// `choice_filter`, worked out per option); options without one are always offered.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub choice_conditions: BTreeMap<String, String>,
+}
+
+/// How the options of a choice question are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub enum Appearance {
+    /// A drop-down list (XLSForm `minimal`).
+    Minimal,
+    /// The options side by side (XLSForm `horizontal`, `horizontal-compact`).
+    Horizontal,
+}
+
+impl Appearance {
+    /// The XLSForm name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Appearance::Minimal => "minimal",
+            Appearance::Horizontal => "horizontal",
+        }
+    }
 }
 
 /// Why an item's answers need more protection than the rest.

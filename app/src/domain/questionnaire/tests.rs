@@ -158,6 +158,9 @@ fn units_ranges_anchors_and_sections_are_seen() {
         relevant: None,
         constraint: None,
         privacy: None,
+        required_message: None,
+        appearance: None,
+        choice_conditions: Default::default(),
     };
     let (mut before, mut after) = (sample(), sample());
     before.sections[0].items.push(likert("Helemaal niet"));
@@ -519,6 +522,9 @@ fn a_changed_calculation_breaks_its_series() {
         relevant: None,
         constraint: None,
         privacy: None,
+        required_message: None,
+        appearance: None,
+        choice_conditions: Default::default(),
     };
     old.sections[0].items.push(calculation("${uren} * 40"));
     let mut new = old.clone();

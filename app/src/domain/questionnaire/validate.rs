@@ -185,32 +185,51 @@ pub fn validate(def: &Definition) -> Vec<DefinitionProblem> {
                 own_key: item.key.clone(),
                 own_type: None,
             };
-            if let Some(relevant) = &item.relevant {
-                check_condition(&format!("{at}.relevant"), relevant, &scope, &mut add);
-            }
-            if let ItemKind::Calculated { expression } = &item.kind {
-                check_calculation(&format!("{at}.calculation"), expression, &scope, &mut add);
-            }
-            if let Required::When(condition) = &item.required {
-                check_condition(&format!("{at}.required"), condition, &scope, &mut add);
-            }
-            if let Some(constraint) = &item.constraint {
-                scope.own_type = Some(item.kind.value_type());
-                check_condition(
-                    &format!("{at}.constraint"),
-                    &constraint.expression,
-                    &scope,
-                    &mut add,
-                );
-                if constraint.message.is_blank() {
-                    add(format!("{at}.constraint_message"), ProblemKind::MissingText);
-                }
-            }
+            check_logic(&at, item, &mut scope, &mut add);
             types.insert(item.key.clone(), item.kind.value_type());
             position += 1;
         }
     }
     problems
+}
+
+/// An item's expressions: when it is asked, its calculation, its options' conditions, when it is
+/// required and its constraint (which alone may use `.`).
+fn check_logic(
+    at: &str,
+    item: &Item,
+    scope: &mut Scope,
+    add: &mut impl FnMut(String, ProblemKind),
+) {
+    if let Some(relevant) = &item.relevant {
+        check_condition(&format!("{at}.relevant"), relevant, scope, add);
+    }
+    if let ItemKind::Calculated { expression } = &item.kind {
+        check_calculation(&format!("{at}.calculation"), expression, scope, add);
+    }
+    for (code, condition) in &item.choice_conditions {
+        let place = format!("{at}.choice_conditions.{code}");
+        if item.kind.has_code(code) {
+            check_condition(&place, condition, scope, add);
+        } else {
+            add(place, ProblemKind::BadCode { code: code.clone() });
+        }
+    }
+    if let Required::When(condition) = &item.required {
+        check_condition(&format!("{at}.required"), condition, scope, add);
+    }
+    if let Some(constraint) = &item.constraint {
+        scope.own_type = Some(item.kind.value_type());
+        check_condition(
+            &format!("{at}.constraint"),
+            &constraint.expression,
+            scope,
+            add,
+        );
+        if constraint.message.is_blank() {
+            add(format!("{at}.constraint_message"), ProblemKind::MissingText);
+        }
+    }
 }
 
 /// A section's or item's key: a valid name, used once in the questionnaire.
@@ -358,6 +377,9 @@ pub fn texts(def: &Definition) -> Vec<(String, &Text)> {
             }
             if let Some(constraint) = &item.constraint {
                 texts.push((format!("{at}.constraint_message"), &constraint.message));
+            }
+            if let Some(message) = &item.required_message {
+                texts.push((format!("{at}.required_message"), message));
             }
             let lists: Vec<(&str, &[Choice])> = match &item.kind {
                 ItemKind::SingleChoice { options } | ItemKind::MultipleChoice { options } => {

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{answered_rows, calculate, holds, range_problem, typed, AnswerSource, MapEnv};
+use super::{
+    answered_rows, calculate, holds, range_problem, typed, AnswerError, AnswerSource, MapEnv,
+};
 use crate::domain::expr::Value;
 use crate::domain::questionnaire::{Definition, Item, ItemKind, Required, Text};
 
@@ -24,6 +26,8 @@ pub struct Evaluation {
     /// The values of the applicable calculations, as stored (calculations that give nothing
     /// are left out).
     pub calculated: BTreeMap<String, String>,
+    /// Per applicable choice question with conditional options, the codes not offered now.
+    pub withheld_options: BTreeMap<String, Vec<String>>,
 }
 
 /// "12 of 40 questions answered": the survey page, the survey module and the home page.
@@ -38,6 +42,13 @@ impl Evaluation {
     /// The progress line under the bar, as the page renders it and the survey module updates it.
     pub fn progress_text(&self, lang: crate::i18n::Lang) -> String {
         progress_text(self.answered, self.total, lang)
+    }
+
+    /// Whether option `code` of item `key` is offered with these answers.
+    pub fn offers(&self, key: &str, code: &str) -> bool {
+        self.withheld_options
+            .get(key)
+            .is_none_or(|codes| !codes.iter().any(|c| c == code))
     }
 
     /// The message for an item whose answer is invalid.
@@ -98,6 +109,17 @@ pub fn evaluate(
             if matches!(item.kind, ItemKind::Note) {
                 continue;
             }
+            if !item.choice_conditions.is_empty() {
+                let withheld: Vec<String> = item
+                    .choice_conditions
+                    .iter()
+                    .filter(|(_, condition)| !holds(Some(condition), &env))
+                    .map(|(code, _)| code.clone())
+                    .collect();
+                if !withheld.is_empty() {
+                    out.withheld_options.insert(item.key.clone(), withheld);
+                }
+            }
             let required = match &item.required {
                 Required::No | Required::Always(false) => false,
                 Required::Always(true) => true,
@@ -114,6 +136,13 @@ pub fn evaluate(
             let Some(raw) = answers.answer(&item.key) else {
                 continue;
             };
+            let withheld = out.withheld_options.contains_key(&item.key);
+            if withheld && raw.split_whitespace().any(|c| !out.offers(&item.key, c)) {
+                out.invalid
+                    .push((item.key.clone(), AnswerError::NotAnOption.message()));
+                seen.insert(&item.key, item);
+                continue;
+            }
             let ranged = matches!(
                 item.kind,
                 ItemKind::Integer { .. } | ItemKind::Decimal { .. }

@@ -47,24 +47,7 @@ pub fn normalise(
             }
             format!("{n}")
         }
-        (ItemKind::MultipleChoice { .. }, _) => {
-            let codes = item.kind.codes();
-            let mut chosen: Vec<&str> = Vec::new();
-            for c in raw.split_whitespace() {
-                if !codes.iter().any(|k| k == c) {
-                    return Err(AnswerError::NotAnOption);
-                }
-                if !chosen.contains(&c) {
-                    chosen.push(c);
-                }
-            }
-            codes
-                .iter()
-                .filter(|c| chosen.contains(&c.as_str()))
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" ")
-        }
+        (ItemKind::MultipleChoice { .. }, _) => chosen(item, raw)?,
         (ItemKind::SingleChoice { .. } | ItemKind::Likert { .. } | ItemKind::YesNoDontKnow, _) => {
             one_of(raw)?
         }
@@ -92,6 +75,26 @@ pub fn normalise(
         (ItemKind::Calculated { .. }, _) => return Err(AnswerError::Calculated),
     };
     Ok(Some(value))
+}
+
+/// The codes of a multiple choice, each once and in the order of the options.
+fn chosen(item: &Item, raw: &str) -> Result<String, AnswerError> {
+    let codes = item.kind.codes();
+    let mut chosen: Vec<&str> = Vec::new();
+    for c in raw.split_whitespace() {
+        if !codes.iter().any(|k| k == c) {
+            return Err(AnswerError::NotAnOption);
+        }
+        if !chosen.contains(&c) {
+            chosen.push(c);
+        }
+    }
+    Ok(codes
+        .iter()
+        .filter(|c| chosen.contains(&c.as_str()))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" "))
 }
 
 /// The value of a stored answer in logic expressions.

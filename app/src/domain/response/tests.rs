@@ -13,6 +13,9 @@ fn item(key: &str, kind: ItemKind) -> Item {
         relevant: None,
         constraint: None,
         privacy: None,
+        required_message: None,
+        appearance: None,
+        choice_conditions: Default::default(),
     }
 }
 
@@ -274,4 +277,58 @@ fn calculations_are_worked_out_used_by_later_logic_and_never_given() {
                 .any(|p| p.contains("Unknown function regex()")),
         "{problems:?}"
     );
+}
+
+#[test]
+fn options_are_offered_under_their_conditions_and_a_withheld_one_is_invalid() {
+    let mut def = definition();
+    let mut county = item(
+        "county",
+        ItemKind::SingleChoice {
+            options: choices(&["king", "pierce", "cameron"]),
+        },
+    );
+    county.required = Required::No;
+    county.choice_conditions = [
+        ("pierce", "${incidenten} = 'ja'"),
+        ("cameron", "${incidenten} = 'nee'"),
+    ]
+    .map(|(c, e)| (c.to_owned(), e.to_owned()))
+    .into();
+    def.sections[0].items.push(county);
+    assert_eq!(crate::domain::questionnaire::validate(&def), vec![]);
+
+    let e = evaluate(
+        &def,
+        &answers(&[("incidenten", "ja"), ("county", "pierce")]),
+        today(),
+    );
+    assert!(e.offers("county", "pierce") && e.offers("county", "king"));
+    assert!(!e.offers("county", "cameron"));
+    assert!(e.problem("county").is_none());
+    let e = evaluate(
+        &def,
+        &answers(&[("incidenten", "nee"), ("county", "pierce")]),
+        today(),
+    );
+    assert_eq!(
+        e.withheld_options.get("county"),
+        Some(&vec!["pierce".to_owned()])
+    );
+    assert_eq!(
+        e.problem("county").map(|m| m.nl.as_str()),
+        Some("Kies een van de gegeven antwoorden."),
+        "an answer no longer offered is reported"
+    );
+
+    let mut broken = def.clone();
+    if let Some(last) = broken.sections[0].items.last_mut() {
+        last.choice_conditions
+            .insert("nergens".into(), "${later} = 1".into());
+    }
+    let problems: Vec<String> = crate::domain::questionnaire::validate(&broken)
+        .iter()
+        .map(|p| p.location.clone())
+        .collect();
+    assert_eq!(problems, vec!["s1/county.choice_conditions.nergens"]);
 }

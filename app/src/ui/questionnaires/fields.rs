@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::questionnaire::{Choice, Item, ItemKind, Required};
+use crate::domain::questionnaire::{Appearance, Choice, Item, ItemKind, Required};
 use crate::domain::response::{likert_options, yes_no_options, Answers};
 use crate::i18n::{use_lang, Lang};
 use crate::ui::layout::Head;
@@ -37,17 +37,21 @@ pub fn label_text(item: &Item, lang: Lang) -> String {
     format!("{}{star}", item.label.get(lang))
 }
 
-/// Whether an item is shown as a group of controls (fieldset with legend).
-pub fn grouped(kind: &ItemKind) -> bool {
-    !matches!(
-        kind,
-        ItemKind::Integer { .. }
-            | ItemKind::Decimal { .. }
-            | ItemKind::ShortText
-            | ItemKind::LongText
-            | ItemKind::Date
-            | ItemKind::Note
-    )
+/// Whether an item is shown as a group of controls (fieldset with legend); a drop-down list
+/// is one control with a label.
+pub fn grouped(item: &Item) -> bool {
+    let dropdown = item.appearance == Some(Appearance::Minimal)
+        && matches!(item.kind, ItemKind::SingleChoice { .. });
+    !dropdown
+        && !matches!(
+            item.kind,
+            ItemKind::Integer { .. }
+                | ItemKind::Decimal { .. }
+                | ItemKind::ShortText
+                | ItemKind::LongText
+                | ItemKind::Date
+                | ItemKind::Note
+        )
 }
 
 /// The controls of `item`. Field names are `prefix` + answer key; `disabled` renders a read-only
@@ -59,45 +63,35 @@ pub fn ItemControls(
     #[prop(default = "")] prefix: &'static str,
     #[prop(default = false)] disabled: bool,
     #[prop(optional)] described: Option<String>,
+    /// The option codes not offered now (under the item's option conditions).
+    #[prop(optional, into)]
+    withheld: Signal<Vec<String>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let key = item.key.clone();
     let name = format!("{prefix}{key}");
+    let choices = Choices {
+        key: key.clone(),
+        name: name.clone(),
+        answers,
+        disabled,
+        lang,
+        withheld,
+    };
     match item.kind {
         ItemKind::Note | ItemKind::Calculated { .. } => ().into_any(),
-        ItemKind::YesNoDontKnow => {
-            radios(&key, &name, yes_no_options(), answers, disabled, lang).into_any()
+        ItemKind::YesNoDontKnow => choices.radios(yes_no_options(), false).into_any(),
+        ItemKind::SingleChoice { options } if item.appearance == Some(Appearance::Minimal) => {
+            choices.select(options, described).into_any()
         }
-        ItemKind::SingleChoice { options } => {
-            radios(&key, &name, options, answers, disabled, lang).into_any()
-        }
-        ItemKind::Likert { points, anchors } => {
-            radios(&key, &name, likert_options(points, &anchors, lang), answers, disabled, lang)
-                .into_any()
-        }
-        ItemKind::MultipleChoice { options } => options
-            .into_iter()
-            .map(|o| {
-                let id = format!("{key}-{}", o.code);
-                let (k, code) = (key.clone(), o.code.clone());
-                let checked = {
-                    let (k, code) = (k.clone(), code.clone());
-                    move || get(answers, &k).split_whitespace().any(|c| c == code)
-                };
-                view! {
-                    <div class="option">
-                        <input type="checkbox" id=id.clone() name=name.clone() value=o.code.clone() checked=checked disabled=disabled
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                let mut codes: Vec<String> = get(answers, &k).split_whitespace().filter(|c| *c != code).map(str::to_owned).collect();
-                                if on { codes.push(code.clone()); }
-                                set(answers, &k, codes.join(" "));
-                            } />
-                        <label for=id>{o.label.get(lang).to_owned()}</label>
-                    </div>
-                }
-            })
-            .collect_view()
+        ItemKind::SingleChoice { options } => choices
+            .radios(options, item.appearance == Some(Appearance::Horizontal))
+            .into_any(),
+        ItemKind::Likert { points, anchors } => choices
+            .radios(likert_options(points, &anchors, lang), false)
+            .into_any(),
+        ItemKind::MultipleChoice { options } => choices
+            .checkboxes(options, item.appearance == Some(Appearance::Horizontal))
             .into_any(),
         ItemKind::Integer { ref unit, .. } | ItemKind::Decimal { ref unit, .. } => {
             let step = if matches!(item.kind, ItemKind::Integer { .. }) { "1" } else { "any" };
@@ -180,27 +174,107 @@ pub fn ItemControls(
     }
 }
 
-fn radios(
-    key: &str,
-    name: &str,
-    options: Vec<Choice>,
+/// The controls of a choice question's options; each option carries `data-option` ("key code")
+/// and is hidden while it is not offered.
+struct Choices {
+    key: String,
+    name: String,
     answers: AnswerSignal,
     disabled: bool,
     lang: Lang,
-) -> impl IntoView {
-    options
-        .into_iter()
-        .map(|o| {
-            let id = format!("{key}-{}", o.code);
-            let (k, code) = (key.to_owned(), o.code.clone());
-            let checked = get(answers, key) == o.code;
-            view! {
-                <div class="option">
-                    <input type="radio" id=id.clone() name=name.to_owned() value=o.code.clone() checked=checked disabled=disabled
-                        on:change=move |_| set(answers, &k, code.clone()) />
-                    <label for=id>{o.label.get(lang).to_owned()}</label>
-                </div>
-            }
-        })
-        .collect_view()
+    withheld: Signal<Vec<String>>,
+}
+
+impl Choices {
+    fn hidden(&self, code: &str) -> impl Fn() -> bool + Send + Sync + 'static {
+        let (withheld, code) = (self.withheld, code.to_owned());
+        move || withheld.with(|w| w.contains(&code))
+    }
+
+    /// The options in a row when `horizontal`, else one under the other.
+    fn wrap(horizontal: bool, options: impl IntoView) -> impl IntoView {
+        view! { <div class="options" class:horizontal=horizontal>{options}</div> }
+    }
+
+    fn radios(&self, options: Vec<Choice>, horizontal: bool) -> impl IntoView {
+        let Choices {
+            key,
+            name,
+            answers,
+            disabled,
+            lang,
+            ..
+        } = self;
+        let (answers, disabled, lang) = (*answers, *disabled, *lang);
+        let list = options
+            .into_iter()
+            .map(|o| {
+                let id = format!("{key}-{}", o.code);
+                let (k, code) = (key.clone(), o.code.clone());
+                let checked = get(answers, key) == o.code;
+                view! {
+                    <div class="option" data-option=format!("{key} {}", o.code) hidden=self.hidden(&o.code)>
+                        <input type="radio" id=id.clone() name=name.clone() value=o.code.clone() checked=checked disabled=disabled
+                            on:change=move |_| set(answers, &k, code.clone()) />
+                        <label for=id>{o.label.get(lang).to_owned()}</label>
+                    </div>
+                }
+            })
+            .collect_view();
+        Self::wrap(horizontal, list)
+    }
+
+    fn checkboxes(&self, options: Vec<Choice>, horizontal: bool) -> impl IntoView {
+        let Choices {
+            key,
+            name,
+            answers,
+            disabled,
+            lang,
+            ..
+        } = self;
+        let (answers, disabled, lang) = (*answers, *disabled, *lang);
+        let list = options
+            .into_iter()
+            .map(|o| {
+                let id = format!("{key}-{}", o.code);
+                let (k, code) = (key.clone(), o.code.clone());
+                let checked = {
+                    let (k, code) = (k.clone(), code.clone());
+                    move || get(answers, &k).split_whitespace().any(|c| c == code)
+                };
+                view! {
+                    <div class="option" data-option=format!("{key} {}", o.code) hidden=self.hidden(&o.code)>
+                        <input type="checkbox" id=id.clone() name=name.clone() value=o.code.clone() checked=checked disabled=disabled
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                let mut codes: Vec<String> = get(answers, &k).split_whitespace().filter(|c| *c != code).map(str::to_owned).collect();
+                                if on { codes.push(code.clone()); }
+                                set(answers, &k, codes.join(" "));
+                            } />
+                        <label for=id>{o.label.get(lang).to_owned()}</label>
+                    </div>
+                }
+            })
+            .collect_view();
+        Self::wrap(horizontal, list)
+    }
+
+    /// A drop-down list (XLSForm's `minimal`), with an empty first entry.
+    fn select(&self, options: Vec<Choice>, described: Option<String>) -> impl IntoView {
+        let (key, answers, lang) = (self.key.clone(), self.answers, self.lang);
+        let current = get(answers, &key);
+        let k = key.clone();
+        view! {
+            <select id=key.clone() name=self.name.clone() disabled=self.disabled aria-describedby=described
+                on:change=move |ev| set(answers, &k, event_target_value(&ev))>
+                <option value="">{lang.pick("— kies —", "— choose —")}</option>
+                {options.into_iter().map(|o| view! {
+                    <option value=o.code.clone() selected=current == o.code data-option=format!("{key} {}", o.code) hidden=self.hidden(&o.code)>
+                        {o.label.get(lang).to_owned()}
+                    </option>
+                }).collect_view()}
+            </select>
+        }
+    }
 }

@@ -28,13 +28,14 @@ pub fn Preview(definition: Definition, today: NaiveDate) -> impl IntoView {
                         let (shown_key, problem_key) = (item.key.clone(), item.key.clone());
                         let label = label_text(&item, lang);
                         let hint = item.hint.as_ref().map(|h| h.get(lang).to_owned());
-                        let is_grouped = grouped(&item.kind);
+                        let is_grouped = grouped(&item);
                         let is_note = matches!(item.kind, ItemKind::Note);
                         let key = item.key.clone();
+                        let options_key = item.key.clone();
                         let problem = move || state.with(|s| s.problem(&problem_key).map(|m| m.get(lang).to_owned()));
                         let body = view! {
                             {hint.map(|h| view! { <p class="hint">{h}</p> })}
-                            <ItemControls item answers />
+                            <ItemControls item answers withheld=Signal::derive(move || state.with(|s| s.withheld_options.get(&options_key).cloned().unwrap_or_default())) />
                             {move || problem().map(|m| view! { <p class="error" role="alert">{m}</p> })}
                         };
                         let inner = if is_grouped {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::{base, carried, json_in_script, section_href, Heading, Progress};
 use crate::api::survey::{page, SurveyView};
 use crate::api::{ApiError, SurveyNotice};
-use crate::domain::questionnaire::{Item, ItemKind};
+use crate::domain::questionnaire::{Item, ItemKind, Section};
 use crate::domain::response::{answer_keys, display, evaluate, Answers, Evaluation};
 use crate::i18n::{use_lang, Lang};
 use crate::ui::layout::{set_page_status, Problem};
@@ -29,11 +29,7 @@ pub fn SectionForm(s: SurveyView, section: String, notice: Option<SurveyNotice>)
     let evaluation = evaluate(def, &raw, s.today);
     let sec = def.sections[index].clone();
     let shown = |k: &str| evaluation.applicable.contains(k);
-    let has_questions = |x: &&crate::domain::questionnaire::Section| {
-        x.items
-            .iter()
-            .any(|i| shown(&i.key) && !matches!(i.kind, ItemKind::Calculated { .. }))
-    };
+    let has_questions = |x: &&Section| shows_something(&evaluation, x);
     let prev = def.sections[..index].iter().rev().find(has_questions);
     let next = def.sections[index + 1..].iter().find(has_questions);
     let after = next.map_or_else(
@@ -129,6 +125,13 @@ fn nav_entry(id: i32, key: &str, title: &str, current: bool, editable: bool) -> 
     }
 }
 
+/// Whether a section shows anything with these answers (a calculation alone is not shown).
+fn shows_something(evaluation: &Evaluation, section: &Section) -> bool {
+    section.items.iter().any(|i| {
+        evaluation.applicable.contains(&i.key) && !matches!(i.kind, ItemKind::Calculated { .. })
+    })
+}
+
 /// The offer to confirm every answer of the section that was carried over from last year.
 fn confirm_all(count: usize, lang: Lang) -> impl IntoView {
     view! {
@@ -162,6 +165,11 @@ fn SurveyItem(
     let problem = evaluation.problem(&k).map(|m| m.get(lang).to_owned());
     let missing_now = missing_shown && evaluation.missing.contains(&k);
     let problem_id = format!("p-{k}");
+    let withheld = evaluation
+        .withheld_options
+        .get(&k)
+        .cloned()
+        .unwrap_or_default();
     let prefilled = s
         .answer(&k)
         .filter(|a| a.prefilled && !a.value.is_empty())
@@ -179,9 +187,15 @@ fn SurveyItem(
         })
         .collect_view();
     let message = problem.unwrap_or_else(|| {
-        let required = lang.pick("Deze vraag is verplicht.", "This question is required.");
+        let required = item.required_message.as_ref().map_or_else(
+            || {
+                lang.pick("Deze vraag is verplicht.", "This question is required.")
+                    .to_owned()
+            },
+            |m| m.get(lang).to_owned(),
+        );
         if missing_now {
-            required.to_owned()
+            required
         } else {
             String::new()
         }
@@ -195,11 +209,11 @@ fn SurveyItem(
                 {editable.then(|| view! { <button type="submit" name="confirm" value=k.clone() class="small">{lang.pick("Klopt nog", "Still correct")}</button> })}
             </p>
         })}
-        <ItemControls item=item.clone() answers prefix=page::ANSWER disabled=!editable described=problem_id.clone() />
+        <ItemControls item=item.clone() answers prefix=page::ANSWER disabled=!editable described=problem_id.clone() withheld=Signal::stored(withheld) />
         <p class="error" id=problem_id data-problem=k.clone() hidden=quiet>{message}</p>
         {hidden_inputs}
     };
-    let inner = if grouped(&item.kind) {
+    let inner = if grouped(&item) {
         view! { <fieldset><legend>{label}</legend>{controls}</fieldset> }.into_any()
     } else if matches!(item.kind, ItemKind::Note) {
         view! { <p class="note">{label}</p> }.into_any()
