@@ -91,6 +91,8 @@ fn definition() -> Definition {
             required_message: None,
             appearance: None,
             choice_conditions: Default::default(),
+            default: None,
+            read_only: false,
         })
         .collect();
     Definition {

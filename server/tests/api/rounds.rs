@@ -1366,3 +1366,52 @@ async fn options_are_offered_under_their_conditions_on_the_page_and_the_server(a
     );
 }
 both!(options_are_offered_under_their_conditions_on_the_page_and_the_server);
+
+/// A default is the answer a new response starts with; a read-only question shows its default
+/// and takes no answer, on the page and on the server.
+async fn defaults_start_a_response_and_read_only_questions_take_no_answer(app: TestApp) {
+    use app::domain::questionnaire::Definition;
+    app.load_demo_register().await;
+    let definition: Definition = serde_json::from_value(json!({
+        "key": "standaard",
+        "title": {"nl": "Standaard"},
+        "sections": [{"key": "beleid", "title": {"nl": "Beleid"}, "items": [
+            {"key": "staff", "type": "integer", "label": {"nl": "Medewerkers"}, "default": "10"},
+            {"key": "source", "type": "short_text", "label": {"nl": "Bron"},
+             "default": "register", "read_only": true}
+        ]}]
+    }))
+    .expect("definition");
+    let version = publish(&app, &definition, None).await;
+    let round = open_round(&app, version, 2026, &["25PX"]).await;
+    let id = app.response_of(round, "25PX").await;
+    let c = app
+        .logged_in("een@roc.nl", Role::Coordinator, &["25PX"])
+        .await;
+    let view = survey(&app, &c, id).await;
+    assert_eq!(
+        answer(&view, "staff").map(|a| &a["value"]),
+        Some(&json!("10"))
+    );
+    assert_eq!(
+        answer(&view, "source").map(|a| &a["value"]),
+        Some(&json!("register"))
+    );
+    assert_eq!(
+        answer(&view, "staff").map(|a| &a["prefilled"]),
+        Some(&json!(false))
+    );
+
+    let (status, body) = save(&app, &c, id, &[("source", "eigen telling", 1)]).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("alleen ter informatie"), "{body}");
+    let (status, body) = save(&app, &c, id, &[("staff", "12", 1)]).await;
+    assert_eq!(status, 200, "a default is an answer like any: {body}");
+    let page = app
+        .text(&c, &format!("/vragenlijst/{id}/deel/beleid"))
+        .await;
+    let at = page.find("id=\"source\"").expect("the read-only field");
+    let end = page[at..].find('>').map_or(page.len(), |e| at + e);
+    assert!(page[at..end].contains("disabled"), "{}", &page[at..end]);
+}
+both!(defaults_start_a_response_and_read_only_questions_take_no_answer);

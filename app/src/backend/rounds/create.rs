@@ -59,10 +59,11 @@ pub async fn create(
     let known = invited(&txn, &new.institutions).await?;
     let history = history(&txn, target.id).await?;
     let mut prefilled = 0;
+    let defaults = crate::domain::response::defaults(&target.definition);
     for inst in &known {
         let carried = previous_answers(&txn, inst.id, &history, &target.definition).await?;
         prefilled += i32::from(!carried.is_empty());
-        open_response(&txn, &round, inst.id, carried, now).await?;
+        open_response(&txn, &round, inst.id, carried, &defaults, now).await?;
     }
     audit::record(
         &txn,

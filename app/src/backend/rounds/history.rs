@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::RoundError;
 use crate::backend::entities::{questionnaire_version as version, response};
 use crate::backend::responses;
-use crate::domain::questionnaire::{Concordance, Definition, ItemKind};
+use crate::domain::questionnaire::{Concordance, Definition};
 use crate::domain::response::{carry_forward, Answers, ResponseStatus};
 
 /// The versions of the target's questionnaire up to the target, oldest first: (id, number,
@@ -65,11 +65,8 @@ pub(super) async fn previous_answers(
         .collect();
     let old_answers = responses::as_answers(&responses::answers(db, earlier.id).await?);
     let mut carried = carry_forward(&old_answers, &concordances, target);
-    // Calculations are worked out afresh from this year's answers, not offered to confirm.
-    carried.retain(|key, _| {
-        !target
-            .item(key)
-            .is_some_and(|i| matches!(i.kind, ItemKind::Calculated { .. }))
-    });
+    // Calculations are worked out afresh from this year's answers and read-only items start from
+    // their default: neither is offered to confirm.
+    carried.retain(|key, _| target.item(key).is_none_or(|i| i.given()));
     Ok(carried)
 }

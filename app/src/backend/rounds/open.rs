@@ -33,12 +33,14 @@ pub(super) async fn invited(
     Ok(known)
 }
 
-/// An institution's response in a new round, with last year's answers (`carried`) prefilled.
+/// An institution's response in a new round, with last year's answers (`carried`) prefilled and
+/// the definition's `defaults` where those leave a question open.
 pub(super) async fn open_response(
     db: &impl ConnectionTrait,
     round: &round::Model,
     institution_id: i32,
     carried: Answers,
+    defaults: &Answers,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     // A response without answers keeps answers version 0 (its first save then knows that there
@@ -49,26 +51,35 @@ pub(super) async fn open_response(
         version_id: Set(round.version_id),
         status: Set(ResponseStatus::NotStarted.as_str().into()),
         updated_at: Set(now),
-        answers_version: Set(i32::from(!carried.is_empty())),
+        answers_version: Set(i32::from(!carried.is_empty() || !defaults.is_empty())),
         ..Default::default()
     }
     .insert(db)
     .await
     .with_context(|| format!("insert response of institution {institution_id}"))?;
-    if carried.is_empty() {
+    if carried.is_empty() && defaults.is_empty() {
         return Ok(());
     }
-    let answers: Vec<responses::StoredAnswer> = carried
+    // Defaults fill what last year's answers leave open; they are not offered to confirm.
+    let starting: Vec<(String, String, bool)> = defaults
+        .iter()
+        .filter(|(key, _)| !carried.contains_key(*key))
+        .map(|(key, value)| (key.clone(), value.clone(), false))
+        .collect();
+    let mut answers: Vec<responses::StoredAnswer> = carried
         .into_iter()
-        .map(|(key, value)| responses::StoredAnswer {
+        .map(|(key, value)| (key, value, true))
+        .chain(starting)
+        .map(|(key, value, prefilled)| responses::StoredAnswer {
             item_key: key,
-            previous: Some(value.clone()),
+            previous: prefilled.then(|| value.clone()),
             value,
             revision: 1,
-            prefilled: true,
+            prefilled,
             updated_by: None,
             updated_at: now,
         })
         .collect();
+    answers.sort_by(|a, b| a.item_key.cmp(&b.item_key));
     responses::store_answers(db, row.id, &answers).await
 }

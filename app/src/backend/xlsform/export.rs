@@ -30,7 +30,7 @@ pub fn export(
             .chain(both("required_message"))
             .chain(["appearance", "min", "max"].map(String::from))
             .chain(both("unit"))
-            .chain(["privacy", "calculation"].map(String::from)),
+            .chain(["privacy", "calculation", "default", "read_only"].map(String::from)),
     );
     for section in &def.sections {
         let mut row = vec![
@@ -213,6 +213,14 @@ fn item_row(item: &Item, choices: &mut Rows) -> Vec<(String, String)> {
             item.privacy
                 .map(|p| p.as_str().to_owned())
                 .unwrap_or_default(),
+        ),
+        (
+            "default".to_owned(),
+            item.default.clone().unwrap_or_default(),
+        ),
+        (
+            "read_only".to_owned(),
+            if item.read_only { "yes" } else { "" }.to_owned(),
         ),
     ]);
     row.extend(text_cells("label", Some(&item.label)));

@@ -34,7 +34,6 @@ const METADATA: &[&str] = &[
     "audit",
     "start-geopoint",
     "background-audio",
-    "hidden",
     "xml-external",
     "csv-external",
 ];
@@ -87,6 +86,20 @@ pub(super) fn row_kind(t: &str, row: &[String], survey: &Sheet, lists: &Lists) -
         }
         return Row::Question(ItemKind::Calculated {
             expression: expression.to_owned(),
+        });
+    }
+    if base == "hidden" {
+        // A value the form carries without asking: a calculation of its default.
+        let default = survey.get(row, "default");
+        if default.is_empty() {
+            return Row::Skipped(
+                "‘hidden’ zonder default: overgeslagen.".into(),
+                "‘hidden’ without a default: skipped.".into(),
+            );
+        }
+        let quote = if default.contains('\'') { '"' } else { '\'' };
+        return Row::Question(ItemKind::Calculated {
+            expression: format!("{quote}{default}{quote}"),
         });
     }
     if let Some((nl, en)) = unsupported(&base) {
@@ -250,6 +263,11 @@ pub(super) fn item(
             .0
             .filter(|_| chooses),
         choice_conditions: Default::default(),
+        default: optional("default"),
+        read_only: matches!(
+            survey.get(row, "read_only").to_lowercase().as_str(),
+            "yes" | "true" | "true()" | "1"
+        ),
     }
 }
 

@@ -61,6 +61,8 @@ const KNOWN_COLUMNS: &[&str] = &[
     "calculation",
     "required_message",
     "choice_filter",
+    "default",
+    "read_only",
 ];
 
 /// Reads the workbook's survey, choices, settings and (MIV's) concordance sheets, whatever their

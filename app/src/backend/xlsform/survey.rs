@@ -9,6 +9,7 @@ use super::sheet::{note, Sheet};
 use super::{filter, valid_key, Lists};
 use crate::domain::import::ImportProblem;
 use crate::domain::questionnaire::{Item, ItemKind, Required, Section, Text};
+use crate::domain::response::default_fits;
 
 /// An open `begin group`.
 struct Group {
@@ -177,6 +178,19 @@ impl Reader<'_> {
         let key = self.key_of(line, &name, index);
         let mut question = item(key.clone(), kind, privacy, row, survey);
         question.choice_conditions = choice_conditions;
+        if matches!(question.kind, ItemKind::Calculated { .. }) {
+            question.default = None;
+        }
+        if !default_fits(&question) {
+            let written = question.default.take().unwrap_or_default();
+            let warning = self.at(
+                line,
+                "default",
+                format!("Default ‘{written}’ past niet bij de vraag (een vaste waarde van het type van de vraag): weggelaten."),
+                format!("Default ‘{written}’ does not fit the question (a fixed value of the question's type): left out."),
+            );
+            self.read.warnings.push(warning);
+        }
         let items = &mut self.read.sections[index].items;
         items.push(question);
         if kinds::has_other(survey.get(row, "type")) {
@@ -377,6 +391,8 @@ fn other_text(key: &str, names: &mut HashSet<String>) -> Item {
         required_message: None,
         appearance: None,
         choice_conditions: Default::default(),
+        default: None,
+        read_only: false,
     }
 }
 

@@ -562,3 +562,45 @@ fn a_filtered_value_with_a_quote_stays_one_text() {
         Err("land".to_owned())
     );
 }
+
+#[test]
+fn defaults_read_only_and_hidden_values_import_and_export_back() {
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "default", "read_only"],
+        &["integer", "staff", "Staff", "10", ""],
+        &["text", "source", "Source", "register", "yes"],
+        &["date", "when", "When", "today()", ""],
+        &["hidden", "wave", "", "2026-a", ""],
+        &["hidden", "nothing", "", "", ""],
+    ];
+    let form = imported(&workbook(&[("survey", survey)]), "defaults.xlsx");
+    let def = &form.definition;
+    let staff = def.item("staff").expect("staff");
+    assert_eq!(staff.default.as_deref(), Some("10"));
+    let source = def.item("source").expect("source");
+    assert!(source.read_only && source.default.as_deref() == Some("register"));
+    assert_eq!(def.item("when").and_then(|i| i.default.clone()), None);
+    assert!(
+        warned(&form, "Default ‘today()’ does not fit"),
+        "{:?}",
+        form.warnings
+    );
+    assert_eq!(
+        def.item("wave").map(|i| &i.kind),
+        Some(&ItemKind::Calculated {
+            expression: "'2026-a'".into()
+        })
+    );
+    assert!(def.item("nothing").is_none());
+    assert!(warned(&form, "‘hidden’ without a default: skipped."));
+    assert_eq!(
+        crate::domain::response::defaults(def),
+        [("source", "register"), ("staff", "10")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .into()
+    );
+
+    let bytes = export(def, Some(1)).expect("export");
+    let again = imported(&bytes, "defaults.xlsx");
+    assert_eq!(&again.definition, def);
+}

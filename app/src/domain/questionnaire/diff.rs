@@ -325,6 +325,12 @@ fn compare_logic(key: &str, old: &Item, new: &Item, out: &mut Vec<Change>) {
             Some(format!("{:?}", old.choice_conditions)),
             Some(format!("{:?}", new.choice_conditions)),
         ),
+        ("default", old.default.clone(), new.default.clone()),
+        (
+            "read_only",
+            Some(old.read_only.to_string()),
+            Some(new.read_only.to_string()),
+        ),
     ] {
         if a != b {
             out.push(Change::new(

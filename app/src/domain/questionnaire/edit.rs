@@ -186,6 +186,8 @@ pub fn add_item(
         required_message: None,
         appearance: None,
         choice_conditions: Default::default(),
+        default: None,
+        read_only: false,
     };
     fields.apply(&mut item)?;
     target.items.push(item);

@@ -264,6 +264,19 @@ pub struct Item {
     /// `choice_filter`, worked out per option); options without one are always offered.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub choice_conditions: BTreeMap<String, String>,
+    /// The answer a new response starts with (stored when the round opens, as an answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Shown but not answered: its value is the default (XLSForm's `read_only`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub read_only: bool,
+}
+
+impl Item {
+    /// Whether the respondent gives this item's answer (not a calculation, not read-only).
+    pub fn given(&self) -> bool {
+        !self.read_only && !matches!(self.kind, ItemKind::Calculated { .. })
+    }
 }
 
 /// How the options of a choice question are shown.

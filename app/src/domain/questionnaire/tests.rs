@@ -161,6 +161,8 @@ fn units_ranges_anchors_and_sections_are_seen() {
         required_message: None,
         appearance: None,
         choice_conditions: Default::default(),
+        default: None,
+        read_only: false,
     };
     let (mut before, mut after) = (sample(), sample());
     before.sections[0].items.push(likert("Helemaal niet"));
@@ -525,6 +527,8 @@ fn a_changed_calculation_breaks_its_series() {
         required_message: None,
         appearance: None,
         choice_conditions: Default::default(),
+        default: None,
+        read_only: false,
     };
     old.sections[0].items.push(calculation("${uren} * 40"));
     let mut new = old.clone();

@@ -1,11 +1,12 @@
 //! Last year's answers carried forward into a new response.
 
 use super::{normalise, Answers};
-use crate::domain::questionnaire::{Concordance, Definition, ItemKind};
+use crate::domain::questionnaire::{Concordance, Definition};
 
 /// The answers of an earlier version carried into `def`: keys renamed and codes recoded through the
 /// concordances of the versions in between (oldest first); answers that no longer fit are dropped.
-/// A calculation's value is carried as it was (it is never given, so never checked as an answer).
+/// A calculation's or read-only item's value is carried as it was (it is never given, so never
+/// checked as an answer).
 pub fn carry_forward(old: &Answers, concordances: &[&Concordance], def: &Definition) -> Answers {
     let mut current = old.clone();
     for concordance in concordances {
@@ -42,10 +43,7 @@ pub fn carry_forward(old: &Answers, concordances: &[&Concordance], def: &Definit
     current
         .into_iter()
         .filter_map(|(k, v)| {
-            if def
-                .item(&k)
-                .is_some_and(|i| matches!(i.kind, ItemKind::Calculated { .. }))
-            {
+            if def.item(&k).is_some_and(|i| !i.given()) {
                 return Some((k, v));
             }
             match normalise(def, &k, &v) {

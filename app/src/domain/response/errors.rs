@@ -18,6 +18,8 @@ pub enum AnswerError {
     NotApplicable,
     /// The item is a calculation: its value is worked out, never given.
     Calculated,
+    /// The item is shown but not answered (read-only): its value is its default.
+    ReadOnly,
 }
 
 impl AnswerError {
@@ -49,6 +51,10 @@ impl AnswerError {
             AnswerError::Calculated => t(
                 "Deze waarde wordt berekend uit de andere antwoorden en kan niet worden ingevuld.",
                 "This value is calculated from the other answers and cannot be filled in.",
+            ),
+            AnswerError::ReadOnly => t(
+                "Deze vraag is alleen ter informatie en kan niet worden gewijzigd.",
+                "This question is for information only and cannot be changed.",
             ),
             AnswerError::TooLong => t(
                 "Het antwoord is te lang (maximaal 10.000 tekens).",

@@ -26,7 +26,7 @@ pub use carry::carry_forward;
 pub use display::{display, likert_options, yes_no_options};
 pub use errors::AnswerError;
 pub use evaluation::{evaluate, progress_text, Evaluation};
-pub use normalise::{normalise, typed, MAX_TEXT};
+pub use normalise::{default_fits, defaults, normalise, typed, MAX_TEXT};
 pub use rows::answer_keys;
 pub use status::ResponseStatus;
 

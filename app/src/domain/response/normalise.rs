@@ -19,6 +19,32 @@ pub fn normalise(
     if matches!(item.kind, ItemKind::Calculated { .. }) {
         return Err(AnswerError::Calculated);
     }
+    if item.read_only {
+        return Err(AnswerError::ReadOnly);
+    }
+    value_for(item, sub, raw)
+}
+
+/// The answers a new response starts with: every default that fits its item (a read-only item's
+/// included; one that does not fit is left out).
+pub fn defaults(def: &Definition) -> super::Answers {
+    def.items()
+        .filter_map(|(_, item)| {
+            let value = value_for(item, None, item.default.as_deref()?).ok()??;
+            Some((item.key.clone(), value))
+        })
+        .collect()
+}
+
+/// Whether an item's default (if any) is an answer it takes.
+pub fn default_fits(item: &Item) -> bool {
+    item.default
+        .as_deref()
+        .is_none_or(|d| matches!(value_for(item, None, d), Ok(Some(_))))
+}
+
+/// A raw answer checked against its item (and the row or category `sub` of a grid).
+fn value_for(item: &Item, sub: Option<&str>, raw: &str) -> Result<Option<String>, AnswerError> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);

@@ -16,6 +16,8 @@ fn item(key: &str, kind: ItemKind) -> Item {
         required_message: None,
         appearance: None,
         choice_conditions: Default::default(),
+        default: None,
+        read_only: false,
     }
 }
 

@@ -6,13 +6,13 @@ use leptos::prelude::*;
 
 use super::fields::{grouped, label_text, AnswerSignal, ItemControls};
 use crate::domain::questionnaire::{Definition, ItemKind};
-use crate::domain::response::{evaluate, Answers, Evaluation};
+use crate::domain::response::{defaults, evaluate, Evaluation};
 use crate::i18n::use_lang;
 
 #[component]
 pub fn Preview(definition: Definition, today: NaiveDate) -> impl IntoView {
     let lang = use_lang();
-    let answers: AnswerSignal = RwSignal::new(Answers::new());
+    let answers: AnswerSignal = RwSignal::new(defaults(&definition));
     let def = StoredValue::new(definition.clone());
     let state = Memo::new(move |_| def.with_value(|d| evaluate(d, &*answers.read(), today)));
     view! {
@@ -32,10 +32,11 @@ pub fn Preview(definition: Definition, today: NaiveDate) -> impl IntoView {
                         let is_note = matches!(item.kind, ItemKind::Note);
                         let key = item.key.clone();
                         let options_key = item.key.clone();
+                        let read_only = item.read_only;
                         let problem = move || state.with(|s| s.problem(&problem_key).map(|m| m.get(lang).to_owned()));
                         let body = view! {
                             {hint.map(|h| view! { <p class="hint">{h}</p> })}
-                            <ItemControls item answers withheld=Signal::derive(move || state.with(|s| s.withheld_options.get(&options_key).cloned().unwrap_or_default())) />
+                            <ItemControls item answers disabled=read_only withheld=Signal::derive(move || state.with(|s| s.withheld_options.get(&options_key).cloned().unwrap_or_default())) />
                             {move || problem().map(|m| view! { <p class="error" role="alert">{m}</p> })}
                         };
                         let inner = if is_grouped {

@@ -209,7 +209,7 @@ fn SurveyItem(
                 {editable.then(|| view! { <button type="submit" name="confirm" value=k.clone() class="small">{lang.pick("Klopt nog", "Still correct")}</button> })}
             </p>
         })}
-        <ItemControls item=item.clone() answers prefix=page::ANSWER disabled=!editable described=problem_id.clone() withheld=Signal::stored(withheld) />
+        <ItemControls item=item.clone() answers prefix=page::ANSWER disabled=!editable || item.read_only described=problem_id.clone() withheld=Signal::stored(withheld) />
         <p class="error" id=problem_id data-problem=k.clone() hidden=quiet>{message}</p>
         {hidden_inputs}
     };
