@@ -10,13 +10,13 @@ test('a researcher uploads a version, previews its logic, publishes it, edits a 
   await page.goto('/vragenlijsten');
   await page.waitForSelector('body[data-hydrated="true"]');
 
-  await page.getByLabel('Bestand (.json of XLSForm .xlsx)').setInputFiles(fixture('vragenlijst-fout.json'));
+  await page.getByLabel('Bestand (.json of XLSForm .xlsx/.xls)').setInputFiles(fixture('vragenlijst-fout.json'));
   await page.getByRole('button', { name: 'Uploaden' }).click();
   await expect(page.getByRole('alert')).toContainText('Er is niets opgeslagen');
   await expect(page.getByRole('cell', { name: /Onbekende vraag \$\{bestaat_niet\}/ })).toBeVisible();
 
   await page.goto('/vragenlijsten');
-  await page.getByLabel('Bestand (.json of XLSForm .xlsx)').setInputFiles(fixture('vragenlijst-v1.json'));
+  await page.getByLabel('Bestand (.json of XLSForm .xlsx/.xls)').setInputFiles(fixture('vragenlijst-v1.json'));
   await page.getByRole('button', { name: 'Uploaden' }).click();
   await expect(page.getByRole('heading', { name: 'E2E-vragenlijst — versie 1' })).toBeVisible();
   await page.waitForSelector('body[data-hydrated="true"]');
@@ -78,4 +78,49 @@ test('a researcher uploads a version, previews its logic, publishes it, edits a 
     'plan_evaluatie: nieuw; geen vergelijking met eerdere jaren',
   ]);
   await expectAccessible(page);
+});
+
+// The logic XLSForms bring, in the browser: a calculation worked out as the researcher types and
+// used by a later question, options offered under a condition, a drop-down and a default; and a
+// text without Dutch that keeps the version from being published.
+test('the preview works out calculations, offers options under their conditions and publishing waits for Dutch', async ({ page }) => {
+  await login(page, 'beheer@e2e.test');
+  await page.goto('/vragenlijsten');
+  await page.waitForSelector('body[data-hydrated="true"]');
+  await page.getByLabel('Bestand (.json of XLSForm .xlsx/.xls)').setInputFiles(fixture('vragenlijst-logica.json'));
+  await page.getByRole('button', { name: 'Uploaden' }).click();
+  await expect(page.getByRole('heading', { name: 'E2E-logica — versie 1' })).toBeVisible();
+  await page.waitForSelector('body[data-hydrated="true"]');
+
+  await expect(page.getByText('1 tekst heeft nog geen Nederlandse vertaling.')).toBeVisible();
+  await expect(page.getByText('telling/town.options.elders')).toBeVisible();
+
+  const preview = page.locator('form.preview');
+  await expect(preview.getByLabel('Aantal studenten')).toHaveValue('100');
+  const ratio = preview.locator('[data-calculated="ratio"] output');
+  await expect(ratio).toHaveText('—');
+  const why = preview.getByLabel('Waarom zoveel studenten per medewerker?');
+  await preview.getByLabel('Aantal medewerkers').fill('8');
+  await expect(ratio).toHaveText('12.5');
+  await expect(why).toBeVisible();
+  await preview.getByLabel('Aantal medewerkers').fill('20');
+  await expect(ratio).toHaveText('5');
+  await expect(why).toBeHidden();
+
+  const town = preview.getByLabel('Gemeente');
+  const amersfoort = town.locator('option[value="amersfoort"]');
+  await expect(amersfoort).toHaveAttribute('hidden', '');
+  await preview.getByRole('radio', { name: 'Utrecht' }).check();
+  await expect(amersfoort).not.toHaveAttribute('hidden', '');
+  await expect(town.locator('option[value="middelburg"]')).toHaveAttribute('hidden', '');
+  await town.selectOption('amersfoort');
+  await preview.getByRole('radio', { name: 'Zeeland' }).check();
+  await expect(preview.getByText('Kies een van de gegeven antwoorden.')).toBeVisible();
+  await town.selectOption('middelburg');
+  await expect(preview.getByText('Kies een van de gegeven antwoorden.')).toBeHidden();
+  await expectAccessible(page);
+
+  await page.getByLabel('Wat is er veranderd?').fill('Eerste versie');
+  await page.getByRole('button', { name: 'Publiceren' }).click();
+  await expect(page.getByRole('alert')).toContainText('telling/town.options.elders: Nederlandse tekst ontbreekt');
 });

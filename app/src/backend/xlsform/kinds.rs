@@ -230,7 +230,10 @@ pub(super) fn item(
         _ => Required::When(written.to_owned()),
     };
     let optional = |col: &str| Some(survey.get(row, col).to_owned()).filter(|s| !s.is_empty());
+    // XLSForm lets a constraint name its own question; here that is `.`.
+    let own = format!("${{{}}}", survey.get(row, "name"));
     let constraint = optional("constraint").map(|expression| {
+        let expression = expression.replace(&own, ".");
         let message = survey.text(row, "constraint_message");
         Constraint {
             expression,
@@ -255,7 +258,7 @@ pub(super) fn item(
         label,
         hint,
         required,
-        relevant: optional("relevant"),
+        relevant: optional("relevant").map(|r| condition(&r)),
         constraint,
         privacy,
         required_message: Some(survey.text(row, "required_message")).filter(|m| !m.is_blank()),
@@ -268,6 +271,16 @@ pub(super) fn item(
             survey.get(row, "read_only").to_lowercase().as_str(),
             "yes" | "true" | "true()" | "1"
         ),
+    }
+}
+
+/// A condition as XLSForm allows it: `0` and `1` (numbers a spreadsheet may make of a condition)
+/// are false and true.
+pub(super) fn condition(written: &str) -> String {
+    match written.trim() {
+        "0" => "false()".into(),
+        "1" => "true()".into(),
+        other => other.into(),
     }
 }
 

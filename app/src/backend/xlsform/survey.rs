@@ -103,7 +103,7 @@ impl Reader<'_> {
                     key: name,
                     title: survey.text(row, "label"),
                     intro: Some(survey.text(row, "hint")).filter(|t| !t.is_blank()),
-                    relevant: Some(survey.get(row, "relevant").to_owned())
+                    relevant: Some(kinds::condition(survey.get(row, "relevant")))
                         .filter(|r| !r.is_empty()),
                     line,
                 });

@@ -604,3 +604,29 @@ fn defaults_read_only_and_hidden_values_import_and_export_back() {
     let again = imported(&bytes, "defaults.xlsx");
     assert_eq!(&again.definition, def);
 }
+
+#[test]
+fn a_constraint_may_name_its_own_question_and_a_condition_may_be_a_number() {
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "constraint", "relevant"],
+        &["integer", "n", "N", "${n} > 0 and ${n} < 10", ""],
+        &["text", "never", "Never", "", "0"],
+        &["text", "always", "Always", "", "1"],
+    ];
+    let form = imported(&workbook(&[("survey", survey)]), "own.xlsx");
+    let def = &form.definition;
+    assert_eq!(
+        def.item("n")
+            .and_then(|i| i.constraint.as_ref())
+            .map(|c| c.expression.as_str()),
+        Some(". > 0 and . < 10")
+    );
+    assert_eq!(
+        def.item("never").and_then(|i| i.relevant.as_deref()),
+        Some("false()")
+    );
+    assert_eq!(
+        def.item("always").and_then(|i| i.relevant.as_deref()),
+        Some("true()")
+    );
+}

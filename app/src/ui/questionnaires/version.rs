@@ -133,9 +133,11 @@ fn Untranslated(definition: Definition) -> impl IntoView {
         let count = missing.len();
         view! {
             <div class="notice" role="status" data-untranslated=count.to_string()>
-                <p><strong>{match lang {
-                    crate::i18n::Lang::Nl => format!("{count} teksten hebben nog geen Nederlandse vertaling."),
-                    crate::i18n::Lang::En => format!("{count} texts have no Dutch translation yet."),
+                <p><strong>{match (lang, count) {
+                    (crate::i18n::Lang::Nl, 1) => "1 tekst heeft nog geen Nederlandse vertaling.".to_owned(),
+                    (crate::i18n::Lang::Nl, _) => format!("{count} teksten hebben nog geen Nederlandse vertaling."),
+                    (crate::i18n::Lang::En, 1) => "1 text has no Dutch translation yet.".to_owned(),
+                    (crate::i18n::Lang::En, _) => format!("{count} texts have no Dutch translation yet."),
                 }}</strong> " " {lang.pick(
                     "Het voorbeeld toont ze in de andere taal; publiceren kan pas als alles in het Nederlands staat.",
                     "The preview shows them in the other language; the version can be published once everything is in Dutch.",
