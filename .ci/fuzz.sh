@@ -26,7 +26,7 @@ seed() {
 }
 seed expression "$fuzz/seeds/expression/"*
 seed definition_json server/questionnaires/*.json
-seed workbook ../shared/xlsforms/*.xlsx
+seed workbook ../shared/xlsforms/*.xlsx ../shared/xlsforms/*.xls app/src/backend/spreadsheet/testdata/*.xls
 seed source_csv server/demo/*-demo.csv
 seed register server/demo/institutions.csv
 

@@ -1,6 +1,7 @@
 //! Imports every XLSForm in a folder (default `../shared/xlsforms`) and prints a table: per file
-//! whether it imports, its sections, questions and choice lists, and its warnings or refusals
-//! (each with sheet, row and column).
+//! whether it imports, its sections, questions and choice lists, its warnings or refusals (each
+//! with sheet, row and column), and whether the platform's own XLSForm export of it imports back
+//! to the same definition.
 //!
 //! cargo run -p server --example xlsform_table -- [FOLDER] [--details] [--show]
 //!
@@ -28,8 +29,8 @@ fn main() -> anyhow::Result<()> {
         })
         .collect();
     files.sort();
-    println!("| file | outcome | sections | questions | warnings / problems |");
-    println!("|---|---|---|---|---|");
+    println!("| file | outcome | sections | questions | warnings / problems | export → import |");
+    println!("|---|---|---|---|---|---|");
     let (mut imported, mut refused) = (0, 0);
     for path in files {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -46,14 +47,20 @@ fn main() -> anyhow::Result<()> {
             Ok((definition, warnings)) => {
                 imported += 1;
                 let questions: usize = definition.sections.iter().map(|s| s.items.len()).sum();
+                let exported = app::backend::xlsform::export(&definition, None)?;
+                let back = match parse("export.xlsx", &exported) {
+                    Ok((again, _)) if again == definition => "same",
+                    Ok(_) => "DIFFERENT",
+                    Err(_) => "REFUSED",
+                };
                 println!(
-                    "| {name} | imported | {} | {questions} | {} warnings |",
+                    "| {name} | imported | {} | {questions} | {} warnings | {back} |",
                     definition.sections.len(),
                     warnings.len()
                 );
                 if details {
                     for w in &warnings {
-                        println!("|  | warning |  |  | {} |", describe(w));
+                        println!("|  | warning |  |  | {} |  |", describe(w));
                     }
                 }
                 if show {
@@ -64,12 +71,12 @@ fn main() -> anyhow::Result<()> {
                 refused += 1;
                 let first = problems.first().map(describe).unwrap_or_default();
                 println!(
-                    "| {name} | refused |  |  | {} problems; first: {first} |",
+                    "| {name} | refused |  |  | {} problems; first: {first} |  |",
                     problems.len()
                 );
                 if details {
                     for p in problems.iter().skip(1) {
-                        println!("|  | problem |  |  | {} |", describe(p));
+                        println!("|  | problem |  |  | {} |  |", describe(p));
                     }
                 }
             }

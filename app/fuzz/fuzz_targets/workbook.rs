@@ -1,5 +1,6 @@
-//! Uploaded workbooks: the one XLSX reader (archive limits, cell by cell) and the XLSForm import
-//! built on it, as the register, contacts, questionnaire and source uploads use them.
+//! Uploaded workbooks: the one reader (XLSX: archive limits, cell by cell; XLS: records walked and
+//! bounded before calamine) and the XLSForm import built on it, as the register, contacts,
+//! questionnaire and source uploads use them.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,5 +11,5 @@ fuzz_target!(|data: &[u8]| {
             let _ = app::backend::spreadsheet::read_sheet(&mut book, &name);
         }
     }
-    let _ = app::backend::xlsform::import(data);
+    let _ = app::backend::xlsform::import(data, "fuzz.xlsx");
 });
