@@ -42,6 +42,8 @@ pub fn made_up_answers(
             ItemKind::Decimal { .. } => put(key, format!("{}.5", pick % 40)),
             ItemKind::ShortText | ItemKind::LongText => put(key, "Demo-antwoord".into()),
             ItemKind::Date => put(key, "2026-03-01".into()),
+            ItemKind::Time => put(key, "09:30".into()),
+            ItemKind::DateTime => put(key, "2026-03-01T09:30".into()),
             ItemKind::IncidentGrid { categories } => {
                 for (j, c) in categories.iter().enumerate() {
                     put(format!("{key}.{}", c.code), ((pick + j) % 9).to_string());

@@ -165,9 +165,9 @@ async fn the_json_schema_is_served(app: TestApp) {
 }
 both!(the_json_schema_is_served);
 
-/// Every definition the tests and the demo make (the default questionnaire with every item kind,
-/// one with a concordance, one imported from an XLSForm as people write it) passes the served
-/// schema; one with an unknown item type does not.
+/// Every definition the tests and the demo make (the default questionnaire, one with a
+/// concordance, one imported from an XLSForm as people write it, one with every kind and field of
+/// logic) passes the served schema; one with an unknown item type does not.
 #[test]
 fn the_schema_accepts_every_definition_the_platform_makes() {
     use app::domain::questionnaire::edit;
@@ -204,6 +204,22 @@ fn the_schema_accepts_every_definition_the_platform_makes() {
         std::fs::write(&path, value.to_string()).expect("write");
         path
     };
+    // Every kind and field of logic: calculations, conditional options, appearances, defaults,
+    // read-only, required messages, times (the journeys' fixture, with more).
+    let mut logic: Definition = serde_json::from_str(include_str!(
+        "../../../end2end/fixtures/vragenlijst-logica.json"
+    ))
+    .expect("logic fixture");
+    if let Some(section) = logic.sections.first_mut() {
+        let mut extra: Vec<app::domain::questionnaire::Item> = serde_json::from_value(serde_json::json!([
+            {"key": "om", "type": "time", "label": {"nl": "Om"}, "read_only": true, "default": "09:00"},
+            {"key": "moment", "type": "date_time", "label": {"nl": "Moment"}, "required": true,
+             "required_message": {"nl": "Vul het moment in", "en": "Fill in the moment"}}
+        ]))
+        .expect("items");
+        section.items.append(&mut extra);
+    }
+    assert!(app::domain::questionnaire::validate(&logic).is_empty());
     let schema = write("schema.json", &app::domain::questionnaire::schema());
     let mut unknown = serde_json::to_value(&default).expect("json");
     unknown["sections"][0]["items"][0]["type"] = "geopoint".into();
@@ -212,6 +228,7 @@ fn the_schema_accepts_every_definition_the_platform_makes() {
         ("default", &default),
         ("renamed", &renamed),
         ("xlsform", &imported),
+        ("logic", &logic),
     ] {
         files.push(write(
             &format!("{name}.json"),

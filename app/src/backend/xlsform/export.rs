@@ -289,6 +289,8 @@ fn item_type(item: &Item, choices: &mut Rows) -> (String, &'static str, Vec<(Str
         ItemKind::ShortText => ("text".into(), "", Vec::new()),
         ItemKind::LongText => ("text".into(), "multiline", Vec::new()),
         ItemKind::Date => ("date".into(), "", Vec::new()),
+        ItemKind::Time => ("time".into(), "", Vec::new()),
+        ItemKind::DateTime => ("datetime".into(), "", Vec::new()),
         ItemKind::Note => ("note".into(), "", Vec::new()),
         ItemKind::Calculated { expression } => (
             "calculate".into(),

@@ -45,22 +45,18 @@ fn unsupported(base: &str) -> Option<(&'static str, &'static str)> {
             "Locaties (geopoint, geotrace, geoshape) worden niet gevraagd: een instelling antwoordt niet vanaf een plek.",
             "Locations (geopoint, geotrace, geoshape) are not asked: an institution does not answer from a place.",
         ),
-        "image" | "audio" | "video" | "file" | "barcode" => (
-            "Bestanden en media (image, audio, video, file, barcode) worden niet bewaard: het platform bewaart alleen antwoorden.",
-            "Files and media (image, audio, video, file, barcode) are not kept: the platform keeps answers only.",
+        "image" | "audio" | "video" | "file" => (
+            "Bestanden en media (image, audio, video, file) worden niet bewaard: het platform bewaart alleen antwoorden.",
+            "Files and media (image, audio, video, file) are not kept: the platform keeps answers only.",
         ),
         "select_one_from_file" | "select_multiple_from_file" | "select_one_external"
         | "select_multiple_external" => (
             "Keuzes uit een extern bestand worden niet ondersteund: zet de keuzes op het werkblad choices.",
             "Choices from an external file are not supported: put the choices on the choices sheet.",
         ),
-        "time" | "datetime" => (
-            "Tijden (time, datetime) worden niet ondersteund: gebruik date of een getal.",
-            "Times (time, datetime) are not supported: use date or a number.",
-        ),
-        "range" | "rank" | "acknowledge" | "trigger" => (
-            "Dit vraagtype wordt niet ondersteund: gebruik integer, select_one of note.",
-            "This question type is not supported: use integer, select_one or note.",
+        "rank" => (
+            "Rangschikken (rank) wordt niet ondersteund: gebruik een matrix met een schaal.",
+            "Ranking (rank) is not supported: use a matrix with a scale.",
         ),
         _ => return None,
     })
@@ -204,13 +200,52 @@ fn question_kind(
             unit,
         }),
         "text" if appearance.contains("multiline") => Ok(ItemKind::LongText),
-        "text" => Ok(ItemKind::ShortText),
+        // A scanned code is typed in a browser.
+        "text" | "barcode" => Ok(ItemKind::ShortText),
+        "range" => Ok(range(survey.get(row, "parameters"))),
+        // A confirmation: one box to tick, stored as `OK` as XLSForm does.
+        "acknowledge" | "trigger" => Ok(ItemKind::MultipleChoice {
+            options: vec![Choice {
+                code: "OK".into(),
+                label: Text::new("OK", "OK"),
+            }],
+        }),
         "date" => Ok(ItemKind::Date),
+        "time" => Ok(ItemKind::Time),
+        "datetime" | "dateTime" => Ok(ItemKind::DateTime),
         "note" => Ok(ItemKind::Note),
         other => Err(Row::Refused(
             format!("Vraagtype ‘{other}’ bestaat niet in XLSForm of wordt niet ondersteund."),
             format!("Question type ‘{other}’ does not exist in XLSForm or is not supported."),
         )),
+    }
+}
+
+/// A `range` question as a number between its `start` and `end` (`parameters` such as
+/// `start=0 end=10 step=1`; XLSForm's defaults 1, 10 and 1): whole when all three are.
+fn range(parameters: &str) -> ItemKind {
+    let value = |name: &str, default: f64| {
+        parameters
+            .split([' ', ';', ','])
+            .filter_map(|p| p.split_once('='))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.trim().parse::<f64>().ok())
+            .unwrap_or(default)
+    };
+    let (start, end, step) = (value("start", 1.0), value("end", 10.0), value("step", 1.0));
+    let (min, max) = (start.min(end), start.max(end));
+    if [min, max, step].iter().all(|n| n.fract() == 0.0) {
+        ItemKind::Integer {
+            min: Some(min as i64),
+            max: Some(max as i64),
+            unit: None,
+        }
+    } else {
+        ItemKind::Decimal {
+            min: Some(min),
+            max: Some(max),
+            unit: None,
+        }
     }
 }
 

@@ -12,6 +12,7 @@
 //! `matrix ROWS SCALE`, the columns `min`, `max`, `unit`, `privacy`, a group's `hint` as its
 //! section's intro, and a `concordance` sheet (renamed keys and recoded options).
 
+mod beyond;
 mod export;
 mod filter;
 mod kinds;
@@ -21,9 +22,7 @@ mod survey;
 use std::collections::HashMap;
 
 use crate::domain::import::ImportProblem;
-use crate::domain::questionnaire::{
-    scope_for, validate, Choice, Concordance, Definition, ItemKind, Text,
-};
+use crate::domain::questionnaire::{validate, Choice, Concordance, Definition, Text};
 use crate::i18n::Lang;
 use kinds::YES_NO;
 use sheet::{column_letter, note, Language, Sheet};
@@ -63,6 +62,7 @@ const KNOWN_COLUMNS: &[&str] = &[
     "choice_filter",
     "default",
     "read_only",
+    "parameters",
 ];
 
 /// Reads the workbook's survey, choices, settings and (MIV's) concordance sheets, whatever their
@@ -135,9 +135,9 @@ pub fn import(bytes: &[u8], file_name: &str) -> Result<Imported, Vec<ImportProbl
         sections: read.sections,
         concordance: read_concordance(&links, &mut problems),
     };
-    for (key, (nl, en)) in drop_calculations_beyond_the_logic(&mut definition) {
+    for (key, column, (nl, en)) in beyond::beyond_the_logic(&mut definition) {
         let line = read.rows_of.get(&key).copied().unwrap_or(0);
-        warnings.push(note(&survey.name, line, "calculation", nl, en));
+        warnings.push(note(&survey.name, line, column, nl, en));
     }
     for p in validate(&definition) {
         let (place, field) = p
@@ -164,42 +164,6 @@ pub fn import(bytes: &[u8], file_name: &str) -> Result<Imported, Vec<ImportProbl
         })
     } else {
         Err(problems)
-    }
-}
-
-/// Takes out the calculations whose expression the platform's logic cannot evaluate (a function
-/// it lacks, such as `regex()` or `pulldata()`), with the warning for each; a rule that refers to
-/// one is then reported by the check.
-fn drop_calculations_beyond_the_logic(def: &mut Definition) -> Vec<(String, (String, String))> {
-    let mut dropped = Vec::new();
-    loop {
-        let beyond = def.items().find_map(|(_, item)| match &item.kind {
-            ItemKind::Calculated { expression } => {
-                let both = |m: &dyn Fn(Lang) -> String| (m(Lang::Nl), m(Lang::En));
-                let checked = match crate::domain::expr::parse(expression) {
-                    Err(e) => Err(both(&|l| e.message(l))),
-                    Ok(node) => crate::domain::expr::check(&node, &scope_for(def, &item.key, None))
-                        .map_err(|errors| {
-                            both(&|l| errors.first().map(|e| e.message(l)).unwrap_or_default())
-                        }),
-                };
-                checked.err().map(|why| (item.key.clone(), why))
-            }
-            _ => None,
-        });
-        let Some((key, why)) = beyond else {
-            return dropped;
-        };
-        for section in &mut def.sections {
-            section.items.retain(|i| i.key != key);
-        }
-        dropped.push((
-            key.clone(),
-            (
-                format!("Berekening ‘{key}’ overgeslagen: de logica van het platform kan haar niet uitrekenen ({}). Een regel die ernaar verwijst wordt gemeld.", why.0),
-                format!("Calculation ‘{key}’ skipped: the platform's logic cannot evaluate it ({}). A rule that refers to it is reported.", why.1),
-            ),
-        ));
     }
 }
 

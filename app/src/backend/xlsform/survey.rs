@@ -210,7 +210,7 @@ impl Reader<'_> {
         lists: &Lists,
     ) -> (ItemKind, BTreeMap<String, String>) {
         let survey = self.survey;
-        let written = survey.get(row, "choice_filter");
+        let written = &filter::plain_quotes(survey.get(row, "choice_filter"));
         let list = kinds::spelling(survey.get(row, "type"))
             .1
             .first()
@@ -287,6 +287,13 @@ impl Reader<'_> {
 
     /// The sections with references following renamed keys; a group left open is a problem.
     fn finish(mut self) -> Read {
+        let names = &self.names;
+        each_expression(&mut self.read.sections, |e| {
+            *e = filter::plain_quotes(e);
+            if e.contains('/') {
+                *e = filter::references(e, names);
+            }
+        });
         follow_renames(&mut self.read.sections, &self.renamed);
         for group in &self.groups {
             let problem = self.at(
@@ -409,20 +416,13 @@ fn item_key(name: &str, section: &str, taken: &mut HashMap<String, String>) -> S
     key
 }
 
-/// Rewrites the references `${old}` of the renamed names in every rule.
-fn follow_renames(sections: &mut [Section], renamed: &[(String, String)]) {
-    if renamed.is_empty() {
-        return;
-    }
-    let rewrite = |expression: &mut String| {
-        for (old, new) in renamed {
-            *expression = expression.replace(&format!("${{{old}}}"), &format!("${{{new}}}"));
-        }
-    };
+/// Applies `rewrite` to every rule: sections' and items' conditions, conditional requirements,
+/// constraints, calculations and options' conditions.
+fn each_expression(sections: &mut [Section], mut rewrite: impl FnMut(&mut String)) {
     for section in sections {
-        section.relevant.iter_mut().for_each(rewrite);
+        section.relevant.iter_mut().for_each(&mut rewrite);
         for item in &mut section.items {
-            item.relevant.iter_mut().for_each(rewrite);
+            item.relevant.iter_mut().for_each(&mut rewrite);
             if let Required::When(condition) = &mut item.required {
                 rewrite(condition);
             }
@@ -432,6 +432,19 @@ fn follow_renames(sections: &mut [Section], renamed: &[(String, String)]) {
             if let ItemKind::Calculated { expression } = &mut item.kind {
                 rewrite(expression);
             }
+            item.choice_conditions.values_mut().for_each(&mut rewrite);
         }
     }
+}
+
+/// Rewrites the references `${old}` of the renamed names in every rule.
+fn follow_renames(sections: &mut [Section], renamed: &[(String, String)]) {
+    if renamed.is_empty() {
+        return;
+    }
+    each_expression(sections, |expression| {
+        for (old, new) in renamed {
+            *expression = expression.replace(&format!("${{{old}}}"), &format!("${{{new}}}"));
+        }
+    });
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::domain::questionnaire::{
-    untranslated, validate_for_publishing, Appearance, ProblemKind,
+    untranslated, validate_for_publishing, Appearance, ItemKind, ProblemKind,
 };
 
 fn default_definition() -> Definition {
@@ -350,7 +350,7 @@ fn what_the_platform_cannot_hold_is_refused_where_it_stands() {
             (
                 4,
                 "SURVEY / type".into(),
-                "Files and media (image, audio, video, file, barcode) are not kept".into()
+                "Files and media (image, audio, video, file) are not kept".into()
             ),
             (
                 5,
@@ -628,5 +628,80 @@ fn a_constraint_may_name_its_own_question_and_a_condition_may_be_a_number() {
     assert_eq!(
         def.item("always").and_then(|i| i.relevant.as_deref()),
         Some("true()")
+    );
+}
+
+#[test]
+fn times_ranges_confirmations_and_scanned_codes_are_asked_as_the_platform_can() {
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "parameters", "constraint"],
+        &["time", "at", "At", "", ""],
+        &["dateTime", "when", "When", "", ""],
+        &["range", "score", "Score", "start=0 end=10 step=1", ""],
+        &["range", "share", "Share", "start=0;end=1;step=0.1", ""],
+        &["acknowledge", "ok", "I agree", "", ""],
+        &["barcode", "code", "Code", "", "regex(., '^[0-9]+$')"],
+    ];
+    let form = imported(&workbook(&[("survey", survey)]), "widgets.xlsx");
+    let kind = |key: &str| form.definition.item(key).map(|i| i.kind.clone());
+    assert_eq!(kind("at"), Some(ItemKind::Time));
+    assert_eq!(kind("when"), Some(ItemKind::DateTime));
+    assert_eq!(
+        kind("score"),
+        Some(ItemKind::Integer {
+            min: Some(0),
+            max: Some(10),
+            unit: None
+        })
+    );
+    assert_eq!(
+        kind("share"),
+        Some(ItemKind::Decimal {
+            min: Some(0.0),
+            max: Some(1.0),
+            unit: None
+        })
+    );
+    assert!(matches!(
+        kind("ok"),
+        Some(ItemKind::MultipleChoice { options }) if options.len() == 1 && options[0].code == "OK"
+    ));
+    assert_eq!(kind("code"), Some(ItemKind::ShortText));
+    assert!(form
+        .definition
+        .item("code")
+        .is_some_and(|i| i.constraint.is_none()));
+    assert!(
+        warned(
+            &form,
+            "The constraint on ‘code’ uses regex(), which the platform does not know"
+        ),
+        "{:?}",
+        form.warnings
+    );
+    let bytes = export(&form.definition, None).expect("export");
+    assert_eq!(imported(&bytes, "widgets.xlsx").definition, form.definition);
+}
+
+#[test]
+fn xpath_paths_of_older_forms_become_references() {
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "relevant"],
+        &["begin group", "g", "G", ""],
+        &["text", "zone", "Zone", ""],
+        &[
+            "text",
+            "state",
+            "State",
+            "../zone = '1/NW' and /data/g/zone != ‘’",
+        ],
+        &["end group", "", "", ""],
+    ];
+    let form = imported(&workbook(&[("survey", survey)]), "paths.xlsx");
+    assert_eq!(
+        form.definition
+            .item("state")
+            .and_then(|i| i.relevant.as_deref()),
+        Some("${zone} = '1/NW' and ${zone} != ''")
     );
 }

@@ -88,6 +88,8 @@ pub fn new_kind(type_name: &str, options: &str) -> Result<ItemKind, EditError> {
         "short_text" => ItemKind::ShortText,
         "long_text" => ItemKind::LongText,
         "date" => ItemKind::Date,
+        "time" => ItemKind::Time,
+        "date_time" => ItemKind::DateTime,
         "yes_no_dont_know" => ItemKind::YesNoDontKnow,
         "note" => ItemKind::Note,
         // The expression comes with the item's fields ([`ItemFields::calculation`]).

@@ -143,6 +143,10 @@ pub enum ItemKind {
     ShortText,
     LongText,
     Date,
+    /// A time of day, stored `HH:MM`.
+    Time,
+    /// A date and time, stored `YYYY-MM-DDTHH:MM`.
+    DateTime,
     /// Ja / nee / weet niet, with the codes `ja`, `nee`, `weet_niet`.
     YesNoDontKnow,
     /// Categories × the number in the last school year.
@@ -173,6 +177,8 @@ impl ItemKind {
             ItemKind::Integer { .. } | ItemKind::Decimal { .. } => ValueType::Number,
             ItemKind::ShortText | ItemKind::LongText => ValueType::Text,
             ItemKind::Date => ValueType::Date,
+            // Compared as text: `HH:MM` and `YYYY-MM-DDTHH:MM` sort as they should.
+            ItemKind::Time | ItemKind::DateTime => ValueType::Text,
             ItemKind::Matrix { .. } | ItemKind::IncidentGrid { .. } | ItemKind::Note => {
                 ValueType::NoValue
             }
@@ -193,6 +199,8 @@ impl ItemKind {
             ItemKind::ShortText => "short_text",
             ItemKind::LongText => "long_text",
             ItemKind::Date => "date",
+            ItemKind::Time => "time",
+            ItemKind::DateTime => "date_time",
             ItemKind::YesNoDontKnow => "yes_no_dont_know",
             ItemKind::IncidentGrid { .. } => "incident_grid",
             ItemKind::Note => "note",

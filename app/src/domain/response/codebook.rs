@@ -117,6 +117,7 @@ pub fn columns(def: &Definition) -> Vec<Column> {
             }
             ItemKind::ShortText | ItemKind::LongText => out.push(whole(ColumnKind::Text)),
             ItemKind::Date => out.push(whole(ColumnKind::Date)),
+            ItemKind::Time | ItemKind::DateTime => out.push(whole(ColumnKind::Text)),
             ItemKind::Calculated { expression } => {
                 out.push(whole(match calculated_type(def, &item.key, expression) {
                     ValueType::Number => ColumnKind::Number,

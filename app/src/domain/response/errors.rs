@@ -12,6 +12,8 @@ pub enum AnswerError {
     NotANumber,
     NotAWholeNumber,
     NotADate,
+    NotATime,
+    NotADateTime,
     Negative,
     TooLong,
     /// The item does not apply given the other answers (its condition does not hold).
@@ -39,6 +41,11 @@ impl AnswerError {
             AnswerError::NotADate => t(
                 "Vul een datum in als jjjj-mm-dd.",
                 "Enter a date as yyyy-mm-dd.",
+            ),
+            AnswerError::NotATime => t("Vul een tijd in als uu:mm.", "Enter a time as hh:mm."),
+            AnswerError::NotADateTime => t(
+                "Vul een datum en tijd in als jjjj-mm-dd uu:mm.",
+                "Enter a date and time as yyyy-mm-dd hh:mm.",
             ),
             AnswerError::Negative => t(
                 "Vul een aantal van 0 of meer in.",

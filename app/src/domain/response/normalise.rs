@@ -36,6 +36,30 @@ pub fn defaults(def: &Definition) -> super::Answers {
         .collect()
 }
 
+/// A time of day as `HH:MM` (from `HH:MM` or `HH:MM:SS`).
+fn time_of(raw: &str) -> Result<String, AnswerError> {
+    ["%H:%M", "%H:%M:%S"]
+        .iter()
+        .find_map(|f| chrono::NaiveTime::parse_from_str(raw, f).ok())
+        .map(|t| t.format("%H:%M").to_string())
+        .ok_or(AnswerError::NotATime)
+}
+
+/// A date and time as `YYYY-MM-DDTHH:MM` (from what a browser's field sends, with `T` or a space,
+/// with or without seconds).
+fn date_time_of(raw: &str) -> Result<String, AnswerError> {
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(raw, f).ok())
+    .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+    .ok_or(AnswerError::NotADateTime)
+}
+
 /// Whether an item's default (if any) is an answer it takes.
 pub fn default_fits(item: &Item) -> bool {
     item.default
@@ -85,6 +109,8 @@ fn value_for(item: &Item, sub: Option<&str>, raw: &str) -> Result<Option<String>
             format!("{n}")
         }
         (ItemKind::Decimal { .. }, _) => format!("{}", number(raw).ok_or(AnswerError::NotANumber)?),
+        (ItemKind::Time, _) => time_of(raw)?,
+        (ItemKind::DateTime, _) => date_time_of(raw)?,
         (ItemKind::Date, _) => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
             .map_err(|_| AnswerError::NotADate)?
             .format("%Y-%m-%d")

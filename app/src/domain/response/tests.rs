@@ -334,3 +334,28 @@ fn options_are_offered_under_their_conditions_and_a_withheld_one_is_invalid() {
         .collect();
     assert_eq!(problems, vec!["s1/county.choice_conditions.nergens"]);
 }
+
+#[test]
+fn times_and_dates_with_times_are_stored_as_one_form() {
+    let mut def = definition();
+    def.sections[0].items.push(item("om", ItemKind::Time));
+    def.sections[0]
+        .items
+        .push(item("moment", ItemKind::DateTime));
+    let ok = |key: &str, raw: &str| normalise(&def, key, raw).ok().flatten();
+    assert_eq!(ok("om", "9:05").as_deref(), Some("09:05"));
+    assert_eq!(ok("om", "21:30:59").as_deref(), Some("21:30"));
+    assert_eq!(normalise(&def, "om", "25:00"), Err(AnswerError::NotATime));
+    assert_eq!(
+        ok("moment", "2026-03-01T09:30").as_deref(),
+        Some("2026-03-01T09:30")
+    );
+    assert_eq!(
+        ok("moment", "2026-03-01 09:30:15").as_deref(),
+        Some("2026-03-01T09:30")
+    );
+    assert_eq!(
+        normalise(&def, "moment", "1 maart"),
+        Err(AnswerError::NotADateTime)
+    );
+}

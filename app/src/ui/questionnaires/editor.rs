@@ -52,7 +52,7 @@ impl EditorActions {
     }
 }
 
-const TYPES: [(&str, &str, &str); 12] = [
+const TYPES: [(&str, &str, &str); 14] = [
     (
         "yes_no_dont_know",
         "Ja / nee / weet niet",
@@ -66,6 +66,8 @@ const TYPES: [(&str, &str, &str); 12] = [
     ("short_text", "Korte tekst", "Short text"),
     ("long_text", "Lange tekst", "Long text"),
     ("date", "Datum", "Date"),
+    ("time", "Tijd", "Time"),
+    ("date_time", "Datum en tijd", "Date and time"),
     (
         "incident_grid",
         "Incidenten per categorie",

@@ -50,6 +50,8 @@ pub fn grouped(item: &Item) -> bool {
                 | ItemKind::ShortText
                 | ItemKind::LongText
                 | ItemKind::Date
+                | ItemKind::Time
+                | ItemKind::DateTime
                 | ItemKind::Note
         )
 }
@@ -106,8 +108,13 @@ pub fn ItemControls(
             }
             .into_any()
         }
-        ItemKind::ShortText | ItemKind::Date => {
-            let kind = if matches!(item.kind, ItemKind::Date) { "date" } else { "text" };
+        ItemKind::ShortText | ItemKind::Date | ItemKind::Time | ItemKind::DateTime => {
+            let kind = match item.kind {
+                ItemKind::Date => "date",
+                ItemKind::Time => "time",
+                ItemKind::DateTime => "datetime-local",
+                _ => "text",
+            };
             let k = key.clone();
             let value = get(answers, &key);
             view! {
