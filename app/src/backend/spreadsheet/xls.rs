@@ -11,7 +11,9 @@ use std::io::{Cursor, Read};
 use super::{SpreadsheetError, MAX_CELLS, MAX_COLUMNS};
 
 /// The largest workbook stream read (an XLSForm's is a few hundred kilobytes).
-const MAX_STREAM: u64 = 64 << 20;
+const MAX_STREAM: u64 = 16 << 20;
+/// The most sheets read: each is walked from its offset, so their number bounds the work.
+const MAX_SHEETS: usize = 64;
 
 /// Record types (MS-XLS 2.3).
 const BOF: u16 = 0x0809;
@@ -41,7 +43,14 @@ pub fn check(bytes: &[u8]) -> Result<(), SpreadsheetError> {
     if stream.len() as u64 > MAX_STREAM {
         return Err(SpreadsheetError::TooLarge);
     }
-    for (offset, name) in sheets(&stream) {
+    let sheets = sheets(&stream);
+    if sheets.len() > MAX_SHEETS {
+        return Err(unreadable(&format!(
+            "{} sheets (at most {MAX_SHEETS})",
+            sheets.len()
+        )));
+    }
+    for (offset, name) in sheets {
         let sheet = stream
             .get(offset..)
             .ok_or_else(|| unreadable(&format!("sheet {name} starts outside the workbook")))?;

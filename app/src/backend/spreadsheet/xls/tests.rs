@@ -144,3 +144,27 @@ fn cells_at_the_far_ends_of_a_sheet_are_refused_not_allocated() {
         Err(SpreadsheetError::Unreadable(_))
     ));
 }
+
+#[test]
+fn a_workbook_of_many_sheets_is_refused_before_each_is_walked() {
+    let mut globals = bof(0x0005);
+    for _ in 0..1000 {
+        let mut sheet = 0u32.to_le_bytes().to_vec();
+        sheet.extend([0u8, 0, 1, 0, b'x']);
+        globals.extend(record(BOUNDSHEET, &sheet));
+    }
+    globals.extend(record(EOF, &[]));
+    let mut file =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new()))
+            .expect("create");
+    file.create_stream("/Workbook")
+        .expect("stream")
+        .write_all(&globals)
+        .expect("write");
+    file.flush().expect("flush");
+    let bytes = file.into_inner().into_inner();
+    assert!(matches!(
+        check(&bytes),
+        Err(SpreadsheetError::Unreadable(why)) if why.contains("1000 sheets")
+    ));
+}
