@@ -102,6 +102,7 @@ test('the preview works out calculations, offers options under their conditions 
   const why = preview.getByLabel('Waarom zoveel studenten per medewerker?');
   await preview.getByLabel('Aantal medewerkers').fill('8');
   await expect(ratio).toHaveText('12.5');
+  await expect(preview.getByText('Verhouding: 12.5 studenten per medewerker.')).toBeVisible();
   await expect(why).toBeVisible();
   await preview.getByLabel('Aantal medewerkers').fill('20');
   await expect(ratio).toHaveText('5');

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use app::api::survey::{page, AnswerChange, SaveResult};
 use app::api::ApiError;
 use app::domain::questionnaire::Definition;
-use app::domain::response::{answer_keys, evaluate, Answers};
+use app::domain::response::{answer_keys, evaluate, fill, Answers};
 use app::i18n::Lang;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -194,7 +194,7 @@ fn all_answers(s: &Survey, form: &Answers) -> Answers {
 /// Applies the rules to the page: which items show, problems of touched items, progress.
 fn refresh() {
     let values = form_values();
-    let Some((evaluation, problems, lang)) = with(|s| {
+    let Some((evaluation, problems, lang, all)) = with(|s| {
         let all = all_answers(s, &values);
         let e = evaluate(&s.config.definition, &all, s.config.today);
         let problems: Vec<(String, Option<String>)> = s
@@ -209,10 +209,11 @@ fn refresh() {
                 (k, m)
             })
             .collect();
-        (e, problems, s.lang)
+        (e, problems, s.lang, all)
     }) else {
         return;
     };
+    refill_labels(&all, &evaluation, lang);
     if let Some(doc) = document() {
         if let Ok(items) = doc.query_selector_all("[data-item]") {
             for i in 0..items.length() {
@@ -256,6 +257,24 @@ fn refresh() {
     }
     if let Some(text) = by_selector("[data-progress-text]") {
         text.set_text_content(Some(&evaluation.progress_text(lang)));
+    }
+}
+
+/// Labels and notes that show answers (`${name}`): filled in again from their template.
+fn refill_labels(all: &Answers, evaluation: &app::domain::response::Evaluation, lang: Lang) {
+    let Some(doc) = document() else {
+        return;
+    };
+    let Ok(labels) = doc.query_selector_all("[data-template]") else {
+        return;
+    };
+    for i in 0..labels.length() {
+        let Some(el) = labels.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let template = el.get_attribute("data-template").unwrap_or_default();
+        let text = with(|s| fill(&template, &s.config.definition, all, evaluation, lang));
+        el.set_text_content(text.as_deref());
     }
 }
 

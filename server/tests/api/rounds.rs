@@ -1199,7 +1199,8 @@ async fn a_calculation_is_worked_out_stored_and_exported(app: TestApp) {
             {"key": "ratio", "type": "calculated", "label": {"nl": "Studenten per medewerker"},
              "expression": "if(${staff} > 0, round(${students} div ${staff}, 1), '')"},
             {"key": "why", "type": "short_text", "label": {"nl": "Waarom zoveel?"},
-             "relevant": "${ratio} > 10"}
+             "relevant": "${ratio} > 10"},
+            {"key": "shown", "type": "note", "label": {"nl": "Verhouding ${ratio} bij ${staff} medewerkers"}}
         ]}]
     }))
     .expect("definition");
@@ -1257,6 +1258,13 @@ async fn a_calculation_is_worked_out_stored_and_exported(app: TestApp) {
         value("ratio").as_deref(),
         Some("3"),
         "recalculated: 150 / 50"
+    );
+    let page = app
+        .text(&c, &format!("/vragenlijst/{id}/deel/beleid"))
+        .await;
+    assert!(
+        page.contains("data-template=\"Verhouding ${ratio} bij ${staff} medewerkers\">Verhouding 3 bij 50 medewerkers<"),
+        "a note shows the calculation and the answer it names"
     );
 
     let (status, _) = save(&app, &c, id, &[("why", "", 1)]).await;

@@ -81,7 +81,15 @@ pub(super) fn for_choice(
             Piece::Word { word, .. } if word == "name" => out.push_str(&quoted(code)),
             Piece::Word { word, .. } => {
                 let value = columns.get(&word.to_lowercase()).ok_or(word)?;
-                out.push_str(&quoted(value));
+                // A cell that refers to a question (`${name1}`) is that question's answer.
+                let reference = value.starts_with("${")
+                    && value.ends_with('}')
+                    && value.matches("${").count() == 1;
+                if reference {
+                    out.push_str(value);
+                } else {
+                    out.push_str(&quoted(value));
+                }
             }
         }
     }

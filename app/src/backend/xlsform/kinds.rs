@@ -283,6 +283,7 @@ pub(super) fn item(
     let label = Some(survey.text(row, "label"))
         .filter(|l| !l.is_blank())
         .unwrap_or_else(|| Text::new(&key, ""));
+    let kind_for_default = kind.clone();
     let chooses = matches!(
         kind,
         ItemKind::SingleChoice { .. } | ItemKind::MultipleChoice { .. }
@@ -301,12 +302,30 @@ pub(super) fn item(
             .0
             .filter(|_| chooses),
         choice_conditions: Default::default(),
-        default: optional("default"),
+        default: optional("default").map(|d| excel_moment(&kind_for_default, &d).unwrap_or(d)),
         read_only: matches!(
             survey.get(row, "read_only").to_lowercase().as_str(),
             "yes" | "true" | "true()" | "1"
         ),
     }
+}
+
+/// A date or time a spreadsheet keeps as a number (days since 1899-12-30, the time as the
+/// fraction of a day: `0.3958…` is 09:30) as the question stores it; `None` for anything else.
+fn excel_moment(kind: &ItemKind, written: &str) -> Option<String> {
+    let n = written
+        .parse::<f64>()
+        .ok()
+        .filter(|n| *n >= 0.0 && *n < 2_958_466.0)?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?.and_hms_opt(0, 0, 0)?;
+    let moment = epoch + chrono::Duration::seconds((n * 86_400.0).round() as i64);
+    let format = match kind {
+        ItemKind::Time => "%H:%M",
+        ItemKind::Date => "%Y-%m-%d",
+        ItemKind::DateTime => "%Y-%m-%dT%H:%M",
+        _ => return None,
+    };
+    Some(moment.format(format).to_string())
 }
 
 /// A condition as XLSForm allows it: `0` and `1` (numbers a spreadsheet may make of a condition)

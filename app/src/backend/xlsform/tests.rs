@@ -561,6 +561,12 @@ fn a_filtered_value_with_a_quote_stays_one_text() {
         filter::for_choice("land = ${c}", "ob", &cells),
         Err("land".to_owned())
     );
+    let dynamic = HashMap::from([("label".to_owned(), "${name1}".to_owned())]);
+    assert_eq!(
+        filter::for_choice("label != ''", "n1", &dynamic),
+        Ok("${name1} != ''".to_owned()),
+        "a cell that is a reference stays one"
+    );
 }
 
 #[test]
@@ -704,4 +710,21 @@ fn xpath_paths_of_older_forms_become_references() {
             .and_then(|i| i.relevant.as_deref()),
         Some("${zone} = '1/NW' and ${zone} != ''")
     );
+}
+
+#[test]
+fn a_date_or_time_default_the_spreadsheet_keeps_as_a_number_is_read_as_one() {
+    let survey: &[&[&str]] = &[
+        &["type", "name", "label", "default"],
+        &["time", "start", "Start", "0.3958333333333333"],
+        &["date", "day", "Day", "46082"],
+        &["dateTime", "moment", "Moment", "46082.75"],
+        &["integer", "n", "N", "0.5"],
+    ];
+    let form = imported(&workbook(&[("survey", survey)]), "moments.xlsx");
+    let default = |key: &str| form.definition.item(key).and_then(|i| i.default.clone());
+    assert_eq!(default("start").as_deref(), Some("09:30"));
+    assert_eq!(default("day").as_deref(), Some("2026-03-01"));
+    assert_eq!(default("moment").as_deref(), Some("2026-03-01T18:00"));
+    assert_eq!(default("n"), None, "0.5 is not a whole number");
 }

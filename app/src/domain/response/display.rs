@@ -35,6 +35,37 @@ pub fn display(def: &Definition, answer_key: &str, raw: &str, lang: crate::i18n:
     }
 }
 
+/// A text with its references filled in, as XLSForm shows `${name}` in a label or note: the
+/// answer (as [`display`] shows it) or the calculation's value; nothing while there is none or
+/// the item does not apply.
+pub fn fill(
+    text: &str,
+    def: &Definition,
+    answers: &super::Answers,
+    evaluation: &super::Evaluation,
+    lang: crate::i18n::Lang,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let key = &rest[start + 2..start + end];
+        let value = evaluation.calculated.get(key).cloned().or_else(|| {
+            answers
+                .get(key)
+                .filter(|_| evaluation.applicable.contains(key))
+                .map(|raw| display(def, key, raw, lang))
+        });
+        out.push_str(&value.unwrap_or_default());
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The options of a ja / nee / weet niet item.
 pub fn yes_no_options() -> Vec<crate::domain::questionnaire::Choice> {
     use crate::domain::questionnaire::Choice;

@@ -23,7 +23,7 @@ use env::{calculate, holds, MapEnv};
 use rows::{answered_rows, range_problem};
 
 pub use carry::carry_forward;
-pub use display::{display, likert_options, yes_no_options};
+pub use display::{display, fill, likert_options, yes_no_options};
 pub use errors::AnswerError;
 pub use evaluation::{evaluate, progress_text, Evaluation};
 pub use normalise::{default_fits, defaults, normalise, typed, MAX_TEXT};

@@ -359,3 +359,34 @@ fn times_and_dates_with_times_are_stored_as_one_form() {
         Err(AnswerError::NotADateTime)
     );
 }
+
+#[test]
+fn a_label_shows_the_answers_and_calculations_it_names() {
+    let mut def = definition();
+    def.sections[0].items.push(item(
+        "dubbel",
+        ItemKind::Calculated {
+            expression: "${aantal} * 2".into(),
+        },
+    ));
+    let given = answers(&[("incidenten", "ja"), ("aantal", "21"), ("soorten", "a c")]);
+    let e = evaluate(&def, &given, today());
+    let lang = crate::i18n::Lang::Nl;
+    assert_eq!(
+        fill(
+            "${aantal} keer (dubbel: ${dubbel}); soorten ${soorten}; ${onbekend}.",
+            &def,
+            &given,
+            &e,
+            lang
+        ),
+        "21 keer (dubbel: 42); soorten a, c; ."
+    );
+    let hidden = answers(&[("incidenten", "nee"), ("aantal", "21")]);
+    let e = evaluate(&def, &hidden, today());
+    assert_eq!(
+        fill("[${aantal}] ${", &def, &hidden, &e, lang),
+        "[] ${",
+        "a hidden answer shows nothing"
+    );
+}

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::fields::{grouped, label_text, AnswerSignal, ItemControls};
 use crate::domain::questionnaire::{Definition, ItemKind};
-use crate::domain::response::{defaults, evaluate, Evaluation};
+use crate::domain::response::{defaults, evaluate, fill, Evaluation};
 use crate::i18n::use_lang;
 
 #[component]
@@ -26,7 +26,13 @@ pub fn Preview(definition: Definition, today: NaiveDate) -> impl IntoView {
                             return calculated(item.key, item.label.get(lang).to_owned(), state).into_any();
                         }
                         let (shown_key, problem_key) = (item.key.clone(), item.key.clone());
-                        let label = label_text(&item, lang);
+                        let template = label_text(&item, lang);
+                        let label = if template.contains("${") {
+                            let fill_in = move || answers.with(|a| state.with(|e| def.with_value(|d| fill(&template, d, a, e, lang))));
+                            view! { <span>{fill_in}</span> }.into_any()
+                        } else {
+                            template.into_any()
+                        };
                         let hint = item.hint.as_ref().map(|h| h.get(lang).to_owned());
                         let is_grouped = grouped(&item);
                         let is_note = matches!(item.kind, ItemKind::Note);

@@ -8,7 +8,7 @@ use super::{base, carried, json_in_script, section_href, Heading, Progress};
 use crate::api::survey::{page, SurveyView};
 use crate::api::{ApiError, SurveyNotice};
 use crate::domain::questionnaire::{Item, ItemKind, Section};
-use crate::domain::response::{answer_keys, display, evaluate, Answers, Evaluation};
+use crate::domain::response::{answer_keys, display, evaluate, fill, Answers, Evaluation};
 use crate::i18n::{use_lang, Lang};
 use crate::ui::layout::{set_page_status, Problem};
 use crate::ui::questionnaires::fields::{grouped, label_text, ItemControls};
@@ -132,6 +132,24 @@ fn shows_something(evaluation: &Evaluation, section: &Section) -> bool {
     })
 }
 
+/// An item's label; one that shows answers (`${name}`) filled in, keeping its template for the
+/// survey module to fill in again as answers change.
+fn label_of(
+    item: &Item,
+    s: &SurveyView,
+    answers: &Answers,
+    evaluation: &Evaluation,
+    lang: Lang,
+) -> AnyView {
+    let template = label_text(item, lang);
+    if template.contains("${") {
+        let filled = fill(&template, &s.definition, answers, evaluation, lang);
+        view! { <span data-template=template>{filled}</span> }.into_any()
+    } else {
+        template.into_any()
+    }
+}
+
 /// The offer to confirm every answer of the section that was carried over from last year.
 fn confirm_all(count: usize, lang: Lang) -> impl IntoView {
     view! {
@@ -160,7 +178,7 @@ fn SurveyItem(
     let lang = use_lang();
     let editable = s.editable;
     let k = item.key.clone();
-    let label = label_text(&item, lang);
+    let label = answers.with_untracked(|a| label_of(&item, &s, a, &evaluation, lang));
     let hint = item.hint.as_ref().map(|h| h.get(lang).to_owned());
     let problem = evaluation.problem(&k).map(|m| m.get(lang).to_owned());
     let missing_now = missing_shown && evaluation.missing.contains(&k);
