@@ -21,7 +21,7 @@ use anyhow::Context;
 /// The server binary's allocator (`server/src/main.rs`), so that the benchmark measures what runs.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use app::domain::questionnaire::{Choice, Definition, Item, ItemKind, Required, Section, Text};
+use app::domain::questionnaire::{Choice, Definition, Item, ItemKind, Section, Text};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
@@ -69,30 +69,22 @@ fn definition() -> Definition {
             .collect::<Vec<_>>()
     };
     let items = (1..=100)
-        .map(|i| Item {
-            key: format!("q{i:03}"),
-            kind: match i % 10 {
-                0 => ItemKind::LongText,
-                1 | 4 | 7 => ItemKind::SingleChoice {
-                    options: choices(&["nooit", "soms", "vaak", "weet_niet"]),
+        .map(|i| {
+            Item::new(
+                &format!("q{i:03}"),
+                match i % 10 {
+                    0 => ItemKind::LongText,
+                    1 | 4 | 7 => ItemKind::SingleChoice {
+                        options: choices(&["nooit", "soms", "vaak", "weet_niet"]),
+                    },
+                    2 | 5 => ItemKind::YesNoDontKnow,
+                    _ => ItemKind::Likert {
+                        points: 5,
+                        anchors: Vec::new(),
+                    },
                 },
-                2 | 5 => ItemKind::YesNoDontKnow,
-                _ => ItemKind::Likert {
-                    points: 5,
-                    anchors: Vec::new(),
-                },
-            },
-            label: Text::new(&format!("Vraag {i}"), ""),
-            hint: None,
-            required: Required::No,
-            relevant: None,
-            constraint: None,
-            privacy: None,
-            required_message: None,
-            appearance: None,
-            choice_conditions: Default::default(),
-            default: None,
-            read_only: false,
+                Text::new(&format!("Vraag {i}"), ""),
+            )
         })
         .collect();
     Definition {

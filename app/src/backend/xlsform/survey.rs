@@ -387,19 +387,12 @@ fn free(base: &str, used: impl Fn(&str) -> bool) -> String {
 /// The text question XLSForm's `or_other` adds: what the other answer is, asked only then.
 fn other_text(key: &str, names: &mut HashSet<String>) -> Item {
     Item {
-        key: unique(&format!("{key}_other"), names),
-        kind: ItemKind::ShortText,
-        label: Text::new("Anders, namelijk", "Other, namely"),
-        hint: None,
-        required: Required::No,
         relevant: Some(format!("selected(${{{key}}}, 'other')")),
-        constraint: None,
-        privacy: None,
-        required_message: None,
-        appearance: None,
-        choice_conditions: Default::default(),
-        default: None,
-        read_only: false,
+        ..Item::new(
+            &unique(&format!("{key}_other"), names),
+            ItemKind::ShortText,
+            Text::new("Anders, namelijk", "Other, namely"),
+        )
     }
 }
 

@@ -176,21 +176,7 @@ pub fn add_item(
         .iter_mut()
         .find(|s| s.key == section)
         .ok_or_else(|| EditError::UnknownSection(section.into()))?;
-    let mut item = Item {
-        key: key.trim().into(),
-        kind,
-        label: Text::default(),
-        hint: None,
-        required: Required::No,
-        relevant: None,
-        constraint: None,
-        privacy: None,
-        required_message: None,
-        appearance: None,
-        choice_conditions: Default::default(),
-        default: None,
-        read_only: false,
-    };
+    let mut item = Item::new(key.trim(), kind, Text::default());
     fields.apply(&mut item)?;
     target.items.push(item);
     Ok(())

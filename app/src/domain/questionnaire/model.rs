@@ -281,6 +281,25 @@ pub struct Item {
 }
 
 impl Item {
+    /// An item with only its key, kind and label: not required, no logic, no marks.
+    pub fn new(key: &str, kind: ItemKind, label: Text) -> Item {
+        Item {
+            key: key.into(),
+            kind,
+            label,
+            hint: None,
+            required: Required::No,
+            relevant: None,
+            constraint: None,
+            privacy: None,
+            required_message: None,
+            appearance: None,
+            choice_conditions: BTreeMap::new(),
+            default: None,
+            read_only: false,
+        }
+    }
+
     /// Whether the respondent gives this item's answer (not a calculation, not read-only).
     pub fn given(&self) -> bool {
         !self.read_only && !matches!(self.kind, ItemKind::Calculated { .. })

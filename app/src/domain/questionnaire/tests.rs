@@ -143,26 +143,15 @@ fn units_ranges_anchors_and_sections_are_seen() {
         Severity::Compatible
     );
 
-    let likert = |anchor: &str| Item {
-        key: "veilig".into(),
-        kind: ItemKind::Likert {
+    let likert = |anchor: &str| {
+        let kind = ItemKind::Likert {
             points: 5,
             anchors: vec![Choice {
                 code: "1".into(),
                 label: Text::new(anchor, ""),
             }],
-        },
-        label: Text::new("Voelt u zich veilig?", ""),
-        hint: None,
-        required: Required::No,
-        relevant: None,
-        constraint: None,
-        privacy: None,
-        required_message: None,
-        appearance: None,
-        choice_conditions: Default::default(),
-        default: None,
-        read_only: false,
+        };
+        Item::new("veilig", kind, Text::new("Voelt u zich veilig?", ""))
     };
     let (mut before, mut after) = (sample(), sample());
     before.sections[0].items.push(likert("Helemaal niet"));
@@ -513,22 +502,11 @@ fn an_item_has_exactly_the_codes_it_lists() {
 #[test]
 fn a_changed_calculation_breaks_its_series() {
     let mut old = sample();
-    let calculation = |expression: &str| Item {
-        key: "uren_jaar".into(),
-        kind: ItemKind::Calculated {
+    let calculation = |expression: &str| {
+        let kind = ItemKind::Calculated {
             expression: expression.into(),
-        },
-        label: Text::new("Uren per jaar", ""),
-        hint: None,
-        required: Required::No,
-        relevant: None,
-        constraint: None,
-        privacy: None,
-        required_message: None,
-        appearance: None,
-        choice_conditions: Default::default(),
-        default: None,
-        read_only: false,
+        };
+        Item::new("uren_jaar", kind, Text::new("Uren per jaar", ""))
     };
     old.sections[0].items.push(calculation("${uren} * 40"));
     let mut new = old.clone();

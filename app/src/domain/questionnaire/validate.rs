@@ -205,7 +205,8 @@ fn check_logic(
         check_condition(&format!("{at}.relevant"), relevant, scope, add);
     }
     if let ItemKind::Calculated { expression } = &item.kind {
-        check_calculation(&format!("{at}.calculation"), expression, scope, add);
+        // Any value: the check refuses a question without one (a matrix, a note).
+        check_expression(&format!("{at}.calculation"), expression, scope, add);
     }
     for (code, condition) in &item.choice_conditions {
         let place = format!("{at}.choice_conditions.{code}");
@@ -246,40 +247,42 @@ fn check_key(
     }
 }
 
+/// A condition: an expression that checks and is true or false.
 fn check_condition(
     at: &str,
     source: &str,
     scope: &Scope,
     add: &mut impl FnMut(String, ProblemKind),
 ) {
-    match expr::parse(source) {
-        Err(error) => add(at.into(), ProblemKind::Syntax { error }),
-        Ok(node) => match expr::check(&node, scope) {
-            Err(errors) => errors
-                .into_iter()
-                .for_each(|error| add(at.into(), ProblemKind::Logic { error })),
-            Ok(ValueType::Bool | ValueType::Unknown) => {}
-            Ok(_) => add(at.into(), ProblemKind::NotACondition),
-        },
+    if let Some(ValueType::Bool | ValueType::Unknown) | None =
+        check_expression(at, source, scope, add)
+    {
+        return;
     }
+    add(at.into(), ProblemKind::NotACondition);
 }
 
-/// A calculation: any value but a question without one (a matrix, a note).
-fn check_calculation(
+/// An expression parsed and checked, every problem reported; its type when it has none.
+fn check_expression(
     at: &str,
     source: &str,
     scope: &Scope,
     add: &mut impl FnMut(String, ProblemKind),
-) {
+) -> Option<ValueType> {
     match expr::parse(source) {
-        Err(error) => add(at.into(), ProblemKind::Syntax { error }),
-        Ok(node) => {
-            if let Err(errors) = expr::check(&node, scope) {
+        Err(error) => {
+            add(at.into(), ProblemKind::Syntax { error });
+            None
+        }
+        Ok(node) => match expr::check(&node, scope) {
+            Err(errors) => {
                 errors
                     .into_iter()
                     .for_each(|error| add(at.into(), ProblemKind::Logic { error }));
+                None
             }
-        }
+            Ok(found) => Some(found),
+        },
     }
 }
 

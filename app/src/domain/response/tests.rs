@@ -5,19 +5,8 @@ use crate::domain::questionnaire::{Choice, Concordance, Constraint, Required, Se
 
 fn item(key: &str, kind: ItemKind) -> Item {
     Item {
-        key: key.into(),
-        kind,
-        label: Text::new(key, ""),
-        hint: None,
         required: Required::Always(true),
-        relevant: None,
-        constraint: None,
-        privacy: None,
-        required_message: None,
-        appearance: None,
-        choice_conditions: Default::default(),
-        default: None,
-        read_only: false,
+        ..Item::new(key, kind, Text::new(key, ""))
     }
 }
 

@@ -203,65 +203,54 @@ impl Choices {
         view! { <div class="options" class:horizontal=horizontal>{options}</div> }
     }
 
+    /// One option: its control and label, marked for showing and hiding.
+    fn option(&self, o: &Choice, input: impl IntoView) -> impl IntoView {
+        let id = format!("{}-{}", self.key, o.code);
+        view! {
+            <div class="option" data-option=format!("{} {}", self.key, o.code) hidden=self.hidden(&o.code)>
+                {input}
+                <label for=id>{o.label.get(self.lang).to_owned()}</label>
+            </div>
+        }
+    }
+
     fn radios(&self, options: Vec<Choice>, horizontal: bool) -> impl IntoView {
-        let Choices {
-            key,
-            name,
-            answers,
-            disabled,
-            lang,
-            ..
-        } = self;
-        let (answers, disabled, lang) = (*answers, *disabled, *lang);
+        let (key, answers, disabled) = (&self.key, self.answers, self.disabled);
         let list = options
-            .into_iter()
+            .iter()
             .map(|o| {
-                let id = format!("{key}-{}", o.code);
                 let (k, code) = (key.clone(), o.code.clone());
                 let checked = get(answers, key) == o.code;
-                view! {
-                    <div class="option" data-option=format!("{key} {}", o.code) hidden=self.hidden(&o.code)>
-                        <input type="radio" id=id.clone() name=name.clone() value=o.code.clone() checked=checked disabled=disabled
-                            on:change=move |_| set(answers, &k, code.clone()) />
-                        <label for=id>{o.label.get(lang).to_owned()}</label>
-                    </div>
-                }
+                let input = view! {
+                    <input type="radio" id=format!("{key}-{}", o.code) name=self.name.clone() value=o.code.clone() checked=checked disabled=disabled
+                        on:change=move |_| set(answers, &k, code.clone()) />
+                };
+                self.option(o, input)
             })
             .collect_view();
         Self::wrap(horizontal, list)
     }
 
     fn checkboxes(&self, options: Vec<Choice>, horizontal: bool) -> impl IntoView {
-        let Choices {
-            key,
-            name,
-            answers,
-            disabled,
-            lang,
-            ..
-        } = self;
-        let (answers, disabled, lang) = (*answers, *disabled, *lang);
+        let (key, answers, disabled) = (&self.key, self.answers, self.disabled);
         let list = options
-            .into_iter()
+            .iter()
             .map(|o| {
-                let id = format!("{key}-{}", o.code);
                 let (k, code) = (key.clone(), o.code.clone());
                 let checked = {
                     let (k, code) = (k.clone(), code.clone());
                     move || get(answers, &k).split_whitespace().any(|c| c == code)
                 };
-                view! {
-                    <div class="option" data-option=format!("{key} {}", o.code) hidden=self.hidden(&o.code)>
-                        <input type="checkbox" id=id.clone() name=name.clone() value=o.code.clone() checked=checked disabled=disabled
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                let mut codes: Vec<String> = get(answers, &k).split_whitespace().filter(|c| *c != code).map(str::to_owned).collect();
-                                if on { codes.push(code.clone()); }
-                                set(answers, &k, codes.join(" "));
-                            } />
-                        <label for=id>{o.label.get(lang).to_owned()}</label>
-                    </div>
-                }
+                let input = view! {
+                    <input type="checkbox" id=format!("{key}-{}", o.code) name=self.name.clone() value=o.code.clone() checked=checked disabled=disabled
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            let mut codes: Vec<String> = get(answers, &k).split_whitespace().filter(|c| *c != code).map(str::to_owned).collect();
+                            if on { codes.push(code.clone()); }
+                            set(answers, &k, codes.join(" "));
+                        } />
+                };
+                self.option(o, input)
             })
             .collect_view();
         Self::wrap(horizontal, list)
