@@ -142,13 +142,15 @@ fn with<T>(f: impl FnOnce(&mut Survey) -> T) -> Option<T> {
     SURVEY.with(|s| s.borrow_mut().as_mut().map(f))
 }
 
-/// The answer keys of a section: item keys, or `item.row` for matrices and grids.
+/// The answer keys of a section the form sends: item keys, or `item.row` for matrices and
+/// grids (not calculations or read-only questions, which are never given).
 fn section_keys(def: &Definition, section: &str) -> Vec<String> {
     let Some(sec) = def.sections.iter().find(|s| s.key == section) else {
         return Vec::new();
     };
     sec.items
         .iter()
+        .filter(|item| item.given())
         .flat_map(|item| answer_keys(item).into_iter().map(|(k, _)| k))
         .collect()
 }

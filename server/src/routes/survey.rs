@@ -86,7 +86,8 @@ fn changes_of(
 ) -> Vec<Change> {
     let mut merged = responses::as_answers(stored);
     let mut candidates = Vec::new();
-    for item in &sec.items {
+    // Calculations and read-only questions are never posted (a disabled field is not sent).
+    for item in sec.items.iter().filter(|i| i.given()) {
         for (k, _) in answer_keys(item) {
             let value = post.answers.get(&k).cloned().unwrap_or_default();
             let orig = post.saved.get(&k).map_or("", String::as_str);

@@ -1415,6 +1415,38 @@ async fn defaults_start_a_response_and_read_only_questions_take_no_answer(app: T
     assert!(body.to_string().contains("alleen ter informatie"), "{body}");
     let (status, body) = save(&app, &c, id, &[("staff", "12", 1)]).await;
     assert_eq!(status, 200, "a default is an answer like any: {body}");
+    // A plain form post (no script): the disabled read-only field is not sent, and that is no
+    // change of it.
+    let posted = c
+        .post(app.url(&format!("/vragenlijst/{id}/deel/beleid")))
+        .form(&[
+            ("a:staff", "13"),
+            ("r:staff", "2"),
+            ("o:staff", "12"),
+            ("o:source", "register"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(posted.status(), 303);
+    let location = posted.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let after = app.text(&c, &location).await;
+    assert!(
+        !after.contains("alleen ter informatie"),
+        "no complaint about the read-only field"
+    );
+    let view = survey(&app, &c, id).await;
+    assert_eq!(
+        answer(&view, "staff").map(|a| &a["value"]),
+        Some(&json!("13"))
+    );
+    assert_eq!(
+        answer(&view, "source").map(|a| &a["value"]),
+        Some(&json!("register"))
+    );
     let page = app
         .text(&c, &format!("/vragenlijst/{id}/deel/beleid"))
         .await;

@@ -192,7 +192,12 @@ fn SurveyItem(
         .answer(&k)
         .filter(|a| a.prefilled && !a.value.is_empty())
         .map(|a| display(&s.definition, &k, &a.value, lang));
-    let hidden_inputs = answer_keys(&item)
+    let given = if item.given() {
+        answer_keys(&item)
+    } else {
+        Vec::new()
+    };
+    let hidden_inputs = given
         .into_iter()
         .map(|(ak, _)| {
             let a = s.answer(&ak);
