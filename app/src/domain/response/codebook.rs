@@ -4,6 +4,8 @@
 //! with those labels. Keys are the questionnaire's stable keys, so files of different years line
 //! up.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::Answers;
@@ -68,16 +70,47 @@ pub fn exportable(columns: Vec<Column>, with_marked: bool) -> (Vec<Column>, Vec<
     (kept, withheld)
 }
 
+/// Each item's privacy mark as the exports apply it: its own, and for a calculation the
+/// strictest mark of the items it is worked out from (its value can reveal their answers).
+fn marks(def: &Definition) -> HashMap<&str, Privacy> {
+    let mut marks: HashMap<&str, Privacy> = HashMap::new();
+    for (_, item) in def.items() {
+        let inherited = match &item.kind {
+            ItemKind::Calculated { expression } => crate::domain::expr::parse(expression)
+                .map(|node| {
+                    let found: Vec<Privacy> = node
+                        .references()
+                        .iter()
+                        .filter_map(|(key, _)| marks.get(key).copied())
+                        .collect();
+                    found
+                        .iter()
+                        .copied()
+                        .find(|m| *m == Privacy::Special)
+                        .or(found.first().copied())
+                })
+                .unwrap_or(None),
+            _ => None,
+        };
+        if let Some(mark) = item.privacy.or(inherited) {
+            marks.insert(&item.key, mark);
+        }
+    }
+    marks
+}
+
 /// The columns of the answers to `def`, in questionnaire order.
 pub fn columns(def: &Definition) -> Vec<Column> {
     let mut out = Vec::new();
+    let marks = marks(def);
     for (_, item) in def.items() {
+        let privacy = marks.get(item.key.as_str()).copied();
         let column = |name: String, label: Text, kind: ColumnKind| Column {
             name,
             item: item.key.clone(),
             label,
             kind,
-            privacy: item.privacy,
+            privacy,
         };
         // The item as one column, or one column per option, row or category.
         let whole = |kind: ColumnKind| column(item.key.clone(), item.label.clone(), kind);
@@ -308,6 +341,25 @@ mod tests {
         let (kept, withheld) = exportable(all.clone(), true);
         assert_eq!(kept, all);
         assert!(withheld.is_empty());
+    }
+
+    #[test]
+    fn a_calculation_from_a_marked_answer_is_withheld_with_it() {
+        use crate::domain::questionnaire::{Item, Privacy, Text};
+        let mut def = definition();
+        let marked = def.sections[0].items[0].key.clone();
+        def.sections[0].items[0].privacy = Some(Privacy::Special);
+        let kind = |expression: String| ItemKind::Calculated { expression };
+        let first = kind(format!("string(${{{marked}}})"));
+        let second = kind("concat(${afgeleid}, '!')".into());
+        def.sections[0].items.extend([
+            Item::new("afgeleid", first, Text::new("Afgeleid", "")),
+            Item::new("verder", second, Text::new("Verder", "")),
+            Item::new("los", kind("1 + 1".into()), Text::new("Los", "")),
+        ]);
+        let (kept, withheld) = exportable(columns(&def), false);
+        assert_eq!(withheld, vec![marked, "afgeleid".into(), "verder".into()]);
+        assert!(kept.iter().any(|c| c.item == "los"));
     }
 
     #[test]
